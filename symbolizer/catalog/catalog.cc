@@ -1,0 +1,58 @@
+#include "symbolizer/catalog/catalog.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_join.h"
+
+namespace ksym {
+
+Catalog::Catalog() {
+  module_sets.emplace_back();  // kNoModules
+  module_set_ids_.emplace("", kNoModules);
+}
+
+uint32_t Catalog::InternModuleSet(std::vector<std::string> modules) {
+  std::sort(modules.begin(), modules.end());
+  modules.erase(std::unique(modules.begin(), modules.end()), modules.end());
+  // Module names never contain spaces, so a space-joined key is unambiguous.
+  std::string key = absl::StrJoin(modules, " ");
+  auto [it, inserted] =
+      module_set_ids_.emplace(std::move(key), module_sets.size());
+  if (inserted) module_sets.push_back(std::move(modules));
+  return it->second;
+}
+
+uint32_t Catalog::InternObject(absl::string_view path) {
+  auto [it, inserted] = object_ids_.emplace(path, objects.size());
+  if (inserted) objects.push_back({std::string(path), ""});
+  return it->second;
+}
+
+void Catalog::FinalizeSizes() {
+  std::stable_sort(symbols.begin(), symbols.end(),
+                   [](const Symbol& a, const Symbol& b) {
+                     return std::tie(a.address, a.name) <
+                            std::tie(b.address, b.name);
+                   });
+  // Walk address groups backwards, remembering the next higher address.
+  size_t end = symbols.size();
+  bool have_next = false;
+  uint64_t next_address = 0;
+  while (end > 0) {
+    size_t begin = end - 1;
+    while (begin > 0 && symbols[begin - 1].address == symbols[end - 1].address)
+      --begin;
+    for (size_t i = begin; i < end; ++i) {
+      Symbol& s = symbols[i];
+      if (s.size_exact) continue;
+      s.size = have_next ? next_address - s.address : 0;
+    }
+    next_address = symbols[begin].address;
+    have_next = true;
+    end = begin;
+  }
+}
+
+}  // namespace ksym

@@ -1,0 +1,92 @@
+// The in-memory model of one kernel's symbols, filled by the sources and the
+// attribution step, consumed by disambiguation and the index writer.
+//
+//   Catalog catalog;
+//   catalog.identity.release = "6.1.0-28-cloud-amd64";
+//   uint32_t ext4 = catalog.InternModuleSet({"ext4"});
+//   catalog.symbols.push_back({0xffffffff81234560, 0, false, 't',
+//                              "ext4_fill_super", ext4, kNoObject});
+//   catalog.FinalizeSizes();   // sort by address, infer missing sizes
+#ifndef KSYM_SYMBOLIZER_CATALOG_CATALOG_H_
+#define KSYM_SYMBOLIZER_CATALOG_CATALOG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+
+namespace ksym {
+
+// Object ids index Catalog::objects; kNoObject means "not attributed".
+inline constexpr uint32_t kNoObject = 0xffffffffu;
+// Module-set id 0 is always the empty set (core kernel).
+inline constexpr uint32_t kNoModules = 0;
+
+// Which addresses an index speaks: link-time (vmlinux) or the running kernel
+// (after KASLR, loadable modules at their load addresses).
+enum class AddressSpace : uint8_t { kStatic = 0, kRuntime = 1 };
+
+struct KernelIdentity {
+  std::string release;   // `uname -r`, empty if unknown
+  std::string build_id;  // lowercase hex of NT_GNU_BUILD_ID, empty if unknown
+  std::string arch;      // "x86_64", ...
+  AddressSpace address_space = AddressSpace::kRuntime;
+  int64_t kaslr_offset = 0;  // runtime minus static address, when known
+};
+
+struct Symbol {
+  uint64_t address = 0;
+  uint64_t size = 0;
+  // True when `size` came from the source (ELF st_size); false when it was
+  // inferred as the distance to the next higher address (kallsyms semantics).
+  bool size_exact = false;
+  char type = '?';  // kallsyms type letter: t T d D b B r R w W v V a A u U ...
+  std::string name;
+  uint32_t module_set = kNoModules;
+  uint32_t object = kNoObject;
+};
+
+// An object file the kernel was linked from, by its path relative to the
+// kernel build directory ("kernel/sched/core.o"). `annotation` is filled by
+// disambiguation: empty, or the shortest distinguishing suffix ("sched/core.o").
+struct ObjectFile {
+  std::string path;
+  std::string annotation;
+};
+
+// Text symbols (t T w W) are the ones kallmodsyms annotates.
+inline bool IsTextType(char type) {
+  return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+class Catalog {
+ public:
+  Catalog();
+
+  KernelIdentity identity;
+  std::vector<Symbol> symbols;
+  std::vector<ObjectFile> objects;
+  // module_sets[id] is a sorted, duplicate-free list of module names.
+  std::vector<std::vector<std::string>> module_sets;
+
+  // Returns the id of `modules` (sorted and deduplicated first), adding it if
+  // new. The empty set is kNoModules.
+  uint32_t InternModuleSet(std::vector<std::string> modules);
+  // Returns the id of the object at `path`, adding it if new.
+  uint32_t InternObject(absl::string_view path);
+
+  // Sorts symbols by (address, name) and gives every symbol without an exact
+  // size the distance to the next higher address. The last address group
+  // gets size 0: nothing says where it ends.
+  void FinalizeSizes();
+
+ private:
+  absl::flat_hash_map<std::string, uint32_t> module_set_ids_;
+  absl::flat_hash_map<std::string, uint32_t> object_ids_;
+};
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_CATALOG_CATALOG_H_

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 
 namespace ksym {
@@ -70,6 +71,9 @@ class Catalog {
   std::vector<ObjectFile> objects;
   // module_sets[id] is a sorted, duplicate-free list of module names.
   std::vector<std::vector<std::string>> module_sets;
+  // Module sets of loadable modules (kallsyms `[mod]`): /proc/kallsyms names
+  // them on every symbol; built-in sets annotate text symbols only.
+  absl::flat_hash_set<uint32_t> loadable_module_sets;
 
   // Returns the id of `modules` (sorted and deduplicated first), adding it if
   // new. The empty set is kNoModules.

@@ -1,0 +1,77 @@
+#include "symbolizer/sources/file_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace ksym {
+namespace {
+
+absl::Status ErrnoError(int err, const std::string& path) {
+  std::string message = absl::StrCat(path, ": ", strerror(err));
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return absl::NotFoundError(message);
+    case EACCES:
+    case EPERM:
+      return absl::PermissionDeniedError(message);
+    default:
+      return absl::Status(absl::ErrnoToStatusCode(err), message);
+  }
+}
+
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+  ~FdCloser() { close(fd_); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  int fd;
+  do {
+    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return ErrnoError(errno, path);
+  FdCloser closer(fd);
+
+  std::string contents;
+  struct stat st;
+  // st_size is only a hint: procfs says 0, so the loop below reads to EOF.
+  size_t chunk = 64 * 1024;
+  if (fstat(fd, &st) == 0 && st.st_size > 0) {
+    contents.reserve(static_cast<size_t>(st.st_size) + 1);
+    chunk = std::max(chunk, static_cast<size_t>(st.st_size) + 1);
+  }
+  size_t used = 0;
+  while (true) {
+    if (contents.size() < used + chunk) contents.resize(used + chunk);
+    ssize_t n = read(fd, &contents[used], contents.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(errno, path);
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+    // Grow geometrically so a large /proc file costs O(n) copies.
+    if (used == contents.size()) chunk = std::max(chunk, used);
+  }
+  contents.resize(used);
+  return contents;
+}
+
+}  // namespace ksym

@@ -1,0 +1,111 @@
+#include "symbolizer/sources/file_reader.h"
+
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace ksym {
+namespace {
+
+std::string TempDir() {
+  const char* dir = getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+std::string WriteTempFile(const std::string& name, const std::string& data) {
+  std::string path = TempDir() + "/" + name;
+  FILE* f = fopen(path.c_str(), "wb");
+  EXPECT_NE(f, nullptr) << path;
+  if (f == nullptr) return path;
+  EXPECT_EQ(fwrite(data.data(), 1, data.size(), f), data.size());
+  fclose(f);
+  return path;
+}
+
+bool DropDacCapabilities() {
+  __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return false;
+  data[0].effective &=
+      ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
+  return syscall(SYS_capset, &header, data) == 0;
+}
+
+TEST(ReadFileToStringTest, ReadsWholeFileIncludingNulBytes) {
+  static const char kBytes[] =
+      "ffffffff81000000 T _text\n\0binfmt_elf.file=fs/binfmt_elf";
+  std::string data(kBytes, sizeof(kBytes) - 1);
+  std::string path = WriteTempFile("whole", data);
+  absl::StatusOr<std::string> read = ReadFileToString(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, data);
+}
+
+TEST(ReadFileToStringTest, ReadsEmptyFile) {
+  std::string path = WriteTempFile("empty", "");
+  absl::StatusOr<std::string> read = ReadFileToString(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, "");
+}
+
+TEST(ReadFileToStringTest, ReadsFileLargerThanOneChunk) {
+  std::string data(1 << 20 | 17, 'k');
+  for (size_t i = 0; i < data.size(); i += 4099) data[i] = '\n';
+  std::string path = WriteTempFile("large", data);
+  absl::StatusOr<std::string> read = ReadFileToString(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, data);
+}
+
+TEST(ReadFileToStringTest, MissingFileIsNotFound) {
+  std::string path = TempDir() + "/no-such-file";
+  absl::StatusOr<std::string> read = ReadFileToString(path);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(read.status().message(), path + ": No such file or directory");
+}
+
+TEST(ReadFileToStringTest, UnreadableFileIsPermissionDenied) {
+  std::string path = WriteTempFile("secret", "x");
+  ASSERT_EQ(chmod(path.c_str(), 0), 0);
+  // Root ignores mode bits through CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH, so
+  // the read runs in a child that drops them first (allowed to anyone; a
+  // sandbox's user namespace may have no other user to setuid to).
+  EXPECT_EXIT(
+      {
+        if (!DropDacCapabilities()) _exit(3);
+        absl::StatusOr<std::string> read = ReadFileToString(path);
+        bool ok = read.status().code() == absl::StatusCode::kPermissionDenied &&
+                  read.status().message() == path + ": Permission denied";
+        _exit(ok ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+TEST(ReadFileToStringTest, DirectoryIsAnError) {
+  absl::StatusOr<std::string> read = ReadFileToString(TempDir());
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(read.status().message(), TempDir() + ": Is a directory");
+}
+
+TEST(ReadFileToStringTest, ProcFileWithZeroSizeIsReadToTheEnd) {
+  struct stat st;
+  ASSERT_EQ(stat("/proc/self/status", &st), 0);
+  EXPECT_EQ(st.st_size, 0);
+  absl::StatusOr<std::string> read = ReadFileToString("/proc/self/status");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(absl::StartsWith(*read, "Name:\t")) << *read;
+  EXPECT_TRUE(absl::StrContains(*read, "\nPid:\t")) << *read;
+  EXPECT_TRUE(absl::EndsWith(*read, "\n"));
+}
+
+}  // namespace
+}  // namespace ksym

@@ -1,0 +1,59 @@
+// Parsers for /proc/kallsyms (live or a saved copy) and System.map.
+//
+// /proc/kallsyms, printed by the kernel as "%px %c %s" or, for loadable
+// modules (and BPF programs, ftrace/kprobe trampolines), "%px %c %s\t[%s]":
+//
+//   ffffffff81000000 T _text
+//   ffffffff81207610 W abort
+//   ffffffffc0201000 t ftrace_trampoline	[__builtin__ftrace]
+//   ffffffffc0a01000 t ext4_fill_super	[ext4]
+//
+// System.map, `nm -n vmlinux` filtered by scripts/mksysmap, has no module
+// column:
+//
+//   ffffffff81000000 T _text
+//   0000000000000000 D __per_cpu_start
+//
+// Addresses have 16 hex digits (8 on 32-bit kernels). The parsers take the
+// file's bytes; `filename` is used only in error messages.
+
+#ifndef KSYM_SYMBOLIZER_SOURCES_KALLSYMS_H_
+#define KSYM_SYMBOLIZER_SOURCES_KALLSYMS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ksym {
+
+struct KallsymsEntry {
+  uint64_t address = 0;
+  char type = 0;  // nm symbol type: 'T', 't', 'D', 'W', ...
+  std::string name;
+  std::string module;  // loadable module, without brackets; empty for vmlinux
+};
+
+// Parses /proc/kallsyms text. Symbol types must be letters: the kernel
+// prints nm's letter for vmlinux symbols and a letter from elf_type() for
+// module symbols. Empty lines are skipped; the last line may lack '\n'.
+//
+// Errors: InvalidArgument "FILE:LINE: ..." for a malformed line (including
+// "\r\n" line ends, which the kernel never writes); FailedPrecondition when
+// every address is zero, which is what a reader without the privilege to
+// see kernel addresses gets (kernel.kptr_restrict).
+absl::StatusOr<std::vector<KallsymsEntry>> ParseKallsyms(
+    absl::string_view text, absl::string_view filename);
+
+// Parses System.map text. Types are letters or '?', the characters nm
+// prints for defined symbols ('?' marks a type nm cannot classify). A tab
+// (module column) is an error: System.map describes vmlinux only. All-zero
+// addresses are accepted: they are link-time values, not hidden ones.
+absl::StatusOr<std::vector<KallsymsEntry>> ParseSystemMap(
+    absl::string_view text, absl::string_view filename);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_SOURCES_KALLSYMS_H_

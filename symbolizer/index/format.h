@@ -1,0 +1,163 @@
+// The .ksym index file format, byte by byte. Writer (writer.h) and reader
+// (reader.h) both follow this header; change them together and bump
+// kFormatVersion when the layout changes.
+//
+// All integers are little-endian. Offsets are from the start of the file.
+// The file is a header, a section directory, and sections, each section
+// starting at a multiple of kSectionAlignment (zero padding in between).
+// Nothing in the file is a pointer; everything is an offset or an index.
+//
+//   +--------------------------------------------------------------+
+//   | Header (64 bytes)                                            |
+//   | SectionEntry[section_count] (24 bytes each)                  |
+//   | ...sections, 8-byte aligned...                               |
+//   +--------------------------------------------------------------+
+//
+// Header (struct FileHeader):
+//   0   u8[8]  magic "KSYMIDX\0"
+//   8   u32    version (kFormatVersion). A reader refuses newer versions.
+//   12  u32    header_size (64)
+//   16  u64    file_size: total bytes; a shorter file is truncated
+//   24  u32    section_count
+//   28  u32    flags: bit 0 = runtime address space (else static/link-time)
+//   32  u64    symbol_count (N)
+//   40  u32    header_crc: CRC-32 (zlib crc32) of the header with this
+//              field zeroed, followed by the section directory
+//   44  u8[20] reserved, zero
+//
+// SectionEntry (struct SectionEntry):
+//   0   u32    id (SectionId); each id at most once, unknown ids are skipped
+//   4   u32    crc: CRC-32 of the section's bytes (checked by `ksym verify`
+//              and by Open with verify_checksums)
+//   8   u64    offset (multiple of 8)
+//   16  u64    size in bytes
+//
+// Symbols are numbered 0..N-1 in ascending (address, name) order. Every
+// per-symbol column below is indexed by that number.
+//
+// kStrings: a blob of strings referenced by "string refs": a u32 offset of a
+//   record `u16 length, length bytes` (no terminator). Offset 0 holds the
+//   empty string. Used for identity, module names and object paths;
+//   each distinct string is stored once.
+//
+// kIdentity (32 bytes):
+//   0  i64 kaslr_offset   4 x u32 string refs: release, build_id (lowercase
+//   hex), arch, and a reserved ref (0).
+//
+// kSegments: u32 count, u32 reserved, then count x {u64 base, u32
+//   first_symbol, u32 symbol_count}. Segments are sorted by base, cover
+//   symbols 0..N-1 contiguously in order, and every symbol in a segment
+//   lies within [base, base + 2^32). Far-apart address ranges (per-cpu data
+//   near 0, kernel text, module space) each get a segment, so addresses
+//   stay 4 bytes each.
+//
+// kAddressOffsets: u32[N]: address(i) = segment(i).base + offset[i].
+//
+// kSizes (optional): u32[N]; kSizeInferred means "no size in the source":
+//   the symbol ends at the next higher symbol address (kallsyms semantics;
+//   the last address ends where it starts). Absent section = all inferred.
+//
+// kNameTable: the name codec's token table (see name_codec.h for its
+//   layout): 256 codes, each expanding to a byte string.
+// kNameData: one record per symbol, in symbol order:
+//   u8 type (kallsyms letter), varint encoded_length (LEB128, at most 2
+//   bytes), encoded_length bytes of codec output.
+//   Names are not deduplicated here: fewer than 1% of names repeat, and
+//   address order lets a record be found without a 4-byte pointer each.
+// kNameBlocks: u32[ceil(N / kNameBlockSize)]: offset in kNameData of the
+//   record of symbol b * kNameBlockSize; later records of the block are
+//   reached by skipping.
+//
+// kModuleSets: u32 count, u32 reserved, then count x {u32 first, u16 size,
+//   u16 flags} indexing u32 string refs that follow the table (module names,
+//   sorted). Set 0 is the empty set. flags bit 0 = loadable module (names
+//   printed for every symbol type, as /proc/kallsyms does); otherwise
+//   built-in (printed for text symbols only, as /proc/kallmodsyms does).
+//
+// kObjects: u32 count, u32 reserved, then count x {u32 path (string ref),
+//   u32 annotation_start}: the {annotation} is the path's suffix starting at
+//   byte annotation_start, or none when kNoAnnotation.
+//
+// kAttribution: u32 count, u32 reserved, then count x {u32 first_symbol,
+//   u32 module_set, u32 object}: runs of symbols with the same module set
+//   and object, sorted by first_symbol, the first starting at 0. object
+//   kNoObjectId = not attributed.
+//
+// kOverlaps: the stabbing structure for symbols whose exact extent reaches
+//   past the next higher symbol address (nested or overlapping symbols).
+//   All other symbols are found by binary search on the address column.
+//   u32 count, u32 reserved, then count x {u64 start, u64 end, u64 max_end,
+//   u32 symbol, u32 reserved}, sorted by (start, symbol), laid out as an
+//   implicit binary search tree over the array positions: the node at
+//   position i with level k (number of trailing 1 bits of i) has children
+//   i - 2^(k-1) and i + 2^(k-1); max_end is the largest end in its subtree.
+//   A stabbing query walks from the root 2^K - 1 (K = floor(log2(count)))
+//   and visits only subtrees whose max_end exceeds the address.
+//
+// kNameHash: u32 bucket_count (B >= 1), u32 reserved, u32 offsets[B + 1],
+//   u32 symbols[N]. The symbols named n are in bucket
+//   NameHash(n) % B, which is symbols[offsets[b] .. offsets[b + 1]),
+//   ascending. NameHash is 64-bit FNV-1a over the name bytes (stable by
+//   definition; never std::hash/absl::Hash, which change between builds).
+//
+// Opening validates the header, directory and every section's size against
+// the counts in O(sections). Lookups bounds-check every offset they follow,
+// so no byte of any file can make them read outside the mapping; a file
+// whose contents are inconsistent but in bounds gives wrong answers, which
+// checksum verification (`ksym verify`) detects.
+#ifndef KSYM_SYMBOLIZER_INDEX_FORMAT_H_
+#define KSYM_SYMBOLIZER_INDEX_FORMAT_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+
+namespace ksym {
+namespace format {
+
+inline constexpr char kMagic[8] = {'K', 'S', 'Y', 'M', 'I', 'D', 'X', '\0'};
+inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kHeaderSize = 64;
+inline constexpr uint32_t kSectionEntrySize = 24;
+inline constexpr uint32_t kSectionAlignment = 8;
+inline constexpr uint32_t kMaxSections = 64;
+inline constexpr uint32_t kNameBlockSize = 8;
+inline constexpr uint32_t kSizeInferred = 0xffffffffu;
+inline constexpr uint32_t kNoObjectId = 0xffffffffu;
+inline constexpr uint32_t kNoAnnotation = 0xffffffffu;
+inline constexpr uint32_t kFlagRuntimeAddresses = 1u << 0;
+inline constexpr uint16_t kModuleSetLoadable = 1u << 0;
+
+enum SectionId : uint32_t {
+  kStrings = 1,
+  kIdentity = 2,
+  kSegments = 3,
+  kAddressOffsets = 4,
+  kSizes = 5,
+  kNameTable = 6,
+  kNameData = 7,
+  kNameBlocks = 8,
+  kModuleSets = 9,
+  kObjects = 10,
+  kAttribution = 11,
+  kOverlaps = 12,
+  kNameHash = 13,
+};
+
+// Human-readable section name for `ksym info` and error messages.
+const char* SectionName(uint32_t id);
+
+// 64-bit FNV-1a: offset basis 0xcbf29ce484222325, prime 0x100000001b3.
+inline uint64_t NameHash(absl::string_view name) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : name) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+}  // namespace format
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_INDEX_FORMAT_H_

@@ -1,0 +1,658 @@
+#include "symbolizer/index/reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace ksym {
+namespace {
+
+uint32_t Crc(absl::string_view s) {
+  // zlib's crc32 takes a uInt length; feed it in chunks.
+  uLong crc = crc32(0, nullptr, 0);
+  while (!s.empty()) {
+    const size_t n = std::min<size_t>(s.size(), 1u << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data()),
+                static_cast<uInt>(n));
+    s.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+}  // namespace
+
+const char* format::SectionName(uint32_t id) {
+  switch (id) {
+    case kStrings: return "strings";
+    case kIdentity: return "identity";
+    case kSegments: return "segments";
+    case kAddressOffsets: return "address_offsets";
+    case kSizes: return "sizes";
+    case kNameTable: return "name_table";
+    case kNameData: return "name_data";
+    case kNameBlocks: return "name_blocks";
+    case kModuleSets: return "module_sets";
+    case kObjects: return "objects";
+    case kAttribution: return "attribution";
+    case kOverlaps: return "overlaps";
+    case kNameHash: return "name_hash";
+  }
+  return "unknown";
+}
+
+IndexReader::~IndexReader() {
+  if (mapping_ != nullptr) munmap(mapping_, mapping_size_);
+}
+
+absl::StatusOr<std::unique_ptr<IndexReader>> IndexReader::Open(
+    const std::string& path, IndexOptions options) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot open"));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return absl::ErrnoToStatus(err, absl::StrCat(path, ": cannot stat"));
+  }
+  std::unique_ptr<IndexReader> r(new IndexReader());
+  if (st.st_size > 0) {
+    void* m = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                   MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+      int err = errno;
+      close(fd);
+      return absl::ErrnoToStatus(err, absl::StrCat(path, ": cannot mmap"));
+    }
+    r->mapping_ = m;
+    r->mapping_size_ = static_cast<size_t>(st.st_size);
+    r->data_ = absl::string_view(static_cast<const char*>(m),
+                                 r->mapping_size_);
+  }
+  close(fd);
+  absl::Status s = r->Init(path, options);
+  if (!s.ok()) return s;
+  return r;
+}
+
+absl::StatusOr<std::unique_ptr<IndexReader>> IndexReader::FromBuffer(
+    std::string bytes, absl::string_view label, IndexOptions options) {
+  std::unique_ptr<IndexReader> r(new IndexReader());
+  r->owned_ = std::move(bytes);
+  r->data_ = r->owned_;
+  absl::Status s = r->Init(label, options);
+  if (!s.ok()) return s;
+  return r;
+}
+
+absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
+  label_ = std::string(label);
+  auto loss = [&](auto&&... parts) {
+    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
+  };
+  const char* base = data_.data();
+  const uint64_t size = data_.size();
+  if (size < format::kHeaderSize) {
+    return loss("truncated index: ", size, " bytes, the header alone is ",
+                format::kHeaderSize);
+  }
+  if (std::memcmp(base, format::kMagic, sizeof(format::kMagic)) != 0) {
+    return loss("not a ksym index (bad magic 0x",
+                absl::Hex(bytes::Load64(base), absl::kZeroPad16), ")");
+  }
+  const uint32_t version = bytes::Load32(base + 8);
+  if (version > format::kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        label_, ": index format version ", version,
+        " is newer than this ksym reads (", format::kFormatVersion,
+        "); upgrade ksym or rebuild the index"));
+  }
+  if (version == 0) return loss("bad format version 0");
+  if (bytes::Load32(base + 12) != format::kHeaderSize) {
+    return loss("bad header size ", bytes::Load32(base + 12), ", expected ",
+                format::kHeaderSize);
+  }
+  const uint64_t file_size = bytes::Load64(base + 16);
+  if (file_size != size) {
+    return loss(file_size > size ? "truncated index: " : "trailing bytes: ",
+                "header says ", file_size, " bytes, file has ", size);
+  }
+  const uint32_t section_count = bytes::Load32(base + 24);
+  if (section_count > format::kMaxSections) {
+    return loss("section count ", section_count, " exceeds ",
+                format::kMaxSections);
+  }
+  const uint64_t dir_end =
+      format::kHeaderSize + uint64_t{format::kSectionEntrySize} * section_count;
+  if (dir_end > size) return loss("section directory runs past end of file");
+  {
+    std::string head(base, dir_end);
+    std::memset(&head[40], 0, 4);
+    const uint32_t want = bytes::Load32(base + 40);
+    const uint32_t got = Crc(head);
+    if (want != got) {
+      return loss("header checksum mismatch (stored 0x", absl::Hex(want),
+                  ", computed 0x", absl::Hex(got), ")");
+    }
+  }
+  const uint32_t flags = bytes::Load32(base + 28);
+  address_space_ = (flags & format::kFlagRuntimeAddresses)
+                       ? AddressSpace::kRuntime
+                       : AddressSpace::kStatic;
+  symbol_count_ = bytes::Load64(base + 32);
+  if (symbol_count_ >= 0xffffffffull) {
+    return loss("symbol count ", symbol_count_, " too large");
+  }
+  const uint64_t n = symbol_count_;
+
+  absl::string_view sec[format::kNameHash + 1];
+  bool present[format::kNameHash + 1] = {};
+  for (uint32_t i = 0; i < section_count; ++i) {
+    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
+    const uint32_t id = bytes::Load32(e);
+    const uint64_t off = bytes::Load64(e + 8), len = bytes::Load64(e + 16);
+    if (off % format::kSectionAlignment != 0 || off < dir_end || off > size ||
+        len > size - off) {
+      return loss("section ", format::SectionName(id), " (id ", id,
+                  ") at offset ", off, " size ", len,
+                  " lies outside the file (", size, " bytes)");
+    }
+    if (id == 0 || id > format::kNameHash) continue;  // unknown: skip
+    if (present[id]) {
+      return loss("section ", format::SectionName(id), " appears twice");
+    }
+    present[id] = true;
+    sec[id] = data_.substr(off, len);
+    if (options.verify_checksums) {
+      const uint32_t want = bytes::Load32(e + 4), got = Crc(sec[id]);
+      if (want != got) {
+        return loss("section ", format::SectionName(id),
+                    " checksum mismatch (stored 0x", absl::Hex(want),
+                    ", computed 0x", absl::Hex(got), ")");
+      }
+    }
+  }
+  for (uint32_t id : {format::kStrings, format::kIdentity, format::kSegments,
+                      format::kAddressOffsets, format::kNameTable,
+                      format::kNameData, format::kNameBlocks,
+                      format::kModuleSets, format::kObjects,
+                      format::kAttribution, format::kOverlaps,
+                      format::kNameHash}) {
+    if (!present[id]) {
+      return loss("missing section ", format::SectionName(id));
+    }
+  }
+  // Counted tables: u32 count, u32 reserved, count fixed-size entries.
+  auto counted = [&](uint32_t id, uint64_t entry, uint64_t* count,
+                     const char** table,
+                     bool exact) -> absl::Status {
+    absl::string_view s = sec[id];
+    if (s.size() < 8) {
+      return loss("section ", format::SectionName(id), " is ", s.size(),
+                  " bytes, too short for its count");
+    }
+    *count = bytes::Load32(s.data());
+    *table = s.data() + 8;
+    const uint64_t need = 8 + *count * entry;
+    if (exact ? s.size() != need : s.size() < need) {
+      return loss("section ", format::SectionName(id), " is ", s.size(),
+                  " bytes, but its count ", *count, " needs ", need);
+    }
+    return absl::OkStatus();
+  };
+  auto fixed = [&](uint32_t id, uint64_t want) -> absl::Status {
+    if (sec[id].size() != want) {
+      return loss("section ", format::SectionName(id), " is ",
+                  sec[id].size(), " bytes, expected ", want, " for ", n,
+                  " symbols");
+    }
+    return absl::OkStatus();
+  };
+
+  strings_ = sec[format::kStrings];
+  if (strings_.size() < 2 || bytes::Load16(strings_.data()) != 0) {
+    return loss("section strings does not start with the empty string");
+  }
+  if (absl::Status s = fixed(format::kIdentity, 32); !s.ok()) return s;
+  {
+    const char* id = sec[format::kIdentity].data();
+    kaslr_offset_ = static_cast<int64_t>(bytes::Load64(id));
+    release_ = StringAt(bytes::Load32(id + 8));
+    build_id_ = StringAt(bytes::Load32(id + 12));
+    arch_ = StringAt(bytes::Load32(id + 16));
+  }
+  uint64_t count = 0;
+  if (absl::Status s = counted(format::kSegments, 16, &count, &segments_, true);
+      !s.ok()) {
+    return s;
+  }
+  segment_count_ = static_cast<uint32_t>(count);
+  {
+    // Segments must tile 0..n-1 in order with ascending bases: lookups
+    // rely on it to stay in bounds.
+    uint64_t next = 0;
+    for (uint32_t k = 0; k < segment_count_; ++k) {
+      const char* e = segments_ + 16 * uint64_t{k};
+      const uint64_t b = bytes::Load64(e);
+      const uint32_t first = bytes::Load32(e + 8), cnt = bytes::Load32(e + 12);
+      if (first != next || cnt == 0 ||
+          (k > 0 && b <= bytes::Load64(e - 16))) {
+        return loss("segment ", k, " (base 0x", absl::Hex(b), ", first ",
+                    first, ", count ", cnt,
+                    ") does not continue the previous one");
+      }
+      next += cnt;
+    }
+    if (next != n) {
+      return loss("segments cover ", next, " symbols, header says ", n);
+    }
+  }
+  if (absl::Status s = fixed(format::kAddressOffsets, 4 * n); !s.ok()) {
+    return s;
+  }
+  offsets_ = sec[format::kAddressOffsets].data();
+  if (present[format::kSizes]) {
+    if (absl::Status s = fixed(format::kSizes, 4 * n); !s.ok()) return s;
+    sizes_ = sec[format::kSizes].data();
+  }
+  absl::StatusOr<NameDecoder> decoder =
+      NameDecoder::Open(sec[format::kNameTable]);
+  if (!decoder.ok()) {
+    return loss("section name_table: ", decoder.status().message());
+  }
+  names_ = *decoder;
+  name_data_ = sec[format::kNameData];
+  name_block_count_ = (n + format::kNameBlockSize - 1) / format::kNameBlockSize;
+  if (absl::Status s = fixed(format::kNameBlocks, 4 * name_block_count_);
+      !s.ok()) {
+    return s;
+  }
+  name_blocks_ = sec[format::kNameBlocks].data();
+  if (absl::Status s =
+          counted(format::kModuleSets, 8, &count, &module_sets_, false);
+      !s.ok()) {
+    return s;
+  }
+  module_set_count_ = static_cast<uint32_t>(count);
+  if (module_set_count_ == 0) return loss("module set 0 (empty) is missing");
+  {
+    const uint64_t rest = sec[format::kModuleSets].size() - 8 - 8 * count;
+    if (rest % 4 != 0) {
+      return loss("section module_sets has a partial module reference");
+    }
+    module_refs_ = module_sets_ + 8 * count;
+    module_ref_count_ = rest / 4;
+  }
+  if (absl::Status s = counted(format::kObjects, 8, &count, &objects_, true);
+      !s.ok()) {
+    return s;
+  }
+  object_count_ = static_cast<uint32_t>(count);
+  if (absl::Status s = counted(format::kAttribution, 12, &count, &runs_, true);
+      !s.ok()) {
+    return s;
+  }
+  run_count_ = static_cast<uint32_t>(count);
+  if (n > 0 && (run_count_ == 0 || bytes::Load32(runs_) != 0)) {
+    return loss("section attribution does not start at symbol 0");
+  }
+  if (absl::Status s =
+          counted(format::kOverlaps, 32, &overlap_count_, &overlaps_, true);
+      !s.ok()) {
+    return s;
+  }
+  {
+    absl::string_view h = sec[format::kNameHash];
+    if (h.size() < 8) return loss("section name_hash is too short");
+    bucket_count_ = bytes::Load32(h.data());
+    const uint64_t need = 8 + 4 * (uint64_t{bucket_count_} + 1) + 4 * n;
+    if (bucket_count_ == 0 || h.size() != need) {
+      return loss("section name_hash is ", h.size(), " bytes, but ",
+                  bucket_count_, " buckets and ", n, " symbols need ", need);
+    }
+    hash_offsets_ = h.data() + 8;
+    hash_slots_ = hash_offsets_ + 4 * (uint64_t{bucket_count_} + 1);
+  }
+  sampled_addresses_.reserve(n / kSampleStride + 1);
+  for (uint64_t i = 0; i < n; i += kSampleStride) {
+    sampled_addresses_.push_back(Address(static_cast<uint32_t>(i)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexReader::VerifyChecksums() const {
+  const char* base = data_.data();
+  const uint32_t section_count = bytes::Load32(base + 24);
+  for (uint32_t i = 0; i < section_count; ++i) {
+    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
+    const uint32_t id = bytes::Load32(e);
+    const uint32_t want = bytes::Load32(e + 4);
+    const uint32_t got =
+        Crc(data_.substr(bytes::Load64(e + 8), bytes::Load64(e + 16)));
+    if (want != got) {
+      return absl::DataLossError(absl::StrCat(
+          label_, ": section ", format::SectionName(id),
+          " checksum mismatch (stored 0x", absl::Hex(want), ", computed 0x",
+          absl::Hex(got), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexReader::VerifyStructure() const {
+  auto bad = [&](auto&&... parts) {
+    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
+  };
+  const uint64_t n = symbol_count_;
+  char buf[kMaxNameLength];
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint32_t s = static_cast<uint32_t>(i);
+    if (i > 0 && Address(s - 1) > Address(s)) {
+      return bad("symbol ", i, " is below symbol ", i - 1,
+                 ": addresses are not sorted");
+    }
+    char type;
+    absl::string_view enc;
+    if (!NameRecord(s, &type, &enc)) {
+      return bad("name record of symbol ", i, " is out of bounds");
+    }
+    if (names_->Decode(enc, buf, sizeof(buf)) > sizeof(buf)) {
+      return bad("name of symbol ", i, " does not decode");
+    }
+  }
+  for (uint32_t r = 0; r < run_count_; ++r) {
+    const char* e = runs_ + 12 * uint64_t{r};
+    if (r > 0 && bytes::Load32(e) <= bytes::Load32(e - 12)) {
+      return bad("attribution run ", r, " is out of order");
+    }
+    if (bytes::Load32(e + 4) >= module_set_count_) {
+      return bad("attribution run ", r, " names module set ",
+                 bytes::Load32(e + 4), " of ", module_set_count_);
+    }
+    const uint32_t obj = bytes::Load32(e + 8);
+    if (obj != format::kNoObjectId && obj >= object_count_) {
+      return bad("attribution run ", r, " names object ", obj, " of ",
+                 object_count_);
+    }
+  }
+  uint32_t prev = 0;
+  for (uint64_t b = 0; b <= bucket_count_; ++b) {
+    const uint32_t o = bytes::Load32(hash_offsets_ + 4 * b);
+    if (o < prev || o > n || (b == bucket_count_ && o != n)) {
+      return bad("name hash bucket ", b, " has offset ", o,
+                 " out of order");
+    }
+    prev = o;
+  }
+  for (uint64_t b = 0; b < bucket_count_; ++b) {
+    const uint32_t lo = bytes::Load32(hash_offsets_ + 4 * b);
+    const uint32_t hi = bytes::Load32(hash_offsets_ + 4 * (b + 1));
+    for (uint32_t k = lo; k < hi; ++k) {
+      const uint32_t s = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
+      if (s >= n) return bad("name hash slot ", k, " names symbol ", s);
+      const size_t len = Name(s, buf, sizeof(buf));
+      if (format::NameHash(absl::string_view(buf, len)) % bucket_count_ !=
+          b) {
+        return bad("symbol ", s, " is in the wrong name hash bucket");
+      }
+    }
+  }
+  for (uint64_t k = 0; k < overlap_count_; ++k) {
+    const Overlap o = OverlapAt(k);
+    if (o.symbol >= n || o.start != Address(o.symbol) || o.end < o.start) {
+      return bad("overlap entry ", k, " does not match symbol ", o.symbol);
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<SectionInfo> IndexReader::sections() const {
+  std::vector<SectionInfo> out;
+  const char* base = data_.data();
+  const uint32_t section_count = bytes::Load32(base + 24);
+  for (uint32_t i = 0; i < section_count; ++i) {
+    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
+    const uint32_t id = bytes::Load32(e);
+    out.push_back({id, format::SectionName(id), bytes::Load64(e + 8),
+                   bytes::Load64(e + 16)});
+  }
+  return out;
+}
+
+std::vector<IndexReader::Segment> IndexReader::segments() const {
+  std::vector<Segment> out;
+  for (uint32_t k = 0; k < segment_count_; ++k) {
+    const char* e = segments_ + 16 * uint64_t{k};
+    out.push_back(
+        {bytes::Load64(e), bytes::Load32(e + 8), bytes::Load32(e + 12)});
+  }
+  return out;
+}
+
+absl::string_view IndexReader::StringAt(uint32_t ref) const {
+  if (uint64_t{ref} + 2 > strings_.size()) return {};
+  const uint16_t len = bytes::Load16(strings_.data() + ref);
+  if (uint64_t{ref} + 2 + len > strings_.size()) return {};
+  return strings_.substr(ref + 2, len);
+}
+
+size_t IndexReader::SegmentOfSymbol(uint32_t i) const {
+  // Few segments (typically 1-3): a linear scan from the back is fastest.
+  size_t k = segment_count_;
+  while (k > 1 && bytes::Load32(segments_ + 16 * (k - 1) + 8) > i) --k;
+  return k - 1;
+}
+
+uint64_t IndexReader::Address(uint32_t i) const {
+  if (i >= symbol_count_) return 0;
+  const char* seg = segments_ + 16 * SegmentOfSymbol(i);
+  return bytes::Load64(seg) + bytes::Load32(offsets_ + 4 * uint64_t{i});
+}
+
+bool IndexReader::NameRecord(uint32_t i, char* type,
+                             absl::string_view* encoded) const {
+  if (i >= symbol_count_) return false;
+  const uint64_t block = i / format::kNameBlockSize;
+  uint64_t off = bytes::Load32(name_blocks_ + 4 * block);
+  const char* p = name_data_.data() + std::min<uint64_t>(off, name_data_.size());
+  const char* end = name_data_.data() + name_data_.size();
+  for (uint32_t skip = i % format::kNameBlockSize;; --skip) {
+    if (p >= end) return false;
+    const char t = *p++;
+    uint64_t len;
+    if (!bytes::ReadVarint(&p, end, 2, &len) ||
+        len > static_cast<uint64_t>(end - p)) {
+      return false;
+    }
+    if (skip == 0) {
+      *type = t;
+      *encoded = absl::string_view(p, len);
+      return true;
+    }
+    p += len;
+  }
+}
+
+char IndexReader::Type(uint32_t i) const {
+  char type;
+  absl::string_view enc;
+  return NameRecord(i, &type, &enc) ? type : '?';
+}
+
+size_t IndexReader::Name(uint32_t i, char* buf, size_t cap) const {
+  char type;
+  absl::string_view enc;
+  if (!NameRecord(i, &type, &enc)) return 0;
+  return std::min(names_->Decode(enc, buf, cap), cap);
+}
+
+std::string IndexReader::NameString(uint32_t i) const {
+  char buf[kMaxNameLength];
+  return std::string(buf, Name(i, buf, sizeof(buf)));
+}
+
+bool IndexReader::NameEquals(uint32_t i, absl::string_view name) const {
+  char type;
+  absl::string_view enc;
+  return NameRecord(i, &type, &enc) && names_->Equals(enc, name);
+}
+
+bool IndexReader::SizeExact(uint32_t i) const {
+  return sizes_ != nullptr && i < symbol_count_ &&
+         bytes::Load32(sizes_ + 4 * uint64_t{i}) != format::kSizeInferred;
+}
+
+uint64_t IndexReader::End(uint32_t i) const {
+  const uint64_t a = Address(i);
+  if (SizeExact(i)) return a + bytes::Load32(sizes_ + 4 * uint64_t{i});
+  for (uint32_t j = i + 1; j < symbol_count_; ++j) {
+    const uint64_t b = Address(j);
+    if (b > a) return b;
+  }
+  return a;
+}
+
+uint32_t IndexReader::AliasGroupBegin(uint32_t i) const {
+  const uint64_t a = Address(i);
+  while (i > 0 && Address(i - 1) == a) --i;
+  return i;
+}
+
+std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {
+  // Block: the last sample <= addr.
+  const auto it = std::upper_bound(sampled_addresses_.begin(),
+                                   sampled_addresses_.end(), addr);
+  if (it == sampled_addresses_.begin()) return std::nullopt;
+  const uint64_t block = (it - sampled_addresses_.begin()) - 1;
+  uint32_t lo = static_cast<uint32_t>(block * kSampleStride);
+  uint32_t hi = static_cast<uint32_t>(
+      std::min<uint64_t>(symbol_count_, lo + uint64_t{kSampleStride}));
+  // Last symbol <= addr in [lo, hi); symbol lo qualifies by construction.
+  const size_t seg = SegmentOfSymbol(lo);
+  const char* sp = segments_ + 16 * seg;
+  const uint64_t base = bytes::Load64(sp);
+  const uint64_t seg_end = uint64_t{bytes::Load32(sp + 8)} + bytes::Load32(sp + 12);
+  if (hi <= seg_end && addr - base <= 0xffffffffull && addr >= base) {
+    // Common case: the block lies in one segment; compare 32-bit offsets.
+    const uint32_t target = static_cast<uint32_t>(addr - base);
+    uint32_t l = lo + 1, r = hi;
+    while (l < r) {
+      const uint32_t mid = l + (r - l) / 2;
+      if (bytes::Load32(offsets_ + 4 * uint64_t{mid}) <= target) {
+        l = mid + 1;
+      } else {
+        r = mid;
+      }
+    }
+    return l - 1;
+  }
+  uint32_t l = lo + 1, r = hi;
+  while (l < r) {
+    const uint32_t mid = l + (r - l) / 2;
+    if (Address(mid) <= addr) {
+      l = mid + 1;
+    } else {
+      r = mid;
+    }
+  }
+  return l - 1;
+}
+
+uint32_t IndexReader::RunOf(uint32_t i) const {
+  uint32_t lo = 0, hi = run_count_;
+  while (lo < hi) {
+    const uint32_t mid = (lo + hi) / 2;
+    if (bytes::Load32(runs_ + 12 * uint64_t{mid}) <= i) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo == 0 ? ~0u : lo - 1;
+}
+
+void IndexReader::Attribution(uint32_t i, uint32_t* module_set,
+                              uint32_t* object) const {
+  *module_set = kNoModules;
+  *object = format::kNoObjectId;
+  const uint32_t run = RunOf(i);
+  if (run == ~0u) return;
+  const char* e = runs_ + 12 * uint64_t{run};
+  const uint32_t set = bytes::Load32(e + 4), obj = bytes::Load32(e + 8);
+  if (set < module_set_count_) *module_set = set;
+  if (obj < object_count_) *object = obj;
+}
+
+uint32_t IndexReader::ModuleSetOf(uint32_t i) const {
+  uint32_t set, obj;
+  Attribution(i, &set, &obj);
+  return set;
+}
+
+uint32_t IndexReader::ObjectOf(uint32_t i) const {
+  uint32_t set, obj;
+  Attribution(i, &set, &obj);
+  return obj;
+}
+
+size_t IndexReader::TypeAndName(uint32_t i, char* type, char* buf,
+                                size_t cap) const {
+  absl::string_view enc;
+  if (!NameRecord(i, type, &enc)) {
+    *type = '?';
+    return 0;
+  }
+  return std::min(names_->Decode(enc, buf, cap), cap);
+}
+
+size_t IndexReader::ModuleSetSize(uint32_t set) const {
+  if (set >= module_set_count_) return 0;
+  const char* e = module_sets_ + 8 * uint64_t{set};
+  const uint64_t first = bytes::Load32(e), size = bytes::Load16(e + 4);
+  if (first > module_ref_count_ || size > module_ref_count_ - first) return 0;
+  return size;
+}
+
+absl::string_view IndexReader::ModuleName(uint32_t set, size_t j) const {
+  if (j >= ModuleSetSize(set)) return {};
+  const uint64_t first = bytes::Load32(module_sets_ + 8 * uint64_t{set});
+  return StringAt(bytes::Load32(module_refs_ + 4 * (first + j)));
+}
+
+bool IndexReader::ModuleSetLoadable(uint32_t set) const {
+  if (set >= module_set_count_) return false;
+  return bytes::Load16(module_sets_ + 8 * uint64_t{set} + 6) &
+         format::kModuleSetLoadable;
+}
+
+absl::string_view IndexReader::ObjectPath(uint32_t object) const {
+  if (object >= object_count_) return {};
+  return StringAt(bytes::Load32(objects_ + 8 * uint64_t{object}));
+}
+
+absl::string_view IndexReader::ObjectAnnotation(uint32_t object) const {
+  if (object >= object_count_) return {};
+  const uint32_t start = bytes::Load32(objects_ + 8 * uint64_t{object} + 4);
+  absl::string_view path = ObjectPath(object);
+  if (start == format::kNoAnnotation || start >= path.size()) return {};
+  return path.substr(start);
+}
+
+IndexReader::Overlap IndexReader::OverlapAt(uint64_t pos) const {
+  const char* e = overlaps_ + 32 * pos;
+  return {bytes::Load64(e), bytes::Load64(e + 8), bytes::Load64(e + 16),
+          bytes::Load32(e + 24)};
+}
+
+}  // namespace ksym

@@ -1,0 +1,418 @@
+#include "symbolizer/index/writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "symbolizer/index/bytes.h"
+#include "symbolizer/index/format.h"
+#include "symbolizer/index/name_codec.h"
+
+namespace ksym {
+namespace {
+
+using bytes::Append16;
+using bytes::Append32;
+using bytes::Append64;
+
+// Deduplicating blob of `u16 length, bytes` records; ref 0 is "".
+class StringTableBuilder {
+ public:
+  StringTableBuilder() {
+    Append16(&blob_, 0);  // ref 0: the empty string
+    refs_.emplace("", 0);
+  }
+
+  absl::StatusOr<uint32_t> Add(absl::string_view s) {
+    auto it = refs_.find(s);
+    if (it != refs_.end()) return it->second;
+    if (s.size() > std::numeric_limits<uint16_t>::max()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("string of ", s.size(), " bytes is too long for the "
+                       "index (at most 65535): \"",
+                       s.substr(0, 40), "...\""));
+    }
+    uint32_t ref = static_cast<uint32_t>(blob_.size());
+    Append16(&blob_, static_cast<uint16_t>(s.size()));
+    blob_.append(s.data(), s.size());
+    refs_.emplace(std::string(s), ref);
+    return ref;
+  }
+
+  const std::string& blob() const { return blob_; }
+
+ private:
+  std::string blob_;
+  absl::flat_hash_map<std::string, uint32_t> refs_;
+};
+
+struct OverlapEntry {
+  uint64_t start;
+  uint64_t end;
+  uint64_t max_end;
+  uint32_t symbol;
+};
+
+// Fills max_end over the implicit tree (format.h, kOverlaps). The subtree of
+// the node at position i and level k is the contiguous positions
+// [i - 2^k + 1, i + 2^k - 1], clipped to the array; each level's subtrees
+// partition the array, so this is O(n log n) in all.
+void ComputeMaxEnds(std::vector<OverlapEntry>& a) {
+  const uint64_t n = a.size();
+  for (uint64_t i = 0; i < n; ++i) {
+    const int k = __builtin_ctzll(~i);  // trailing one bits = level
+    const uint64_t span = (uint64_t{1} << k) - 1;
+    const uint64_t lo = i - span;
+    const uint64_t hi = std::min(n - 1, i + span);
+    uint64_t m = 0;
+    for (uint64_t j = lo; j <= hi; ++j) m = std::max(m, a[j].end);
+    a[i].max_end = m;
+  }
+}
+
+void AppendSection(std::string* file, std::vector<std::pair<uint32_t,
+                   std::pair<uint64_t, uint64_t>>>* dir, uint32_t id,
+                   const std::string& body) {
+  while (file->size() % format::kSectionAlignment) file->push_back('\0');
+  dir->push_back({id, {file->size(), body.size()}});
+  file->append(body);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
+  const std::vector<Symbol>& syms = catalog.symbols;
+  const uint64_t n = syms.size();
+  if (n > std::numeric_limits<uint32_t>::max() - 1) {
+    return absl::InvalidArgumentError("too many symbols for one index");
+  }
+  for (uint64_t i = 1; i < n; ++i) {
+    if (syms[i - 1].address > syms[i].address ||
+        (syms[i - 1].address == syms[i].address &&
+         syms[i - 1].name > syms[i].name)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "symbols are not sorted by (address, name) at ", i, " (",
+          syms[i].name, "); call Catalog::FinalizeSizes first"));
+    }
+  }
+
+  StringTableBuilder strings;
+  std::vector<std::pair<uint32_t, std::string>> sections;
+
+  // Identity.
+  {
+    std::string s;
+    Append64(&s, static_cast<uint64_t>(catalog.identity.kaslr_offset));
+    for (const std::string* v : {&catalog.identity.release,
+                                 &catalog.identity.build_id,
+                                 &catalog.identity.arch}) {
+      absl::StatusOr<uint32_t> ref = strings.Add(*v);
+      if (!ref.ok()) return ref.status();
+      Append32(&s, *ref);
+    }
+    Append32(&s, 0);
+    Append32(&s, 0);
+    Append32(&s, 0);
+    sections.push_back({format::kIdentity, std::move(s)});
+  }
+
+  // Segments and address offsets.
+  {
+    std::string seg_body, offsets;
+    offsets.reserve(4 * n);
+    std::vector<std::pair<uint64_t, std::pair<uint32_t, uint32_t>>> segs;
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t a = syms[i].address;
+      if (segs.empty() || a - segs.back().first > 0xffffffffull) {
+        segs.push_back({a, {static_cast<uint32_t>(i), 0}});
+      }
+      ++segs.back().second.second;
+      Append32(&offsets, static_cast<uint32_t>(a - segs.back().first));
+    }
+    Append32(&seg_body, static_cast<uint32_t>(segs.size()));
+    Append32(&seg_body, 0);
+    for (const auto& s : segs) {
+      Append64(&seg_body, s.first);
+      Append32(&seg_body, s.second.first);
+      Append32(&seg_body, s.second.second);
+    }
+    sections.push_back({format::kSegments, std::move(seg_body)});
+    sections.push_back({format::kAddressOffsets, std::move(offsets)});
+  }
+
+  // Sizes, only when some size is exact; and the overlap tree.
+  {
+    bool any_exact = false;
+    std::vector<OverlapEntry> overlaps;
+    uint64_t group_end = 0;  // index one past the current address group
+    uint64_t next_higher = 0;
+    bool has_next_higher = false;
+    for (uint64_t i = 0; i < n; ++i) {
+      const Symbol& s = syms[i];
+      if (i >= group_end) {
+        group_end = i + 1;
+        while (group_end < n && syms[group_end].address == s.address)
+          ++group_end;
+        has_next_higher = group_end < n;
+        next_higher = has_next_higher ? syms[group_end].address : 0;
+      }
+      if (!s.size_exact) continue;
+      any_exact = true;
+      if (s.size >= format::kSizeInferred) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "symbol ", s.name, " at 0x", absl::Hex(s.address), " has size 0x",
+            absl::Hex(s.size), ", more than the index can hold"));
+      }
+      const uint64_t end = s.address + s.size;
+      // Only a symbol reaching past the next higher address can cover an
+      // address whose predecessor is another symbol.
+      if (has_next_higher && end > next_higher) {
+        overlaps.push_back({s.address, end, 0, static_cast<uint32_t>(i)});
+      }
+    }
+    if (any_exact) {
+      std::string sizes;
+      sizes.reserve(4 * n);
+      for (const Symbol& s : syms) {
+        Append32(&sizes, s.size_exact ? static_cast<uint32_t>(s.size)
+                                      : format::kSizeInferred);
+      }
+      sections.push_back({format::kSizes, std::move(sizes)});
+    }
+    // Already in (start, symbol) order because symbols are.
+    ComputeMaxEnds(overlaps);
+    std::string body;
+    Append32(&body, static_cast<uint32_t>(overlaps.size()));
+    Append32(&body, 0);
+    for (const OverlapEntry& e : overlaps) {
+      Append64(&body, e.start);
+      Append64(&body, e.end);
+      Append64(&body, e.max_end);
+      Append32(&body, e.symbol);
+      Append32(&body, 0);
+    }
+    sections.push_back({format::kOverlaps, std::move(body)});
+  }
+
+  // Names: codec table, records, block offsets.
+  {
+    std::vector<absl::string_view> names;
+    names.reserve(n);
+    for (const Symbol& s : syms) names.push_back(s.name);
+    NameCodec codec = NameCodec::Learn(names);
+    std::string data, blocks, encoded;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (i % format::kNameBlockSize == 0) {
+        Append32(&blocks, static_cast<uint32_t>(data.size()));
+      }
+      encoded.clear();
+      absl::Status st = codec.Encode(syms[i].name, &encoded);
+      if (!st.ok()) return st;
+      if (encoded.size() >= (1u << 14)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "symbol name of ", syms[i].name.size(), " bytes is too long"));
+      }
+      data.push_back(syms[i].type);
+      bytes::AppendVarint(&data, encoded.size());
+      data.append(encoded);
+    }
+    if (data.size() > std::numeric_limits<uint32_t>::max()) {
+      return absl::InvalidArgumentError("symbol names exceed 4 GiB");
+    }
+    sections.push_back({format::kNameTable, codec.Serialize()});
+    sections.push_back({format::kNameData, std::move(data)});
+    sections.push_back({format::kNameBlocks, std::move(blocks)});
+  }
+
+  // Module sets.
+  {
+    std::string table, refs;
+    const uint32_t count = static_cast<uint32_t>(catalog.module_sets.size());
+    Append32(&table, count);
+    Append32(&table, 0);
+    uint32_t first = 0;
+    for (uint32_t id = 0; id < count; ++id) {
+      const auto& set = catalog.module_sets[id];
+      if (set.size() > std::numeric_limits<uint16_t>::max()) {
+        return absl::InvalidArgumentError("module set too large");
+      }
+      Append32(&table, first);
+      Append16(&table, static_cast<uint16_t>(set.size()));
+      Append16(&table, catalog.loadable_module_sets.contains(id)
+                             ? format::kModuleSetLoadable
+                             : 0);
+      for (const std::string& m : set) {
+        absl::StatusOr<uint32_t> ref = strings.Add(m);
+        if (!ref.ok()) return ref.status();
+        Append32(&refs, *ref);
+      }
+      first += static_cast<uint32_t>(set.size());
+    }
+    table.append(refs);
+    sections.push_back({format::kModuleSets, std::move(table)});
+  }
+
+  // Objects.
+  {
+    std::string body;
+    Append32(&body, static_cast<uint32_t>(catalog.objects.size()));
+    Append32(&body, 0);
+    for (const ObjectFile& o : catalog.objects) {
+      absl::StatusOr<uint32_t> ref = strings.Add(o.path);
+      if (!ref.ok()) return ref.status();
+      uint32_t start = format::kNoAnnotation;
+      if (!o.annotation.empty()) {
+        absl::string_view path = o.path;
+        if (!absl::EndsWith(path, o.annotation)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("annotation \"", o.annotation,
+                           "\" is not a suffix of object \"", o.path, "\""));
+        }
+        start = static_cast<uint32_t>(path.size() - o.annotation.size());
+      }
+      Append32(&body, *ref);
+      Append32(&body, start);
+    }
+    sections.push_back({format::kObjects, std::move(body)});
+  }
+
+  // Attribution runs.
+  {
+    std::string runs;
+    uint32_t count = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      const Symbol& s = syms[i];
+      if (s.module_set >= catalog.module_sets.size() ||
+          (s.object != kNoObject && s.object >= catalog.objects.size())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "symbol ", s.name, " refers to a module set or object that "
+            "does not exist"));
+      }
+      if (i == 0 || s.module_set != syms[i - 1].module_set ||
+          s.object != syms[i - 1].object) {
+        Append32(&runs, static_cast<uint32_t>(i));
+        Append32(&runs, s.module_set);
+        Append32(&runs, s.object == kNoObject ? format::kNoObjectId : s.object);
+        ++count;
+      }
+    }
+    std::string body;
+    Append32(&body, count);
+    Append32(&body, 0);
+    body.append(runs);
+    sections.push_back({format::kAttribution, std::move(body)});
+  }
+
+  // Name hash: symbols bucketed by FNV-1a of the name.
+  {
+    const uint32_t buckets =
+        static_cast<uint32_t>(std::max<uint64_t>(1, n / 3));
+    std::vector<uint32_t> bucket_of(n);
+    std::vector<uint32_t> offsets(buckets + 1, 0);
+    for (uint64_t i = 0; i < n; ++i) {
+      bucket_of[i] =
+          static_cast<uint32_t>(format::NameHash(syms[i].name) % buckets);
+      ++offsets[bucket_of[i] + 1];
+    }
+    for (uint32_t b = 0; b < buckets; ++b) offsets[b + 1] += offsets[b];
+    std::vector<uint32_t> slots(n);
+    std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
+    for (uint64_t i = 0; i < n; ++i) slots[fill[bucket_of[i]]++] = i;
+    std::string body;
+    body.reserve(8 + 4 * (buckets + 1 + n));
+    Append32(&body, buckets);
+    Append32(&body, 0);
+    for (uint32_t o : offsets) Append32(&body, o);
+    for (uint32_t s : slots) Append32(&body, s);
+    sections.push_back({format::kNameHash, std::move(body)});
+  }
+
+  sections.push_back({format::kStrings, strings.blob()});
+  std::sort(sections.begin(), sections.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  // Lay out: header, directory, sections.
+  std::string file(format::kHeaderSize +
+                       format::kSectionEntrySize * sections.size(),
+                   '\0');
+  std::vector<std::pair<uint32_t, std::pair<uint64_t, uint64_t>>> dir;
+  for (const auto& s : sections) AppendSection(&file, &dir, s.first, s.second);
+  while (file.size() % format::kSectionAlignment) file.push_back('\0');
+
+  char* h = file.data();
+  std::memcpy(h, format::kMagic, sizeof(format::kMagic));
+  bytes::Store<uint32_t>(h + 8, format::kFormatVersion);
+  bytes::Store<uint32_t>(h + 12, format::kHeaderSize);
+  bytes::Store<uint64_t>(h + 16, file.size());
+  bytes::Store<uint32_t>(h + 24, static_cast<uint32_t>(sections.size()));
+  bytes::Store<uint32_t>(h + 28, catalog.identity.address_space ==
+                                         AddressSpace::kRuntime
+                                     ? format::kFlagRuntimeAddresses
+                                     : 0);
+  bytes::Store<uint64_t>(h + 32, n);
+  for (size_t i = 0; i < dir.size(); ++i) {
+    char* e = h + format::kHeaderSize + format::kSectionEntrySize * i;
+    const uint64_t off = dir[i].second.first, size = dir[i].second.second;
+    bytes::Store<uint32_t>(e, dir[i].first);
+    bytes::Store<uint32_t>(
+        e + 4, static_cast<uint32_t>(crc32(
+                   0, reinterpret_cast<const Bytef*>(h + off), size)));
+    bytes::Store<uint64_t>(e + 8, off);
+    bytes::Store<uint64_t>(e + 16, size);
+  }
+  const size_t covered =
+      format::kHeaderSize + format::kSectionEntrySize * dir.size();
+  bytes::Store<uint32_t>(
+      h + 40, static_cast<uint32_t>(
+                  crc32(0, reinterpret_cast<const Bytef*>(h), covered)));
+  return file;
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view bytes) {
+  std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat(tmp, ": cannot create"));
+  }
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      int err = errno;
+      close(fd);
+      unlink(tmp.c_str());
+      return absl::ErrnoToStatus(err, absl::StrCat(tmp, ": write failed"));
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    int err = errno;
+    unlink(tmp.c_str());
+    return absl::ErrnoToStatus(err, absl::StrCat(tmp, ": fsync/close failed"));
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    unlink(tmp.c_str());
+    return absl::ErrnoToStatus(err,
+                               absl::StrCat(path, ": cannot rename into place"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ksym

@@ -1,0 +1,314 @@
+#include "symbolizer/query/symbolizer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "symbolizer/catalog/catalog.h"
+
+namespace ksym {
+namespace {
+
+bool IsWeak(char t) { return t == 'w' || t == 'W' || t == 'v' || t == 'V'; }
+bool IsGlobal(char t) { return t >= 'A' && t <= 'Z'; }
+size_t LeadingUnderscores(absl::string_view s) {
+  size_t k = 0;
+  while (k < s.size() && s[k] == '_') ++k;
+  return k;
+}
+
+// Symbols covering one address: at most this many are ranked by Lookup.
+// More aliases than this at one address only happen in corrupt files.
+constexpr size_t kMaxCovering = 256;
+
+}  // namespace
+
+const char* NotFoundReasonText(NotFoundReason reason) {
+  switch (reason) {
+    case NotFoundReason::kNone: return "";
+    case NotFoundReason::kEmptyIndex: return "the index has no symbols";
+    case NotFoundReason::kBelowFirstSymbol:
+      return "below the lowest symbol address";
+    case NotFoundReason::kPastLastSymbol:
+      return "past the end of the highest symbol";
+    case NotFoundReason::kInGap:
+      return "between the end of one symbol and the start of the next";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<std::unique_ptr<Symbolizer>> Symbolizer::Open(
+    const std::string& path, IndexOptions options) {
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::Open(path, options);
+  if (!r.ok()) return r.status();
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+Symbolizer::Symbolizer(std::unique_ptr<IndexReader> index)
+    : index_(std::move(index)) {}
+
+void Symbolizer::FillSymbol(uint32_t i, SymbolInfo* out,
+                            uint64_t inferred_end) const {
+  out->index = i;
+  out->address = index_->Address(i);
+  out->size_exact = index_->SizeExact(i);
+  const uint64_t end = (out->size_exact || inferred_end == kUnknownEnd)
+                           ? index_->End(i)
+                           : inferred_end;
+  out->size = end - out->address;
+  index_->Attribution(i, &out->module_set, &out->object);
+  out->name_length = static_cast<uint16_t>(index_->TypeAndName(
+      i, &out->type, out->name_buffer, SymbolInfo::kNameCapacity));
+}
+
+SymbolInfo Symbolizer::Symbol(uint32_t index) const {
+  SymbolInfo s;
+  FillSymbol(index, &s, kUnknownEnd);
+  return s;
+}
+
+bool Symbolizer::Better(uint32_t a, uint32_t b) const {
+  const uint64_t sa = index_->Address(a), sb = index_->Address(b);
+  if (sa != sb) return sa > sb;
+  const uint64_t ea = index_->End(a), eb = index_->End(b);
+  if (ea != eb) return ea < eb;
+  const char ta = index_->Type(a), tb = index_->Type(b);
+  if (IsWeak(ta) != IsWeak(tb)) return !IsWeak(ta);
+  if (IsGlobal(ta) != IsGlobal(tb)) return IsGlobal(ta);
+  char na[SymbolInfo::kNameCapacity], nb[SymbolInfo::kNameCapacity];
+  absl::string_view va(na, index_->Name(a, na, sizeof(na)));
+  absl::string_view vb(nb, index_->Name(b, nb, sizeof(nb)));
+  const size_t ua = LeadingUnderscores(va), ub = LeadingUnderscores(vb);
+  if (ua != ub) return ua < ub;
+  if (va.size() != vb.size()) return va.size() > vb.size();
+  return a < b;
+}
+
+size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
+                            NotFoundReason* reason,
+                            uint64_t* inferred_end) const {
+  const uint64_t n = index_->symbol_count();
+  *reason = NotFoundReason::kNone;
+  if (n == 0) {
+    *reason = NotFoundReason::kEmptyIndex;
+    return 0;
+  }
+  std::optional<uint32_t> pred = index_->Predecessor(address);
+  if (!pred) {
+    *reason = NotFoundReason::kBelowFirstSymbol;
+    return 0;
+  }
+  const uint32_t p = *pred;
+  const uint32_t g0 = index_->AliasGroupBegin(p);
+  const bool has_next = p + 1 < n;
+  const uint64_t group_address = index_->Address(p);
+  const uint64_t next_higher = has_next ? index_->Address(p + 1) : group_address;
+  *inferred_end = next_higher;
+  size_t count = 0;
+  auto add = [&](uint32_t i) {
+    if (count < cap) out[count] = i;
+    ++count;
+  };
+  for (uint32_t i = g0; i <= p; ++i) {
+    if (index_->SizeExact(i)) {
+      if (address < index_->End(i)) add(i);
+    } else if (has_next ? address < next_higher : address == group_address) {
+      // The highest address has no known end; it still names itself.
+      add(i);
+    }
+  }
+  if (index_->has_overlaps()) {
+    index_->ForEachOverlapCovering(address, [&](uint32_t i) {
+      if (i < g0 || i > p) add(i);
+    });
+  }
+  if (count == 0) {
+    *reason = has_next ? NotFoundReason::kInGap
+                       : NotFoundReason::kPastLastSymbol;
+  }
+  const size_t kept = std::min(count, cap);
+  if (kept > 1) {
+    std::sort(out, out + kept,
+              [this](uint32_t a, uint32_t b) { return Better(a, b); });
+  }
+  return count;
+}
+
+LookupResult Symbolizer::Lookup(uint64_t address) const {
+  LookupResult r;
+  uint32_t found[kMaxCovering];
+  uint64_t inferred_end;
+  if (Covering(address, found, kMaxCovering, &r.reason, &inferred_end) == 0) {
+    return r;
+  }
+  r.found = true;
+  // Only symbols of the predecessor's group can have an inferred extent
+  // here; overlap symbols are exact.
+  FillSymbol(found[0], &r.symbol, inferred_end);
+  r.offset = address - r.symbol.address;
+  return r;
+}
+
+void Symbolizer::LookupAll(uint64_t address,
+                           std::vector<SymbolInfo>* out) const {
+  out->clear();
+  uint32_t found[kMaxCovering];
+  NotFoundReason reason;
+  uint64_t inferred_end;
+  const size_t count = std::min(
+      Covering(address, found, kMaxCovering, &reason, &inferred_end),
+      kMaxCovering);
+  out->resize(count);
+  for (size_t k = 0; k < count; ++k) {
+    FillSymbol(found[k], &(*out)[k], inferred_end);
+  }
+}
+
+void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
+                             absl::Span<LookupResult> out) const {
+  // Without overlapping symbols, every address inside the previous answer's
+  // extent has the same answer: sorted input skips most searches.
+  const bool can_reuse = !index_->has_overlaps();
+  const LookupResult* prev = nullptr;
+  for (size_t k = 0; k < addresses.size() && k < out.size(); ++k) {
+    const uint64_t a = addresses[k];
+    if (prev != nullptr && a >= prev->symbol.address &&
+        a - prev->symbol.address < prev->symbol.size) {
+      out[k] = *prev;
+      out[k].offset = a - out[k].symbol.address;
+      prev = &out[k];
+      continue;
+    }
+    out[k] = Lookup(a);
+    prev = (can_reuse && out[k].found) ? &out[k] : nullptr;
+  }
+}
+
+std::vector<absl::string_view> Symbolizer::DisplayModules(
+    const SymbolInfo& s) const {
+  std::vector<absl::string_view> mods;
+  const uint32_t set = s.module_set;
+  if (set == kNoModules) return mods;
+  if (!index_->ModuleSetLoadable(set) && !IsTextType(s.type)) return mods;
+  const size_t k = index_->ModuleSetSize(set);
+  for (size_t j = 0; j < k; ++j) mods.push_back(index_->ModuleName(set, j));
+  return mods;
+}
+
+absl::string_view Symbolizer::DisplayObject(const SymbolInfo& s) const {
+  if (!IsTextType(s.type)) return {};
+  return index_->ObjectAnnotation(s.object);
+}
+
+std::string Symbolizer::QualifiedName(const SymbolInfo& s) const {
+  std::string out(s.name());
+  for (absl::string_view m : DisplayModules(s)) absl::StrAppend(&out, " [", m, "]");
+  absl::string_view obj = DisplayObject(s);
+  if (!obj.empty()) absl::StrAppend(&out, " {", obj, "}");
+  return out;
+}
+
+std::string Symbolizer::KallmodsymsLine(const SymbolInfo& s) const {
+  std::string out = absl::StrFormat("%016x %c ", s.address, s.type);
+  out.append(s.name().data(), s.name().size());
+  const char* sep = "\t";
+  for (absl::string_view m : DisplayModules(s)) {
+    absl::StrAppend(&out, sep, "[", m, "]");
+    sep = " ";
+  }
+  absl::string_view obj = DisplayObject(s);
+  if (!obj.empty()) absl::StrAppend(&out, sep, "{", obj, "}");
+  return out;
+}
+
+absl::StatusOr<std::vector<Candidate>> Symbolizer::Resolve(
+    absl::string_view query) const {
+  absl::StatusOr<Query> q = ParseQuery(query);
+  if (!q.ok()) return q.status();
+  return Resolve(*q);
+}
+
+std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
+  absl::InlinedVector<uint32_t, 8> hits;
+  index_->ForEachNamed(q.name, [&](uint32_t i) { hits.push_back(i); });
+  auto set_has_all = [&](uint32_t set, bool exact) {
+    const size_t k = index_->ModuleSetSize(set);
+    if (exact && k != q.modules.size()) return false;
+    for (const std::string& m : q.modules) {
+      bool in = false;
+      for (size_t j = 0; j < k && !in; ++j) in = index_->ModuleName(set, j) == m;
+      if (!in) return false;
+    }
+    return true;
+  };
+  if (!q.modules.empty()) {
+    absl::InlinedVector<uint32_t, 8> kept, exact;
+    for (uint32_t i : hits) {
+      const uint32_t set = index_->ModuleSetOf(i);
+      if (!set_has_all(set, false)) continue;
+      kept.push_back(i);
+      if (set_has_all(set, true)) exact.push_back(i);
+    }
+    // `name [a]` prefers symbols in exactly [a] over those in [a] [b].
+    hits = exact.empty() ? std::move(kept) : std::move(exact);
+  }
+  std::vector<Candidate> out;
+  out.reserve(hits.size());
+  for (uint32_t i : hits) {
+    if (!q.object.empty() &&
+        !ObjectSuffixMatches(index_->ObjectPath(index_->ObjectOf(i)),
+                             q.object)) {
+      continue;
+    }
+    Candidate c;
+    FillSymbol(i, &c.symbol, kUnknownEnd);
+    const SymbolInfo& s = c.symbol;
+    if (q.length.has_value() && *q.length != s.size) {
+      // Stack traces print the kallsyms size (distance to the next symbol),
+      // which for ELF-sized symbols includes padding: accept either.
+      uint32_t next = i + 1;
+      while (next < index_->symbol_count() &&
+             index_->Address(next) == s.address) {
+        ++next;
+      }
+      const bool matches_distance =
+          next < index_->symbol_count() &&
+          index_->Address(next) - s.address == *q.length;
+      if (!matches_distance) continue;
+    }
+    const uint64_t offset = q.offset.value_or(0);
+    const uint64_t limit = q.length.value_or(s.size);
+    if (q.offset.has_value() && offset > std::max(limit, s.size)) continue;
+    c.address = s.address + offset;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
+    absl::string_view query, std::vector<Candidate>* ambiguous) const {
+  absl::StatusOr<std::vector<Candidate>> all = Resolve(query);
+  if (!all.ok()) return all.status();
+  if (all->empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no symbol matches \"", query, "\""));
+  }
+  if (all->size() == 1) return std::move((*all)[0]);
+  std::string list;
+  for (const Candidate& c : *all) {
+    absl::StrAppend(&list, "\n  ", QualifiedName(c.symbol), " at 0x",
+                    absl::Hex(c.symbol.address, absl::kZeroPad16));
+  }
+  absl::Status st = absl::FailedPreconditionError(
+      absl::StrCat("\"", query, "\" is ambiguous: ", all->size(),
+                   " symbols match; qualify it as one of:", list));
+  if (ambiguous != nullptr) *ambiguous = std::move(*all);
+  return st;
+}
+
+}  // namespace ksym

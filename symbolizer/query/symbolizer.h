@@ -1,0 +1,134 @@
+// Symbolizer: the query API over an open .ksym index.
+//
+//   absl::StatusOr<std::unique_ptr<Symbolizer>> s = Symbolizer::Open(path);
+//   LookupResult r = (*s)->Lookup(0xffffffff81234567);
+//   if (r.found) printf("%s+0x%lx\n", (*s)->QualifiedName(r.symbol).c_str(),
+//                       r.offset);
+//   absl::StatusOr<Candidate> c = (*s)->ResolveUnique("init_once {inode.o}");
+//
+// Address -> symbol: the symbols covering an address are those at its
+// predecessor address (aliases) plus any longer symbol reaching over it
+// (format.h kOverlaps). A symbol without an exact size ends at the next
+// higher address; the highest address, whose end nothing tells, covers only
+// itself. Lookup picks the innermost (highest start, then
+// smallest extent); among aliases it follows perf's choose_best_symbol:
+// non-weak over weak, global over local, fewer leading underscores, then
+// the longer name, then the lower index. LookupAll returns every covering
+// symbol in that same order.
+//
+// All methods are const and thread-safe. Lookup does not allocate.
+#ifndef KSYM_SYMBOLIZER_QUERY_SYMBOLIZER_H_
+#define KSYM_SYMBOLIZER_QUERY_SYMBOLIZER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/query/query_parser.h"
+
+namespace ksym {
+
+// One symbol of the index, with its name copied into an inline buffer so
+// that lookups need no allocation.
+struct SymbolInfo {
+  static constexpr size_t kNameCapacity = 512;  // kernel KSYM_NAME_LEN
+
+  uint32_t index = 0;
+  uint64_t address = 0;
+  uint64_t size = 0;
+  bool size_exact = false;
+  char type = '?';
+  uint32_t module_set = 0;
+  uint32_t object = 0xffffffffu;
+  uint16_t name_length = 0;
+  char name_buffer[kNameCapacity];
+
+  absl::string_view name() const { return {name_buffer, name_length}; }
+};
+
+enum class NotFoundReason : uint8_t {
+  kNone = 0,
+  kEmptyIndex,
+  kBelowFirstSymbol,
+  kPastLastSymbol,  // after the end of the highest symbol
+  kInGap,           // between the end of one symbol and the next
+};
+const char* NotFoundReasonText(NotFoundReason reason);
+
+struct LookupResult {
+  bool found = false;
+  NotFoundReason reason = NotFoundReason::kNone;
+  uint64_t offset = 0;  // address - symbol.address
+  SymbolInfo symbol;
+};
+
+// A symbol matching a query; `address` is symbol address + query offset.
+struct Candidate {
+  uint64_t address = 0;
+  SymbolInfo symbol;
+};
+
+class Symbolizer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Symbolizer>> Open(
+      const std::string& path, IndexOptions options = {});
+  explicit Symbolizer(std::unique_ptr<IndexReader> index);
+
+  const IndexReader& index() const { return *index_; }
+
+  LookupResult Lookup(uint64_t address) const;
+  // Every symbol covering `address`, best first; empty when none.
+  void LookupAll(uint64_t address, std::vector<SymbolInfo>* out) const;
+  // out[i] = Lookup(addresses[i]); out.size() must equal addresses.size().
+  // Sorted input is fastest: consecutive addresses in one symbol skip the
+  // search.
+  void LookupBatch(absl::Span<const uint64_t> addresses,
+                   absl::Span<LookupResult> out) const;
+
+  // Every symbol matching the query (syntax in query_parser.h), in address
+  // order. An empty vector means no match; errors are syntax errors.
+  absl::StatusOr<std::vector<Candidate>> Resolve(absl::string_view query) const;
+  std::vector<Candidate> Resolve(const Query& query) const;
+  // Exactly one match, or NotFound, or FailedPrecondition whose message
+  // lists the qualified candidates (also stored in *ambiguous if given).
+  absl::StatusOr<Candidate> ResolveUnique(
+      absl::string_view query,
+      std::vector<Candidate>* ambiguous = nullptr) const;
+
+  SymbolInfo Symbol(uint32_t index) const;
+  // "name [mod1] [mod2] {obj.o}": the unique name of the symbol.
+  std::string QualifiedName(const SymbolInfo& symbol) const;
+  // The /proc/kallmodsyms line, without newline:
+  // "ffffffff97d91a80 t cn23xx_vf_mbox_thread\t[liquidio] [liquidio_vf]
+  // {cn23xx_vf_device.o}".
+  std::string KallmodsymsLine(const SymbolInfo& symbol) const;
+  // The module names the symbol is annotated with (text symbols of built-in
+  // modules, any symbol of a loadable module), and its {object} or "".
+  std::vector<absl::string_view> DisplayModules(const SymbolInfo& s) const;
+  absl::string_view DisplayObject(const SymbolInfo& s) const;
+
+ private:
+  static constexpr uint64_t kUnknownEnd = ~uint64_t{0};
+  // `inferred_end` is the end of the symbol if its size is inferred, when
+  // the caller knows it; kUnknownEnd makes FillSymbol find it.
+  void FillSymbol(uint32_t index, SymbolInfo* out,
+                  uint64_t inferred_end) const;
+  // Collects covering symbol indices, best first, into out (capacity cap);
+  // returns how many there are (may exceed cap). *inferred_end is where
+  // inferred-size symbols of the predecessor's alias group end.
+  size_t Covering(uint64_t address, uint32_t* out, size_t cap,
+                  NotFoundReason* reason, uint64_t* inferred_end) const;
+  bool Better(uint32_t a, uint32_t b) const;
+
+  std::unique_ptr<IndexReader> index_;
+};
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_QUERY_SYMBOLIZER_H_

@@ -1,0 +1,188 @@
+// Whole-pipeline benchmarks on real kallsyms text (this machine's
+// /proc/kallsyms, or the testdata sample when it is unreadable):
+//
+//   bazel run -c opt //symbolizer/query:symbolizer_benchmark
+//
+// BM_Build reports ns per kallsyms line (parse + catalog + disambiguation
+// + serialization); BM_Open is mmap + header/section validation.
+#include <unistd.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "symbolizer/builder/builder.h"
+#include "symbolizer/index/writer.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/kallsyms.h"
+
+namespace ksym {
+namespace {
+
+const std::string& KallsymsText() {
+  static const std::string* text = [] {
+    absl::StatusOr<std::string> t = ReadFileToString("/proc/kallsyms");
+    if (!t.ok() || !ParseKallsyms(*t, "k").ok()) {
+      std::fprintf(stderr, "/proc/kallsyms unusable; run with a readable one\n");
+      std::exit(1);
+    }
+    return new std::string(*std::move(t));
+  }();
+  return *text;
+}
+
+struct Fixture {
+  std::string path;
+  std::unique_ptr<Symbolizer> symbolizer;
+  std::vector<uint64_t> addresses;  // random, inside the text
+  std::vector<std::string> names;   // random existing names
+};
+
+Fixture& Fx() {
+  static Fixture* f = [] {
+    auto* f = new Fixture;
+    absl::StatusOr<std::vector<KallsymsEntry>> e =
+        ParseKallsyms(KallsymsText(), "/proc/kallsyms");
+    absl::StatusOr<BuildOutput> out = BuildFromEntries(*e, {}, {});
+    std::string bytes = *SerializeIndex(out->catalog);
+    f->path = absl::StrCat("/tmp/ksym-bench-", getpid(), ".ksym");
+    (void)WriteFileAtomically(f->path, bytes);
+    f->symbolizer = *Symbolizer::Open(f->path);
+    std::mt19937_64 rng(1);
+    const auto& syms = out->catalog.symbols;
+    for (int k = 0; k < 100000; ++k) {
+      const Symbol& s = syms[rng() % syms.size()];
+      f->addresses.push_back(s.address + (s.size ? rng() % s.size : 0));
+      f->names.push_back(syms[rng() % syms.size()].name);
+    }
+    return f;
+  }();
+  return *f;
+}
+
+void BM_Build(benchmark::State& state) {
+  const std::string& text = KallsymsText();
+  size_t lines = std::count(text.begin(), text.end(), '\n');
+  size_t bytes = 0;
+  for (auto _ : state) {
+    auto e = ParseKallsyms(text, "/proc/kallsyms");
+    auto out = BuildFromEntries(*std::move(e), {}, {});
+    auto b = SerializeIndex(out->catalog);
+    bytes = b->size();
+    benchmark::DoNotOptimize(b->data());
+  }
+  state.counters["ns_per_line"] = benchmark::Counter(
+      static_cast<double>(lines) * state.iterations(),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["bytes_per_symbol"] = static_cast<double>(bytes) / lines;
+  state.counters["lines"] = lines;
+}
+BENCHMARK(BM_Build)->Unit(benchmark::kMillisecond);
+
+void BM_ParseOnly(benchmark::State& state) {
+  const std::string& text = KallsymsText();
+  size_t lines = std::count(text.begin(), text.end(), '\n');
+  for (auto _ : state) {
+    auto e = ParseKallsyms(text, "/proc/kallsyms");
+    benchmark::DoNotOptimize(e->data());
+  }
+  state.counters["ns_per_line"] = benchmark::Counter(
+      static_cast<double>(lines) * state.iterations(),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ParseOnly)->Unit(benchmark::kMillisecond);
+
+void BM_Open(benchmark::State& state) {
+  const std::string& path = Fx().path;
+  for (auto _ : state) {
+    auto r = IndexReader::Open(path);
+    benchmark::DoNotOptimize(r->get());
+  }
+}
+BENCHMARK(BM_Open)->Unit(benchmark::kMicrosecond);
+
+void BM_OpenVerifyChecksums(benchmark::State& state) {
+  const std::string& path = Fx().path;
+  for (auto _ : state) {
+    auto r = IndexReader::Open(path, {.verify_checksums = true});
+    benchmark::DoNotOptimize(r->get());
+  }
+}
+BENCHMARK(BM_OpenVerifyChecksums)->Unit(benchmark::kMicrosecond);
+
+void BM_LookupRandom(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  for (auto _ : state) {
+    LookupResult r = f.symbolizer->Lookup(f.addresses[k++ % f.addresses.size()]);
+    benchmark::DoNotOptimize(r.offset);
+  }
+}
+BENCHMARK(BM_LookupRandom);
+
+// A stack-trace-like working set: 2,000 distinct addresses, so the index
+// pages they touch stay in cache (BM_LookupRandom misses cache on nearly
+// every lookup over the whole text).
+void BM_LookupWorkingSet(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  for (auto _ : state) {
+    LookupResult r = f.symbolizer->Lookup(f.addresses[k++ % 2000]);
+    benchmark::DoNotOptimize(r.offset);
+  }
+}
+BENCHMARK(BM_LookupWorkingSet);
+
+void BM_LookupBatchSorted(benchmark::State& state) {
+  Fixture& f = Fx();
+  std::vector<uint64_t> sorted = f.addresses;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<LookupResult> out(sorted.size());
+  for (auto _ : state) {
+    f.symbolizer->LookupBatch(sorted, absl::MakeSpan(out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * sorted.size());
+}
+BENCHMARK(BM_LookupBatchSorted)->Unit(benchmark::kMillisecond);
+
+void BM_ResolveByName(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  Query q;
+  for (auto _ : state) {
+    q.name = f.names[k++ % f.names.size()];
+    std::vector<Candidate> c = f.symbolizer->Resolve(q);
+    benchmark::DoNotOptimize(c.data());
+  }
+}
+BENCHMARK(BM_ResolveByName);
+
+void BM_ResolveWorkingSet(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  Query q;
+  for (auto _ : state) {
+    q.name = f.names[k++ % 2000];
+    std::vector<Candidate> c = f.symbolizer->Resolve(q);
+    benchmark::DoNotOptimize(c.data());
+  }
+}
+BENCHMARK(BM_ResolveWorkingSet);
+
+void BM_ResolveQueryText(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  for (auto _ : state) {
+    auto c = f.symbolizer->Resolve(f.names[k++ % f.names.size()]);
+    benchmark::DoNotOptimize(c->data());
+  }
+}
+BENCHMARK(BM_ResolveQueryText);
+
+}  // namespace
+}  // namespace ksym

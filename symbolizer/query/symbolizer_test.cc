@@ -1,0 +1,333 @@
+#include "symbolizer/query/symbolizer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/index/writer.h"
+
+namespace ksym {
+namespace {
+
+Symbol Sym(uint64_t address, const std::string& name, char type = 't',
+           uint64_t size = 0, bool exact = false) {
+  Symbol s;
+  s.address = address;
+  s.name = name;
+  s.type = type;
+  s.size = size;
+  s.size_exact = exact;
+  return s;
+}
+
+std::unique_ptr<Symbolizer> Build(Catalog c) {
+  c.FinalizeSizes();
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test");
+  EXPECT_TRUE(r.ok()) << r.status();
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+Catalog Sample() {
+  Catalog c;
+  c.symbols.push_back(Sym(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(Sym(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(Sym(0xffffffff81000000, "startup_64", 't'));
+  c.symbols.push_back(Sym(0xffffffff81000100, "outer", 't', 0x100, true));
+  c.symbols.push_back(Sym(0xffffffff81000140, "inner", 't', 0x20, true));
+  c.symbols.push_back(Sym(0xffffffff81000200, "init_once", 't'));
+  c.symbols.push_back(Sym(0xffffffff81000300, "init_once", 't'));
+  c.symbols.push_back(Sym(0xffffffff81000400, "small", 't', 0x10, true));
+  c.symbols.push_back(Sym(0xffffffff81000500, "weak_fn", 'W'));
+  c.symbols.push_back(Sym(0xffffffff81000500, "strong_fn", 't'));
+  c.symbols.push_back(Sym(0xffffffff81000600, "jiffies", 'D'));
+  const uint32_t rapl = c.InternModuleSet({"rapl"});
+  const uint32_t two = c.InternModuleSet({"liquidio_vf", "liquidio"});
+  const uint32_t inode = c.InternObject("fs/inode.o");
+  c.objects[inode].annotation = "inode.o";
+  c.symbols[6].module_set = rapl;
+  c.symbols[6].object = inode;
+  c.symbols[7].module_set = two;
+  c.symbols[10].module_set = rapl;  // data: module not printed
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  c.loadable_module_sets.insert(ext4);
+  Symbol m = Sym(0xffffffffc0a01000, "ext4_fill_super", 't');
+  m.module_set = ext4;
+  c.symbols.push_back(m);
+  Symbol d = Sym(0xffffffffc0a02000, "ext4_data", 'd');
+  d.module_set = ext4;
+  c.symbols.push_back(d);
+  return c;
+}
+
+std::string NameAt(const Symbolizer& s, uint64_t addr) {
+  LookupResult r = s.Lookup(addr);
+  return r.found ? std::string(r.symbol.name()) : "";
+}
+
+TEST(LookupTest, AddrTooLow) {
+  auto s = Build(Sample());
+  LookupResult r = s->Lookup(0xffffffff80ffffff);
+  EXPECT_FALSE(r.found);
+  EXPECT_EQ(r.reason, NotFoundReason::kBelowFirstSymbol);
+  EXPECT_STREQ(NotFoundReasonText(r.reason), "below the lowest symbol address");
+}
+
+TEST(LookupTest, ExactStartAndOffset) {
+  auto s = Build(Sample());
+  LookupResult r = s->Lookup(0xffffffff81000212);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.symbol.name(), "init_once");
+  EXPECT_EQ(r.offset, 0x12u);
+  EXPECT_EQ(r.symbol.size, 0x100u);
+  EXPECT_FALSE(r.symbol.size_exact);
+  EXPECT_EQ(r.symbol.address, 0xffffffff81000200u);
+}
+
+TEST(LookupTest, AliasesFollowPerfPreference) {
+  auto s = Build(Sample());
+  // Global before local; equal underscores, so the longer name.
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000000), "_stext");
+  // Non-weak before weak even when the weak one is global.
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000510), "strong_fn");
+}
+
+TEST(LookupTest, NestedSymbolIsInnermost) {
+  auto s = Build(Sample());
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000100), "outer");
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000150), "inner");
+  // Past inner's end, but still inside outer.
+  LookupResult r = s->Lookup(0xffffffff81000170);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.symbol.name(), "outer");
+  EXPECT_EQ(r.offset, 0x70u);
+  std::vector<SymbolInfo> all;
+  s->LookupAll(0xffffffff81000150, &all);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name(), "inner");
+  EXPECT_EQ(all[1].name(), "outer");
+}
+
+TEST(LookupTest, AddrBetweenFunctions) {
+  auto s = Build(Sample());
+  // `small` is 0x10 bytes, the next symbol starts 0x100 later.
+  EXPECT_EQ(NameAt(*s, 0xffffffff8100040f), "small");
+  LookupResult r = s->Lookup(0xffffffff81000410);
+  EXPECT_FALSE(r.found);
+  EXPECT_EQ(r.reason, NotFoundReason::kInGap);
+}
+
+TEST(LookupTest, AddrPastLastSymbol) {
+  auto s = Build(Sample());
+  // The last symbol has no known end: only its own address finds it.
+  EXPECT_EQ(NameAt(*s, 0xffffffffc0a02000), "ext4_data");
+  LookupResult r = s->Lookup(0xffffffffc0a02001);
+  EXPECT_FALSE(r.found);
+  EXPECT_EQ(r.reason, NotFoundReason::kPastLastSymbol);
+}
+
+TEST(LookupTest, EmptyIndex) {
+  auto s = Build(Catalog());
+  EXPECT_EQ(s->Lookup(0x1000).reason, NotFoundReason::kEmptyIndex);
+}
+
+TEST(LookupTest, LookupAllListsAliases) {
+  auto s = Build(Sample());
+  std::vector<SymbolInfo> all;
+  s->LookupAll(0xffffffff81000004, &all);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].name(), "_stext");
+  EXPECT_EQ(all[1].name(), "_text");
+  EXPECT_EQ(all[2].name(), "startup_64");
+  s->LookupAll(0x10, &all);
+  EXPECT_TRUE(all.empty());
+}
+
+TEST(FormatTest, QualifiedNamesAndKallmodsymsLines) {
+  auto s = Build(Sample());
+  auto line = [&](uint64_t a) {
+    return s->KallmodsymsLine(s->Lookup(a).symbol);
+  };
+  auto qual = [&](uint64_t a) { return s->QualifiedName(s->Lookup(a).symbol); };
+  EXPECT_EQ(line(0xffffffff81000300),
+            "ffffffff81000300 t init_once\t[rapl] {inode.o}");
+  EXPECT_EQ(qual(0xffffffff81000300), "init_once [rapl] {inode.o}");
+  EXPECT_EQ(line(0xffffffff81000200), "ffffffff81000200 t init_once");
+  EXPECT_EQ(line(0xffffffff81000400),
+            "ffffffff81000400 t small\t[liquidio] [liquidio_vf]");
+  // Built-in module data symbols keep their plain kallsyms form...
+  EXPECT_EQ(line(0xffffffff81000600), "ffffffff81000600 D jiffies");
+  // ...but loadable-module symbols carry [mod] whatever their type, as
+  // /proc/kallsyms prints them.
+  EXPECT_EQ(line(0xffffffffc0a01000),
+            "ffffffffc0a01000 t ext4_fill_super\t[ext4]");
+  EXPECT_EQ(s->KallmodsymsLine(s->Symbol(s->index().symbol_count() - 1)),
+            "ffffffffc0a02000 d ext4_data\t[ext4]");
+}
+
+TEST(ResolveTest, PlainNameFindsEveryDuplicate) {
+  auto s = Build(Sample());
+  absl::StatusOr<std::vector<Candidate>> c = s->Resolve("init_once");
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->size(), 2u);
+  EXPECT_EQ((*c)[0].address, 0xffffffff81000200u);
+  EXPECT_EQ((*c)[1].address, 0xffffffff81000300u);
+}
+
+TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
+  auto s = Build(Sample());
+  std::vector<Candidate> ambiguous;
+  absl::StatusOr<Candidate> c = s->ResolveUnique("init_once", &ambiguous);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.status().message(),
+            "\"init_once\" is ambiguous: 2 symbols match; qualify it as one "
+            "of:\n  init_once at 0xffffffff81000200\n  init_once [rapl] "
+            "{inode.o} at 0xffffffff81000300");
+  EXPECT_EQ(ambiguous.size(), 2u);
+  for (const char* q : {"init_once [rapl]", "rapl:init_once",
+                        "init_once {inode}", "init_once {fs/inode.o}",
+                        "init_once\t[rapl] {inode.o}"}) {
+    absl::StatusOr<Candidate> u = s->ResolveUnique(q);
+    ASSERT_TRUE(u.ok()) << q << ": " << u.status();
+    EXPECT_EQ(u->address, 0xffffffff81000300u) << q;
+  }
+  EXPECT_EQ(s->ResolveUnique("nope").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(s->ResolveUnique("nope").status().message(),
+            "no symbol matches \"nope\"");
+  EXPECT_EQ(s->ResolveUnique("init_once {ode}").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(ResolveTest, OffsetAndLength) {
+  auto s = Build(Sample());
+  absl::StatusOr<std::vector<Candidate>> c =
+      s->Resolve("rapl:init_once+0x12");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->size(), 1u);
+  EXPECT_EQ((*c)[0].address, 0xffffffff81000312u);
+  // LEN narrows duplicates by size; both init_once are 0x100 long.
+  c = s->Resolve("init_once+0x12/0x100");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->size(), 2u);
+  c = s->Resolve("init_once+0x12/0x80");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->size(), 0u);
+  // An offset past the end rules a candidate out.
+  c = s->Resolve("init_once+0x200");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->size(), 0u);
+  // A size-exact symbol matches its st_size or its kallsyms distance.
+  EXPECT_EQ(s->Resolve("small+0x4/0x10")->size(), 1u);
+  EXPECT_EQ(s->Resolve("small+0x4/0x100")->size(), 1u);
+}
+
+TEST(ResolveTest, ModuleSetsPreferExactMatch) {
+  auto s = Build(Sample());
+  EXPECT_EQ(s->Resolve("small [liquidio]")->size(), 1u);
+  EXPECT_EQ(s->Resolve("small [liquidio] [liquidio_vf]")->size(), 1u);
+  EXPECT_EQ(s->Resolve("small [rapl]")->size(), 0u);
+  EXPECT_EQ(s->Resolve("ext4:ext4_fill_super")->size(), 1u);
+}
+
+TEST(ResolveTest, SyntaxErrorIsInvalidArgument) {
+  auto s = Build(Sample());
+  EXPECT_EQ(s->Resolve("init_once [rapl").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// Random symbols, inferred and exact sizes, aliases and nesting, checked
+// against a brute-force scan over a plain std::multimap.
+TEST(LookupOracleTest, RandomAgainstBruteForce) {
+  for (bool with_exact : {false, true}) {
+    std::mt19937_64 rng(20261124 + with_exact);
+    Catalog c;
+    std::set<std::pair<uint64_t, std::string>> seen;
+    for (int i = 0; i < 3000; ++i) {
+      uint64_t a = 0xffffffff81000000ull + (rng() % 200000) * 4;
+      if (i % 10 == 0) a = rng() % 0x100000;  // a per-cpu segment
+      std::string name = absl::StrCat("f", rng() % 2500);
+      if (!seen.insert({a, name}).second) continue;
+      Symbol s = Sym(a, name, "tTdWb"[rng() % 5]);
+      if (with_exact && rng() % 3 == 0) {
+        s.size = rng() % 0x2000;
+        s.size_exact = true;
+      }
+      c.symbols.push_back(s);
+    }
+    c.FinalizeSizes();
+    const std::vector<Symbol> syms = c.symbols;
+    auto s = Build(c);
+    std::vector<SymbolInfo> all;
+    for (int q = 0; q < 20000; ++q) {
+      uint64_t addr = q % 7 == 0 ? syms[rng() % syms.size()].address
+                                 : (q % 10 == 0 ? rng() % 0x200000
+                                                : 0xffffffff81000000ull +
+                                                      rng() % 900000);
+      std::multiset<std::pair<uint64_t, std::string>> want;
+      const uint64_t last = syms.back().address;
+      for (const Symbol& x : syms) {
+        const bool own_last = !x.size_exact && x.address == last && addr == last;
+        if (own_last || (addr >= x.address && addr - x.address < x.size)) {
+          want.insert({x.address, x.name});
+        }
+      }
+      s->LookupAll(addr, &all);
+      std::multiset<std::pair<uint64_t, std::string>> got;
+      for (const SymbolInfo& x : all) got.insert({x.address, std::string(x.name())});
+      ASSERT_EQ(got, want) << std::hex << addr;
+      LookupResult r = s->Lookup(addr);
+      ASSERT_EQ(r.found, !want.empty()) << std::hex << addr;
+      if (r.found) {
+        // The best answer starts highest among the covering symbols.
+        EXPECT_EQ(r.symbol.address, want.rbegin()->first);
+        EXPECT_EQ(r.symbol.name(), all[0].name());
+      }
+    }
+  }
+}
+
+TEST(LookupBatchTest, SameAnswersAsLookup) {
+  auto s = Build(Sample());
+  std::vector<uint64_t> addrs;
+  for (uint64_t a = 0xffffffff80fffff0; a < 0xffffffff81000700; a += 8) {
+    addrs.push_back(a);
+  }
+  std::vector<LookupResult> out(addrs.size());
+  s->LookupBatch(addrs, absl::MakeSpan(out));
+  for (size_t k = 0; k < addrs.size(); ++k) {
+    LookupResult one = s->Lookup(addrs[k]);
+    ASSERT_EQ(out[k].found, one.found) << k;
+    if (one.found) {
+      EXPECT_EQ(out[k].symbol.index, one.symbol.index);
+      EXPECT_EQ(out[k].offset, one.offset);
+    }
+  }
+}
+
+TEST(ConcurrencyTest, ReadersShareOneIndex) {
+  auto s = Build(Sample());
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < 5000; ++k) {
+        if (NameAt(*s, 0xffffffff81000150 + (k % 8)) != "inner") ++mismatches;
+        if (s->Resolve("init_once")->size() != 2) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace ksym

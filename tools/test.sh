@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs ksym's whole test suite: installs missing Debian packages, then
+# `bazel test //...`, then prints "N passed, N failed" counted over the
+# individual test cases (from each test's JUnit XML).
+# Extra arguments go to bazel, e.g.  tools/test.sh --config=asan
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh || exit 1
+
+bazel test //... "$@"
+rc=$?
+
+# Bazel exits 4 when no test targets matched, 3 when tests failed, others
+# for build errors: those have no per-test results to count.
+python3 - "$rc" <<'PY'
+import glob, os, sys
+import xml.etree.ElementTree as ET
+rc = int(sys.argv[1])
+passed = failed = 0
+root = os.path.realpath("bazel-testlogs")
+for path in glob.glob(os.path.join(root, "**", "test.xml"), recursive=True):
+    try:
+        tree = ET.parse(path).getroot()
+    except ET.ParseError:
+        failed += 1
+        continue
+    cases = tree.iter("testcase")
+    for case in cases:
+        bad = case.find("failure") is not None or case.find("error") is not None
+        if bad:
+            failed += 1
+        else:
+            passed += 1
+if rc not in (0, 3) and failed == 0:
+    failed = 1  # the build itself failed
+print(f"{passed} passed, {failed} failed")
+PY
+exit $rc

@@ -31,11 +31,29 @@ uint32_t Catalog::InternObject(absl::string_view path) {
 }
 
 void Catalog::FinalizeSizes() {
-  std::stable_sort(symbols.begin(), symbols.end(),
-                   [](const Symbol& a, const Symbol& b) {
-                     return std::tie(a.address, a.name) <
-                            std::tie(b.address, b.name);
-                   });
+  // Sources list symbols mostly in address order (kallsyms, System.map),
+  // so check that before paying for a full sort of 72-byte records; alias
+  // groups are small and get sorted by name on their own.
+  auto by_address = [](const Symbol& a, const Symbol& b) {
+    return a.address < b.address;
+  };
+  if (!std::is_sorted(symbols.begin(), symbols.end(), by_address)) {
+    std::stable_sort(symbols.begin(), symbols.end(), by_address);
+  }
+  for (size_t begin = 0; begin < symbols.size();) {
+    size_t end = begin + 1;
+    while (end < symbols.size() &&
+           symbols[end].address == symbols[begin].address) {
+      ++end;
+    }
+    if (end - begin > 1) {
+      std::stable_sort(symbols.begin() + begin, symbols.begin() + end,
+                       [](const Symbol& a, const Symbol& b) {
+                         return a.name < b.name;
+                       });
+    }
+    begin = end;
+  }
   // Walk address groups backwards, remembering the next higher address.
   size_t end = symbols.size();
   bool have_next = false;

@@ -32,7 +32,9 @@
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/index/writer.h"
+#include "proto/convert.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/file_reader.h"
 #include "tools/json_writer.h"
 
 namespace ksym {
@@ -56,6 +58,8 @@ commands:
   list     print every symbol in /proc/kallmodsyms format
   info     what an index holds: counts, duplicates, segments, sections
   verify   check an index's checksums and structure
+  export   write the index as a protobuf SymbolTable (proto/ksym.proto)
+  import   build an index from an exported SymbolTable
 
 Without -i INDEX, commands use the running kernel's cached index
 ($KSYM_INDEX, else ~/.cache/ksym/RELEASE.ksym), building it when missing.
@@ -107,6 +111,16 @@ Prints every symbol as /proc/kallmodsyms would:
 
 Describes an index: kernel identity, symbol counts, duplicate names
 before and after disambiguation, address segments, section sizes.
+)"},
+    {"export", R"(usage: ksym export [-i INDEX] -o FILE [--format=binary|textproto|json]
+
+Writes the index as a protobuf SymbolTable (proto/ksym.proto) that trace
+tools can ship next to a trace. The format defaults from FILE's extension
+(.json, .textproto/.txtpb/.pbtxt, else binary). `-o -` writes stdout.
+)"},
+    {"import", R"(usage: ksym import FILE -o INDEX [--format=binary|textproto|json]
+
+Builds an index from an exported SymbolTable, validating every field.
 )"},
     {"verify", R"(usage: ksym verify [-i INDEX]
 
@@ -606,6 +620,53 @@ int CmdInfo(int argc, char** argv) {
   return kExitOk;
 }
 
+absl::StatusOr<ProtoFormat> FormatFor(const Args& a, const std::string& path) {
+  auto it = a.values.find("--format");
+  if (it == a.values.end()) return ProtoFormatForPath(path);
+  return ParseProtoFormat(it->second);
+}
+
+int CmdExport(int argc, char** argv) {
+  Args a = ParseArgs("export", argc, argv, {"--index", "--output", "--format"},
+                     {});
+  const std::string out = a.values["--output"];
+  if (out.empty()) Die(kExitUsage, "export: -o FILE is required (- for stdout)");
+  absl::StatusOr<ProtoFormat> format = FormatFor(a, out);
+  if (!format.ok()) Die(kExitUsage, format.status().message());
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  absl::StatusOr<std::string> bytes = ExportSymbolTableBytes(s->index(), *format);
+  if (!bytes.ok()) Die(kExitError, bytes.status().message());
+  if (out == "-") {
+    std::fwrite(bytes->data(), 1, bytes->size(), stdout);
+    return std::ferror(stdout) ? kExitError : kExitOk;
+  }
+  if (absl::Status st = WriteFileAtomically(out, *bytes); !st.ok()) {
+    Die(kExitError, st.message());
+  }
+  return kExitOk;
+}
+
+int CmdImport(int argc, char** argv) {
+  Args a = ParseArgs("import", argc, argv, {"--output", "--format"}, {});
+  if (a.positional.size() != 1 || a.values["--output"].empty()) {
+    Die(kExitUsage, "import: usage: ksym import FILE -o INDEX");
+  }
+  const std::string in = a.positional[0];
+  absl::StatusOr<ProtoFormat> format = FormatFor(a, in);
+  if (!format.ok()) Die(kExitUsage, format.status().message());
+  absl::StatusOr<std::string> bytes = ReadFileToString(in);
+  if (!bytes.ok()) Die(kExitError, bytes.status().message());
+  absl::StatusOr<Catalog> catalog = ImportSymbolTableBytes(*bytes, *format, in);
+  if (!catalog.ok()) Die(kExitError, catalog.status().message());
+  absl::StatusOr<std::string> index = SerializeIndex(*catalog);
+  if (!index.ok()) Die(kExitError, index.status().message());
+  if (absl::Status st = WriteFileAtomically(a.values["--output"], *index);
+      !st.ok()) {
+    Die(kExitError, st.message());
+  }
+  return kExitOk;
+}
+
 int CmdVerify(int argc, char** argv) {
   Args a = ParseArgs("verify", argc, argv, {"--index"}, {});
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
@@ -645,6 +706,8 @@ int main(int argc, char** argv) {
   if (cmd == "list") return CmdList(sub_argc, sub_argv);
   if (cmd == "info") return CmdInfo(sub_argc, sub_argv);
   if (cmd == "verify") return CmdVerify(sub_argc, sub_argv);
+  if (cmd == "export") return CmdExport(sub_argc, sub_argv);
+  if (cmd == "import") return CmdImport(sub_argc, sub_argv);
   std::fprintf(stderr, "ksym: unknown command \"%s\"\n\n%s", cmd.c_str(),
                kUsage);
   return kExitUsage;

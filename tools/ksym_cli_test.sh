@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The CLI contract scripts rely on: outputs, JSON Lines, exit codes.
+set -uo pipefail
+ksym="$1"
+sample="$2"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+fail=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [ "$2" != "$3" ]; then
+    echo "FAIL: $1"; echo "  expected: $2"; echo "  actual:   $3"; fail=1
+  else
+    echo "ok: $1"
+  fi
+}
+
+gzip -dc "$sample" > "$tmp/kallsyms"
+"$ksym" build -q --kallsyms "$tmp/kallsyms" -o "$tmp/k.ksym"
+check "build exit" 0 $?
+[ -s "$tmp/k.ksym" ] || { echo "FAIL: no index written"; fail=1; }
+ls "$tmp"/k.ksym.tmp.* >/dev/null 2>&1 && { echo "FAIL: temp file left"; fail=1; }
+
+# Pick a real symbol and a duplicated name from the sample.
+read -r addr type name < <(awk '$2=="T" {print; exit}' "$tmp/kallsyms")
+dup=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | grep -v '^__pfx_' | head -1)
+ndup=$(awk -v n="$dup" '$3==n' "$tmp/kallsyms" | wc -l)
+
+out=$("$ksym" lookup -i "$tmp/k.ksym" "$addr")
+check "lookup exit" 0 $?
+case "$out" in "$addr "*"+0x0/0x"*) echo "ok: lookup text";; *) echo "FAIL: lookup text: $out"; fail=1;; esac
+
+out=$(echo "0x$addr" | "$ksym" lookup -i "$tmp/k.ksym" --json)
+case "$out" in
+  '{"address":"0x'*'"found":true,'*'"offset":0}') echo "ok: lookup json";;
+  *) echo "FAIL: lookup json: $out"; fail=1;;
+esac
+
+out=$("$ksym" lookup -i "$tmp/k.ksym" 1)
+check "lookup not found exit" 1 $?
+check "lookup not found text" "0000000000000001 ?? (below the lowest symbol address)" "$out"
+out=$("$ksym" lookup -i "$tmp/k.ksym" --json 1)
+check "lookup not found json" '{"address":"0x1","found":false,"reason":"below the lowest symbol address"}' "$out"
+
+"$ksym" lookup -i "$tmp/k.ksym" xyz >/dev/null 2>"$tmp/err"
+check "bad address exit" 2 $?
+check "bad address message" 'ksym: lookup: not a hex address: "xyz"' "$(cat "$tmp/err")"
+
+n=$("$ksym" resolve -i "$tmp/k.ksym" "$dup" | wc -l)
+check "resolve finds every duplicate of $dup" "$ndup" "$n"
+"$ksym" resolve -i "$tmp/k.ksym" --unique "$dup" >/dev/null 2>"$tmp/err"
+check "resolve --unique ambiguous exit" 1 $?
+grep -q "is ambiguous: $ndup symbols match" "$tmp/err" || { echo "FAIL: ambiguity message: $(cat "$tmp/err")"; fail=1; }
+out=$("$ksym" resolve -i "$tmp/k.ksym" --json "$name")
+case "$out" in
+  '{"query":"'"$name"'","candidates":[{"name":"'"$name"'"'*) echo "ok: resolve json";;
+  *) echo "FAIL: resolve json: $out"; fail=1;;
+esac
+"$ksym" resolve -i "$tmp/k.ksym" no_such_symbol_anywhere >/dev/null 2>&1
+check "resolve not found exit" 1 $?
+
+# list reproduces the input lines (no modules/objects in the sample).
+"$ksym" list -i "$tmp/k.ksym" | sort > "$tmp/list"
+sort "$tmp/kallsyms" > "$tmp/want"
+cmp -s "$tmp/list" "$tmp/want" && echo "ok: list" || { echo "FAIL: list differs"; diff "$tmp/want" "$tmp/list" | head; fail=1; }
+
+"$ksym" verify -i "$tmp/k.ksym" >/dev/null
+check "verify exit" 0 $?
+"$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["symbols"]>1000 and d["duplicate_text_names"]>0, d' 
+check "info json" 0 $?
+
+"$ksym" export -i "$tmp/k.ksym" -o "$tmp/k.pb" && "$ksym" import "$tmp/k.pb" -o "$tmp/k2.ksym"
+cmp -s "$tmp/k.ksym" "$tmp/k2.ksym" && echo "ok: export/import round trip" || { echo "FAIL: round trip"; fail=1; }
+
+# Damage: a flipped byte is caught by verify; a truncated file at open.
+cp "$tmp/k.ksym" "$tmp/bad.ksym"
+printf '\x5a' | dd of="$tmp/bad.ksym" bs=1 seek=5000 conv=notrunc 2>/dev/null
+"$ksym" verify -i "$tmp/bad.ksym" >/dev/null 2>"$tmp/err"
+check "verify damaged exit" 1 $?
+grep -q "checksum mismatch" "$tmp/err" || { echo "FAIL: verify message: $(cat "$tmp/err")"; fail=1; }
+head -c 1000 "$tmp/k.ksym" > "$tmp/trunc.ksym"
+"$ksym" lookup -i "$tmp/trunc.ksym" 1 >/dev/null 2>"$tmp/err"
+check "truncated exit" 3 $?
+grep -q "truncated index" "$tmp/err" || { echo "FAIL: truncated message: $(cat "$tmp/err")"; fail=1; }
+
+"$ksym" frobnicate >/dev/null 2>&1
+check "unknown command exit" 2 $?
+"$ksym" lookup --help | grep -q "usage: ksym lookup"
+check "help" 0 $?
+exit $fail

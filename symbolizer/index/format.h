@@ -94,11 +94,15 @@
 //   A stabbing query walks from the root 2^K - 1 (K = floor(log2(count)))
 //   and visits only subtrees whose max_end exceeds the address.
 //
-// kNameHash: u32 bucket_count (B >= 1), u32 reserved, u32 offsets[B + 1],
-//   u32 symbols[N]. The symbols named n are in bucket
-//   NameHash(n) % B, which is symbols[offsets[b] .. offsets[b + 1]),
-//   ascending. NameHash is 64-bit FNV-1a over the name bytes (stable by
-//   definition; never std::hash/absl::Hash, which change between builds).
+// kNameHash: u32 bucket_count (B >= 1), u32 flags, u32 offsets[B + 1],
+//   u32 slots[N]. The symbols named n are in bucket NameHash(n) % B, which
+//   is slots[offsets[b] .. offsets[b + 1]), ascending by symbol. With flags
+//   bit 0 (kNameHashTagged, set when N < 2^24) a slot is
+//   (NameHash(n) >> 56) << 24 | symbol: the tag lets a lookup skip almost
+//   every other name in the bucket without decoding it; otherwise a slot is
+//   the bare symbol number. NameHash is 64-bit FNV-1a over the name bytes
+//   (stable by definition; never std::hash/absl::Hash, which change
+//   between builds).
 //
 // Opening validates the header, directory and every section's size against
 // the counts in O(sections). Lookups bounds-check every offset they follow,
@@ -127,6 +131,8 @@ inline constexpr uint32_t kNoObjectId = 0xffffffffu;
 inline constexpr uint32_t kNoAnnotation = 0xffffffffu;
 inline constexpr uint32_t kFlagRuntimeAddresses = 1u << 0;
 inline constexpr uint16_t kModuleSetLoadable = 1u << 0;
+inline constexpr uint32_t kNameHashTagged = 1u << 0;
+inline constexpr uint32_t kNameHashSymbolMask = 0x00ffffffu;
 
 enum SectionId : uint32_t {
   kStrings = 1,

@@ -321,6 +321,7 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
       return loss("section name_hash is ", h.size(), " bytes, but ",
                   bucket_count_, " buckets and ", n, " symbols need ", need);
     }
+    name_hash_tagged_ = bytes::Load32(h.data() + 4) & format::kNameHashTagged;
     hash_offsets_ = h.data() + 8;
     hash_slots_ = hash_offsets_ + 4 * (uint64_t{bucket_count_} + 1);
   }
@@ -399,11 +400,15 @@ absl::Status IndexReader::VerifyStructure() const {
     const uint32_t lo = bytes::Load32(hash_offsets_ + 4 * b);
     const uint32_t hi = bytes::Load32(hash_offsets_ + 4 * (b + 1));
     for (uint32_t k = lo; k < hi; ++k) {
-      const uint32_t s = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
+      const uint32_t slot = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
+      const uint32_t s =
+          name_hash_tagged_ ? slot & format::kNameHashSymbolMask : slot;
       if (s >= n) return bad("name hash slot ", k, " names symbol ", s);
       const size_t len = Name(s, buf, sizeof(buf));
-      if (format::NameHash(absl::string_view(buf, len)) % bucket_count_ !=
-          b) {
+      const uint64_t h = format::NameHash(absl::string_view(buf, len));
+      if (h % bucket_count_ != b ||
+          (name_hash_tagged_ &&
+           slot >> 24 != static_cast<uint32_t>(h >> 56))) {
         return bad("symbol ", s, " is in the wrong name hash bucket");
       }
     }

@@ -174,6 +174,7 @@ class IndexReader {
   const char* hash_offsets_ = nullptr;
   const char* hash_slots_ = nullptr;
   uint32_t bucket_count_ = 0;
+  bool name_hash_tagged_ = false;
 };
 
 // ---- inline templates ----
@@ -213,13 +214,17 @@ void IndexReader::ForEachOverlapCovering(uint64_t addr, F f) const {
 template <typename F>
 void IndexReader::ForEachNamed(absl::string_view name, F f) const {
   if (bucket_count_ == 0) return;
-  const uint32_t b =
-      static_cast<uint32_t>(format::NameHash(name) % bucket_count_);
+  const uint64_t h = format::NameHash(name);
+  const uint32_t b = static_cast<uint32_t>(h % bucket_count_);
   uint32_t lo = bytes::Load32(hash_offsets_ + 4 * uint64_t{b});
   uint32_t hi = bytes::Load32(hash_offsets_ + 4 * (uint64_t{b} + 1));
   if (hi > symbol_count_) hi = static_cast<uint32_t>(symbol_count_);
+  const uint32_t mask = name_hash_tagged_ ? format::kNameHashSymbolMask : ~0u;
+  const uint32_t tag = name_hash_tagged_ ? static_cast<uint32_t>(h >> 56) << 24 : 0;
   for (uint32_t k = lo; k < hi; ++k) {
-    const uint32_t s = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
+    const uint32_t slot = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
+    if ((slot & ~mask) != tag) continue;
+    const uint32_t s = slot & mask;
     if (s < symbol_count_ && NameEquals(s, name)) f(s);
   }
 }

@@ -319,21 +319,25 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
   {
     const uint32_t buckets =
         static_cast<uint32_t>(std::max<uint64_t>(1, n / 3));
-    std::vector<uint32_t> bucket_of(n);
+    const bool tagged = n <= format::kNameHashSymbolMask;
+    std::vector<uint32_t> bucket_of(n), tag_of(n);
     std::vector<uint32_t> offsets(buckets + 1, 0);
     for (uint64_t i = 0; i < n; ++i) {
-      bucket_of[i] =
-          static_cast<uint32_t>(format::NameHash(syms[i].name) % buckets);
+      const uint64_t h = format::NameHash(syms[i].name);
+      bucket_of[i] = static_cast<uint32_t>(h % buckets);
+      tag_of[i] = tagged ? static_cast<uint32_t>(h >> 56) << 24 : 0;
       ++offsets[bucket_of[i] + 1];
     }
     for (uint32_t b = 0; b < buckets; ++b) offsets[b + 1] += offsets[b];
     std::vector<uint32_t> slots(n);
     std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    for (uint64_t i = 0; i < n; ++i) slots[fill[bucket_of[i]]++] = i;
+    for (uint64_t i = 0; i < n; ++i) {
+      slots[fill[bucket_of[i]]++] = tag_of[i] | static_cast<uint32_t>(i);
+    }
     std::string body;
     body.reserve(8 + 4 * (buckets + 1 + n));
     Append32(&body, buckets);
-    Append32(&body, 0);
+    Append32(&body, tagged ? format::kNameHashTagged : 0);
     for (uint32_t o : offsets) Append32(&body, o);
     for (uint32_t s : slots) Append32(&body, s);
     sections.push_back({format::kNameHash, std::move(body)});

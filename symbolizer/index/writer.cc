@@ -212,21 +212,28 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
     names.reserve(n);
     for (const Symbol& s : syms) names.push_back(s.name);
     NameCodec codec = NameCodec::Learn(names);
-    std::string data, blocks, encoded;
+    std::string codes;
+    std::vector<uint32_t> ends;
+    if (absl::Status st = codec.EncodeAll(names, &codes, &ends); !st.ok()) {
+      return st;
+    }
+    std::string data, blocks;
+    data.reserve(codes.size() + 3 * n);
+    blocks.reserve(4 * (n / format::kNameBlockSize + 1));
+    uint32_t begin = 0;
     for (uint64_t i = 0; i < n; ++i) {
       if (i % format::kNameBlockSize == 0) {
         Append32(&blocks, static_cast<uint32_t>(data.size()));
       }
-      encoded.clear();
-      absl::Status st = codec.Encode(syms[i].name, &encoded);
-      if (!st.ok()) return st;
-      if (encoded.size() >= (1u << 14)) {
+      const uint32_t len = ends[i] - begin;
+      if (len >= (1u << 14)) {
         return absl::InvalidArgumentError(absl::StrCat(
             "symbol name of ", syms[i].name.size(), " bytes is too long"));
       }
       data.push_back(syms[i].type);
-      bytes::AppendVarint(&data, encoded.size());
-      data.append(encoded);
+      bytes::AppendVarint(&data, len);
+      data.append(codes, begin, len);
+      begin = ends[i];
     }
     if (data.size() > std::numeric_limits<uint32_t>::max()) {
       return absl::InvalidArgumentError("symbol names exceed 4 GiB");

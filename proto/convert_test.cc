@@ -20,20 +20,12 @@
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
 
-Symbol Sym(uint64_t address, const std::string& name, char type,
-           uint64_t size = 0, bool exact = false) {
-  Symbol s;
-  s.address = address;
-  s.name = name;
-  s.type = type;
-  s.size = size;
-  s.size_exact = exact;
-  return s;
-}
+using ::ksym::testutil::MakeSymbol;
 
 // Per-cpu data near 0, core text with aliases, a nested symbol and a
 // duplicate name, a built-in module with an annotated object, a loadable
@@ -45,15 +37,15 @@ Catalog SampleCatalog() {
   c.identity.arch = "x86_64";
   c.identity.address_space = AddressSpace::kRuntime;
   c.identity.kaslr_offset = -0x1c000000;
-  c.symbols.push_back(Sym(0x0, "fixed_percpu_data", 'A'));
-  c.symbols.push_back(Sym(0x1000, "cpu_number", 'D'));
-  c.symbols.push_back(Sym(0xffffffff81000000, "_text", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000000, "_stext", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000100, "outer", 't', 0x100, true));
-  c.symbols.push_back(Sym(0xffffffff81000140, "inner", 't', 0x20, true));
-  c.symbols.push_back(Sym(0xffffffff81000200, "init_once", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000300, "init_once", 't', 0, true));
-  c.symbols.push_back(Sym(0xffffffff81000400, "_etext", 'T'));
+  c.symbols.push_back(MakeSymbol(0x0, "fixed_percpu_data", 'A'));
+  c.symbols.push_back(MakeSymbol(0x1000, "cpu_number", 'D'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "outer", 't', 0x100, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000140, "inner", 't', 0x20, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't', 0, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "_etext", 'T'));
   const uint32_t inode = c.InternObject("fs/inode.o");
   const uint32_t super = c.InternObject("fs/ext4/super.o");
   c.objects[inode].annotation = "inode.o";
@@ -65,10 +57,10 @@ Catalog SampleCatalog() {
   c.symbols[7].object = inode;
   const uint32_t rapl = c.InternModuleSet({"rapl"});
   c.loadable_module_sets.insert(rapl);
-  Symbol m = Sym(0xffffffffc0a01000, "rapl_cpu_online", 't');
+  Symbol m = MakeSymbol(0xffffffffc0a01000, "rapl_cpu_online", 't');
   m.module_set = rapl;
   c.symbols.push_back(m);
-  Symbol d = Sym(0xffffffffc0a02000, "rapl_data", 'd');
+  Symbol d = MakeSymbol(0xffffffffc0a02000, "rapl_data", 'd');
   d.module_set = rapl;
   c.symbols.push_back(d);
   c.FinalizeSizes();
@@ -146,8 +138,8 @@ TEST(RoundTrip, EmptyKernel) {
 
 TEST(RoundTrip, AllSizesInferredLeavesTheSizeColumnEmpty) {
   Catalog c;
-  c.symbols.push_back(Sym(0xffffffff81000000, "_stext", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000010, "a", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000010, "a", 't'));
   c.FinalizeSizes();
   proto::SymbolTable t = Export(c);
   EXPECT_EQ(t.symbols().sizes_size(), 0);
@@ -225,7 +217,7 @@ TEST(Export, Columns) {
 
 TEST(Export, NameThatIsNotUtf8IsRefused) {
   Catalog c;
-  c.symbols.push_back(Sym(0x1000, "caf\xc3", 't'));
+  c.symbols.push_back(MakeSymbol(0x1000, "caf\xc3", 't'));
   c.FinalizeSizes();
   std::unique_ptr<IndexReader> r = Open(IndexBytes(c));
   absl::StatusOr<proto::SymbolTable> t = ExportSymbolTable(*r);
@@ -236,7 +228,7 @@ TEST(Export, NameThatIsNotUtf8IsRefused) {
 
 TEST(Export, Utf8NameIsKept) {
   Catalog c;
-  c.symbols.push_back(Sym(0x1000, "caf\xc3\xa9", 't'));
+  c.symbols.push_back(MakeSymbol(0x1000, "caf\xc3\xa9", 't'));
   c.FinalizeSizes();
   proto::SymbolTable t = Export(c);
   ASSERT_EQ(t.symbols().names_size(), 1);

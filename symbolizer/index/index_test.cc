@@ -15,20 +15,13 @@
 #include "symbolizer/index/format.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
 
-Symbol Sym(uint64_t address, const std::string& name, char type = 't',
-           uint64_t size = 0, bool exact = false) {
-  Symbol s;
-  s.address = address;
-  s.name = name;
-  s.type = type;
-  s.size = size;
-  s.size_exact = exact;
-  return s;
-}
+using ::ksym::testutil::FixHeaderCrc;
+using ::ksym::testutil::MakeSymbol;
 
 // A small kernel: per-cpu data near 0, core text with aliases and a nested
 // symbol, a built-in module with an annotated object, a loadable module.
@@ -39,15 +32,15 @@ Catalog SampleCatalog() {
   c.identity.arch = "x86_64";
   c.identity.address_space = AddressSpace::kRuntime;
   c.identity.kaslr_offset = 0x1c000000;
-  c.symbols.push_back(Sym(0x0, "fixed_percpu_data", 'A'));
-  c.symbols.push_back(Sym(0x1000, "cpu_number", 'D'));
-  c.symbols.push_back(Sym(0xffffffff81000000, "_text", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000000, "_stext", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000100, "outer", 't', 0x100, true));
-  c.symbols.push_back(Sym(0xffffffff81000140, "inner", 't', 0x20, true));
-  c.symbols.push_back(Sym(0xffffffff81000200, "init_once", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000300, "init_once", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000400, "_etext", 'T'));
+  c.symbols.push_back(MakeSymbol(0x0, "fixed_percpu_data", 'A'));
+  c.symbols.push_back(MakeSymbol(0x1000, "cpu_number", 'D'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "outer", 't', 0x100, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000140, "inner", 't', 0x20, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "_etext", 'T'));
   const uint32_t rapl = c.InternModuleSet({"rapl"});
   const uint32_t obj = c.InternObject("fs/inode.o");
   c.objects[obj].annotation = "inode.o";
@@ -55,10 +48,10 @@ Catalog SampleCatalog() {
   c.symbols[7].object = obj;
   const uint32_t ext4 = c.InternModuleSet({"ext4"});
   c.loadable_module_sets.insert(ext4);
-  Symbol m = Sym(0xffffffffc0a01000, "ext4_fill_super", 't');
+  Symbol m = MakeSymbol(0xffffffffc0a01000, "ext4_fill_super", 't');
   m.module_set = ext4;
   c.symbols.push_back(m);
-  Symbol d = Sym(0xffffffffc0a02000, "ext4_data", 'd');
+  Symbol d = MakeSymbol(0xffffffffc0a02000, "ext4_data", 'd');
   d.module_set = ext4;
   c.symbols.push_back(d);
   c.FinalizeSizes();
@@ -83,18 +76,6 @@ absl::Status OpenError(std::string bytes, IndexOptions options = {}) {
   absl::StatusOr<std::unique_ptr<IndexReader>> r =
       IndexReader::FromBuffer(std::move(bytes), "test.ksym", options);
   return r.status();
-}
-
-// Recomputes the header checksum after a test patched the header or the
-// directory, so that the check under test is the one that fires.
-void FixHeaderCrc(std::string& f) {
-  const uint32_t count = bytes::Load32(&f[24]);
-  std::string head = f.substr(0, format::kHeaderSize +
-                                     format::kSectionEntrySize * count);
-  std::memset(&head[40], 0, 4);
-  bytes::Store<uint32_t>(
-      &f[40], static_cast<uint32_t>(crc32(
-                  0, reinterpret_cast<const Bytef*>(head.data()), head.size())));
 }
 
 // Offset of the directory entry of section `id`.
@@ -219,7 +200,7 @@ TEST(IndexTest, EmptyCatalog) {
 
 TEST(IndexTest, RejectsUnsortedCatalog) {
   Catalog c;
-  c.symbols = {Sym(0x200, "b"), Sym(0x100, "a")};
+  c.symbols = {MakeSymbol(0x200, "b"), MakeSymbol(0x100, "a")};
   absl::StatusOr<std::string> b = SerializeIndex(c);
   EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(b.status().message(),
@@ -229,7 +210,7 @@ TEST(IndexTest, RejectsUnsortedCatalog) {
 
 TEST(IndexTest, RejectsHugeSize) {
   Catalog c;
-  c.symbols = {Sym(0x100, "huge", 't', 0x100000000ull, true)};
+  c.symbols = {MakeSymbol(0x100, "huge", 't', 0x100000000ull, true)};
   absl::StatusOr<std::string> b = SerializeIndex(c);
   EXPECT_EQ(b.status().message(),
             "symbol huge at 0x100 has size 0x100000000, more than the index "

@@ -10,45 +10,27 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "symbolizer/catalog/catalog.h"
-#include "symbolizer/index/writer.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
 
-Symbol Sym(uint64_t address, const std::string& name, char type = 't',
-           uint64_t size = 0, bool exact = false) {
-  Symbol s;
-  s.address = address;
-  s.name = name;
-  s.type = type;
-  s.size = size;
-  s.size_exact = exact;
-  return s;
-}
-
-std::unique_ptr<Symbolizer> Build(Catalog c) {
-  c.FinalizeSizes();
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test");
-  EXPECT_TRUE(r.ok()) << r.status();
-  return std::make_unique<Symbolizer>(*std::move(r));
-}
+using ::ksym::testutil::MakeSymbol;
+using ::ksym::testutil::SymbolizerFromCatalog;
 
 Catalog Sample() {
   Catalog c;
-  c.symbols.push_back(Sym(0xffffffff81000000, "_text", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000000, "_stext", 'T'));
-  c.symbols.push_back(Sym(0xffffffff81000000, "startup_64", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000100, "outer", 't', 0x100, true));
-  c.symbols.push_back(Sym(0xffffffff81000140, "inner", 't', 0x20, true));
-  c.symbols.push_back(Sym(0xffffffff81000200, "init_once", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000300, "init_once", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000400, "small", 't', 0x10, true));
-  c.symbols.push_back(Sym(0xffffffff81000500, "weak_fn", 'W'));
-  c.symbols.push_back(Sym(0xffffffff81000500, "strong_fn", 't'));
-  c.symbols.push_back(Sym(0xffffffff81000600, "jiffies", 'D'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "startup_64", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "outer", 't', 0x100, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000140, "inner", 't', 0x20, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "small", 't', 0x10, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000500, "weak_fn", 'W'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000500, "strong_fn", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000600, "jiffies", 'D'));
   const uint32_t rapl = c.InternModuleSet({"rapl"});
   const uint32_t two = c.InternModuleSet({"liquidio_vf", "liquidio"});
   const uint32_t inode = c.InternObject("fs/inode.o");
@@ -59,10 +41,10 @@ Catalog Sample() {
   c.symbols[10].module_set = rapl;  // data: module not printed
   const uint32_t ext4 = c.InternModuleSet({"ext4"});
   c.loadable_module_sets.insert(ext4);
-  Symbol m = Sym(0xffffffffc0a01000, "ext4_fill_super", 't');
+  Symbol m = MakeSymbol(0xffffffffc0a01000, "ext4_fill_super", 't');
   m.module_set = ext4;
   c.symbols.push_back(m);
-  Symbol d = Sym(0xffffffffc0a02000, "ext4_data", 'd');
+  Symbol d = MakeSymbol(0xffffffffc0a02000, "ext4_data", 'd');
   d.module_set = ext4;
   c.symbols.push_back(d);
   return c;
@@ -74,7 +56,7 @@ std::string NameAt(const Symbolizer& s, uint64_t addr) {
 }
 
 TEST(LookupTest, AddrTooLow) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   LookupResult r = s->Lookup(0xffffffff80ffffff);
   EXPECT_FALSE(r.found);
   EXPECT_EQ(r.reason, NotFoundReason::kBelowFirstSymbol);
@@ -82,7 +64,7 @@ TEST(LookupTest, AddrTooLow) {
 }
 
 TEST(LookupTest, ExactStartAndOffset) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   LookupResult r = s->Lookup(0xffffffff81000212);
   ASSERT_TRUE(r.found);
   EXPECT_EQ(r.symbol.name(), "init_once");
@@ -93,7 +75,7 @@ TEST(LookupTest, ExactStartAndOffset) {
 }
 
 TEST(LookupTest, AliasesFollowPerfPreference) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   // Global before local; equal underscores, so the longer name.
   EXPECT_EQ(NameAt(*s, 0xffffffff81000000), "_stext");
   // Non-weak before weak even when the weak one is global.
@@ -101,7 +83,7 @@ TEST(LookupTest, AliasesFollowPerfPreference) {
 }
 
 TEST(LookupTest, NestedSymbolIsInnermost) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   EXPECT_EQ(NameAt(*s, 0xffffffff81000100), "outer");
   EXPECT_EQ(NameAt(*s, 0xffffffff81000150), "inner");
   // Past inner's end, but still inside outer.
@@ -117,7 +99,7 @@ TEST(LookupTest, NestedSymbolIsInnermost) {
 }
 
 TEST(LookupTest, AddrBetweenFunctions) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   // `small` is 0x10 bytes, the next symbol starts 0x100 later.
   EXPECT_EQ(NameAt(*s, 0xffffffff8100040f), "small");
   LookupResult r = s->Lookup(0xffffffff81000410);
@@ -126,7 +108,7 @@ TEST(LookupTest, AddrBetweenFunctions) {
 }
 
 TEST(LookupTest, AddrPastLastSymbol) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   // The last symbol has no known end: only its own address finds it.
   EXPECT_EQ(NameAt(*s, 0xffffffffc0a02000), "ext4_data");
   LookupResult r = s->Lookup(0xffffffffc0a02001);
@@ -135,12 +117,12 @@ TEST(LookupTest, AddrPastLastSymbol) {
 }
 
 TEST(LookupTest, EmptyIndex) {
-  auto s = Build(Catalog());
+  auto s = SymbolizerFromCatalog(Catalog());
   EXPECT_EQ(s->Lookup(0x1000).reason, NotFoundReason::kEmptyIndex);
 }
 
 TEST(LookupTest, LookupAllListsAliases) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   std::vector<SymbolInfo> all;
   s->LookupAll(0xffffffff81000004, &all);
   ASSERT_EQ(all.size(), 3u);
@@ -152,7 +134,7 @@ TEST(LookupTest, LookupAllListsAliases) {
 }
 
 TEST(FormatTest, QualifiedNamesAndKallmodsymsLines) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   auto line = [&](uint64_t a) {
     return s->KallmodsymsLine(s->Lookup(a).symbol);
   };
@@ -174,7 +156,7 @@ TEST(FormatTest, QualifiedNamesAndKallmodsymsLines) {
 }
 
 TEST(ResolveTest, PlainNameFindsEveryDuplicate) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   absl::StatusOr<std::vector<Candidate>> c = s->Resolve("init_once");
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(c->size(), 2u);
@@ -183,7 +165,7 @@ TEST(ResolveTest, PlainNameFindsEveryDuplicate) {
 }
 
 TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   std::vector<Candidate> ambiguous;
   absl::StatusOr<Candidate> c = s->ResolveUnique("init_once", &ambiguous);
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -208,7 +190,7 @@ TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
 }
 
 TEST(ResolveTest, OffsetAndLength) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   absl::StatusOr<std::vector<Candidate>> c =
       s->Resolve("rapl:init_once+0x12");
   ASSERT_TRUE(c.ok()) << c.status();
@@ -231,7 +213,7 @@ TEST(ResolveTest, OffsetAndLength) {
 }
 
 TEST(ResolveTest, ModuleSetsPreferExactMatch) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   EXPECT_EQ(s->Resolve("small [liquidio]")->size(), 1u);
   EXPECT_EQ(s->Resolve("small [liquidio] [liquidio_vf]")->size(), 1u);
   EXPECT_EQ(s->Resolve("small [rapl]")->size(), 0u);
@@ -239,7 +221,7 @@ TEST(ResolveTest, ModuleSetsPreferExactMatch) {
 }
 
 TEST(ResolveTest, SyntaxErrorIsInvalidArgument) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   EXPECT_EQ(s->Resolve("init_once [rapl").status().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -256,7 +238,7 @@ TEST(LookupOracleTest, RandomAgainstBruteForce) {
       if (i % 10 == 0) a = rng() % 0x100000;  // a per-cpu segment
       std::string name = absl::StrCat("f", rng() % 2500);
       if (!seen.insert({a, name}).second) continue;
-      Symbol s = Sym(a, name, "tTdWb"[rng() % 5]);
+      Symbol s = MakeSymbol(a, name, "tTdWb"[rng() % 5]);
       if (with_exact && rng() % 3 == 0) {
         s.size = rng() % 0x2000;
         s.size_exact = true;
@@ -265,7 +247,7 @@ TEST(LookupOracleTest, RandomAgainstBruteForce) {
     }
     c.FinalizeSizes();
     const std::vector<Symbol> syms = c.symbols;
-    auto s = Build(c);
+    auto s = SymbolizerFromCatalog(c);
     std::vector<SymbolInfo> all;
     for (int q = 0; q < 20000; ++q) {
       uint64_t addr = q % 7 == 0 ? syms[rng() % syms.size()].address
@@ -296,7 +278,7 @@ TEST(LookupOracleTest, RandomAgainstBruteForce) {
 }
 
 TEST(LookupBatchTest, SameAnswersAsLookup) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   std::vector<uint64_t> addrs;
   for (uint64_t a = 0xffffffff80fffff0; a < 0xffffffff81000700; a += 8) {
     addrs.push_back(a);
@@ -314,7 +296,7 @@ TEST(LookupBatchTest, SameAnswersAsLookup) {
 }
 
 TEST(ConcurrencyTest, ReadersShareOneIndex) {
-  auto s = Build(Sample());
+  auto s = SymbolizerFromCatalog(Sample());
   std::vector<std::thread> threads;
   std::atomic<int> mismatches{0};
   for (int t = 0; t < 4; ++t) {

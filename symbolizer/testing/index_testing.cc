@@ -1,0 +1,56 @@
+#include "symbolizer/testing/index_testing.h"
+
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+#include "symbolizer/index/bytes.h"
+#include "symbolizer/index/format.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/index/writer.h"
+
+namespace ksym {
+namespace testutil {
+
+Symbol MakeSymbol(uint64_t address, const std::string& name, char type,
+                  uint64_t size, bool exact) {
+  Symbol s;
+  s.address = address;
+  s.name = name;
+  s.type = type;
+  s.size = size;
+  s.size_exact = exact;
+  return s;
+}
+
+std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog) {
+  catalog.FinalizeSizes();
+  absl::StatusOr<std::string> bytes = SerializeIndex(catalog);
+  if (!bytes.ok()) {
+    std::fprintf(stderr, "SerializeIndex: %s\n", bytes.status().ToString().c_str());
+    std::abort();
+  }
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test");
+  if (!r.ok()) {
+    std::fprintf(stderr, "FromBuffer: %s\n", r.status().ToString().c_str());
+    std::abort();
+  }
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+void FixHeaderCrc(std::string& f) {
+  const uint32_t count = bytes::Load32(&f[24]);
+  std::string head = f.substr(0, format::kHeaderSize +
+                                     format::kSectionEntrySize * count);
+  std::memset(&head[40], 0, 4);
+  bytes::Store<uint32_t>(
+      &f[40], static_cast<uint32_t>(crc32(
+                  0, reinterpret_cast<const Bytef*>(head.data()), head.size())));
+}
+
+}  // namespace testutil
+}  // namespace ksym

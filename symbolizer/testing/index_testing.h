@@ -1,0 +1,32 @@
+// Helpers shared by tests that build small indexes by hand.
+//
+//   Catalog c;
+//   c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+//   std::unique_ptr<Symbolizer> s = SymbolizerFromCatalog(std::move(c));
+#ifndef KSYM_SYMBOLIZER_TESTING_INDEX_TESTING_H_
+#define KSYM_SYMBOLIZER_TESTING_INDEX_TESTING_H_
+
+#include <memory>
+#include <string>
+
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+namespace testutil {
+
+Symbol MakeSymbol(uint64_t address, const std::string& name, char type = 't',
+                  uint64_t size = 0, bool exact = false);
+
+// FinalizeSizes, SerializeIndex, open from the bytes; dies on error.
+std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog);
+
+// Recomputes the header checksum of an index after a test patched its
+// header or section directory, so that the check under test is the one
+// that fires.
+void FixHeaderCrc(std::string& index);
+
+}  // namespace testutil
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_TESTING_INDEX_TESTING_H_

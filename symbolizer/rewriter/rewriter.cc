@@ -1,0 +1,288 @@
+#include "symbolizer/rewriter/rewriter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "symbolizer/catalog/catalog.h"
+
+namespace ksym {
+namespace {
+
+std::string NormalizeModule(absl::string_view m) {
+  std::string out(m);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+}  // namespace
+
+Rewriter::Rewriter(const Symbolizer& symbolizer, RewriteOptions options)
+    : symbolizer_(symbolizer), options_(options) {}
+
+void Rewriter::RewriteLine(absl::string_view line, std::string* out) {
+  ++stats_.lines;
+  FindFrames(line, &frames_);
+  size_t done = 0;
+  for (const FrameSpan& f : frames_) {
+    out->append(line.data() + done, f.begin - done);
+    if (!RewriteFrame(f, out)) {
+      out->append(line.data() + f.begin, f.end - f.begin);
+    }
+    done = f.end;
+  }
+  out->append(line.data() + done, line.size() - done);
+}
+
+std::string Rewriter::RewriteLine(absl::string_view line) {
+  std::string out;
+  RewriteLine(line, &out);
+  return out;
+}
+
+std::string Rewriter::RewriteText(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    absl::string_view line = text.substr(0, nl);
+    const bool cr = absl::ConsumeSuffix(&line, "\r");
+    RewriteLine(line, &out);
+    if (cr) out.push_back('\r');
+    if (nl == absl::string_view::npos) break;
+    out.push_back('\n');
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+bool Rewriter::RewriteFrame(const FrameSpan& f, std::string* out) {
+  switch (f.kind) {
+    case FrameKind::kAddressed:
+      return RewriteAddressed(f, out);
+    case FrameKind::kSymbolic:
+    case FrameKind::kPlainName:
+      return RewriteNamed(f, out);
+    case FrameKind::kBareAddress:
+      return RewriteBare(f, out);
+  }
+  return false;
+}
+
+bool Rewriter::NameKnown(absl::string_view name) const {
+  bool known = false;
+  symbolizer_.index().ForEachNamed(name, [&](uint32_t) { known = true; });
+  return known;
+}
+
+bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
+  ++stats_.frames;
+  const LookupResult r = symbolizer_.Lookup(f.address);
+  const bool text = r.found && IsTextType(r.symbol.type);
+  const SymbolInfo* s = nullptr;
+  SymbolInfo held;
+  bool corrected = false;
+  if (r.found && r.symbol.name() == f.name) {
+    s = &r.symbol;
+  } else {
+    // Another alias, or an outer symbol the address is nested in.
+    symbolizer_.LookupAll(f.address, &covering_);
+    for (const SymbolInfo& c : covering_) {
+      if (c.name() == f.name) {
+        s = &c;
+        break;
+      }
+    }
+    // %pB prints a return address just past a noreturn call as the end of
+    // the caller (foo+0x40/0x40): name + offset still agree with the
+    // address.
+    if (s == nullptr && f.offset.has_value()) {
+      Query q;
+      q.name = std::string(f.name);
+      for (const Candidate& c : symbolizer_.Resolve(q)) {
+        if (c.symbol.address + *f.offset == f.address) {
+          held = c.symbol;
+          s = &held;
+          break;
+        }
+      }
+    }
+    // A name the index does not know at all (a BPF program, a trampoline)
+    // means the tracer knew better; a known one elsewhere is a wrong name.
+    if (s == nullptr && text && NameKnown(f.name)) {
+      s = &r.symbol;
+      corrected = true;
+    }
+  }
+  if (s == nullptr) {
+    ++stats_.unresolved;
+    return false;
+  }
+  const uint64_t offset = f.address - s->address;
+  if (f.offset.has_value() && *f.offset != offset) corrected = true;
+  if (!corrected) {
+    out->append(f.symbol.data(), f.symbol.size());
+  } else {
+    out->append(s->name().data(), s->name().size());
+    if (f.length.has_value()) {
+      absl::StrAppend(out, "+0x", absl::Hex(offset), "/0x", absl::Hex(s->size));
+    } else if (f.offset.has_value()) {
+      absl::StrAppend(out, "+0x", absl::Hex(offset));
+    }
+  }
+  AppendQualifiers(*s, f.qualifiers, out);
+  ++stats_.resolved;
+  if (corrected) ++stats_.corrected;
+  return true;
+}
+
+bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
+  ++stats_.frames;
+  Query q;
+  q.name = std::string(f.name);
+  q.offset = f.offset;
+  q.length = f.length;
+  for (const ModuleBracket& b : ModuleBrackets(f.qualifiers)) {
+    q.modules.push_back(NormalizeModule(b.module));
+  }
+  std::sort(q.modules.begin(), q.modules.end());
+  q.modules.erase(std::unique(q.modules.begin(), q.modules.end()),
+                  q.modules.end());
+  const absl::string_view printed_object = ObjectQualifier(f.qualifiers);
+  q.object = std::string(absl::StripSuffix(printed_object, ".o"));
+  std::vector<Candidate> candidates = symbolizer_.Resolve(q);
+  if (f.length.has_value() && q.modules.empty()) {
+    // %pS names the module of every loadable-module symbol.
+    const IndexReader& index = symbolizer_.index();
+    candidates.erase(
+        std::remove_if(candidates.begin(), candidates.end(),
+                       [&](const Candidate& c) {
+                         return index.ModuleSetLoadable(c.symbol.module_set);
+                       }),
+        candidates.end());
+  }
+  if (candidates.empty()) {
+    ++stats_.unresolved;
+    return false;
+  }
+  out->append(f.symbol.data(), f.symbol.size());
+  if (candidates.size() == 1) {
+    AppendQualifiers(candidates[0].symbol, f.qualifiers, out);
+    if (options_.append_addresses) {
+      absl::StrAppend(out, " <",
+                      absl::Hex(candidates[0].address, absl::kZeroPad16), ">");
+    }
+    ++stats_.resolved;
+    return true;
+  }
+  // The printed qualifiers without any earlier note.
+  for (const ModuleBracket& b : ModuleBrackets(f.qualifiers)) {
+    absl::StrAppend(out, " ", b.text);
+  }
+  if (!printed_object.empty()) absl::StrAppend(out, " {", printed_object, "}");
+  AppendNote(candidates, out);
+  ++stats_.ambiguous;
+  return true;
+}
+
+bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
+  const LookupResult r = symbolizer_.Lookup(f.address);
+  // Random 64-bit values (register dumps, hashes) are not frames: only
+  // addresses inside text symbols count.
+  if (!r.found || !IsTextType(r.symbol.type)) return false;
+  ++stats_.frames;
+  ++stats_.resolved;
+  absl::StrAppend(out, " (", r.symbol.name(), "+0x", absl::Hex(r.offset), "/0x",
+                  absl::Hex(r.symbol.size));
+  AppendQualifiers(r.symbol, {}, out);
+  out->push_back(')');
+  return true;
+}
+
+void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
+                                std::string* out) const {
+  std::vector<ModuleBracket> brackets;
+  if (!printed.empty()) brackets = ModuleBrackets(printed);
+  for (absl::string_view m : symbolizer_.DisplayModules(s)) {
+    absl::string_view text;
+    for (const ModuleBracket& b : brackets) {
+      if (NormalizeModule(b.module) == m) text = b.text;
+    }
+    if (text.empty()) {
+      absl::StrAppend(out, " [", m, "]");
+    } else {
+      absl::StrAppend(out, " ", text);
+    }
+  }
+  const absl::string_view object = symbolizer_.DisplayObject(s);
+  if (!object.empty()) absl::StrAppend(out, " {", object, "}");
+}
+
+void Rewriter::AppendNote(const std::vector<Candidate>& candidates,
+                          std::string* out) const {
+  std::vector<std::string> names;
+  names.reserve(candidates.size());
+  absl::flat_hash_map<std::string, int> count;
+  for (const Candidate& c : candidates) {
+    names.push_back(symbolizer_.QualifiedName(c.symbol));
+    ++count[names.back()];
+  }
+  absl::StrAppend(out, kAmbiguityNotePrefix, candidates.size(),
+                  " candidates: ");
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (k > 0) out->append(" | ");
+    if (k == options_.max_listed_candidates) {
+      out->append("...");
+      break;
+    }
+    out->append(names[k]);
+    if (count[names[k]] > 1) {
+      // Same qualified name: only the address tells them apart.
+      absl::StrAppend(
+          out, " at 0x",
+          absl::Hex(candidates[k].symbol.address, absl::kZeroPad16));
+    }
+  }
+  out->push_back(')');
+}
+
+absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
+                           bool flush_each_line) {
+  char* buffer = nullptr;
+  size_t capacity = 0;
+  std::string rewritten;
+  absl::Status status;
+  while (true) {
+    errno = 0;
+    const ssize_t n = getline(&buffer, &capacity, in);
+    if (n < 0) {
+      if (ferror(in)) status = absl::ErrnoToStatus(errno, "reading input");
+      break;
+    }
+    absl::string_view line(buffer, static_cast<size_t>(n));
+    const bool nl = absl::ConsumeSuffix(&line, "\n");
+    const bool cr = absl::ConsumeSuffix(&line, "\r");
+    rewritten.clear();
+    rewriter->RewriteLine(line, &rewritten);
+    if (cr) rewritten.push_back('\r');
+    if (nl) rewritten.push_back('\n');
+    if (std::fwrite(rewritten.data(), 1, rewritten.size(), out) !=
+            rewritten.size() ||
+        (flush_each_line && std::fflush(out) != 0)) {
+      status = absl::ErrnoToStatus(errno, "writing output");
+      break;
+    }
+  }
+  free(buffer);
+  if (status.ok() && std::fflush(out) != 0) {
+    status = absl::ErrnoToStatus(errno, "writing output");
+  }
+  return status;
+}
+
+}  // namespace ksym

@@ -1,0 +1,133 @@
+// Stream rewriter: makes every kernel frame of a stack dump, `perf script`
+// or ftrace output name exactly one symbol, and leaves all other bytes as
+// they were. Frames are found by FindFrames (frame_parser.h). perf script:
+//
+//   ffffffff815eb739 __handle_mm_fault+0x59 ([kernel.kallsyms])
+//   ffffffff815eb739 __handle_mm_fault+0x59 {memory.o} ([kernel.kallsyms])
+//
+// oops frames, unique and ambiguous:
+//
+//    init_once+0x12/0x40
+//    init_once+0x12/0x40 {inode.o}
+//    type_show+0x1c/0x100
+//    type_show+0x1c/0x100 (ambiguous, 2 candidates: type_show {core.o} |
+//    type_show {genhd.o})                               [one line]
+//
+// ftrace function tracer, and a bare address:
+//
+//   do_sys_open <-__x64_sys_openat
+//   do_sys_open {open.o} <-__x64_sys_openat
+//    0xffffffffa06a4368
+//    0xffffffffa06a4368 (nf_confirm+0x16b/0x2b0 [nf_conntrack])
+//
+// Rules:
+// - Where an address is printed it decides (perf script, `[<ADDR>] SYM`,
+//   available_filter_functions_addrs, ftrace sym-addr). perf's
+//   `ADDR [unknown]` stays: perf had the kernel's symbols, so such an
+//   address is frame-pointer garbage from a user callchain. The printed
+//   symbol is kept, qualified, when it covers the address (perf may print
+//   another alias than ksym would pick) or when symbol + offset is the
+//   address (%pB's return address just past a noreturn call); otherwise it
+//   is replaced by the index's answer with the right offset ("corrected").
+//   A printed name the index does not know (BPF programs, trampolines) is
+//   left alone.
+// - `NAME+0xOFF/0xLEN [MOD]` without address is resolved like
+//   scripts/faddr2line: LEN narrows same-named symbols by size, and without
+//   `[MOD]` symbols of loadable modules are excluded (the kernel always
+//   names their module). One candidate: its qualified name; several: the
+//   frame is kept and the note ` (ambiguous, N candidates: Q1 | Q2 ...)`
+//   appended (candidates sharing a qualified name get ` at 0xADDR`).
+// - Plain ftrace names (`NAME <-PARENT`, ` => NAME`) are qualified when
+//   exactly one symbol has the name, else get the same note.
+// - A bare 16-digit address inside a text symbol gets
+//   ` (NAME+0xOFF/0xSIZE [MOD] {OBJ})`; data addresses are left alone
+//   (kallsyms gives no data sizes, so `__start_rodata+0x2c94a` would be a
+//   guess).
+// - Anything the index cannot place stays byte-identical. Rewriting is
+//   idempotent: its own qualifiers, notes and annotations are recognized.
+//
+// The index and the text must speak the same address space: a static
+// (vmlinux) index against runtime addresses of a KASLR kernel shows up as
+// many `corrected` frames in stats().
+#ifndef KSYM_SYMBOLIZER_REWRITER_REWRITER_H_
+#define KSYM_SYMBOLIZER_REWRITER_REWRITER_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/rewriter/frame_parser.h"
+
+namespace ksym {
+
+struct RewriteOptions {
+  // Append the symbol's absolute address, as ftrace's sym-addr option
+  // prints it (" <ffffffff81234567>"), to frames resolved from a name.
+  bool append_addresses = false;
+  // Candidates an ambiguity note lists before it ends with " | ...".
+  size_t max_listed_candidates = 8;
+};
+
+struct RewriteStats {
+  uint64_t lines = 0;
+  // Frames FindFrames found; bare addresses only when inside a text
+  // symbol (register values and hashes are not frames).
+  uint64_t frames = 0;
+  uint64_t resolved = 0;    // pinned to one symbol
+  uint64_t corrected = 0;   // of those, addressed frames whose printed
+                            // symbol or offset disagreed with the index
+  uint64_t ambiguous = 0;   // given an ambiguity note
+  uint64_t unresolved = 0;  // left as they were: the index cannot place them
+};
+
+// Not thread-safe (it keeps statistics and scratch space): use one Rewriter
+// per thread; they can share the Symbolizer.
+class Rewriter {
+ public:
+  explicit Rewriter(const Symbolizer& symbolizer, RewriteOptions options = {});
+
+  // Rewrites one line, given without its newline; appends to *out.
+  void RewriteLine(absl::string_view line, std::string* out);
+  std::string RewriteLine(absl::string_view line);
+  // Rewrites each line of `text`; "\n" and "\r\n" line ends and a missing
+  // final newline are kept.
+  std::string RewriteText(absl::string_view text);
+
+  const RewriteStats& stats() const { return stats_; }
+
+ private:
+  // Appends the replacement of frame f to *out; returns false (and appends
+  // nothing) when the frame stays as it is.
+  bool RewriteFrame(const FrameSpan& f, std::string* out);
+  bool RewriteAddressed(const FrameSpan& f, std::string* out);
+  bool RewriteNamed(const FrameSpan& f, std::string* out);
+  bool RewriteBare(const FrameSpan& f, std::string* out);
+  // " [mod] ... {obj}" of s; a module the frame already named keeps its
+  // printed bracket (with the build id).
+  void AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
+                        std::string* out) const;
+  void AppendNote(const std::vector<Candidate>& candidates,
+                  std::string* out) const;
+  bool NameKnown(absl::string_view name) const;
+
+  const Symbolizer& symbolizer_;
+  RewriteOptions options_;
+  RewriteStats stats_;
+  std::vector<FrameSpan> frames_;     // scratch
+  std::vector<SymbolInfo> covering_;  // scratch
+};
+
+// Reads lines from `in` until EOF, writes their rewrites to `out`. With
+// `flush_each_line`, output is flushed after every line (for `trace_pipe`
+// and other live streams). Read and write errors are returned with errno's
+// status code.
+absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
+                           bool flush_each_line = false);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_REWRITER_REWRITER_H_

@@ -1,0 +1,580 @@
+#include "symbolizer/rewriter/rewriter.h"
+
+#include <stdio.h>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/disambiguation/disambiguate.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/index/writer.h"
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+namespace {
+
+// A small kernel: the real symbols behind the perf and ftrace lines below
+// (addresses and neighbours from this machine's /proc/kallsyms), plus
+// duplicates like those of a distribution kernel.
+std::unique_ptr<Symbolizer> Kernel() {
+  Catalog c;
+  auto add = [&](uint64_t address, const char* name, char type,
+                 const char* object = nullptr, uint32_t modules = kNoModules) {
+    Symbol s;
+    s.address = address;
+    s.name = name;
+    s.type = type;
+    s.module_set = modules;
+    if (object != nullptr) s.object = c.InternObject(object);
+    c.symbols.push_back(s);
+  };
+  const uint32_t rapl = c.InternModuleSet({"rapl"});
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  c.loadable_module_sets.insert(ext4);
+  add(0xffffffff81000000, "_text", 'T');
+  add(0xffffffff81000000, "_stext", 'T');
+  add(0xffffffff81000000, "startup_64", 't');
+  add(0xffffffff810000ba, "entry_SYSCALL_64_after_hwframe", 'T',
+      "arch/x86/entry/entry_64.o");
+  add(0xffffffff81000138, "syscall_return_via_sysret", 't',
+      "arch/x86/entry/entry_64.o");
+  add(0xffffffff81200000, "init_once", 't', "fs/inode.o");
+  add(0xffffffff81200040, "iget_locked", 'T', "fs/inode.o");
+  add(0xffffffff81200100, "init_once", 't', "fs/fat/inode.o");
+  add(0xffffffff81200180, "fat_iget", 'T', "fs/fat/inode.o");
+  add(0xffffffff81300000, "rapl_cpu_offline", 't', "arch/x86/events/rapl.o",
+      rapl);
+  add(0xffffffff81300100, "weak_fn", 'W', "kernel/cpu.o");
+  add(0xffffffff81300100, "strong_fn", 't', "kernel/cpu.o");
+  add(0xffffffff81300200, "noreturn_caller", 't', "kernel/cpu.o");
+  add(0xffffffff81300240, "next_after_noreturn", 't', "kernel/cpu.o");
+  add(0xffffffff815e31f0, "unmap_page_range", 'T', "mm/memory.o");
+  add(0xffffffff815e4650, "__pfx_unmap_single_vma.isra.0", 't', "mm/memory.o");
+  add(0xffffffff815ff410, "___pte_offset_map", 'T', "mm/pgtable-generic.o");
+  add(0xffffffff815ff510, "__pfx_pte_offset_map_ro_nolock", 'T',
+      "mm/pgtable-generic.o");
+  add(0xffffffff816c56e0, "bprm_execve", 't', "fs/exec.o");
+  add(0xffffffff816c5bf0, "__pfx_setup_arg_pages", 'T', "fs/exec.o");
+  add(0xffffffff816c6e70, "do_execveat_common.isra.0", 't', "fs/exec.o");
+  add(0xffffffff816c7020, "__pfx_path_noexec", 'T', "fs/exec.o");
+  add(0xffffffff816c8030, "__x64_sys_execve", 'T', "fs/exec.o");
+  add(0xffffffff816c8080, "__pfx___ia32_sys_execve", 'T', "fs/exec.o");
+  add(0xffffffff816d0000, "do_execveat_common.isra.0", 't', "fs/binfmt_misc.o");
+  add(0xffffffff816d0100, "bm_init", 't', "fs/binfmt_misc.o");
+  add(0xffffffff81700000, "type_show", 't', "drivers/base/core.o");
+  add(0xffffffff81700100, "type_show", 't', "block/genhd.o");
+  add(0xffffffff81700200, "disk_release", 't', "block/genhd.o");
+  add(0xffffffff821ef620, "do_syscall_64", 'T', "arch/x86/entry/syscall_64.o");
+  add(0xffffffff821ef8a0, "__pfx___do_fast_syscall_32", 't',
+      "arch/x86/entry/syscall_64.o");
+  add(0xffffffff82400000, "__start_rodata", 'D');
+  add(0xffffffffc0a01000, "ext4_fill_super", 't', nullptr, ext4);
+  add(0xffffffffc0a01040, "init_once", 't', nullptr, ext4);
+  add(0xffffffffc0a01100, "ext4_exit_fs", 't', nullptr, ext4);
+  c.FinalizeSizes();
+  Disambiguate(c);
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test");
+  EXPECT_TRUE(r.ok()) << r.status();
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+const Symbolizer& K() {
+  static const Symbolizer* k = Kernel().release();
+  return *k;
+}
+
+std::string Rewrite(absl::string_view line, RewriteOptions options = {}) {
+  Rewriter r(K(), options);
+  return r.RewriteLine(line);
+}
+
+TEST(KernelFixtureTest, DisambiguationAnnotatesTheDuplicates) {
+  // The expectations below rest on these names.
+  auto qual = [](uint64_t a) {
+    return K().QualifiedName(K().Lookup(a).symbol);
+  };
+  EXPECT_EQ(qual(0xffffffff81200000), "init_once {fs/inode.o}");
+  EXPECT_EQ(qual(0xffffffff81200100), "init_once {fat/inode.o}");
+  EXPECT_EQ(qual(0xffffffffc0a01040), "init_once [ext4]");
+  EXPECT_EQ(qual(0xffffffff816c56e0), "bprm_execve {exec.o}");
+  EXPECT_EQ(qual(0xffffffff81300000), "rapl_cpu_offline [rapl]");
+  EXPECT_EQ(qual(0xffffffff815ff410), "___pte_offset_map");
+}
+
+// Lines captured from `perf record -a -g -- sleep 1; perf script` here.
+TEST(RewriterTest, PerfScriptRealLinesStayWhenUnique) {
+  for (const char* line : {
+           "\tffffffff815ff43b ___pte_offset_map+0x2b ([kernel.kallsyms])",
+           "\tffffffff81000130 entry_SYSCALL_64_after_hwframe+0x76 "
+           "([kernel.kallsyms])",
+           "       perf-exec 31712 [001]  3274.537817:     250000 "
+           "cpu-clock:ppp:  ffffffff815e36cd unmap_page_range+0x4dd "
+           "([kernel.kallsyms])",
+       }) {
+    Rewriter r(K());
+    EXPECT_EQ(r.RewriteLine(line), line);
+    EXPECT_EQ(r.stats().resolved, 1u) << line;
+  }
+}
+
+TEST(RewriterTest, PerfScriptDuplicateGetsObject) {
+  EXPECT_EQ(Rewrite("\tffffffff816c7016 do_execveat_common.isra.0+0x1a6 "
+                    "([kernel.kallsyms])"),
+            "\tffffffff816c7016 do_execveat_common.isra.0+0x1a6 {exec.o} "
+            "([kernel.kallsyms])");
+  EXPECT_EQ(Rewrite("\tffffffff81200112 init_once+0x12 ([kernel.kallsyms])"),
+            "\tffffffff81200112 init_once+0x12 {fat/inode.o} "
+            "([kernel.kallsyms])");
+  // -F ip,sym,dso without symoff, and -F ip,sym.
+  EXPECT_EQ(Rewrite("       perf-exec 31680  ffffffff81200012 init_once "
+                    "([kernel.kallsyms])"),
+            "       perf-exec 31680  ffffffff81200012 init_once {fs/inode.o} "
+            "([kernel.kallsyms])");
+  EXPECT_EQ(Rewrite("ffffffff81200012 init_once"),
+            "ffffffff81200012 init_once {fs/inode.o}");
+}
+
+TEST(RewriterTest, PerfScriptAliasIsKept) {
+  // ksym would say _stext; perf's startup_64 is as true and stays.
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteLine("\tffffffff81000010 startup_64+0x10 "
+                          "([kernel.kallsyms])"),
+            "\tffffffff81000010 startup_64+0x10 ([kernel.kallsyms])");
+  // ksym prefers the strong alias; perf printed the weak one.
+  EXPECT_EQ(r.RewriteLine("\tffffffff81300104 weak_fn+0x4 ([kernel.kallsyms])"),
+            "\tffffffff81300104 weak_fn+0x4 ([kernel.kallsyms])");
+  EXPECT_EQ(r.stats().resolved, 2u);
+  EXPECT_EQ(r.stats().corrected, 0u);
+}
+
+TEST(RewriterTest, PerfScriptWrongNameIsCorrected) {
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteLine("\tffffffff81200112 iget_locked+0x12 "
+                          "([kernel.kallsyms])"),
+            "\tffffffff81200112 init_once+0x12 {fat/inode.o} "
+            "([kernel.kallsyms])");
+  // Right name, wrong offset.
+  EXPECT_EQ(r.RewriteLine("\tffffffff81200112 init_once+0x13 "
+                          "([kernel.kallsyms])"),
+            "\tffffffff81200112 init_once+0x12 {fat/inode.o} "
+            "([kernel.kallsyms])");
+  EXPECT_EQ(r.stats().corrected, 2u);
+  EXPECT_EQ(r.stats().resolved, 2u);
+}
+
+TEST(RewriterTest, PerfScriptNamesTheIndexDoesNotKnowStay) {
+  Rewriter r(K());
+  const std::string bpf =
+      "\tffffffff81200112 bpf_prog_6deef7357e7b4530_sys_enter+0x12 "
+      "([kernel.kallsyms])";
+  EXPECT_EQ(r.RewriteLine(bpf), bpf);
+  EXPECT_EQ(r.stats().unresolved, 1u);
+  EXPECT_EQ(r.stats().frames, 1u);
+}
+
+TEST(RewriterTest, PerfScriptUnknownSymbolStays) {
+  // perf writes [unknown] for frame-pointer garbage in user callchains
+  // (real line: eu-addr2line's callchain); naming it would invent a frame.
+  for (const char* line : {"\tffffffff8242c94a [unknown] ([unknown])",
+                           "\tffffffff81200012 [unknown] ([unknown])"}) {
+    Rewriter r(K());
+    EXPECT_EQ(r.RewriteLine(line), line);
+    EXPECT_EQ(r.stats().frames, 0u);
+  }
+}
+
+TEST(RewriterTest, UserSpaceFramesAreUntouched) {
+  for (const char* line : {
+           "\t           d4ad7 __GI___execve+0x7 "
+           "(/usr/lib/x86_64-linux-gnu/libc.so.6)",
+           "\t    7f1234567890 __libc_start_main+0x80 "
+           "(/usr/lib/x86_64-linux-gnu/libc.so.6)",
+           "\t    7f95b96ac0c8 init_once+0x12 (/usr/lib/libfoo.so.1)",
+           "\tffffffff81200112 init_once+0x12 (/usr/lib/libfoo.so.1)",
+           "\t           640c8 [unknown] "
+           "(/usr/lib/x86_64-linux-gnu/libdw-0.188.so)",
+           "    eu-addr2line 31574 [000]  3274.537748:     250000 "
+           "cpu-clock:ppp:      7f95b96ac523 [unknown] "
+           "(/usr/lib/x86_64-linux-gnu/libdw-0.188.so)",
+       }) {
+    Rewriter r(K());
+    EXPECT_EQ(r.RewriteLine(line), line);
+    EXPECT_EQ(r.stats().frames, 0u) << line;
+  }
+}
+
+TEST(RewriterTest, OopsFrameUniqueBySize) {
+  // LEN 0x40 is fs/inode.o's init_once, 0x80 fat's (scripts/faddr2line).
+  EXPECT_EQ(Rewrite(" init_once+0x12/0x40"),
+            " init_once+0x12/0x40 {fs/inode.o}");
+  EXPECT_EQ(Rewrite(" ? init_once+0x12/0x80"),
+            " ? init_once+0x12/0x80 {fat/inode.o}");
+  EXPECT_EQ(Rewrite("RIP: 0010:init_once+0x12/0x40"),
+            "RIP: 0010:init_once+0x12/0x40 {fs/inode.o}");
+  EXPECT_EQ(Rewrite("[  236.363034] WARNING: CPU: 0 PID: 1 at fs/inode.c:123 "
+                    "init_once+0x12/0x40"),
+            "[  236.363034] WARNING: CPU: 0 PID: 1 at fs/inode.c:123 "
+            "init_once+0x12/0x40 {fs/inode.o}");
+  EXPECT_EQ(Rewrite(" rapl_cpu_offline+0x10/0x100"),
+            " rapl_cpu_offline+0x10/0x100 [rapl]");
+}
+
+TEST(RewriterTest, OopsFrameModules) {
+  // Loadable module frames already carry [mod]; the build id is kept.
+  for (const char* line :
+       {" ext4_fill_super+0x1c/0x40 [ext4]", " init_once+0x12/0xc0 [ext4]",
+        " ext4_fill_super+0x1c/0x40 [ext4 "
+        "8b2c2a4d0a4e6f3a9d1c7e5b3f20d1e6c4a9b7f1]"}) {
+    Rewriter r(K());
+    EXPECT_EQ(r.RewriteLine(line), line);
+    EXPECT_EQ(r.stats().resolved, 1u) << line;
+  }
+  // Without [ext4] the kernel would have printed it: ext4's init_once (the
+  // only one of size 0xc0) is no candidate.
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteLine(" init_once+0x12/0xc0"), " init_once+0x12/0xc0");
+  EXPECT_EQ(r.stats().unresolved, 1u);
+  // A module the index does not have.
+  EXPECT_EQ(r.RewriteLine(" init_once+0x12/0x40 [xfs]"),
+            " init_once+0x12/0x40 [xfs]");
+  EXPECT_EQ(r.stats().unresolved, 2u);
+}
+
+TEST(RewriterTest, OopsFrameAmbiguous) {
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteLine(" type_show+0x1c/0x100"),
+            " type_show+0x1c/0x100 (ambiguous, 2 candidates: type_show "
+            "{core.o} | type_show {genhd.o})");
+  EXPECT_EQ(r.stats().ambiguous, 1u);
+  // A qualifier that narrows it is replaced by the canonical one.
+  EXPECT_EQ(r.RewriteLine(" type_show+0x1c/0x100 {base/core.o}"),
+            " type_show+0x1c/0x100 {core.o}");
+}
+
+TEST(RewriterTest, AmbiguityNoteListsAtMostTheLimit) {
+  RewriteOptions options;
+  options.max_listed_candidates = 1;
+  EXPECT_EQ(Rewrite(" type_show+0x1c/0x100", options),
+            " type_show+0x1c/0x100 (ambiguous, 2 candidates: type_show "
+            "{core.o} | ...)");
+}
+
+TEST(RewriterTest, AppendAddresses) {
+  RewriteOptions options;
+  options.append_addresses = true;
+  EXPECT_EQ(Rewrite(" init_once+0x12/0x80", options),
+            " init_once+0x12/0x80 {fat/inode.o} <ffffffff81200112>");
+  EXPECT_EQ(Rewrite(" => bprm_execve", options),
+            " => bprm_execve {exec.o} <ffffffff816c56e0>");
+  // Frames that already have an address get no second one.
+  EXPECT_EQ(Rewrite(" [<ffffffff81200112>] init_once+0x12/0x80", options),
+            " [<ffffffff81200112>] init_once+0x12/0x80 {fat/inode.o}");
+}
+
+TEST(RewriterTest, OldFormatAddressDecides) {
+  EXPECT_EQ(Rewrite(" [<ffffffff81200112>] init_once+0x12/0x80"),
+            " [<ffffffff81200112>] init_once+0x12/0x80 {fat/inode.o}");
+  EXPECT_EQ(Rewrite(" [<ffffffff81200012>] ? init_once+0x12/0x40"),
+            " [<ffffffff81200012>] ? init_once+0x12/0x40 {fs/inode.o}");
+  // A wrong size does not matter when the address is known.
+  EXPECT_EQ(Rewrite(" [<ffffffff81200012>] init_once+0x12/0x44"),
+            " [<ffffffff81200012>] init_once+0x12/0x44 {fs/inode.o}");
+}
+
+TEST(RewriterTest, ReturnAddressAtTheEndOfANoreturnCaller) {
+  // noreturn_caller is 0x40 long: +0x40 is the next symbol's first byte.
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteLine(" [<ffffffff81300240>] noreturn_caller+0x40/0x40"),
+            " [<ffffffff81300240>] noreturn_caller+0x40/0x40");
+  EXPECT_EQ(r.stats().corrected, 0u);
+}
+
+TEST(RewriterTest, FtraceFunctionTracer) {
+  EXPECT_EQ(Rewrite("            bash-1234    [001] .....   123.456789: "
+                    "init_once <-iget_locked"),
+            "            bash-1234    [001] .....   123.456789: init_once "
+            "(ambiguous, 3 candidates: init_once {fs/inode.o} | init_once "
+            "{fat/inode.o} | init_once [ext4]) <-iget_locked {fs/inode.o}");
+  EXPECT_EQ(Rewrite("           sleep-31848   [001] .....  3393.244897: "
+                    "bprm_execve <-do_execveat_common.isra.0"),
+            "           sleep-31848   [001] .....  3393.244897: bprm_execve "
+            "{exec.o} <-do_execveat_common.isra.0 (ambiguous, 2 candidates: "
+            "do_execveat_common.isra.0 {exec.o} | do_execveat_common.isra.0 "
+            "{binfmt_misc.o})");
+}
+
+// Lines captured from tracefs with options/stacktrace (then sym-offset and
+// sym-addr) on sched_process_exec.
+TEST(RewriterTest, FtraceStackTrace) {
+  EXPECT_EQ(Rewrite(" => bprm_execve"), " => bprm_execve {exec.o}");
+  EXPECT_EQ(Rewrite(" => do_syscall_64"), " => do_syscall_64");
+  EXPECT_EQ(Rewrite(" => bprm_execve+0x4a5/0x510 <ffffffff816c5b85>"),
+            " => bprm_execve+0x4a5/0x510 {exec.o} <ffffffff816c5b85>");
+  EXPECT_EQ(Rewrite(" => entry_SYSCALL_64_after_hwframe+0x76/0x7e "
+                    "<ffffffff81000130>"),
+            " => entry_SYSCALL_64_after_hwframe+0x76/0x7e <ffffffff81000130>");
+  EXPECT_EQ(Rewrite(" => __x64_sys_execve+0x34/0x50"),
+            " => __x64_sys_execve+0x34/0x50 {exec.o}");
+}
+
+TEST(RewriterTest, AvailableFilterFunctionsAddrs) {
+  // The patch-site address may lie past the symbol start.
+  EXPECT_EQ(Rewrite("ffffffff81200104 init_once"),
+            "ffffffff81200104 init_once {fat/inode.o}");
+  EXPECT_EQ(Rewrite("ffffffffc0a01044 init_once [ext4]"),
+            "ffffffffc0a01044 init_once [ext4]");
+}
+
+TEST(RewriterTest, BareAddresses) {
+  EXPECT_EQ(Rewrite(" 0xffffffff81200112"),
+            " 0xffffffff81200112 (init_once+0x12/0x80 {fat/inode.o})");
+  EXPECT_EQ(Rewrite(" [<ffffffffc0a01044>]"),
+            " [<ffffffffc0a01044>] (init_once+0x4/0xc0 [ext4])");
+  EXPECT_EQ(Rewrite("ffffffff815ff43b"),
+            "ffffffff815ff43b (___pte_offset_map+0x2b/0x100)");
+  EXPECT_EQ(Rewrite("\tffffffff815ff43b ([kernel.kallsyms])"),
+            "\tffffffff815ff43b (___pte_offset_map+0x2b/0x100) "
+            "([kernel.kallsyms])");
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteLine("RAX: ffff888266d1f7c0 RBX: ffffffff81200112 RCX: "
+                          "000000000000001f"),
+            "RAX: ffff888266d1f7c0 RBX: ffffffff81200112 (init_once+0x12/0x80 "
+            "{fat/inode.o}) RCX: 000000000000001f");
+  // Only the text address counts as a frame.
+  EXPECT_EQ(r.stats().frames, 1u);
+}
+
+TEST(RewriterTest, UnplaceableAddressesStay) {
+  for (const char* line : {
+           "RDX: 0000a83bb7548757 RSI: 00000000471c7c22 RDI: 0000000000000000",
+           "RSP: 0018:ffffc900000b7e68 EFLAGS: 00000246 ORIG_RAX: "
+           "ffffffffffffff04",
+           "---[ end trace 35af283ba7f2cd94 ]---",
+           " 0xffffffff82400010",  // data
+           "ffffffffc0a01101",     // past the last symbol
+       }) {
+    Rewriter r(K());
+    EXPECT_EQ(r.RewriteLine(line), line);
+    EXPECT_EQ(r.stats().frames, 0u) << line;
+  }
+}
+
+TEST(RewriterTest, NonFrameLinesAreByteIdentical) {
+  for (const char* line : {
+           "",
+           "perf-exec 31680 [001]  3267.777377:     250000 cpu-clock:ppp: ",
+           "Call Trace:",
+           " <TASK>",
+           "Modules linked in: ext4 mbcache jbd2",
+           "CPU: 1 PID: 0 Comm: swapper/1 Not tainted 6.1.0-28-cloud-amd64 #1",
+           "Code: 89 c6 e8 bc bc 9f ff 45 84 ff 74 17 9c 58 0f 1f 44 00 <45> "
+           "85",
+           "ffffffff81200100 t init_once",
+           "ffffffff81300000 t rapl_cpu_offline\t[rapl]",
+           "# tracer: nop",
+           "            true-31847   [000] .....  3390.378917: <stack trace>",
+           "init_once is defined twice",
+           "\x01\xff\tinit_once+0x12",
+       }) {
+    Rewriter r(K());
+    EXPECT_EQ(r.RewriteLine(line), line);
+    EXPECT_EQ(r.stats().frames, 0u) << line;
+  }
+}
+
+const char kMixed[] =
+    "perf-exec 31680 [001]  3267.777377:     250000 cpu-clock:ppp: \n"
+    "\tffffffff815ff43b ___pte_offset_map+0x2b ([kernel.kallsyms])\n"
+    "\tffffffff816c7016 do_execveat_common.isra.0+0x1a6 ([kernel.kallsyms])\n"
+    "\tffffffff81200112 iget_locked+0x12 ([kernel.kallsyms])\n"
+    "\tffffffff81200012 init_once+0x12 ([kernel.kallsyms])\n"
+    "\t           d4ad7 __GI___execve+0x7 "
+    "(/usr/lib/x86_64-linux-gnu/libc.so.6)\n"
+    "\n"
+    "Call Trace:\r\n"
+    " <TASK>\r\n"
+    " ? init_once+0x12/0x40\r\n"
+    " type_show+0x1c/0x100\r\n"
+    " init_once+0x12/0xc0 [ext4]\r\n"
+    " rapl_cpu_offline+0x10/0x100\r\n"
+    " 0xffffffff81200112\r\n"
+    " [<ffffffff81300240>] noreturn_caller+0x40/0x40\n"
+    "RBX: ffffffff81200112 RCX: 000000000000001f\n"
+    "     bash-1234    [001] .....   123.456789: init_once <-iget_locked\n"
+    " => bprm_execve+0x4a5/0x510 <ffffffff816c5b85>\n"
+    " => do_execveat_common.isra.0\n"
+    "ffffffff81200104 init_once";
+
+TEST(RewriterTest, RewriteTextKeepsLineEnds) {
+  Rewriter r(K());
+  EXPECT_EQ(r.RewriteText(""), "");
+  EXPECT_EQ(r.RewriteText("\n\n"), "\n\n");
+  EXPECT_EQ(r.RewriteText(" init_once+0x12/0x40\r\n init_once+0x12/0x80"),
+            " init_once+0x12/0x40 {fs/inode.o}\r\n init_once+0x12/0x80 "
+            "{fat/inode.o}");
+  EXPECT_EQ(r.stats().lines, 4u);
+}
+
+TEST(RewriterTest, Stats) {
+  Rewriter r(K());
+  r.RewriteText(kMixed);
+  const RewriteStats& s = r.stats();
+  EXPECT_EQ(s.lines, 20u);
+  // Frames: 4 perf, 4 oops, 1 bare, 1 old, 1 register, 2 function tracer,
+  // 2 ftrace stack, 1 filter function.
+  EXPECT_EQ(s.frames, 16u);
+  EXPECT_EQ(s.ambiguous, 3u);  // type_show, init_once, do_execveat_common
+  EXPECT_EQ(s.unresolved, 0u);
+  EXPECT_EQ(s.resolved, 13u);
+  EXPECT_EQ(s.corrected, 1u);  // iget_locked
+}
+
+TEST(RewriterTest, RewritingTwiceIsRewritingOnce) {
+  for (bool append : {false, true}) {
+    RewriteOptions options;
+    options.append_addresses = append;
+    Rewriter r(K(), options);
+    const std::string once = r.RewriteText(kMixed);
+    EXPECT_NE(once, kMixed);
+    EXPECT_EQ(r.RewriteText(once), once) << "append_addresses=" << append;
+  }
+}
+
+TEST(RewriterTest, RandomLinesAreIdempotent) {
+  // Fragments of every format, its own annotations and near misses.
+  const std::vector<std::string> pieces = {
+      " ",
+      "\t",
+      "[<",
+      ">]",
+      "<-",
+      " <-",
+      " => ",
+      "(",
+      ")",
+      "<",
+      ">",
+      "[",
+      "]",
+      "{",
+      "}",
+      "/",
+      "+",
+      ":",
+      "?",
+      " ? ",
+      "0x",
+      "t ",
+      " T ",
+      "ffffffff81200012",
+      "ffffffff81200112",
+      "ffffffff81200104",
+      "ffffffffc0a01044",
+      "ffffffff81000010",
+      "ffffffff81300100",
+      "ffffffff8242c94a",
+      "0xffffffff81300240",
+      "[<ffffffff81200112>]",
+      "init_once",
+      "type_show",
+      "startup_64",
+      "iget_locked",
+      "weak_fn",
+      "strong_fn",
+      "bprm_execve",
+      "do_execveat_common.isra.0",
+      "ext4",
+      "noreturn_caller+0x40/0x40",
+      "+0x12",
+      "+0x4",
+      "+0x40",
+      "/0x40",
+      "/0x80",
+      "/0x100",
+      "/0xc0",
+      " [ext4]",
+      " [rapl]",
+      "\t[rapl]",
+      " 8b2c2a4d",
+      " {inode.o}",
+      " {fat/inode.o}",
+      "[unknown]",
+      " ([kernel.kallsyms])",
+      " ([ext4])",
+      " (/usr/lib/libc.so.6)",
+      " <ffffffff81200112>",
+      " (ambiguous, ",
+      " (",
+      "(init_once+0x12/0x80 {fat/inode.o})"};
+  std::mt19937 rng(7);
+  for (bool append : {false, true}) {
+    RewriteOptions options;
+    options.append_addresses = append;
+    Rewriter r(K(), options);
+    for (int round = 0; round < 50000; ++round) {
+      std::string line;
+      const int n = rng() % 14;
+      for (int k = 0; k < n; ++k) line += pieces[rng() % pieces.size()];
+      const std::string once = r.RewriteLine(line);
+      ASSERT_EQ(r.RewriteLine(once), once) << "input: " << line;
+    }
+  }
+}
+
+std::string ReadAll(FILE* f) {
+  std::string out;
+  rewind(f);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  return out;
+}
+
+TEST(RewriteStreamTest, RewritesEveryLine) {
+  FILE* in = tmpfile();
+  FILE* out = tmpfile();
+  ASSERT_NE(in, nullptr);
+  ASSERT_NE(out, nullptr);
+  fputs(kMixed, in);
+  rewind(in);
+  Rewriter r(K());
+  EXPECT_TRUE(RewriteStream(in, out, &r, /*flush_each_line=*/true).ok());
+  Rewriter expected(K());
+  EXPECT_EQ(ReadAll(out), expected.RewriteText(kMixed));
+  EXPECT_EQ(r.stats().lines, 20u);
+  fclose(in);
+  fclose(out);
+}
+
+TEST(RewriteStreamTest, ReadAndWriteErrors) {
+  Rewriter r(K());
+  FILE* write_only = fopen("/dev/null", "w");
+  FILE* read_only = fopen("/dev/null", "r");
+  ASSERT_NE(write_only, nullptr);
+  ASSERT_NE(read_only, nullptr);
+  absl::Status s = RewriteStream(write_only, write_only, &r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "reading input: Bad file descriptor");
+
+  FILE* in = tmpfile();
+  ASSERT_NE(in, nullptr);
+  fputs(" init_once+0x12/0x40\n", in);
+  rewind(in);
+  s = RewriteStream(in, read_only, &r, /*flush_each_line=*/true);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "writing output: Bad file descriptor");
+  fclose(in);
+  fclose(write_only);
+  fclose(read_only);
+}
+
+}  // namespace
+}  // namespace ksym

@@ -34,6 +34,7 @@
 #include "symbolizer/index/writer.h"
 #include "proto/convert.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/file_reader.h"
 #include "tools/json_writer.h"
 
@@ -55,6 +56,7 @@ commands:
   build    build an index (default: the running kernel, from /proc/kallsyms)
   lookup   symbolize addresses (arguments, or one per line on stdin)
   resolve  find the address(es) of a (qualified) symbol name
+  symbolize  rewrite stack dumps, perf script and ftrace output (stdin)
   list     print every symbol in /proc/kallmodsyms format
   info     what an index holds: counts, duplicates, segments, sections
   verify   check an index's checksums and structure
@@ -101,6 +103,18 @@ that size, as scripts/faddr2line does.
   --json     one JSON object per query: {"query":..,"candidates":[..]}
   --unique   exit 1 (listing candidates on stderr) unless exactly one matches
 Exit 1 when a query matches nothing.
+)"},
+    {"symbolize", R"(usage: ksym symbolize [-i INDEX] [--addresses] [--stats]
+
+Copies stdin to stdout, making every kernel frame unambiguous: perf script
+frames and old [<ADDR>] traces get the symbol at their address with its
+qualifiers (`__handle_mm_fault+0x59 {memory.o}`); oops frames
+`name+0xOFF/0xLEN [mod]` are resolved (LEN narrows duplicates) and
+qualified, or marked ` (ambiguous, N candidates: ...)`; ftrace function
+names likewise; bare kernel addresses inside text get ` (name+0xOFF/0xSIZE)`.
+Everything else passes through byte for byte.
+  --addresses   also append the resolved address to oops frames
+  --stats       print frame counts on stderr at the end
 )"},
     {"list", R"(usage: ksym list [-i INDEX]
 
@@ -494,6 +508,36 @@ int CmdResolve(int argc, char** argv) {
   return status;
 }
 
+int CmdSymbolize(int argc, char** argv) {
+  Args a = ParseArgs("symbolize", argc, argv, {"--index"},
+                     {"--addresses", "--stats"});
+  if (!a.positional.empty()) {
+    Die(kExitUsage, "symbolize: reads stdin; no arguments expected");
+  }
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  RewriteOptions options;
+  options.append_addresses = a.flags["--addresses"];
+  Rewriter rewriter(*s, options);
+  // Line-buffered when a person watches, so `dmesg -w | ksym symbolize`
+  // shows each line as it comes.
+  absl::Status st = RewriteStream(stdin, stdout, &rewriter,
+                                  /*flush_each_line=*/isatty(1) != 0);
+  if (a.flags["--stats"]) {
+    const RewriteStats& r = rewriter.stats();
+    std::fprintf(stderr,
+                 "ksym: %llu lines, %llu kernel frames: %llu resolved, %llu "
+                 "corrected, %llu ambiguous, %llu unresolved\n",
+                 static_cast<unsigned long long>(r.lines),
+                 static_cast<unsigned long long>(r.frames),
+                 static_cast<unsigned long long>(r.resolved),
+                 static_cast<unsigned long long>(r.corrected),
+                 static_cast<unsigned long long>(r.ambiguous),
+                 static_cast<unsigned long long>(r.unresolved));
+  }
+  if (!st.ok()) Die(kExitError, st.message());
+  return kExitOk;
+}
+
 int CmdList(int argc, char** argv) {
   Args a = ParseArgs("list", argc, argv, {"--index"}, {});
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
@@ -704,6 +748,7 @@ int main(int argc, char** argv) {
   if (cmd == "lookup") return CmdLookup(sub_argc, sub_argv);
   if (cmd == "resolve") return CmdResolve(sub_argc, sub_argv);
   if (cmd == "list") return CmdList(sub_argc, sub_argv);
+  if (cmd == "symbolize") return CmdSymbolize(sub_argc, sub_argv);
   if (cmd == "info") return CmdInfo(sub_argc, sub_argv);
   if (cmd == "verify") return CmdVerify(sub_argc, sub_argv);
   if (cmd == "export") return CmdExport(sub_argc, sub_argv);

@@ -81,6 +81,13 @@ head -c 1000 "$tmp/k.ksym" > "$tmp/trunc.ksym"
 check "truncated exit" 3 $?
 grep -q "truncated index" "$tmp/err" || { echo "FAIL: truncated message: $(cat "$tmp/err")"; fail=1; }
 
+# symbolize: text passes through byte for byte, kernel addresses get names.
+printf 'hello world\n\tno frames here 1234\n' > "$tmp/plain"
+"$ksym" symbolize -i "$tmp/k.ksym" < "$tmp/plain" > "$tmp/plain.out"
+cmp -s "$tmp/plain" "$tmp/plain.out" && echo "ok: symbolize passthrough" || { echo "FAIL: symbolize changed plain text"; fail=1; }
+out=$(echo "RIP at $addr" | "$ksym" symbolize -i "$tmp/k.ksym")
+case "$out" in "RIP at $addr ("*"+0x0/0x"*")") echo "ok: symbolize address";; *) echo "FAIL: symbolize address: $out"; fail=1;; esac
+
 "$ksym" frobnicate >/dev/null 2>&1
 check "unknown command exit" 2 $?
 "$ksym" lookup --help | grep -q "usage: ksym lookup"

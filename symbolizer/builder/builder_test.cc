@@ -50,6 +50,19 @@ TEST(BuilderTest, KallsymsAloneIsRuntimeWithLoadableModules) {
   EXPECT_EQ(out->report.ambiguous[0].qualified, "init_once");
 }
 
+TEST(BuilderTest, CoverageCountsTheLoadableModules) {
+  absl::StatusOr<BuildOutput> out = BuildFromEntries(Live(0), {}, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  const AttributionStats& a = out->attribution;
+  EXPECT_EQ(a.symbols, 6u);
+  EXPECT_EQ(a.text_symbols, 5u);
+  EXPECT_EQ(a.with_object, 0u);
+  EXPECT_EQ(a.with_module, 2u);
+  EXPECT_EQ(a.text_with_module, 1u);
+  EXPECT_EQ(a.module_from[static_cast<size_t>(FactSource::kLoadableModule)],
+            2u);
+}
+
 TEST(BuilderTest, SystemMapAloneIsStatic) {
   absl::StatusOr<BuildOutput> out = BuildFromEntries({}, StaticMap(), {});
   ASSERT_TRUE(out.ok()) << out.status();

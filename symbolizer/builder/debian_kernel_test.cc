@@ -1,0 +1,288 @@
+// End to end on a real distribution kernel: the Debian 6.1 cloud kernel's
+// vmlinux (with DWARF) and System.map from its -dbg package and
+// modules.builtin* from its image package, fetched by
+// tools/fetch-debian-kernel.sh:
+//
+//   KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) bazel test \
+//     --test_env=KSYM_DEBIAN_KERNEL //symbolizer/builder:debian_kernel_test
+//
+// Checks properties that hold for any kernel, without hard-coded counts.
+#include <glob.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "symbolizer/builder/builder.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/index/writer.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/elf/elf_symtab.h"
+#include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/kallsyms.h"
+#include "symbolizer/sources/modules_builtin.h"
+
+namespace ksym {
+namespace {
+
+struct DebianKernel {
+  std::string vmlinux;
+  std::string system_map;
+  std::string modules_dir;
+  std::string release;
+};
+
+std::vector<std::string> Glob(const std::string& pattern) {
+  glob_t g;
+  std::vector<std::string> out;
+  if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  globfree(&g);
+  return out;
+}
+
+// The layout tools/fetch-debian-kernel.sh writes (an installed system's),
+// or the two packages extracted side by side into dbg/ and img/.
+absl::StatusOr<DebianKernel> FindKernel() {
+  const char* dir = std::getenv("KSYM_DEBIAN_KERNEL");
+  if (dir == nullptr || *dir == '\0') {
+    return absl::FailedPreconditionError(
+        "KSYM_DEBIAN_KERNEL is not set: run\n"
+        "  KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) bazel test "
+        "--test_env=KSYM_DEBIAN_KERNEL "
+        "//symbolizer/builder:debian_kernel_test");
+  }
+  DebianKernel k;
+  for (const char* sub : {"", "/dbg"}) {
+    std::vector<std::string> v =
+        Glob(absl::StrCat(dir, sub, "/usr/lib/debug/boot/vmlinux-*"));
+    if (v.size() == 1) {
+      k.vmlinux = v[0];
+      break;
+    }
+  }
+  if (k.vmlinux.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        dir, ": no (or several) usr/lib/debug/boot/vmlinux-RELEASE"));
+  }
+  k.release = k.vmlinux.substr(k.vmlinux.rfind("/vmlinux-") + 9);
+  k.system_map = absl::StrCat(k.vmlinux.substr(0, k.vmlinux.rfind('/')),
+                              "/System.map-", k.release);
+  for (const char* sub : {"", "/img"}) {
+    std::string m = absl::StrCat(dir, sub, "/lib/modules/", k.release);
+    if (!Glob(m + "/modules.builtin.modinfo").empty()) k.modules_dir = m;
+  }
+  if (k.modules_dir.empty()) {
+    return absl::NotFoundError(absl::StrCat(dir, ": no lib/modules/", k.release,
+                                            "/modules.builtin.modinfo"));
+  }
+  return k;
+}
+
+absl::string_view Stem(absl::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
+  return path.substr(0, path.rfind('.'));
+}
+
+class DebianKernelTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<DebianKernel> k = FindKernel();
+    ASSERT_TRUE(k.ok()) << k.status().message();
+    kernel_ = new DebianKernel(*k);
+    BuildInputs in;
+    in.vmlinux_path = k->vmlinux;
+    in.system_map_path = k->system_map;
+    in.modules_dir = k->modules_dir;
+    absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+    ASSERT_TRUE(out.ok()) << out.status();
+    out_ = new BuildOutput(*std::move(out));
+    const AttributionStats& a = out_->attribution;
+    const DisambiguationReport& r = out_->report;
+    std::cout << k->vmlinux << ": " << a.symbols << " symbols, "
+              << a.text_symbols << " text, " << a.text_with_object
+              << " with an object, " << a.text_with_module
+              << " with a module; duplicate names " << r.duplicate_names_before
+              << ", after modules " << r.duplicate_names_after_modules
+              << ", ambiguous " << r.ambiguous.size() << "\n";
+    for (const std::string& n : out_->notes) std::cout << "note: " << n << "\n";
+    for (const std::string& w : out_->warnings) {
+      std::cout << "warning: " << w << "\n";
+    }
+    absl::StatusOr<std::string> bytes = SerializeIndex(out_->catalog);
+    ASSERT_TRUE(bytes.ok()) << bytes.status();
+    absl::StatusOr<std::unique_ptr<IndexReader>> reader =
+        IndexReader::FromBuffer(*std::move(bytes), k->vmlinux,
+                                {.verify_checksums = true});
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    symbolizer_ = new Symbolizer(*std::move(reader));
+  }
+  void SetUp() override {
+    ASSERT_NE(symbolizer_, nullptr) << "the index was not built";
+  }
+
+  static DebianKernel* kernel_;
+  static BuildOutput* out_;
+  static Symbolizer* symbolizer_;
+};
+DebianKernel* DebianKernelTest::kernel_;
+BuildOutput* DebianKernelTest::out_;
+Symbolizer* DebianKernelTest::symbolizer_;
+
+TEST_F(DebianKernelTest, IdentityComesFromTheVmlinux) {
+  const KernelIdentity& id = out_->catalog.identity;
+  EXPECT_EQ(id.release, kernel_->release);
+  EXPECT_EQ(id.arch, "x86_64");
+  EXPECT_EQ(id.build_id.size(), 40u);
+  EXPECT_EQ(id.address_space, AddressSpace::kStatic);
+}
+
+TEST_F(DebianKernelTest, QualifiedTextNamesAreUniqueExceptTheReportedOnes) {
+  const Catalog& c = out_->catalog;
+  absl::flat_hash_set<uint64_t> reported;
+  for (const AmbiguousName& a : out_->report.ambiguous) {
+    reported.insert(a.addresses.begin(), a.addresses.end());
+  }
+  absl::flat_hash_map<std::string, std::vector<uint64_t>> by_name;
+  for (const Symbol& s : c.symbols) {
+    if (IsTextType(s.type)) by_name[QualifiedName(c, s)].push_back(s.address);
+  }
+  size_t repeated = 0;
+  for (const auto& [name, addresses] : by_name) {
+    if (addresses.size() == 1) continue;
+    ++repeated;
+    for (uint64_t a : addresses) {
+      EXPECT_TRUE(reported.contains(a)) << name << " at 0x" << std::hex << a;
+    }
+  }
+  EXPECT_EQ(repeated, out_->report.ambiguous.size());
+  // Real kernels repeat names; the build must have had work to do.
+  EXPECT_GT(out_->report.duplicate_names_before, 0u);
+  EXPECT_GT(out_->report.annotated_objects, 0u);
+}
+
+TEST_F(DebianKernelTest, LocalSymbolObjectsAgreeWithTheirStFile) {
+  absl::StatusOr<ElfSymbolTable> table = ReadElfSymtabFile(kernel_->vmlinux);
+  ASSERT_TRUE(table.ok()) << table.status();
+  // (name, address) → STT_FILE name, for local symbols in one group only.
+  absl::flat_hash_map<std::pair<std::string, uint64_t>, int32_t> file_of;
+  for (const ElfSymbol& e : table->symbols) {
+    if (e.file < 0) continue;
+    auto [it, inserted] =
+        file_of.emplace(std::make_pair(e.name, e.value), e.file);
+    if (!inserted && it->second != e.file) it->second = -1;
+  }
+  const Catalog& c = out_->catalog;
+  size_t compared = 0;
+  for (const Symbol& s : c.symbols) {
+    if (s.object == kNoObject) continue;
+    auto it = file_of.find(std::make_pair(s.name, s.address));
+    if (it == file_of.end() || it->second < 0) continue;
+    ++compared;
+    EXPECT_EQ(Stem(table->files[it->second]), Stem(c.objects[s.object].path))
+        << s.name << " at 0x" << std::hex << s.address;
+  }
+  EXPECT_GT(compared, 0u);
+  for (const std::string& w : out_->warnings) {
+    EXPECT_FALSE(absl::StartsWith(w, "STT_FILE disagrees")) << w;
+  }
+}
+
+TEST_F(DebianKernelTest, SingleObjectBuiltinModulesOwnTheirObjects) {
+  absl::StatusOr<std::string> bytes =
+      ReadFileToString(kernel_->modules_dir + "/modules.builtin.modinfo");
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<BuiltinModinfo> modinfo =
+      ParseModulesBuiltinModinfo(*bytes, "modules.builtin.modinfo");
+  ASSERT_TRUE(modinfo.ok()) << modinfo.status();
+  const Catalog& c = out_->catalog;
+  absl::flat_hash_map<std::string, std::string> module_of_object;
+  for (const auto& [module, file] : modinfo->module_files) {
+    module_of_object[absl::StrCat(file, ".o")] = module;
+  }
+  size_t checked = 0;
+  absl::flat_hash_set<std::string> modules_seen;
+  for (const Symbol& s : c.symbols) {
+    if (s.object == kNoObject) continue;
+    auto it = module_of_object.find(c.objects[s.object].path);
+    if (it == module_of_object.end()) continue;
+    ++checked;
+    modules_seen.insert(it->second);
+    EXPECT_EQ(c.module_sets[s.module_set], std::vector<std::string>{it->second})
+        << s.name << " in " << it->first;
+  }
+  EXPECT_GT(checked, 0u);
+  // And no symbol outside them claims one of those modules.
+  for (const Symbol& s : c.symbols) {
+    if (s.module_set == kNoModules) continue;
+    ASSERT_NE(s.object, kNoObject) << s.name;
+    EXPECT_TRUE(module_of_object.contains(c.objects[s.object].path)) << s.name;
+  }
+  std::cout << modules_seen.size() << " single-object built-in modules\n";
+}
+
+TEST_F(DebianKernelTest, EverySystemMapTextSymbolIsIndexedAtItsAddress) {
+  absl::StatusOr<std::string> text = ReadFileToString(kernel_->system_map);
+  ASSERT_TRUE(text.ok()) << text.status();
+  absl::StatusOr<std::vector<KallsymsEntry>> map =
+      ParseSystemMap(*text, kernel_->system_map);
+  ASSERT_TRUE(map.ok()) << map.status();
+  std::vector<SymbolInfo> all;
+  size_t text_symbols = 0;
+  for (const KallsymsEntry& e : *map) {
+    if (!IsTextType(e.type)) continue;
+    ++text_symbols;
+    symbolizer_->LookupAll(e.address, &all);
+    bool found = false;
+    for (const SymbolInfo& s : all) {
+      found |= s.address == e.address && s.name() == e.name && s.type == e.type;
+    }
+    EXPECT_TRUE(found) << e.name << " at 0x" << std::hex << e.address;
+  }
+  EXPECT_GT(text_symbols, 0u);
+}
+
+TEST_F(DebianKernelTest, IndexRoundTripsAddressesAndQualifiedNames) {
+  absl::flat_hash_set<uint64_t> reported;
+  for (const AmbiguousName& a : out_->report.ambiguous) {
+    reported.insert(a.addresses.begin(), a.addresses.end());
+  }
+  const IndexReader& index = symbolizer_->index();
+  ASSERT_EQ(index.symbol_count(), out_->catalog.symbols.size());
+  for (uint32_t i = 0; i < index.symbol_count(); ++i) {
+    SymbolInfo s = symbolizer_->Symbol(i);
+    LookupResult r = symbolizer_->Lookup(s.address);
+    ASSERT_TRUE(r.found) << s.name();
+    ASSERT_EQ(r.symbol.address, s.address) << s.name();
+    std::string qualified = symbolizer_->QualifiedName(s);
+    absl::StatusOr<std::vector<Candidate>> c = symbolizer_->Resolve(qualified);
+    ASSERT_TRUE(c.ok()) << qualified << ": " << c.status();
+    bool listed = false;
+    size_t same = 0;
+    for (const Candidate& k : *c) {
+      listed |= k.symbol.index == i;
+      // Names are unique among text symbols of one module set: a variable
+      // may share one (t watchdog, b watchdog), and a query without [mod]
+      // also matches built-in module symbols (frontend_changed,
+      // frontend_changed [xenbus_probe_frontend]).
+      same += IsTextType(k.symbol.type) && k.symbol.module_set == s.module_set;
+    }
+    ASSERT_TRUE(listed) << qualified;
+    if (IsTextType(s.type) && !reported.contains(s.address)) {
+      ASSERT_EQ(same, 1u) << qualified;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ksym

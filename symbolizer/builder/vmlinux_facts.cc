@@ -1,0 +1,135 @@
+#include "symbolizer/builder/vmlinux_facts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace ksym {
+namespace {
+
+constexpr absl::string_view kIgnoredPrefixes[] = {
+    "$",
+    ".L",
+    "__efistub_",
+    "__pi_$",
+    "__pi_.L",
+    "__kvm_nvhe_$",
+    "__kvm_nvhe_.L",
+    "__AArch64ADRPThunk_",
+    "__ARMV5PILongThunk_",
+    "__ARMV7PILongThunk_",
+    "__ThumbV7PILongThunk_",
+    "__LA25Thunk_",
+    "__microLA25Thunk_",
+    "__kcfi_typeid_",
+    "__kvm_nvhe___kcfi_typeid_",
+    "__pi___kcfi_typeid_",
+    "__crc_",
+    "__kstrtab_",
+    "__kstrtabns_",
+};
+constexpr absl::string_view kIgnoredSuffixes[] = {"_from_arm", "_from_thumb",
+                                                  "_veneer"};
+constexpr absl::string_view kIgnoredNames[] = {"L0", "_SDA_BASE_",
+                                               "_SDA2_BASE_"};
+
+// Closes the descriptor and ends the libelf handle on every path.
+class ElfFile {
+ public:
+  ~ElfFile() {
+    if (elf_ != nullptr) elf_end(elf_);
+    if (fd_ >= 0) close(fd_);
+  }
+  absl::Status Open(const std::string& path) {
+    static const bool initialized = elf_version(EV_CURRENT) != EV_NONE;
+    (void)initialized;
+    fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return absl::ErrnoToStatus(errno, path);
+    elf_ = elf_begin(fd_, ELF_C_READ_MMAP, nullptr);
+    if (elf_ == nullptr || elf_kind(elf_) != ELF_K_ELF) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": not an ELF file"));
+    }
+    return absl::OkStatus();
+  }
+  Elf* get() const { return elf_; }
+
+ private:
+  int fd_ = -1;
+  Elf* elf_ = nullptr;
+};
+
+}  // namespace
+
+bool MksysmapKeeps(char nm_type, absl::string_view name) {
+  if (nm_type == 'a' || nm_type == 'N' || nm_type == 'U' || nm_type == 'w') {
+    return false;
+  }
+  for (absl::string_view prefix : kIgnoredPrefixes) {
+    if (absl::StartsWith(name, prefix)) return false;
+  }
+  for (absl::string_view suffix : kIgnoredSuffixes) {
+    if (absl::EndsWith(name, suffix)) return false;
+  }
+  for (absl::string_view ignored : kIgnoredNames) {
+    if (name == ignored) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ReleaseFromBanner(absl::string_view banner) {
+  absl::string_view rest = banner;
+  if (!absl::ConsumePrefix(&rest, "Linux version ")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("linux_banner \"", absl::CHexEscape(banner.substr(0, 40)),
+                     "\" does not start with \"Linux version \""));
+  }
+  size_t end = 0;
+  while (end < rest.size() &&
+         !absl::ascii_isspace(static_cast<unsigned char>(rest[end]))) {
+    ++end;
+  }
+  if (end == 0) {
+    return absl::InvalidArgumentError(
+        "linux_banner has no release after \"Linux version \"");
+  }
+  return std::string(rest.substr(0, end));
+}
+
+absl::StatusOr<std::string> ReadElfString(const std::string& path,
+                                          uint64_t address, size_t max_length) {
+  ElfFile file;
+  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(file.get(), scn)) != nullptr) {
+    GElf_Shdr shdr;
+    if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+    if ((shdr.sh_flags & SHF_ALLOC) == 0 || shdr.sh_type == SHT_NOBITS ||
+        address < shdr.sh_addr || address - shdr.sh_addr >= shdr.sh_size) {
+      continue;
+    }
+    Elf_Data* data = elf_rawdata(scn, nullptr);
+    if (data == nullptr || data->d_buf == nullptr) break;
+    uint64_t offset = address - shdr.sh_addr;
+    if (offset >= data->d_size) break;
+    absl::string_view bytes(static_cast<const char*>(data->d_buf) + offset,
+                            data->d_size - offset);
+    bytes = bytes.substr(0, std::min(bytes.find('\0'), max_length));
+    return std::string(bytes);
+  }
+  return absl::NotFoundError(absl::StrCat(
+      path, ": no allocated section holds address 0x", absl::Hex(address)));
+}
+
+}  // namespace ksym

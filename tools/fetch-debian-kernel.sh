@@ -1,0 +1,62 @@
+#!/bin/bash
+# Fetches the newest Debian 6.1 cloud kernel that apt knows of, for
+# //symbolizer/builder:debian_kernel_test, and prints the directory:
+#
+#   KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) \
+#     bazel test --test_env=KSYM_DEBIAN_KERNEL //symbolizer/builder:debian_kernel_test
+#
+#   fetch-debian-kernel.sh [CACHE_DIR]
+#
+# CACHE_DIR defaults to ${XDG_CACHE_HOME:-$HOME/.cache}/ksym/debian-kernel.
+# The packages linux-image-6.1.0-N-cloud-amd64 and its -dbg are downloaded
+# with `apt-get download` and the parts the test reads are extracted into
+# CACHE_DIR/RELEASE_VERSION (reused when already there), laid out as on an
+# installed system:
+#
+#   usr/lib/debug/boot/vmlinux-RELEASE      (-dbg: vmlinux with DWARF)
+#   usr/lib/debug/boot/System.map-RELEASE   (-dbg: the real System.map)
+#   lib/modules/RELEASE/modules.builtin*    (image package)
+#
+# The image package's /boot/System.map is a placeholder and is left out.
+set -euo pipefail
+
+cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/ksym/debian-kernel}
+
+image=$(apt-cache pkgnames linux-image-6.1.0- |
+  grep -E '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' | sort -V | tail -n 1 || true)
+if [ -z "$image" ]; then
+  echo "fetch-debian-kernel.sh: apt knows no linux-image-6.1.0-*-cloud-amd64" \
+    "package (is this Debian 12 with bookworm and bookworm-security in" \
+    "sources.list, after apt-get update?)" >&2
+  exit 1
+fi
+release=${image#linux-image-}
+version=$(apt-cache show "$image" | awk '/^Version:/ { print $2; exit }')
+dir="$cache/${release}_$version"
+if [ -f "$dir/.complete" ]; then
+  echo "$dir"
+  exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+if [ ! -f "$dir/.complete" ]; then
+  work=$(mktemp -d "$cache/.fetch.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  # As root, apt would hand the download to the _apt user, who cannot
+  # write into the private temporary directory.
+  (cd "$work" && apt-get download -q -o APT::Sandbox::User=root \
+    "$image=$version" "$image-dbg=$version" \
+    >&2)
+  mkdir -p "$work/tree"
+  dpkg-deb --fsys-tarfile "$work/${image}_"*.deb |
+    tar -x -C "$work/tree" --wildcards "./lib/modules/$release/modules.*"
+  dpkg-deb --fsys-tarfile "$work/${image}-dbg_"*.deb |
+    tar -x -C "$work/tree" "./usr/lib/debug/boot/vmlinux-$release" \
+      "./usr/lib/debug/boot/System.map-$release"
+  touch "$work/tree/.complete"
+  rm -rf "$dir"
+  mv "$work/tree" "$dir"
+fi
+echo "$dir"

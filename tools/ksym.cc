@@ -74,15 +74,24 @@ struct CommandHelp {
 };
 
 constexpr CommandHelp kHelp[] = {
-    {"build", R"(usage: ksym build [--kallsyms FILE] [--system-map FILE] [-o INDEX]
+    {"build", R"(usage: ksym build [SOURCES] [-o INDEX] [-q]
 
 Builds an index. With no source, indexes the running kernel from
 /proc/kallsyms (needs root, or kernel.kptr_restrict=0, to see addresses).
-  --kallsyms FILE     /proc/kallsyms or a saved copy (runtime addresses)
-  --system-map FILE   System.map; with --kallsyms, the KASLR offset is
-                      computed and the two are checked to be one kernel
+Sources combine; the most precise facts win:
+  --vmlinux FILE      vmlinux with .symtab (exact sizes) and DWARF (objects)
+  --system-map FILE   System.map; checked against vmlinux, or with
+                      --kallsyms used to compute the KASLR offset
+  --kallsyms FILE     /proc/kallsyms or a saved copy (runtime addresses,
+                      loadable modules)
+  --linker-map FILE   vmlinux.map (GNU ld or lld -Map): address -> object
+  --modules-dir DIR   /lib/modules/RELEASE: modules.builtin, .modinfo,
+                      .objs, .ranges: object -> built-in module
+  --build-dir DIR     a kernel build tree: all of the above plus the kbuild
+                      .cmd files, found inside it
   -o, --output INDEX  where to write (default: the running kernel's cache)
   -q, --quiet         no progress or summary on stderr
+Names that stay ambiguous are listed on stderr, never guessed.
 )"},
     {"lookup", R"(usage: ksym lookup [-i INDEX] [--json] [ADDR...]
 
@@ -286,6 +295,14 @@ absl::StatusOr<std::string> BuildIndex(const BuildInputs& in,
     for (const std::string& note : out->notes) {
       std::fprintf(stderr, "ksym: %s\n", note.c_str());
     }
+    for (const std::string& warning : out->warnings) {
+      std::fprintf(stderr, "ksym: warning: %s\n", warning.c_str());
+    }
+    const AttributionStats& at = out->attribution;
+    std::fprintf(stderr,
+                 "ksym: %zu text symbols: %zu with an object, %zu with a "
+                 "built-in or loadable module\n",
+                 at.text_symbols, at.text_with_object, at.text_with_module);
     const DisambiguationReport& r = out->report;
     std::fprintf(stderr,
                  "ksym: duplicate text names: %zu; after module sets: %zu; "
@@ -376,7 +393,10 @@ void ForEachStdinLine(F f) {
 
 int CmdBuild(int argc, char** argv) {
   Args a = ParseArgs("build", argc, argv,
-                     {"--kallsyms", "--system-map", "--output"}, {"--quiet"});
+                     {"--kallsyms", "--system-map", "--vmlinux",
+                      "--linker-map", "--modules-dir", "--build-dir",
+                      "--output"},
+                     {"--quiet"});
   if (!a.positional.empty()) {
     Die(kExitUsage, absl::StrCat("build: unexpected argument \"",
                                  a.positional[0], "\" (see ksym build --help)"));
@@ -384,6 +404,10 @@ int CmdBuild(int argc, char** argv) {
   BuildInputs in;
   in.kallsyms_path = a.values["--kallsyms"];
   in.system_map_path = a.values["--system-map"];
+  in.vmlinux_path = a.values["--vmlinux"];
+  in.linker_map_path = a.values["--linker-map"];
+  in.modules_dir = a.values["--modules-dir"];
+  in.build_dir = a.values["--build-dir"];
   absl::StatusOr<std::string> out =
       BuildIndex(in, a.values["--output"], a.flags["--quiet"]);
   if (!out.ok()) Die(kExitError, out.status().message());

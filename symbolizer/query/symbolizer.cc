@@ -292,22 +292,43 @@ std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
 
 absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
     absl::string_view query, std::vector<Candidate>* ambiguous) const {
-  absl::StatusOr<std::vector<Candidate>> all = Resolve(query);
-  if (!all.ok()) return all.status();
-  if (all->empty()) {
+  absl::StatusOr<Query> q = ParseQuery(query);
+  if (!q.ok()) return q.status();
+  std::vector<Candidate> all = Resolve(*q);
+  if (all.empty()) {
     return absl::NotFoundError(
         absl::StrCat("no symbol matches \"", query, "\""));
   }
-  if (all->size() == 1) return std::move((*all)[0]);
+  // A name as ksym prints it must select its symbol even where a looser
+  // reading matches more: `frontend_changed` (core) next to
+  // `frontend_changed [xenbus_probe_frontend]`, or a function next to a
+  // data symbol of the same name (probes want the function).
+  auto narrow = [&all](auto keep) {
+    std::vector<Candidate> kept;
+    for (const Candidate& c : all) {
+      if (keep(c)) kept.push_back(c);
+    }
+    if (!kept.empty()) all = std::move(kept);
+  };
+  if (all.size() > 1) {
+    std::string printed = q->name;
+    for (const std::string& m : q->modules) absl::StrAppend(&printed, " [", m, "]");
+    if (!q->object.empty()) absl::StrAppend(&printed, " {", q->object, ".o}");
+    narrow([&](const Candidate& c) { return QualifiedName(c.symbol) == printed; });
+  }
+  if (all.size() > 1) {
+    narrow([](const Candidate& c) { return IsTextType(c.symbol.type); });
+  }
+  if (all.size() == 1) return std::move(all[0]);
   std::string list;
-  for (const Candidate& c : *all) {
+  for (const Candidate& c : all) {
     absl::StrAppend(&list, "\n  ", QualifiedName(c.symbol), " at 0x",
                     absl::Hex(c.symbol.address, absl::kZeroPad16));
   }
   absl::Status st = absl::FailedPreconditionError(
-      absl::StrCat("\"", query, "\" is ambiguous: ", all->size(),
+      absl::StrCat("\"", query, "\" is ambiguous: ", all.size(),
                    " symbols match; qualify it as one of:", list));
-  if (ambiguous != nullptr) *ambiguous = std::move(*all);
+  if (ambiguous != nullptr) *ambiguous = std::move(all);
   return st;
 }
 

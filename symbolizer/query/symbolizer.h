@@ -97,6 +97,9 @@ class Symbolizer {
   std::vector<Candidate> Resolve(const Query& query) const;
   // Exactly one match, or NotFound, or FailedPrecondition whose message
   // lists the qualified candidates (also stored in *ambiguous if given).
+  // Where several match, a candidate whose qualified name is exactly the
+  // query wins, then text symbols over data: every name `list` prints
+  // resolves back to its symbol.
   absl::StatusOr<Candidate> ResolveUnique(
       absl::string_view query,
       std::vector<Candidate>* ambiguous = nullptr) const;

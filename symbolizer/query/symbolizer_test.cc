@@ -165,15 +165,28 @@ TEST(ResolveTest, PlainNameFindsEveryDuplicate) {
 }
 
 TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
-  auto s = SymbolizerFromCatalog(Sample());
+  // Two objects annotated with their path suffixes: neither is named by
+  // the bare name, so that stays ambiguous.
+  Catalog amb;
+  amb.symbols.push_back(MakeSymbol(0x1000, "init_once"));
+  amb.symbols.push_back(MakeSymbol(0x2000, "init_once"));
+  amb.symbols.push_back(MakeSymbol(0x3000, "end"));
+  amb.symbols[0].object = amb.InternObject("fs/inode.o");
+  amb.symbols[1].object = amb.InternObject("fs/proc/inode.o");
+  amb.objects[0].annotation = "fs/inode.o";
+  amb.objects[1].annotation = "proc/inode.o";
   std::vector<Candidate> ambiguous;
-  absl::StatusOr<Candidate> c = s->ResolveUnique("init_once", &ambiguous);
+  absl::StatusOr<Candidate> c =
+      SymbolizerFromCatalog(std::move(amb))->ResolveUnique("init_once", &ambiguous);
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.status().message(),
             "\"init_once\" is ambiguous: 2 symbols match; qualify it as one "
-            "of:\n  init_once at 0xffffffff81000200\n  init_once [rapl] "
-            "{inode.o} at 0xffffffff81000300");
+            "of:\n  init_once {fs/inode.o} at 0x0000000000001000\n  "
+            "init_once {proc/inode.o} at 0x0000000000002000");
   EXPECT_EQ(ambiguous.size(), 2u);
+  // Here the bare name is the core symbol's printed name.
+  auto s = SymbolizerFromCatalog(Sample());
+  EXPECT_EQ(s->ResolveUnique("init_once")->symbol.address, 0xffffffff81000200u);
   for (const char* q : {"init_once [rapl]", "rapl:init_once",
                         "init_once {inode}", "init_once {fs/inode.o}",
                         "init_once\t[rapl] {inode.o}"}) {
@@ -187,6 +200,26 @@ TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
             "no symbol matches \"nope\"");
   EXPECT_EQ(s->ResolveUnique("init_once {ode}").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST(ResolveTest, UniquePrefersTheExactQualifiedNameThenText) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0x1000, "frontend_changed", 't'));
+  c.symbols.push_back(MakeSymbol(0x2000, "frontend_changed", 't'));
+  c.symbols.push_back(MakeSymbol(0x3000, "watchdog", 't'));
+  c.symbols.push_back(MakeSymbol(0x4000, "watchdog", 'b'));
+  c.symbols.push_back(MakeSymbol(0x5000, "end", 't'));
+  c.symbols[1].module_set = c.InternModuleSet({"xenbus_probe_frontend"});
+  auto s = SymbolizerFromCatalog(std::move(c));
+  // Plain Resolve lists every match...
+  EXPECT_EQ(s->Resolve("frontend_changed")->size(), 2u);
+  EXPECT_EQ(s->Resolve("watchdog")->size(), 2u);
+  // ...but the printed qualified names select one each.
+  EXPECT_EQ(s->ResolveUnique("frontend_changed")->symbol.address, 0x1000u);
+  EXPECT_EQ(s->ResolveUnique("frontend_changed [xenbus_probe_frontend]")
+                ->symbol.address,
+            0x2000u);
+  EXPECT_EQ(s->ResolveUnique("watchdog")->symbol.address, 0x3000u);
 }
 
 TEST(ResolveTest, OffsetAndLength) {

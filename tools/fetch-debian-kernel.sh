@@ -22,8 +22,16 @@ set -euo pipefail
 
 cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/ksym/debian-kernel}
 
-image=$(apt-cache pkgnames linux-image-6.1.0- |
-  grep -E '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' | sort -V | tail -n 1 || true)
+newest_image() {
+  apt-cache pkgnames linux-image-6.1.0- |
+    grep -E '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' | sort -V | tail -n 1 || true
+}
+image=$(newest_image)
+if [ -z "$image" ] && [ "$(id -u)" -eq 0 ]; then
+  # A fresh machine has no package lists yet.
+  apt-get update -qq >&2 || true
+  image=$(newest_image)
+fi
 if [ -z "$image" ]; then
   echo "fetch-debian-kernel.sh: apt knows no linux-image-6.1.0-*-cloud-amd64" \
     "package (is this Debian 12 with bookworm and bookworm-security in" \

@@ -757,6 +757,10 @@ int CmdVerify(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace ksym;
+  // std::cin is tied to std::cout, whose flush in sync_with_stdio mode
+  // fflush()es stdout: without this, every line read from stdin cost a
+  // write(2) of the previous output line.
+  std::cin.tie(nullptr);
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return kExitUsage;

@@ -62,10 +62,26 @@ void Catalog::FinalizeSizes() {
     size_t begin = end - 1;
     while (begin > 0 && symbols[begin - 1].address == symbols[end - 1].address)
       --begin;
+    // A sizeless alias of a sized symbol (ELF st_size 0 next to the real
+    // function, e.g. ftrace_ops_list_func) ends where that symbol ends, not
+    // in the padding up to the next one.
+    bool alias_sized = false;
+    uint64_t alias_size = 0;
+    for (size_t i = begin; i < end; ++i) {
+      if (symbols[i].size_exact) {
+        alias_sized = true;
+        alias_size = std::max(alias_size, symbols[i].size);
+      }
+    }
     for (size_t i = begin; i < end; ++i) {
       Symbol& s = symbols[i];
       if (s.size_exact) continue;
-      s.size = have_next ? next_address - s.address : 0;
+      if (alias_sized) {
+        s.size = alias_size;
+        s.size_exact = true;
+      } else {
+        s.size = have_next ? next_address - s.address : 0;
+      }
     }
     next_address = symbols[begin].address;
     have_next = true;

@@ -83,7 +83,8 @@ class Catalog {
 
   // Sorts symbols by (address, name) and gives every symbol without an exact
   // size the distance to the next higher address. The last address group
-  // gets size 0: nothing says where it ends.
+  // gets size 0: nothing says where it ends. A sizeless alias of a sized
+  // symbol takes (exactly) the largest size at its address instead.
   void FinalizeSizes();
 
  private:

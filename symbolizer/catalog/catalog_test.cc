@@ -62,5 +62,15 @@ TEST(CatalogTest, FinalizeSortsAndInfersSizesFromNextAddress) {
   EXPECT_EQ(catalog.symbols[3].size, 0u);
 }
 
+TEST(CatalogTest, SizelessAliasTakesItsSizedAliasSize) {
+  Catalog catalog;
+  catalog.symbols = {Sym(0x100, "arch_ftrace_ops_list_func", 0x1cb, true),
+                     Sym(0x100, "ftrace_ops_list_func"), Sym(0x2d0, "next")};
+  catalog.FinalizeSizes();
+  EXPECT_EQ(catalog.symbols[1].name, "ftrace_ops_list_func");
+  EXPECT_EQ(catalog.symbols[1].size, 0x1cbu);
+  EXPECT_TRUE(catalog.symbols[1].size_exact);
+}
+
 }  // namespace
 }  // namespace ksym

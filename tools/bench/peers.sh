@@ -33,32 +33,40 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --slow-n) slow_n="$2"; shift 2 ;;
     --workdir) workdir="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "peers.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) dirs+=("$1"); shift ;;
   esac
 done
 say() { echo "peers.sh: $*" >&2; }
 
+dirs_given="${dirs[*]:-}"
 if [ ${#dirs[@]} -eq 0 ]; then
   fetch="$root/tools/fetch-debian-kernel.sh"
   [ -x "$fetch" ] || { say "no KERNEL_DIR given and $fetch missing"; exit 2; }
   mapfile -t dirs < <("$fetch")
 fi
 find_one() {  # PATTERN: the first regular file of that name under dirs
-  find "${dirs[@]}" -name "$1" -type f 2>/dev/null | sort | sed -n 1p
+  find -L "${dirs[@]}" -name "$1" -type f 2>/dev/null | sort | sed -n 1p
 }
 vmlinux="$(find_one 'vmlinux-*')"
-sysmap="$(find_one 'System.map-*')"
+# The image package's /boot/System.map is a placeholder; the -dbg one is real.
+sysmap="$(find -L "${dirs[@]}" -path '*/debug/boot/System.map-*' -type f 2>/dev/null | sort | sed -n 1p)"
+[ -n "$sysmap" ] || sysmap="$(find_one 'System.map-*')"
 builtin="$(find_one modules.builtin)"
 moddir="${builtin:+$(dirname "$builtin")}"
 [ -n "$vmlinux" ] && [ -n "$sysmap" ] \
   || { say "need vmlinux-* and System.map-* under: ${dirs[*]}"; exit 2; }
 pkg=unknown
-for cl in $(find "${dirs[@]}" -path '*/usr/share/doc/linux-image-*/changelog.Debian.gz' 2>/dev/null | sort); do
+for cl in $(find -L "${dirs[@]}" -path '*/usr/share/doc/linux-image-*/changelog.Debian.gz' 2>/dev/null | sort); do
   pkg="$(basename "$(dirname "$cl")") $(zcat "$cl" | sed -n 1p | sed 's/.*(\(.*\)).*/\1/')"
   break
 done
+if [ "$pkg" = unknown ]; then
+  # fetch-debian-kernel.sh names its directory RELEASE_VERSION.
+  base="$(basename "${dirs[0]}")"
+  case "$base" in *_*) pkg="linux-image-${base%%_*}-dbg ${base#*_}" ;; esac
+fi
 
 [ -x /usr/bin/time ] || { say "GNU time missing: apt-get install time"; exit 2; }
 py=/usr/bin/python3  # Debian's, which has python3-drgn
@@ -85,16 +93,22 @@ fi
 # numbers `time -v` prints). With REPEAT > 1 the median-wall run is kept.
 results="$w/results.tsv"
 : > "$results"
+# MAX_RC=1 measure ... accepts exit status 1 (`ksym lookup`: some address
+# had no symbol).
 measure() {  # KEY ADDRESSES REPEAT IN OUT CMD...
   local key="$1" count="$2" repeat="$3" in="$4" out="$5"; shift 5
-  local i runs=()
+  local i rc runs=()
   for ((i = 0; i < repeat; i++)); do
     local t0 t1
     t0=$(date +%s%N)
-    /usr/bin/time -o "$w/time.txt" -f '%U %S %M' "$@" < "$in" > "$out" 2> "$w/$key.err" \
-      || { say "$key failed:"; tail -5 "$w/$key.err" >&2; return 1; }
+    rc=0
+    /usr/bin/time -o "$w/time.txt" -f '%U %S %M' "$@" < "$in" > "$out" 2> "$w/$key.err" || rc=$?
     t1=$(date +%s%N)
-    runs+=("$(awk -v ns=$((t1 - t0)) '{printf "%.3f %s %s %s\n", ns / 1e9, $1, $2, $3}' "$w/time.txt")")
+    if [ "$rc" -gt "${MAX_RC:-0}" ]; then
+      say "$key failed (exit $rc):"; tail -5 "$w/$key.err" >&2; return 1
+    fi
+    # GNU time puts "Command exited with non-zero status N" first.
+    runs+=("$(tail -1 "$w/time.txt" | awk -v ns=$((t1 - t0)) '{printf "%.3f %s %s %s\n", ns / 1e9, $1, $2, $3}')")
   done
   printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (repeat + 1) / 2 ))p" \
     | awk -v k="$key" -v c="$count" '{print k "\t" c "\t" $1 "\t" $2 "\t" $3 "\t" $4}' >> "$results"
@@ -112,8 +126,12 @@ cat "$vmlinux" "$sysmap" > /dev/null
 subset() { head -"$1" "$w/addrs.txt" > "$w/addrs.$1.txt"; echo "$w/addrs.$1.txt"; }
 
 # ksym. B = build from the richest input this ksym supports, then lookups.
-if "$ksym" build --help 2>&1 | grep -q -- --vmlinux; then
-  build_args=(--vmlinux "$vmlinux" --system-map "$sysmap" ${moddir:+--modules-dir "$moddir"})
+build_help="$("$ksym" build --help 2>&1 || true)"
+if grep -q -- --vmlinux <<< "$build_help"; then
+  build_args=(--vmlinux "$vmlinux" --system-map "$sysmap")
+  if [ -n "$moddir" ] && grep -q -- --modules-dir <<< "$build_help"; then
+    build_args+=(--modules-dir "$moddir")
+  fi
   echo vmlinux > "$w/build_input"
 else
   build_args=(--system-map "$sysmap")
@@ -121,11 +139,11 @@ else
 fi
 echo "${build_args[*]}" > "$w/build_args"
 measure ksym_build 0 5 "$w/empty" /dev/null "$ksym" build -q "${build_args[@]}" -o "$w/x.ksym"
-measure ksym_lookup "$n" 5 "$w/addrs.txt" "$w/ksym.out" "$ksym" lookup -i "$w/x.ksym"
-measure ksym_build_lookup "$n" 3 "$w/addrs.txt" "$w/ksym_bl.out" \
+MAX_RC=1 measure ksym_lookup "$n" 5 "$w/addrs.txt" "$w/ksym.out" "$ksym" lookup -i "$w/x.ksym"
+MAX_RC=1 measure ksym_build_lookup "$n" 3 "$w/addrs.txt" "$w/ksym_bl.out" \
   bash -c '"$1" build -q "${@:3}" -o "$2" && exec "$1" lookup -i "$2"' bash "$ksym" "$w/y.ksym" "${build_args[@]}"
 if [ "$(cat "$w/build_input")" = vmlinux ]; then
-  measure ksym_sm_build_lookup "$n" 3 "$w/addrs.txt" /dev/null \
+  MAX_RC=1 measure ksym_sm_build_lookup "$n" 3 "$w/addrs.txt" "$w/ksym_sm_bl.out" \
     bash -c '"$1" build -q --system-map "$3" -o "$2" && exec "$1" lookup -i "$2"' bash "$ksym" "$w/z.ksym" "$sysmap"
 fi
 
@@ -148,7 +166,7 @@ if has addr2line; then
 else
   say "addr2line missing (apt-get install binutils): skipped"
 fi
-slow() {  # KEY IN-PLACE-OF-ADDRS OUT CMD... (runs on N, or M/10 and M)
+slow() {  # KEY CMD...: measures CMD on N addresses, or on M/10 and M
   local key="$1"; shift
   if [ -n "$slow_n" ] && [ "$slow_n" -lt "$n" ]; then
     local m1=$((slow_n / 10))
@@ -204,7 +222,7 @@ command="tools/bench/peers.sh"
 [ "$n" = 100000 ] || command+=" -n $n"
 [ "$seed" = 1 ] || command+=" --seed $seed"
 [ -z "$slow_n" ] || command+=" --slow-n $slow_n"
-command+=" ${dirs[*]}"
+if [ -n "$dirs_given" ]; then command+=" ${dirs[*]}"; fi
 "$py" "$here/report.py" "$w" "$n" \
   "$(date -u +%Y-%m-%d)" "$machine" "$pkg" "$(basename "$vmlinux")" "$command" \
   "$(llvm-symbolizer --version 2>/dev/null | sed -n 's/.*LLVM version //p' | sed -n 1p)" \

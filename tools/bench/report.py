@@ -73,17 +73,18 @@ def ratios(run, base):
 # ---- outputs -> names
 
 def read_ksym(path):
-    """[(name or None, start)] from `ADDR name+0xOFF/0xSIZE ...` lines."""
+    """[(addr, name, start, size)] from `ADDR name+0xOFF/0xSIZE ...` lines."""
     out = []
     with open(path) as f:
         for line in f:
             fields = line.split()
             addr = int(fields[0], 16)
-            m = re.match(r"(.*)\+0x([0-9a-f]+)(/0x[0-9a-f]+)?$", fields[1])
+            m = re.match(r"(.*)\+0x([0-9a-f]+)/0x([0-9a-f]+)$", fields[1])
             if m:
-                out.append((addr, m.group(1), addr - int(m.group(2), 16)))
+                out.append((addr, m.group(1), addr - int(m.group(2), 16),
+                            int(m.group(3), 16)))
             else:
-                out.append((addr, None, None))
+                out.append((addr, None, None, None))
     return out
 
 
@@ -114,29 +115,58 @@ def read_llvm_data(path):
 CLONE = re.compile(r"(\.(constprop|isra|part|cold)(\.\d+)?)+$")
 
 
+COLUMNS = [  # key, heading, counts as agreement, note (None: needs none)
+    ("same", "same name", True, None),
+    ("clone", "GCC clone", True,
+     "GCC clone: the same function, ksym `f.constprop.0`, DWARF `f`."),
+    ("alias", "alias", True, "alias: another name for the same address."),
+    ("both_none", "both `??`", True,
+     "both `??`: the address is in the padding past a function's ELF size."),
+    ("nested", "nested", False,
+     "nested: one names a label inside an assembly routine (e.g. `nmi_no_fsgsbase` "
+     "in `asm_exc_nmi`), the other the enclosing routine whose ELF size covers the "
+     "address; kallsyms and perf name the label."),
+    ("weak", "dead `__weak`", False,
+     "dead `__weak`: the address lies in the leftover body of a `__weak` function "
+     "that a strong definition overrode (`sched_clock`, `module_alloc`, ...): DWARF "
+     "still describes it, the symbol table has no symbol there."),
+    ("peer_none", "only peer `??`", False,
+     "only peer `??`: ksym names a symbol the peer does not see covering the "
+     "address, mostly padding past a function's ELF size, which kallsyms and perf "
+     "(and ksym without ELF sizes, from System.map) give to the preceding symbol."),
+    ("ksym_none", "only ksym `??`", False, None),
+    ("differ", "differ", False, None),
+]
+
+
 def classify(ksym, ref, clones):
-    """Counts how each peer answer (name, start, size) relates to ksym's."""
-    counts = {"same": 0, "clone": 0, "alias": 0, "nested": 0, "weak": 0, "none": 0,
-              "differ": 0}
-    examples = []
-    for (addr, name, start), (rname, rstart, rsize, no_symbol) in zip(ksym, ref):
+    """Counts how each peer answer relates to ksym's answer for the address."""
+    counts = dict((key, 0) for key, _, _, _ in COLUMNS)
+    counts["both_named"] = 0
+    examples = {"differ": [], "ksym_none": [], "peer_none": []}
+    for (addr, name, start, size), (rname, rstart, rsize, no_symbol) in zip(ksym, ref):
         if rname is None:
-            kind = "none"
+            kind = "both_none" if name is None else "peer_none"
         elif rname == name:
             kind = "same"
         elif clones and name is not None and CLONE.sub("", name) == rname:
             kind = "clone"
-        elif rstart is not None and rstart == start:
-            kind = "alias"
-        elif rstart is not None and start is not None and rstart < start < addr + 1 \
-                and addr < rstart + rsize:
-            kind = "nested"
         elif no_symbol:
             kind = "weak"
+        elif name is None:
+            kind = "ksym_none"
+        elif rstart is not None and rstart == start:
+            kind = "alias"
+        elif rstart is not None and ((rstart < start and addr < rstart + rsize) or
+                                     (start < rstart and addr < start + size)):
+            kind = "nested"
         else:
             kind = "differ"
-            examples.append("`%x` ksym `%s`, peer `%s`" % (addr, name, rname))
+        if kind in examples:
+            examples[kind].append("`%x` ksym `%s`, peer `%s`"
+                                  % (addr, name or "??", rname or "??"))
         counts[kind] += 1
+        counts["both_named"] += name is not None and rname is not None
     return counts, examples
 
 
@@ -149,43 +179,37 @@ def agreement(ksym, llvm_fn, llvm_data, drgn):
         # when that names the same symbol.
         ref = [(fn, d[1], d[2], False) if fn == d[0] else (fn, None, None, d[0] is None)
                for fn, d in zip(llvm_fn, llvm_data)]
-        peers.append(("llvm-symbolizer `--functions=linkage --inlines`, outermost frame "
-                      "(the function the address lies in)", ref, True))
+        peers.append(("llvm-symbolizer `--functions=linkage --inlines`, outermost frame",
+                      ref, True))
     if llvm_data is not None and len(llvm_data) == n:
-        peers.append(("llvm-symbolizer `DATA` lookups (symbol table)",
+        peers.append(("llvm-symbolizer `DATA` (symbol table)",
                       [d + (False,) for d in llvm_data], False))
     if drgn is not None and len(drgn) == n:
         peers.append(("drgn `prog.symbol()` (elfutils, symbol table)",
                       [d + (False,) for d in drgn], False))
-    results = [(label, classify(ksym, ref, clones), clones) for label, ref, clones in peers]
-    show_clones = any(c["clone"] for _, (c, _), _ in results)
-    lines += ["", "| compared with | peer names | agree | same name |%s alias | nested | "
-              "dead `__weak` | differ | peer `??` |" % (" GCC clone |" if show_clones else ""),
-              "|---|--:|--:|--:|--:|--:|--:|--:|--:|" + ("--:|" if show_clones else "")]
-    notes = []
-    for label, (c, examples), clones in results:
-        named = n - c["none"]
-        agree = c["same"] + c["clone"] + c["alias"]
-        clone = (" %s |" % (c["clone"] if clones else "–")) if show_clones else ""
-        lines.append("| %s | %d | **%d (%.2f%%)** | %d |%s %d | %d | %d | %d | %d |"
-                     % (label, named, agree, 100.0 * agree / max(named, 1), c["same"],
-                        clone, c["alias"], c["nested"], c["weak"], c["differ"], c["none"]))
-        if examples:
-            notes.append("- differ (%s): %s" % (label.split(" ")[0], ", ".join(examples[:5])))
-    clone_note = (", or the same function under its GCC clone name (ksym "
-                  "`f.constprop.0`, DWARF `f`)" if show_clones else "")
-    lines += ["", (
-        "agree = same name%s, or another alias at the same address. "
-        "nested: ksym names the nearest symbol at or before the address, a label "
-        "inside an assembly routine (e.g. `nmi_no_fsgsbase` in `asm_exc_nmi`), the "
-        "peer the enclosing routine whose ELF size covers it (kallsyms and perf "
-        "answer as ksym does). dead `__weak`: the address lies in the leftover body "
-        "of a `__weak` function that a strong definition overrode (`sched_clock`, "
-        "`module_alloc`, ...): DWARF still describes it, the symbol table has no "
-        "symbol there, so ksym (like kallsyms) names the preceding function. "
-        "peer `??`: the address is in the padding past the function's ELF size, "
-        "which ksym, like kallsyms and perf, gives to the preceding symbol."
-        % clone_note)] + notes
+    results = [(label, classify(ksym, ref, clones)) for label, ref, clones in peers]
+    shown = [col for col in COLUMNS
+             if col[0] == "differ" or any(c[col[0]] for _, (c, _) in results)]
+    lines += ["", "| compared with | names agree where both name a symbol | agree overall | "
+              "%s |" % " | ".join(h for _, h, _, _ in shown),
+              "|---|--:|--:|" + "--:|" * len(shown)]
+    examples_lines = []
+    for label, (c, examples) in results:
+        agree = sum(c[key] for key, _, ok, _ in COLUMNS if ok)
+        both_named = c["both_named"]
+        agree_named = agree - c["both_none"]
+        lines.append("| %s | **%d of %d (%.2f%%)** | %d of %d (%.2f%%) | %s |"
+                     % (label, agree_named, both_named, 100.0 * agree_named / both_named,
+                        agree, n, 100.0 * agree / n,
+                        " | ".join(str(c[key]) for key, _, _, _ in shown)))
+        for kind, found in sorted(examples.items()):
+            if found and (len(found) <= 20 or kind in ("differ", "ksym_none")):
+                examples_lines.append("- %s, %s: %s" % (
+                    dict((k, h) for k, h, _, _ in COLUMNS)[kind], label,
+                    ", ".join(found[:5])))
+    lines += ["", "agree = %s. %s" % (
+        ", ".join(h for key, h, ok, _ in shown if ok),
+        " ".join(note for key, _, _, note in shown if note))] + examples_lines
     return lines
 
 
@@ -214,7 +238,19 @@ def main():
         build_input = f.read().strip()
     with open(os.path.join(w, "build_args")) as f:
         build_args = f.read().strip()
-    short = lambda s: re.sub(r"/\S*/", "", s)
+    release = vmlinux[len("vmlinux-"):]
+
+    def short(args):
+        """Paths as file names without the release, for the table."""
+        out = []
+        for arg in args.split():
+            if arg.startswith("/"):
+                parent, base = os.path.split(arg.rstrip("/"))
+                arg = "lib/modules/RELEASE" if base == release else base
+                arg = arg.replace("-" + release, "") if release else arg
+            out.append(arg)
+        return " ".join(out)
+
 
     if "gsym_convert" in runs and "gsym_lookup" in runs:
         runs["gsym_total"] = sum_runs(runs["gsym_convert"], runs["gsym_lookup"])
@@ -303,7 +339,7 @@ def main():
     p()
     p("ksym's build writes a persistent index that later runs mmap (A); perf "
       "parses kallsyms into memory again in every run. Small runs are the median "
-      "of 5 (ksym) or 7 (perf) repetitions.")
+      "of 3 to 5 (ksym) or 7 (perf) repetitions.")
     p()
 
     ksym = read_ksym(os.path.join(w, "ksym.out"))

@@ -82,7 +82,7 @@ absl::StatusOr<std::optional<std::string>> QuotedFlagValue(
   absl::string_view rest = command.substr(start);
   size_t close = rest.find("\"'", 2);
   if (!absl::StartsWith(rest, "'\"") || close == absl::string_view::npos ||
-      close == 2 ||
+      absl::StripAsciiWhitespace(rest.substr(2, close - 2)).empty() ||
       rest.substr(2, close - 2).find_first_of("'\"") !=
           absl::string_view::npos) {
     absl::string_view shown = rest.substr(0, rest.find_first_of(" \t"));
@@ -165,6 +165,14 @@ absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
             absl::StrCat(filename, ": record at offset ", record_offset, ": ",
                          names.size(), " module name(s) but ", files.size(),
                          " file path(s) in ", Quote(record)));
+      }
+      for (absl::string_view name : names) {
+        if (name.empty()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              filename, ": record at offset ", record_offset,
+              ": empty module name in ", Quote(record),
+              " (expected \"MODULE[:MODULE...].file=PATH[ PATH...]\")"));
+        }
       }
       for (size_t i = 0; i < names.size(); ++i) {
         std::pair<std::string, std::string> pair(names[i], files[i]);

@@ -174,6 +174,10 @@ TEST(ParseModulesBuiltinModinfoTest, Errors) {
       {BYTES("a:b.file=dir/a\0"),
        "mi: record at offset 0: 2 module name(s) but 1 file path(s) in "
        "\"a:b.file=dir/a\""},
+      // Found by fuzz/modules_builtin_modinfo.
+      {BYTES(":b.file=dir/a dir/b\0"),
+       "mi: record at offset 0: empty module name in \":b.file=dir/a "
+       "dir/b\" (expected \"MODULE[:MODULE...].file=PATH[ PATH...]\")"},
   };
   for (const auto& [bytes, message] : cases) {
     absl::StatusOr<BuiltinModinfo> modinfo =
@@ -519,6 +523,10 @@ TEST(ParseKbuildCmdTest, Errors) {
        "(expected '\"VALUE\"')"},
       {"savedcmd_fs/ext4/super.o := gcc -DKBUILD_MODFILE='\"\"' -c\n",
        "x.cmd:1: bad -DKBUILD_MODFILE= value \"\\'\\\"\\\"\\'\" (expected "
+       "'\"VALUE\"')"},
+      // Blanks only: no module file at all (found by fuzz/kbuild_cmd).
+      {"savedcmd_fs/ext4/super.o := gcc -DKBUILD_MODFILE='\"  \"' -c\n",
+       "x.cmd:1: bad -DKBUILD_MODFILE= value \"\\'\\\"\" (expected "
        "'\"VALUE\"')"},
       {"savedcmd_fs/ext4/super.o := gcc -DKBUILD_MODFILE='\"fs/ext4/ext4\"' "
        "-DKBUILD_MODNAME=ext4 -c\n",

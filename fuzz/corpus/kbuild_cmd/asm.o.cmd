@@ -1,0 +1,1 @@
+savedcmd_arch/x86/kernel/head_64.o := gcc -Wp,-MMD,arch/x86/kernel/.head_64.o.d -nostdinc -D__ASSEMBLY__ -DKBUILD_BASENAME='"head_64"' -DKBUILD_MODNAME='"head_64"' -c -o arch/x86/kernel/head_64.o arch/x86/kernel/head_64.S

@@ -1,0 +1,1 @@
+savedcmd_drivers/net/phy/ax88796b_rust.o := OBJTREE=/build/linux RUST_MODFILE=drivers/net/phy/ax88796b_rust rustc --edition=2021 --crate-type rlib --crate-name ax88796b_rust --emit=obj=drivers/net/phy/ax88796b_rust.o drivers/net/phy/ax88796b_rust.rs

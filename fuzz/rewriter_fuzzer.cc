@@ -1,0 +1,54 @@
+// Fuzzes the stream rewriter over the sample index (sample_index.h): any
+// text must rewrite without crashing, and rewriting is idempotent
+// (rewriter.h): rewriting the output again changes nothing.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "fuzz/sample_index.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/rewriter/rewriter.h"
+
+namespace {
+
+const ksym::Symbolizer& SampleSymbolizer() {
+  static const ksym::Symbolizer* symbolizer = [] {
+    auto reader = ksym::IndexReader::FromBuffer(ksym::SampleIndexBytes());
+    if (!reader.ok()) std::abort();
+    return new ksym::Symbolizer(*std::move(reader));
+  }();
+  return *symbolizer;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  SampleSymbolizer();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const absl::string_view text(reinterpret_cast<const char*>(data), size);
+  for (bool append_addresses : {false, true}) {
+    ksym::RewriteOptions options;
+    options.append_addresses = append_addresses;
+    ksym::Rewriter first(SampleSymbolizer(), options);
+    const std::string once = first.RewriteText(text);
+    ksym::Rewriter second(SampleSymbolizer(), options);
+    const std::string twice = second.RewriteText(once);
+    if (twice != once) {
+      std::fprintf(stderr,
+                   "rewriter fuzzer: not idempotent (append_addresses=%d)\n"
+                   "input:  '%s'\nonce:   '%s'\ntwice:  '%s'\n",
+                   append_addresses, std::string(text).c_str(), once.c_str(),
+                   twice.c_str());
+      std::abort();
+    }
+  }
+  return 0;
+}

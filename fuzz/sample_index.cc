@@ -1,0 +1,153 @@
+#include "fuzz/sample_index.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/disambiguation/disambiguate.h"
+#include "symbolizer/index/bytes.h"
+#include "symbolizer/index/format.h"
+#include "symbolizer/index/writer.h"
+
+namespace ksym {
+namespace {
+
+Symbol Sym(uint64_t address, const char* name, char type, uint64_t size = 0,
+           bool exact = false, uint32_t module_set = kNoModules,
+           uint32_t object = kNoObject) {
+  Symbol s;
+  s.address = address;
+  s.name = name;
+  s.type = type;
+  s.size = size;
+  s.size_exact = exact;
+  s.module_set = module_set;
+  s.object = object;
+  return s;
+}
+
+uint32_t Crc(const char* p, size_t n) {
+  return static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n)));
+}
+
+}  // namespace
+
+Catalog SampleCatalog() {
+  Catalog c;
+  c.identity.release = "6.1.0-28-cloud-amd64";
+  c.identity.build_id = "0123456789abcdef0123456789abcdef01234567";
+  c.identity.arch = "x86_64";
+  c.identity.address_space = AddressSpace::kRuntime;
+  c.identity.kaslr_offset = 0x1c000000;
+  const uint32_t rapl = c.InternModuleSet({"rapl"});
+  const uint32_t lio = c.InternModuleSet({"liquidio", "liquidio_vf"});
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  const uint32_t fat = c.InternModuleSet({"fat"});
+  c.loadable_module_sets.insert(ext4);
+  c.loadable_module_sets.insert(fat);
+  const uint32_t fs_inode = c.InternObject("fs/inode.o");
+  const uint32_t fat_inode = c.InternObject("fs/fat/inode.o");
+  const uint32_t sched = c.InternObject("kernel/sched/core.o");
+  const uint32_t x86 = c.InternObject("arch/x86/events/core.o");
+  const uint32_t vf =
+      c.InternObject("drivers/net/ethernet/cavium/liquidio/cn23xx_vf_device.o");
+  const uint32_t pf =
+      c.InternObject("drivers/net/ethernet/cavium/liquidio/cn23xx_pf_device.o");
+
+  // Per-cpu data near 0.
+  c.symbols.push_back(Sym(0x0, "fixed_percpu_data", 'A'));
+  c.symbols.push_back(Sym(0x1000, "cpu_number", 'D'));
+  c.symbols.push_back(Sym(0x1008, "this_cpu_off", 'D', 8, true));
+  // Core text: aliases, nested and overlapping symbols.
+  c.symbols.push_back(Sym(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(Sym(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(Sym(0xffffffff81000000, "startup_64", 'T', 0x40, true));
+  c.symbols.push_back(Sym(0xffffffff81000100, "outer", 't', 0x100, true));
+  c.symbols.push_back(Sym(0xffffffff81000140, "inner", 't', 0x20, true));
+  c.symbols.push_back(Sym(0xffffffff81000180, "inner2", 't', 0xa0, true));
+  c.symbols.push_back(Sym(0xffffffff81000200, "init_once", 't', 0, false,
+                          kNoModules, fs_inode));
+  c.symbols.push_back(
+      Sym(0xffffffff81000300, "init_once", 't', 0, false, rapl, fs_inode));
+  c.symbols.push_back(
+      Sym(0xffffffff81000340, "init_once", 't', 0x30, true, rapl, fat_inode));
+  c.symbols.push_back(Sym(0xffffffff81000380, "rapl_cpu_offline", 't', 0x40,
+                          true, rapl, fs_inode));
+  c.symbols.push_back(Sym(0xffffffff81000400, "amd_pmu_event_map", 't', 0x20,
+                          true, kNoModules, x86));
+  c.symbols.push_back(Sym(0xffffffff81000420, "amd_pmu_event_map", 't', 0x20,
+                          true, kNoModules, sched));
+  c.symbols.push_back(Sym(0xffffffff81000440, "__schedule", 'T', 0x400, true,
+                          kNoModules, sched));
+  c.symbols.push_back(Sym(0xffffffff81000440, "__weak_alias", 'W', 0, false,
+                          kNoModules, sched));
+  c.symbols.push_back(Sym(0xffffffff81000900, "lio_ethtool_get_channels", 't',
+                          0x80, true, lio, vf));
+  c.symbols.push_back(Sym(0xffffffff81000980, "cn23xx_vf_mbox_thread", 't',
+                          0x80, true, lio, vf));
+  c.symbols.push_back(Sym(0xffffffff81000a00, "cn23xx_vf_mbox_thread", 't',
+                          0x80, true, lio, pf));
+  c.symbols.push_back(Sym(0xffffffff81000a80, "type_show", 't', 0x10, true));
+  c.symbols.push_back(Sym(0xffffffff81000a90, "type_show", 't', 0x10, true));
+  c.symbols.push_back(Sym(0xffffffff81000b00, "_etext", 'T'));
+  c.symbols.push_back(Sym(0xffffffff82000000, "jiffies_64", 'D', 8, true));
+  c.symbols.push_back(
+      Sym(0xffffffff82000008, "rapl_pmus", 'b', 8, true, rapl, fs_inode));
+  c.symbols.push_back(Sym(0xffffffff82001000, "__bss_stop", 'B'));
+  // Loadable modules.
+  c.symbols.push_back(
+      Sym(0xffffffffc0a01000, "ext4_fill_super", 't', 0x200, true, ext4));
+  c.symbols.push_back(
+      Sym(0xffffffffc0a01200, "init_once", 't', 0x40, true, ext4));
+  c.symbols.push_back(
+      Sym(0xffffffffc0a02000, "ext4_data", 'd', 0, false, ext4));
+  c.symbols.push_back(
+      Sym(0xffffffffc0b00000, "init_once", 't', 0x40, true, fat));
+  c.symbols.push_back(
+      Sym(0xffffffffc0b00040, "fat_fill_super", 'T', 0, false, fat));
+  c.FinalizeSizes();
+  Disambiguate(c);
+  return c;
+}
+
+std::string SampleIndexBytes() {
+  absl::StatusOr<std::string> bytes = SerializeIndex(SampleCatalog());
+  if (!bytes.ok()) {
+    std::fprintf(stderr, "SerializeIndex: %s\n",
+                 bytes.status().ToString().c_str());
+    std::abort();
+  }
+  return *std::move(bytes);
+}
+
+void FixHeaderCrc(std::string& f) {
+  if (f.size() < format::kHeaderSize) return;
+  const uint64_t count = bytes::Load32(&f[24]);
+  const uint64_t end = std::min<uint64_t>(
+      f.size(), format::kHeaderSize + format::kSectionEntrySize * count);
+  std::string head = f.substr(0, end);
+  std::memset(&head[40], 0, 4);
+  bytes::Store<uint32_t>(&f[40], Crc(head.data(), head.size()));
+}
+
+void FixSectionCrcs(std::string& f) {
+  if (f.size() < format::kHeaderSize) return;
+  const uint64_t count = bytes::Load32(&f[24]);
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t e = format::kHeaderSize + format::kSectionEntrySize * i;
+    if (e + format::kSectionEntrySize > f.size()) break;
+    const uint64_t offset = bytes::Load64(&f[e + 8]);
+    const uint64_t size = bytes::Load64(&f[e + 16]);
+    if (offset > f.size() || size > f.size() - offset) continue;
+    bytes::Store<uint32_t>(&f[e + 4], Crc(f.data() + offset, size));
+  }
+}
+
+}  // namespace ksym

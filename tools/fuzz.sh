@@ -15,7 +15,8 @@
 # (default: a new directory under /tmp), which is printed at the end.
 # Reproduce a crash: bazel-bin/fuzz/NAME_fuzzer CRASH_FILE (either build).
 #
-# Needs Debian clang-14 and libclang-rt-14-dev (tools/install-deps.sh).
+# Needs Debian clang-14, libclang-rt-14-dev and lld: installed here if missing
+# (the test suite itself needs none of them but lld).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,9 +26,14 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
   echo "usage: $0 [SECONDS_PER_TARGET [TARGET...]]" >&2
   exit 2
 fi
-if ! command -v clang >/dev/null 2>&1; then
-  echo "fuzz.sh: clang not found: apt-get install clang-14 libclang-rt-14-dev" >&2
-  exit 2
+tools/install-deps.sh || exit 2
+if ! command -v clang >/dev/null 2>&1 || ! dpkg-query -W libclang-rt-14-dev >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "fuzz.sh: clang not found: apt-get install clang-14 libclang-rt-14-dev" >&2
+    exit 2
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null || exit 2
+  command -v clang >/dev/null 2>&1 || ln -sf /usr/bin/clang-14 /usr/local/bin/clang
 fi
 
 output_base=${KSYM_FUZZ_OUTPUT_BASE:-$HOME/.cache/ksym-fuzz-bazel}

@@ -32,8 +32,7 @@ if ! command -v clang >/dev/null 2>&1 || ! dpkg-query -W libclang-rt-14-dev >/de
     echo "fuzz.sh: clang not found: apt-get install clang-14 libclang-rt-14-dev" >&2
     exit 2
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-14 libclang-rt-14-dev >/dev/null || exit 2
-  command -v clang >/dev/null 2>&1 || ln -sf /usr/bin/clang-14 /usr/local/bin/clang
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang clang-14 libclang-rt-14-dev >/dev/null || exit 2
 fi
 
 output_base=${KSYM_FUZZ_OUTPUT_BASE:-$HOME/.cache/ksym-fuzz-bazel}

@@ -334,10 +334,7 @@ class Scanner {
     const size_t end = ParseTail(s_, t.end, SymbolEnd, &has_note);
     uint64_t address;
     const size_t address_end = ParseAngleAddress(s_, end, &address);
-    // ftrace prints `SYM <ADDR>` as a word of its own; a name glued to the
-    // text before it (`0x20.i <...>`) is not one.
-    const bool word_start = i == 0 || s_[i - 1] == ' ' || s_[i - 1] == '\t';
-    if (address_end != kNpos && word_start) {
+    if (address_end != kNpos) {
       Emit(FrameKind::kAddressed, i, end, &t, t.end, end, has_note);
       out_->back().has_address = true;
       out_->back().address = address;

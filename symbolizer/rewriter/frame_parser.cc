@@ -28,7 +28,8 @@ bool BlankOrEnd(absl::string_view s, size_t p) {
 
 // Where a symbol token may end: not inside a word or an offset.
 bool SymbolEnd(absl::string_view s, size_t p) {
-  return p >= s.size() || !(IsWordChar(s[p]) || s[p] == '+' || s[p] == '/');
+  return p >= s.size() ||
+         !(IsWordChar(s[p]) || s[p] == '+' || s[p] == '/' || s[p] == '.');
 }
 
 using EndTest = bool (*)(absl::string_view, size_t);
@@ -308,8 +309,12 @@ class Scanner {
         return angle_end == kNpos ? end : angle_end;
       }
     }
-    // An earlier run's annotation first: it would pass for a perf DSO.
-    const size_t annotation = ParseBareAnnotation(s_, p);
+    // An earlier run's annotation first: it would pass for a perf DSO. The
+    // rewriter puts it after the closing `>` of `<ADDR>`.
+    size_t annotation = ParseBareAnnotation(s_, p);
+    if (annotation == kNpos && p < s_.size() && s_[p] == '>') {
+      annotation = ParseBareAnnotation(s_, p + 1);
+    }
     if (annotation == kNpos) {
       absl::string_view dso;
       const size_t dso_end = ParseDso(s_, p, &dso);

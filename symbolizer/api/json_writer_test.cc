@@ -1,4 +1,4 @@
-#include "tools/json_writer.h"
+#include "symbolizer/api/json_writer.h"
 
 #include "gtest/gtest.h"
 

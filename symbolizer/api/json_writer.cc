@@ -1,4 +1,4 @@
-#include "tools/json_writer.h"
+#include "symbolizer/api/json_writer.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

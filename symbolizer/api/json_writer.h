@@ -1,10 +1,10 @@
-// Minimal JSON object writer for the CLI's JSON Lines output.
+// Minimal JSON object writer for the JSON Lines records of every front end.
 //
 //   JsonLine j;
 //   j.Field("name", "init_once").Field("size", 0x40).Null("object");
 //   puts(j.Finish().c_str());   // {"name":"init_once","size":64,"object":null}
-#ifndef KSYM_TOOLS_JSON_WRITER_H_
-#define KSYM_TOOLS_JSON_WRITER_H_
+#ifndef KSYM_SYMBOLIZER_API_JSON_WRITER_H_
+#define KSYM_SYMBOLIZER_API_JSON_WRITER_H_
 
 #include <cstdint>
 #include <string>
@@ -47,4 +47,4 @@ class JsonLine {
 
 }  // namespace ksym
 
-#endif  // KSYM_TOOLS_JSON_WRITER_H_
+#endif  // KSYM_SYMBOLIZER_API_JSON_WRITER_H_

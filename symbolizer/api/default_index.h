@@ -1,0 +1,69 @@
+// The running kernel's default index: where it is cached, and opening it,
+// building it first when it is missing. Every front end without an explicit
+// index path (`ksym CMD` without -i, ksym_open_default in C,
+// ksym.Index.running() in Python) goes through here, so the policy lives in
+// one place.
+//
+//   absl::StatusOr<std::unique_ptr<Symbolizer>> s = OpenDefaultIndex();
+//
+// Location: $KSYM_INDEX when set and non-empty; else DIR/NAME.ksym with DIR
+// = $XDG_CACHE_HOME/ksym, else $HOME/.cache/ksym, else /tmp/ksym, and NAME
+// = the kernel release ("kernel" when unknown) plus "-" and the first 12
+// hex digits of its build-id when known: ~/.cache/ksym/6.1.0-28-cloud-
+// amd64-5c2a0c9e1a77.ksym. The build-id in the name keeps two builds of
+// one release apart.
+//
+// Open: when no file exists at that location, the running kernel is
+// indexed from /proc/kallsyms (BuildInputs{}) and written there (temp file
+// + rename, directories created), then opened.
+#ifndef KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
+#define KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "symbolizer/api/build_index.h"
+#include "symbolizer/builder/builder.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+
+// The environment variables the location depends on.
+struct CacheEnvironment {
+  std::string ksym_index;      // $KSYM_INDEX
+  std::string xdg_cache_home;  // $XDG_CACHE_HOME
+  std::string home;            // $HOME
+  static CacheEnvironment FromProcess();
+};
+
+// The default index path of the kernel `id` (see above).
+std::string DefaultIndexPath(const KernelIdentity& id,
+                             const CacheEnvironment& env);
+// ... of the running kernel, in this process's environment.
+std::string RunningKernelIndexPath();
+
+// Builds an index from `inputs` and writes it to the default path of the
+// kernel it describes (the identity the builder recorded).
+absl::StatusOr<BuiltIndex> BuildDefaultIndex(const BuildInputs& inputs,
+                                             const ProgressFn& progress = {});
+
+struct DefaultIndexOptions {
+  IndexOptions index;  // passed to Symbolizer::Open
+  // Told before the missing index is built, with its path.
+  std::function<void(const std::string& path)> on_build;
+  ProgressFn progress;  // of that build
+  // Told after it was written (BuildSummary has the text to show).
+  std::function<void(const BuiltIndex&)> on_built;
+};
+
+// Opens the running kernel's default index, building it when missing.
+absl::StatusOr<std::unique_ptr<Symbolizer>> OpenDefaultIndex(
+    const DefaultIndexOptions& options = {});
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_

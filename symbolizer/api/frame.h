@@ -1,0 +1,44 @@
+// Frame text: how one symbolized address is written, by every front end
+// (the CLI's `lookup` and `resolve`, the C API, the Python module).
+//
+//   std::string t = FrameText(s, r);   // LookupResult r = s.Lookup(addr)
+//   // "init_once+0x12/0x40 [rapl] {inode.o}"   found
+//   // "?? (below the lowest symbol address)"    not found
+//   std::string line = LookupLine(addr, t);
+//   // "ffffffff81460ec2 init_once+0x12/0x40 [rapl] {inode.o}"
+//
+// `name+0xOFF/0xSIZE` is the kernel's %pS format; then each display module
+// as ` [mod]` and the object annotation as ` {obj}` (Symbolizer's
+// DisplayModules / DisplayObject), so the frame carries the symbol's unique
+// name.
+#ifndef KSYM_SYMBOLIZER_API_FRAME_H_
+#define KSYM_SYMBOLIZER_API_FRAME_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+
+// "name+0xOFF/0xSIZE [mod]... {obj}".
+void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
+                     uint64_t offset, std::string* out);
+std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,
+                      uint64_t offset);
+// "?? (reason)".
+std::string NotFoundFrameText(NotFoundReason reason);
+// The frame text of a lookup result, found or not.
+std::string FrameText(const Symbolizer& s, const LookupResult& result);
+
+// The address as every front end prints it in text: 16 lowercase hex
+// digits, no 0x.
+std::string AddressText(uint64_t address);
+// "ADDRESS TEXT": one line of `ksym lookup` (TEXT = a frame text) or
+// `ksym resolve` (TEXT = a qualified name), without the newline.
+std::string AddressLine(uint64_t address, absl::string_view text);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_API_FRAME_H_

@@ -1,0 +1,70 @@
+#include "symbolizer/api/frame.h"
+
+#include "gtest/gtest.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/testing/index_testing.h"
+
+namespace ksym {
+namespace {
+
+using ::ksym::testutil::MakeSymbol;
+using ::ksym::testutil::SymbolizerFromCatalog;
+
+std::unique_ptr<Symbolizer> Sample() {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "lio_fn", 't', 0x10, true));
+  const uint32_t inode = c.InternObject("fs/inode.o");
+  c.objects[inode].annotation = "inode.o";
+  c.symbols[2].object = inode;
+  c.symbols[2].module_set = c.InternModuleSet({"rapl"});
+  c.symbols[3].module_set = c.InternModuleSet({"liquidio_vf", "liquidio"});
+  return SymbolizerFromCatalog(std::move(c));
+}
+
+TEST(FrameTextTest, PlainSymbol) {
+  auto s = Sample();
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81000212)),
+            "init_once+0x12/0x40");
+}
+
+TEST(FrameTextTest, ModuleAndObjectQualifiers) {
+  auto s = Sample();
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff8100033f)),
+            "init_once+0x3f/0x40 [rapl] {inode.o}");
+  // Module sets print in the index's order, one bracket each.
+  const std::string t = FrameText(*s, s->Lookup(0xffffffff81000400));
+  EXPECT_TRUE(t == "lio_fn+0x0/0x10 [liquidio] [liquidio_vf]" ||
+              t == "lio_fn+0x0/0x10 [liquidio_vf] [liquidio]")
+      << t;
+}
+
+TEST(FrameTextTest, NotFoundSaysWhy) {
+  auto s = Sample();
+  EXPECT_EQ(FrameText(*s, s->Lookup(1)),
+            "?? (below the lowest symbol address)");
+  // Between init_once (exact size 0x40) and the next symbol.
+  LookupResult gap = s->Lookup(0xffffffff81000250);
+  ASSERT_FALSE(gap.found);
+  EXPECT_EQ(FrameText(*s, gap),
+            std::string("?? (") + NotFoundReasonText(gap.reason) + ")");
+}
+
+TEST(FrameTextTest, AppendsToExistingText) {
+  auto s = Sample();
+  LookupResult r = s->Lookup(0xffffffff81000200);
+  std::string out = "x ";
+  AppendFrameText(*s, r.symbol, r.offset, &out);
+  EXPECT_EQ(out, "x init_once+0x0/0x40");
+}
+
+TEST(AddressLineTest, SixteenHexDigits) {
+  EXPECT_EQ(AddressText(1), "0000000000000001");
+  EXPECT_EQ(AddressLine(0xffffffff81000200, "init_once+0x0/0x40"),
+            "ffffffff81000200 init_once+0x0/0x40");
+}
+
+}  // namespace
+}  // namespace ksym

@@ -1,0 +1,143 @@
+#include "symbolizer/api/index_info.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "symbolizer/api/json_records.h"
+#include "symbolizer/api/json_writer.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/index/format.h"
+
+namespace ksym {
+namespace {
+
+const char* SpaceName(const IndexReader& r) {
+  return r.address_space() == AddressSpace::kRuntime ? "runtime" : "static";
+}
+
+}  // namespace
+
+IndexInfo ComputeIndexInfo(const Symbolizer& s) {
+  IndexInfo info;
+  const uint64_t n = s.index().symbol_count();
+  info.symbols = n;
+  absl::flat_hash_map<std::string, uint32_t> plain, qualified;
+  for (uint64_t i = 0; i < n; ++i) {
+    SymbolInfo sym = s.Symbol(static_cast<uint32_t>(i));
+    info.exact_sizes += sym.size_exact;
+    if (!IsTextType(sym.type)) continue;
+    ++info.text_symbols;
+    info.text_with_module += sym.module_set != kNoModules;
+    info.text_with_object += sym.object != format::kNoObjectId;
+    ++plain[std::string(sym.name())];
+    ++qualified[s.QualifiedName(sym)];
+  }
+  for (const auto& [k, v] : plain) info.duplicate_text_names += v > 1;
+  for (const auto& [k, v] : qualified) {
+    if (v > 1) {
+      ++info.ambiguous_qualified_names;
+      info.ambiguous_symbols += v;
+      info.ambiguous.push_back(k);
+    }
+  }
+  std::sort(info.ambiguous.begin(), info.ambiguous.end());
+  return info;
+}
+
+std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
+  const IndexReader& r = s.index();
+  const uint64_t n = info.symbols;
+  std::string out;
+  absl::StrAppendFormat(
+      &out, "kernel:        %s  build-id %s  %s\n",
+      r.release().empty() ? "(unknown release)" : r.release(),
+      r.build_id().empty() ? "(unknown)" : r.build_id(), r.arch());
+  absl::StrAppendFormat(&out, "addresses:     %s, KASLR offset 0x%x\n",
+                        SpaceName(r),
+                        static_cast<unsigned long long>(r.kaslr_offset()));
+  absl::StrAppendFormat(&out,
+                        "symbols:       %u (%u text), %u with exact sizes\n",
+                        n, info.text_symbols, info.exact_sizes);
+  absl::StrAppendFormat(&out,
+                        "attribution:   %u text symbols with a module, %u "
+                        "with an object; %u module sets, %u objects\n",
+                        info.text_with_module, info.text_with_object,
+                        r.module_set_count() - 1, r.object_count());
+  absl::StrAppendFormat(&out,
+                        "duplicates:    %u text names occur more than once; "
+                        "%u qualified names still do (%u symbols)\n",
+                        info.duplicate_text_names,
+                        info.ambiguous_qualified_names,
+                        info.ambiguous_symbols);
+  for (size_t k = 0; k < info.ambiguous.size() && k < 20; ++k) {
+    absl::StrAppendFormat(&out, "  ambiguous:   %s\n", info.ambiguous[k]);
+  }
+  if (info.ambiguous.size() > 20) {
+    absl::StrAppendFormat(&out, "  ... %u more\n", info.ambiguous.size() - 20);
+  }
+  absl::StrAppendFormat(&out, "index:         %u bytes, %.1f bytes/symbol\n",
+                        r.file_size(),
+                        n ? static_cast<double>(r.file_size()) / n : 0.0);
+  for (const auto& g : r.segments()) {
+    absl::StrAppendFormat(&out,
+                          "  segment      base 0x%016x  %u symbols from #%u\n",
+                          g.base, g.count, g.first);
+  }
+  for (const SectionInfo& x : r.sections()) {
+    absl::StrAppendFormat(
+        &out, "  section      %-16s %10u bytes  %5.2f bytes/symbol\n", x.name,
+        x.size, n ? static_cast<double>(x.size) / n : 0.0);
+  }
+  return out;
+}
+
+std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
+  const IndexReader& r = s.index();
+  std::string segs = "[", secs = "[", amb = "[";
+  for (const auto& g : r.segments()) {
+    JsonLine j;
+    j.Field("base", JsonAddress(g.base))
+        .Field("first", g.first)
+        .Field("count", g.count);
+    if (segs.size() > 1) segs.push_back(',');
+    segs += j.Finish();
+  }
+  for (const SectionInfo& x : r.sections()) {
+    JsonLine j;
+    j.Field("name", x.name).Field("offset", x.offset).Field("size", x.size);
+    if (secs.size() > 1) secs.push_back(',');
+    secs += j.Finish();
+  }
+  for (const std::string& q : info.ambiguous) {
+    if (amb.size() > 1) amb.push_back(',');
+    AppendJsonString(&amb, q);
+  }
+  segs.push_back(']');
+  secs.push_back(']');
+  amb.push_back(']');
+  JsonLine j;
+  j.Field("release", r.release())
+      .Field("build_id", r.build_id())
+      .Field("arch", r.arch())
+      .Field("address_space", SpaceName(r))
+      .Field("kaslr_offset",
+             JsonAddress(static_cast<uint64_t>(r.kaslr_offset())))
+      .Field("file_size", r.file_size())
+      .Field("symbols", info.symbols)
+      .Field("text_symbols", info.text_symbols)
+      .Field("exact_sizes", info.exact_sizes)
+      .Field("text_with_module", info.text_with_module)
+      .Field("text_with_object", info.text_with_object)
+      .Field("module_sets", r.module_set_count() - 1)
+      .Field("objects", r.object_count())
+      .Field("duplicate_text_names", info.duplicate_text_names)
+      .Field("ambiguous_qualified_names", info.ambiguous_qualified_names)
+      .Raw("ambiguous", amb)
+      .Raw("segments", segs)
+      .Raw("sections", secs);
+  return j.Finish();
+}
+
+}  // namespace ksym

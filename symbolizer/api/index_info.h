@@ -1,0 +1,46 @@
+// What an index holds, as `ksym info` shows it: kernel identity, symbol
+// counts, duplicate names before and after disambiguation (and the
+// qualified names still ambiguous), address segments, section sizes.
+//
+//   IndexInfo info = ComputeIndexInfo(s);   // one pass over the symbols
+//   fputs(IndexInfoText(s, info).c_str(), stdout);
+//   puts(IndexInfoJson(s, info).c_str());
+#ifndef KSYM_SYMBOLIZER_API_INDEX_INFO_H_
+#define KSYM_SYMBOLIZER_API_INDEX_INFO_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+
+struct IndexInfo {
+  uint64_t symbols = 0;
+  uint64_t text_symbols = 0;
+  uint64_t exact_sizes = 0;
+  uint64_t text_with_module = 0;
+  uint64_t text_with_object = 0;
+  // Text names that occur more than once.
+  uint64_t duplicate_text_names = 0;
+  // Qualified text names that still do, and how many symbols carry them.
+  uint64_t ambiguous_qualified_names = 0;
+  uint64_t ambiguous_symbols = 0;
+  std::vector<std::string> ambiguous;  // those names, sorted
+};
+
+IndexInfo ComputeIndexInfo(const Symbolizer& s);
+
+// The `ksym info` text: several lines, each ending in a newline.
+std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info);
+// The `ksym info --json` object (one line, no newline): release, build_id,
+// arch, address_space, kaslr_offset, file_size, symbols, text_symbols,
+// exact_sizes, text_with_module, text_with_object, module_sets, objects,
+// duplicate_text_names, ambiguous_qualified_names, ambiguous (array),
+// segments ([{base,first,count}]), sections ([{name,offset,size}]).
+std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_API_INDEX_INFO_H_

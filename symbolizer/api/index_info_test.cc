@@ -1,0 +1,77 @@
+#include "symbolizer/api/index_info.h"
+
+#include "gtest/gtest.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/testing/index_testing.h"
+
+namespace ksym {
+namespace {
+
+using ::ksym::testutil::MakeSymbol;
+using ::ksym::testutil::SymbolizerFromCatalog;
+
+// Two `init_once` told apart by their objects, two `type_show` that are
+// not, and a data symbol.
+std::unique_ptr<Symbolizer> Sample() {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "type_show", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000500, "type_show", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000600, "jiffies", 'D'));
+  const uint32_t a = c.InternObject("fs/inode.o");
+  const uint32_t b = c.InternObject("fs/proc/inode.o");
+  c.objects[a].annotation = "fs/inode.o";
+  c.objects[b].annotation = "proc/inode.o";
+  c.symbols[1].object = a;
+  c.symbols[2].object = b;
+  c.symbols[2].module_set = c.InternModuleSet({"proc"});
+  return SymbolizerFromCatalog(std::move(c));
+}
+
+TEST(IndexInfoTest, Counts) {
+  auto s = Sample();
+  IndexInfo info = ComputeIndexInfo(*s);
+  EXPECT_EQ(info.symbols, 6u);
+  EXPECT_EQ(info.text_symbols, 5u);
+  EXPECT_EQ(info.exact_sizes, 2u);
+  EXPECT_EQ(info.text_with_object, 2u);
+  EXPECT_EQ(info.text_with_module, 1u);
+  EXPECT_EQ(info.duplicate_text_names, 2u);
+  EXPECT_EQ(info.ambiguous_qualified_names, 1u);
+  EXPECT_EQ(info.ambiguous_symbols, 2u);
+  EXPECT_EQ(info.ambiguous, std::vector<std::string>{"type_show"});
+}
+
+TEST(IndexInfoTest, TextNamesWhatIsStillAmbiguous) {
+  auto s = Sample();
+  const std::string t = IndexInfoText(*s, ComputeIndexInfo(*s));
+  EXPECT_NE(t.find("symbols:       6 (5 text), 2 with exact sizes\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("duplicates:    2 text names occur more than once; "
+                   "1 qualified names still do (2 symbols)\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("  ambiguous:   type_show\n"), std::string::npos) << t;
+  EXPECT_EQ(t.back(), '\n');
+}
+
+TEST(IndexInfoTest, JsonHasTheSameCounts) {
+  auto s = Sample();
+  const std::string j = IndexInfoJson(*s, ComputeIndexInfo(*s));
+  EXPECT_EQ(j.front(), '{');
+  EXPECT_EQ(j.back(), '}');
+  EXPECT_NE(j.find("\"symbols\":6,\"text_symbols\":5,\"exact_sizes\":2,"
+                   "\"text_with_module\":1,\"text_with_object\":2,"),
+            std::string::npos)
+      << j;
+  EXPECT_NE(j.find("\"duplicate_text_names\":2,\"ambiguous_qualified_names\":1,"
+                   "\"ambiguous\":[\"type_show\"],\"segments\":[{\"base\":\"0x"),
+            std::string::npos)
+      << j;
+}
+
+}  // namespace
+}  // namespace ksym

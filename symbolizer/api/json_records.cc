@@ -1,0 +1,67 @@
+#include "symbolizer/api/json_records.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ksym {
+
+std::string JsonAddress(uint64_t address) {
+  return absl::StrCat("0x", absl::Hex(address));
+}
+
+void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
+                     JsonLine& j) {
+  j.Field("name", symbol.name())
+      .Field("qualified", s.QualifiedName(symbol))
+      .Field("start", JsonAddress(symbol.address))
+      .Field("size", symbol.size)
+      .Bool("size_exact", symbol.size_exact)
+      .Field("type", absl::string_view(&symbol.type, 1))
+      .Strings("modules", s.DisplayModules(symbol));
+  absl::string_view obj = s.index().ObjectPath(symbol.object);
+  if (obj.empty()) {
+    j.Null("object");
+  } else {
+    j.Field("object", obj);
+  }
+  absl::string_view ann = s.DisplayObject(symbol);
+  if (ann.empty()) {
+    j.Null("annotation");
+  } else {
+    j.Field("annotation", ann);
+  }
+}
+
+std::string LookupJson(const Symbolizer& s, uint64_t address,
+                       const SymbolInfo& symbol, uint64_t offset) {
+  JsonLine j;
+  j.Field("address", JsonAddress(address)).Bool("found", true);
+  AddSymbolFields(s, symbol, j);
+  j.Field("offset", offset);
+  return j.Finish();
+}
+
+std::string NotFoundJson(uint64_t address, NotFoundReason reason) {
+  JsonLine j;
+  j.Field("address", JsonAddress(address))
+      .Bool("found", false)
+      .Field("reason", NotFoundReasonText(reason));
+  return j.Finish();
+}
+
+std::string ResolveJson(const Symbolizer& s, absl::string_view query,
+                        absl::Span<const Candidate> candidates) {
+  std::string list = "[";
+  for (const Candidate& c : candidates) {
+    JsonLine j;
+    AddSymbolFields(s, c.symbol, j);
+    j.Field("target", JsonAddress(c.address));
+    if (list.size() > 1) list.push_back(',');
+    list += j.Finish();
+  }
+  list.push_back(']');
+  JsonLine j;
+  j.Field("query", query).Raw("candidates", list);
+  return j.Finish();
+}
+
+}  // namespace ksym

@@ -1,0 +1,76 @@
+#include "symbolizer/api/json_records.h"
+
+#include "gtest/gtest.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/testing/index_testing.h"
+
+namespace ksym {
+namespace {
+
+using ::ksym::testutil::MakeSymbol;
+using ::ksym::testutil::SymbolizerFromCatalog;
+
+std::unique_ptr<Symbolizer> Sample() {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't', 0x40, true));
+  const uint32_t inode = c.InternObject("fs/inode.o");
+  c.objects[inode].annotation = "inode.o";
+  c.symbols[2].object = inode;
+  c.symbols[2].module_set = c.InternModuleSet({"rapl"});
+  return SymbolizerFromCatalog(std::move(c));
+}
+
+TEST(LookupJsonTest, EveryFieldInOrder) {
+  auto s = Sample();
+  LookupResult r = s->Lookup(0xffffffff81000312);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(LookupJson(*s, 0xffffffff81000312, r.symbol, r.offset),
+            "{\"address\":\"0xffffffff81000312\",\"found\":true,"
+            "\"name\":\"init_once\","
+            "\"qualified\":\"init_once [rapl] {inode.o}\","
+            "\"start\":\"0xffffffff81000300\",\"size\":64,"
+            "\"size_exact\":true,\"type\":\"t\",\"modules\":[\"rapl\"],"
+            "\"object\":\"fs/inode.o\",\"annotation\":\"inode.o\","
+            "\"offset\":18}");
+}
+
+TEST(LookupJsonTest, NoObjectIsNull) {
+  auto s = Sample();
+  LookupResult r = s->Lookup(0xffffffff81000200);
+  const std::string j = LookupJson(*s, 0xffffffff81000200, r.symbol, r.offset);
+  EXPECT_NE(j.find("\"modules\":[],\"object\":null,\"annotation\":null"),
+            std::string::npos)
+      << j;
+}
+
+TEST(NotFoundJsonTest, CarriesTheReason) {
+  EXPECT_EQ(NotFoundJson(1, NotFoundReason::kBelowFirstSymbol),
+            "{\"address\":\"0x1\",\"found\":false,"
+            "\"reason\":\"below the lowest symbol address\"}");
+}
+
+TEST(ResolveJsonTest, CandidatesWithTarget) {
+  auto s = Sample();
+  absl::StatusOr<std::vector<Candidate>> c = s->Resolve("init_once+0x4");
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->size(), 2u);
+  const std::string j = ResolveJson(*s, "init_once+0x4", *c);
+  EXPECT_EQ(j.rfind("{\"query\":\"init_once+0x4\",\"candidates\":[{\"name\":"
+                    "\"init_once\",\"qualified\":\"init_once\",",
+                    0),
+            0u)
+      << j;
+  EXPECT_NE(j.find("\"target\":\"0xffffffff81000204\"}"), std::string::npos);
+  EXPECT_NE(j.find("\"target\":\"0xffffffff81000304\"}]}"), std::string::npos);
+}
+
+TEST(ResolveJsonTest, NoCandidates) {
+  auto s = Sample();
+  EXPECT_EQ(ResolveJson(*s, "nothing", {}),
+            "{\"query\":\"nothing\",\"candidates\":[]}");
+}
+
+}  // namespace
+}  // namespace ksym

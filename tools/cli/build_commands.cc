@@ -1,0 +1,154 @@
+// Commands that write index files: build, export, import.
+#include <cstdio>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "proto/convert.h"
+#include "symbolizer/api/build_index.h"
+#include "symbolizer/api/default_index.h"
+#include "symbolizer/index/writer.h"
+#include "symbolizer/sources/file_reader.h"
+#include "tools/cli/command.h"
+
+namespace ksym {
+namespace cli {
+namespace {
+
+int RunBuild(const Args& a) {
+  if (!a.positional.empty()) {
+    Die(kExitUsage, absl::StrCat("build: unexpected argument \"",
+                                 a.positional[0], "\" (see ksym build --help)"));
+  }
+  BuildInputs in;
+  in.kallsyms_path = a.value("--kallsyms");
+  in.system_map_path = a.value("--system-map");
+  in.vmlinux_path = a.value("--vmlinux");
+  in.linker_map_path = a.value("--linker-map");
+  in.modules_dir = a.value("--modules-dir");
+  in.build_dir = a.value("--build-dir");
+  const bool quiet = a.flag("--quiet");
+  Progress progress(!quiet);
+  auto report = [&](uint64_t d, uint64_t t, absl::string_view w) {
+    progress.Update(d, t, w);
+  };
+  const std::string output = a.value("--output");
+  absl::StatusOr<BuiltIndex> built = output.empty()
+                                         ? BuildDefaultIndex(in, report)
+                                         : BuildIndexFile(in, output, report);
+  progress.Clear();
+  if (!built.ok()) Die(kExitError, built.status().message());
+  if (!quiet) {
+    for (const std::string& line : BuildSummary(*built)) {
+      std::fprintf(stderr, "ksym: %s\n", line.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+absl::StatusOr<ProtoFormat> FormatFor(const Args& a, const std::string& path) {
+  if (!a.has("--format")) return ProtoFormatForPath(path);
+  return ParseProtoFormat(a.value("--format"));
+}
+
+int RunExport(const Args& a) {
+  const std::string out = a.value("--output");
+  if (out.empty()) Die(kExitUsage, "export: -o FILE is required (- for stdout)");
+  absl::StatusOr<ProtoFormat> format = FormatFor(a, out);
+  if (!format.ok()) Die(kExitUsage, format.status().message());
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  absl::StatusOr<std::string> bytes =
+      ExportSymbolTableBytes(s->index(), *format);
+  if (!bytes.ok()) Die(kExitError, bytes.status().message());
+  if (out == "-") {
+    std::fwrite(bytes->data(), 1, bytes->size(), stdout);
+    return std::ferror(stdout) ? kExitError : kExitOk;
+  }
+  if (absl::Status st = WriteFileAtomically(out, *bytes); !st.ok()) {
+    Die(kExitError, st.message());
+  }
+  return kExitOk;
+}
+
+int RunImport(const Args& a) {
+  if (a.positional.size() != 1 || a.value("--output").empty()) {
+    Die(kExitUsage, "import: usage: ksym import FILE -o INDEX");
+  }
+  const std::string in = a.positional[0];
+  absl::StatusOr<ProtoFormat> format = FormatFor(a, in);
+  if (!format.ok()) Die(kExitUsage, format.status().message());
+  absl::StatusOr<std::string> bytes = ReadFileToString(in);
+  if (!bytes.ok()) Die(kExitError, bytes.status().message());
+  absl::StatusOr<Catalog> catalog = ImportSymbolTableBytes(*bytes, *format, in);
+  if (!catalog.ok()) Die(kExitError, catalog.status().message());
+  absl::StatusOr<std::string> index = SerializeIndex(*catalog);
+  if (!index.ok()) Die(kExitError, index.status().message());
+  if (absl::Status st = WriteFileAtomically(a.value("--output"), *index);
+      !st.ok()) {
+    Die(kExitError, st.message());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+const Command& BuildCommand() {
+  static const Command c{
+      "build",
+      "build an index (default: the running kernel, from /proc/kallsyms)",
+      R"(usage: ksym build [SOURCES] [-o INDEX] [-q]
+
+Builds an index. With no source, indexes the running kernel from
+/proc/kallsyms (needs root, or kernel.kptr_restrict=0, to see addresses).
+Sources combine; the most precise facts win:
+  --vmlinux FILE      vmlinux with .symtab (exact sizes) and DWARF (objects)
+  --system-map FILE   System.map; checked against vmlinux, or with
+                      --kallsyms used to compute the KASLR offset
+  --kallsyms FILE     /proc/kallsyms or a saved copy (runtime addresses,
+                      loadable modules)
+  --linker-map FILE   vmlinux.map (GNU ld or lld -Map): address -> object
+  --modules-dir DIR   /lib/modules/RELEASE: modules.builtin, .modinfo,
+                      .objs, .ranges: object -> built-in module
+  --build-dir DIR     a kernel build tree: all of the above plus the kbuild
+                      .cmd files, found inside it
+  -o, --output INDEX  where to write (default: the running kernel's cache)
+  -q, --quiet         no progress or summary on stderr
+Names that stay ambiguous are listed on stderr, never guessed.
+)",
+      {"--kallsyms", "--system-map", "--vmlinux", "--linker-map",
+       "--modules-dir", "--build-dir", "--output"},
+      {"--quiet"},
+      RunBuild};
+  return c;
+}
+
+const Command& ExportCommand() {
+  static const Command c{
+      "export", "write the index as a protobuf SymbolTable (proto/ksym.proto)",
+      R"(usage: ksym export [-i INDEX] -o FILE [--format=binary|textproto|json]
+
+Writes the index as a protobuf SymbolTable (proto/ksym.proto) that trace
+tools can ship next to a trace. The format defaults from FILE's extension
+(.json, .textproto/.txtpb/.pbtxt, else binary). `-o -` writes stdout.
+)",
+      {"--index", "--output", "--format"},
+      {},
+      RunExport};
+  return c;
+}
+
+const Command& ImportCommand() {
+  static const Command c{
+      "import", "build an index from an exported SymbolTable",
+      R"(usage: ksym import FILE -o INDEX [--format=binary|textproto|json]
+
+Builds an index from an exported SymbolTable, validating every field.
+)",
+      {"--output", "--format"},
+      {},
+      RunImport};
+  return c;
+}
+
+}  // namespace cli
+}  // namespace ksym

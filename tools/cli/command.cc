@@ -1,0 +1,129 @@
+#include "tools/cli/command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "symbolizer/api/build_index.h"
+#include "symbolizer/api/default_index.h"
+
+namespace ksym {
+namespace cli {
+
+std::string Args::value(const std::string& flag) const {
+  auto it = values.find(flag);
+  return it == values.end() ? "" : it->second;
+}
+
+void Die(int code, absl::string_view message) {
+  std::fprintf(stderr, "ksym: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+  std::exit(code);
+}
+
+Args ParseArgs(const Command& command, int argc, char** argv) {
+  const std::map<std::string, std::string> aliases = {
+      {"-i", "--index"}, {"-o", "--output"}, {"-q", "--quiet"},
+      {"-h", "--help"}};
+  const std::string name = command.name;
+  Args args;
+  bool options_done = false;
+  for (int k = 0; k < argc; ++k) {
+    std::string a = argv[k];
+    if (options_done || a.size() < 2 || a[0] != '-' ||
+        (a[1] != '-' && !aliases.count(a))) {
+      args.positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (size_t eq = a.find('='); eq != std::string::npos && a[1] == '-') {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+      has_value = true;
+    }
+    if (aliases.count(a)) a = aliases.at(a);
+    if (a == "--help") {
+      std::fputs(command.help, stdout);
+      std::exit(kExitOk);
+    }
+    bool is_value = false, is_bool = false;
+    for (const std::string& f : command.value_flags) is_value |= f == a;
+    for (const std::string& f : command.bool_flags) is_bool |= f == a;
+    if (is_value) {
+      if (!has_value) {
+        if (k + 1 >= argc) {
+          Die(kExitUsage, absl::StrCat(name, ": ", a, " needs a value"));
+        }
+        value = argv[++k];
+      }
+      args.values[a] = value;
+    } else if (is_bool && !has_value) {
+      args.flags[a] = true;
+    } else {
+      Die(kExitUsage, absl::StrCat(name, ": unknown option ", argv[k],
+                                   " (see ksym ", name, " --help)"));
+    }
+  }
+  return args;
+}
+
+std::unique_ptr<Symbolizer> OpenIndex(const Args& args, IndexOptions options) {
+  absl::StatusOr<std::unique_ptr<Symbolizer>> s;
+  if (args.has("--index")) {
+    s = Symbolizer::Open(args.value("--index"), options);
+  } else {
+    Progress progress(true);
+    DefaultIndexOptions o;
+    o.index = options;
+    o.on_build = [](const std::string& path) {
+      std::fprintf(stderr, "ksym: no index for the running kernel yet; "
+                           "building %s\n", path.c_str());
+    };
+    o.progress = [&](uint64_t d, uint64_t t, absl::string_view w) {
+      progress.Update(d, t, w);
+    };
+    o.on_built = [&](const BuiltIndex& built) {
+      progress.Clear();
+      for (const std::string& line : BuildSummary(built)) {
+        std::fprintf(stderr, "ksym: %s\n", line.c_str());
+      }
+    };
+    s = OpenDefaultIndex(o);
+  }
+  if (!s.ok()) Die(kExitError, s.status().message());
+  return *std::move(s);
+}
+
+Progress::Progress(bool enabled) : enabled_(enabled && isatty(2)) {}
+
+void Progress::Update(uint64_t done, uint64_t total, absl::string_view what) {
+  if (!enabled_) return;
+  std::string line(what);
+  if (total > 0) absl::StrAppendFormat(&line, " %d%%", done * 100 / total);
+  std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  shown_ = true;
+}
+
+void Progress::Clear() {
+  if (shown_) std::fputs("\r\033[K", stderr);
+  shown_ = false;
+}
+
+void ForEachStdinLine(const std::function<void(const std::string&, int)>& f) {
+  std::string line;
+  int number = 0;
+  while (std::getline(std::cin, line)) f(line, ++number);
+}
+
+}  // namespace cli
+}  // namespace ksym

@@ -1,0 +1,93 @@
+// Commands that describe an index: list, info, verify.
+#include <cstdio>
+#include <string>
+
+#include "symbolizer/api/index_info.h"
+#include "tools/cli/command.h"
+
+namespace ksym {
+namespace cli {
+namespace {
+
+int RunList(const Args& a) {
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  const uint64_t n = s->index().symbol_count();
+  std::string buf;
+  for (uint64_t i = 0; i < n; ++i) {
+    buf += s->KallmodsymsLine(s->Symbol(static_cast<uint32_t>(i)));
+    buf.push_back('\n');
+    if (buf.size() > (1 << 16)) {
+      std::fwrite(buf.data(), 1, buf.size(), stdout);
+      buf.clear();
+    }
+  }
+  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  return std::ferror(stdout) ? kExitError : kExitOk;
+}
+
+int RunInfo(const Args& a) {
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  const IndexInfo info = ComputeIndexInfo(*s);
+  if (a.flag("--json")) {
+    std::puts(IndexInfoJson(*s, info).c_str());
+  } else {
+    std::fputs(IndexInfoText(*s, info).c_str(), stdout);
+  }
+  return kExitOk;
+}
+
+int RunVerify(const Args& a) {
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  for (absl::Status st :
+       {s->index().VerifyChecksums(), s->index().VerifyStructure()}) {
+    if (!st.ok()) {
+      std::fprintf(stderr, "ksym: verify: %s\n",
+                   std::string(st.message()).c_str());
+      return kExitNotFound;
+    }
+  }
+  std::printf("ok: %llu symbols, %zu sections verified\n",
+              static_cast<unsigned long long>(s->index().symbol_count()),
+              s->index().sections().size());
+  return kExitOk;
+}
+
+}  // namespace
+
+const Command& ListCommand() {
+  static const Command c{"list", "print every symbol in /proc/kallmodsyms format",
+                         R"(usage: ksym list [-i INDEX]
+
+Prints every symbol as /proc/kallmodsyms would:
+  ffffffff97d91a80 t cn23xx_vf_mbox_thread\t[liquidio] [liquidio_vf] {cn23xx_vf_device.o}
+)",
+                         {"--index"}, {}, RunList};
+  return c;
+}
+
+const Command& InfoCommand() {
+  static const Command c{
+      "info", "what an index holds: counts, duplicates, segments, sections",
+      R"(usage: ksym info [-i INDEX] [--json]
+
+Describes an index: kernel identity, symbol counts, duplicate names
+before and after disambiguation, address segments, section sizes.
+)",
+      {"--index"},
+      {"--json"},
+      RunInfo};
+  return c;
+}
+
+const Command& VerifyCommand() {
+  static const Command c{"verify", "check an index's checksums and structure",
+                         R"(usage: ksym verify [-i INDEX]
+
+Checks every section checksum and the index structure. Exit 1 if damaged.
+)",
+                         {"--index"}, {}, RunVerify};
+  return c;
+}
+
+}  // namespace cli
+}  // namespace ksym

@@ -1,0 +1,207 @@
+// Commands that answer queries: lookup, resolve, symbolize.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "symbolizer/api/frame.h"
+#include "symbolizer/api/json_records.h"
+#include "symbolizer/rewriter/rewriter.h"
+#include "tools/cli/command.h"
+
+namespace ksym {
+namespace cli {
+namespace {
+
+bool ParseAddress(absl::string_view text, uint64_t* out) {
+  absl::ConsumePrefix(&text, "0x") || absl::ConsumePrefix(&text, "0X");
+  return !text.empty() && text.size() <= 16 && absl::SimpleHexAtoi(text, out);
+}
+
+void PutLine(const std::string& line) { std::puts(line.c_str()); }
+
+int RunLookup(const Args& a) {
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  const bool json = a.flag("--json"), all = a.flag("--all");
+  int status = kExitOk;
+  std::vector<SymbolInfo> covering;
+  auto one = [&](absl::string_view token, absl::string_view where) {
+    uint64_t addr;
+    if (!ParseAddress(token, &addr)) {
+      std::fprintf(stderr, "ksym: lookup: %.*snot a hex address: \"%.*s\"\n",
+                   static_cast<int>(where.size()), where.data(),
+                   static_cast<int>(token.size()), token.data());
+      status = kExitUsage;
+      return;
+    }
+    std::vector<std::pair<SymbolInfo, uint64_t>> hits;
+    LookupResult r = s->Lookup(addr);
+    if (all) {
+      s->LookupAll(addr, &covering);
+      for (const SymbolInfo& c : covering) hits.push_back({c, addr - c.address});
+    } else if (r.found) {
+      hits.push_back({r.symbol, r.offset});
+    }
+    if (hits.empty() && status == kExitOk) status = kExitNotFound;
+    if (hits.empty()) {
+      PutLine(json ? NotFoundJson(addr, r.reason)
+                   : AddressLine(addr, NotFoundFrameText(r.reason)));
+    }
+    for (const auto& [sym, off] : hits) {
+      PutLine(json ? LookupJson(*s, addr, sym, off)
+                   : AddressLine(addr, FrameText(*s, sym, off)));
+    }
+  };
+  if (!a.positional.empty()) {
+    for (const std::string& p : a.positional) one(p, "");
+  } else {
+    ForEachStdinLine([&](const std::string& line, int number) {
+      absl::string_view t = absl::StripAsciiWhitespace(line);
+      if (t.empty()) return;
+      t = t.substr(0, t.find_first_of(" \t"));
+      one(t, absl::StrCat("<stdin>:", number, ": "));
+    });
+  }
+  return status;
+}
+
+int RunResolve(const Args& a) {
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  const bool json = a.flag("--json"), unique = a.flag("--unique");
+  int status = kExitOk;
+  auto one = [&](const std::string& query) {
+    absl::StatusOr<std::vector<Candidate>> c = s->Resolve(query);
+    if (!c.ok()) {
+      std::fprintf(stderr, "ksym: resolve: %s\n",
+                   std::string(c.status().message()).c_str());
+      status = kExitUsage;
+      return;
+    }
+    if (c->empty() && status == kExitOk) status = kExitNotFound;
+    if (unique && c->size() > 1) {
+      std::vector<Candidate> ambiguous;
+      absl::StatusOr<Candidate> u = s->ResolveUnique(query, &ambiguous);
+      std::fprintf(stderr, "ksym: resolve: %s\n",
+                   std::string(u.status().message()).c_str());
+      if (status == kExitOk) status = kExitNotFound;
+    }
+    if (json) {
+      PutLine(ResolveJson(*s, query, *c));
+      return;
+    }
+    if (c->empty()) {
+      std::fprintf(stderr, "ksym: resolve: no symbol matches \"%s\"\n",
+                   query.c_str());
+    }
+    for (const Candidate& cand : *c) {
+      PutLine(AddressLine(cand.address, s->QualifiedName(cand.symbol)));
+    }
+  };
+  if (!a.positional.empty()) {
+    for (const std::string& q : a.positional) one(q);
+  } else {
+    ForEachStdinLine([&](const std::string& line, int) {
+      absl::string_view t = absl::StripAsciiWhitespace(line);
+      if (!t.empty()) one(std::string(t));
+    });
+  }
+  return status;
+}
+
+int RunSymbolize(const Args& a) {
+  if (!a.positional.empty()) {
+    Die(kExitUsage, "symbolize: reads stdin; no arguments expected");
+  }
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  RewriteOptions options;
+  options.append_addresses = a.flag("--addresses");
+  Rewriter rewriter(*s, options);
+  // Line-buffered when a person watches, so `dmesg -w | ksym symbolize`
+  // shows each line as it comes.
+  absl::Status st = RewriteStream(stdin, stdout, &rewriter,
+                                  /*flush_each_line=*/isatty(1) != 0);
+  if (a.flag("--stats")) {
+    const RewriteStats& r = rewriter.stats();
+    std::fprintf(stderr,
+                 "ksym: %llu lines, %llu kernel frames: %llu resolved, %llu "
+                 "corrected, %llu ambiguous, %llu unresolved\n",
+                 static_cast<unsigned long long>(r.lines),
+                 static_cast<unsigned long long>(r.frames),
+                 static_cast<unsigned long long>(r.resolved),
+                 static_cast<unsigned long long>(r.corrected),
+                 static_cast<unsigned long long>(r.ambiguous),
+                 static_cast<unsigned long long>(r.unresolved));
+  }
+  if (!st.ok()) Die(kExitError, st.message());
+  return kExitOk;
+}
+
+}  // namespace
+
+const Command& LookupCommand() {
+  static const Command c{
+      "lookup", "symbolize addresses (arguments, or one per line on stdin)",
+      R"(usage: ksym lookup [-i INDEX] [--json] [ADDR...]
+
+Symbolizes each ADDR (hex, with or without 0x). Without ADDR, reads
+stdin: the first word of each line is the address.
+Prints `ADDR name+0xOFF/0xSIZE [mod] {obj.o}`, or `ADDR ?? (reason)`.
+  --json   one JSON object per address (JSON Lines)
+  --all    every symbol covering the address (aliases, nesting), not one
+Exit 1 when some address has no symbol.
+)",
+      {"--index"},
+      {"--json", "--all"},
+      RunLookup};
+  return c;
+}
+
+const Command& ResolveCommand() {
+  static const Command c{
+      "resolve", "find the address(es) of a (qualified) symbol name",
+      R"(usage: ksym resolve [-i INDEX] [--json] [--unique] [QUERY...]
+
+Prints `ADDRESS qualified-name` for every symbol matching each QUERY
+(stdin, one per line, when none are given). QUERY forms:
+  name   name [mod]...   name {obj}   mod:name   name+0xOFF   name+0xOFF/0xLEN
+`{obj}` matches a path suffix at / boundaries; LEN keeps the duplicates of
+that size, as scripts/faddr2line does.
+  --json     one JSON object per query: {"query":..,"candidates":[..]}
+  --unique   exit 1 (listing candidates on stderr) unless exactly one matches
+Exit 1 when a query matches nothing.
+)",
+      {"--index"},
+      {"--json", "--unique"},
+      RunResolve};
+  return c;
+}
+
+const Command& SymbolizeCommand() {
+  static const Command c{
+      "symbolize", "rewrite stack dumps, perf script and ftrace output (stdin)",
+      R"(usage: ksym symbolize [-i INDEX] [--addresses] [--stats]
+
+Copies stdin to stdout, making every kernel frame unambiguous: perf script
+frames and old [<ADDR>] traces get the symbol at their address with its
+qualifiers (`__handle_mm_fault+0x59 {memory.o}`); oops frames
+`name+0xOFF/0xLEN [mod]` are resolved (LEN narrows duplicates) and
+qualified, or marked ` (ambiguous, N candidates: ...)`; ftrace function
+names likewise; bare kernel addresses inside text get ` (name+0xOFF/0xSIZE)`.
+Everything else passes through byte for byte.
+  --addresses   also append the resolved address to oops frames
+  --stats       print frame counts on stderr at the end
+)",
+      {"--index"},
+      {"--addresses", "--stats"},
+      RunSymbolize};
+  return c;
+}
+
+}  // namespace cli
+}  // namespace ksym

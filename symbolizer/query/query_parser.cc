@@ -83,13 +83,14 @@ std::string Query::ToString() const {
   if (length.has_value()) absl::StrAppend(&out, "/0x", absl::Hex(*length));
   for (const std::string& m : modules) absl::StrAppend(&out, " [", m, "]");
   if (!object.empty()) absl::StrAppend(&out, " {", object, ".o}");
+  if (address.has_value()) absl::StrAppend(&out, " @0x", absl::Hex(*address));
   return out;
 }
 
 bool Query::operator==(const Query& other) const {
   return name == other.name && modules == other.modules &&
          object == other.object && offset == other.offset &&
-         length == other.length;
+         length == other.length && address == other.address;
 }
 
 absl::StatusOr<Query> ParseQuery(absl::string_view text) {
@@ -100,7 +101,7 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
   // The head `[MOD:]NAME[+OFF[/LEN]]` ends where the annotations begin.
   size_t head_end = 0;
   while (head_end < q.size() && !absl::ascii_isspace(q[head_end]) &&
-         q[head_end] != '[' && q[head_end] != '{') {
+         q[head_end] != '[' && q[head_end] != '{' && q[head_end] != '@') {
     ++head_end;
   }
   absl::string_view head = q.substr(0, head_end);
@@ -186,6 +187,29 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
     while (i < rest.size() && absl::ascii_isspace(rest[i])) ++i;
     if (i == rest.size()) break;
     const char open = rest[i];
+    if (open == '@') {
+      size_t end = i + 1;
+      while (end < rest.size() && !absl::ascii_isspace(rest[end]) &&
+             rest[end] != '[' && rest[end] != '{' && rest[end] != '@') {
+        ++end;
+      }
+      const absl::string_view word = rest.substr(i, end - i);
+      const absl::string_view hex = word.substr(1);
+      uint64_t value = 0;
+      if (out.address.has_value()) {
+        return Error(q, absl::StrCat("second address \"", word,
+                                     "\", expected at most one @0xADDR"));
+      }
+      if (!absl::StartsWith(hex, "0x") ||
+          !ParseNumber(hex, "0xffffffff81000000", &value).empty()) {
+        return Error(q, absl::StrCat("bad address \"", word,
+                                     "\", expected @0xADDR like "
+                                     "@0xffffffff81000000"));
+      }
+      out.address = value;
+      i = end;
+      continue;
+    }
     if (open != '[' && open != '{') {
       size_t end = i;
       while (end < rest.size() && !absl::ascii_isspace(rest[end])) ++end;

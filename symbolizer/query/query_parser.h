@@ -7,9 +7,12 @@
 //   init_once+0x12/0x40 [foo] {sched/core}
 //   ext4:ext4_fill_super+16
 //   ext4_fill_super+0x1c/0x40 [ext4 8b2c2a4d0a4e6f3a9d1c7e5b3f20d1e6c4a9b7f1]
+//   init_once {fs/inode.o} @0xffffffff813704f0
 //
 // Every part after the name is optional; `{obj}` is a path suffix that
-// matches at a `/` boundary, `.o` optional.
+// matches at a `/` boundary, `.o` optional; `@0xADDR` keeps only the symbol
+// that starts at ADDR (in the index's address space), the one form that
+// selects a symbol whose qualified name is still not unique.
 #ifndef KSYM_SYMBOLIZER_QUERY_QUERY_PARSER_H_
 #define KSYM_SYMBOLIZER_QUERY_QUERY_PARSER_H_
 
@@ -32,9 +35,10 @@ struct Query {
   std::string object;
   std::optional<uint64_t> offset;  // from +OFF
   std::optional<uint64_t> length;  // from /LEN; only set with offset
+  std::optional<uint64_t> address;  // from @0xADDR: the symbol's start
 
   // Canonical form, which ParseQuery reads back to an equal Query:
-  // `name+0x12/0x40 [a] [b] {obj.o}`.
+  // `name+0x12/0x40 [a] [b] {obj.o} @0xffffffff81000000`.
   std::string ToString() const;
 
   bool operator==(const Query& other) const;
@@ -42,7 +46,7 @@ struct Query {
 };
 
 // Accepts, with surrounding whitespace trimmed:
-//   [MOD:]NAME[+OFF[/LEN]] {[MOD]} [{OBJ}]
+//   [MOD:]NAME[+OFF[/LEN]] {[MOD]} [{OBJ}] [@0xADDR]
 // OFF and LEN are hex with 0x (as stack traces print) or decimal (as
 // kprobe_events also accepts); a decimal with a leading zero is refused
 // because kprobe_events would read it as octal. `[MOD BUILDID]`, as stack

@@ -205,6 +205,21 @@ TEST(ParseQueryTest, KprobeModuleWithOffsetLengthAndObject) {
   EXPECT_EQ(q.length, 0x40u);
 }
 
+TEST(ParseQueryTest, StartAddressSelectsOneOfSeveral) {
+  Query q = Parse("init_once {fs/inode.o} @0xffffffff813704f0");
+  EXPECT_EQ(q.name, "init_once");
+  EXPECT_EQ(q.object, "fs/inode");
+  EXPECT_EQ(q.address, 0xffffffff813704f0u);
+  // Glued to the name, and after an offset.
+  q = Parse("init_once@0xffffffff813704f0");
+  EXPECT_EQ(q.name, "init_once");
+  EXPECT_EQ(q.address, 0xffffffff813704f0u);
+  q = Parse("ext4:init_once+0x12@0xFFFFFFFF813704F0 [jbd2]");
+  EXPECT_EQ(q.offset, 0x12u);
+  EXPECT_EQ(q.address, 0xffffffff813704f0u);
+  EXPECT_EQ(q.modules, (Modules{"ext4", "jbd2"}));
+}
+
 // ---- Canonical form ----
 
 TEST(QueryToStringTest, CanonicalForms) {
@@ -234,6 +249,8 @@ TEST(QueryToStringTest, RoundTrips) {
       "8b2c2a4d0a4e6f3a9d1c7e5b3f20d1e6c4a9b7f1]",
       "uni2char [nls_iso8859-1]",
       "f+0xffffffffffffffff",
+      "init_once {fs/inode.o} @0xffffffff813704f0",
+      "f+0x4@0x10 [m]",
   };
   for (const char* text : kQueries) {
     Query q = Parse(text);
@@ -254,6 +271,7 @@ TEST(QueryTest, EqualityComparesEveryField) {
   EXPECT_NE(base, Parse("f+0x3/0x3 [m] {o}"));
   EXPECT_NE(base, Parse("f+0x1/0x3 [m] {o}"));
   EXPECT_NE(base, Parse("f+0x1 [m] {o}"));
+  EXPECT_NE(base, Parse("f+0x1/0x2 [m] {o} @0x10"));
 }
 
 // ---- Errors ----
@@ -415,6 +433,22 @@ TEST(ParseQueryErrorTest, TrailingGarbage) {
   EXPECT_EQ(ErrorOf("ffffffff97606f80 t test_msr\t[rapl]"),
             "query \"ffffffff97606f80 t test_msr\t[rapl]\": unexpected \"t\", "
             "expected [module] or {object.o}");
+}
+
+TEST(ParseQueryErrorTest, BadAddress) {
+  EXPECT_EQ(ErrorOf("f @ffffffff81000000"),
+            "query \"f @ffffffff81000000\": bad address \"@ffffffff81000000\", "
+            "expected @0xADDR like @0xffffffff81000000");
+  EXPECT_EQ(ErrorOf("f@"),
+            "query \"f@\": bad address \"@\", expected @0xADDR like "
+            "@0xffffffff81000000");
+  EXPECT_EQ(ErrorOf("f @0x1 @0x2"),
+            "query \"f @0x1 @0x2\": second address \"@0x2\", expected at most "
+            "one @0xADDR");
+  EXPECT_EQ(ErrorOf("f @0x10000000000000000"),
+            "query \"f @0x10000000000000000\": bad address "
+            "\"@0x10000000000000000\", expected @0xADDR like "
+            "@0xffffffff81000000");
 }
 
 TEST(ParseQueryErrorTest, DuplicateObject) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "symbolizer/catalog/catalog.h"
 
 namespace ksym {
@@ -260,6 +261,7 @@ std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
   std::vector<Candidate> out;
   out.reserve(hits.size());
   for (uint32_t i : hits) {
+    if (q.address.has_value() && index_->Address(i) != *q.address) continue;
     if (!q.object.empty() &&
         !ObjectSuffixMatches(index_->ObjectPath(index_->ObjectOf(i)),
                              q.object)) {
@@ -290,15 +292,8 @@ std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
   return out;
 }
 
-absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
-    absl::string_view query, std::vector<Candidate>* ambiguous) const {
-  absl::StatusOr<Query> q = ParseQuery(query);
-  if (!q.ok()) return q.status();
-  std::vector<Candidate> all = Resolve(*q);
-  if (all.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no symbol matches \"", query, "\""));
-  }
+std::vector<Candidate> Symbolizer::Narrowed(const Query& q) const {
+  std::vector<Candidate> all = Resolve(q);
   // A name as ksym prints it must select its symbol even where a looser
   // reading matches more: `frontend_changed` (core) next to
   // `frontend_changed [xenbus_probe_frontend]`, or a function next to a
@@ -311,23 +306,51 @@ absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
     if (!kept.empty()) all = std::move(kept);
   };
   if (all.size() > 1) {
-    std::string printed = q->name;
-    for (const std::string& m : q->modules) absl::StrAppend(&printed, " [", m, "]");
-    if (!q->object.empty()) absl::StrAppend(&printed, " {", q->object, ".o}");
+    std::string printed = q.name;
+    for (const std::string& m : q.modules) absl::StrAppend(&printed, " [", m, "]");
+    if (!q.object.empty()) absl::StrAppend(&printed, " {", q.object, ".o}");
     narrow([&](const Candidate& c) { return QualifiedName(c.symbol) == printed; });
   }
   if (all.size() > 1) {
     narrow([](const Candidate& c) { return IsTextType(c.symbol.type); });
   }
+  return all;
+}
+
+std::string Symbolizer::SelectingQuery(const SymbolInfo& s,
+                                       std::optional<uint64_t> offset) const {
+  Query q;
+  q.name = std::string(s.name());
+  for (absl::string_view m : DisplayModules(s)) q.modules.emplace_back(m);
+  std::sort(q.modules.begin(), q.modules.end());
+  absl::string_view obj = DisplayObject(s);
+  absl::ConsumeSuffix(&obj, ".o");
+  q.object = std::string(obj);
+  q.offset = offset;
+  std::vector<Candidate> hits = Narrowed(q);
+  if (hits.size() != 1 || hits[0].symbol.index != s.index) {
+    q.address = s.address;
+  }
+  return q.ToString();
+}
+
+absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
+    absl::string_view query, std::vector<Candidate>* ambiguous) const {
+  absl::StatusOr<Query> q = ParseQuery(query);
+  if (!q.ok()) return q.status();
+  std::vector<Candidate> all = Narrowed(*q);
+  if (all.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no symbol matches \"", query, "\""));
+  }
   if (all.size() == 1) return std::move(all[0]);
   std::string list;
   for (const Candidate& c : all) {
-    absl::StrAppend(&list, "\n  ", QualifiedName(c.symbol), " at 0x",
-                    absl::Hex(c.symbol.address, absl::kZeroPad16));
+    absl::StrAppend(&list, "\n  ", SelectingQuery(c.symbol, q->offset));
   }
   absl::Status st = absl::FailedPreconditionError(
       absl::StrCat("\"", query, "\" is ambiguous: ", all.size(),
-                   " symbols match; qualify it as one of:", list));
+                   " symbols match; select one with:", list));
   if (ambiguous != nullptr) *ambiguous = std::move(all);
   return st;
 }

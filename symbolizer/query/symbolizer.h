@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,13 +97,21 @@ class Symbolizer {
   absl::StatusOr<std::vector<Candidate>> Resolve(absl::string_view query) const;
   std::vector<Candidate> Resolve(const Query& query) const;
   // Exactly one match, or NotFound, or FailedPrecondition whose message
-  // lists the qualified candidates (also stored in *ambiguous if given).
+  // lists, one a line, a query selecting each candidate (SelectingQuery,
+  // with the query's offset); the candidates are also stored in *ambiguous
+  // if given.
   // Where several match, a candidate whose qualified name is exactly the
   // query wins, then text symbols over data: every name `list` prints
   // resolves back to its symbol.
   absl::StatusOr<Candidate> ResolveUnique(
       absl::string_view query,
       std::vector<Candidate>* ambiguous = nullptr) const;
+
+  // A query that ResolveUnique maps back to exactly this symbol (with
+  // `offset` as +0xOFF): its qualified name, or where that still matches
+  // several, the qualified name and `@0xADDR`.
+  std::string SelectingQuery(const SymbolInfo& symbol,
+                             std::optional<uint64_t> offset = {}) const;
 
   SymbolInfo Symbol(uint32_t index) const;
   // "name [mod1] [mod2] {obj.o}": the unique name of the symbol.
@@ -128,6 +137,9 @@ class Symbolizer {
   size_t Covering(uint64_t address, uint32_t* out, size_t cap,
                   NotFoundReason* reason, uint64_t* inferred_end) const;
   bool Better(uint32_t a, uint32_t b) const;
+  // Resolve, then narrowed as ResolveUnique narrows: the exactly printed
+  // name, then text over data.
+  std::vector<Candidate> Narrowed(const Query& query) const;
 
   std::unique_ptr<IndexReader> index_;
 };

@@ -7,7 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/testing/index_testing.h"
@@ -164,6 +166,54 @@ TEST(ResolveTest, PlainNameFindsEveryDuplicate) {
   EXPECT_EQ((*c)[1].address, 0xffffffff81000300u);
 }
 
+// Every line of the ambiguity message after the first is a query that
+// ResolveUnique maps to exactly one of the candidates, and together they
+// name all of them, even where the qualified name itself stays ambiguous.
+TEST(ResolveTest, AmbiguitySuggestionsRoundTrip) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0x1000, "init_once"));
+  c.symbols.push_back(MakeSymbol(0x2000, "init_once"));
+  c.symbols.push_back(MakeSymbol(0x3000, "init_once"));  // no object
+  c.symbols.push_back(MakeSymbol(0x4000, "init_once"));  // no object either
+  c.symbols.push_back(MakeSymbol(0x5000, "end"));
+  c.symbols[0].object = c.InternObject("fs/inode.o");
+  c.symbols[1].object = c.InternObject("fs/proc/inode.o");
+  c.objects[0].annotation = "fs/inode.o";
+  c.objects[1].annotation = "proc/inode.o";
+  auto s = SymbolizerFromCatalog(std::move(c));
+  struct Case {
+    const char* query;
+    uint64_t offset;
+    std::vector<std::string> suggestions;
+    std::set<uint64_t> selected;
+  };
+  const Case kCases[] = {
+      // The bare name is what the two unannotated symbols print as.
+      {"init_once", 0, {"init_once @0x3000", "init_once @0x4000"}, {0x3000, 0x4000}},
+      {"init_once+0x4", 4, {"init_once+0x4 @0x3000", "init_once+0x4 @0x4000"},
+       {0x3000, 0x4000}},
+      {"init_once {inode}", 0, {"init_once {fs/inode.o}", "init_once {proc/inode.o}"},
+       {0x1000, 0x2000}},
+  };
+  for (const Case& k : kCases) {
+    std::vector<Candidate> ambiguous;
+    absl::StatusOr<Candidate> r = s->ResolveUnique(k.query, &ambiguous);
+    ASSERT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+    std::vector<std::string> lines =
+        absl::StrSplit(r.status().message(), '\n');
+    ASSERT_EQ(lines.size(), k.suggestions.size() + 1) << r.status();
+    std::set<uint64_t> selected;
+    for (size_t j = 1; j < lines.size(); ++j) {
+      EXPECT_EQ(lines[j], "  " + k.suggestions[j - 1]);
+      absl::StatusOr<Candidate> back = s->ResolveUnique(lines[j].substr(2));
+      ASSERT_TRUE(back.ok()) << lines[j] << ": " << back.status();
+      EXPECT_EQ(back->address - back->symbol.address, k.offset);
+      selected.insert(back->symbol.address);
+    }
+    EXPECT_EQ(selected, k.selected) << k.query;
+  }
+}
+
 TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
   // Two objects annotated with their path suffixes: neither is named by
   // the bare name, so that stays ambiguous.
@@ -180,9 +230,8 @@ TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
       SymbolizerFromCatalog(std::move(amb))->ResolveUnique("init_once", &ambiguous);
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.status().message(),
-            "\"init_once\" is ambiguous: 2 symbols match; qualify it as one "
-            "of:\n  init_once {fs/inode.o} at 0x0000000000001000\n  "
-            "init_once {proc/inode.o} at 0x0000000000002000");
+            "\"init_once\" is ambiguous: 2 symbols match; select one "
+            "with:\n  init_once {fs/inode.o}\n  init_once {proc/inode.o}");
   EXPECT_EQ(ambiguous.size(), 2u);
   // Here the bare name is the core symbol's printed name.
   auto s = SymbolizerFromCatalog(Sample());

@@ -1,0 +1,91 @@
+// Stage 1 of a build: which input files there are. BuildInputs is what the
+// user named; DiscoverInputs resolves it into a plain struct of paths (a
+// kernel build tree supplies the files not named explicitly) and says, for
+// each source, whether it was found. Nothing is parsed here.
+//
+//   BuildInputs in;
+//   in.build_dir = "/src/linux/build";
+//   absl::StatusOr<ResolvedInputs> r = DiscoverInputs(in);
+//   r->vmlinux      == "/src/linux/build/vmlinux"
+//   r->linker_map   == "/src/linux/build/vmlinux.map"
+//   r->sources      == {{"vmlinux", ".../vmlinux", kFound}, ...}
+#ifndef KSYM_SYMBOLIZER_BUILDER_INPUTS_H_
+#define KSYM_SYMBOLIZER_BUILDER_INPUTS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/catalog/catalog.h"
+
+namespace ksym {
+
+struct BuildInputs {
+  std::string kallsyms_path;    // /proc/kallsyms or a saved copy
+  std::string system_map_path;  // System.map of the same kernel
+  std::string vmlinux_path;     // vmlinux with .symtab (and DWARF)
+  std::string linker_map_path;  // vmlinux.map (GNU ld or lld -Map)
+  // A /lib/modules/RELEASE directory: modules.builtin,
+  // modules.builtin.modinfo (and .objs, .ranges when present).
+  std::string modules_dir;
+  // A kernel build tree: vmlinux, System.map, vmlinux.map (+ vmlinux.o.map),
+  // modules.builtin*, include/config/kernel.release and the .*.o.cmd files.
+  // Explicit paths above win over the files found here.
+  std::string build_dir;
+  // Identity to record; when kallsyms_path is the live /proc/kallsyms and
+  // this is empty, the running kernel's identity is used. Fields left empty
+  // are filled from vmlinux. With a vmlinux and kallsyms, a non-empty
+  // build_id here (or the running kernel's, for /proc/kallsyms) must match
+  // the vmlinux's.
+  KernelIdentity identity;
+  bool identity_given = false;
+};
+
+// The live kernel's symbol list, read when no symbol source is given.
+inline constexpr char kLiveKallsyms[] = "/proc/kallsyms";
+
+enum class SourceState { kFound, kMissing, kRejected };
+
+// One source a build looked for: what it is ("vmlinux", "modules.builtin"),
+// where it was (or would have been), and, unless found, why not.
+struct SourceStatus {
+  std::string what;
+  std::string path;
+  SourceState state = SourceState::kMissing;
+  std::string why;
+};
+
+// "found", "missing", "rejected".
+absl::string_view SourceStateName(SourceState state);
+
+// Every input path of a build, "" when absent.
+struct ResolvedInputs {
+  std::string kallsyms;
+  std::string system_map;
+  std::string vmlinux;
+  std::string linker_map;
+  std::string kernel_release;  // include/config/kernel.release of a tree
+  std::string modules_builtin;
+  std::string modules_builtin_modinfo;
+  std::string modules_builtin_objs;
+  std::string modules_builtin_ranges;
+  std::string modules_dir;
+  std::string build_dir;
+  // kallsyms is the running kernel's /proc/kallsyms.
+  bool live = false;
+  // Each source looked for, in the order above.
+  std::vector<SourceStatus> sources;
+};
+
+// Resolves `in`: explicit paths as given, the rest from the build tree and
+// the modules directory when they hold them; /proc/kallsyms when no symbol
+// source (kallsyms, System.map, vmlinux) is named at all. NotFound when a
+// named directory is missing, or a modules directory holds none of the
+// modules.builtin* files. Files named explicitly are not checked here: the
+// stage that reads them says what is wrong with them.
+absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_BUILDER_INPUTS_H_

@@ -1,0 +1,212 @@
+#include "symbolizer/builder/object_facts.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "symbolizer/builder/paths.h"
+#include "symbolizer/sources/elf/dwarf_units.h"
+#include "symbolizer/sources/linkmap/linker_map.h"
+
+namespace ksym {
+namespace {
+
+absl::Status LinkerMapRanges(const ResolvedInputs& in, uint64_t shift,
+                             std::vector<ObjectRange>& ranges, BuildLog& log) {
+  const std::string& path = in.linker_map;
+  log.Progress(absl::StrCat("reading ", path));
+  absl::StatusOr<LinkerMap> map = ReadLinkerMapFile(path);
+  if (!map.ok()) return map.status();
+  bool names_vmlinux_o = false;
+  for (const MapInputSection& s : map->sections) {
+    if (s.object == "vmlinux.o") {
+      names_vmlinux_o = true;
+      break;
+    }
+  }
+  if (names_vmlinux_o) {
+    absl::string_view dir = path;
+    size_t slash = dir.rfind('/');
+    dir = slash == absl::string_view::npos ? "" : dir.substr(0, slash);
+    std::string o_map = JoinPath(dir, "vmlinux.o.map");
+    if (IsRegularFile(o_map)) {
+      absl::StatusOr<LinkerMap> r = ReadLinkerMapFile(o_map);
+      if (!r.ok()) return r.status();
+      *map = ExpandRelocatableObject(*map, "vmlinux.o", *r);
+      log.Note(absl::StrCat("vmlinux.o sections expanded through ", o_map));
+    } else {
+      log.Warn(absl::StrCat(path,
+                            " links vmlinux.o as a whole (CONFIG_X86_KERNEL_IBT "
+                            "or LTO) and ",
+                            o_map,
+                            " is missing: its symbols get object vmlinux.o"));
+    }
+  }
+  absl::string_view prefix = in.build_dir;
+  std::string build_prefix =
+      prefix.empty() ? "" : absl::StrCat(absl::StripSuffix(prefix, "/"), "/");
+  absl::flat_hash_set<absl::string_view> objects;
+  for (ObjectRangeLite& r : ObjectRanges(*map)) {
+    ObjectRange range;
+    range.begin = r.begin + shift;
+    range.end = r.end + shift;
+    absl::string_view object = r.object;
+    if (!build_prefix.empty()) absl::ConsumePrefix(&object, build_prefix);
+    range.object_path = std::string(object);
+    range.source = FactSource::kLinkerMap;
+    ranges.push_back(std::move(range));
+  }
+  for (const ObjectRange& r : ranges) objects.insert(r.object_path);
+  log.Note(absl::StrCat("objects: ", path, " (", objects.size(), " objects, ",
+                        ranges.size(), " ranges)"));
+  return absl::OkStatus();
+}
+
+absl::Status DwarfRanges(const std::string& vmlinux, uint64_t shift,
+                         std::vector<ObjectRange>& ranges, BuildLog& log) {
+  log.Progress(absl::StrCat("reading DWARF compile units of ", vmlinux));
+  absl::StatusOr<DwarfUnits> units = ReadDwarfUnitsFile(vmlinux);
+  if (!units.ok()) {
+    if (absl::IsFailedPrecondition(units.status())) {
+      log.Warn(absl::StrCat(units.status().message(),
+                            "; without a linker map, symbols get no object"));
+      return absl::OkStatus();
+    }
+    return units.status();
+  }
+  size_t unresolved = 0;
+  std::vector<std::string> unresolved_examples;
+  for (const DwarfUnit& u : units->units) {
+    if (u.ranges.empty()) continue;
+    if (u.path_unresolved && ++unresolved <= kMaxExamples) {
+      unresolved_examples.push_back(u.name);
+    }
+    for (const auto& [begin, end] : u.ranges) {
+      ranges.push_back(
+          {begin + shift, end + shift, u.object_path, FactSource::kDwarf});
+    }
+  }
+  log.Note(absl::StrCat("objects: DWARF of ", vmlinux, " (",
+                        units->units.size(), " compile units, ", ranges.size(),
+                        " ranges)"));
+  if (unresolved > 0) {
+    log.Warn(absl::StrCat(unresolved,
+                          " compile units have names outside the build tree; "
+                          "their object paths are guesses from the name (",
+                          Examples(unresolved_examples, unresolved), ")"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ObjectRange>> ReadObjectRanges(
+    const ResolvedInputs& inputs, std::optional<int64_t> shift,
+    BuildLog& log) {
+  std::vector<ObjectRange> ranges;
+  if (!shift) {
+    if (!inputs.linker_map.empty() || !inputs.vmlinux.empty()) {
+      log.Warn(
+          "the linker map and DWARF speak static addresses, and kallsyms "
+          "alone gives no KASLR offset: objects left out (add --system-map "
+          "or --vmlinux)");
+    }
+    return ranges;
+  }
+  const uint64_t s = static_cast<uint64_t>(*shift);
+  if (!inputs.linker_map.empty()) {
+    if (absl::Status st = LinkerMapRanges(inputs, s, ranges, log); !st.ok()) {
+      return st;
+    }
+  } else if (!inputs.vmlinux.empty()) {
+    if (absl::Status st = DwarfRanges(inputs.vmlinux, s, ranges, log);
+        !st.ok()) {
+      return st;
+    }
+  }
+  return ranges;
+}
+
+void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
+                          const std::vector<std::string>& files, Catalog& c,
+                          AttributionStats& stats, BuildLog& log) {
+  if (file_group.empty()) return;
+  constexpr uint32_t kNone = kNoObject;
+  constexpr uint32_t kConflict = kNoObject - 1;
+  std::vector<uint32_t> group_object(files.size(), kNone);
+  size_t agree = 0, disagree = 0;
+  std::vector<std::string> examples;
+  // Groups with a local function no range covers: their object has no
+  // ranges, so another object of the same stem must not stand in for it.
+  std::vector<bool> uncovered_text(files.size(), false);
+  for (size_t i = 0; i < c.symbols.size() && i < file_group.size(); ++i) {
+    int32_t g = file_group[i];
+    const Symbol& s = c.symbols[i];
+    if (g < 0) continue;
+    if (s.object == kNoObject) {
+      if (IsTextType(s.type)) uncovered_text[g] = true;
+      continue;
+    }
+    if (Stem(files[g]) != Stem(c.objects[s.object].path)) {
+      if (++disagree <= kMaxExamples) {
+        examples.push_back(absl::StrCat(s.name, " (", files[g], ") in ",
+                                        c.objects[s.object].path));
+      }
+      group_object[g] = kConflict;
+      continue;
+    }
+    ++agree;
+    uint32_t& o = group_object[g];
+    if (o == kNone) {
+      o = s.object;
+    } else if (o != s.object) {
+      o = kConflict;
+    }
+  }
+  // A group without such evidence (an object whose functions are all
+  // global) still names one object when its stem is unique on both sides:
+  // one STT_FILE group and one known object called `string`.
+  absl::flat_hash_map<absl::string_view, uint32_t> groups_with_stem;
+  for (const std::string& f : files) ++groups_with_stem[Stem(f)];
+  absl::flat_hash_map<absl::string_view, uint32_t> object_with_stem;
+  for (uint32_t o = 0; o < c.objects.size(); ++o) {
+    auto [it, inserted] = object_with_stem.emplace(Stem(c.objects[o].path), o);
+    if (!inserted) it->second = kConflict;
+  }
+  for (size_t g = 0; g < files.size(); ++g) {
+    if (group_object[g] != kNone || uncovered_text[g]) continue;
+    absl::string_view stem = Stem(files[g]);
+    auto it = object_with_stem.find(stem);
+    if (groups_with_stem[stem] == 1 && it != object_with_stem.end()) {
+      group_object[g] = it->second;
+    }
+  }
+  size_t filled = 0;
+  for (size_t i = 0; i < c.symbols.size() && i < file_group.size(); ++i) {
+    int32_t g = file_group[i];
+    Symbol& s = c.symbols[i];
+    if (g < 0 || s.object != kNoObject) continue;
+    uint32_t o = group_object[g];
+    if (o == kNone || o == kConflict) continue;
+    s.object = o;
+    ++filled;
+  }
+  stats.object_from[static_cast<size_t>(FactSource::kStFile)] += filled;
+  if (agree + disagree > 0) {
+    log.Note(absl::StrCat(
+        "STT_FILE agrees with the object of ", agree, " local symbols",
+        filled > 0 ? absl::StrCat("; gave ", filled,
+                                  " more local symbols their group's object")
+                   : ""));
+  }
+  if (disagree > 0) {
+    log.Warn(absl::StrCat("STT_FILE disagrees with the object of ", disagree,
+                          " local symbols: ", Examples(examples, disagree)));
+  }
+}
+
+}  // namespace ksym

@@ -1,0 +1,51 @@
+// Stage 5 of a build: which object file each address was linked from. The
+// linker map wins (vmlinux.map; a map that links vmlinux.o as a whole is
+// expanded through vmlinux.o.map next to it):
+//
+//    .text          0xffffffff810005fb      0x1c3 init/main.o
+//
+// else the compile units of the vmlinux DWARF (CU name → object path). Both
+// speak link-time addresses: `shift` moves them to the catalog's (0, or the
+// KASLR slide when the catalog holds kallsyms); without a shift (kallsyms
+// alone) there are no object facts, and a warning says why.
+//
+// After attribution, the STT_FILE groups of the vmlinux .symtab are checked
+// against the objects found and give a group's object to its symbols no
+// range covers (CrossCheckFileGroups).
+#ifndef KSYM_SYMBOLIZER_BUILDER_OBJECT_FACTS_H_
+#define KSYM_SYMBOLIZER_BUILDER_OBJECT_FACTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "symbolizer/attribution/attribution.h"
+#include "symbolizer/builder/build_log.h"
+#include "symbolizer/builder/inputs.h"
+#include "symbolizer/catalog/catalog.h"
+
+namespace ksym {
+
+// Address ranges → object paths (relative to the build directory), in
+// catalog addresses. A vmlinux without DWARF is a warning, not an error.
+absl::StatusOr<std::vector<ObjectRange>> ReadObjectRanges(
+    const ResolvedInputs& inputs, std::optional<int64_t> shift,
+    BuildLog& log);
+
+// Local symbols follow the STT_FILE symbol of their source file: where an
+// object from the ranges is known, its basename must agree (core.c ↔
+// kernel/sched/core.o); a disagreement is warned about. A group whose
+// symbols agree on one object gives it to its symbols that no range covers
+// (data, mostly), counted in stats.object_from[kStFile]. `file_group` is
+// parallel to catalog.symbols (-1: no group) and indexes `files`; empty
+// when the symbols do not come from a vmlinux.
+void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
+                          const std::vector<std::string>& files,
+                          Catalog& catalog, AttributionStats& stats,
+                          BuildLog& log);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_BUILDER_OBJECT_FACTS_H_

@@ -1,0 +1,112 @@
+// The object-facts stage on the synthetic kernel of testdata/synthetic
+// (linker map and DWARF made by the system toolchain) and on hand-made
+// STT_FILE groups.
+#include "symbolizer/builder/object_facts.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace ksym {
+namespace {
+
+const char kVmlinux[] = "testdata/synthetic/build/vmlinux";
+const char kLinkerMap[] = "testdata/synthetic/build/vmlinux.map";
+
+bool Covers(const std::vector<ObjectRange>& ranges, uint64_t address,
+            absl::string_view object) {
+  for (const ObjectRange& r : ranges) {
+    if (r.begin <= address && address < r.end && r.object_path == object) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(ObjectFactsTest, LinkerMapRangesMoveByTheShift) {
+  ResolvedInputs in;
+  in.linker_map = kLinkerMap;
+  in.vmlinux = kVmlinux;  // the map wins: DWARF is not read
+  BuildLog log;
+  absl::StatusOr<std::vector<ObjectRange>> r =
+      ReadObjectRanges(in, 0x1000, log);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_FALSE(r->empty());
+  for (const ObjectRange& range : *r) {
+    EXPECT_EQ(range.source, FactSource::kLinkerMap);
+  }
+  // schedule is at 0xffffffff81000428 in kernel/sched/core.o.
+  EXPECT_TRUE(Covers(*r, 0xffffffff81000428 + 0x1000, "kernel/sched/core.o"));
+  EXPECT_FALSE(Covers(*r, 0xffffffff81000428, "kernel/sched/core.o"));
+}
+
+TEST(ObjectFactsTest, DwarfWithoutALinkerMap) {
+  ResolvedInputs in;
+  in.vmlinux = kVmlinux;
+  BuildLog log;
+  absl::StatusOr<std::vector<ObjectRange>> r = ReadObjectRanges(in, 0, log);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_FALSE(r->empty());
+  EXPECT_EQ((*r)[0].source, FactSource::kDwarf);
+  EXPECT_TRUE(Covers(*r, 0xffffffff81000428, "kernel/sched/core.o"));
+}
+
+TEST(ObjectFactsTest, NoShiftNoObjectsAndSaysWhy) {
+  ResolvedInputs in;
+  in.vmlinux = kVmlinux;
+  BuildLog log;
+  absl::StatusOr<std::vector<ObjectRange>> r =
+      ReadObjectRanges(in, std::nullopt, log);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->empty());
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_NE(log.warnings[0].find("no KASLR offset"), std::string::npos);
+}
+
+Symbol S(char type, const char* name, uint32_t object = kNoObject) {
+  Symbol s;
+  s.type = type;
+  s.name = name;
+  s.object = object;
+  return s;
+}
+
+TEST(ObjectFactsTest, FileGroupsGiveTheirObjectToUncoveredSymbols) {
+  Catalog c;
+  uint32_t core = c.InternObject("kernel/sched/core.o");
+  c.InternObject("fs/inode.o");
+  c.symbols = {S('t', "show_state", core),  // group 0 agrees: core.c
+               S('d', "sched_data"),          // group 0, no range
+               S('d', "inode_data"),          // group 1: stem unique
+               S('t', "lonely")};             // group 2: no such object
+  std::vector<int32_t> groups = {0, 0, 1, 2};
+  std::vector<std::string> files = {"core.c", "inode.c", "entry.S"};
+  AttributionStats stats;
+  BuildLog log;
+  CrossCheckFileGroups(groups, files, c, stats, log);
+  EXPECT_EQ(c.symbols[1].object, core);
+  EXPECT_EQ(c.objects[c.symbols[2].object].path, "fs/inode.o");
+  EXPECT_EQ(c.symbols[3].object, kNoObject);
+  EXPECT_EQ(stats.object_from[static_cast<size_t>(FactSource::kStFile)], 2u);
+  EXPECT_TRUE(log.warnings.empty());
+}
+
+TEST(ObjectFactsTest, ADisagreeingGroupIsWarnedAndGivesNothing) {
+  Catalog c;
+  uint32_t inode = c.InternObject("fs/inode.o");
+  c.symbols = {S('t', "show_state", inode), S('d', "sched_data")};
+  std::vector<int32_t> groups = {0, 0};
+  std::vector<std::string> files = {"core.c"};
+  AttributionStats stats;
+  BuildLog log;
+  CrossCheckFileGroups(groups, files, c, stats, log);
+  EXPECT_EQ(c.symbols[1].object, kNoObject);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_NE(log.warnings[0].find("show_state (core.c) in fs/inode.o"),
+            std::string::npos)
+      << log.warnings[0];
+}
+
+}  // namespace
+}  // namespace ksym

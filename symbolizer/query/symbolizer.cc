@@ -53,8 +53,8 @@ absl::StatusOr<std::unique_ptr<Symbolizer>> Symbolizer::Open(
 Symbolizer::Symbolizer(std::unique_ptr<IndexReader> index)
     : index_(std::move(index)) {}
 
-void Symbolizer::FillSymbol(uint32_t i, SymbolInfo* out,
-                            uint64_t inferred_end) const {
+void Symbolizer::FillFacts(uint32_t i, SymbolFacts* out,
+                           uint64_t inferred_end) const {
   out->index = i;
   out->address = index_->Address(i);
   out->size_exact = index_->SizeExact(i);
@@ -63,6 +63,11 @@ void Symbolizer::FillSymbol(uint32_t i, SymbolInfo* out,
                            : inferred_end;
   out->size = end - out->address;
   index_->Attribution(i, &out->module_set, &out->object);
+}
+
+void Symbolizer::FillSymbol(uint32_t i, SymbolInfo* out,
+                            uint64_t inferred_end) const {
+  FillFacts(i, out, inferred_end);
   out->name_length = static_cast<uint16_t>(index_->TypeAndName(
       i, &out->type, out->name_buffer, SymbolInfo::kNameCapacity));
 }
@@ -190,18 +195,114 @@ void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
   }
 }
 
+SymbolHit Symbolizer::Locate(uint64_t address) const {
+  SymbolHit hit;
+  uint32_t found[kMaxCovering];
+  uint64_t inferred_end;
+  if (Covering(address, found, kMaxCovering, &hit.reason, &inferred_end) ==
+      0) {
+    return hit;
+  }
+  hit.symbol = found[0];
+  hit.offset = address - index_->Address(found[0]);
+  return hit;
+}
+
+void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
+                             absl::Span<SymbolHit> out) const {
+  // As LookupBatch: without overlapping symbols, every address inside the
+  // previous answer's extent has the same answer.
+  const bool can_reuse = !index_->has_overlaps();
+  uint64_t start = 0, end = 0;  // extent of the previous answer; empty
+  uint32_t symbol = SymbolHit::kNoSymbol;
+  const size_t n = std::min(addresses.size(), out.size());
+  for (size_t k = 0; k < n; ++k) {
+    const uint64_t a = addresses[k];
+    if (a >= start && a < end) {
+      out[k].symbol = symbol;
+      out[k].reason = NotFoundReason::kNone;
+      out[k].offset = a - start;
+      continue;
+    }
+    out[k] = Locate(a);
+    start = end = 0;
+    if (can_reuse && out[k].found()) {
+      symbol = out[k].symbol;
+      start = a - out[k].offset;
+      // The extent Lookup reports: exact size, else up to the next higher
+      // address (the highest symbol covers only itself).
+      end = index_->End(symbol);
+      if (end == start) end = start + 1;
+    }
+  }
+}
+
+SymbolFacts Symbolizer::Facts(uint32_t index) const {
+  SymbolFacts f;
+  FillFacts(index, &f, kUnknownEnd);
+  f.type = index_->Type(index);
+  return f;
+}
+
+namespace {
+
+// snprintf-style appends into a caller's buffer; len counts every byte
+// that would have been written.
+struct BoundedWriter {
+  char* buf;
+  size_t cap;
+  size_t len = 0;
+  void Append(absl::string_view s) {
+    if (len + 1 < cap) {
+      const size_t room = cap - 1 - len;
+      std::memcpy(buf + len, s.data(), std::min(room, s.size()));
+    }
+    len += s.size();
+  }
+  size_t Finish() {
+    if (cap > 0) buf[std::min(len, cap - 1)] = '\0';
+    return len;
+  }
+};
+
+}  // namespace
+
+size_t Symbolizer::Name(uint32_t index, char* buf, size_t cap) const {
+  char name[IndexReader::kMaxNameLength];
+  BoundedWriter w{buf, cap};
+  w.Append(absl::string_view(name, index_->Name(index, name, sizeof(name))));
+  return w.Finish();
+}
+
+size_t Symbolizer::QualifiedName(uint32_t index, char* buf, size_t cap) const {
+  char name[IndexReader::kMaxNameLength];
+  SymbolFacts f;
+  FillFacts(index, &f, kUnknownEnd);
+  const size_t n = index_->TypeAndName(index, &f.type, name, sizeof(name));
+  BoundedWriter w{buf, cap};
+  w.Append(absl::string_view(name, n));
+  ForEachDisplayModule(f, [&](absl::string_view m) {
+    w.Append(" [");
+    w.Append(m);
+    w.Append("]");
+  });
+  const absl::string_view obj = DisplayObject(f);
+  if (!obj.empty()) {
+    w.Append(" {");
+    w.Append(obj);
+    w.Append("}");
+  }
+  return w.Finish();
+}
+
 std::vector<absl::string_view> Symbolizer::DisplayModules(
-    const SymbolInfo& s) const {
+    const SymbolFacts& s) const {
   std::vector<absl::string_view> mods;
-  const uint32_t set = s.module_set;
-  if (set == kNoModules) return mods;
-  if (!index_->ModuleSetLoadable(set) && !IsTextType(s.type)) return mods;
-  const size_t k = index_->ModuleSetSize(set);
-  for (size_t j = 0; j < k; ++j) mods.push_back(index_->ModuleName(set, j));
+  ForEachDisplayModule(s, [&](absl::string_view m) { mods.push_back(m); });
   return mods;
 }
 
-absl::string_view Symbolizer::DisplayObject(const SymbolInfo& s) const {
+absl::string_view Symbolizer::DisplayObject(const SymbolFacts& s) const {
   if (!IsTextType(s.type)) return {};
   return index_->ObjectAnnotation(s.object);
 }

@@ -6,6 +6,11 @@
 //                       r.offset);
 //   absl::StatusOr<Candidate> c = (*s)->ResolveUnique("init_once {inode.o}");
 //
+//   // Without copying a name: a 16-byte handle, names decoded on request.
+//   SymbolHit h = (*s)->Locate(addr);
+//   char name[512];
+//   if (h.found()) (*s)->QualifiedName(h.symbol, name, sizeof(name));
+//
 // Address -> symbol: the symbols covering an address are those at its
 // predecessor address (aliases) plus any longer symbol reaching over it
 // (format.h kOverlaps). A symbol without an exact size ends at the next
@@ -30,16 +35,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/query/query_parser.h"
 
 namespace ksym {
 
-// One symbol of the index, with its name copied into an inline buffer so
-// that lookups need no allocation.
-struct SymbolInfo {
-  static constexpr size_t kNameCapacity = 512;  // kernel KSYM_NAME_LEN
-
+// What the index says about one symbol, except its name (SymbolFacts is
+// 40 bytes; decode the name with Symbolizer::Name when it is wanted).
+struct SymbolFacts {
   uint32_t index = 0;
   uint64_t address = 0;
   uint64_t size = 0;
@@ -47,6 +51,14 @@ struct SymbolInfo {
   char type = '?';
   uint32_t module_set = 0;
   uint32_t object = 0xffffffffu;
+};
+
+// One symbol of the index, with its name copied into an inline buffer so
+// that lookups need no allocation (~560 bytes: prefer Locate + SymbolFacts
+// where many results are kept).
+struct SymbolInfo : SymbolFacts {
+  static constexpr size_t kNameCapacity = 512;  // kernel KSYM_NAME_LEN
+
   uint16_t name_length = 0;
   char name_buffer[kNameCapacity];
 
@@ -67,6 +79,17 @@ struct LookupResult {
   NotFoundReason reason = NotFoundReason::kNone;
   uint64_t offset = 0;  // address - symbol.address
   SymbolInfo symbol;
+};
+
+// The answer of Locate: which symbol covers the address (the one Lookup
+// returns) and where in it, without decoding anything. 16 bytes.
+struct SymbolHit {
+  static constexpr uint32_t kNoSymbol = 0xffffffffu;
+  uint32_t symbol = kNoSymbol;  // symbol index, kNoSymbol when none covers
+  NotFoundReason reason = NotFoundReason::kNone;  // why none does
+  uint64_t offset = 0;                            // address - symbol start
+
+  bool found() const { return symbol != kNoSymbol; }
 };
 
 // A symbol matching a query; `address` is symbol address + query offset.
@@ -91,6 +114,23 @@ class Symbolizer {
   // search.
   void LookupBatch(absl::Span<const uint64_t> addresses,
                    absl::Span<LookupResult> out) const;
+
+  // Lookups that copy no name. Locate(a) picks the same symbol as
+  // Lookup(a) but returns only its index and the offset; ask Facts, Name or
+  // QualifiedName for the rest when it is wanted.
+  SymbolHit Locate(uint64_t address) const;
+  // out[i] = Locate(addresses[i]) for i < min(sizes). Sorted input is
+  // fastest: consecutive addresses in one symbol skip the search.
+  void LocateBatch(absl::Span<const uint64_t> addresses,
+                   absl::Span<SymbolHit> out) const;
+  // Everything about symbol `index` (< symbol_count) but its name.
+  SymbolFacts Facts(uint32_t index) const;
+  // The name, or the qualified name ("name [mod]... {obj}"), of symbol
+  // `index` written into buf as snprintf does: at most cap - 1 bytes and a
+  // terminating NUL when cap > 0. Returns the full length, so a result >=
+  // cap means the buffer was too small.
+  size_t Name(uint32_t index, char* buf, size_t cap) const;
+  size_t QualifiedName(uint32_t index, char* buf, size_t cap) const;
 
   // Every symbol matching the query (syntax in query_parser.h), in address
   // order. An empty vector means no match; errors are syntax errors.
@@ -122,8 +162,8 @@ class Symbolizer {
   std::string KallmodsymsLine(const SymbolInfo& symbol) const;
   // The module names the symbol is annotated with (text symbols of built-in
   // modules, any symbol of a loadable module), and its {object} or "".
-  std::vector<absl::string_view> DisplayModules(const SymbolInfo& s) const;
-  absl::string_view DisplayObject(const SymbolInfo& s) const;
+  std::vector<absl::string_view> DisplayModules(const SymbolFacts& s) const;
+  absl::string_view DisplayObject(const SymbolFacts& s) const;
 
  private:
   static constexpr uint64_t kUnknownEnd = ~uint64_t{0};
@@ -131,6 +171,7 @@ class Symbolizer {
   // the caller knows it; kUnknownEnd makes FillSymbol find it.
   void FillSymbol(uint32_t index, SymbolInfo* out,
                   uint64_t inferred_end) const;
+  void FillFacts(uint32_t index, SymbolFacts* out, uint64_t inferred_end) const;
   // Collects covering symbol indices, best first, into out (capacity cap);
   // returns how many there are (may exceed cap). *inferred_end is where
   // inferred-size symbols of the predecessor's alias group end.
@@ -140,6 +181,15 @@ class Symbolizer {
   // Resolve, then narrowed as ResolveUnique narrows: the exactly printed
   // name, then text over data.
   std::vector<Candidate> Narrowed(const Query& query) const;
+  // Calls f(module name) for each module DisplayModules lists.
+  template <typename F>
+  void ForEachDisplayModule(const SymbolFacts& s, F f) const {
+    const uint32_t set = s.module_set;
+    if (set == kNoModules) return;
+    if (!index_->ModuleSetLoadable(set) && !IsTextType(s.type)) return;
+    const size_t k = index_->ModuleSetSize(set);
+    for (size_t j = 0; j < k; ++j) f(index_->ModuleName(set, j));
+  }
 
   std::unique_ptr<IndexReader> index_;
 };

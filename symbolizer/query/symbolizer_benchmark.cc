@@ -150,6 +150,42 @@ void BM_LookupBatchSorted(benchmark::State& state) {
 }
 BENCHMARK(BM_LookupBatchSorted)->Unit(benchmark::kMillisecond);
 
+// Locate: the symbol index and offset only, no name decoded (what the C
+// API's ksym_lookup and Python's lookup_many do).
+void BM_LocateRandom(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  for (auto _ : state) {
+    SymbolHit h = f.symbolizer->Locate(f.addresses[k++ % f.addresses.size()]);
+    benchmark::DoNotOptimize(h.offset);
+  }
+}
+BENCHMARK(BM_LocateRandom);
+
+void BM_LocateBatchRandom(benchmark::State& state) {
+  Fixture& f = Fx();
+  std::vector<SymbolHit> out(f.addresses.size());
+  for (auto _ : state) {
+    f.symbolizer->LocateBatch(f.addresses, absl::MakeSpan(out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * f.addresses.size());
+}
+BENCHMARK(BM_LocateBatchRandom)->Unit(benchmark::kMillisecond);
+
+void BM_LocateBatchSorted(benchmark::State& state) {
+  Fixture& f = Fx();
+  std::vector<uint64_t> sorted = f.addresses;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<SymbolHit> out(sorted.size());
+  for (auto _ : state) {
+    f.symbolizer->LocateBatch(sorted, absl::MakeSpan(out));
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * sorted.size());
+}
+BENCHMARK(BM_LocateBatchSorted)->Unit(benchmark::kMillisecond);
+
 void BM_ResolveByName(benchmark::State& state) {
   Fixture& f = Fx();
   size_t k = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -375,6 +376,81 @@ TEST(LookupBatchTest, SameAnswersAsLookup) {
       EXPECT_EQ(out[k].offset, one.offset);
     }
   }
+}
+
+// Locate + Facts + Name answer what Lookup does, for every address of the
+// sample (aliases, nesting, gaps, module and data symbols), one by one and
+// as a batch, sorted and unsorted.
+TEST(LocateTest, SameAnswersAsLookup) {
+  auto s = SymbolizerFromCatalog(Sample());
+  std::vector<uint64_t> addrs;
+  for (uint64_t a = 0xffffffff80fffff0; a < 0xffffffff81000700; a += 4) {
+    addrs.push_back(a);
+  }
+  addrs.push_back(0xffffffffc0a01000);
+  addrs.push_back(0xffffffffc0a01004);
+  addrs.push_back(0xffffffffc0a02000);
+  addrs.push_back(0xffffffffc0a02008);
+  std::vector<uint64_t> shuffled = addrs;
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(7));
+  for (const std::vector<uint64_t>* list : {&addrs, &shuffled}) {
+    std::vector<SymbolHit> batch(list->size());
+    s->LocateBatch(*list, absl::MakeSpan(batch));
+    for (size_t k = 0; k < list->size(); ++k) {
+      const uint64_t a = (*list)[k];
+      LookupResult want = s->Lookup(a);
+      SymbolHit hit = s->Locate(a);
+      ASSERT_EQ(hit.found(), want.found) << std::hex << a;
+      EXPECT_EQ(hit.reason, want.reason) << std::hex << a;
+      EXPECT_EQ(batch[k].symbol, hit.symbol) << std::hex << a;
+      EXPECT_EQ(batch[k].offset, hit.offset) << std::hex << a;
+      EXPECT_EQ(batch[k].reason, hit.reason) << std::hex << a;
+      if (!want.found) continue;
+      EXPECT_EQ(hit.symbol, want.symbol.index);
+      EXPECT_EQ(hit.offset, want.offset);
+      SymbolFacts f = s->Facts(hit.symbol);
+      EXPECT_EQ(f.index, want.symbol.index);
+      EXPECT_EQ(f.address, want.symbol.address);
+      EXPECT_EQ(f.size, want.symbol.size) << std::hex << a;
+      EXPECT_EQ(f.size_exact, want.symbol.size_exact);
+      EXPECT_EQ(f.type, want.symbol.type);
+      EXPECT_EQ(f.module_set, want.symbol.module_set);
+      EXPECT_EQ(f.object, want.symbol.object);
+      char name[64], qualified[128];
+      ASSERT_EQ(s->Name(hit.symbol, name, sizeof(name)),
+                want.symbol.name().size());
+      EXPECT_EQ(std::string(name), want.symbol.name());
+      const std::string q = s->QualifiedName(want.symbol);
+      ASSERT_EQ(s->QualifiedName(hit.symbol, qualified, sizeof(qualified)),
+                q.size());
+      EXPECT_EQ(std::string(qualified), q);
+    }
+  }
+}
+
+TEST(LocateTest, NotFoundCarriesTheReason) {
+  auto s = SymbolizerFromCatalog(Sample());
+  SymbolHit below = s->Locate(1);
+  EXPECT_FALSE(below.found());
+  EXPECT_EQ(below.symbol, SymbolHit::kNoSymbol);
+  EXPECT_EQ(below.reason, NotFoundReason::kBelowFirstSymbol);
+  EXPECT_EQ(s->Locate(0xffffffff81000420).reason, NotFoundReason::kInGap);
+}
+
+TEST(LocateTest, NamesFollowSnprintfTruncation) {
+  auto s = SymbolizerFromCatalog(Sample());
+  const SymbolHit hit = s->Locate(0xffffffff81000300);  // init_once [rapl] {inode.o}
+  ASSERT_TRUE(hit.found());
+  char buf[32];
+  std::memset(buf, 'x', sizeof(buf));
+  EXPECT_EQ(s->QualifiedName(hit.symbol, buf, 8), 26u);
+  EXPECT_STREQ(buf, "init_on");
+  EXPECT_EQ(buf[8], 'x');  // nothing written past cap
+  EXPECT_EQ(s->Name(hit.symbol, buf, 1), 9u);
+  EXPECT_STREQ(buf, "");
+  EXPECT_EQ(s->Name(hit.symbol, nullptr, 0), 9u);
+  EXPECT_EQ(s->QualifiedName(hit.symbol, buf, sizeof(buf)), 26u);
+  EXPECT_STREQ(buf, "init_once [rapl] {inode.o}");
 }
 
 TEST(ConcurrencyTest, ReadersShareOneIndex) {

@@ -7,8 +7,6 @@
 //     --test_env=KSYM_DEBIAN_KERNEL //symbolizer/builder:debian_kernel_test
 //
 // Checks properties that hold for any kernel, without hard-coded counts.
-#include <glob.h>
-
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -29,63 +27,15 @@
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
 #include "symbolizer/sources/modules_builtin.h"
+#include "symbolizer/testing/debian_kernel.h"
 
 namespace ksym {
 namespace {
 
-struct DebianKernel {
-  std::string vmlinux;
-  std::string system_map;
-  std::string modules_dir;
-  std::string release;
-};
+using ::ksym::testutil::DebianKernel;
 
-std::vector<std::string> Glob(const std::string& pattern) {
-  glob_t g;
-  std::vector<std::string> out;
-  if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
-  }
-  globfree(&g);
-  return out;
-}
-
-// The layout tools/fetch-debian-kernel.sh writes (an installed system's),
-// or the two packages extracted side by side into dbg/ and img/.
 absl::StatusOr<DebianKernel> FindKernel() {
-  const char* dir = std::getenv("KSYM_DEBIAN_KERNEL");
-  if (dir == nullptr || *dir == '\0') {
-    return absl::FailedPreconditionError(
-        "KSYM_DEBIAN_KERNEL is not set: run\n"
-        "  KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) bazel test "
-        "--test_env=KSYM_DEBIAN_KERNEL "
-        "//symbolizer/builder:debian_kernel_test");
-  }
-  DebianKernel k;
-  for (const char* sub : {"", "/dbg"}) {
-    std::vector<std::string> v =
-        Glob(absl::StrCat(dir, sub, "/usr/lib/debug/boot/vmlinux-*"));
-    if (v.size() == 1) {
-      k.vmlinux = v[0];
-      break;
-    }
-  }
-  if (k.vmlinux.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        dir, ": no (or several) usr/lib/debug/boot/vmlinux-RELEASE"));
-  }
-  k.release = k.vmlinux.substr(k.vmlinux.rfind("/vmlinux-") + 9);
-  k.system_map = absl::StrCat(k.vmlinux.substr(0, k.vmlinux.rfind('/')),
-                              "/System.map-", k.release);
-  for (const char* sub : {"", "/img"}) {
-    std::string m = absl::StrCat(dir, sub, "/lib/modules/", k.release);
-    if (!Glob(m + "/modules.builtin.modinfo").empty()) k.modules_dir = m;
-  }
-  if (k.modules_dir.empty()) {
-    return absl::NotFoundError(absl::StrCat(dir, ": no lib/modules/", k.release,
-                                            "/modules.builtin.modinfo"));
-  }
-  return k;
+  return testutil::FindDebianKernel("//symbolizer/builder:debian_kernel_test");
 }
 
 absl::string_view Stem(absl::string_view path) {

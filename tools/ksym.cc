@@ -3,11 +3,12 @@
 // This file is the table of commands; each command group, with its flags
 // and help text, lives in tools/cli/ (build_commands.cc: build, export,
 // import; query_commands.cc: lookup, resolve, symbolize;
-// inspect_commands.cc: list, info, verify). What they print comes from the
-// library's front-end layer, symbolizer/api/.
+// inspect_commands.cc: list, info, verify; probe_commands.cc: probe). What
+// they print comes from the library's front-end layer, symbolizer/api/.
 //
 // Exit codes: 0 success; 1 a lookup/resolve found nothing (or was
-// ambiguous with --unique), or the index failed verification; 2 usage
+// ambiguous with --unique), a probe was ambiguous or refused, or the index
+// failed verification; 2 usage
 // error; 3 any other error (unreadable input, corrupt index, ...).
 #include <cstdio>
 #include <iostream>
@@ -22,7 +23,7 @@ namespace {
 // In the order `ksym --help` lists them.
 const Command* const kCommands[] = {
     &BuildCommand(),  &LookupCommand(), &ResolveCommand(),
-    &SymbolizeCommand(), &ListCommand(), &InfoCommand(),
+    &ProbeCommand(),  &SymbolizeCommand(), &ListCommand(), &InfoCommand(),
     &VerifyCommand(), &ExportCommand(), &ImportCommand(),
 };
 

@@ -88,6 +88,30 @@ cmp -s "$tmp/plain" "$tmp/plain.out" && echo "ok: symbolize passthrough" || { ec
 out=$(echo "RIP at $addr" | "$ksym" symbolize -i "$tmp/k.ksym")
 case "$out" in "RIP at $addr ("*"+0x0/0x"*")") echo "ok: symbolize address";; *) echo "FAIL: symbolize address: $out"; fail=1;; esac
 
+# probe: a duplicated name is refused, listing one query per candidate;
+# each of them, given back, selects exactly one distinct address, which the
+# kprobe line names (the sample has no objects: @0xADDR selects).
+fdup=$(awk '$2 ~ /[tT]/ {print $3}' "$tmp/kallsyms" | sort | uniq -d | grep -v '^__pfx_' | head -1)
+nfdup=$(awk -v n="$fdup" '$3==n' "$tmp/kallsyms" | wc -l)
+"$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp" --blacklist "$tmp/none" "$fdup" >/dev/null 2>"$tmp/err"
+check "probe ambiguous exit" 1 $?
+tail -n +2 "$tmp/err" | sed 's/^  //' > "$tmp/suggestions"
+check "probe lists every candidate of $fdup" "$nfdup" "$(wc -l < "$tmp/suggestions")"
+: > "$tmp/addrs"
+while IFS= read -r q; do
+  a=$("$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp" --blacklist "$tmp/none" --format address "$q" 2>/dev/null)
+  k=$("$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp" --blacklist "$tmp/none" --format kprobe "$q" 2>/dev/null)
+  case "$k" in "p:ksym/"*" $a") ;; *) echo "FAIL: probe $q: kprobe '$k' vs address '$a'"; fail=1;; esac
+  echo "$a" >> "$tmp/addrs"
+done < "$tmp/suggestions"
+check "probe suggestions select distinct symbols" "$nfdup" "$(sort -u "$tmp/addrs" | grep -c '^0x')"
+out=$("$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp" --blacklist "$tmp/none" --format kprobe --event g/e "$name")
+check "probe unique name" "p:g/e $name" "$out"
+"$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp" --blacklist "$tmp/none" --format json "$name" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["form"]=="symbol" and d["kprobe"]["available"], d'
+check "probe json" 0 $?
+"$ksym" probe -i "$tmp/k.ksym" --format dtrace "$name" >/dev/null 2>&1
+check "probe bad format exit" 2 $?
+
 "$ksym" frobnicate >/dev/null 2>&1
 check "unknown command exit" 2 $?
 "$ksym" lookup --help | grep -q "usage: ksym lookup"

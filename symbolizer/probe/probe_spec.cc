@@ -193,7 +193,8 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
         name, ", the kernel refuses the bare name (EADDRNOTAVAIL) rather than "
         "misplace it"));
   }
-  if (!p.kernel.known) {
+  if (!p.kernel.known && loadable && p.same_name > 1 &&
+      p.same_name_in_module == 1) {
     p.notes.push_back(absl::StrCat("kernel release \"", index.release(),
                                    "\" unknown: MOD:SYM not used"));
   }

@@ -58,6 +58,7 @@ const Command& SymbolizeCommand();
 const Command& ListCommand();
 const Command& InfoCommand();
 const Command& VerifyCommand();
+const Command& ProbeCommand();
 
 // Prints "ksym: MESSAGE" on stderr and exits with `code`.
 [[noreturn]] void Die(int code, absl::string_view message);

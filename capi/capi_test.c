@@ -1,0 +1,138 @@
+/* The C API from plain C99: build, open, lookup, format, resolve, errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ksym/ksym.h"
+
+static int failures = 0;
+#define CHECK(cond)                                                  \
+  do {                                                               \
+    if (!(cond)) {                                                   \
+      fprintf(stderr, "%s:%d: FAIL: %s (last error: %s)\n", __FILE__, \
+              __LINE__, #cond, ksym_last_error());                   \
+      ++failures;                                                    \
+    }                                                                \
+  } while (0)
+
+int main(void) {
+  const char *tmp = getenv("TEST_TMPDIR");
+  char kallsyms[4096], index[4096], garbage[4096];
+  snprintf(kallsyms, sizeof(kallsyms), "%s/kallsyms", tmp ? tmp : "/tmp");
+  snprintf(index, sizeof(index), "%s/c.ksym", tmp ? tmp : "/tmp");
+  snprintf(garbage, sizeof(garbage), "%s/garbage.ksym", tmp ? tmp : "/tmp");
+  FILE *f = fopen(kallsyms, "w");
+  fputs("ffffffff81000000 T _stext\n"
+        "ffffffff81000100 t type_show\n"
+        "ffffffff81000200 t type_show\n"
+        "ffffffff81000300 T schedule\n"
+        "ffffffff81000400 T _etext\n"
+        "ffffffffc0001000 t ext4_fill_super\t[ext4]\n",
+        f);
+  fclose(f);
+  f = fopen(garbage, "w");
+  fputs("not an index at all, not an index at all, not an index at all\n", f);
+  fclose(f);
+
+  struct ksym_build_opts b;
+  memset(&b, 0, sizeof(b));
+  b.type_size = sizeof(b);
+  b.kallsyms = kallsyms;
+  CHECK(ksym_build(&b, index) == 0);
+
+  struct ksym_index *idx = NULL;
+  CHECK(ksym_open("/nonexistent/x.ksym", &idx) == KSYM_ERR_IO);
+  CHECK(idx == NULL);
+  CHECK(strstr(ksym_last_error(), "/nonexistent/x.ksym") != NULL);
+  CHECK(ksym_open(garbage, &idx) == KSYM_ERR_FORMAT);
+  struct ksym_open_opts o;
+  memset(&o, 0, sizeof(o));
+  o.type_size = sizeof(o);
+  o.verify_checksums = true;
+  CHECK(ksym_open_with(index, &o, &idx) == 0);
+  if (idx == NULL) return 1;
+
+  struct ksym_info info;
+  memset(&info, 0, sizeof(info));
+  info.type_size = sizeof(info);
+  CHECK(ksym_index_info(idx, &info) == 0);
+  CHECK(info.symbol_count == 6);
+  CHECK(info.type_size == sizeof(info));
+
+  struct ksym_hit hit;
+  CHECK(ksym_lookup(idx, 0xffffffff81000310, &hit) == 0);
+  CHECK(hit.offset == 0x10);
+  char buf[256];
+  CHECK(ksym_symbol_name(idx, hit.symbol, buf, sizeof(buf)) == 8);
+  CHECK(strcmp(buf, "schedule") == 0);
+  struct ksym_symbol sym;
+  memset(&sym, 0, sizeof(sym));
+  sym.type_size = sizeof(sym);
+  CHECK(ksym_symbol_info(idx, hit.symbol, &sym) == 0);
+  CHECK(sym.address == 0xffffffff81000300 && sym.size == 0x100);
+  CHECK(sym.type == 'T' && !sym.size_exact && sym.module_count == 0);
+  CHECK(ksym_symbol_object(idx, hit.symbol, buf, sizeof(buf)) == 0);
+  CHECK(buf[0] == '\0');
+
+  CHECK(ksym_lookup(idx, 1, &hit) == KSYM_ERR_NOT_FOUND);
+  CHECK(hit.symbol == KSYM_NO_SYMBOL && hit.reason == KSYM_REASON_BELOW_FIRST);
+  CHECK(strcmp(ksym_reason_text(hit.reason),
+               "below the lowest symbol address") == 0);
+
+  CHECK(ksym_format_frame(idx, 0xffffffff81000312, buf, sizeof(buf)) == 19);
+  CHECK(strcmp(buf, "schedule+0x12/0x100") == 0);
+  CHECK(ksym_format_frame(idx, 0xffffffff81000312, buf, 5) == 19);
+  CHECK(strcmp(buf, "sche") == 0);
+  CHECK(ksym_format_frame(idx, 1, buf, sizeof(buf)) > 0);
+  CHECK(strcmp(buf, "?? (below the lowest symbol address)") == 0);
+  /* The highest symbol covers only its own address. */
+  CHECK(ksym_format_frame(idx, 0xffffffffc0001000, buf, sizeof(buf)) > 0);
+  CHECK(strcmp(buf, "ext4_fill_super+0x0/0x0 [ext4]") == 0);
+
+  uint64_t addrs[4] = {0xffffffff81000000, 0xffffffff81000105, 1,
+                       0xffffffff81000310};
+  struct ksym_hit hits[4];
+  CHECK(ksym_lookup_batch(idx, addrs, 4, hits) == 3);
+  CHECK(hits[2].symbol == KSYM_NO_SYMBOL);
+  CHECK(hits[3].offset == 0x10);
+
+  uint32_t all[4];
+  CHECK(ksym_lookup_all(idx, 0xffffffff81000105, all, 4) == 1);
+
+  uint64_t addr = 0;
+  CHECK(ksym_resolve_address(idx, "schedule", &addr) == 0);
+  CHECK(addr == 0xffffffff81000300);
+  CHECK(ksym_resolve_address(idx, "schedule+0x8", &addr) == 0);
+  CHECK(addr == 0xffffffff81000308);
+  CHECK(ksym_resolve_address(idx, "type_show", &addr) == KSYM_ERR_AMBIGUOUS);
+  CHECK(strstr(ksym_last_error(), "ambiguous") != NULL);
+  CHECK(ksym_resolve_address(idx, "no_such_fn", &addr) == KSYM_ERR_NOT_FOUND);
+  CHECK(ksym_resolve_address(idx, "bad [", &addr) == KSYM_ERR_SYNTAX);
+
+  struct ksym_candidate c[4], one;
+  size_t n = 0;
+  CHECK(ksym_resolve(idx, "type_show", c, 4) == 2);
+  CHECK(c[0].address == 0xffffffff81000100 && c[1].address == 0xffffffff81000200);
+  CHECK(ksym_resolve(idx, "type_show", NULL, 0) == 2);
+  CHECK(ksym_resolve_unique(idx, "type_show", &one, c, 1, &n) ==
+        KSYM_ERR_AMBIGUOUS);
+  CHECK(n == 2);
+  CHECK(ksym_resolve_unique(idx, "ext4:ext4_fill_super", &one, c, 4, &n) == 0);
+  CHECK(one.address == 0xffffffffc0001000);
+  CHECK(ksym_symbol_qualified(idx, one.symbol, buf, sizeof(buf)) ==
+        (int)strlen("ext4_fill_super [ext4]"));
+  CHECK(strcmp(buf, "ext4_fill_super [ext4]") == 0);
+  CHECK(ksym_symbol_module(idx, one.symbol, 0, buf, sizeof(buf)) == 4);
+  CHECK(strcmp(buf, "ext4") == 0);
+  CHECK(ksym_symbol_module(idx, one.symbol, 1, buf, sizeof(buf)) ==
+        KSYM_ERR_INVALID);
+
+  CHECK(ksym_symbol_name(idx, 999, buf, sizeof(buf)) == KSYM_ERR_INVALID);
+  CHECK(ksym_lookup(NULL, 1, &hit) == KSYM_ERR_INVALID);
+  CHECK(strcmp(ksym_strerror(KSYM_ERR_AMBIGUOUS), "ambiguous") == 0);
+
+  ksym_close(idx);
+  ksym_close(NULL);
+  if (failures == 0) printf("ok\n");
+  return failures != 0;
+}

@@ -1,0 +1,336 @@
+// The C API (include/ksym/ksym.h) over Symbolizer and symbolizer/api/: no
+// behaviour of its own beyond translating types and errors.
+#include "ksym/ksym.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/api/build_index.h"
+#include "symbolizer/api/default_index.h"
+#include "symbolizer/api/frame.h"
+#include "symbolizer/query/symbolizer.h"
+
+struct ksym_index {
+  std::unique_ptr<ksym::Symbolizer> symbolizer;
+};
+
+namespace {
+
+thread_local std::string last_error;
+
+int Fail(int code, absl::string_view message) {
+  last_error.assign(message.data(), message.size());
+  return code;
+}
+
+// Errors of opening an index or reading build inputs.
+int FailStatus(const absl::Status& s) {
+  int code;
+  switch (s.code()) {
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kResourceExhausted:
+      code = KSYM_ERR_IO;
+      break;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kUnimplemented:
+      code = KSYM_ERR_FORMAT;
+      break;
+    default:
+      code = KSYM_ERR_INTERNAL;
+  }
+  return Fail(code, s.message());
+}
+
+// snprintf rules for a string the library already has.
+int CopyOut(absl::string_view s, char* buf, size_t len) {
+  if (len > 0) {
+    const size_t n = std::min(s.size(), len - 1);
+    std::memcpy(buf, s.data(), n);
+    buf[n] = '\0';
+  }
+  return static_cast<int>(s.size());
+}
+
+bool BadSymbol(const ksym_index* idx, uint32_t symbol) {
+  return symbol >= idx->symbolizer->index().symbol_count();
+}
+
+// The type_size pattern: copies the library's full struct into the
+// caller's, as far as the caller's type_size reaches.
+template <typename T>
+int CopyStruct(const T& full, T* out) {
+  const size_t n = std::min(out->type_size, sizeof(T));
+  const size_t caller_size = out->type_size;
+  std::memcpy(static_cast<void*>(out), &full, n);
+  out->type_size = caller_size;
+  return 0;
+}
+
+ksym::IndexOptions Options(const ksym_open_opts* opts) {
+  ksym::IndexOptions o;
+  if (opts != nullptr &&
+      opts->type_size >= offsetof(ksym_open_opts, verify_checksums) + 1) {
+    o.verify_checksums = opts->verify_checksums;
+  }
+  return o;
+}
+
+void Hit(const ksym::SymbolHit& h, ksym_hit* out) {
+  out->symbol = h.symbol;
+  out->reason = static_cast<uint32_t>(h.reason);
+  out->offset = h.offset;
+}
+
+#define KSYM_CHECK_ARG(cond)                                            \
+  do {                                                                  \
+    if (!(cond)) return Fail(KSYM_ERR_INVALID, "invalid argument: " #cond); \
+  } while (0)
+
+}  // namespace
+
+extern "C" {
+
+const char* ksym_last_error(void) { return last_error.c_str(); }
+
+const char* ksym_strerror(int code) {
+  switch (code) {
+    case KSYM_OK: return "success";
+    case KSYM_ERR_INVALID: return "invalid argument";
+    case KSYM_ERR_NOT_FOUND: return "not found";
+    case KSYM_ERR_AMBIGUOUS: return "ambiguous";
+    case KSYM_ERR_SYNTAX: return "query syntax error";
+    case KSYM_ERR_IO: return "input/output error";
+    case KSYM_ERR_FORMAT: return "damaged or unexpected file format";
+    case KSYM_ERR_INTERNAL: return "internal error";
+  }
+  return "unknown error code";
+}
+
+int ksym_open_with(const char* path, const ksym_open_opts* opts,
+                   ksym_index** out) {
+  KSYM_CHECK_ARG(out != nullptr);
+  *out = nullptr;
+  KSYM_CHECK_ARG(path != nullptr);
+  auto s = ksym::Symbolizer::Open(path, Options(opts));
+  if (!s.ok()) return FailStatus(s.status());
+  *out = new (std::nothrow) ksym_index{*std::move(s)};
+  if (*out == nullptr) return Fail(KSYM_ERR_INTERNAL, "out of memory");
+  return 0;
+}
+
+int ksym_open(const char* path, ksym_index** out) {
+  return ksym_open_with(path, nullptr, out);
+}
+
+int ksym_open_default(const ksym_open_opts* opts, ksym_index** out) {
+  KSYM_CHECK_ARG(out != nullptr);
+  *out = nullptr;
+  ksym::DefaultIndexOptions o;
+  o.index = Options(opts);
+  auto s = ksym::OpenDefaultIndex(o);
+  if (!s.ok()) return FailStatus(s.status());
+  *out = new (std::nothrow) ksym_index{*std::move(s)};
+  if (*out == nullptr) return Fail(KSYM_ERR_INTERNAL, "out of memory");
+  return 0;
+}
+
+void ksym_close(ksym_index* idx) { delete idx; }
+
+int ksym_index_info(const ksym_index* idx, ksym_info* out) {
+  KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
+  KSYM_CHECK_ARG(out->type_size >= offsetof(ksym_info, symbol_count) +
+                                       sizeof(uint64_t));
+  const ksym::IndexReader& r = idx->symbolizer->index();
+  ksym_info full;
+  std::memset(&full, 0, sizeof(full));
+  full.type_size = sizeof(full);
+  full.symbol_count = r.symbol_count();
+  full.module_set_count = r.module_set_count() - 1;
+  full.object_count = r.object_count();
+  full.file_size = r.file_size();
+  full.kaslr_offset = r.kaslr_offset();
+  full.runtime_addresses = r.address_space() == ksym::AddressSpace::kRuntime;
+  CopyOut(r.release(), full.release, sizeof(full.release));
+  CopyOut(r.build_id(), full.build_id, sizeof(full.build_id));
+  CopyOut(r.arch(), full.arch, sizeof(full.arch));
+  return CopyStruct(full, out);
+}
+
+const char* ksym_reason_text(int reason) {
+  if (reason < 0 || reason > KSYM_REASON_IN_GAP) return "unknown reason";
+  return ksym::NotFoundReasonText(static_cast<ksym::NotFoundReason>(reason));
+}
+
+int ksym_lookup(const ksym_index* idx, uint64_t addr, ksym_hit* out) {
+  KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
+  Hit(idx->symbolizer->Locate(addr), out);
+  return out->symbol == KSYM_NO_SYMBOL ? KSYM_ERR_NOT_FOUND : 0;
+}
+
+int64_t ksym_lookup_batch(const ksym_index* idx, const uint64_t* addrs,
+                          size_t n, ksym_hit* out) {
+  KSYM_CHECK_ARG(idx != nullptr && (n == 0 || (addrs != nullptr && out != nullptr)));
+  static_assert(sizeof(ksym_hit) == sizeof(ksym::SymbolHit), "hit layout");
+  // Chunks through a local array so the caller's C struct stays the
+  // contract, not the C++ one.
+  constexpr size_t kChunk = 1024;
+  ksym::SymbolHit hits[kChunk];
+  int64_t found = 0;
+  for (size_t at = 0; at < n; at += kChunk) {
+    const size_t m = std::min(kChunk, n - at);
+    idx->symbolizer->LocateBatch(absl::MakeConstSpan(addrs + at, m),
+                                 absl::MakeSpan(hits, m));
+    for (size_t k = 0; k < m; ++k) {
+      Hit(hits[k], &out[at + k]);
+      found += hits[k].found();
+    }
+  }
+  return found;
+}
+
+int ksym_lookup_all(const ksym_index* idx, uint64_t addr, uint32_t* symbols,
+                    size_t cap) {
+  KSYM_CHECK_ARG(idx != nullptr && (cap == 0 || symbols != nullptr));
+  std::vector<ksym::SymbolInfo> all;
+  idx->symbolizer->LookupAll(addr, &all);
+  for (size_t k = 0; k < all.size() && k < cap; ++k) symbols[k] = all[k].index;
+  return static_cast<int>(all.size());
+}
+
+int ksym_format_frame(const ksym_index* idx, uint64_t addr, char* buf,
+                      size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  return CopyOut(ksym::FrameText(s, s.Lookup(addr)), buf, len);
+}
+
+int ksym_symbol_info(const ksym_index* idx, uint32_t symbol, ksym_symbol* out) {
+  KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
+  KSYM_CHECK_ARG(out->type_size >= offsetof(ksym_symbol, size) + sizeof(uint64_t));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  const ksym::SymbolFacts f = s.Facts(symbol);
+  ksym_symbol full;
+  std::memset(&full, 0, sizeof(full));
+  full.type_size = sizeof(full);
+  full.address = f.address;
+  full.size = f.size;
+  full.type = f.type;
+  full.size_exact = f.size_exact;
+  full.module_count = static_cast<uint32_t>(s.DisplayModules(f).size());
+  return CopyStruct(full, out);
+}
+
+int ksym_symbol_name(const ksym_index* idx, uint32_t symbol, char* buf,
+                     size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  return static_cast<int>(idx->symbolizer->Name(symbol, buf, len));
+}
+
+int ksym_symbol_qualified(const ksym_index* idx, uint32_t symbol, char* buf,
+                          size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  return static_cast<int>(idx->symbolizer->QualifiedName(symbol, buf, len));
+}
+
+int ksym_symbol_module(const ksym_index* idx, uint32_t symbol, uint32_t k,
+                       char* buf, size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  const std::vector<absl::string_view> mods = s.DisplayModules(s.Facts(symbol));
+  if (k >= mods.size()) return Fail(KSYM_ERR_INVALID, "no such module number");
+  return CopyOut(mods[k], buf, len);
+}
+
+int ksym_symbol_object(const ksym_index* idx, uint32_t symbol, char* buf,
+                       size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  return CopyOut(s.index().ObjectPath(s.Facts(symbol).object), buf, len);
+}
+
+int ksym_resolve(const ksym_index* idx, const char* query, ksym_candidate* out,
+                 size_t cap) {
+  KSYM_CHECK_ARG(idx != nullptr && query != nullptr &&
+                 (cap == 0 || out != nullptr));
+  auto c = idx->symbolizer->Resolve(query);
+  if (!c.ok()) return Fail(KSYM_ERR_SYNTAX, c.status().message());
+  for (size_t k = 0; k < c->size() && k < cap; ++k) {
+    out[k] = ksym_candidate{(*c)[k].symbol.index, 0, (*c)[k].address};
+  }
+  return static_cast<int>(c->size());
+}
+
+int ksym_resolve_unique(const ksym_index* idx, const char* query,
+                        ksym_candidate* out, ksym_candidate* candidates,
+                        size_t cap, size_t* count) {
+  KSYM_CHECK_ARG(idx != nullptr && query != nullptr && out != nullptr &&
+                 (cap == 0 || candidates != nullptr));
+  if (count != nullptr) *count = 0;
+  std::vector<ksym::Candidate> ambiguous;
+  auto u = idx->symbolizer->ResolveUnique(query, &ambiguous);
+  if (u.ok()) {
+    *out = ksym_candidate{u->symbol.index, 0, u->address};
+    if (count != nullptr) *count = 1;
+    return 0;
+  }
+  switch (u.status().code()) {
+    case absl::StatusCode::kNotFound:
+      return Fail(KSYM_ERR_NOT_FOUND, u.status().message());
+    case absl::StatusCode::kFailedPrecondition:
+      for (size_t k = 0; k < ambiguous.size() && k < cap; ++k) {
+        candidates[k] =
+            ksym_candidate{ambiguous[k].symbol.index, 0, ambiguous[k].address};
+      }
+      if (count != nullptr) *count = ambiguous.size();
+      return Fail(KSYM_ERR_AMBIGUOUS, u.status().message());
+    default:
+      return Fail(KSYM_ERR_SYNTAX, u.status().message());
+  }
+}
+
+int ksym_resolve_address(const ksym_index* idx, const char* query,
+                         uint64_t* addr) {
+  KSYM_CHECK_ARG(addr != nullptr);
+  ksym_candidate c;
+  const int r = ksym_resolve_unique(idx, query, &c, nullptr, 0, nullptr);
+  if (r == 0) *addr = c.address;
+  return r;
+}
+
+int ksym_build(const ksym_build_opts* opts, const char* output) {
+  ksym::BuildInputs in;
+  if (opts != nullptr) {
+    KSYM_CHECK_ARG(opts->type_size >= offsetof(ksym_build_opts, build_dir) +
+                                          sizeof(const char*));
+    auto str = [](const char* p) { return p ? std::string(p) : std::string(); };
+    in.vmlinux_path = str(opts->vmlinux);
+    in.system_map_path = str(opts->system_map);
+    in.kallsyms_path = str(opts->kallsyms);
+    in.linker_map_path = str(opts->linker_map);
+    in.modules_dir = str(opts->modules_dir);
+    in.build_dir = str(opts->build_dir);
+  }
+  auto built = output != nullptr ? ksym::BuildIndexFile(in, output)
+                                 : ksym::BuildDefaultIndex(in);
+  if (!built.ok()) return FailStatus(built.status());
+  return 0;
+}
+
+}  // extern "C"

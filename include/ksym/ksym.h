@@ -1,0 +1,233 @@
+/*
+ * ksym.h: the C API of ksym, unique and fast kernel symbol names.
+ *
+ * Plain C99. Link with `pkg-config --cflags --libs ksym` (libksym.so) or
+ * `pkg-config --static --cflags --libs ksym` (libksym.a).
+ *
+ *   struct ksym_index *idx;
+ *   if (ksym_open("k.ksym", &idx) != 0) {
+ *     fprintf(stderr, "%s\n", ksym_last_error());
+ *     return 1;
+ *   }
+ *   char frame[512];
+ *   ksym_format_frame(idx, 0xffffffff81460ec2, frame, sizeof(frame));
+ *   // "init_once+0x12/0x64 {ext4/super.o}", exactly as `ksym lookup`
+ *   uint64_t addr;
+ *   if (ksym_resolve_address(idx, "init_once {ext4/super}", &addr) == 0) ...
+ *   ksym_close(idx);
+ *
+ * Conventions:
+ * - Functions returning int return 0 (or a length/count >= 0) on success
+ *   and a negative KSYM_ERR_* code on failure. After a failure,
+ *   ksym_last_error() describes it ("FILE:LINE: what", or the operation
+ *   and the file); the message is per thread, the only state the library
+ *   keeps outside an index.
+ * - An index is immutable once open: every reading function may be called
+ *   from any number of threads at once on one struct ksym_index.
+ * - Strings are written into caller buffers with snprintf's rules: at most
+ *   len - 1 bytes and a terminating NUL when len > 0; the return value is
+ *   the full length, so a value >= len means the buffer was too small.
+ * - Structs that may grow start with `size_t type_size`, which the caller
+ *   sets to sizeof(the struct) as it was compiled; fields beyond it are
+ *   neither read nor written, and reserved bytes must be zero. Newer
+ *   libraries accept older, smaller structs.
+ * - A symbol is named by its index in the index file (0 ..
+ *   symbol_count - 1), the `symbol` of a hit or candidate; its name and
+ *   other facts are decoded only when asked for.
+ */
+#ifndef KSYM_KSYM_H_
+#define KSYM_KSYM_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KSYM_VERSION_MAJOR 0
+#define KSYM_VERSION_MINOR 1
+
+/* Error codes (negative return values). */
+enum ksym_error {
+  KSYM_OK = 0,
+  KSYM_ERR_INVALID = -1,   /* a NULL or out-of-range argument, bad type_size */
+  KSYM_ERR_NOT_FOUND = -2, /* no symbol covers the address / matches */
+  KSYM_ERR_AMBIGUOUS = -3, /* several symbols match a query meant to be unique */
+  KSYM_ERR_SYNTAX = -4,    /* the query is not valid query syntax */
+  KSYM_ERR_IO = -5,        /* a file could not be opened, read or written */
+  KSYM_ERR_FORMAT = -6,    /* an index or input file is damaged or not the
+                              expected format */
+  KSYM_ERR_INTERNAL = -7   /* anything else */
+};
+
+/* The message of the last failed call in this thread ("" if none). Valid
+ * until the next ksym call in this thread. */
+const char *ksym_last_error(void);
+/* A fixed description of a KSYM_ERR_* code. */
+const char *ksym_strerror(int code);
+
+/* ---- Opening an index ---- */
+
+struct ksym_index; /* opaque; one per open index file */
+
+struct ksym_open_opts {
+  size_t type_size;      /* sizeof(struct ksym_open_opts) */
+  bool verify_checksums; /* also check every section's CRC at open */
+  uint8_t reserved[7];
+};
+
+/* Opens (memory-maps and validates) an index file. */
+int ksym_open(const char *path, struct ksym_index **out);
+/* The same with options; opts may be NULL. */
+int ksym_open_with(const char *path, const struct ksym_open_opts *opts,
+                   struct ksym_index **out);
+/* Opens the running kernel's default index ($KSYM_INDEX, else
+ * $XDG_CACHE_HOME/ksym or ~/.cache/ksym, RELEASE-BUILDID.ksym), building it
+ * from /proc/kallsyms first when it is missing, as `ksym` does without -i.
+ * opts may be NULL. */
+int ksym_open_default(const struct ksym_open_opts *opts,
+                      struct ksym_index **out);
+/* Closes an index; NULL is ignored. */
+void ksym_close(struct ksym_index *idx);
+
+/* ---- Identity and counts ---- */
+
+struct ksym_info {
+  size_t type_size;          /* sizeof(struct ksym_info) */
+  uint64_t symbol_count;
+  uint32_t module_set_count; /* distinct module sets, excluding "none" */
+  uint32_t object_count;     /* distinct object files */
+  uint64_t file_size;        /* bytes */
+  int64_t kaslr_offset;      /* runtime minus static address */
+  bool runtime_addresses;    /* addresses are the running kernel's */
+  char release[128];         /* "6.1.0-28-cloud-amd64", "" if unknown */
+  char build_id[80];         /* lowercase hex, "" if unknown */
+  char arch[32];             /* "x86_64" */
+  uint8_t reserved[64];
+};
+
+int ksym_index_info(const struct ksym_index *idx, struct ksym_info *out);
+
+/* ---- Address -> symbol ---- */
+
+#define KSYM_NO_SYMBOL UINT32_MAX
+
+/* Why no symbol covers an address (a hint, not an error). */
+enum ksym_reason {
+  KSYM_REASON_NONE = 0,          /* found */
+  KSYM_REASON_EMPTY_INDEX = 1,   /* the index has no symbols */
+  KSYM_REASON_BELOW_FIRST = 2,   /* below the lowest symbol address */
+  KSYM_REASON_PAST_LAST = 3,     /* past the end of the highest symbol */
+  KSYM_REASON_IN_GAP = 4         /* between one symbol's end and the next */
+};
+/* "below the lowest symbol address", ... as `ksym lookup` prints it. */
+const char *ksym_reason_text(int reason);
+
+/* A lookup's answer: 16 bytes, nothing decoded. */
+struct ksym_hit {
+  uint32_t symbol; /* symbol index, KSYM_NO_SYMBOL when none covers */
+  uint32_t reason; /* enum ksym_reason */
+  uint64_t offset; /* address - symbol start */
+};
+
+/* The symbol covering addr (innermost; among aliases the one perf would
+ * name). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set. */
+int ksym_lookup(const struct ksym_index *idx, uint64_t addr,
+                struct ksym_hit *out);
+/* out[i] = ksym_lookup(addrs[i]) for i < n; returns how many were found.
+ * Sorted addresses are fastest. */
+int64_t ksym_lookup_batch(const struct ksym_index *idx, const uint64_t *addrs,
+                          size_t n, struct ksym_hit *out);
+/* Every symbol covering addr (aliases, enclosing symbols), best first:
+ * writes up to cap symbol indices and returns how many there are. */
+int ksym_lookup_all(const struct ksym_index *idx, uint64_t addr,
+                    uint32_t *symbols, size_t cap);
+
+/* What `ksym lookup` prints after the address: "name+0xOFF/0xSIZE [mod]
+ * {obj}", or "?? (reason)" when nothing covers addr. Returns the length
+ * (snprintf rules) or a negative code. */
+int ksym_format_frame(const struct ksym_index *idx, uint64_t addr, char *buf,
+                      size_t len);
+
+/* ---- One symbol ---- */
+
+struct ksym_symbol {
+  size_t type_size;      /* sizeof(struct ksym_symbol) */
+  uint64_t address;      /* start */
+  uint64_t size;         /* extent; inferred ones reach the next symbol */
+  char type;             /* nm type letter: 't', 'T', 'd', ... */
+  bool size_exact;       /* from the ELF symbol table, not inferred */
+  uint8_t reserved0[6];
+  uint32_t module_count; /* modules shown in its name (ksym_symbol_module) */
+  uint8_t reserved[60];
+};
+
+/* Facts of symbol `symbol` (< symbol_count). */
+int ksym_symbol_info(const struct ksym_index *idx, uint32_t symbol,
+                     struct ksym_symbol *out);
+/* Its plain name, e.g. "init_once". */
+int ksym_symbol_name(const struct ksym_index *idx, uint32_t symbol, char *buf,
+                     size_t len);
+/* Its unique name "name [mod]... {obj}", as ksym prints it. */
+int ksym_symbol_qualified(const struct ksym_index *idx, uint32_t symbol,
+                          char *buf, size_t len);
+/* The k-th module of its name (k < module_count). */
+int ksym_symbol_module(const struct ksym_index *idx, uint32_t symbol,
+                       uint32_t k, char *buf, size_t len);
+/* Its object file path ("fs/ext4/super.o"); length 0 when unknown. */
+int ksym_symbol_object(const struct ksym_index *idx, uint32_t symbol,
+                       char *buf, size_t len);
+
+/* ---- Name -> symbol ---- */
+
+/* A symbol matching a query. */
+struct ksym_candidate {
+  uint32_t symbol;  /* symbol index */
+  uint32_t reserved;
+  uint64_t address; /* the symbol's address plus the query's +0xOFF */
+};
+
+/* Every symbol matching `query` ("name", "name [mod]", "name {obj}",
+ * "mod:name", "name+0xOFF", "name+0xOFF/0xLEN"), in address order: writes
+ * up to cap candidates and returns how many match (0: none), or
+ * KSYM_ERR_SYNTAX. */
+int ksym_resolve(const struct ksym_index *idx, const char *query,
+                 struct ksym_candidate *out, size_t cap);
+/* Exactly one symbol: returns 0 and *out; KSYM_ERR_NOT_FOUND;
+ * KSYM_ERR_SYNTAX; or KSYM_ERR_AMBIGUOUS, with up to cap of the remaining
+ * candidates in `candidates` and their number in *count (either may be
+ * NULL/0). The rules are `ksym resolve --unique`'s. */
+int ksym_resolve_unique(const struct ksym_index *idx, const char *query,
+                        struct ksym_candidate *out,
+                        struct ksym_candidate *candidates, size_t cap,
+                        size_t *count);
+/* The address of the unique match of `query`: 0, KSYM_ERR_NOT_FOUND,
+ * KSYM_ERR_AMBIGUOUS or KSYM_ERR_SYNTAX. */
+int ksym_resolve_address(const struct ksym_index *idx, const char *query,
+                         uint64_t *addr);
+
+/* ---- Building an index ---- */
+
+struct ksym_build_opts {
+  size_t type_size;        /* sizeof(struct ksym_build_opts) */
+  const char *vmlinux;     /* vmlinux with .symtab (and DWARF), or NULL */
+  const char *system_map;  /* System.map */
+  const char *kallsyms;    /* /proc/kallsyms or a saved copy */
+  const char *linker_map;  /* vmlinux.map (GNU ld or lld -Map) */
+  const char *modules_dir; /* /lib/modules/RELEASE */
+  const char *build_dir;   /* a kernel build tree */
+  uint8_t reserved[64];
+};
+
+/* Builds an index from the sources in opts (all NULL: the running kernel
+ * from /proc/kallsyms) and writes it to output (temp file + rename), or to
+ * the default path of the kernel it describes when output is NULL. */
+int ksym_build(const struct ksym_build_opts *opts, const char *output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KSYM_KSYM_H_ */

@@ -57,7 +57,7 @@ int FailStatus(const absl::Status& s) {
 int CopyOut(absl::string_view s, char* buf, size_t len) {
   if (len > 0) {
     const size_t n = std::min(s.size(), len - 1);
-    std::memcpy(buf, s.data(), n);
+    if (n > 0) std::memcpy(buf, s.data(), n);
     buf[n] = '\0';
   }
   return static_cast<int>(s.size());

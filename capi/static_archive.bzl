@@ -27,7 +27,7 @@ def _impl(ctx):
         mnemonic = "StaticArchive",
         progress_message = "Merging static archive %s" % out.short_path,
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 static_archive = rule(
     implementation = _impl,

@@ -254,8 +254,8 @@ struct BoundedWriter {
   size_t len = 0;
   void Append(absl::string_view s) {
     if (len + 1 < cap) {
-      const size_t room = cap - 1 - len;
-      std::memcpy(buf + len, s.data(), std::min(room, s.size()));
+      const size_t n = std::min(cap - 1 - len, s.size());
+      if (n > 0) std::memcpy(buf + len, s.data(), n);
     }
     len += s.size();
   }

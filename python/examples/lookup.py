@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""lookup.py: the Python module, same output as `ksym lookup` + `ksym resolve`:
+    lookup.py INDEX ADDR... [-- QUERY...]
+"""
+import sys
+
+import ksym
+
+args = sys.argv[2:]
+split = args.index("--") if "--" in args else len(args)
+idx = ksym.Index(sys.argv[1])
+out = []
+for a in args[:split]:
+    addr = int(a, 16)
+    out.append("%016x %s" % (addr, idx.frame(addr)))
+for q in args[split + 1:]:
+    for c in idx.resolve(q):
+        out.append("%016x %s" % (c.address, c.qualified))
+# lookup_many agrees with lookup one by one.
+addrs = [int(a, 16) for a in args[:split]]
+symbols, offsets = idx.lookup_many(addrs)
+for a, s, o in zip(addrs, symbols, offsets):
+    one = idx.lookup(a)
+    if one is None:
+        assert s == ksym.NO_SYMBOL, hex(a)
+    else:
+        assert (s, o) == (one.index, one.offset), hex(a)
+        assert idx.symbol(s).qualified == one.qualified
+print("\n".join(out))

@@ -1,0 +1,38 @@
+"""ksym: unique, fast kernel symbol names, from Python.
+
+    import ksym
+    idx = ksym.Index("debian.ksym")          # or ksym.Index.running()
+    s = idx.lookup(0xffffffff81460ec2)       # None when nothing covers it
+    s.name, s.qualified, s.start, s.offset, s.size, s.type, s.modules, s.object
+    str(s)          # 'init_once+0x12/0x64 {ext4/super.o}', as `ksym lookup`
+    idx.frame(addr) # the same text, or '?? (reason)' when nothing covers addr
+    symbols, offsets = idx.lookup_many(numpy_uint64_array)  # or any sequence
+    # memoryviews of uint32 symbol indices (ksym.NO_SYMBOL: none) and uint64
+    # offsets; idx.symbol(i) gives the Symbol of an index.
+    idx.resolve("init_once")                 # every match, a list of Symbol
+    idx.resolve_unique("init_once {ext4/super}")
+    # -> Symbol; raises ksym.AmbiguousError (.candidates) or LookupError;
+    #    ValueError for a query that is not valid syntax
+    idx.symbolize(line)   # what `ksym symbolize` does to a line of text
+
+The extension is compiled against the ksym C++ library (pybind11); an Index
+is immutable and may be shared by threads (calls release the GIL while
+they search).
+"""
+
+
+class AmbiguousError(LookupError):
+    """Several symbols match a query meant to be unique.
+
+    .candidates: the matching symbols (ksym.Symbol), each with its
+    qualified name.
+    """
+
+    def __init__(self, message, candidates):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+from ksym._ksym import Index, Symbol, NO_SYMBOL  # noqa: E402
+
+__all__ = ["Index", "Symbol", "AmbiguousError", "NO_SYMBOL"]

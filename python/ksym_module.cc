@@ -1,0 +1,267 @@
+// The Python extension module `ksym._ksym` (pybind11, over Symbolizer and
+// symbolizer/api): what the Python package `ksym` exposes. See
+// python/ksym/__init__.py for the documented interface.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "symbolizer/api/default_index.h"
+#include "symbolizer/api/frame.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/rewriter/rewriter.h"
+
+namespace py = pybind11;
+
+namespace ksym {
+namespace {
+
+// One symbol as Python sees it, filled from the index when created.
+struct PySymbol {
+  std::string name, qualified, type, frame;
+  uint64_t address = 0, start = 0, offset = 0, size = 0;
+  bool size_exact = false;
+  std::vector<std::string> modules;
+  std::optional<std::string> object;
+  uint32_t index = 0;
+};
+
+PySymbol MakeSymbol(const Symbolizer& s, const SymbolInfo& sym, uint64_t address,
+                    uint64_t offset) {
+  PySymbol p;
+  p.index = sym.index;
+  p.name = std::string(sym.name());
+  p.qualified = s.QualifiedName(sym);
+  p.type = std::string(1, sym.type);
+  p.address = address;
+  p.start = sym.address;
+  p.offset = offset;
+  p.size = sym.size;
+  p.size_exact = sym.size_exact;
+  for (absl::string_view m : s.DisplayModules(sym)) p.modules.emplace_back(m);
+  absl::string_view obj = s.index().ObjectPath(sym.object);
+  if (!obj.empty()) p.object = std::string(obj);
+  p.frame = FrameText(s, sym, offset);
+  return p;
+}
+
+class PyIndex {
+ public:
+  explicit PyIndex(std::unique_ptr<Symbolizer> s) : s_(std::move(s)) {}
+
+  static PyIndex Open(const std::string& path, bool verify_checksums) {
+    IndexOptions o;
+    o.verify_checksums = verify_checksums;
+    absl::StatusOr<std::unique_ptr<Symbolizer>> s;
+    {
+      py::gil_scoped_release release;
+      s = Symbolizer::Open(path, o);
+    }
+    if (!s.ok()) Raise(s.status());
+    return PyIndex(*std::move(s));
+  }
+
+  static PyIndex Running(bool verify_checksums) {
+    DefaultIndexOptions o;
+    o.index.verify_checksums = verify_checksums;
+    absl::StatusOr<std::unique_ptr<Symbolizer>> s;
+    {
+      py::gil_scoped_release release;
+      s = OpenDefaultIndex(o);
+    }
+    if (!s.ok()) Raise(s.status());
+    return PyIndex(*std::move(s));
+  }
+
+  std::optional<PySymbol> Lookup(uint64_t address) const {
+    LookupResult r = s_->Lookup(address);
+    if (!r.found) return std::nullopt;
+    return MakeSymbol(*s_, r.symbol, address, r.offset);
+  }
+
+  std::string Frame(uint64_t address) const {
+    return FrameText(*s_, s_->Lookup(address));
+  }
+
+  PySymbol Symbol(uint32_t index) const {
+    if (index >= s_->index().symbol_count()) {
+      throw py::index_error(absl::StrCat("no symbol ", index));
+    }
+    SymbolInfo sym = s_->Symbol(index);
+    return MakeSymbol(*s_, sym, sym.address, 0);
+  }
+
+  // Addresses from a buffer of 8-byte integers (numpy uint64/int64,
+  // array.array('Q'), ...) without copying, else from any sequence of ints.
+  py::tuple LookupMany(py::object addresses) const {
+    std::vector<uint64_t> copied;
+    const uint64_t* data = nullptr;
+    size_t n = 0;
+    py::buffer_info info;
+    if (PyObject_CheckBuffer(addresses.ptr())) {
+      info = py::reinterpret_borrow<py::buffer>(addresses).request();
+      const std::string& f = info.format;
+      const bool int64 = info.itemsize == 8 &&
+                         (f == "Q" || f == "q" || f == "L" || f == "l" ||
+                          f == "K" || f == "k" || f == "<Q" || f == "<q" ||
+                          f == "=Q" || f == "=q");
+      if (!int64 || info.ndim != 1 ||
+          info.strides[0] != static_cast<py::ssize_t>(sizeof(uint64_t))) {
+        throw py::type_error(
+            "lookup_many: a buffer must be a contiguous 1-D array of 64-bit "
+            "integers (format '" + f + "')");
+      }
+      data = static_cast<const uint64_t*>(info.ptr);
+      n = static_cast<size_t>(info.shape[0]);
+    } else {
+      py::sequence seq = py::reinterpret_borrow<py::sequence>(addresses);
+      copied.reserve(seq.size());
+      for (py::handle h : seq) copied.push_back(h.cast<uint64_t>());
+      data = copied.data();
+      n = copied.size();
+    }
+    py::bytearray symbols_bytes = py::reinterpret_steal<py::bytearray>(
+        PyByteArray_FromStringAndSize(nullptr, static_cast<py::ssize_t>(4 * n)));
+    py::bytearray offsets_bytes = py::reinterpret_steal<py::bytearray>(
+        PyByteArray_FromStringAndSize(nullptr, static_cast<py::ssize_t>(8 * n)));
+    auto* symbols = reinterpret_cast<uint32_t*>(PyByteArray_AsString(symbols_bytes.ptr()));
+    auto* offsets = reinterpret_cast<uint64_t*>(PyByteArray_AsString(offsets_bytes.ptr()));
+    {
+      py::gil_scoped_release release;
+      constexpr size_t kChunk = 4096;
+      std::vector<SymbolHit> hits(std::min(n, kChunk));
+      for (size_t at = 0; at < n; at += kChunk) {
+        const size_t m = std::min(kChunk, n - at);
+        s_->LocateBatch(absl::MakeConstSpan(data + at, m),
+                        absl::MakeSpan(hits.data(), m));
+        for (size_t k = 0; k < m; ++k) {
+          symbols[at + k] = hits[k].symbol;
+          offsets[at + k] = hits[k].offset;
+        }
+      }
+    }
+    py::object mv_s = py::reinterpret_steal<py::object>(
+        PyMemoryView_FromObject(symbols_bytes.ptr()));
+    py::object mv_o = py::reinterpret_steal<py::object>(
+        PyMemoryView_FromObject(offsets_bytes.ptr()));
+    return py::make_tuple(mv_s.attr("cast")("I"), mv_o.attr("cast")("Q"));
+  }
+
+  std::vector<PySymbol> Resolve(const std::string& query) const {
+    absl::StatusOr<std::vector<Candidate>> c = s_->Resolve(query);
+    if (!c.ok()) throw py::value_error(std::string(c.status().message()));
+    return Candidates(*c);
+  }
+
+  PySymbol ResolveUnique(const std::string& query) const {
+    std::vector<Candidate> ambiguous;
+    absl::StatusOr<Candidate> u = s_->ResolveUnique(query, &ambiguous);
+    if (u.ok()) return MakeSymbol(*s_, u->symbol, u->address, u->address - u->symbol.address);
+    const std::string msg(u.status().message());
+    if (u.status().code() == absl::StatusCode::kNotFound) {
+      PyErr_SetString(PyExc_LookupError, msg.c_str());
+      throw py::error_already_set();
+    }
+    if (u.status().code() == absl::StatusCode::kFailedPrecondition) {
+      py::object type = py::module_::import("ksym").attr("AmbiguousError");
+      py::object e = type(msg, Candidates(ambiguous));
+      PyErr_SetObject(type.ptr(), e.ptr());
+      throw py::error_already_set();
+    }
+    throw py::value_error(msg);
+  }
+
+  std::string Symbolize(const std::string& text) const {
+    Rewriter r(*s_, RewriteOptions{});
+    return r.RewriteText(text);
+  }
+
+  py::dict Info() const {
+    const IndexReader& r = s_->index();
+    py::dict d;
+    d["release"] = std::string(r.release());
+    d["build_id"] = std::string(r.build_id());
+    d["arch"] = std::string(r.arch());
+    d["symbols"] = r.symbol_count();
+    d["runtime_addresses"] = r.address_space() == AddressSpace::kRuntime;
+    d["kaslr_offset"] = r.kaslr_offset();
+    d["file_size"] = r.file_size();
+    return d;
+  }
+
+  uint64_t Size() const { return s_->index().symbol_count(); }
+
+ private:
+  [[noreturn]] static void Raise(const absl::Status& s) {
+    const std::string msg(s.message());
+    PyObject* type = PyExc_OSError;
+    if (s.code() == absl::StatusCode::kNotFound) {
+      type = PyExc_FileNotFoundError;
+    } else if (s.code() == absl::StatusCode::kPermissionDenied) {
+      type = PyExc_PermissionError;
+    } else if (s.code() == absl::StatusCode::kDataLoss ||
+               s.code() == absl::StatusCode::kInvalidArgument) {
+      type = PyExc_ValueError;  // a damaged or foreign file
+    }
+    PyErr_SetString(type, msg.c_str());
+    throw py::error_already_set();
+  }
+
+  std::vector<PySymbol> Candidates(const std::vector<Candidate>& c) const {
+    std::vector<PySymbol> out;
+    out.reserve(c.size());
+    for (const Candidate& x : c) {
+      out.push_back(MakeSymbol(*s_, x.symbol, x.address, x.address - x.symbol.address));
+    }
+    return out;
+  }
+
+  std::unique_ptr<Symbolizer> s_;
+};
+
+}  // namespace
+}  // namespace ksym
+
+PYBIND11_MODULE(_ksym, m) {
+  using ksym::PyIndex;
+  using ksym::PySymbol;
+  m.doc() = "ksym: unique, fast kernel symbol names (see help(ksym))";
+  m.attr("NO_SYMBOL") = py::int_(ksym::SymbolHit::kNoSymbol);
+  py::class_<PySymbol>(m, "Symbol")
+      .def_readonly("name", &PySymbol::name)
+      .def_readonly("qualified", &PySymbol::qualified)
+      .def_readonly("address", &PySymbol::address)
+      .def_readonly("start", &PySymbol::start)
+      .def_readonly("offset", &PySymbol::offset)
+      .def_readonly("size", &PySymbol::size)
+      .def_readonly("size_exact", &PySymbol::size_exact)
+      .def_readonly("type", &PySymbol::type)
+      .def_readonly("modules", &PySymbol::modules)
+      .def_readonly("object", &PySymbol::object)
+      .def_readonly("frame", &PySymbol::frame)
+      .def_readonly("index", &PySymbol::index)
+      .def("__str__", [](const PySymbol& s) { return s.frame; })
+      .def("__repr__", [](const PySymbol& s) {
+        return absl::StrCat("<ksym.Symbol 0x", absl::Hex(s.address), " ",
+                            s.frame, ">");
+      });
+  py::class_<PyIndex>(m, "Index")
+      .def(py::init(&PyIndex::Open), py::arg("path"),
+           py::arg("verify_checksums") = false)
+      .def_static("running", &PyIndex::Running,
+                  py::arg("verify_checksums") = false)
+      .def("lookup", &PyIndex::Lookup, py::arg("address"))
+      .def("frame", &PyIndex::Frame, py::arg("address"))
+      .def("symbol", &PyIndex::Symbol, py::arg("index"))
+      .def("lookup_many", &PyIndex::LookupMany, py::arg("addresses"))
+      .def("resolve", &PyIndex::Resolve, py::arg("query"))
+      .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
+      .def("symbolize", &PyIndex::Symbolize, py::arg("text"))
+      .def("info", &PyIndex::Info)
+      .def("__len__", &PyIndex::Size);
+}

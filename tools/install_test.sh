@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Installs ksym into a temp prefix (tools/install_layout.sh, as
+# tools/install.sh does after building), then, outside Bazel, compiles a C
+# program with gcc via pkg-config (against libksym.so, and statically
+# against libksym.a), a C++ program with g++, and runs them and a Python
+# script: each must print exactly what the installed CLI prints for the
+# same addresses and queries, on an index of the real kallsyms sample (and
+# the Debian kernel's vmlinux when KSYM_DEBIAN_KERNEL is set).
+set -uo pipefail
+sample="$1"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+prefix="$tmp/prefix"
+fail=0
+tools/install_layout.sh "$prefix" . . || { echo "FAIL: install"; exit 1; }
+for f in bin/ksym include/ksym/ksym.h lib/libksym.so lib/libksym.so.0 lib/libksym.a \
+         lib/pkgconfig/ksym.pc lib/python3/dist-packages/ksym/__init__.py; do
+  [ -e "$prefix/$f" ] || { echo "FAIL: $f not installed"; fail=1; }
+done
+# Under --config=asan the libraries are instrumented: the programs link the
+# sanitizer runtimes too, and Python (not instrumented) preloads them.
+san=() py_preload=
+if nm -D "$prefix/lib/libksym.so" | grep -q ' U __asan_init'; then
+  san=(-fsanitize=address,undefined)
+  py_preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+fi
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+[ "$(pkg-config --variable=prefix ksym)" = "$prefix" ] || { echo "FAIL: ksym.pc prefix"; fail=1; }
+gcc "${san[@]}" -std=c99 -Wall -Werror -o "$tmp/lookup_c" capi/examples/lookup.c $(pkg-config --cflags --libs ksym) \
+  || { echo "FAIL: gcc"; exit 1; }
+gcc "${san[@]}" -std=c99 -o "$tmp/lookup_static" capi/examples/lookup.c \
+  $(pkg-config --cflags ksym) "$prefix/lib/libksym.a" $(pkg-config --static --libs-only-l ksym | sed 's/-lksym//') \
+  || { echo "FAIL: gcc static"; exit 1; }
+g++ "${san[@]}" -std=c++17 -Wall -Werror -o "$tmp/lookup_cc" capi/examples/lookup.cc $(pkg-config --cflags --libs ksym) \
+  || { echo "FAIL: g++"; exit 1; }
+readelf -d "$tmp/lookup_static" | grep -q 'libksym' && { echo "FAIL: static binary needs libksym.so"; fail=1; }
+export LD_LIBRARY_PATH="$prefix/lib"
+export PYTHONPATH="$prefix/lib/python3/dist-packages"
+
+compare() {  # compare INDEX ADDRS QUERY...
+  local index=$1 addrs=$2
+  shift 2
+  local queries=("$@")
+  { "$prefix/bin/ksym" lookup -i "$index" $addrs
+    "$prefix/bin/ksym" resolve -i "$index" "${queries[@]}"; } > "$tmp/want" 2>/dev/null
+  [ -s "$tmp/want" ] || { echo "FAIL: the CLI printed nothing"; fail=1; }
+  for prog in "$tmp/lookup_c" "$tmp/lookup_static" "$tmp/lookup_cc" "python3 python/examples/lookup.py"; do
+    local preload=
+    case "$prog" in python3*) preload=$py_preload ;; esac
+    LD_PRELOAD="$preload" $prog "$index" $addrs -- "${queries[@]}" > "$tmp/got" 2> "$tmp/err"
+    if cmp -s "$tmp/want" "$tmp/got"; then
+      echo "ok: ${prog##*/} prints what the CLI prints ($(wc -l < "$tmp/want") lines, ${index##*/})"
+    else
+      echo "FAIL: $prog differs from the CLI on $index"; diff "$tmp/want" "$tmp/got" | head; cat "$tmp/err" | head -5; fail=1
+    fi
+  done
+}
+
+gzip -dc "$sample" > "$tmp/kallsyms"
+"$prefix/bin/ksym" build -q --kallsyms "$tmp/kallsyms" -o "$tmp/s.ksym" || exit 1
+# Every 401st symbol, +3, and addresses nothing covers.
+addrs="$(awk 'NR % 101 == 1 {print $1}' "$tmp/kallsyms") 1 ffffffffffffffff"
+dups=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | head -20)
+queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
+compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
+
+if [ -n "${KSYM_DEBIAN_KERNEL:-}" ]; then
+  k=$KSYM_DEBIAN_KERNEL
+  release=$(ls "$k/lib/modules")
+  "$prefix/bin/ksym" build -q --vmlinux "$k/usr/lib/debug/boot/vmlinux-$release" \
+    --system-map "$k/usr/lib/debug/boot/System.map-$release" \
+    --modules-dir "$k/lib/modules/$release" -o "$tmp/d.ksym" || exit 1
+  # Every 97th symbol's address + 5 (inside it, or past its end).
+  addrs=$("$prefix/bin/ksym" list -i "$tmp/d.ksym" | python3 -c '
+import sys
+for k, line in enumerate(sys.stdin):
+    if k % 97 == 0:
+        print("%x" % (int(line.split()[0], 16) + 5))')
+  queries=(init_once type_show 'init_once {ext4/super}' 'init_once+0x12/0x64' ext4_fill_super)
+  compare "$tmp/d.ksym" "$addrs" "${queries[@]}"
+fi
+exit $fail

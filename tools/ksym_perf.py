@@ -33,9 +33,11 @@ def _user_symbol(frame):
 def process_event(param_dict):
     sample = param_dict.get("sample", {})
     secs, nsecs = divmod(sample.get("time", 0), 1000000000)
-    lines = ["%s %d/%d [%03d] %d.%06d %s:" % (
+    cpu = sample.get("cpu", -1)
+    cpu = "[%03d]" % cpu if 0 <= cpu < 0xffffffff else "[-]"
+    lines = ["%s %d/%d %s %d.%06d %s:" % (
         param_dict.get("comm", "?"), sample.get("pid", -1),
-        sample.get("tid", -1), sample.get("cpu", -1), secs, nsecs // 1000,
+        sample.get("tid", -1), cpu, secs, nsecs // 1000,
         param_dict.get("ev_name", "?"))]
     chain = param_dict.get("callchain") or [
         {"ip": sample.get("ip", 0), "sym": param_dict.get("symbol") and

@@ -535,11 +535,21 @@ uint32_t IndexReader::AliasGroupBegin(uint32_t i) const {
 }
 
 std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {
+  // Both searches are branch-free (the comparison feeds a conditional
+  // move): random addresses mispredict half of a branchy search's steps,
+  // which cost more than the memory reads (symbolizer_benchmark
+  // BM_LocateRandom: 190 -> see symbolizer/README.md).
   // Block: the last sample <= addr.
-  const auto it = std::upper_bound(sampled_addresses_.begin(),
-                                   sampled_addresses_.end(), addr);
-  if (it == sampled_addresses_.begin()) return std::nullopt;
-  const uint64_t block = (it - sampled_addresses_.begin()) - 1;
+  if (sampled_addresses_.empty() || sampled_addresses_[0] > addr) {
+    return std::nullopt;
+  }
+  const uint64_t* sample = sampled_addresses_.data();
+  for (size_t len = sampled_addresses_.size(); len > 1;) {
+    const size_t half = len / 2;
+    sample += sample[half] <= addr ? half : 0;
+    len -= half;
+  }
+  const uint64_t block = sample - sampled_addresses_.data();
   uint32_t lo = static_cast<uint32_t>(block * kSampleStride);
   uint32_t hi = static_cast<uint32_t>(
       std::min<uint64_t>(symbol_count_, lo + uint64_t{kSampleStride}));
@@ -551,16 +561,14 @@ std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {
   if (hi <= seg_end && addr - base <= 0xffffffffull && addr >= base) {
     // Common case: the block lies in one segment; compare 32-bit offsets.
     const uint32_t target = static_cast<uint32_t>(addr - base);
-    uint32_t l = lo + 1, r = hi;
-    while (l < r) {
-      const uint32_t mid = l + (r - l) / 2;
-      if (bytes::Load32(offsets_ + 4 * uint64_t{mid}) <= target) {
-        l = mid + 1;
-      } else {
-        r = mid;
-      }
+    uint32_t at = lo;
+    for (uint32_t len = hi - lo; len > 1;) {
+      const uint32_t half = len / 2;
+      at += bytes::Load32(offsets_ + 4 * uint64_t{at + half}) <= target ? half
+                                                                        : 0;
+      len -= half;
     }
-    return l - 1;
+    return at;
   }
   uint32_t l = lo + 1, r = hi;
   while (l < r) {

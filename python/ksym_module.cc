@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -21,33 +22,38 @@ namespace py = pybind11;
 namespace ksym {
 namespace {
 
-// One symbol as Python sees it, filled from the index when created.
+// One symbol as Python sees it: a handle (symbol index, the address asked
+// about) whose fields are decoded from the index when read, so a lookup
+// costs one Locate and one small object.
 struct PySymbol {
-  std::string name, qualified, type, frame;
-  uint64_t address = 0, start = 0, offset = 0, size = 0;
-  bool size_exact = false;
-  std::vector<std::string> modules;
-  std::optional<std::string> object;
+  std::shared_ptr<const Symbolizer> s;
   uint32_t index = 0;
+  uint64_t address = 0;  // looked-up address, or a candidate's target
+  uint64_t offset = 0;   // address - start
+
+  SymbolFacts facts() const { return s->Facts(index); }
+  std::string name() const {
+    char buf[IndexReader::kMaxNameLength];
+    return std::string(buf, std::min(s->Name(index, buf, sizeof(buf)),
+                                     sizeof(buf) - 1));
+  }
+  std::string qualified() const { return s->QualifiedName(s->Symbol(index)); }
+  std::string frame() const { return FrameText(*s, s->Symbol(index), offset); }
+  std::vector<std::string> modules() const {
+    std::vector<std::string> out;
+    for (absl::string_view m : s->DisplayModules(facts())) out.emplace_back(m);
+    return out;
+  }
+  std::optional<std::string> object() const {
+    absl::string_view obj = s->index().ObjectPath(facts().object);
+    if (obj.empty()) return std::nullopt;
+    return std::string(obj);
+  }
 };
 
-PySymbol MakeSymbol(const Symbolizer& s, const SymbolInfo& sym, uint64_t address,
-                    uint64_t offset) {
-  PySymbol p;
-  p.index = sym.index;
-  p.name = std::string(sym.name());
-  p.qualified = s.QualifiedName(sym);
-  p.type = std::string(1, sym.type);
-  p.address = address;
-  p.start = sym.address;
-  p.offset = offset;
-  p.size = sym.size;
-  p.size_exact = sym.size_exact;
-  for (absl::string_view m : s.DisplayModules(sym)) p.modules.emplace_back(m);
-  absl::string_view obj = s.index().ObjectPath(sym.object);
-  if (!obj.empty()) p.object = std::string(obj);
-  p.frame = FrameText(s, sym, offset);
-  return p;
+PySymbol MakeSymbol(const std::shared_ptr<const Symbolizer>& s, uint32_t index,
+                    uint64_t address, uint64_t offset) {
+  return PySymbol{s, index, address, offset};
 }
 
 class PyIndex {
@@ -79,9 +85,9 @@ class PyIndex {
   }
 
   std::optional<PySymbol> Lookup(uint64_t address) const {
-    LookupResult r = s_->Lookup(address);
-    if (!r.found) return std::nullopt;
-    return MakeSymbol(*s_, r.symbol, address, r.offset);
+    const SymbolHit h = s_->Locate(address);
+    if (!h.found()) return std::nullopt;
+    return MakeSymbol(s_, h.symbol, address, h.offset);
   }
 
   std::string Frame(uint64_t address) const {
@@ -92,8 +98,7 @@ class PyIndex {
     if (index >= s_->index().symbol_count()) {
       throw py::index_error(absl::StrCat("no symbol ", index));
     }
-    SymbolInfo sym = s_->Symbol(index);
-    return MakeSymbol(*s_, sym, sym.address, 0);
+    return MakeSymbol(s_, index, s_->index().Address(index), 0);
   }
 
   // Addresses from a buffer of 8-byte integers (numpy uint64/int64,
@@ -161,7 +166,10 @@ class PyIndex {
   PySymbol ResolveUnique(const std::string& query) const {
     std::vector<Candidate> ambiguous;
     absl::StatusOr<Candidate> u = s_->ResolveUnique(query, &ambiguous);
-    if (u.ok()) return MakeSymbol(*s_, u->symbol, u->address, u->address - u->symbol.address);
+    if (u.ok()) {
+      return MakeSymbol(s_, u->symbol.index, u->address,
+                        u->address - u->symbol.address);
+    }
     const std::string msg(u.status().message());
     if (u.status().code() == absl::StatusCode::kNotFound) {
       PyErr_SetString(PyExc_LookupError, msg.c_str());
@@ -216,12 +224,13 @@ class PyIndex {
     std::vector<PySymbol> out;
     out.reserve(c.size());
     for (const Candidate& x : c) {
-      out.push_back(MakeSymbol(*s_, x.symbol, x.address, x.address - x.symbol.address));
+      out.push_back(MakeSymbol(s_, x.symbol.index, x.address,
+                               x.address - x.symbol.address));
     }
     return out;
   }
 
-  std::unique_ptr<Symbolizer> s_;
+  std::shared_ptr<const Symbolizer> s_;
 };
 
 }  // namespace
@@ -233,22 +242,26 @@ PYBIND11_MODULE(_ksym, m) {
   m.doc() = "ksym: unique, fast kernel symbol names (see help(ksym))";
   m.attr("NO_SYMBOL") = py::int_(ksym::SymbolHit::kNoSymbol);
   py::class_<PySymbol>(m, "Symbol")
-      .def_readonly("name", &PySymbol::name)
-      .def_readonly("qualified", &PySymbol::qualified)
+      .def_property_readonly("name", &PySymbol::name)
+      .def_property_readonly("qualified", &PySymbol::qualified)
       .def_readonly("address", &PySymbol::address)
-      .def_readonly("start", &PySymbol::start)
+      .def_property_readonly("start",
+                             [](const PySymbol& p) { return p.facts().address; })
       .def_readonly("offset", &PySymbol::offset)
-      .def_readonly("size", &PySymbol::size)
-      .def_readonly("size_exact", &PySymbol::size_exact)
-      .def_readonly("type", &PySymbol::type)
-      .def_readonly("modules", &PySymbol::modules)
-      .def_readonly("object", &PySymbol::object)
-      .def_readonly("frame", &PySymbol::frame)
+      .def_property_readonly("size",
+                             [](const PySymbol& p) { return p.facts().size; })
+      .def_property_readonly(
+          "size_exact", [](const PySymbol& p) { return p.facts().size_exact; })
+      .def_property_readonly(
+          "type", [](const PySymbol& p) { return std::string(1, p.facts().type); })
+      .def_property_readonly("modules", &PySymbol::modules)
+      .def_property_readonly("object", &PySymbol::object)
+      .def_property_readonly("frame", &PySymbol::frame)
       .def_readonly("index", &PySymbol::index)
-      .def("__str__", [](const PySymbol& s) { return s.frame; })
-      .def("__repr__", [](const PySymbol& s) {
-        return absl::StrCat("<ksym.Symbol 0x", absl::Hex(s.address), " ",
-                            s.frame, ">");
+      .def("__str__", &PySymbol::frame)
+      .def("__repr__", [](const PySymbol& p) {
+        return absl::StrCat("<ksym.Symbol 0x", absl::Hex(p.address), " ",
+                            p.frame(), ">");
       });
   py::class_<PyIndex>(m, "Index")
       .def(py::init(&PyIndex::Open), py::arg("path"),

@@ -63,6 +63,7 @@ addrs="$(awk 'NR % 101 == 1 {print $1}' "$tmp/kallsyms") 1 ffffffffffffffff"
 dups=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | head -20)
 queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
 compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
+LD_PRELOAD="$py_preload" python3 python/tests/ksym_test.py "$tmp/s.ksym" || fail=1
 
 if [ -n "${KSYM_DEBIAN_KERNEL:-}" ]; then
   k=$KSYM_DEBIAN_KERNEL

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""The Python module's contract beyond what lookup.py compares with the CLI:
+    ksym_test.py INDEX      (an index with duplicate names, e.g. kallsyms)
+"""
+import array
+import sys
+
+import ksym
+
+idx = ksym.Index(sys.argv[1])
+ok = True
+
+
+def check(cond, what):
+    global ok
+    print(("ok: " if cond else "FAIL: ") + what)
+    ok = ok and cond
+
+
+first = idx.symbol(0)
+check(idx.lookup(first.start - 1) is None, "nothing below the first symbol")
+check(idx.frame(first.start - 1).startswith("?? ("), "frame says why not")
+s = idx.symbol(len(idx) // 2)
+hit = idx.lookup(s.start)
+check(hit is not None and hit.start == s.start and hit.offset == 0, "lookup at a start")
+check(str(hit) == hit.frame == idx.frame(s.start), "str(Symbol) is the frame text")
+
+# Duplicate names: resolve lists all, resolve_unique refuses with them.
+names = {}
+for i in range(0, len(idx), 7):
+    names.setdefault(idx.symbol(i).name, []).append(i)
+dup = next(n for n, v in names.items() if len(v) > 1 and not n.startswith("__pfx_"))
+every = idx.resolve(dup)
+check(len(every) >= 2, "resolve finds the duplicates of %s" % dup)
+try:
+    idx.resolve_unique(dup)
+    check(False, "resolve_unique raises on %s" % dup)
+except ksym.AmbiguousError as e:
+    check(isinstance(e, LookupError), "AmbiguousError is a LookupError")
+    check(sorted(c.address for c in e.candidates) ==
+          sorted(c.address for c in every), "AmbiguousError.candidates")
+try:
+    idx.resolve_unique("no_such_symbol_anywhere")
+    check(False, "resolve_unique raises on no match")
+except ksym.AmbiguousError:
+    check(False, "no match is not ambiguous")
+except LookupError:
+    check(True, "no match raises LookupError")
+try:
+    idx.resolve("bad [")
+    check(False, "syntax error raises")
+except ValueError as e:
+    check("bad [" in str(e), "syntax error raises ValueError naming the query")
+u = idx.resolve_unique(s.qualified + "+0x1") if len(idx.resolve(s.qualified)) == 1 else None
+check(u is None or (u.address == s.start + 1 and u.offset == 1), "resolve_unique offset")
+
+# lookup_many: buffers and sequences, no Python loop inside.
+addrs = [idx.symbol(i).start + 1 for i in range(0, len(idx), 11)] + [first.start - 1]
+sy_list, of_list = idx.lookup_many(addrs)
+sy_arr, of_arr = idx.lookup_many(array.array("Q", addrs))
+sy_mv, _ = idx.lookup_many(memoryview(array.array("Q", addrs)))
+check(list(sy_list) == list(sy_arr) == list(sy_mv) and list(of_list) == list(of_arr),
+      "lookup_many: list, array and memoryview agree")
+check(sy_list[-1] == ksym.NO_SYMBOL, "lookup_many marks misses with NO_SYMBOL")
+check(all(idx.lookup(a).index == i for a, i in zip(addrs[:-1], sy_list)),
+      "lookup_many agrees with lookup")
+try:
+    idx.lookup_many(array.array("I", [1, 2]))
+    check(False, "32-bit buffers are refused")
+except TypeError:
+    check(True, "32-bit buffers are refused with TypeError")
+
+line = "RIP at %016x" % (s.start + 1)
+check(idx.symbolize(line) == "%s (%s)" % (line, idx.frame(s.start + 1)),
+      "symbolize a line")
+try:
+    ksym.Index("/nonexistent/x.ksym")
+    check(False, "missing index raises")
+except FileNotFoundError:
+    check(True, "missing index raises FileNotFoundError")
+sys.exit(0 if ok else 1)

@@ -7,7 +7,7 @@ syms=$(nm -D --defined-only "$so" | awk '{sub(/@.*/, "", $3); print $3}' | grep 
 bad=$(echo "$syms" | grep -v '^ksym_' || true)
 [ -z "$bad" ] || { echo "FAIL: exported non-ksym symbols:"; echo "$bad" | head; fail=1; }
 for f in ksym_open ksym_close ksym_lookup ksym_format_frame ksym_resolve_address ksym_build; do
-  echo "$syms" | grep -qx "$f" || { echo "FAIL: $f not exported"; fail=1; }
+  grep -qx "$f" <<< "$syms" || { echo "FAIL: $f not exported"; fail=1; }
 done
 soname=$(objdump -p "$so" | awk '$1=="SONAME" {print $2}')
 [ "$soname" = "libksym.so.0" ] || { echo "FAIL: SONAME '$soname'"; fail=1; }

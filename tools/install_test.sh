@@ -19,7 +19,7 @@ done
 # Under --config=asan the libraries are instrumented: the programs link the
 # sanitizer runtimes too, and Python (not instrumented) preloads them.
 san=() py_preload=
-if nm -D "$prefix/lib/libksym.so" | grep -q ' U __asan_init'; then
+if nm -D "$prefix/lib/libksym.so" | grep ' U __asan_init' >/dev/null; then
   san=(-fsanitize=address,undefined)
   py_preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
@@ -33,7 +33,7 @@ gcc "${san[@]}" -std=c99 -o "$tmp/lookup_static" capi/examples/lookup.c \
   || { echo "FAIL: gcc static"; exit 1; }
 g++ "${san[@]}" -std=c++17 -Wall -Werror -o "$tmp/lookup_cc" capi/examples/lookup.cc $(pkg-config --cflags --libs ksym) \
   || { echo "FAIL: g++"; exit 1; }
-readelf -d "$tmp/lookup_static" | grep -q 'libksym' && { echo "FAIL: static binary needs libksym.so"; fail=1; }
+readelf -d "$tmp/lookup_static" | grep 'libksym' >/dev/null && { echo "FAIL: static binary needs libksym.so"; fail=1; }
 export LD_LIBRARY_PATH="$prefix/lib"
 export PYTHONPATH="$prefix/lib/python3/dist-packages"
 

@@ -15,7 +15,7 @@ mkdir -p "$tmp/py/ksym"
 cp "$init" "$tmp/py/ksym/__init__.py"
 cp "$ext" "$tmp/py/ksym/_ksym.so"
 preload=
-if nm -D "$ext" | grep -q ' U __asan_init'; then  # --config=asan
+if nm -D "$ext" | grep ' U __asan_init' >/dev/null; then  # --config=asan
   preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fi

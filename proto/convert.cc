@@ -142,6 +142,7 @@ absl::Status CheckIdentity(const proto::KernelIdentity& id, const Errors& e,
   out->build_id = b;
   out->arch = id.arch();
   out->kaslr_offset = id.kaslr_offset();
+  out->kaslr_offset_known = !id.kaslr_offset_unknown();
   return absl::OkStatus();
 }
 
@@ -484,6 +485,17 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index) {
                             ? proto::ADDRESS_SPACE_STATIC
                             : proto::ADDRESS_SPACE_RUNTIME);
   id->set_kaslr_offset(index.kaslr_offset());
+  id->set_kaslr_offset_unknown(!index.kaslr_offset_known());
+  for (const IndexReader::Source& s : index.sources()) {
+    for (absl::string_view v : {s.what, s.path, s.why}) {
+      if (absl::Status st = CheckUtf8(v, "source"); !st.ok()) return st;
+    }
+    proto::InputSource* p = t.add_sources();
+    p->set_what(std::string(s.what));
+    p->set_path(std::string(s.path));
+    p->set_why(std::string(s.why));
+    p->set_state(static_cast<proto::InputSource::State>(s.state));
+  }
 
   // Module names sorted, so each set's ids ascend with its names.
   std::vector<absl::string_view> modules;
@@ -675,6 +687,16 @@ absl::StatusOr<Catalog> ImportSymbolTable(const proto::SymbolTable& table,
     return st;
   }
   if (absl::Status st = CheckModules(table, e, &c); !st.ok()) return st;
+  for (int i = 0; i < table.sources_size(); ++i) {
+    const proto::InputSource& s = table.sources(i);
+    if (!proto::InputSource::State_IsValid(s.state())) {
+      return e.Bad(absl::StrCat(Indexed("sources", i), ".state"),
+                   absl::StrCat(s.state(), " (expected STATE_FOUND, "
+                                           "STATE_MISSING or STATE_REJECTED)"));
+    }
+    c.sources.push_back({s.what(), s.path(),
+                         static_cast<SourceState>(s.state()), s.why()});
+  }
   if (absl::Status st = CheckObjects(table, e, &c); !st.ok()) return st;
   if (absl::Status st = CheckSymbols(table.symbols(), e, &c); !st.ok()) {
     return st;

@@ -59,6 +59,14 @@ std::vector<std::string> BuildSummary(const BuiltIndex& built) {
           ? 0.0
           : static_cast<double>(built.file_size) / c.symbols.size(),
       absl::FormatDuration(built.elapsed)));
+  // Sources found or rejected, and those missing that were looked for.
+  for (const InputSource& s : c.sources) {
+    if (s.state == SourceState::kMissing && s.why == "not given") continue;
+    lines.push_back(absl::StrCat("source ", s.what, ": ",
+                                 SourceStateName(s.state), " ",
+                                 s.path.empty() ? "-" : s.path,
+                                 s.why.empty() ? "" : ": ", s.why));
+  }
   for (const std::string& note : out.notes) lines.push_back(note);
   for (const std::string& warning : out.warnings) {
     lines.push_back(absl::StrCat("warning: ", warning));

@@ -44,7 +44,9 @@ absl::StatusOr<BuiltIndex> WriteIndexFile(BuildOutput output,
                                           absl::Time start);
 
 // What a build has to tell its user, one line each, no prefix: where it
-// wrote and how big, the builder's notes and warnings ("warning: ..."),
+// wrote and how big, each source found, rejected (and why) or looked for
+// and missing ("source vmlinux: rejected PATH: build-id ... but the running
+// kernel's is ..."), the builder's notes and warnings ("warning: ..."),
 // attribution coverage, duplicate names, and the first 10 names still
 // ambiguous.
 std::vector<std::string> BuildSummary(const BuiltIndex& built);

@@ -54,9 +54,20 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
       &out, "kernel:        %s  build-id %s  %s\n",
       r.release().empty() ? "(unknown release)" : r.release(),
       r.build_id().empty() ? "(unknown)" : r.build_id(), r.arch());
-  absl::StrAppendFormat(&out, "addresses:     %s, KASLR offset 0x%x\n",
-                        SpaceName(r),
-                        static_cast<unsigned long long>(r.kaslr_offset()));
+  if (r.kaslr_offset_known()) {
+    absl::StrAppendFormat(&out, "addresses:     %s, KASLR offset 0x%x\n",
+                          SpaceName(r),
+                          static_cast<unsigned long long>(r.kaslr_offset()));
+  } else {
+    absl::StrAppendFormat(&out, "addresses:     %s, KASLR offset unknown\n",
+                          SpaceName(r));
+  }
+  for (const IndexReader::Source& src : r.sources()) {
+    absl::StrAppendFormat(&out, "  source      %-24s %-8s %s%s%s\n", src.what,
+                          SourceStateName(src.state),
+                          src.path.empty() ? "-" : src.path,
+                          src.why.empty() ? "" : ": ", src.why);
+  }
   absl::StrAppendFormat(&out,
                         "symbols:       %u (%u text), %u with exact sizes\n",
                         n, info.text_symbols, info.exact_sizes);
@@ -95,7 +106,17 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
 
 std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
   const IndexReader& r = s.index();
-  std::string segs = "[", secs = "[", amb = "[";
+  std::string segs = "[", secs = "[", amb = "[", sources = "[";
+  for (const IndexReader::Source& src : r.sources()) {
+    JsonLine j;
+    j.Field("what", src.what)
+        .Field("state", SourceStateName(src.state))
+        .Field("path", src.path)
+        .Field("why", src.why);
+    if (sources.size() > 1) sources.push_back(',');
+    sources += j.Finish();
+  }
+  sources.push_back(']');
   for (const auto& g : r.segments()) {
     JsonLine j;
     j.Field("base", JsonAddress(g.base))
@@ -122,8 +143,14 @@ std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
       .Field("build_id", r.build_id())
       .Field("arch", r.arch())
       .Field("address_space", SpaceName(r))
-      .Field("kaslr_offset",
-             JsonAddress(static_cast<uint64_t>(r.kaslr_offset())))
+      .Raw("sources", sources);
+  if (r.kaslr_offset_known()) {
+    j.Field("kaslr_offset",
+            JsonAddress(static_cast<uint64_t>(r.kaslr_offset())));
+  } else {
+    j.Null("kaslr_offset");
+  }
+  j
       .Field("file_size", r.file_size())
       .Field("symbols", info.symbols)
       .Field("text_symbols", info.text_symbols)

@@ -35,7 +35,8 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s);
 // The `ksym info` text: several lines, each ending in a newline.
 std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info);
 // The `ksym info --json` object (one line, no newline): release, build_id,
-// arch, address_space, kaslr_offset, file_size, symbols, text_symbols,
+// arch, address_space, sources ([{what,state,path,why}], state "found",
+// "missing" or "rejected"), kaslr_offset (null when unknown), file_size, symbols, text_symbols,
 // exact_sizes, text_with_module, text_with_object, module_sets, objects,
 // duplicate_text_names, ambiguous_qualified_names, ambiguous (array),
 // segments ([{base,first,count}]), sections ([{name,offset,size}]).

@@ -176,6 +176,13 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   c.identity.address_space =
       in.kallsyms.empty() ? AddressSpace::kStatic : AddressSpace::kRuntime;
   c.identity.kaslr_offset = slide.value_or(0);
+  c.identity.kaslr_offset_known = !runtime || slide.has_value();
+  if (!c.identity.kaslr_offset_known) {
+    log.Note(absl::StrCat("KASLR offset unknown: ", in.kallsyms,
+                          " alone does not tell it (a vmlinux or System.map "
+                          "of this kernel would)"));
+  }
+  c.sources = in.sources;
 
   Finish(out, log);
   return out;
@@ -197,6 +204,7 @@ absl::StatusOr<BuildOutput> BuildFromEntries(
     AddKallsymsEntries(kallsyms, c);
   } else if (!kallsyms.empty()) {
     c.identity.address_space = AddressSpace::kRuntime;
+    c.identity.kaslr_offset_known = false;
     AddKallsymsEntries(kallsyms, c);
   } else {
     c.identity.address_space = AddressSpace::kStatic;

@@ -4,22 +4,175 @@
 
 #include <string>
 
+#include <sys/utsname.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "symbolizer/builder/paths.h"
+#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/sources/elf/elf_symtab.h"
+#include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
+namespace {
 
-absl::string_view SourceStateName(SourceState state) {
-  switch (state) {
-    case SourceState::kFound:
-      return "found";
-    case SourceState::kMissing:
-      return "missing";
-    case SourceState::kRejected:
-      return "rejected";
-  }
-  return "?";
+bool DiscoveryMode(const BuildInputs& in) {
+  return !in.root.empty() ||
+         (in.kallsyms_path.empty() && in.system_map_path.empty() &&
+          in.vmlinux_path.empty() && in.build_dir.empty());
 }
+
+InputSource Source(absl::string_view what, std::string path, SourceState state,
+                   std::string why = "") {
+  return {std::string(what), std::move(path), state, std::move(why)};
+}
+
+// Reads a small text file whole ("" when unreadable), whitespace stripped.
+std::string ReadSmall(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return "";
+  return std::string(absl::StripAsciiWhitespace(*text));
+}
+
+// The running kernel under r.root: release, build-id, arch.
+void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
+  KernelIdentity& id = r.live_identity;
+  id.address_space = AddressSpace::kRuntime;
+  const std::string osrelease = JoinPath(r.root, "proc/sys/kernel/osrelease");
+  id.release = !in.release.empty() ? in.release : ReadSmall(osrelease);
+  struct utsname u;
+  if (r.root == "/" && uname(&u) == 0) {
+    if (id.release.empty()) id.release = u.release;
+    id.arch = u.machine;
+  }
+  r.sources.push_back(
+      !in.release.empty()
+          ? Source("release", "--release", SourceState::kFound)
+      : !id.release.empty()
+          ? Source("release", osrelease, SourceState::kFound)
+          : Source("release", osrelease, SourceState::kMissing,
+                   "unreadable; give --release"));
+  r.notes = JoinPath(r.root, "sys/kernel/notes");
+  absl::StatusOr<std::string> notes = ReadFileToString(r.notes);
+  std::string why;
+  if (notes.ok()) {
+    absl::StatusOr<std::string> b = ParseBuildIdNote(*notes, r.notes);
+    if (b.ok()) {
+      id.build_id = *b;
+    } else {
+      why = std::string(b.status().message());
+    }
+  } else {
+    why = std::string(notes.status().message());
+  }
+  r.sources.push_back(
+      id.build_id.empty()
+          ? Source("build-id", r.notes, SourceState::kMissing, why)
+          : Source("build-id", r.notes, SourceState::kFound));
+}
+
+// The first candidate vmlinux with the running kernel's build-id.
+void DiscoverVmlinux(ResolvedInputs& r) {
+  const KernelIdentity& id = r.live_identity;
+  const std::string& rel = id.release;
+  std::vector<std::string> candidates;
+  if (!rel.empty()) {
+    candidates.push_back(absl::StrCat("usr/lib/debug/boot/vmlinux-", rel));
+    candidates.push_back(
+        absl::StrCat("usr/lib/debug/lib/modules/", rel, "/vmlinux"));
+  }
+  if (id.build_id.size() > 2) {
+    candidates.push_back(absl::StrCat("usr/lib/debug/.build-id/",
+                                      id.build_id.substr(0, 2), "/",
+                                      id.build_id.substr(2), ".debug"));
+  }
+  if (!rel.empty()) {
+    candidates.push_back(absl::StrCat("lib/modules/", rel, "/build/vmlinux"));
+    candidates.push_back(absl::StrCat("boot/vmlinux-", rel));
+  }
+  bool any = false;
+  for (const std::string& c : candidates) {
+    std::string path = JoinPath(r.root, c);
+    if (!IsRegularFile(path)) continue;
+    any = true;
+    absl::StatusOr<std::string> build_id = ReadElfBuildIdFile(path);
+    if (!build_id.ok()) {
+      r.sources.push_back(Source("vmlinux", path, SourceState::kRejected,
+                                 std::string(build_id.status().message())));
+      continue;
+    }
+    if (!id.build_id.empty() && *build_id != id.build_id) {
+      r.sources.push_back(Source(
+          "vmlinux", path, SourceState::kRejected,
+          absl::StrCat("build-id ", build_id->empty() ? "(none)" : *build_id,
+                       " but the running kernel's is ", id.build_id, " (",
+                       r.notes, ")")));
+      continue;
+    }
+    r.vmlinux = path;
+    r.sources.push_back(Source("vmlinux", path, SourceState::kFound,
+                               id.build_id.empty()
+                                   ? "running kernel's build-id unknown: "
+                                     "checked by addresses only"
+                                   : ""));
+    return;
+  }
+  if (!any) {
+    r.sources.push_back(Source(
+        "vmlinux",
+        candidates.empty() ? "" : JoinPath(r.root, candidates[0]),
+        SourceState::kMissing,
+        "not installed (Debian/Ubuntu: the linux-image-RELEASE-dbg or "
+        "-dbgsym package; Fedora: kernel-debuginfo)"));
+  }
+}
+
+// System.map files in Debian's non-dbg image package are a one-line
+// placeholder.
+constexpr absl::string_view kPlaceholder = "The real System.map is in";
+
+void DiscoverSystemMap(ResolvedInputs& r) {
+  const std::string& rel = r.live_identity.release;
+  if (rel.empty()) return;
+  std::string first;
+  for (const std::string& c :
+       {absl::StrCat("boot/System.map-", rel),
+        absl::StrCat("usr/lib/debug/boot/System.map-", rel)}) {
+    std::string path = JoinPath(r.root, c);
+    if (first.empty()) first = path;
+    if (!IsRegularFile(path)) continue;
+    absl::StatusOr<std::string> head = ReadFileToString(path);
+    if (!head.ok()) {
+      r.sources.push_back(Source("System.map", path, SourceState::kRejected,
+                                 std::string(head.status().message())));
+      continue;
+    }
+    if (absl::StrContains(absl::string_view(*head).substr(0, 200),
+                          kPlaceholder)) {
+      r.sources.push_back(
+          Source("System.map", path, SourceState::kRejected,
+                 "a placeholder (the real one is in the -dbg package)"));
+      continue;
+    }
+    r.system_map = path;
+    r.sources.push_back(Source("System.map", path, SourceState::kFound));
+    return;
+  }
+  r.sources.push_back(
+      Source("System.map", first, SourceState::kMissing, "not installed"));
+}
+
+bool HasModuleFiles(const std::string& dir) {
+  for (const char* f : {"modules.builtin", "modules.builtin.modinfo",
+                        "modules.builtin.objs", "modules.builtin.ranges"}) {
+    if (IsRegularFile(JoinPath(dir, f))) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in) {
   const std::string& build = in.build_dir;
@@ -46,11 +199,41 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in) {
   r.kallsyms = in.kallsyms_path;
   r.system_map = explicit_or_build(in.system_map_path, "System.map");
   r.vmlinux = explicit_or_build(in.vmlinux_path, "vmlinux");
+  if (DiscoveryMode(in)) {
+    r.root = in.root.empty() ? "/" : in.root;
+    if (!IsDirectory(r.root)) {
+      return absl::NotFoundError(
+          absl::StrCat(r.root, ": no such directory (--root)"));
+    }
+    r.live = true;
+    DiscoverIdentity(in, r);
+    if (r.kallsyms.empty()) {
+      r.kallsyms = JoinPath(r.root, "proc/kallsyms");
+      if (!IsRegularFile(r.kallsyms)) {
+        return absl::NotFoundError(absl::StrCat(
+            r.kallsyms, ": missing, so there is no running kernel to index "
+                        "here (give --root DIR, or its files)"));
+      }
+    }
+    if (r.vmlinux.empty()) DiscoverVmlinux(r);
+    if (r.system_map.empty()) DiscoverSystemMap(r);
+    const std::string modules = JoinPath(
+        r.root, absl::StrCat("lib/modules/", r.live_identity.release));
+    if (r.modules_dir.empty() && !r.live_identity.release.empty()) {
+      if (HasModuleFiles(modules)) {
+        r.modules_dir = modules;
+      } else {
+        r.sources.push_back(Source("modules directory", modules,
+                                   SourceState::kMissing,
+                                   "no modules.builtin* files"));
+      }
+    }
+  }
   r.linker_map = explicit_or_build(in.linker_map_path, "vmlinux.map");
   r.kernel_release = in_build("include/config/kernel.release");
   auto module_file = [&](absl::string_view name) {
-    if (!in.modules_dir.empty()) {
-      std::string path = JoinPath(in.modules_dir, name);
+    if (!r.modules_dir.empty()) {
+      std::string path = JoinPath(r.modules_dir, name);
       if (IsRegularFile(path)) return path;
     }
     return in_build(name);
@@ -68,18 +251,21 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in) {
         "or modules.builtin.ranges (expected a /lib/modules/RELEASE "
         "directory)"));
   }
-  if (r.kallsyms.empty() && r.system_map.empty() && r.vmlinux.empty()) {
-    r.kallsyms = kLiveKallsyms;
+  if (r.kallsyms == kLiveKallsyms && !r.live) {
+    r.live = true;
+    r.root = "/";
+    r.notes = "/sys/kernel/notes";
+    r.live_identity = RunningKernelIdentity();
   }
-  r.live = r.kallsyms == kLiveKallsyms;
 
+  // Each source once: what discovery said about it, else found or not.
   auto record = [&](absl::string_view what, const std::string& path) {
-    SourceStatus s;
-    s.what = std::string(what);
-    s.path = path;
-    s.state = path.empty() ? SourceState::kMissing : SourceState::kFound;
-    if (path.empty()) s.why = "not given";
-    r.sources.push_back(std::move(s));
+    for (const InputSource& s : r.sources) {
+      if (s.what == what) return;
+    }
+    r.sources.push_back(
+        path.empty() ? Source(what, "", SourceState::kMissing, "not given")
+                     : Source(what, path, SourceState::kFound));
   };
   record("kallsyms", r.kallsyms);
   record("System.map", r.system_map);

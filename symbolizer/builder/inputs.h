@@ -40,24 +40,17 @@ struct BuildInputs {
   // the vmlinux's.
   KernelIdentity identity;
   bool identity_given = false;
+  // The live system's root (`--root`, "" = "/"): giving it, or giving no
+  // symbol source and no build tree, makes the build discover the running
+  // kernel's sources under it (see DiscoverInputs).
+  std::string root;
+  // The release to look for (`--release`), instead of ROOT/proc/sys/kernel/
+  // osrelease.
+  std::string release;
 };
 
 // The live kernel's symbol list, read when no symbol source is given.
 inline constexpr char kLiveKallsyms[] = "/proc/kallsyms";
-
-enum class SourceState { kFound, kMissing, kRejected };
-
-// One source a build looked for: what it is ("vmlinux", "modules.builtin"),
-// where it was (or would have been), and, unless found, why not.
-struct SourceStatus {
-  std::string what;
-  std::string path;
-  SourceState state = SourceState::kMissing;
-  std::string why;
-};
-
-// "found", "missing", "rejected".
-absl::string_view SourceStateName(SourceState state);
 
 // Every input path of a build, "" when absent.
 struct ResolvedInputs {
@@ -72,18 +65,37 @@ struct ResolvedInputs {
   std::string modules_builtin_ranges;
   std::string modules_dir;
   std::string build_dir;
-  // kallsyms is the running kernel's /proc/kallsyms.
+  // kallsyms is the running kernel's /proc/kallsyms (or ROOT/proc/kallsyms):
+  // live_identity is that kernel's, and `notes` where its build-id is.
   bool live = false;
+  std::string root;
+  std::string notes;
+  KernelIdentity live_identity;
   // Each source looked for, in the order above.
-  std::vector<SourceStatus> sources;
+  std::vector<InputSource> sources;
 };
 
 // Resolves `in`: explicit paths as given, the rest from the build tree and
-// the modules directory when they hold them; /proc/kallsyms when no symbol
-// source (kallsyms, System.map, vmlinux) is named at all. NotFound when a
-// named directory is missing, or a modules directory holds none of the
+// the modules directory when they hold them. NotFound when a named
+// directory is missing, or a modules directory holds none of the
 // modules.builtin* files. Files named explicitly are not checked here: the
 // stage that reads them says what is wrong with them.
+//
+// Discovery (with `root`, or with no kallsyms, System.map, vmlinux or build
+// tree named): the running kernel under ROOT (default /). Its release is
+// `release`, else ROOT/proc/sys/kernel/osrelease; its build-id from
+// ROOT/sys/kernel/notes. Then, each unless named explicitly, under ROOT:
+//   kallsyms    proc/kallsyms
+//   vmlinux     usr/lib/debug/boot/vmlinux-R, usr/lib/debug/lib/modules/R/
+//               vmlinux, usr/lib/debug/.build-id/xx/rest.debug,
+//               lib/modules/R/build/vmlinux, boot/vmlinux-R: the first
+//               whose build-id is the running kernel's (the others are
+//               rejected, naming both build-ids; a non-ELF file is
+//               rejected too, e.g. a compressed image)
+//   System.map  boot/System.map-R, usr/lib/debug/boot/System.map-R (Debian's
+//               one-line placeholder is rejected)
+//   modules     lib/modules/R when it holds modules.builtin*
+// Every candidate looked at is in `sources`, found, missing or rejected.
 absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in);
 
 }  // namespace ksym

@@ -21,8 +21,8 @@ std::string TempDir(absl::string_view name) {
 
 void Touch(const std::string& path) { std::ofstream(path) << "x\n"; }
 
-const SourceStatus* Find(const ResolvedInputs& r, absl::string_view what) {
-  for (const SourceStatus& s : r.sources) {
+const InputSource* Find(const ResolvedInputs& r, absl::string_view what) {
+  for (const InputSource& s : r.sources) {
     if (s.what == what) return &s;
   }
   return nullptr;
@@ -34,7 +34,7 @@ TEST(InputsTest, NothingGivenIsTheRunningKernel) {
   EXPECT_EQ(r->kallsyms, "/proc/kallsyms");
   EXPECT_TRUE(r->live);
   EXPECT_TRUE(r->vmlinux.empty());
-  const SourceStatus* vmlinux = Find(*r, "vmlinux");
+  const InputSource* vmlinux = Find(*r, "vmlinux");
   ASSERT_NE(vmlinux, nullptr);
   EXPECT_EQ(vmlinux->state, SourceState::kMissing);
   EXPECT_EQ(Find(*r, "kallsyms")->state, SourceState::kFound);

@@ -5,7 +5,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/builder/paths.h"
-#include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -23,9 +22,9 @@ absl::StatusOr<KernelIdentity> DecideIdentity(const BuildInputs& given,
     running_build_id = id.build_id;
     running_source = "the given identity";
   } else if (inputs.live) {
-    id = RunningKernelIdentity();
+    id = inputs.live_identity;
     running_build_id = id.build_id;
-    running_source = "/sys/kernel/notes";
+    running_source = inputs.notes;
   }
   if (!inputs.vmlinux.empty() && have_kallsyms) {
     if (!running_build_id.empty() && !statics.build_id.empty() &&
@@ -37,9 +36,9 @@ absl::StatusOr<KernelIdentity> DecideIdentity(const BuildInputs& given,
           "): give the vmlinux of the running kernel (its -dbg package)"));
     }
     if (inputs.live && running_build_id.empty()) {
-      log.Warn(
-          "the running kernel's build-id is unknown (/sys/kernel/notes "
-          "unreadable): vmlinux is checked against kallsyms addresses only");
+      log.Warn(absl::StrCat(
+          "the running kernel's build-id is unknown (", inputs.notes,
+          " unreadable): vmlinux is checked against kallsyms addresses only"));
     }
   }
   if (id.build_id.empty()) id.build_id = statics.build_id;

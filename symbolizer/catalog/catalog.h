@@ -35,7 +35,37 @@ struct KernelIdentity {
   std::string arch;      // "x86_64", ...
   AddressSpace address_space = AddressSpace::kRuntime;
   int64_t kaslr_offset = 0;  // runtime minus static address, when known
+  // False for a runtime index whose slide nothing told (kallsyms alone):
+  // the offset is unknown, not 0.
+  bool kaslr_offset_known = true;
 };
+
+// Whether a build found one of its sources.
+enum class SourceState : uint8_t { kFound = 0, kMissing = 1, kRejected = 2 };
+
+// One source a build looked for: what it is ("vmlinux", "modules.builtin"),
+// where it was (or would have been), and, unless found, why not ("build-id
+// 3a1f... but the running kernel's is 9c02..."). Recorded in the index so
+// `ksym info` can say what an index was built from.
+struct InputSource {
+  std::string what;
+  std::string path;
+  SourceState state = SourceState::kMissing;
+  std::string why;
+};
+
+// "found", "missing", "rejected".
+inline const char* SourceStateName(SourceState state) {
+  switch (state) {
+    case SourceState::kFound:
+      return "found";
+    case SourceState::kMissing:
+      return "missing";
+    case SourceState::kRejected:
+      return "rejected";
+  }
+  return "?";
+}
 
 struct Symbol {
   uint64_t address = 0;
@@ -74,6 +104,8 @@ class Catalog {
   // Module sets of loadable modules (kallsyms `[mod]`): /proc/kallsyms names
   // them on every symbol; built-in sets annotate text symbols only.
   absl::flat_hash_set<uint32_t> loadable_module_sets;
+  // The sources the build looked for (may be empty).
+  std::vector<InputSource> sources;
 
   // Returns the id of `modules` (sorted and deduplicated first), adding it if
   // new. The empty set is kNoModules.

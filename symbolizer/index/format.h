@@ -42,7 +42,9 @@
 //
 // kIdentity (32 bytes):
 //   0  i64 kaslr_offset   4 x u32 string refs: release, build_id (lowercase
-//   hex), arch, and a reserved ref (0).
+//   hex), arch, and a reserved ref (0); then u32 identity flags (bit 0 =
+//   kIdentityKaslrUnknown: a runtime index whose KASLR offset nothing told,
+//   kaslr_offset is then 0 and means nothing) and u32 reserved (0).
 //
 // kSegments: u32 count, u32 reserved, then count x {u64 base, u32
 //   first_symbol, u32 symbol_count}. Segments are sorted by base, cover
@@ -82,6 +84,10 @@
 //   u32 module_set, u32 object}: runs of symbols with the same module set
 //   and object, sorted by first_symbol, the first starting at 0. object
 //   kNoObjectId = not attributed.
+//
+// kSources (optional): the sources the build looked for. u32 count, u32
+//   reserved, then count x {u32 what, u32 path, u32 why (string refs),
+//   u32 state (0 found, 1 missing, 2 rejected)}.
 //
 // kOverlaps: the stabbing structure for symbols whose exact extent reaches
 //   past the next higher symbol address (nested or overlapping symbols).
@@ -133,6 +139,7 @@ inline constexpr uint32_t kFlagRuntimeAddresses = 1u << 0;
 inline constexpr uint16_t kModuleSetLoadable = 1u << 0;
 inline constexpr uint32_t kNameHashTagged = 1u << 0;
 inline constexpr uint32_t kNameHashSymbolMask = 0x00ffffffu;
+inline constexpr uint32_t kIdentityKaslrUnknown = 1u << 0;
 
 enum SectionId : uint32_t {
   kStrings = 1,
@@ -148,7 +155,10 @@ enum SectionId : uint32_t {
   kAttribution = 11,
   kOverlaps = 12,
   kNameHash = 13,
+  kSources = 14,
 };
+// The highest section id this version knows; higher ids are skipped.
+inline constexpr uint32_t kLastSectionId = kSources;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

@@ -46,6 +46,7 @@ const char* format::SectionName(uint32_t id) {
     case kAttribution: return "attribution";
     case kOverlaps: return "overlaps";
     case kNameHash: return "name_hash";
+    case kSources: return "sources";
   }
   return "unknown";
 }
@@ -156,8 +157,8 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
   }
   const uint64_t n = symbol_count_;
 
-  absl::string_view sec[format::kNameHash + 1];
-  bool present[format::kNameHash + 1] = {};
+  absl::string_view sec[format::kLastSectionId + 1];
+  bool present[format::kLastSectionId + 1] = {};
   for (uint32_t i = 0; i < section_count; ++i) {
     const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
     const uint32_t id = bytes::Load32(e);
@@ -168,7 +169,7 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
                   ") at offset ", off, " size ", len,
                   " lies outside the file (", size, " bytes)");
     }
-    if (id == 0 || id > format::kNameHash) continue;  // unknown: skip
+    if (id == 0 || id > format::kLastSectionId) continue;  // unknown: skip
     if (present[id]) {
       return loss("section ", format::SectionName(id), " appears twice");
     }
@@ -231,6 +232,27 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
     release_ = StringAt(bytes::Load32(id + 8));
     build_id_ = StringAt(bytes::Load32(id + 12));
     arch_ = StringAt(bytes::Load32(id + 16));
+    kaslr_offset_known_ =
+        (bytes::Load32(id + 24) & format::kIdentityKaslrUnknown) == 0;
+  }
+  if (present[format::kSources]) {
+    uint64_t count = 0;
+    const char* table = nullptr;
+    if (absl::Status s = counted(format::kSources, 16, &count, &table, true);
+        !s.ok()) {
+      return s;
+    }
+    for (uint64_t k = 0; k < count; ++k) {
+      const char* e = table + 16 * k;
+      const uint32_t state = bytes::Load32(e + 12);
+      if (state > static_cast<uint32_t>(SourceState::kRejected)) {
+        return loss("source ", k, " has state ", state, ", not 0, 1 or 2");
+      }
+      sources_.push_back({StringAt(bytes::Load32(e)),
+                          StringAt(bytes::Load32(e + 4)),
+                          StringAt(bytes::Load32(e + 8)),
+                          static_cast<SourceState>(state)});
+    }
   }
   uint64_t count = 0;
   if (absl::Status s = counted(format::kSegments, 16, &count, &segments_, true);

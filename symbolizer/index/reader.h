@@ -64,6 +64,15 @@ class IndexReader {
   uint64_t symbol_count() const { return symbol_count_; }
   AddressSpace address_space() const { return address_space_; }
   int64_t kaslr_offset() const { return kaslr_offset_; }
+  // False when the index says its KASLR offset is unknown (a runtime index
+  // from kallsyms alone); kaslr_offset() is then 0 and means nothing.
+  bool kaslr_offset_known() const { return kaslr_offset_known_; }
+  // The sources the build looked for (empty for older indexes).
+  struct Source {
+    absl::string_view what, path, why;
+    SourceState state;
+  };
+  const std::vector<Source>& sources() const { return sources_; }
   absl::string_view release() const { return release_; }
   absl::string_view build_id() const { return build_id_; }
   absl::string_view arch() const { return arch_; }
@@ -150,6 +159,8 @@ class IndexReader {
   uint64_t symbol_count_ = 0;
   AddressSpace address_space_ = AddressSpace::kStatic;
   int64_t kaslr_offset_ = 0;
+  bool kaslr_offset_known_ = true;
+  std::vector<Source> sources_;
   absl::string_view release_, build_id_, arch_;
 
   absl::string_view strings_;

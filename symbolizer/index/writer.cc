@@ -123,9 +123,27 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
       Append32(&s, *ref);
     }
     Append32(&s, 0);
-    Append32(&s, 0);
+    Append32(&s, catalog.identity.kaslr_offset_known
+                     ? 0
+                     : format::kIdentityKaslrUnknown);
     Append32(&s, 0);
     sections.push_back({format::kIdentity, std::move(s)});
+  }
+
+  // Sources, when the build recorded them.
+  if (!catalog.sources.empty()) {
+    std::string s;
+    Append32(&s, static_cast<uint32_t>(catalog.sources.size()));
+    Append32(&s, 0);
+    for (const InputSource& src : catalog.sources) {
+      for (const std::string* v : {&src.what, &src.path, &src.why}) {
+        absl::StatusOr<uint32_t> ref = strings.Add(*v);
+        if (!ref.ok()) return ref.status();
+        Append32(&s, *ref);
+      }
+      Append32(&s, static_cast<uint32_t>(src.state));
+    }
+    sections.push_back({format::kSources, std::move(s)});
   }
 
   // Segments and address offsets.

@@ -27,6 +27,8 @@ int RunBuild(const Args& a) {
   in.linker_map_path = a.value("--linker-map");
   in.modules_dir = a.value("--modules-dir");
   in.build_dir = a.value("--build-dir");
+  in.root = a.value("--root");
+  in.release = a.value("--release");
   const bool quiet = a.flag("--quiet");
   Progress progress(!quiet);
   auto report = [&](uint64_t d, uint64_t t, absl::string_view w) {
@@ -98,8 +100,15 @@ const Command& BuildCommand() {
       "build an index (default: the running kernel, from /proc/kallsyms)",
       R"(usage: ksym build [SOURCES] [-o INDEX] [-q]
 
-Builds an index. With no source, indexes the running kernel from
-/proc/kallsyms (needs root, or kernel.kptr_restrict=0, to see addresses).
+Builds an index. With no source, indexes the running kernel with everything
+the machine has: /proc/kallsyms (needs root, or kernel.kptr_restrict=0, to
+see addresses), the build-id in /sys/kernel/notes, the vmlinux of its -dbg /
+-dbgsym / kernel-debuginfo package (checked by build-id), System.map and
+/lib/modules/RELEASE; each source is reported found, missing or rejected.
+  --root DIR          read the live system under DIR (a container's host
+                      root, a saved system): DIR/proc/kallsyms, DIR/boot, ...
+  --release R         the release to look for (default: DIR/proc/sys/kernel/
+                      osrelease)
 Sources combine; the most precise facts win:
   --vmlinux FILE      vmlinux with .symtab (exact sizes) and DWARF (objects)
   --system-map FILE   System.map; checked against vmlinux, or with
@@ -116,7 +125,7 @@ Sources combine; the most precise facts win:
 Names that stay ambiguous are listed on stderr, never guessed.
 )",
       {"--kallsyms", "--system-map", "--vmlinux", "--linker-map",
-       "--modules-dir", "--build-dir", "--output"},
+       "--modules-dir", "--build-dir", "--root", "--release", "--output"},
       {"--quiet"},
       RunBuild};
   return c;

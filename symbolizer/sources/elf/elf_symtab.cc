@@ -344,4 +344,23 @@ absl::StatusOr<ElfSymbolTable> ReadElfSymtabFile(const std::string& path) {
   return ParseElf(elf->get(), path);
 }
 
+absl::StatusOr<std::string> ReadElfBuildIdFile(const std::string& path) {
+  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path);
+  if (!elf.ok()) return elf.status();
+  absl::StatusOr<GElf_Ehdr> header = ReadElfHeader(elf->get(), path);
+  if (!header.ok()) return header.status();
+  for (Elf_Scn* scn = elf_nextscn(elf->get(), nullptr); scn != nullptr;
+       scn = elf_nextscn(elf->get(), scn)) {
+    GElf_Shdr shdr;
+    if (gelf_getshdr(scn, &shdr) == nullptr || shdr.sh_type != SHT_NOTE) {
+      continue;
+    }
+    if (Elf_Data* data = elf_getdata(scn, nullptr); data != nullptr) {
+      std::string id = BuildIdFromNote(data);
+      if (!id.empty()) return id;
+    }
+  }
+  return std::string();
+}
+
 }  // namespace ksym

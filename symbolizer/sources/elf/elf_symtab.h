@@ -69,6 +69,12 @@ absl::StatusOr<ElfSymbolTable> ParseElfSymtab(absl::string_view bytes,
 // parses it. A missing file is NotFound.
 absl::StatusOr<ElfSymbolTable> ReadElfSymtabFile(const std::string& path);
 
+// Only the GNU build-id (lowercase hex) of an ELF file, from its SHT_NOTE
+// sections, without reading its symbols: cheap enough to check every
+// candidate vmlinux or .ko. "" when it has none; InvalidArgument when the
+// file is not ELF.
+absl::StatusOr<std::string> ReadElfBuildIdFile(const std::string& path);
+
 // The letter `nm` prints for a symbol (binutils bfd_decode_symclass with the
 // ELF section flags), from raw ELF facts: `shndx` as resolved, the section's
 // sh_type and sh_flags and name (ignored for special indices).

@@ -211,28 +211,37 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
 void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
                              absl::Span<SymbolHit> out) const {
   // As LookupBatch: without overlapping symbols, every address inside the
-  // previous answer's extent has the same answer.
+  // previous answer's extent has the same answer. The extent's end is
+  // looked up only when the next address is not below its start, so
+  // unsorted input pays little for the check.
   const bool can_reuse = !index_->has_overlaps();
-  uint64_t start = 0, end = 0;  // extent of the previous answer; empty
+  bool have_prev = false, have_end = false;
+  uint64_t start = 0, end = 0;
   uint32_t symbol = SymbolHit::kNoSymbol;
   const size_t n = std::min(addresses.size(), out.size());
   for (size_t k = 0; k < n; ++k) {
     const uint64_t a = addresses[k];
-    if (a >= start && a < end) {
-      out[k].symbol = symbol;
-      out[k].reason = NotFoundReason::kNone;
-      out[k].offset = a - start;
-      continue;
+    if (have_prev && a >= start) {
+      if (!have_end) {
+        // The extent Lookup reports: exact size, else up to the next
+        // higher address (the highest symbol covers only itself).
+        end = index_->End(symbol);
+        if (end == start) end = start + 1;
+        have_end = true;
+      }
+      if (a < end) {
+        out[k].symbol = symbol;
+        out[k].reason = NotFoundReason::kNone;
+        out[k].offset = a - start;
+        continue;
+      }
     }
     out[k] = Locate(a);
-    start = end = 0;
-    if (can_reuse && out[k].found()) {
+    have_prev = can_reuse && out[k].found();
+    have_end = false;
+    if (have_prev) {
       symbol = out[k].symbol;
       start = a - out[k].offset;
-      // The extent Lookup reports: exact size, else up to the next higher
-      // address (the highest symbol covers only itself).
-      end = index_->End(symbol);
-      if (end == start) end = start + 1;
     }
   }
 }

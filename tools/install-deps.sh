@@ -9,7 +9,7 @@ packages=(
   g++ libabsl-dev libprotobuf-dev protobuf-compiler python3-protobuf
   libdw-dev libelf-dev zlib1g-dev elfutils binutils lld gcc
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  pybind11-dev python3-dev pkg-config linux-perf
+  pybind11-dev python3-dev python3-numpy pkg-config linux-perf
 )
 
 missing=()

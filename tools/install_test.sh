@@ -24,6 +24,8 @@ if nm -D "$prefix/lib/libksym.so" | grep ' U __asan_init' >/dev/null; then
   py_preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
   export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fi
+# The extension is built for Debian's Python (python3-dev): run that one.
+python=/usr/bin/python3
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 [ "$(pkg-config --variable=prefix ksym)" = "$prefix" ] || { echo "FAIL: ksym.pc prefix"; fail=1; }
 gcc "${san[@]}" -std=c99 -Wall -Werror -o "$tmp/lookup_c" capi/examples/lookup.c $(pkg-config --cflags --libs ksym) \
@@ -44,9 +46,9 @@ compare() {  # compare INDEX ADDRS QUERY...
   { "$prefix/bin/ksym" lookup -i "$index" $addrs
     "$prefix/bin/ksym" resolve -i "$index" "${queries[@]}"; } > "$tmp/want" 2>/dev/null
   [ -s "$tmp/want" ] || { echo "FAIL: the CLI printed nothing"; fail=1; }
-  for prog in "$tmp/lookup_c" "$tmp/lookup_static" "$tmp/lookup_cc" "python3 python/examples/lookup.py"; do
+  for prog in "$tmp/lookup_c" "$tmp/lookup_static" "$tmp/lookup_cc" "$python python/examples/lookup.py"; do
     local preload=
-    case "$prog" in python3*) preload=$py_preload ;; esac
+    case "$prog" in "$python"*) preload=$py_preload ;; esac
     LD_PRELOAD="$preload" $prog "$index" $addrs -- "${queries[@]}" > "$tmp/got" 2> "$tmp/err"
     if cmp -s "$tmp/want" "$tmp/got"; then
       echo "ok: ${prog##*/} prints what the CLI prints ($(wc -l < "$tmp/want") lines, ${index##*/})"
@@ -63,7 +65,7 @@ addrs="$(awk 'NR % 101 == 1 {print $1}' "$tmp/kallsyms") 1 ffffffffffffffff"
 dups=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | head -20)
 queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
 compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
-LD_PRELOAD="$py_preload" python3 python/tests/ksym_test.py "$tmp/s.ksym" || fail=1
+LD_PRELOAD="$py_preload" "$python" python/tests/ksym_test.py "$tmp/s.ksym" || fail=1
 
 if [ -n "${KSYM_DEBIAN_KERNEL:-}" ]; then
   k=$KSYM_DEBIAN_KERNEL

@@ -5,6 +5,8 @@
 import array
 import sys
 
+import numpy
+
 import ksym
 
 idx = ksym.Index(sys.argv[1])
@@ -64,6 +66,17 @@ check(list(sy_list) == list(sy_arr) == list(sy_mv) and list(of_list) == list(of_
 check(sy_list[-1] == ksym.NO_SYMBOL, "lookup_many marks misses with NO_SYMBOL")
 check(all(idx.lookup(a).index == i for a, i in zip(addrs[:-1], sy_list)),
       "lookup_many agrees with lookup")
+np_sy, np_of = idx.lookup_many(numpy.array(addrs, dtype=numpy.uint64))
+np_sy_i, _ = idx.lookup_many(numpy.array(addrs, dtype=numpy.uint64).astype(numpy.int64))
+check(list(np_sy) == list(sy_list) == list(np_sy_i) and list(np_of) == list(of_list),
+      "lookup_many: numpy uint64 and int64 arrays")
+check(list(numpy.frombuffer(np_sy, dtype=numpy.uint32)) == list(sy_list),
+      "lookup_many results are buffers numpy reads")
+try:
+    idx.lookup_many(numpy.array(addrs, dtype=numpy.uint64)[::2])
+    check(False, "strided arrays are refused")
+except TypeError:
+    check(True, "strided arrays are refused with TypeError")
 try:
     idx.lookup_many(array.array("I", [1, 2]))
     check(False, "32-bit buffers are refused")

@@ -18,6 +18,8 @@
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
@@ -253,6 +255,37 @@ TEST(FakeRootTest, KallsymsAloneHasAnUnknownKaslrOffsetThatTheIndexKeeps) {
     EXPECT_EQ((*r)->sources()[i].why, c.sources[i].why);
     EXPECT_EQ((*r)->sources()[i].state, c.sources[i].state);
   }
+}
+
+// The same build after a reboot that moved KASLR: an index of the old
+// layout must never rename a frame of the new one silently.
+TEST(FakeRootTest, AStaleIndexMarksFramesAndNeverRenames) {
+  std::string root = Make({"stale"});
+  BuildOutput out = Build(root);
+  absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
+      IndexReader::FromBuffer(*bytes, "stale", {});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  Symbolizer symbolizer(*std::move(reader));
+  Rewriter rewriter(symbolizer);
+  // The new boot's slide differs by 0x200: frames of one symbol land in
+  // another.
+  constexpr uint64_t kNewSlide = kSlide + 0x200;
+  size_t lines = 0, marked = 0;
+  for (const KallsymsEntry& e : SystemMap()) {
+    if (!IsTextType(e.type)) continue;
+    const std::string line = absl::StrFormat(" [<%016x>] %s+0x4/0x10",
+                                             e.address + kNewSlide + 4, e.name);
+    const std::string got = rewriter.RewriteLine(line);
+    ++lines;
+    // The printed frame is always kept as printed.
+    EXPECT_EQ(got.substr(0, line.size()), line) << got;
+    if (got.find(" (mismatch, index: ") != std::string::npos) ++marked;
+  }
+  EXPECT_GT(marked, lines / 2);
+  EXPECT_EQ(rewriter.stats().mismatched, marked);
+  EXPECT_TRUE(IndexMismatchLikely(rewriter.stats()));
 }
 
 TEST(FakeRootTest, ReleaseOverridesOsrelease) {

@@ -58,6 +58,11 @@ const char* FrameKindName(FrameKind kind);
 //   init_once+0x12/0x40 (ambiguous, 2 candidates: init_once {inode.o} |
 //   init_once {fat/inode.o})
 inline constexpr absl::string_view kAmbiguityNotePrefix = " (ambiguous, ";
+// How it marks an addressed frame whose printed name (or offset) disagrees
+// with the index at that address; the printed text stays:
+//   [<ffffffff81530cb7>] read_zero+0x77/0xc0 (mismatch, index:
+//   bio_to_wbt_flags.part.0.isra.0+0x67/0x80)           [one line]
+inline constexpr absl::string_view kMismatchNotePrefix = " (mismatch, index: ";
 
 struct FrameSpan {
   FrameKind kind = FrameKind::kSymbolic;
@@ -79,7 +84,8 @@ struct FrameSpan {
   // " [ext4] {super.o}" exactly as printed after the symbol (build ids
   // included), with any ambiguity note among them; or "".
   absl::string_view qualifiers;
-  // The qualifiers include an ambiguity note (kAmbiguityNotePrefix).
+  // The qualifiers include an ambiguity or mismatch note
+  // (kAmbiguityNotePrefix, kMismatchNotePrefix).
   bool has_note = false;
 };
 

@@ -1,5 +1,8 @@
 #include "symbolizer/rewriter/rewriter.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -86,7 +89,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   const bool text = r.found && IsTextType(r.symbol.type);
   const SymbolInfo* s = nullptr;
   SymbolInfo held;
-  bool corrected = false;
+  bool mismatched = false;
   if (r.found && r.symbol.name() == f.name) {
     s = &r.symbol;
   } else {
@@ -116,7 +119,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
     // means the tracer knew better; a known one elsewhere is a wrong name.
     if (s == nullptr && text && NameKnown(f.name)) {
       s = &r.symbol;
-      corrected = true;
+      mismatched = true;
     }
   }
   if (s == nullptr) {
@@ -124,20 +127,27 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
     return false;
   }
   const uint64_t offset = f.address - s->address;
-  if (f.offset.has_value() && *f.offset != offset) corrected = true;
-  if (!corrected) {
-    out->append(f.symbol.data(), f.symbol.size());
-  } else {
-    out->append(s->name().data(), s->name().size());
-    if (f.length.has_value()) {
-      absl::StrAppend(out, "+0x", absl::Hex(offset), "/0x", absl::Hex(s->size));
-    } else if (f.offset.has_value()) {
-      absl::StrAppend(out, "+0x", absl::Hex(offset));
-    }
+  if (f.offset.has_value() && *f.offset != offset) mismatched = true;
+  out->append(f.symbol.data(), f.symbol.size());
+  if (!mismatched) {
+    AppendQualifiers(*s, f.qualifiers, out);
+    ++stats_.resolved;
+    return true;
   }
-  AppendQualifiers(*s, f.qualifiers, out);
-  ++stats_.resolved;
-  if (corrected) ++stats_.corrected;
+  // The text and the index disagree: either may be wrong (another kernel,
+  // a reboot that moved KASLR, a module reloaded elsewhere). The printed
+  // text stays, with what it printed after it, and the index's answer is
+  // shown beside it, never instead of it.
+  for (const ModuleBracket& b : ModuleBrackets(f.qualifiers)) {
+    absl::StrAppend(out, " ", b.text);
+  }
+  const absl::string_view object = ObjectQualifier(f.qualifiers);
+  if (!object.empty()) absl::StrAppend(out, " {", object, "}");
+  absl::StrAppend(out, kMismatchNotePrefix, s->name(), "+0x",
+                  absl::Hex(offset), "/0x", absl::Hex(s->size));
+  AppendQualifiers(*s, {}, out);
+  out->push_back(')');
+  ++stats_.mismatched;
   return true;
 }
 
@@ -249,6 +259,25 @@ void Rewriter::AppendNote(const std::vector<Candidate>& candidates,
     }
   }
   out->push_back(')');
+}
+
+bool IndexMismatchLikely(const RewriteStats& stats) {
+  return stats.mismatched >= 2 && stats.mismatched * 10 >= stats.frames;
+}
+
+std::string IndexMismatchWarning(const RewriteStats& stats) {
+  return absl::StrCat(
+      "the index does not match this trace: ", stats.mismatched, " of ",
+      stats.frames,
+      " kernel frames print another symbol than the index has at their "
+      "address (marked \"(mismatch, index: ...)\"); is the index of "
+      "another kernel, or from before a reboot or a module reload?");
+}
+
+bool ShouldFlushEachLine(int in_fd, int out_fd) {
+  struct stat st;
+  const bool pipe_in = fstat(in_fd, &st) == 0 && S_ISFIFO(st.st_mode);
+  return isatty(out_fd) != 0 || isatty(in_fd) != 0 || pipe_in;
 }
 
 absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,

@@ -27,8 +27,10 @@
 //   address is frame-pointer garbage from a user callchain. The printed
 //   symbol is kept, qualified, when it covers the address (perf may print
 //   another alias than ksym would pick) or when symbol + offset is the
-//   address (%pB's return address just past a noreturn call); otherwise it
-//   is replaced by the index's answer with the right offset ("corrected").
+//   address (%pB's return address just past a noreturn call); otherwise the
+//   text and the index disagree: the printed text stays and the index's
+//   answer is appended as a note ` (mismatch, index: NAME+0xOFF/0xSIZE
+//   [MOD] {OBJ})` ("mismatched"). Nothing is ever renamed silently.
 //   A printed name the index does not know (BPF programs, trampolines) is
 //   left alone.
 // - `NAME+0xOFF/0xLEN [MOD]` without address is resolved like
@@ -48,7 +50,7 @@
 //
 // The index and the text must speak the same address space: a static
 // (vmlinux) index against runtime addresses of a KASLR kernel shows up as
-// many `corrected` frames in stats().
+// many `mismatched` frames in stats(); IndexMismatchLikely says when to warn.
 #ifndef KSYM_SYMBOLIZER_REWRITER_REWRITER_H_
 #define KSYM_SYMBOLIZER_REWRITER_REWRITER_H_
 
@@ -78,8 +80,8 @@ struct RewriteStats {
   // symbol (register values and hashes are not frames).
   uint64_t frames = 0;
   uint64_t resolved = 0;    // pinned to one symbol
-  uint64_t corrected = 0;   // of those, addressed frames whose printed
-                            // symbol or offset disagreed with the index
+  uint64_t mismatched = 0;  // addressed frames whose printed symbol or
+                            // offset disagrees with the index: marked
   uint64_t ambiguous = 0;   // given an ambiguity note
   uint64_t unresolved = 0;  // left as they were: the index cannot place them
 };
@@ -120,6 +122,18 @@ class Rewriter {
   std::vector<FrameSpan> frames_;     // scratch
   std::vector<SymbolInfo> covering_;  // scratch
 };
+
+// True when so many frames disagree with the index (at least 2, and a
+// tenth of the frames) that the index likely is not this trace's kernel;
+// IndexMismatchWarning is then the message for the user.
+bool IndexMismatchLikely(const RewriteStats& stats);
+std::string IndexMismatchWarning(const RewriteStats& stats);
+
+// Whether a filter from `in_fd` to `out_fd` flushes after every line: when
+// either is a terminal or the input is a pipe (`cat trace_pipe | ksym
+// symbolize`, `dmesg -w | ...`, a coprocess), so output keeps pace with
+// input.
+bool ShouldFlushEachLine(int in_fd, int out_fd);
 
 // Reads lines from `in` until EOF, writes their rewrites to `out`. With
 // `flush_each_line`, output is flushed after every line (for `trace_pipe`

@@ -152,22 +152,47 @@ TEST(RewriterTest, PerfScriptAliasIsKept) {
   EXPECT_EQ(r.RewriteLine("\tffffffff81300104 weak_fn+0x4 ([kernel.kallsyms])"),
             "\tffffffff81300104 weak_fn+0x4 ([kernel.kallsyms])");
   EXPECT_EQ(r.stats().resolved, 2u);
-  EXPECT_EQ(r.stats().corrected, 0u);
+  EXPECT_EQ(r.stats().mismatched, 0u);
 }
 
-TEST(RewriterTest, PerfScriptWrongNameIsCorrected) {
+TEST(RewriterTest, AWrongNameIsKeptAndMarkedNeverRenamed) {
   Rewriter r(K());
   EXPECT_EQ(r.RewriteLine("\tffffffff81200112 iget_locked+0x12 "
                           "([kernel.kallsyms])"),
-            "\tffffffff81200112 init_once+0x12 {fat/inode.o} "
-            "([kernel.kallsyms])");
+            "\tffffffff81200112 iget_locked+0x12 (mismatch, index: "
+            "init_once+0x12/0x80 {fat/inode.o}) ([kernel.kallsyms])");
   // Right name, wrong offset.
   EXPECT_EQ(r.RewriteLine("\tffffffff81200112 init_once+0x13 "
                           "([kernel.kallsyms])"),
-            "\tffffffff81200112 init_once+0x12 {fat/inode.o} "
-            "([kernel.kallsyms])");
-  EXPECT_EQ(r.stats().corrected, 2u);
-  EXPECT_EQ(r.stats().resolved, 2u);
+            "\tffffffff81200112 init_once+0x13 (mismatch, index: "
+            "init_once+0x12/0x80 {fat/inode.o}) ([kernel.kallsyms])");
+  // An oops frame keeps its printed module too.
+  EXPECT_EQ(r.RewriteLine(" [<ffffffff81200112>] iget_locked+0x77/0xc0 [mem]"),
+            " [<ffffffff81200112>] iget_locked+0x77/0xc0 [mem] (mismatch, "
+            "index: init_once+0x12/0x80 {fat/inode.o})");
+  EXPECT_EQ(r.stats().mismatched, 3u);
+  EXPECT_EQ(r.stats().resolved, 0u);
+}
+
+TEST(RewriterTest, MarkingIsIdempotent) {
+  Rewriter r(K());
+  const std::string once = r.RewriteLine(
+      "\tffffffff81200112 iget_locked+0x12 ([kernel.kallsyms])");
+  EXPECT_EQ(r.RewriteLine(once), once);
+}
+
+TEST(RewriterTest, ManyMismatchesSayTheIndexDoesNotMatch) {
+  RewriteStats s;
+  s.frames = 10;
+  s.mismatched = 1;
+  EXPECT_FALSE(IndexMismatchLikely(s));
+  s.mismatched = 2;
+  s.frames = 100;
+  EXPECT_FALSE(IndexMismatchLikely(s));
+  s.frames = 20;
+  EXPECT_TRUE(IndexMismatchLikely(s));
+  EXPECT_NE(IndexMismatchWarning(s).find("does not match this trace"),
+            std::string::npos);
 }
 
 TEST(RewriterTest, PerfScriptNamesTheIndexDoesNotKnowStay) {
@@ -294,7 +319,7 @@ TEST(RewriterTest, ReturnAddressAtTheEndOfANoreturnCaller) {
   Rewriter r(K());
   EXPECT_EQ(r.RewriteLine(" [<ffffffff81300240>] noreturn_caller+0x40/0x40"),
             " [<ffffffff81300240>] noreturn_caller+0x40/0x40");
-  EXPECT_EQ(r.stats().corrected, 0u);
+  EXPECT_EQ(r.stats().mismatched, 0u);
 }
 
 TEST(RewriterTest, FtraceFunctionTracer) {
@@ -433,8 +458,8 @@ TEST(RewriterTest, Stats) {
   EXPECT_EQ(s.frames, 16u);
   EXPECT_EQ(s.ambiguous, 3u);  // type_show, init_once, do_execveat_common
   EXPECT_EQ(s.unresolved, 0u);
-  EXPECT_EQ(s.resolved, 13u);
-  EXPECT_EQ(s.corrected, 1u);  // iget_locked
+  EXPECT_EQ(s.resolved, 12u);
+  EXPECT_EQ(s.mismatched, 1u);  // iget_locked
 }
 
 TEST(RewriterTest, RewritingTwiceIsRewritingOnce) {

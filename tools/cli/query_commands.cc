@@ -122,21 +122,26 @@ int RunSymbolize(const Args& a) {
   RewriteOptions options;
   options.append_addresses = a.flag("--addresses");
   Rewriter rewriter(*s, options);
-  // Line-buffered when a person watches, so `dmesg -w | ksym symbolize`
-  // shows each line as it comes.
+  // Flushed per line from a pipe or terminal, so `dmesg -w | ksym
+  // symbolize` and `cat trace_pipe | ksym symbolize` show each line as it
+  // comes.
   absl::Status st = RewriteStream(stdin, stdout, &rewriter,
-                                  /*flush_each_line=*/isatty(1) != 0);
+                                  ShouldFlushEachLine(0, 1));
   if (a.flag("--stats")) {
     const RewriteStats& r = rewriter.stats();
     std::fprintf(stderr,
                  "ksym: %llu lines, %llu kernel frames: %llu resolved, %llu "
-                 "corrected, %llu ambiguous, %llu unresolved\n",
+                 "mismatched, %llu ambiguous, %llu unresolved\n",
                  static_cast<unsigned long long>(r.lines),
                  static_cast<unsigned long long>(r.frames),
                  static_cast<unsigned long long>(r.resolved),
-                 static_cast<unsigned long long>(r.corrected),
+                 static_cast<unsigned long long>(r.mismatched),
                  static_cast<unsigned long long>(r.ambiguous),
                  static_cast<unsigned long long>(r.unresolved));
+  }
+  if (IndexMismatchLikely(rewriter.stats())) {
+    std::fprintf(stderr, "ksym: warning: %s\n",
+                 IndexMismatchWarning(rewriter.stats()).c_str());
   }
   if (!st.ok()) Die(kExitError, st.message());
   return kExitOk;
@@ -193,9 +198,14 @@ qualifiers (`__handle_mm_fault+0x59 {memory.o}`); oops frames
 `name+0xOFF/0xLEN [mod]` are resolved (LEN narrows duplicates) and
 qualified, or marked ` (ambiguous, N candidates: ...)`; ftrace function
 names likewise; bare kernel addresses inside text get ` (name+0xOFF/0xSIZE)`.
-Everything else passes through byte for byte.
+A frame whose printed name or offset disagrees with the index at its
+address is never renamed: it keeps its text and gets
+` (mismatch, index: name+0xOFF/0xSIZE ...)`; when many do, stderr warns
+that the index does not match this trace. Everything else passes through
+byte for byte, flushed per line when stdin is a pipe or terminal.
   --addresses   also append the resolved address to oops frames
-  --stats       print frame counts on stderr at the end
+  --stats       print frame counts (resolved, mismatched, ambiguous,
+                unresolved) on stderr at the end
 )",
       {"--index"},
       {"--addresses", "--stats"},

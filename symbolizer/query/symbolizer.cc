@@ -197,6 +197,35 @@ void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
 
 SymbolHit Symbolizer::Locate(uint64_t address) const {
   SymbolHit hit;
+  // Fast path for the common case, a symbol alone at its address in an
+  // index without overlapping symbols: it is the only candidate, so the
+  // ranking of Covering (and its scratch array) is not needed. Answers
+  // are Covering's (LocateTest.RandomAgainstLookup).
+  if (!index_->has_overlaps() && index_->symbol_count() > 0) {
+    const std::optional<uint32_t> pred = index_->Predecessor(address);
+    if (!pred) {
+      hit.reason = NotFoundReason::kBelowFirstSymbol;
+      return hit;
+    }
+    const uint32_t p = *pred;
+    const uint64_t start = index_->Address(p);
+    if (p == 0 || index_->Address(p - 1) != start) {
+      const bool has_next = p + 1 < index_->symbol_count();
+      // Predecessor makes Address(p + 1) > address: an inferred extent
+      // covers it; the highest symbol covers only its own address.
+      const bool covered = index_->SizeExact(p) ? address < index_->End(p)
+                           : has_next          ? true
+                                               : address == start;
+      if (covered) {
+        hit.symbol = p;
+        hit.offset = address - start;
+      } else {
+        hit.reason = has_next ? NotFoundReason::kInGap
+                              : NotFoundReason::kPastLastSymbol;
+      }
+      return hit;
+    }
+  }
   uint32_t found[kMaxCovering];
   uint64_t inferred_end;
   if (Covering(address, found, kMaxCovering, &hit.reason, &inferred_end) ==

@@ -428,6 +428,56 @@ TEST(LocateTest, SameAnswersAsLookup) {
   }
 }
 
+// Locate's fast path (a symbol alone at its address) and its general path
+// answer as Lookup does, on random indexes with inferred sizes, exact
+// sizes that stay below the next address, and exact sizes that overlap;
+// with aliases and several segments.
+TEST(LocateTest, RandomAgainstLookup) {
+  for (int mode : {0, 1, 2}) {
+    const bool with_exact = mode > 0;
+    std::mt19937_64 rng(20261201 + mode);
+    Catalog c;
+    std::set<std::pair<uint64_t, std::string>> seen;
+    for (int i = 0; i < 3000; ++i) {
+      uint64_t a = 0xffffffff81000000ull + (rng() % 20000) * 4;
+      if (i % 10 == 0) a = rng() % 0x100000;  // a per-cpu segment
+      std::string name = absl::StrCat("f", rng() % 2500);
+      if (!seen.insert({a, name}).second) continue;
+      Symbol s = MakeSymbol(a, name, "tTdWb"[rng() % 5]);
+      if (with_exact && rng() % 3 == 0) {
+        // Addresses are 4 apart at least: mode 1 never overlaps.
+        s.size = mode == 1 ? rng() % 4 : rng() % 0x200;
+        s.size_exact = true;
+      }
+      c.symbols.push_back(s);
+    }
+    c.FinalizeSizes();
+    auto s = SymbolizerFromCatalog(c);
+    EXPECT_EQ(s->index().has_overlaps(), mode == 2);
+    std::vector<uint64_t> addrs;
+    for (int q = 0; q < 20000; ++q) {
+      addrs.push_back(q % 2 ? 0xffffffff81000000ull + rng() % 90000
+                            : rng() % 0x110000);
+    }
+    addrs.push_back(0);
+    addrs.push_back(~uint64_t{0});
+    std::vector<SymbolHit> batch(addrs.size());
+    s->LocateBatch(addrs, absl::MakeSpan(batch));
+    for (size_t k = 0; k < addrs.size(); ++k) {
+      const LookupResult want = s->Lookup(addrs[k]);
+      const SymbolHit hit = s->Locate(addrs[k]);
+      ASSERT_EQ(hit.found(), want.found) << std::hex << addrs[k];
+      ASSERT_EQ(hit.reason, want.reason) << std::hex << addrs[k];
+      ASSERT_EQ(batch[k].symbol, hit.symbol) << std::hex << addrs[k];
+      if (want.found) {
+        ASSERT_EQ(hit.symbol, want.symbol.index) << std::hex << addrs[k];
+        ASSERT_EQ(hit.offset, want.offset);
+        ASSERT_EQ(batch[k].offset, want.offset);
+      }
+    }
+  }
+}
+
 TEST(LocateTest, NotFoundCarriesTheReason) {
   auto s = SymbolizerFromCatalog(Sample());
   SymbolHit below = s->Locate(1);

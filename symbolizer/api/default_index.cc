@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "symbolizer/api/freshness.h"
 #include "symbolizer/builder/running_kernel.h"
 
 namespace ksym {
@@ -64,13 +65,28 @@ absl::StatusOr<BuiltIndex> BuildDefaultIndex(const BuildInputs& inputs,
 absl::StatusOr<std::unique_ptr<Symbolizer>> OpenDefaultIndex(
     const DefaultIndexOptions& options) {
   const std::string path = RunningKernelIndexPath();
-  if (access(path.c_str(), F_OK) != 0) {
-    if (options.on_build) options.on_build(path);
+  auto build = [&]() -> absl::Status {
     absl::StatusOr<BuiltIndex> built =
         BuildIndexFile(BuildInputs{}, path, options.progress);
     if (!built.ok()) return built.status();
     if (options.on_built) options.on_built(*built);
+    return absl::OkStatus();
+  };
+  if (access(path.c_str(), F_OK) != 0) {
+    if (options.on_build) options.on_build(path);
+    if (absl::Status st = build(); !st.ok()) return st;
+    return Symbolizer::Open(path, options.index);
   }
+  absl::StatusOr<std::unique_ptr<Symbolizer>> s =
+      Symbolizer::Open(path, options.index);
+  if (!s.ok()) return s;
+  absl::StatusOr<LiveLayout> live = ReadLiveLayout("/");
+  if (!live.ok()) return s;  // nothing to compare with
+  const Freshness f = CheckFreshness(**s, *live);
+  if (f.fresh) return s;
+  s->reset();
+  if (options.on_stale) options.on_stale(path, f.why);
+  if (absl::Status st = build(); !st.ok()) return st;
   return Symbolizer::Open(path, options.index);
 }
 

@@ -14,8 +14,13 @@
 // one release apart.
 //
 // Open: when no file exists at that location, the running kernel is
-// indexed from /proc/kallsyms (BuildInputs{}) and written there (temp file
-// + rename, directories created), then opened.
+// indexed (BuildInputs{}: everything the machine has) and written there
+// (temp file + rename, directories created), then opened. An existing file
+// is checked against the live layout (freshness.h: a few kallsyms
+// addresses and /proc/modules, well under a millisecond) and rebuilt the
+// same way when stale: a reboot that moved KASLR, a module loaded,
+// unloaded or reloaded elsewhere. So the cached index is, in effect, keyed
+// by build-id, KASLR offset and the loaded-module set.
 #ifndef KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
 #define KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
 
@@ -56,6 +61,9 @@ struct DefaultIndexOptions {
   // Told before the missing index is built, with its path.
   std::function<void(const std::string& path)> on_build;
   ProgressFn progress;  // of that build
+  // Told before a stale index is rebuilt: its path and why it is stale.
+  std::function<void(const std::string& path, const std::string& why)>
+      on_stale;
   // Told after it was written (BuildSummary has the text to show).
   std::function<void(const BuiltIndex&)> on_built;
 };

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/api/default_index.h"
+#include "symbolizer/api/freshness.h"
 
 namespace ksym {
 namespace cli {
@@ -81,6 +82,13 @@ std::unique_ptr<Symbolizer> OpenIndex(const Args& args, IndexOptions options) {
   absl::StatusOr<std::unique_ptr<Symbolizer>> s;
   if (args.has("--index")) {
     s = Symbolizer::Open(args.value("--index"), options);
+    if (s.ok()) {
+      const std::string warning =
+          ExplicitIndexWarning(**s, args.value("--index"));
+      if (!warning.empty()) {
+        std::fprintf(stderr, "ksym: warning: %s\n", warning.c_str());
+      }
+    }
   } else {
     Progress progress(true);
     DefaultIndexOptions o;
@@ -91,6 +99,10 @@ std::unique_ptr<Symbolizer> OpenIndex(const Args& args, IndexOptions options) {
     };
     o.progress = [&](uint64_t d, uint64_t t, absl::string_view w) {
       progress.Update(d, t, w);
+    };
+    o.on_stale = [](const std::string& path, const std::string& why) {
+      std::fprintf(stderr, "ksym: %s is stale (%s); rebuilding it\n",
+                   path.c_str(), why.c_str());
     };
     o.on_built = [&](const BuiltIndex& built) {
       progress.Clear();

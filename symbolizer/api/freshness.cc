@@ -1,0 +1,207 @@
+#include "symbolizer/api/freshness.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/sources/file_reader.h"
+
+namespace ksym {
+namespace {
+
+// Enough of kallsyms for a few dozen lines, cut at the last newline.
+constexpr size_t kKallsymsHead = 4096;
+constexpr size_t kHeadEntries = 16;
+
+std::string ReadHead(const std::string& path, size_t max) {
+  std::string out(max, '\0');
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  size_t got = 0;
+  while (got < max) {
+    ssize_t n = read(fd, &out[got], max - got);
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  out.resize(got);
+  size_t nl = out.rfind('\n');
+  out.resize(nl == std::string::npos ? 0 : nl + 1);
+  return out;
+}
+
+std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
+
+}  // namespace
+
+absl::StatusOr<std::vector<LoadedModule>> ParseProcModules(
+    absl::string_view text, absl::string_view filename) {
+  std::vector<LoadedModule> out;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    if (line.empty()) continue;
+    std::vector<absl::string_view> f =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    LoadedModule m;
+    absl::string_view address = f.size() >= 6 ? f[5] : "";
+    absl::ConsumePrefix(&address, "0x");
+    if (f.size() < 6 || !absl::SimpleAtoi(f[1], &m.size) ||
+        !absl::SimpleHexAtoi(address, &m.address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          filename, ":", line_number,
+          ": expected \"NAME SIZE REFCOUNT DEPS STATE 0xADDRESS\", got \"",
+          line, "\""));
+    }
+    m.name = std::string(f[0]);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root) {
+  const std::string base = root == "/" ? "" : root;
+  const std::string kallsyms = absl::StrCat(base, "/proc/kallsyms");
+  LiveLayout live;
+  std::string head = ReadHead(kallsyms, kKallsymsHead);
+  if (head.empty()) {
+    return absl::NotFoundError(absl::StrCat(kallsyms, ": unreadable"));
+  }
+  absl::StatusOr<std::vector<KallsymsEntry>> entries =
+      ParseKallsyms(head, kallsyms);
+  if (!entries.ok()) return entries.status();
+  for (KallsymsEntry& e : *entries) {
+    if (!e.module.empty()) continue;
+    live.kallsyms_head.push_back(std::move(e));
+    if (live.kallsyms_head.size() == kHeadEntries) break;
+  }
+  const std::string modules = absl::StrCat(base, "/proc/modules");
+  absl::StatusOr<std::string> text = ReadFileToString(modules);
+  if (text.ok()) {
+    absl::StatusOr<std::vector<LoadedModule>> m =
+        ParseProcModules(*text, modules);
+    if (!m.ok()) return m.status();
+    live.modules = *std::move(m);
+  }
+  return live;
+}
+
+Freshness CheckFreshness(const Symbolizer& s, const LiveLayout& live) {
+  Freshness f;
+  const IndexReader& index = s.index();
+  if (index.address_space() != AddressSpace::kRuntime) {
+    f.why = "a static index: no live layout to compare";
+    return f;
+  }
+  bool hidden = true;
+  for (const KallsymsEntry& e : live.kallsyms_head) {
+    if (e.address == 0) continue;
+    hidden = false;
+    Query q;
+    q.name = e.name;
+    std::vector<Candidate> c = s.Resolve(q);
+    bool there = false;
+    uint64_t elsewhere = 0;
+    for (const Candidate& cand : c) {
+      if (cand.symbol.address == e.address) there = true;
+      elsewhere = cand.symbol.address;
+    }
+    if (!there) {
+      f.fresh = false;
+      f.why = c.empty()
+                  ? absl::StrCat(e.name, " (at ", Hex(e.address),
+                                 ") is not in the index: another kernel?")
+                  : absl::StrCat(e.name, " is at ", Hex(e.address),
+                                 " but the index has it at ", Hex(elsewhere),
+                                 " (KASLR moved: rebooted?)");
+      return f;
+    }
+  }
+  if (hidden) {
+    f.why = "kallsyms addresses are hidden (kptr_restrict): not checked";
+    return f;
+  }
+  // The loaded modules must be the index's loadable modules.
+  absl::flat_hash_set<std::string> indexed;
+  for (uint32_t set = 0; set < index.module_set_count(); ++set) {
+    if (!index.ModuleSetLoadable(set)) continue;
+    for (size_t j = 0; j < index.ModuleSetSize(set); ++j) {
+      indexed.insert(std::string(index.ModuleName(set, j)));
+    }
+  }
+  std::vector<std::string> added, removed;
+  absl::flat_hash_set<std::string> loaded;
+  for (const LoadedModule& m : live.modules) {
+    loaded.insert(m.name);
+    if (!indexed.contains(m.name)) added.push_back(m.name);
+  }
+  for (const std::string& m : indexed) {
+    if (!loaded.contains(m)) removed.push_back(m);
+  }
+  if (!added.empty() || !removed.empty()) {
+    std::sort(added.begin(), added.end());
+    std::sort(removed.begin(), removed.end());
+    f.fresh = false;
+    f.why = absl::StrCat(
+        "the loaded modules changed",
+        added.empty() ? "" : absl::StrCat(" (loaded since: ",
+                                          absl::StrJoin(added, ", "), ")"),
+        removed.empty()
+            ? ""
+            : absl::StrCat(" (unloaded since: ", absl::StrJoin(removed, ", "),
+                           ")"));
+    return f;
+  }
+  // Each module where the index has it.
+  for (const LoadedModule& m : live.modules) {
+    if (m.address == 0) continue;
+    LookupResult r = s.Lookup(m.address);
+    if (!r.found) continue;  // a gap: nothing to compare
+    bool ours = false;
+    for (absl::string_view name : s.DisplayModules(r.symbol)) {
+      ours = ours || name == m.name;
+    }
+    if (!ours) {
+      f.fresh = false;
+      f.why = absl::StrCat("module ", m.name, " is loaded at ",
+                           Hex(m.address), " but the index has ",
+                           r.symbol.name(), " there (reloaded elsewhere?)");
+      return f;
+    }
+  }
+  return f;
+}
+
+std::string ExplicitIndexWarning(const Symbolizer& s,
+                                 const std::string& path) {
+  const IndexReader& index = s.index();
+  if (index.address_space() != AddressSpace::kRuntime) return "";
+  const KernelIdentity running = RunningKernelIdentity();
+  const bool same =
+      !index.build_id().empty() && !running.build_id.empty()
+          ? index.build_id() == running.build_id
+          : !index.release().empty() && index.release() == running.release;
+  if (!same) return "";
+  absl::StatusOr<LiveLayout> live = ReadLiveLayout("/");
+  if (!live.ok()) return "";
+  Freshness f = CheckFreshness(s, *live);
+  if (f.fresh) return "";
+  return absl::StrCat(path,
+                      " is an index of the running kernel but no longer "
+                      "matches its layout: ",
+                      f.why,
+                      "; addresses may name the wrong symbols (rebuild it "
+                      "with ksym build)");
+}
+
+}  // namespace ksym

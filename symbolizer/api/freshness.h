@@ -1,0 +1,72 @@
+// Whether a runtime index still describes the live kernel's layout, checked
+// cheaply: the first core-kernel lines of /proc/kallsyms (their addresses
+// move with KASLR) and /proc/modules (which modules are loaded, and where):
+//
+//   ffffffff9d000000 T startup_64              (first lines of kallsyms)
+//   ext4 1015808 1 - Live 0xffffffffc0a00000   (/proc/modules)
+//
+// The index is stale when one of those kallsyms symbols is not in it at
+// that address, when the loaded modules are not the index's loadable
+// modules, or when a module's load address falls on a symbol of another
+// module or of the core kernel. Reading both files costs well under a
+// millisecond; no whole-kallsyms parse.
+//
+//   absl::StatusOr<LiveLayout> live = ReadLiveLayout("/");
+//   Freshness f = CheckFreshness(symbolizer, *live);
+//   if (!f.fresh) rebuild, or warn with f.why
+#ifndef KSYM_SYMBOLIZER_API_FRESHNESS_H_
+#define KSYM_SYMBOLIZER_API_FRESHNESS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/kallsyms.h"
+
+namespace ksym {
+
+struct LoadedModule {
+  std::string name;
+  uint64_t size = 0;
+  uint64_t address = 0;  // 0 when hidden (kptr_restrict)
+};
+
+// /proc/modules: `NAME SIZE REFCOUNT DEPS STATE ADDRESS [(TAINTS)]` per
+// line. InvalidArgument `FILE:LINE: what` on a malformed line.
+absl::StatusOr<std::vector<LoadedModule>> ParseProcModules(
+    absl::string_view text, absl::string_view filename);
+
+struct LiveLayout {
+  // The first core-kernel entries of kallsyms (at most a few dozen).
+  std::vector<KallsymsEntry> kallsyms_head;
+  std::vector<LoadedModule> modules;
+};
+
+// Reads the first few KB of ROOT/proc/kallsyms and ROOT/proc/modules (a
+// missing proc/modules: a kernel without loadable modules).
+absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root = "/");
+
+struct Freshness {
+  bool fresh = true;
+  // Why not ("startup_64 is at 0xffffffff9e000000 but the index has it at
+  // 0xffffffff9d000000 (KASLR moved: rebooted?)"), or what could not be
+  // checked.
+  std::string why;
+};
+
+// A static index, or live addresses hidden (all zero), count as fresh: they
+// cannot be compared.
+Freshness CheckFreshness(const Symbolizer& s, const LiveLayout& live);
+
+// For an explicitly given index on a live system: a warning when it is a
+// runtime index of the running kernel (same build-id, or same release when
+// either has none) whose layout is no longer the live one; "" otherwise.
+std::string ExplicitIndexWarning(const Symbolizer& s,
+                                 const std::string& path);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_API_FRESHNESS_H_

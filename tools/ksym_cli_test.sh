@@ -57,10 +57,24 @@ esac
 "$ksym" resolve -i "$tmp/k.ksym" no_such_symbol_anywhere >/dev/null 2>&1
 check "resolve not found exit" 1 $?
 
-# list reproduces the input lines (no modules/objects in the sample).
-"$ksym" list -i "$tmp/k.ksym" | sort > "$tmp/list"
+# list reproduces the input lines (no modules/objects in the sample), each
+# name that stays ambiguous marked with a query that selects it.
+"$ksym" list -i "$tmp/k.ksym" > "$tmp/list.raw"
+sed 's/ (ambiguous, [0-9]* candidates; this one: [^)]*)$//' "$tmp/list.raw" | sort > "$tmp/list"
 sort "$tmp/kallsyms" > "$tmp/want"
 cmp -s "$tmp/list" "$tmp/want" && echo "ok: list" || { echo "FAIL: list differs"; diff "$tmp/want" "$tmp/list" | head; fail=1; }
+# Marked: exactly the lines whose name is not unique (the sample has no
+# objects, so same-named symbols of one module set stay ambiguous) -- and
+# every marker's query selects its own line's address.
+nmarked=$(grep -c ' (ambiguous, ' "$tmp/list.raw")
+[ "$nmarked" -gt 0 ] && echo "ok: list marks $nmarked ambiguous names" || { echo "FAIL: list marks nothing"; fail=1; }
+grep ' (ambiguous, ' "$tmp/list.raw" > "$tmp/marked"
+head -20 "$tmp/marked" > "$tmp/marked20"
+while IFS= read -r line; do
+  q=${line##*this one: }; q=${q%)}
+  got=$("$ksym" resolve -i "$tmp/k.ksym" --unique "$q" | cut -d' ' -f1)
+  [ "$got" = "${line%% *}" ] || { echo "FAIL: marker query '$q' resolves to '$got', not ${line%% *}"; fail=1; }
+done < "$tmp/marked20"
 
 "$ksym" verify -i "$tmp/k.ksym" >/dev/null
 check "verify exit" 0 $?

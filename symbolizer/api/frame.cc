@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "symbolizer/query/ambiguity.h"
 
 namespace ksym {
 
@@ -14,6 +15,15 @@ void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
   }
   absl::string_view obj = s.DisplayObject(symbol);
   if (!obj.empty()) absl::StrAppend(out, " {", obj, "}");
+  out->append(AmbiguityMarker(s, symbol));
+}
+
+std::string ResolvedText(const Symbolizer& s, const SymbolInfo& symbol) {
+  return absl::StrCat(s.QualifiedName(symbol), AmbiguityMarker(s, symbol));
+}
+
+std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol) {
+  return absl::StrCat(s.KallmodsymsLine(symbol), AmbiguityMarker(s, symbol));
 }
 
 std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,

@@ -10,7 +10,9 @@
 // `name+0xOFF/0xSIZE` is the kernel's %pS format; then each display module
 // as ` [mod]` and the object annotation as ` {obj}` (Symbolizer's
 // DisplayModules / DisplayObject), so the frame carries the symbol's unique
-// name.
+// name. Where that name still does not select the symbol alone, the marker
+// ` (ambiguous, N candidates; this one: QUERY)` follows (ambiguity.h):
+//   "init_once+0x12/0x40 (ambiguous, 2 candidates; this one: init_once @0xffffffff81000300)"
 #ifndef KSYM_SYMBOLIZER_API_FRAME_H_
 #define KSYM_SYMBOLIZER_API_FRAME_H_
 
@@ -22,7 +24,7 @@
 
 namespace ksym {
 
-// "name+0xOFF/0xSIZE [mod]... {obj}".
+// "name+0xOFF/0xSIZE [mod]... {obj}" [+ ambiguity marker].
 void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
                      uint64_t offset, std::string* out);
 std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,
@@ -31,6 +33,12 @@ std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,
 std::string NotFoundFrameText(NotFoundReason reason);
 // The frame text of a lookup result, found or not.
 std::string FrameText(const Symbolizer& s, const LookupResult& result);
+
+// A resolved symbol as `ksym resolve` prints it after the address: the
+// qualified name [+ ambiguity marker].
+std::string ResolvedText(const Symbolizer& s, const SymbolInfo& symbol);
+// A `ksym list` line: the /proc/kallmodsyms line [+ ambiguity marker].
+std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol);
 
 // The address as every front end prints it in text: 16 lowercase hex
 // digits, no 0x.

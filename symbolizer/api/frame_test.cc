@@ -60,6 +60,24 @@ TEST(FrameTextTest, AppendsToExistingText) {
   EXPECT_EQ(out, "x init_once+0x0/0x40");
 }
 
+TEST(FrameTextTest, MarksANameThatStaysAmbiguous) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "dup", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "dup", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "end", 't', 0x40, true));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  const char* kMarker =
+      " (ambiguous, 2 candidates; this one: dup @0xffffffff81000300)";
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81000312)),
+            std::string("dup+0x12/0x40") + kMarker);
+  const SymbolInfo sym = s->Lookup(0xffffffff81000300).symbol;
+  EXPECT_EQ(ResolvedText(*s, sym), std::string("dup") + kMarker);
+  EXPECT_EQ(ListLine(*s, sym), std::string("ffffffff81000300 t dup") + kMarker);
+  const SymbolInfo end = s->Lookup(0xffffffff81000400).symbol;
+  EXPECT_EQ(ResolvedText(*s, end), "end");
+  EXPECT_EQ(ListLine(*s, end), "ffffffff81000400 t end");
+}
+
 TEST(AddressLineTest, SixteenHexDigits) {
   EXPECT_EQ(AddressText(1), "0000000000000001");
   EXPECT_EQ(AddressLine(0xffffffff81000200, "init_once+0x0/0x40"),

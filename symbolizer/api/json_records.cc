@@ -1,6 +1,7 @@
 #include "symbolizer/api/json_records.h"
 
 #include "absl/strings/str_cat.h"
+#include "symbolizer/query/ambiguity.h"
 
 namespace ksym {
 
@@ -29,6 +30,9 @@ void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
   } else {
     j.Field("annotation", ann);
   }
+  const NameAmbiguity a = Ambiguity(s, symbol);
+  j.Bool("unique", a.unique).Field("candidates", a.candidates);
+  if (!a.unique) j.Field("select", a.query);
 }
 
 std::string LookupJson(const Symbolizer& s, uint64_t address,

@@ -14,7 +14,10 @@
 //
 // Addresses are strings "0x..." (JSON numbers lose 64-bit precision in
 // many readers); sizes and offsets are numbers. `object` is the full path
-// or null, `annotation` the printed {obj} or null.
+// or null, `annotation` the printed {obj} or null. `unique` says whether
+// `qualified` selects this symbol alone, `candidates` how many symbols
+// print as `qualified`; a symbol that is not unique also has `select`, a
+// query that selects it (`qualified @0xADDR`).
 #ifndef KSYM_SYMBOLIZER_API_JSON_RECORDS_H_
 #define KSYM_SYMBOLIZER_API_JSON_RECORDS_H_
 
@@ -32,7 +35,7 @@ namespace ksym {
 std::string JsonAddress(uint64_t address);
 
 // The symbol's fields: name, qualified, start, size, size_exact, type,
-// modules, object, annotation.
+// modules, object, annotation, unique, candidates [, select].
 void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
                      JsonLine& j);
 

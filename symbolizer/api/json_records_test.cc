@@ -33,7 +33,7 @@ TEST(LookupJsonTest, EveryFieldInOrder) {
             "\"start\":\"0xffffffff81000300\",\"size\":64,"
             "\"size_exact\":true,\"type\":\"t\",\"modules\":[\"rapl\"],"
             "\"object\":\"fs/inode.o\",\"annotation\":\"inode.o\","
-            "\"offset\":18}");
+            "\"unique\":true,\"candidates\":1,\"offset\":18}");
 }
 
 TEST(LookupJsonTest, NoObjectIsNull) {
@@ -41,6 +41,19 @@ TEST(LookupJsonTest, NoObjectIsNull) {
   LookupResult r = s->Lookup(0xffffffff81000200);
   const std::string j = LookupJson(*s, 0xffffffff81000200, r.symbol, r.offset);
   EXPECT_NE(j.find("\"modules\":[],\"object\":null,\"annotation\":null"),
+            std::string::npos)
+      << j;
+}
+
+TEST(LookupJsonTest, SaysWhenTheNameIsNotUnique) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "dup", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "dup", 't', 0x40, true));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  LookupResult r = s->Lookup(0xffffffff81000304);
+  const std::string j = LookupJson(*s, 0xffffffff81000304, r.symbol, r.offset);
+  EXPECT_NE(j.find("\"annotation\":null,\"unique\":false,\"candidates\":2,"
+                   "\"select\":\"dup @0xffffffff81000300\",\"offset\":4}"),
             std::string::npos)
       << j;
 }

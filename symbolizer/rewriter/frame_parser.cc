@@ -213,14 +213,15 @@ size_t ParseDso(absl::string_view s, size_t p, absl::string_view* dso) {
 }
 
 // " (NAME+0xOFF/0xLEN [MOD] {OBJ})" as the Rewriter appends to bare
-// addresses; returns its end or kNpos.
+// addresses, perhaps with an ambiguity marker before the ")"; returns its
+// end or kNpos.
 size_t ParseBareAnnotation(absl::string_view s, size_t p) {
   if (p + 2 >= s.size() || s[p] != ' ' || s[p + 1] != '(') return kNpos;
   SymbolToken t;
   if (!ParseSymbol(s, p + 2, &t) || !t.length.has_value()) return kNpos;
-  bool has_note;
+  bool has_note;  // the Rewriter's marker of a name that is not unique
   const size_t q = ParseTail(s, t.end, SymbolEnd, &has_note);
-  if (has_note || q >= s.size() || s[q] != ')') return kNpos;
+  if (q >= s.size() || s[q] != ')') return kNpos;
   return q + 1;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/query/ambiguity.h"
 
 namespace ksym {
 namespace {
@@ -131,6 +132,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   out->append(f.symbol.data(), f.symbol.size());
   if (!mismatched) {
     AppendQualifiers(*s, f.qualifiers, out);
+    CountName(*s, AppendMarker(*s, out));
     ++stats_.resolved;
     return true;
   }
@@ -183,6 +185,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
   out->append(f.symbol.data(), f.symbol.size());
   if (candidates.size() == 1) {
     AppendQualifiers(candidates[0].symbol, f.qualifiers, out);
+    CountName(candidates[0].symbol, AppendMarker(candidates[0].symbol, out));
     if (options_.append_addresses) {
       absl::StrAppend(out, " <",
                       absl::Hex(candidates[0].address, absl::kZeroPad16), ">");
@@ -197,6 +200,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
   if (!printed_object.empty()) absl::StrAppend(out, " {", printed_object, "}");
   AppendNote(candidates, out);
   ++stats_.ambiguous;
+  CountName(candidates[0].symbol, /*not_unique=*/true);
   return true;
 }
 
@@ -210,6 +214,7 @@ bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
   absl::StrAppend(out, " (", r.symbol.name(), "+0x", absl::Hex(r.offset), "/0x",
                   absl::Hex(r.symbol.size));
   AppendQualifiers(r.symbol, {}, out);
+  CountName(r.symbol, AppendMarker(r.symbol, out));
   out->push_back(')');
   return true;
 }
@@ -233,14 +238,26 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
   if (!object.empty()) absl::StrAppend(out, " {", object, "}");
 }
 
+bool Rewriter::AppendMarker(const SymbolInfo& s, std::string* out) const {
+  const std::string marker = AmbiguityMarker(symbolizer_, s);
+  out->append(marker);
+  return !marker.empty();
+}
+
+void Rewriter::CountName(const SymbolInfo& s, bool not_unique) {
+  if (SameNameCount(symbolizer_, s.name()) <= 1) return;
+  ++stats_.duplicated;
+  if (not_unique) ++stats_.not_unique;
+}
+
 void Rewriter::AppendNote(const std::vector<Candidate>& candidates,
                           std::string* out) const {
+  // Each candidate as a query that selects it (the qualified name, with
+  // @0xADDR where that is shared).
   std::vector<std::string> names;
   names.reserve(candidates.size());
-  absl::flat_hash_map<std::string, int> count;
   for (const Candidate& c : candidates) {
-    names.push_back(symbolizer_.QualifiedName(c.symbol));
-    ++count[names.back()];
+    names.push_back(symbolizer_.SelectingQuery(c.symbol));
   }
   absl::StrAppend(out, kAmbiguityNotePrefix, candidates.size(),
                   " candidates: ");
@@ -251,12 +268,6 @@ void Rewriter::AppendNote(const std::vector<Candidate>& candidates,
       break;
     }
     out->append(names[k]);
-    if (count[names[k]] > 1) {
-      // Same qualified name: only the address tells them apart.
-      absl::StrAppend(
-          out, " at 0x",
-          absl::Hex(candidates[k].symbol.address, absl::kZeroPad16));
-    }
   }
   out->push_back(')');
 }

@@ -38,7 +38,11 @@
 //   `[MOD]` symbols of loadable modules are excluded (the kernel always
 //   names their module). One candidate: its qualified name; several: the
 //   frame is kept and the note ` (ambiguous, N candidates: Q1 | Q2 ...)`
-//   appended (candidates sharing a qualified name get ` at 0xADDR`).
+//   appended, each Q a query selecting one candidate (with ` @0xADDR` where
+//   candidates share a qualified name).
+// - A frame pinned to one symbol whose qualified name is still not unique
+//   (an index without object files) gets the marker
+//   ` (ambiguous, N candidates; this one: QUERY)` (query/ambiguity.h).
 // - Plain ftrace names (`NAME <-PARENT`, ` => NAME`) are qualified when
 //   exactly one symbol has the name, else get the same note.
 // - A bare 16-digit address inside a text symbol gets
@@ -84,6 +88,11 @@ struct RewriteStats {
                             // offset disagrees with the index: marked
   uint64_t ambiguous = 0;   // given an ambiguity note
   uint64_t unresolved = 0;  // left as they were: the index cannot place them
+  // Frames whose symbol name the index holds more than once, and of those
+  // the ones whose output still does not name one symbol (an ambiguity
+  // note, or a printed name marked as not unique).
+  uint64_t duplicated = 0;
+  uint64_t not_unique = 0;
 };
 
 // Not thread-safe (it keeps statistics and scratch space): use one Rewriter
@@ -114,6 +123,9 @@ class Rewriter {
                         std::string* out) const;
   void AppendNote(const std::vector<Candidate>& candidates,
                   std::string* out) const;
+  // Appends AmbiguityMarker (ambiguity.h) of s; true if it was not empty.
+  bool AppendMarker(const SymbolInfo& s, std::string* out) const;
+  void CountName(const SymbolInfo& s, bool not_unique);
   bool NameKnown(absl::string_view name) const;
 
   const Symbolizer& symbolizer_;

@@ -603,3 +603,58 @@ TEST(RewriteStreamTest, ReadAndWriteErrors) {
 
 }  // namespace
 }  // namespace ksym
+
+namespace ksym {
+namespace {
+
+// An index without object files (as built from /proc/kallsyms alone): the
+// two `dup` stay ambiguous, and every frame naming one says so.
+std::unique_ptr<Symbolizer> NoObjects() {
+  Catalog c;
+  auto add = [&](uint64_t address, const char* name) {
+    Symbol s;
+    s.address = address;
+    s.name = name;
+    s.type = 't';
+    c.symbols.push_back(s);
+  };
+  add(0xffffffff81000000, "_stext");
+  add(0xffffffff81000100, "dup");
+  add(0xffffffff81000200, "dup");
+  add(0xffffffff81000300, "solo");
+  add(0xffffffff81000400, "end");
+  c.FinalizeSizes();
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  EXPECT_TRUE(bytes.ok());
+  auto r = IndexReader::FromBuffer(*std::move(bytes));
+  EXPECT_TRUE(r.ok());
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+TEST(RewriterTest, PinnedFramesWhoseNameIsNotUniqueAreMarked) {
+  auto s = NoObjects();
+  Rewriter r(*s);
+  const std::string kIn =
+      "ffffffff81000204 dup+0x4 ([kernel.kallsyms])\n"
+      " dup+0x4/0x100\n"
+      " 0xffffffff81000104\n"
+      "ffffffff81000310 solo+0x10 ([kernel.kallsyms])";
+  const std::string out = r.RewriteText(kIn);
+  EXPECT_EQ(out,
+            "ffffffff81000204 dup+0x4 (ambiguous, 2 candidates; this one: dup "
+            "@0xffffffff81000200) ([kernel.kallsyms])\n"
+            " dup+0x4/0x100 (ambiguous, 2 candidates: dup @0xffffffff81000100 | "
+            "dup @0xffffffff81000200)\n"
+            " 0xffffffff81000104 (dup+0x4/0x100 (ambiguous, 2 candidates; this "
+            "one: dup @0xffffffff81000100))\n"
+            "ffffffff81000310 solo+0x10 ([kernel.kallsyms])");
+  EXPECT_EQ(r.stats().duplicated, 3u);
+  EXPECT_EQ(r.stats().not_unique, 3u);
+  EXPECT_EQ(r.stats().resolved, 3u);
+  EXPECT_EQ(r.stats().ambiguous, 1u);
+  Rewriter again(*s);
+  EXPECT_EQ(again.RewriteText(out), out);
+}
+
+}  // namespace
+}  // namespace ksym

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "symbolizer/api/frame.h"
 #include "symbolizer/api/index_info.h"
 #include "tools/cli/command.h"
 
@@ -14,7 +15,7 @@ int RunList(const Args& a) {
   const uint64_t n = s->index().symbol_count();
   std::string buf;
   for (uint64_t i = 0; i < n; ++i) {
-    buf += s->KallmodsymsLine(s->Symbol(static_cast<uint32_t>(i)));
+    buf += ListLine(*s, s->Symbol(static_cast<uint32_t>(i)));
     buf.push_back('\n');
     if (buf.size() > (1 << 16)) {
       std::fwrite(buf.data(), 1, buf.size(), stdout);

@@ -100,7 +100,7 @@ int RunResolve(const Args& a) {
                    query.c_str());
     }
     for (const Candidate& cand : *c) {
-      PutLine(AddressLine(cand.address, s->QualifiedName(cand.symbol)));
+      PutLine(AddressLine(cand.address, ResolvedText(*s, cand.symbol)));
     }
   };
   if (!a.positional.empty()) {
@@ -131,13 +131,16 @@ int RunSymbolize(const Args& a) {
     const RewriteStats& r = rewriter.stats();
     std::fprintf(stderr,
                  "ksym: %llu lines, %llu kernel frames: %llu resolved, %llu "
-                 "mismatched, %llu ambiguous, %llu unresolved\n",
+                 "mismatched, %llu ambiguous, %llu unresolved; %llu with a "
+                 "duplicated name, %llu of them still not unique\n",
                  static_cast<unsigned long long>(r.lines),
                  static_cast<unsigned long long>(r.frames),
                  static_cast<unsigned long long>(r.resolved),
                  static_cast<unsigned long long>(r.mismatched),
                  static_cast<unsigned long long>(r.ambiguous),
-                 static_cast<unsigned long long>(r.unresolved));
+                 static_cast<unsigned long long>(r.unresolved),
+                 static_cast<unsigned long long>(r.duplicated),
+                 static_cast<unsigned long long>(r.not_unique));
   }
   if (IndexMismatchLikely(rewriter.stats())) {
     std::fprintf(stderr, "ksym: warning: %s\n",

@@ -3,13 +3,13 @@
 // This file is the table of commands; each command group, with its flags
 // and help text, lives in tools/cli/ (build_commands.cc: build, export,
 // import; query_commands.cc: lookup, resolve, symbolize;
-// inspect_commands.cc: list, info, verify; probe_commands.cc: probe). What
-// they print comes from the library's front-end layer, symbolizer/api/.
+// inspect_commands.cc: list, info, why, verify; probe_commands.cc: probe).
+// What they print comes from the library's front-end layer, symbolizer/api/.
 //
-// Exit codes: 0 success; 1 a lookup/resolve found nothing (or was
+// Exit codes: 0 success; 1 a lookup/resolve/why found nothing (or was
 // ambiguous with --unique), a probe was ambiguous or refused, or the index
-// failed verification; 2 usage
-// error; 3 any other error (unreadable input, corrupt index, ...).
+// failed verification; 2 usage error; 3 any other error (unreadable input,
+// corrupt index, ...).
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -24,6 +24,7 @@ namespace {
 const Command* const kCommands[] = {
     &BuildCommand(),  &LookupCommand(), &ResolveCommand(),
     &ProbeCommand(),  &SymbolizeCommand(), &ListCommand(), &InfoCommand(),
+    &WhyCommand(),
     &VerifyCommand(), &ExportCommand(), &ImportCommand(),
 };
 

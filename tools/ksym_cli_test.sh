@@ -126,6 +126,17 @@ check "probe json" 0 $?
 "$ksym" probe -i "$tmp/k.ksym" --format dtrace "$name" >/dev/null 2>&1
 check "probe bad format exit" 2 $?
 
+# why: every symbol of the name, and the reason it stays ambiguous; info
+# lists every ambiguous name with its reason.
+out=$("$ksym" why -i "$tmp/k.ksym" "$fdup")
+check "why exit" 0 $?
+check "why lists every $fdup" "$nfdup" "$(echo "$out" | grep -c '^  0x')"
+echo "$out" | grep -q "^still ambiguous: $fdup (.*no object files at all" || { echo "FAIL: why reason: $out"; fail=1; }
+"$ksym" why -i "$tmp/k.ksym" no_such_symbol_anywhere >/dev/null 2>&1
+check "why not found exit" 1 $?
+namb=$("$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ambiguous_qualified_names"])')
+check "info lists every ambiguous name with a reason" "$namb" "$("$ksym" info -i "$tmp/k.ksym" | grep -c '^  ambiguous:   .* symbols): ')"
+
 "$ksym" frobnicate >/dev/null 2>&1
 check "unknown command exit" 2 $?
 "$ksym" lookup --help | grep -q "usage: ksym lookup"

@@ -39,10 +39,10 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s) {
     if (v > 1) {
       ++info.ambiguous_qualified_names;
       info.ambiguous_symbols += v;
-      info.ambiguous.push_back(k);
     }
   }
-  std::sort(info.ambiguous.begin(), info.ambiguous.end());
+  info.groups = AmbiguousGroups(s);
+  for (const AmbiguousGroup& g : info.groups) info.ambiguous.push_back(g.qualified);
   return info;
 }
 
@@ -82,11 +82,12 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
                         info.duplicate_text_names,
                         info.ambiguous_qualified_names,
                         info.ambiguous_symbols);
-  for (size_t k = 0; k < info.ambiguous.size() && k < 20; ++k) {
-    absl::StrAppendFormat(&out, "  ambiguous:   %s\n", info.ambiguous[k]);
+  for (const AmbiguousGroup& g : info.groups) {
+    absl::StrAppendFormat(&out, "  ambiguous:   %s (%u symbols): %s\n",
+                          g.qualified, g.symbols.size(), g.reason);
   }
-  if (info.ambiguous.size() > 20) {
-    absl::StrAppendFormat(&out, "  ... %u more\n", info.ambiguous.size() - 20);
+  if (!info.groups.empty()) {
+    out += "  (`ksym why NAME` shows each symbol and what would separate them)\n";
   }
   absl::StrAppendFormat(&out, "index:         %u bytes, %.1f bytes/symbol\n",
                         r.file_size(),
@@ -131,10 +132,21 @@ std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
     if (secs.size() > 1) secs.push_back(',');
     secs += j.Finish();
   }
+  std::string reasons = "[";
   for (const std::string& q : info.ambiguous) {
     if (amb.size() > 1) amb.push_back(',');
     AppendJsonString(&amb, q);
   }
+  for (const AmbiguousGroup& g : info.groups) {
+    JsonLine j;
+    j.Field("qualified", g.qualified)
+        .Field("symbols", g.symbols.size())
+        .Field("reason", g.reason)
+        .Field("remedy", g.remedy);
+    if (reasons.size() > 1) reasons.push_back(',');
+    reasons += j.Finish();
+  }
+  reasons.push_back(']');
   segs.push_back(']');
   secs.push_back(']');
   amb.push_back(']');
@@ -162,6 +174,7 @@ std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
       .Field("duplicate_text_names", info.duplicate_text_names)
       .Field("ambiguous_qualified_names", info.ambiguous_qualified_names)
       .Raw("ambiguous", amb)
+      .Raw("ambiguous_reasons", reasons)
       .Raw("segments", segs)
       .Raw("sections", secs);
   return j.Finish();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "symbolizer/api/ambiguity_report.h"
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
@@ -28,6 +29,9 @@ struct IndexInfo {
   uint64_t ambiguous_qualified_names = 0;
   uint64_t ambiguous_symbols = 0;
   std::vector<std::string> ambiguous;  // those names, sorted
+  // The same names with their symbols and why they stay ambiguous
+  // (ambiguity_report.h), in the same order.
+  std::vector<AmbiguousGroup> groups;
 };
 
 IndexInfo ComputeIndexInfo(const Symbolizer& s);
@@ -39,6 +43,7 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info);
 // "missing" or "rejected"), kaslr_offset (null when unknown), file_size, symbols, text_symbols,
 // exact_sizes, text_with_module, text_with_object, module_sets, objects,
 // duplicate_text_names, ambiguous_qualified_names, ambiguous (array),
+// ambiguous_reasons ([{qualified,symbols,reason,remedy}]),
 // segments ([{base,first,count}]), sections ([{name,offset,size}]).
 std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info);
 

@@ -59,6 +59,7 @@ const Command& ListCommand();
 const Command& InfoCommand();
 const Command& VerifyCommand();
 const Command& ProbeCommand();
+const Command& WhyCommand();
 
 // Prints "ksym: MESSAGE" on stderr and exits with `code`.
 [[noreturn]] void Die(int code, absl::string_view message);

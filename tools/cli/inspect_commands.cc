@@ -1,7 +1,8 @@
-// Commands that describe an index: list, info, verify.
+// Commands that describe an index: list, info, why, verify.
 #include <cstdio>
 #include <string>
 
+#include "symbolizer/api/ambiguity_report.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/index_info.h"
 #include "tools/cli/command.h"
@@ -35,6 +36,26 @@ int RunInfo(const Args& a) {
     std::fputs(IndexInfoText(*s, info).c_str(), stdout);
   }
   return kExitOk;
+}
+
+int RunWhy(const Args& a) {
+  if (a.positional.empty()) Die(kExitUsage, "why: expected a symbol NAME");
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  int status = kExitOk;
+  for (const std::string& name : a.positional) {
+    const std::string text = WhyText(*s, name);
+    if (text.empty()) {
+      std::fprintf(stderr, "ksym: why: no symbol named \"%s\"\n", name.c_str());
+      status = kExitNotFound;
+      continue;
+    }
+    if (a.flag("--json")) {
+      std::puts(WhyJson(*s, name).c_str());
+    } else {
+      std::fputs(text.c_str(), stdout);
+    }
+  }
+  return status;
 }
 
 int RunVerify(const Args& a) {
@@ -72,11 +93,28 @@ const Command& InfoCommand() {
       R"(usage: ksym info [-i INDEX] [--json]
 
 Describes an index: kernel identity, symbol counts, duplicate names
-before and after disambiguation, address segments, section sizes.
+before and after disambiguation, every qualified name still ambiguous with
+the reason, address segments, section sizes.
 )",
       {"--index"},
       {"--json"},
       RunInfo};
+  return c;
+}
+
+const Command& WhyCommand() {
+  static const Command c{
+      "why", "every symbol of a name, and why some stay ambiguous",
+      R"(usage: ksym why [-i INDEX] [--json] NAME...
+
+For each NAME (a plain symbol name): every symbol of that name with its
+address, size, type, modules (built-in or loadable), object file and the
+query that selects it; then each qualified name still shared, why, and
+what input would separate them. Exit 1 when a NAME is not in the index.
+)",
+      {"--index"},
+      {"--json"},
+      RunWhy};
   return c;
 }
 

@@ -1,0 +1,102 @@
+#include "symbolizer/api/ambiguity_report.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/testing/index_testing.h"
+
+namespace ksym {
+namespace {
+
+using ::ksym::testutil::MakeSymbol;
+using ::ksym::testutil::SymbolizerFromCatalog;
+
+// init_once: separated by objects. type_show: no objects. nvhe_fn: one
+// pre-linked object. mod_fn: twice in one loadable module.
+std::unique_ptr<Symbolizer> Sample() {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "type_show", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000500, "type_show", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000600, "nvhe_fn", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000700, "nvhe_fn", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000800, "type_show", 'd', 0x8, true));
+  const uint32_t a = c.InternObject("fs/inode.o");
+  const uint32_t b = c.InternObject("fs/proc/inode.o");
+  const uint32_t n = c.InternObject("arch/arm64/kvm/hyp/nvhe/kvm_nvhe.o");
+  c.objects[a].annotation = "fs/inode.o";
+  c.objects[b].annotation = "proc/inode.o";
+  c.symbols[1].object = a;
+  c.symbols[2].object = b;
+  c.symbols[5].object = n;
+  c.symbols[6].object = n;
+  const uint32_t m = c.InternModuleSet({"foo"});
+  c.loadable_module_sets.insert(m);
+  Symbol x = MakeSymbol(0xffffffffc0001000, "mod_fn", 't', 0x20, true);
+  x.module_set = m;
+  Symbol y = MakeSymbol(0xffffffffc0002000, "mod_fn", 't', 0x20, true);
+  y.module_set = m;
+  c.symbols.push_back(x);
+  c.symbols.push_back(y);
+  return SymbolizerFromCatalog(std::move(c));
+}
+
+TEST(AmbiguityReportTest, EveryAmbiguousNameWithItsReason) {
+  auto s = Sample();
+  std::vector<AmbiguousGroup> g = AmbiguousGroups(*s);
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_EQ(g[0].qualified, "mod_fn [foo]");
+  EXPECT_EQ(g[0].reason,
+            "2 symbols of one loadable module, which kallsyms names without "
+            "object files");
+  EXPECT_EQ(g[1].qualified, "nvhe_fn");
+  EXPECT_EQ(g[1].reason,
+            "all 2 are in one object file, arch/arm64/kvm/hyp/nvhe/kvm_nvhe.o "
+            "(pre-linked with ld -r, or the same static name twice in one "
+            "file): nothing in the build output tells them apart");
+  EXPECT_EQ(g[1].remedy, "select one by address (@0xADDR)");
+  EXPECT_EQ(g[2].qualified, "type_show");
+  EXPECT_EQ(g[2].symbols.size(), 2u);  // text only
+  EXPECT_EQ(g[2].reason,
+            "2 of 2 have no object file: no DWARF compile unit or linker map "
+            "range covers them");
+}
+
+TEST(AmbiguityReportTest, WhyShowsEverySymbolAndWhatSeparatesThem) {
+  auto s = Sample();
+  EXPECT_EQ(WhyText(*s, "nope"), "");
+  const std::string t = WhyText(*s, "type_show");
+  EXPECT_EQ(t,
+            "type_show: 3 symbols\n"
+            "  0xffffffff81000400 t size 0x40 (ELF)\n"
+            "    modules: none, core kernel\n"
+            "    object:  none\n"
+            "    select:  type_show @0xffffffff81000400   (its qualified name is shared)\n"
+            "  0xffffffff81000500 t size 0x40 (ELF)\n"
+            "    modules: none, core kernel\n"
+            "    object:  none\n"
+            "    select:  type_show @0xffffffff81000500   (its qualified name is shared)\n"
+            "  0xffffffff81000800 d size 0x8 (ELF)\n"
+            "    modules: none, core kernel\n"
+            "    object:  none\n"
+            "    select:  type_show @0xffffffff81000800   (its qualified name is shared)\n"
+            "still ambiguous: type_show (2 symbols): 2 of 2 have no object file: "
+            "no DWARF compile unit or linker map range covers them\n"
+            "  what would separate them: a linker map (--linker-map vmlinux.map, "
+            "or --build-dir) covers every input section; else select by address "
+            "(@0xADDR)\n");
+  const std::string u = WhyText(*s, "init_once");
+  EXPECT_NE(u.find("    object:  fs/proc/inode.o\n    select:  init_once {proc/inode.o}\n"),
+            std::string::npos) << u;
+  EXPECT_EQ(u.find("still ambiguous"), std::string::npos);
+  const std::string j = WhyJson(*s, "nvhe_fn");
+  EXPECT_EQ(j.rfind("{\"name\":\"nvhe_fn\",\"symbols\":[{\"name\":\"nvhe_fn\",", 0), 0u) << j;
+  EXPECT_NE(j.find("\"ambiguous\":[{\"qualified\":\"nvhe_fn\",\"symbols\":2,"),
+            std::string::npos) << j;
+}
+
+}  // namespace
+}  // namespace ksym

@@ -247,6 +247,22 @@ int ksym_symbol_qualified(const ksym_index* idx, uint32_t symbol, char* buf,
   return static_cast<int>(idx->symbolizer->QualifiedName(symbol, buf, len));
 }
 
+int ksym_symbol_resolved(const ksym_index* idx, uint32_t symbol, char* buf,
+                         size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  return CopyOut(ksym::ResolvedText(s, s.Symbol(symbol)), buf, len);
+}
+
+int ksym_symbol_select(const ksym_index* idx, uint32_t symbol, char* buf,
+                       size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, symbol)) return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  return CopyOut(s.SelectingQuery(s.Symbol(symbol)), buf, len);
+}
+
 int ksym_symbol_module(const ksym_index* idx, uint32_t symbol, uint32_t k,
                        char* buf, size_t len) {
   KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));

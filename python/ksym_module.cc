@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
 
@@ -39,6 +40,7 @@ struct PySymbol {
   }
   std::string qualified() const { return s->QualifiedName(s->Symbol(index)); }
   std::string frame() const { return FrameText(*s, s->Symbol(index), offset); }
+  std::string resolved() const { return ResolvedText(*s, s->Symbol(index)); }
   std::vector<std::string> modules() const {
     std::vector<std::string> out;
     for (absl::string_view m : s->DisplayModules(facts())) out.emplace_back(m);
@@ -244,6 +246,16 @@ PYBIND11_MODULE(_ksym, m) {
   py::class_<PySymbol>(m, "Symbol")
       .def_property_readonly("name", &PySymbol::name)
       .def_property_readonly("qualified", &PySymbol::qualified)
+      .def_property_readonly("resolved", &PySymbol::resolved)
+      .def_property_readonly(
+          "unique",
+          [](const PySymbol& p) { return Ambiguity(*p.s, p.s->Symbol(p.index)).unique; })
+      .def_property_readonly(
+          "candidates",
+          [](const PySymbol& p) { return Ambiguity(*p.s, p.s->Symbol(p.index)).candidates; })
+      .def_property_readonly(
+          "select",
+          [](const PySymbol& p) { return p.s->SelectingQuery(p.s->Symbol(p.index)); })
       .def_readonly("address", &PySymbol::address)
       .def_property_readonly("start",
                              [](const PySymbol& p) { return p.facts().address; })

@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
     int n = ksym_resolve(idx, argv[k], c, 64);
     for (int j = 0; j < n && j < 64; ++j) {
       char name[1024];
-      ksym_symbol_qualified(idx, c[j].symbol, name, sizeof(name));
+      ksym_symbol_resolved(idx, c[j].symbol, name, sizeof(name));
       printf("%016" PRIx64 " %s\n", c[j].address, name);
     }
   }

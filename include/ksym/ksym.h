@@ -146,8 +146,9 @@ int ksym_lookup_all(const struct ksym_index *idx, uint64_t addr,
                     uint32_t *symbols, size_t cap);
 
 /* What `ksym lookup` prints after the address: "name+0xOFF/0xSIZE [mod]
- * {obj}", or "?? (reason)" when nothing covers addr. Returns the length
- * (snprintf rules) or a negative code. */
+ * {obj}", or "?? (reason)" when nothing covers addr; where that name does
+ * not select the symbol alone, " (ambiguous, N candidates; this one:
+ * QUERY)" follows. Returns the length (snprintf rules) or a negative code. */
 int ksym_format_frame(const struct ksym_index *idx, uint64_t addr, char *buf,
                       size_t len);
 
@@ -173,6 +174,15 @@ int ksym_symbol_name(const struct ksym_index *idx, uint32_t symbol, char *buf,
 /* Its unique name "name [mod]... {obj}", as ksym prints it. */
 int ksym_symbol_qualified(const struct ksym_index *idx, uint32_t symbol,
                           char *buf, size_t len);
+/* What `ksym resolve` prints after the address: the qualified name, and
+ * " (ambiguous, N candidates; this one: QUERY)" when it does not select
+ * the symbol alone. */
+int ksym_symbol_resolved(const struct ksym_index *idx, uint32_t symbol,
+                         char *buf, size_t len);
+/* A query that selects exactly this symbol: its qualified name, or with
+ * " @0xADDR" when that name is shared. */
+int ksym_symbol_select(const struct ksym_index *idx, uint32_t symbol,
+                       char *buf, size_t len);
 /* The k-th module of its name (k < module_count). */
 int ksym_symbol_module(const struct ksym_index *idx, uint32_t symbol,
                        uint32_t k, char *buf, size_t len);

@@ -15,7 +15,7 @@ for a in args[:split]:
     out.append("%016x %s" % (addr, idx.frame(addr)))
 for q in args[split + 1:]:
     for c in idx.resolve(q):
-        out.append("%016x %s" % (c.address, c.qualified))
+        out.append("%016x %s" % (c.address, c.resolved))
 # lookup_many agrees with lookup one by one.
 addrs = [int(a, 16) for a in args[:split]]
 symbols, offsets = idx.lookup_many(addrs)

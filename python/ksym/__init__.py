@@ -4,6 +4,10 @@
     idx = ksym.Index("debian.ksym")          # or ksym.Index.running()
     s = idx.lookup(0xffffffff81460ec2)       # None when nothing covers it
     s.name, s.qualified, s.start, s.offset, s.size, s.type, s.modules, s.object
+    s.unique, s.candidates, s.select   # does s.qualified select s alone?
+    #   how many symbols print as it; a query that selects s (@0xADDR added
+    #   when the name is shared)
+    s.resolved      # what `ksym resolve` prints: qualified [+ ambiguity marker]
     str(s)          # 'init_once+0x12/0x64 {ext4/super.o}', as `ksym lookup`
     idx.frame(addr) # the same text, or '?? (reason)' when nothing covers addr
     symbols, offsets = idx.lookup_many(numpy_uint64_array)  # or any sequence

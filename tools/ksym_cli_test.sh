@@ -130,8 +130,8 @@ check "probe bad format exit" 2 $?
 # lists every ambiguous name with its reason.
 out=$("$ksym" why -i "$tmp/k.ksym" "$fdup")
 check "why exit" 0 $?
-check "why lists every $fdup" "$nfdup" "$(echo "$out" | grep -c '^  0x')"
-echo "$out" | grep -q "^still ambiguous: $fdup (.*no object files at all" || { echo "FAIL: why reason: $out"; fail=1; }
+check "why lists every $fdup" "$nfdup" "$(grep -c '^  0x' <<< "$out")"
+grep -q "^still ambiguous: $fdup (.*no object files at all" <<< "$out" || { echo "FAIL: why reason: $out"; fail=1; }
 "$ksym" why -i "$tmp/k.ksym" no_such_symbol_anywhere >/dev/null 2>&1
 check "why not found exit" 1 $?
 namb=$("$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ambiguous_qualified_names"])')

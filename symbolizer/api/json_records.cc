@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "symbolizer/query/ambiguity.h"
+#include "symbolizer/api/static_address.h"
 
 namespace ksym {
 
@@ -33,6 +34,14 @@ void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
   const NameAmbiguity a = Ambiguity(s, symbol);
   j.Bool("unique", a.unique).Field("candidates", a.candidates);
   if (!a.unique) j.Field("select", a.query);
+  if (s.index().address_space() == AddressSpace::kRuntime) {
+    std::optional<uint64_t> st = StaticStart(s, symbol);
+    if (st) {
+      j.Field("static_start", JsonAddress(*st));
+    } else {
+      j.Null("static_start");
+    }
+  }
 }
 
 std::string LookupJson(const Symbolizer& s, uint64_t address,

@@ -35,7 +35,9 @@ namespace ksym {
 std::string JsonAddress(uint64_t address);
 
 // The symbol's fields: name, qualified, start, size, size_exact, type,
-// modules, object, annotation, unique, candidates [, select].
+// modules, object, annotation, unique, candidates [, select]; on a runtime
+// index also static_start (the vmlinux address of a core-kernel symbol
+// when the KASLR offset is known, else null: static_address.h).
 void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
                      JsonLine& j);
 

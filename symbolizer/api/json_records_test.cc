@@ -33,7 +33,10 @@ TEST(LookupJsonTest, EveryFieldInOrder) {
             "\"start\":\"0xffffffff81000300\",\"size\":64,"
             "\"size_exact\":true,\"type\":\"t\",\"modules\":[\"rapl\"],"
             "\"object\":\"fs/inode.o\",\"annotation\":\"inode.o\","
-            "\"unique\":true,\"candidates\":1,\"offset\":18}");
+            "\"unique\":true,\"candidates\":1,"
+            // A runtime index with KASLR offset 0: the vmlinux start.
+            "\"static_start\":\"0xffffffff81000300\","
+            "\"offset\":18}");
 }
 
 TEST(LookupJsonTest, NoObjectIsNull) {

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/json_records.h"
+#include "symbolizer/api/static_address.h"
 #include "symbolizer/rewriter/rewriter.h"
 #include "tools/cli/command.h"
 
@@ -29,6 +30,7 @@ void PutLine(const std::string& line) { std::puts(line.c_str()); }
 int RunLookup(const Args& a) {
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   const bool json = a.flag("--json"), all = a.flag("--all");
+  const bool link_time = a.flag("--static");
   int status = kExitOk;
   std::vector<SymbolInfo> covering;
   auto one = [&](absl::string_view token, absl::string_view where) {
@@ -40,6 +42,12 @@ int RunLookup(const Args& a) {
       status = kExitUsage;
       return;
     }
+    const uint64_t given = addr;
+    if (link_time) {
+      absl::StatusOr<uint64_t> runtime = RuntimeFromStatic(s->index(), addr);
+      if (!runtime.ok()) Die(kExitError, runtime.status().message());
+      addr = *runtime;
+    }
     std::vector<std::pair<SymbolInfo, uint64_t>> hits;
     LookupResult r = s->Lookup(addr);
     if (all) {
@@ -50,12 +58,12 @@ int RunLookup(const Args& a) {
     }
     if (hits.empty() && status == kExitOk) status = kExitNotFound;
     if (hits.empty()) {
-      PutLine(json ? NotFoundJson(addr, r.reason)
-                   : AddressLine(addr, NotFoundFrameText(r.reason)));
+      PutLine(json ? NotFoundJson(given, r.reason)
+                   : AddressLine(given, NotFoundFrameText(r.reason)));
     }
     for (const auto& [sym, off] : hits) {
-      PutLine(json ? LookupJson(*s, addr, sym, off)
-                   : AddressLine(addr, FrameText(*s, sym, off)));
+      PutLine(json ? LookupJson(*s, given, sym, off)
+                   : AddressLine(given, FrameText(*s, sym, off)));
     }
   };
   if (!a.positional.empty()) {
@@ -155,17 +163,21 @@ int RunSymbolize(const Args& a) {
 const Command& LookupCommand() {
   static const Command c{
       "lookup", "symbolize addresses (arguments, or one per line on stdin)",
-      R"(usage: ksym lookup [-i INDEX] [--json] [ADDR...]
+      R"(usage: ksym lookup [-i INDEX] [--json] [--all] [--static] [ADDR...]
 
 Symbolizes each ADDR (hex, with or without 0x). Without ADDR, reads
 stdin: the first word of each line is the address.
 Prints `ADDR name+0xOFF/0xSIZE [mod] {obj.o}`, or `ADDR ?? (reason)`.
   --json   one JSON object per address (JSON Lines)
   --all    every symbol covering the address (aliases, nesting), not one
+  --static ADDRs are link-time (vmlinux) addresses: on a runtime index they
+           are moved by its KASLR offset (an error when it is unknown)
+On a runtime index, JSON objects carry `static_start`: the vmlinux address
+of a core-kernel symbol (null for modules and absolute symbols).
 Exit 1 when some address has no symbol.
 )",
       {"--index"},
-      {"--json", "--all"},
+      {"--json", "--all", "--static"},
       RunLookup};
   return c;
 }

@@ -1,0 +1,107 @@
+#include "symbolizer/api/static_address.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "symbolizer/api/json_records.h"
+#include "symbolizer/builder/builder.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/index/writer.h"
+
+namespace ksym {
+namespace {
+
+constexpr uint64_t kSlide = 0x1c000000;
+
+KallsymsEntry E(uint64_t a, char t, const char* name, const char* mod = "") {
+  KallsymsEntry e;
+  e.address = a;
+  e.type = t;
+  e.name = name;
+  e.module = mod;
+  return e;
+}
+
+std::vector<KallsymsEntry> StaticMap() {
+  return {E(0x0, 'A', "fixed_percpu_data"),
+          E(0xffffffff81000000, 'T', "_text"),
+          E(0xffffffff81000300, 'T', "do_exit")};
+}
+
+std::vector<KallsymsEntry> Live() {
+  return {E(0x0, 'A', "fixed_percpu_data"),
+          E(0xffffffff81000000 + kSlide, 'T', "_text"),
+          E(0xffffffff81000300 + kSlide, 'T', "do_exit"),
+          E(0xffffffffc0a01000, 't', "ext4_fill_super", "ext4")};
+}
+
+std::unique_ptr<Symbolizer> Open(std::vector<KallsymsEntry> kallsyms,
+                                 std::vector<KallsymsEntry> system_map) {
+  absl::StatusOr<BuildOutput> out =
+      BuildFromEntries(std::move(kallsyms), std::move(system_map), {});
+  EXPECT_TRUE(out.ok()) << out.status();
+  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test", {});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+TEST(StaticAddressTest, CoreSymbolsOfARuntimeIndexHaveTheirVmlinuxStart) {
+  std::unique_ptr<Symbolizer> s = Open(Live(), StaticMap());
+  LookupResult exit = s->Lookup(0xffffffff81000300 + kSlide + 4);
+  ASSERT_TRUE(exit.found);
+  EXPECT_EQ(StaticStart(*s, exit.symbol), 0xffffffff81000300u);
+  // The highest symbol covers only its own address.
+  LookupResult ext4 = s->Lookup(0xffffffffc0a01000);
+  ASSERT_TRUE(ext4.found);
+  EXPECT_EQ(StaticStart(*s, ext4.symbol), std::nullopt);
+  LookupResult percpu = s->Lookup(0x0);
+  ASSERT_TRUE(percpu.found);
+  EXPECT_EQ(StaticStart(*s, percpu.symbol), std::nullopt);
+  // And in the JSON record of a lookup.
+  std::string json = LookupJson(*s, 0xffffffff9d000304, exit.symbol, 4);
+  EXPECT_NE(json.find("\"static_start\":\"0xffffffff81000300\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(LookupJson(*s, 0xffffffffc0a01000, ext4.symbol, 0)
+                .find("\"static_start\":null"),
+            std::string::npos);
+}
+
+TEST(StaticAddressTest, LinkTimeAddressesOnARuntimeIndex) {
+  std::unique_ptr<Symbolizer> s = Open(Live(), StaticMap());
+  absl::StatusOr<uint64_t> a = RuntimeFromStatic(s->index(), 0xffffffff81000304);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(*a, 0xffffffff81000304 + kSlide);
+  LookupResult r = s->Lookup(*a);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.symbol.name(), "do_exit");
+}
+
+TEST(StaticAddressTest, AStaticIndexTakesThemAsTheyAre) {
+  std::unique_ptr<Symbolizer> s = Open({}, StaticMap());
+  absl::StatusOr<uint64_t> a = RuntimeFromStatic(s->index(), 0xffffffff81000300);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*a, 0xffffffff81000300u);
+  LookupResult r = s->Lookup(*a);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(StaticStart(*s, r.symbol), std::nullopt);
+  EXPECT_EQ(LookupJson(*s, *a, r.symbol, 4).find("static_start"),
+            std::string::npos);
+}
+
+TEST(StaticAddressTest, AnUnknownOffsetCannotPlaceThem) {
+  std::unique_ptr<Symbolizer> s = Open(Live(), {});
+  absl::StatusOr<uint64_t> a = RuntimeFromStatic(s->index(), 0xffffffff81000304);
+  EXPECT_TRUE(absl::IsFailedPrecondition(a.status())) << a.status();
+  LookupResult r = s->Lookup(0xffffffff81000300 + kSlide);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(StaticStart(*s, r.symbol), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ksym

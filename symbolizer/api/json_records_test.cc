@@ -56,7 +56,7 @@ TEST(LookupJsonTest, SaysWhenTheNameIsNotUnique) {
   LookupResult r = s->Lookup(0xffffffff81000304);
   const std::string j = LookupJson(*s, 0xffffffff81000304, r.symbol, r.offset);
   EXPECT_NE(j.find("\"annotation\":null,\"unique\":false,\"candidates\":2,"
-                   "\"select\":\"dup @0xffffffff81000300\",\"offset\":4}"),
+                   "\"select\":\"dup @0xffffffff81000300\","),
             std::string::npos)
       << j;
 }

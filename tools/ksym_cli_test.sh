@@ -125,6 +125,14 @@ check "probe unique name" "p:g/e $name" "$out"
 check "probe json" 0 $?
 "$ksym" probe -i "$tmp/k.ksym" --format dtrace "$name" >/dev/null 2>&1
 check "probe bad format exit" 2 $?
+# --root: the tracefs files of a saved system, in the kernel's format; the
+# sample's first duplicated function is on line 2 of them.
+addr1=$(awk -v n="$fdup" '$3==n {print $1; exit}' "$tmp/kallsyms")
+mkdir -p "$tmp/root/sys/kernel/tracing"
+printf '%s\n%s\n' "$name" "$fdup" > "$tmp/root/sys/kernel/tracing/available_filter_functions"
+printf '%s %s\n%s %s\n' "$addr" "$name" "$addr1" "$fdup" > "$tmp/root/sys/kernel/tracing/available_filter_functions_addrs"
+out=$("$ksym" probe -i "$tmp/k.ksym" --root "$tmp/root" --format ftrace "$fdup @0x$addr1" 2>/dev/null)
+check "probe ftrace index under --root" 2 "$out"
 
 # why: every symbol of the name, and the reason it stays ambiguous; info
 # lists every ambiguous name with its reason.

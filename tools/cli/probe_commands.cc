@@ -33,6 +33,9 @@ int RunProbe(const Args& a) {
     Die(kExitUsage, "probe: expected exactly one QUERY (quote it if it has spaces)");
   }
   const std::string format = a.has("--format") ? a.value("--format") : "";
+  if (a.has("--root") && !a.has("--index")) {
+    Die(kExitUsage, "probe: --root needs -i INDEX (the index of that system)");
+  }
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   ProbeRequest req;
   req.query = a.positional[0];
@@ -45,9 +48,12 @@ int RunProbe(const Args& a) {
                                    "\", expected a release like 6.11.0"));
     }
   }
-  ReadOptional(a.has("--blacklist") ? a.value("--blacklist") : kDefaultBlacklist,
+  // --root DIR: the live files of a saved system or container under DIR.
+  const std::string root = a.value("--root");
+  ReadOptional(a.has("--blacklist") ? a.value("--blacklist") : root + kDefaultBlacklist,
                &req.blacklist, &req.blacklist_label, &req.blacklist_unavailable);
-  const std::string tracefs = a.has("--tracefs") ? a.value("--tracefs") : kDefaultTracefs;
+  const std::string tracefs =
+      a.has("--tracefs") ? a.value("--tracefs") : root + kDefaultTracefs;
   std::string why_names, why_addrs;
   ReadOptional(tracefs + "/available_filter_functions", &req.filter_functions,
                &req.filter_functions_label, &why_names);
@@ -88,9 +94,9 @@ int RunProbe(const Args& a) {
 const Command& ProbeCommand() {
   static const Command c{
       "probe", "what kprobe_events, bpftrace, perf, ftrace, libbpf take for one symbol",
-      R"(usage: ksym probe [-i INDEX] [--format FORMAT] [--event GROUP/NAME]
-                  [--return] [--kernel RELEASE] [--tracefs DIR]
-                  [--blacklist FILE] QUERY
+      R"(usage: ksym probe [-i INDEX] [--root DIR] [--format FORMAT]
+                  [--event GROUP/NAME] [--return] [--kernel RELEASE]
+                  [--tracefs DIR] [--blacklist FILE] QUERY
 
 Resolves QUERY (as `ksym resolve` reads it, `name+0xOFF` for an offset) to
 exactly one function and prints what each tracer accepts for exactly that
@@ -109,12 +115,16 @@ return probes off the entry, data symbols, the kernel's kprobe blacklist
   --event G/N    kprobe_events group/event (default ksym/p_NAME_OFF[_...])
   --return       a return probe (kretprobe)
   --kernel R     the kernel release whose rules apply (default: the index's)
+  --root DIR     read the tracefs and debugfs files below DIR (a saved
+                 system or a container's host; give the index with -i)
   --tracefs DIR  where available_filter_functions(_addrs) are
-                 (default /sys/kernel/tracing)
-  --blacklist F  the kprobe blacklist (default /sys/kernel/debug/kprobes/blacklist)
+                 (default ROOT/sys/kernel/tracing)
+  --blacklist F  the kprobe blacklist
+                 (default ROOT/sys/kernel/debug/kprobes/blacklist)
 Exit 1 when ambiguous, not found, refused, or the format has no form.
 )",
-      {"--index", "--format", "--event", "--kernel", "--tracefs", "--blacklist"},
+      {"--index", "--root", "--format", "--event", "--kernel", "--tracefs",
+       "--blacklist"},
       {"--return"},
       RunProbe};
   return c;

@@ -36,6 +36,7 @@
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
 #include "symbolizer/probe/probe_spec.h"
+#include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/testing/debian_kernel.h"
 
@@ -212,9 +213,13 @@ class DebianProbeTest : public ::testing::Test {
                        const SymbolInfo& sym, uint64_t off, size_t map_count) {
     const std::string where = absl::StrCat(s.QualifiedName(sym), " at 0x",
                                            absl::Hex(sym.address), "+", off);
-    // The query ksym prints for it selects it.
+    // The query ksym prints for it selects it, and the ambiguity marker
+    // agrees with it.
     const std::string query = s.SelectingQuery(sym, off ? std::optional<uint64_t>(off)
                                                         : std::nullopt);
+    const NameAmbiguity amb = Ambiguity(s, sym);
+    EXPECT_EQ(amb.unique, query.find(" @0x") == std::string::npos) << where << ": " << query;
+    EXPECT_EQ(amb.unique, AmbiguityMarker(s, sym).empty()) << where;
     absl::StatusOr<Candidate> c = s.ResolveUnique(query);
     ASSERT_TRUE(c.ok()) << where << ": " << query << ": " << c.status();
     ASSERT_EQ(c->symbol.index, sym.index) << where << ": " << query;

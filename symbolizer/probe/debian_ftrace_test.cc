@@ -19,6 +19,12 @@
 // System.map symbol owns each line, and the line ksym chooses for a symbol
 // must be owned by that symbol's address; a function that owns no line
 // must be refused.
+//
+// Likewise /sys/kernel/debug/kprobes/blacklist is generated from the
+// vmlinux's NOKPROBE_SYMBOL table (__start_kprobe_blacklist ..
+// __stop_kprobe_blacklist), each entry printed as kprobe_blacklist_seq_show
+// does ("0x%px-0x%px\t%ps": the function and its kallsyms extent), and
+// `ksym probe` must refuse each of those functions.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +42,7 @@
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/api/probe.h"
 #include "symbolizer/probe/ftrace_functions.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/testing/debian_kernel.h"
@@ -242,6 +249,95 @@ TEST(DebianFtraceTest, IndexSelectsExactlyTheChosenFunction) {
               found, dup_found, refused);
   EXPECT_GT(dup_found, 0u);
   EXPECT_GT(refused, 0u);
+}
+
+TEST(DebianFtraceTest, DebugfsBlacklistFunctionsAreRefused) {
+  absl::StatusOr<testutil::DebianKernel> k =
+      testutil::FindDebianKernel("//symbolizer/probe:debian_ftrace_test");
+  ASSERT_TRUE(k.ok()) << k.status().message();
+  BuildInputs in;
+  in.vmlinux_path = k->vmlinux;
+  in.system_map_path = k->system_map;
+  in.modules_dir = k->modules_dir;
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*SerializeIndex(out->catalog), "debian");
+  ASSERT_TRUE(r.ok());
+  Symbolizer s(*std::move(r));
+
+  // System.map: starts (absolute symbols left out) and names.
+  std::vector<std::pair<uint64_t, std::string>> syms;
+  absl::flat_hash_map<std::string, uint64_t> first;
+  absl::flat_hash_map<std::string, int> count;
+  {
+    std::ifstream map(k->system_map);
+    std::string line;
+    while (std::getline(map, line)) {
+      std::vector<std::string> f = absl::StrSplit(line, ' ');
+      uint64_t a = 0;
+      if (f.size() != 3 || !absl::SimpleHexAtoi(f[0], &a)) continue;
+      first.emplace(f[2], a);
+      ++count[f[2]];
+      if (f[1] != "A" && f[1] != "a") syms.emplace_back(a, f[2]);
+    }
+  }
+  std::sort(syms.begin(), syms.end());
+  const uint64_t start = first.at("__start_kprobe_blacklist");
+  const std::string table =
+      ReadVirtual(k->vmlinux, start, first.at("__stop_kprobe_blacklist") - start);
+  ASSERT_FALSE(table.empty());
+  std::string debugfs;
+  std::vector<std::string> unique_names;
+  for (size_t o = 0; o + 8 <= table.size(); o += 8) {
+    uint64_t entry;
+    std::memcpy(&entry, table.data() + o, 8);
+    auto it = std::upper_bound(syms.begin(), syms.end(), std::make_pair(entry, std::string("\xff")));
+    if (it == syms.begin() || it == syms.end()) continue;
+    auto at = it - 1;
+    if (at->first != entry) continue;  // not a symbol start: the kernel skips it
+    while (it != syms.end() && it->first == entry) ++it;
+    if (it == syms.end()) continue;
+    char line[128];
+    std::snprintf(line, sizeof(line), "0x%016llx-0x%016llx\t",
+                  static_cast<unsigned long long>(entry + kSlide),
+                  static_cast<unsigned long long>(it->first + kSlide));
+    absl::StrAppend(&debugfs, line, at->second, "\n");
+    if (count[at->second] == 1) unique_names.push_back(at->second);
+  }
+  ASSERT_FALSE(unique_names.empty());
+  // A runtime address space needs the offset: the generated tracefs files
+  // give it (a static index).
+  Generated g = Generate(*k);
+  ProbeRequest req;
+  req.blacklist = debugfs;
+  req.blacklist_label = "kprobes/blacklist";
+  req.filter_functions_addrs = g.addrs;
+  req.filter_functions_addrs_label = "available_filter_functions_addrs";
+  size_t refused = 0, from_debugfs = 0;
+  for (const std::string& name : unique_names) {
+    req.query = name;
+    absl::StatusOr<ProbePlacement> p = PlaceProbe(s, req);
+    if (p.ok()) {
+      ADD_FAILURE() << name << " is in the kernel's kprobe blacklist but got "
+                    << p->spec.kprobe_events.text;
+      continue;
+    }
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kFailedPrecondition) << name;
+    EXPECT_NE(p.status().message().find("blacklist"), absl::string_view::npos)
+        << p.status();
+    ++refused;
+    // Named by the generated debugfs line (its runtime range shifted back
+    // by the offset from the tracefs file), not only by an index area.
+    from_debugfs += p.status().message().find("(kprobes/blacklist:") !=
+                    absl::string_view::npos;
+  }
+  std::printf("%zu NOKPROBE_SYMBOL functions refused, %zu by their debugfs line\n",
+              refused, from_debugfs);
+  EXPECT_GT(from_debugfs, 0u);
+  // And a function outside every area is still accepted.
+  req.query = "do_exit";
+  EXPECT_TRUE(PlaceProbe(s, req).ok());
 }
 
 }  // namespace

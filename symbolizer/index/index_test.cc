@@ -1,4 +1,5 @@
 // Writer + reader: round trips, and every way a file can be damaged.
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -401,6 +402,42 @@ TEST(WriteFileAtomicallyTest, MissingDirectoryIsAnError) {
   EXPECT_TRUE(absl::StartsWith(s.message(),
                                "/nonexistent-dir/x.ksym.tmp."))
       << s;
+}
+
+// A runtime index reveals the KASLR slide: only its owner may read it.
+TEST(WriteIndexAtomicallyTest, RuntimeIndexesAreWrittenOwnerOnly) {
+  const mode_t old = umask(022);
+  Catalog c = SampleCatalog();
+  const std::string dir = ::testing::TempDir();
+  const std::string stat_path = absl::StrCat(dir, "/static.ksym");
+  const std::string run_path = absl::StrCat(dir, "/runtime.ksym");
+  c.identity.address_space = AddressSpace::kStatic;
+  const std::string static_bytes = Serialize(c);
+  c.identity.address_space = AddressSpace::kRuntime;
+  const std::string runtime_bytes = Serialize(c);
+  EXPECT_FALSE(IsRuntimeIndex(static_bytes));
+  EXPECT_TRUE(IsRuntimeIndex(runtime_bytes));
+  EXPECT_FALSE(IsRuntimeIndex("not an index"));
+  ASSERT_TRUE(WriteIndexAtomically(stat_path, static_bytes).ok());
+  ASSERT_TRUE(WriteIndexAtomically(run_path, runtime_bytes).ok());
+  umask(old);
+  struct stat st;
+  ASSERT_EQ(stat(stat_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  ASSERT_EQ(stat(run_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+// `ksym build -o /dev/null` must not turn the node into a regular file; a
+// FIFO stands in for the device here.
+TEST(WriteIndexAtomicallyTest, RefusesToReplaceASpecialFile) {
+  const std::string fifo = absl::StrCat(::testing::TempDir(), "/fifo.ksym");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  absl::Status s = WriteIndexAtomically(fifo, Serialize(SampleCatalog()));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  struct stat st;
+  ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
 }
 
 TEST(OpenTest, MissingFileIsNotFound) {

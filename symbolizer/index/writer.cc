@@ -1,10 +1,6 @@
 #include "symbolizer/index/writer.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -409,39 +405,19 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
   return file;
 }
 
-absl::Status WriteFileAtomically(const std::string& path,
-                                 absl::string_view bytes) {
-  std::string tmp = absl::StrCat(path, ".tmp.", getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat(tmp, ": cannot create"));
-  }
-  const char* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      int err = errno;
-      close(fd);
-      unlink(tmp.c_str());
-      return absl::ErrnoToStatus(err, absl::StrCat(tmp, ": write failed"));
-    }
-    p += w;
-    left -= static_cast<size_t>(w);
-  }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return absl::ErrnoToStatus(err, absl::StrCat(tmp, ": fsync/close failed"));
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    unlink(tmp.c_str());
-    return absl::ErrnoToStatus(err,
-                               absl::StrCat(path, ": cannot rename into place"));
-  }
-  return absl::OkStatus();
+bool IsRuntimeIndex(absl::string_view index_bytes) {
+  return index_bytes.size() >= format::kHeaderSize &&
+         std::memcmp(index_bytes.data(), format::kMagic,
+                     sizeof(format::kMagic)) == 0 &&
+         (bytes::Load32(index_bytes.data() + 28) &
+          format::kFlagRuntimeAddresses) != 0;
+}
+
+absl::Status WriteIndexAtomically(const std::string& path,
+                            absl::string_view index_bytes) {
+  SafeWriteOptions options;
+  options.mode = IsRuntimeIndex(index_bytes) ? 0600 : 0644;
+  return WriteFileAtomically(path, index_bytes, options);
 }
 
 }  // namespace ksym

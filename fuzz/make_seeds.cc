@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<std::string> proto =
-      ksym::ExportSymbolTableBytes(**reader, ksym::ProtoFormat::kBinary);
+      ksym::ExportSymbolTableBytes(**reader, ksym::ProtoFormat::kBinary,
+                                   {.absolute = true});
   if (!proto.ok()) {
     std::fprintf(stderr, "make_seeds: %s\n", proto.status().ToString().c_str());
     return 1;

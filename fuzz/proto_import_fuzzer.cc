@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::Status structure = (*reader)->VerifyStructure();
   if (!structure.ok()) Fail("written index VerifyStructure", structure);
   auto exported =
-      ksym::ExportSymbolTableBytes(**reader, ksym::ProtoFormat::kBinary);
+      ksym::ExportSymbolTableBytes(**reader, ksym::ProtoFormat::kBinary,
+                                   {.absolute = true});
   if (!exported.ok()) Fail("export", exported.status());
   auto again = ksym::ImportSymbolTableBytes(
       *exported, ksym::ProtoFormat::kBinary, "exported.pb");

@@ -467,7 +467,87 @@ ProtoFormat ProtoFormatForPath(absl::string_view path) {
   return ProtoFormat::kBinary;
 }
 
-absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index) {
+namespace {
+
+// Which symbols a link-time export keeps, at which address, in table order.
+struct ExportOrder {
+  std::vector<std::pair<uint64_t, uint32_t>> symbols;  // (address, symbol)
+  uint64_t left_out = 0;  // loadable-module symbols
+};
+
+ExportOrder AbsoluteOrder(const IndexReader& index) {
+  ExportOrder o;
+  o.symbols.reserve(index.symbol_count());
+  for (uint64_t i = 0; i < index.symbol_count(); ++i) {
+    const uint32_t sym = static_cast<uint32_t>(i);
+    o.symbols.push_back({index.Address(sym), sym});
+  }
+  return o;
+}
+
+// Core-kernel symbols from the lowest core text address up (the kernel
+// image, which KASLR moves) go back by the slide; core symbols below it
+// (per-cpu offsets near 0, which KASLR does not move) stay; loadable-module
+// symbols have no link-time address and are left out.
+ExportOrder LinkTimeOrder(const IndexReader& index) {
+  const uint64_t slide = static_cast<uint64_t>(index.kaslr_offset());
+  ExportOrder o;
+  uint64_t image_start = 0;
+  for (uint64_t i = 0; i < index.symbol_count(); ++i) {
+    const uint32_t sym = static_cast<uint32_t>(i);
+    if (IsTextType(index.Type(sym)) &&
+        !index.ModuleSetLoadable(index.ModuleSetOf(sym))) {
+      image_start = index.Address(sym);
+      break;
+    }
+  }
+  std::vector<std::pair<std::pair<uint64_t, std::string>, uint32_t>> keyed;
+  for (uint64_t i = 0; i < index.symbol_count(); ++i) {
+    const uint32_t sym = static_cast<uint32_t>(i);
+    if (index.ModuleSetLoadable(index.ModuleSetOf(sym))) {
+      ++o.left_out;
+      continue;
+    }
+    uint64_t a = index.Address(sym);
+    if (a >= image_start) a -= slide;
+    keyed.push_back({{a, index.NameString(sym)}, sym});
+  }
+  std::sort(keyed.begin(), keyed.end());
+  o.symbols.reserve(keyed.size());
+  for (const auto& k : keyed) o.symbols.push_back({k.first.first, k.second});
+  return o;
+}
+
+}  // namespace
+
+absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
+                                                     ExportOptions options,
+                                                     std::string* note) {
+  ExportOrder order;
+  const bool link_time =
+      index.address_space() == AddressSpace::kRuntime && !options.absolute;
+  if (link_time) {
+    if (!index.kaslr_offset_known()) {
+      return absl::FailedPreconditionError(
+          "the index holds runtime addresses (they reveal the KASLR slide) "
+          "and no link-time base to convert them to: build it with "
+          "--system-map or --vmlinux too, or export the runtime addresses "
+          "with --absolute (then keep the file private)");
+    }
+    order = LinkTimeOrder(index);
+    if (note != nullptr) {
+      *note = absl::StrCat(
+          "exported link-time addresses (the KASLR slide subtracted; "
+          "--absolute keeps runtime addresses)",
+          order.left_out == 0
+              ? ""
+              : absl::StrCat("; ", order.left_out,
+                             " loadable-module symbols left out: their load "
+                             "addresses exist only at runtime"));
+    }
+  } else {
+    order = AbsoluteOrder(index);
+  }
   proto::SymbolTable t;
   t.set_version(kSymbolTableVersion);
 
@@ -481,11 +561,12 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index) {
   id->set_release(std::string(index.release()));
   id->set_build_id(std::string(index.build_id()));
   id->set_arch(std::string(index.arch()));
-  id->set_address_space(index.address_space() == AddressSpace::kStatic
+  id->set_address_space(index.address_space() == AddressSpace::kStatic ||
+                                link_time
                             ? proto::ADDRESS_SPACE_STATIC
                             : proto::ADDRESS_SPACE_RUNTIME);
-  id->set_kaslr_offset(index.kaslr_offset());
-  id->set_kaslr_offset_unknown(!index.kaslr_offset_known());
+  id->set_kaslr_offset(link_time ? 0 : index.kaslr_offset());
+  id->set_kaslr_offset_unknown(!link_time && !index.kaslr_offset_known());
   for (const IndexReader::Source& s : index.sources()) {
     for (absl::string_view v : {s.what, s.path, s.why}) {
       if (absl::Status st = CheckUtf8(v, "source"); !st.ok()) return st;
@@ -532,7 +613,7 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index) {
   }
 
   proto::SymbolColumns* s = t.mutable_symbols();
-  const uint64_t n = index.symbol_count();
+  const uint64_t n = order.symbols.size();
   s->set_count(n);
   s->mutable_address_deltas()->Reserve(static_cast<int>(n));
   s->mutable_name_refs()->Reserve(static_cast<int>(n));
@@ -543,8 +624,8 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index) {
   uint64_t previous = 0;
   uint32_t run_set = 0, run_object = 0;
   for (uint64_t i = 0; i < n; ++i) {
-    const uint32_t sym = static_cast<uint32_t>(i);
-    const uint64_t address = index.Address(sym);
+    const uint32_t sym = order.symbols[i].second;
+    const uint64_t address = order.symbols[i].first;
     s->add_address_deltas(i == 0 ? address : address - previous);
     previous = address;
     types->push_back(index.Type(sym));
@@ -580,7 +661,7 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index) {
   if (any_exact) {
     s->mutable_sizes()->Reserve(static_cast<int>(n));
     for (uint64_t i = 0; i < n; ++i) {
-      const uint32_t sym = static_cast<uint32_t>(i);
+      const uint32_t sym = order.symbols[i].second;
       s->add_sizes(index.SizeExact(sym)
                        ? index.End(sym) - index.Address(sym) + 1
                        : 0);
@@ -714,8 +795,11 @@ absl::StatusOr<Catalog> ImportSymbolTableBytes(absl::string_view bytes,
 }
 
 absl::StatusOr<std::string> ExportSymbolTableBytes(const IndexReader& index,
-                                                   ProtoFormat format) {
-  absl::StatusOr<proto::SymbolTable> table = ExportSymbolTable(index);
+                                                   ProtoFormat format,
+                                                   ExportOptions options,
+                                                   std::string* note) {
+  absl::StatusOr<proto::SymbolTable> table =
+      ExportSymbolTable(index, options, note);
   if (!table.ok()) return table.status();
   return SerializeSymbolTable(*table, format);
 }

@@ -41,11 +41,27 @@ absl::StatusOr<ProtoFormat> ParseProtoFormat(absl::string_view name);
 // → text; anything else binary.
 ProtoFormat ProtoFormatForPath(absl::string_view path);
 
-// The whole index as a table. Fails only for strings that are not UTF-8
-// (proto3 `string` fields must be).
-absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index);
-absl::StatusOr<std::string> ExportSymbolTableBytes(const IndexReader& index,
-                                                   ProtoFormat format);
+struct ExportOptions {
+  // A table shipped with a trace must not reveal the KASLR slide, so a
+  // runtime index exports link-time addresses by default: core-kernel
+  // symbols moved back by the slide (per-cpu offsets, which KASLR does not
+  // move, stay), loadable-module symbols left out (their load addresses
+  // exist only at runtime), address_space STATIC, kaslr_offset 0. A runtime
+  // index whose slide is unknown (built from /proc/kallsyms alone) is then
+  // refused (FailedPrecondition). `absolute` exports the runtime addresses
+  // and the slide as they are. Static indexes export unchanged either way.
+  bool absolute = false;
+};
+
+// The whole index as a table. Fails for strings that are not UTF-8 (proto3
+// `string` fields must be) and as ExportOptions says. `note`, when given,
+// receives what a link-time export changed ("" otherwise), for the user.
+absl::StatusOr<proto::SymbolTable> ExportSymbolTable(
+    const IndexReader& index, ExportOptions options = {},
+    std::string* note = nullptr);
+absl::StatusOr<std::string> ExportSymbolTableBytes(
+    const IndexReader& index, ProtoFormat format, ExportOptions options = {},
+    std::string* note = nullptr);
 
 // Serializes / parses a table in `format`. `label` names the input in
 // errors (a file name).

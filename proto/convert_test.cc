@@ -82,7 +82,8 @@ std::unique_ptr<IndexReader> Open(std::string bytes) {
 
 proto::SymbolTable Export(const Catalog& c) {
   std::unique_ptr<IndexReader> r = Open(IndexBytes(c));
-  absl::StatusOr<proto::SymbolTable> t = ExportSymbolTable(*r);
+  absl::StatusOr<proto::SymbolTable> t =
+      ExportSymbolTable(*r, {.absolute = true});
   EXPECT_TRUE(t.ok()) << t.status();
   return t.ok() ? *t : proto::SymbolTable();
 }
@@ -94,7 +95,8 @@ class RoundTripTest : public testing::TestWithParam<ProtoFormat> {};
 TEST_P(RoundTripTest, IndexToProtoToIndexIsByteIdentical) {
   const std::string index = IndexBytes(SampleCatalog());
   std::unique_ptr<IndexReader> r = Open(index);
-  absl::StatusOr<std::string> bytes = ExportSymbolTableBytes(*r, GetParam());
+  absl::StatusOr<std::string> bytes =
+      ExportSymbolTableBytes(*r, GetParam(), {.absolute = true});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   absl::StatusOr<Catalog> c =
       ImportSymbolTableBytes(*bytes, GetParam(), "table");
@@ -215,12 +217,81 @@ TEST(Export, Columns) {
   }
 }
 
+// A table shipped with a trace must not carry the KASLR slide: by default
+// a runtime index exports link-time addresses.
+TEST(Export, RuntimeIndexExportsLinkTimeAddressesByDefault) {
+  std::unique_ptr<IndexReader> r = Open(IndexBytes(SampleCatalog()));
+  std::string note;
+  absl::StatusOr<proto::SymbolTable> t = ExportSymbolTable(*r, {}, &note);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->identity().address_space(), proto::ADDRESS_SPACE_STATIC);
+  EXPECT_EQ(t->identity().kaslr_offset(), 0);
+  EXPECT_NE(note.find("2 loadable-module symbols left out"), std::string::npos)
+      << note;
+  absl::StatusOr<Catalog> c = ImportSymbolTable(*t, "linktime");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string index = IndexBytes(*c);
+  std::unique_ptr<IndexReader> back = Open(index);
+  ASSERT_EQ(back->symbol_count(), r->symbol_count() - 2);
+  // Runtime = link + kaslr_offset (-0x1c000000 here): every image symbol
+  // moved by exactly the slide, per-cpu offsets not at all, no module.
+  for (uint32_t i = 0; i < back->symbol_count(); ++i) {
+    const std::string name = back->NameString(i);
+    SCOPED_TRACE(name);
+    EXPECT_NE(name.rfind("rapl", 0), 0u);
+    std::vector<uint32_t> same;
+    r->ForEachNamed(name, [&](uint32_t k) { same.push_back(k); });
+    ASSERT_FALSE(same.empty());
+    const uint64_t runtime = r->Address(same.back());
+    const uint64_t want = runtime < 0xffffffff00000000ull
+                              ? runtime
+                              : runtime + 0x1c000000;
+    if (name != "init_once") EXPECT_EQ(back->Address(i), want);
+    if (back->SizeExact(i)) {
+      EXPECT_EQ(back->End(i) - back->Address(i),
+                r->End(same.back()) - r->Address(same.back()))
+          << "exact sizes kept";
+    }
+  }
+  // --absolute: the runtime addresses and the slide, unchanged.
+  absl::StatusOr<proto::SymbolTable> abs =
+      ExportSymbolTable(*r, {.absolute = true}, &note);
+  ASSERT_TRUE(abs.ok());
+  EXPECT_EQ(abs->identity().address_space(), proto::ADDRESS_SPACE_RUNTIME);
+  EXPECT_EQ(abs->identity().kaslr_offset(), -0x1c000000);
+  EXPECT_EQ(abs->symbols().count(), r->symbol_count());
+}
+
+TEST(Export, RuntimeIndexWithoutAKnownSlideNeedsAbsolute) {
+  Catalog c;  // from /proc/kallsyms alone: runtime, slide unknown
+  c.symbols.push_back(MakeSymbol(0xffffffff9d000000, "_text", 'T'));
+  c.FinalizeSizes();
+  std::unique_ptr<IndexReader> r = Open(IndexBytes(c));
+  absl::StatusOr<proto::SymbolTable> t = ExportSymbolTable(*r);
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(t.status().message().find("--absolute"), absl::string_view::npos);
+  EXPECT_TRUE(ExportSymbolTable(*r, {.absolute = true}).ok());
+}
+
+TEST(Export, StaticIndexIsUnchangedEitherWay) {
+  Catalog c = SampleCatalog();
+  c.identity.address_space = AddressSpace::kStatic;
+  std::unique_ptr<IndexReader> r = Open(IndexBytes(c));
+  absl::StatusOr<std::string> a =
+      ExportSymbolTableBytes(*r, ProtoFormat::kBinary);
+  absl::StatusOr<std::string> b =
+      ExportSymbolTableBytes(*r, ProtoFormat::kBinary, {.absolute = true});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+}
+
 TEST(Export, NameThatIsNotUtf8IsRefused) {
   Catalog c;
   c.symbols.push_back(MakeSymbol(0x1000, "caf\xc3", 't'));
   c.FinalizeSizes();
   std::unique_ptr<IndexReader> r = Open(IndexBytes(c));
-  absl::StatusOr<proto::SymbolTable> t = ExportSymbolTable(*r);
+  absl::StatusOr<proto::SymbolTable> t =
+      ExportSymbolTable(*r, {.absolute = true});
   EXPECT_EQ(t.status(),
             absl::InvalidArgumentError("symbol name \"caf\\xc3\" is not UTF-8, "
                                        "which protobuf strings must be"));

@@ -222,7 +222,7 @@ absl::Status Run(int argc, char** argv) {
     reader = IndexReader::Open(index_path);
   }
   if (!reader.ok()) return reader.status();
-  absl::StatusOr<proto::SymbolTable> table = ExportSymbolTable(**reader);
+  absl::StatusOr<proto::SymbolTable> table = ExportSymbolTable(**reader, {.absolute = true});
   if (!table.ok()) return table.status();
   for (auto [format, suffix] :
        {std::make_pair(ProtoFormat::kBinary, ".pb"),

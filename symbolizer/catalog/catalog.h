@@ -20,6 +20,14 @@
 
 namespace ksym {
 
+// The kernel's KSYM_NAME_LEN (include/linux/kallsyms.h, 512 since 6.1):
+// scripts/kallsyms refuses names of KSYM_NAME_LEN bytes or more, so no
+// kallsyms name is longer than kMaxSymbolNameLength. The one limit for
+// every name: the parsers refuse longer ones with their file:line, the
+// index writer and proto import refuse them, VerifyStructure reports them.
+inline constexpr size_t kKsymNameLen = 512;
+inline constexpr size_t kMaxSymbolNameLength = kKsymNameLen - 1;
+
 // Object ids index Catalog::objects; kNoObject means "not attributed".
 inline constexpr uint32_t kNoObject = 0xffffffffu;
 // Module-set id 0 is always the empty set (core kernel).

@@ -63,7 +63,9 @@
 //   layout): 256 codes, each expanding to a byte string.
 // kNameData: one record per symbol, in symbol order:
 //   u8 type (kallsyms letter), varint encoded_length (LEB128, at most 2
-//   bytes), encoded_length bytes of codec output.
+//   bytes), encoded_length bytes of codec output. A name decodes to at most
+//   kMaxSymbolNameLength (511) bytes: the kernel's KSYM_NAME_LEN - 1
+//   (catalog.h).
 //   Names are not deduplicated here: fewer than 1% of names repeat, and
 //   address order lets a record be found without a 4-byte pointer each.
 // kNameBlocks: u32[ceil(N / kNameBlockSize)]: offset in kNameData of the

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -148,6 +149,9 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
     }
   }
   const uint32_t flags = bytes::Load32(base + 28);
+  if (flags & ~format::kFlagRuntimeAddresses) {
+    return loss("unknown header flags 0x", absl::Hex(flags));
+  }
   address_space_ = (flags & format::kFlagRuntimeAddresses)
                        ? AddressSpace::kRuntime
                        : AddressSpace::kStatic;
@@ -229,9 +233,10 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
   {
     const char* id = sec[format::kIdentity].data();
     kaslr_offset_ = static_cast<int64_t>(bytes::Load64(id));
-    release_ = StringAt(bytes::Load32(id + 8));
-    build_id_ = StringAt(bytes::Load32(id + 12));
-    arch_ = StringAt(bytes::Load32(id + 16));
+    for (int k = 0; k < 3; ++k) identity_refs_[k] = bytes::Load32(id + 8 + 4 * k);
+    release_ = StringAt(identity_refs_[0]);
+    build_id_ = StringAt(identity_refs_[1]);
+    arch_ = StringAt(identity_refs_[2]);
     kaslr_offset_known_ =
         (bytes::Load32(id + 24) & format::kIdentityKaslrUnknown) == 0;
   }
@@ -390,8 +395,19 @@ absl::Status IndexReader::VerifyStructure() const {
     if (!NameRecord(s, &type, &enc)) {
       return bad("name record of symbol ", i, " is out of bounds");
     }
-    if (names_->Decode(enc, buf, sizeof(buf)) > sizeof(buf)) {
+    const size_t len = names_->Decode(enc, buf, sizeof(buf));
+    if (len > sizeof(buf)) {
       return bad("name of symbol ", i, " does not decode");
+    }
+    if (len > kMaxSymbolNameLength) {
+      return bad("name of symbol ", i, " is ", len, " bytes, over the limit ",
+                 kMaxSymbolNameLength, " (KSYM_NAME_LEN - 1)");
+    }
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(type)) &&
+        type != '?') {
+      return bad("symbol ", i, " has type byte 0x",
+                 absl::Hex(static_cast<unsigned char>(type)),
+                 ", not a kallsyms type letter");
     }
   }
   for (uint32_t r = 0; r < run_count_; ++r) {
@@ -435,10 +451,123 @@ absl::Status IndexReader::VerifyStructure() const {
       }
     }
   }
-  for (uint64_t k = 0; k < overlap_count_; ++k) {
+  if (absl::Status st = VerifyReferences(); !st.ok()) return st;
+  return VerifyOverlaps();
+}
+
+absl::Status IndexReader::VerifyReferences() const {
+  auto bad = [&](auto&&... parts) {
+    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
+  };
+  // A string ref must point at a whole `u16 length, bytes` record.
+  auto valid_ref = [&](uint32_t ref) {
+    return uint64_t{ref} + 2 <= strings_.size() &&
+           uint64_t{ref} + 2 + bytes::Load16(strings_.data() + ref) <=
+               strings_.size();
+  };
+  {
+    const char* names[] = {"release", "build_id", "arch"};
+    for (int k = 0; k < 3; ++k) {
+      const uint32_t ref = identity_refs_[k];
+      if (!valid_ref(ref)) {
+        return bad("identity ", names[k], " string ref ", ref,
+                   " lies outside the strings section");
+      }
+    }
+  }
+  for (uint32_t set = 0; set < module_set_count_; ++set) {
+    const char* e = module_sets_ + 8 * uint64_t{set};
+    const uint64_t first = bytes::Load32(e), size = bytes::Load16(e + 4);
+    const uint16_t flags = bytes::Load16(e + 6);
+    if (first > module_ref_count_ || size > module_ref_count_ - first) {
+      return bad("module set ", set, " (first ", first, ", size ", size,
+                 ") runs past its ", module_ref_count_, " module references");
+    }
+    if (set == 0 && size != 0) return bad("module set 0 is not empty");
+    if (flags & ~uint16_t{format::kModuleSetLoadable}) {
+      return bad("module set ", set, " has unknown flags 0x",
+                 absl::Hex(flags));
+    }
+    for (uint64_t j = 0; j < size; ++j) {
+      const uint32_t ref = bytes::Load32(module_refs_ + 4 * (first + j));
+      if (!valid_ref(ref) || StringAt(ref).empty()) {
+        return bad("module set ", set, " member ", j, " has string ref ", ref,
+                   ", which is not a module name in the strings section");
+      }
+      if (j > 0 && !(ModuleName(set, j - 1) < ModuleName(set, j))) {
+        return bad("module set ", set, " is not sorted and duplicate-free");
+      }
+    }
+  }
+  for (uint32_t o = 0; o < object_count_; ++o) {
+    const char* e = objects_ + 8 * uint64_t{o};
+    const uint32_t ref = bytes::Load32(e), start = bytes::Load32(e + 4);
+    if (!valid_ref(ref) || StringAt(ref).empty()) {
+      return bad("object ", o, " has string ref ", ref,
+                 ", which is not a path in the strings section");
+    }
+    if (start != format::kNoAnnotation && start >= StringAt(ref).size()) {
+      return bad("object ", o, " annotation starts at byte ", start,
+                 " of its ", StringAt(ref).size(), "-byte path");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexReader::VerifyOverlaps() const {
+  auto bad = [&](auto&&... parts) {
+    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
+  };
+  const uint64_t n = symbol_count_;
+  // Exactly the exact-size symbols reaching past the next higher address
+  // are in the overlap table (format.h), in (start, symbol) order, with
+  // their own extent and the subtree maxima the stabbing walk relies on.
+  uint64_t k = 0;
+  uint64_t group_end = 0, next_higher = 0;
+  bool has_next = false;
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint32_t s = static_cast<uint32_t>(i);
+    if (i >= group_end) {
+      const uint32_t last = AliasGroupEnd(s);
+      group_end = std::max<uint64_t>(last, i + 1);
+      has_next = group_end < n;
+      next_higher = has_next ? Address(static_cast<uint32_t>(group_end)) : 0;
+    }
+    if (!SizeExact(s)) continue;
+    const uint64_t end = End(s);
+    if (end < Address(s)) {
+      return bad("symbol ", i, " has a size that wraps past the top of the "
+                 "address space");
+    }
+    if (!has_next || end <= next_higher) continue;
+    if (k >= overlap_count_) {
+      return bad("symbol ", i, " reaches past the next symbol but is missing "
+                 "from the overlaps table");
+    }
     const Overlap o = OverlapAt(k);
-    if (o.symbol >= n || o.start != Address(o.symbol) || o.end < o.start) {
-      return bad("overlap entry ", k, " does not match symbol ", o.symbol);
+    if (o.symbol != s || o.start != Address(s) || o.end != end) {
+      return bad("overlap entry ", k, " (symbol ", o.symbol,
+                 ") does not match symbol ", i,
+                 ", the next that reaches past its successor");
+    }
+    ++k;
+  }
+  if (k != overlap_count_) {
+    return bad("overlaps table has ", overlap_count_, " entries, ", k,
+               " symbols reach past their successor");
+  }
+  // max_end of each node is the largest end in its subtree, the contiguous
+  // positions [pos - 2^k + 1, pos + 2^k - 1] (clipped): O(n log n) in all.
+  for (uint64_t pos = 0; pos < overlap_count_; ++pos) {
+    const int level = __builtin_ctzll(~pos);
+    const uint64_t span = (uint64_t{1} << level) - 1;
+    const uint64_t hi = std::min(overlap_count_ - 1, pos + span);
+    uint64_t m = 0;
+    for (uint64_t q = pos - span; q <= hi; ++q) m = std::max(m, OverlapAt(q).end);
+    if (OverlapAt(pos).max_end != m) {
+      return bad("overlap entry ", pos, " has max_end 0x",
+                 absl::Hex(OverlapAt(pos).max_end), ", its subtree reaches 0x",
+                 absl::Hex(m));
     }
   }
   return absl::OkStatus();
@@ -543,8 +672,11 @@ bool IndexReader::SizeExact(uint32_t i) const {
 uint64_t IndexReader::End(uint32_t i) const {
   const uint64_t a = Address(i);
   if (SizeExact(i)) return a + bytes::Load32(sizes_ + 4 * uint64_t{i});
-  for (uint32_t j = i + 1; j < symbol_count_; ++j) {
-    const uint64_t b = Address(j);
+  // The next higher address follows the last symbol at `a`: O(log n) however
+  // many aliases share `a`.
+  const std::optional<uint32_t> last = Predecessor(a);
+  if (last && uint64_t{*last} + 1 < symbol_count_) {
+    const uint64_t b = Address(*last + 1);
     if (b > a) return b;
   }
   return a;
@@ -552,8 +684,15 @@ uint64_t IndexReader::End(uint32_t i) const {
 
 uint32_t IndexReader::AliasGroupBegin(uint32_t i) const {
   const uint64_t a = Address(i);
-  while (i > 0 && Address(i - 1) == a) --i;
-  return i;
+  if (a == 0) return 0;
+  const std::optional<uint32_t> below = Predecessor(a - 1);
+  const uint32_t begin = below ? *below + 1 : 0;
+  return std::min(begin, i);  // a damaged (unsorted) file stays in bounds
+}
+
+uint32_t IndexReader::AliasGroupEnd(uint32_t i) const {
+  const std::optional<uint32_t> last = Predecessor(Address(i));
+  return last && *last >= i ? *last + 1 : i + 1;
 }
 
 std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/index/bytes.h"
@@ -93,6 +94,15 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
   const uint64_t n = syms.size();
   if (n > std::numeric_limits<uint32_t>::max() - 1) {
     return absl::InvalidArgumentError("too many symbols for one index");
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    if (syms[i].name.size() > kMaxSymbolNameLength) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "symbol \"", absl::CHexEscape(syms[i].name.substr(0, 40)),
+          "...\" at 0x", absl::Hex(syms[i].address), ": name of ",
+          syms[i].name.size(), " bytes is longer than ", kMaxSymbolNameLength,
+          " (the kernel's KSYM_NAME_LEN - 1)"));
+    }
   }
   for (uint64_t i = 1; i < n; ++i) {
     if (syms[i - 1].address > syms[i].address ||

@@ -22,8 +22,40 @@ size_t LeadingUnderscores(absl::string_view s) {
   return k;
 }
 
-// Symbols covering one address: at most this many are ranked by Lookup.
-// More aliases than this at one address only happen in corrupt files.
+// Better() as a sortable value: one name decode per symbol instead of two
+// per comparison, for ranking many symbols at once.
+struct RankKey {
+  uint64_t address, end;
+  bool weak, global;
+  uint32_t underscores, length, symbol;
+  bool operator<(const RankKey& o) const {  // "better than"
+    if (address != o.address) return address > o.address;
+    if (end != o.end) return end < o.end;
+    if (weak != o.weak) return !weak;
+    if (global != o.global) return global;
+    if (underscores != o.underscores) return underscores < o.underscores;
+    if (length != o.length) return length > o.length;
+    return symbol < o.symbol;
+  }
+};
+
+RankKey KeyOf(const IndexReader& index, uint32_t s) {
+  char name[SymbolInfo::kNameCapacity];
+  char type;
+  absl::string_view v(name, index.TypeAndName(s, &type, name, sizeof(name)));
+  return {index.Address(s),
+          index.End(s),
+          IsWeak(type),
+          IsGlobal(type),
+          static_cast<uint32_t>(LeadingUnderscores(v)),
+          static_cast<uint32_t>(v.size()),
+          s};
+}
+
+// Symbols covering one address: at most this many are ranked by Lookup
+// (LookupAll returns the best this many). Only made-up or hostile inputs
+// put more at one address; their large alias groups are ranked once
+// (RankLargeAliasGroups), so the best still comes first.
 constexpr size_t kMaxCovering = 256;
 
 }  // namespace
@@ -51,7 +83,40 @@ absl::StatusOr<std::unique_ptr<Symbolizer>> Symbolizer::Open(
 }
 
 Symbolizer::Symbolizer(std::unique_ptr<IndexReader> index)
-    : index_(std::move(index)) {}
+    : index_(std::move(index)) {
+  RankLargeAliasGroups();
+}
+
+void Symbolizer::RankLargeAliasGroups() {
+  // A group of more than kLargeAliasGroup (>= 2 strides of 64) symbols has
+  // two probes kLargeAliasGroup / 2 apart at the same address: n / 64 probes
+  // find every one, and normal kernels pay only those probes.
+  const uint64_t n = index_->symbol_count();
+  constexpr uint32_t kStride = kLargeAliasGroup / 2;
+  for (uint64_t k = kStride; k < n; k += kStride) {
+    const uint32_t i = static_cast<uint32_t>(k);
+    if (index_->Address(i) != index_->Address(i - kStride)) continue;
+    if (!large_groups_.empty() && i < large_groups_.back().end) continue;
+    RankedGroup g;
+    g.begin = index_->AliasGroupBegin(i);
+    g.end = index_->AliasGroupEnd(i);
+    if (g.end - g.begin <= kLargeAliasGroup) continue;
+    const uint64_t address = index_->Address(g.begin);
+    const bool has_next = g.end < n;
+    std::vector<RankKey> keys;
+    keys.reserve(g.end - g.begin);
+    for (uint32_t s = g.begin; s < g.end; ++s) keys.push_back(KeyOf(*index_, s));
+    std::sort(keys.begin(), keys.end());
+    for (const RankKey& key : keys) {
+      g.ranked.push_back(key.symbol);
+      // The highest address has no known end; it still names itself.
+      g.cover_end.push_back(!index_->SizeExact(key.symbol) && !has_next
+                                ? address + 1
+                                : key.end);
+    }
+    large_groups_.push_back(std::move(g));
+  }
+}
 
 void Symbolizer::FillFacts(uint32_t i, SymbolFacts* out,
                            uint64_t inferred_end) const {
@@ -120,7 +185,27 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     if (count < cap) out[count] = i;
     ++count;
   };
-  for (uint32_t i = g0; i <= p; ++i) {
+  const RankedGroup* ranked = nullptr;
+  if (!large_groups_.empty()) {
+    auto it = std::upper_bound(
+        large_groups_.begin(), large_groups_.end(), g0,
+        [](uint32_t v, const RankedGroup& g) { return v < g.begin; });
+    if (it != large_groups_.begin() && std::prev(it)->begin == g0) {
+      ranked = &*std::prev(it);
+    }
+  }
+  if (ranked != nullptr) {
+    // Already in Better order; the covering members are a suffix.
+    const size_t first = static_cast<size_t>(
+        std::upper_bound(ranked->cover_end.begin(), ranked->cover_end.end(),
+                         address) -
+        ranked->cover_end.begin());
+    for (size_t k = first; k < ranked->ranked.size() && count < cap; ++k) {
+      add(ranked->ranked[k]);
+    }
+    count = ranked->ranked.size() - first;
+  }
+  for (uint32_t i = g0; ranked == nullptr && i <= p; ++i) {
     if (index_->SizeExact(i)) {
       if (address < index_->End(i)) add(i);
     } else if (has_next ? address < next_higher : address == group_address) {
@@ -128,6 +213,7 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
       add(i);
     }
   }
+  const size_t from_group = count;
   if (index_->has_overlaps()) {
     index_->ForEachOverlapCovering(address, [&](uint32_t i) {
       if (i < g0 || i > p) add(i);
@@ -137,8 +223,35 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     *reason = has_next ? NotFoundReason::kInGap
                        : NotFoundReason::kPastLastSymbol;
   }
+  if (count > cap && count > from_group) {
+    // More covering symbols than kept (nested or overlapping extents by the
+    // thousand: hostile input): the kept ones must still be the best, so
+    // rank them all. Linear in what covers the address, never quadratic.
+    std::vector<RankKey> keys;
+    keys.reserve(count);
+    if (ranked != nullptr) {
+      for (size_t k = ranked->ranked.size() - from_group;
+           k < ranked->ranked.size(); ++k) {
+        keys.push_back(KeyOf(*index_, ranked->ranked[k]));
+      }
+    } else {
+      for (uint32_t i = g0; i <= p; ++i) {
+        if (index_->SizeExact(i) ? address < index_->End(i)
+                                 : (has_next ? address < next_higher
+                                             : address == group_address)) {
+          keys.push_back(KeyOf(*index_, i));
+        }
+      }
+    }
+    index_->ForEachOverlapCovering(address, [&](uint32_t i) {
+      if (i < g0 || i > p) keys.push_back(KeyOf(*index_, i));
+    });
+    std::partial_sort(keys.begin(), keys.begin() + cap, keys.end());
+    for (size_t k = 0; k < cap; ++k) out[k] = keys[k].symbol;
+    return count;
+  }
   const size_t kept = std::min(count, cap);
-  if (kept > 1) {
+  if (kept > 1 && !(ranked != nullptr && count == from_group)) {
     std::sort(out, out + kept,
               [this](uint32_t a, uint32_t b) { return Better(a, b); });
   }

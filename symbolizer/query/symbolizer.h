@@ -190,8 +190,23 @@ class Symbolizer {
     const size_t k = index_->ModuleSetSize(set);
     for (size_t j = 0; j < k; ++j) f(index_->ModuleName(set, j));
   }
+  void RankLargeAliasGroups();
 
   std::unique_ptr<IndexReader> index_;
+
+  // Alias groups larger than kLargeAliasGroup symbols (one address shared by
+  // thousands of names only happens in made-up or hostile inputs), ranked
+  // once at construction so that a lookup costs O(log n), not O(group):
+  // `ranked` is the group in Better order, which sorts by extent end
+  // first, so the members covering an address are a suffix found by binary
+  // search on `cover_end` (the exclusive end up to which each one covers).
+  struct RankedGroup {
+    uint32_t begin = 0, end = 0;
+    std::vector<uint32_t> ranked;
+    std::vector<uint64_t> cover_end;
+  };
+  static constexpr uint32_t kLargeAliasGroup = 128;
+  std::vector<RankedGroup> large_groups_;  // by begin
 };
 
 }  // namespace ksym

@@ -290,10 +290,11 @@ absl::Status CheckSymbols(const proto::SymbolColumns& s, const Errors& e,
       const std::string& name = names[k];
       const std::string field = Indexed("symbols.names", k);
       if (name.empty()) return e.Bad(field, "empty (expected a symbol name)");
-      if (name.size() > IndexReader::kMaxNameLength) {
+      if (name.size() > kMaxSymbolNameLength) {
         return e.Bad(field, absl::StrCat(name.size(),
                                          " bytes long (expected at most ",
-                                         IndexReader::kMaxNameLength, ")"));
+                                         kMaxSymbolNameLength,
+                                         ", the kernel's KSYM_NAME_LEN - 1)"));
       }
       if (HasSpaceOrControl(name)) {
         return e.Bad(field, absl::StrCat(Quote(name),

@@ -513,8 +513,9 @@ TEST_F(ValidationTest, Names) {
   proto::SymbolTable valid = t_;
   s()->set_names(3, "");
   ExpectBad("symbols.names[3]: empty (expected a symbol name)");
-  s()->set_names(3, std::string(1025, 'x'));
-  ExpectBad("symbols.names[3]: 1025 bytes long (expected at most 1024)");
+  s()->set_names(3, std::string(512, 'x'));
+  ExpectBad("symbols.names[3]: 512 bytes long (expected at most 511, the "
+            "kernel's KSYM_NAME_LEN - 1)");
   s()->set_names(3, "a\tb");
   ExpectBad(
       "symbols.names[3]: \"a\\tb\" contains a space or control character "

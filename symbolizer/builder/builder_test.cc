@@ -1,5 +1,11 @@
 #include "symbolizer/builder/builder.h"
 
+#include <stdlib.h>
+
+#include <fstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace ksym {
@@ -116,6 +122,55 @@ TEST(BuilderTest, MissingFileNamesThePath) {
   EXPECT_EQ(out.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(out.status().message().find("/nonexistent/kallsyms"),
             std::string::npos);
+}
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const char* t = getenv("TEST_TMPDIR");
+  const std::string path = absl::StrCat(t ? t : "/tmp", "/", name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// Inputs that parse but describe no kernel are errors naming the file,
+// never a 0-symbol or all-zero index.
+TEST(BuilderTest, EmptyKallsymsIsAnError) {
+  BuildInputs in;
+  in.kallsyms_path = WriteTemp("empty_kallsyms", "");
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  EXPECT_EQ(out.status(),
+            absl::InvalidArgumentError(absl::StrCat(
+                in.kallsyms_path,
+                ": no symbols (expected lines like \"ffffffff81000000 T "
+                "_text\")")));
+}
+
+TEST(BuilderTest, AllZeroSystemMapIsAnError) {
+  BuildInputs in;
+  in.system_map_path = WriteTemp(
+      "zero_map", "0000000000000000 T _text\n0000000000000000 t f\n");
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  EXPECT_EQ(out.status(),
+            absl::InvalidArgumentError(absl::StrCat(
+                in.system_map_path,
+                ": all 2 addresses are zero (expected the link-time addresses "
+                "of a System.map)")));
+}
+
+// One name limit, KSYM_NAME_LEN: refused at build with file:line, so that
+// verify, lookup and list never meet a longer name.
+TEST(BuilderTest, OverlongNameIsRefusedWithFileAndLine) {
+  BuildInputs in;
+  in.kallsyms_path = WriteTemp(
+      "long_kallsyms", "ffffffff81000000 T _text\nffffffff81000010 t " +
+                           std::string(1500, 'n') + "\n");
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(out.status().message().rfind(
+                absl::StrCat(in.kallsyms_path,
+                             ":2: symbol name of 1500 bytes"),
+                0),
+            0u)
+      << out.status();
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "symbolizer/builder/static_symbols.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -156,7 +157,18 @@ absl::StatusOr<std::vector<KallsymsEntry>> ReadSymbolMap(
         ": a placeholder, not a symbol map (Debian ships the real System.map "
         "in the linux-image-RELEASE-dbg package)"));
   }
-  return kallsyms ? ParseKallsyms(*text, path) : ParseSystemMap(*text, path);
+  absl::StatusOr<std::vector<KallsymsEntry>> entries =
+      kallsyms ? ParseKallsyms(*text, path) : ParseSystemMap(*text, path);
+  if (entries.ok() && !kallsyms &&
+      std::all_of(entries->begin(), entries->end(),
+                  [](const KallsymsEntry& e) { return e.address == 0; })) {
+    // (kallsyms of zeros is refused by its parser: a privilege problem.)
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": all ", entries->size(),
+        " addresses are zero (expected the link-time addresses of a "
+        "System.map)"));
+  }
+  return entries;
 }
 
 absl::StatusOr<StaticSymbols> ReadStaticSymbols(const ResolvedInputs& inputs,

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "symbolizer/catalog/catalog.h"
 
 namespace ksym {
 namespace {
@@ -176,13 +177,24 @@ class Parser {
         if (!status.ok()) return status;
         next = nl != nullptr ? nl + 1 : end;
       }
+      if (fields.name.size() > kMaxSymbolNameLength) {
+        return Error(absl::StrCat(
+            "symbol name of ", fields.name.size(), " bytes (",
+            Quote(fields.name.substr(0, 40)), "...) is longer than ",
+            kMaxSymbolNameLength, " (the kernel's KSYM_NAME_LEN - 1)"));
+      }
       entries.push_back(KallsymsEntry{fields.address, fields.type,
                                       std::string(fields.name),
                                       std::string(fields.module)});
       any_nonzero |= fields.address != 0;
       p = next;
     }
-    if (format_ == Format::kKallsyms && !entries.empty() && !any_nonzero) {
+    if (entries.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          filename_, ": no symbols (expected lines like \"ffffffff81000000 T "
+          "_text\")"));
+    }
+    if (format_ == Format::kKallsyms && !any_nonzero) {
       return absl::FailedPreconditionError(absl::StrCat(
           filename_, ": all ", entries.size(),
           " addresses are zero: the file was read without the privilege to "

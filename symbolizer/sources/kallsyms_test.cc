@@ -67,10 +67,18 @@ TEST(ParseKallsymsTest, LastLineWithoutNewlineAndEmptyLines) {
   EXPECT_EQ((*entries)[1].name, "do_exit");
 }
 
-TEST(ParseKallsymsTest, EmptyTextIsNoEntries) {
-  absl::StatusOr<std::vector<KallsymsEntry>> entries = ParseKallsyms("", "k");
-  ASSERT_TRUE(entries.ok()) << entries.status();
-  EXPECT_TRUE(entries->empty());
+// An empty file is no kernel: never a 0-symbol index.
+TEST(ParseKallsymsTest, EmptyTextIsAnError) {
+  for (const char* text : {"", "\n\n"}) {
+    absl::StatusOr<std::vector<KallsymsEntry>> entries =
+        ParseKallsyms(text, "k");
+    EXPECT_EQ(entries.status(),
+              absl::InvalidArgumentError(
+                  "k: no symbols (expected lines like \"ffffffff81000000 T "
+                  "_text\")"));
+    EXPECT_EQ(ParseSystemMap(text, "map").status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
 }
 
 TEST(ParseKallsymsTest, ThirtyTwoBitAddresses) {
@@ -95,16 +103,25 @@ TEST(ParseKallsymsTest, MixedAddressWidthsAreAnError) {
 }
 
 TEST(ParseKallsymsTest, LongestKernelNameAndLonger) {
-  // KSYM_NAME_LEN is 512 including the NUL; nothing here depends on it, so
-  // longer names (possible in System.map) parse too.
-  for (size_t length : {size_t{511}, size_t{512}, size_t{4096}}) {
-    std::string name(length, 'x');
-    absl::StatusOr<std::vector<KallsymsEntry>> entries =
-        ParseKallsyms("ffffffff81000000 t " + name + "\t[mod]\n", "k");
-    ASSERT_TRUE(entries.ok()) << entries.status();
-    ASSERT_EQ(entries->size(), 1u);
-    EXPECT_EQ((*entries)[0].name, name);
-    EXPECT_EQ((*entries)[0].module, "mod");
+  // KSYM_NAME_LEN is 512 including the NUL: 511 bytes is the longest name
+  // the kernel has; a longer one is refused where it is read.
+  std::string name(511, 'x');
+  absl::StatusOr<std::vector<KallsymsEntry>> entries =
+      ParseKallsyms("ffffffff81000000 t " + name + "\t[mod]\n", "k");
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].name, name);
+  EXPECT_EQ((*entries)[0].module, "mod");
+  for (size_t length : {size_t{512}, size_t{1500}}) {
+    entries = ParseSystemMap("ffffffff81000000 T _text\nffffffff81000000 t " +
+                                 std::string(length, 'y') + "\n",
+                             "System.map");
+    EXPECT_EQ(entries.status(),
+              absl::InvalidArgumentError(absl::StrCat(
+                  "System.map:2: symbol name of ", length, " bytes (\"",
+                  std::string(40, 'y'),
+                  "\"...) is longer than 511 (the kernel's KSYM_NAME_LEN - "
+                  "1)")));
   }
 }
 

@@ -29,7 +29,7 @@ absl::StatusOr<BuiltIndex> WriteIndexFile(BuildOutput output,
   absl::StatusOr<std::string> bytes = SerializeIndex(output.catalog);
   if (!bytes.ok()) return bytes.status();
   if (absl::Status s = MakeParentDirs(path); !s.ok()) return s;
-  if (absl::Status s = WriteFileAtomically(path, *bytes); !s.ok()) return s;
+  if (absl::Status s = WriteIndexAtomically(path, *bytes); !s.ok()) return s;
   BuiltIndex built;
   built.path = path;
   built.file_size = bytes->size();

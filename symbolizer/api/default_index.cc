@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "symbolizer/api/freshness.h"
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/files/private_dir.h"
 
 namespace ksym {
 namespace {
@@ -28,43 +29,78 @@ CacheEnvironment CacheEnvironment::FromProcess() {
   return env;
 }
 
-std::string DefaultIndexPath(const KernelIdentity& id,
-                             const CacheEnvironment& env) {
-  if (!env.ksym_index.empty()) return env.ksym_index;
-  std::string dir;
+absl::StatusOr<std::string> CacheDirectory(const CacheEnvironment& env) {
   if (!env.xdg_cache_home.empty()) {
-    dir = absl::StrCat(env.xdg_cache_home, "/ksym");
-  } else if (!env.home.empty()) {
-    dir = absl::StrCat(env.home, "/.cache/ksym");
-  } else {
-    dir = "/tmp/ksym";
+    return absl::StrCat(env.xdg_cache_home, "/ksym");
   }
+  if (!env.home.empty()) return absl::StrCat(env.home, "/.cache/ksym");
+  return absl::FailedPreconditionError(
+      "no cache directory for the running kernel's index: neither "
+      "XDG_CACHE_HOME nor HOME is set (set one, or name the index with -i "
+      "or KSYM_INDEX)");
+}
+
+absl::StatusOr<std::string> DefaultIndexPath(const KernelIdentity& id,
+                                             const CacheEnvironment& env) {
+  if (!env.ksym_index.empty()) return env.ksym_index;
+  absl::StatusOr<std::string> dir = CacheDirectory(env);
+  if (!dir.ok()) return dir.status();
   std::string name = id.release.empty() ? "kernel" : id.release;
   if (!id.build_id.empty()) {
     absl::StrAppend(&name, "-", id.build_id.substr(0, 12));
   }
-  return absl::StrCat(dir, "/", name, ".ksym");
+  return absl::StrCat(*dir, "/", name, ".ksym");
 }
 
-std::string RunningKernelIndexPath() {
+absl::StatusOr<std::string> RunningKernelIndexPath() {
   return DefaultIndexPath(RunningKernelIdentity(),
                           CacheEnvironment::FromProcess());
 }
 
+namespace {
+
+// The cache directory made (0700) and checked, unless KSYM_INDEX names the
+// file explicitly.
+absl::Status PrepareCache(const CacheEnvironment& env) {
+  if (!env.ksym_index.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> dir = CacheDirectory(env);
+  if (!dir.ok()) return dir.status();
+  return EnsurePrivateDirectory(*dir);
+}
+
+}  // namespace
+
 absl::StatusOr<BuiltIndex> BuildDefaultIndex(const BuildInputs& inputs,
                                              const ProgressFn& progress) {
   const absl::Time start = absl::Now();
+  const CacheEnvironment env = CacheEnvironment::FromProcess();
+  if (absl::Status s = PrepareCache(env); !s.ok()) return s;
   absl::StatusOr<BuildOutput> out = BuildCatalog(inputs, progress);
   if (!out.ok()) return out.status();
   if (progress) progress(0, 0, "writing index");
-  const std::string path = DefaultIndexPath(out->catalog.identity,
-                                            CacheEnvironment::FromProcess());
-  return WriteIndexFile(*std::move(out), path, start);
+  absl::StatusOr<std::string> path =
+      DefaultIndexPath(out->catalog.identity, env);
+  if (!path.ok()) return path.status();
+  return WriteIndexFile(*std::move(out), *path, start);
 }
 
 absl::StatusOr<std::unique_ptr<Symbolizer>> OpenDefaultIndex(
     const DefaultIndexOptions& options) {
-  const std::string path = RunningKernelIndexPath();
+  const CacheEnvironment env = CacheEnvironment::FromProcess();
+  absl::StatusOr<std::string> where =
+      DefaultIndexPath(RunningKernelIdentity(), env);
+  if (!where.ok()) return where.status();
+  const std::string path = *where;
+  if (absl::Status s = PrepareCache(env); !s.ok()) return s;
+  bool missing;
+  if (env.ksym_index.empty()) {
+    // Only our own regular file in our private cache is trusted.
+    absl::Status s = CheckPrivateFile(path);
+    missing = absl::IsNotFound(s);
+    if (!s.ok() && !missing) return s;
+  } else {
+    missing = access(path.c_str(), F_OK) != 0;
+  }
   auto build = [&]() -> absl::Status {
     absl::StatusOr<BuiltIndex> built =
         BuildIndexFile(BuildInputs{}, path, options.progress);
@@ -72,7 +108,7 @@ absl::StatusOr<std::unique_ptr<Symbolizer>> OpenDefaultIndex(
     if (options.on_built) options.on_built(*built);
     return absl::OkStatus();
   };
-  if (access(path.c_str(), F_OK) != 0) {
+  if (missing) {
     if (options.on_build) options.on_build(path);
     if (absl::Status st = build(); !st.ok()) return st;
     return Symbolizer::Open(path, options.index);

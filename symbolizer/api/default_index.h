@@ -7,7 +7,8 @@
 //   absl::StatusOr<std::unique_ptr<Symbolizer>> s = OpenDefaultIndex();
 //
 // Location: $KSYM_INDEX when set and non-empty; else DIR/NAME.ksym with DIR
-// = $XDG_CACHE_HOME/ksym, else $HOME/.cache/ksym, else /tmp/ksym, and NAME
+// = $XDG_CACHE_HOME/ksym, else $HOME/.cache/ksym (neither set: an error,
+// never a directory everyone can write to, such as /tmp), and NAME
 // = the kernel release ("kernel" when unknown) plus "-" and the first 12
 // hex digits of its build-id when known: ~/.cache/ksym/6.1.0-28-cloud-
 // amd64-5c2a0c9e1a77.ksym. The build-id in the name keeps two builds of
@@ -21,6 +22,15 @@
 // same way when stale: a reboot that moved KASLR, a module loaded,
 // unloaded or reloaded elsewhere. So the cached index is, in effect, keyed
 // by build-id, KASLR offset and the loaded-module set.
+//
+// Safety (the index may be built and read by root): the cache directory
+// DIR is created 0700 and must be a directory owned by the user, not
+// writable by group or others; a cached index must be a regular file with
+// the same owner and no group/other write bit (symbolizer/files/
+// private_dir.h). Anything else is refused with a message saying what to
+// fix, never used or replaced. A runtime index is written 0600 (it reveals
+// the KASLR slide). $KSYM_INDEX names a file explicitly, like -i, and is
+// used as given.
 #ifndef KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
 #define KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
 
@@ -45,11 +55,14 @@ struct CacheEnvironment {
   static CacheEnvironment FromProcess();
 };
 
+// The cache directory (see above); FailedPrecondition when neither
+// XDG_CACHE_HOME nor HOME is set.
+absl::StatusOr<std::string> CacheDirectory(const CacheEnvironment& env);
 // The default index path of the kernel `id` (see above).
-std::string DefaultIndexPath(const KernelIdentity& id,
-                             const CacheEnvironment& env);
+absl::StatusOr<std::string> DefaultIndexPath(const KernelIdentity& id,
+                                             const CacheEnvironment& env);
 // ... of the running kernel, in this process's environment.
-std::string RunningKernelIndexPath();
+absl::StatusOr<std::string> RunningKernelIndexPath();
 
 // Builds an index from `inputs` and writes it to the default path of the
 // kernel it describes (the identity the builder recorded).

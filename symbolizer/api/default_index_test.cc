@@ -1,5 +1,8 @@
 #include "symbolizer/api/default_index.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -19,23 +22,28 @@ KernelIdentity Id(const std::string& release, const std::string& build_id) {
 
 TEST(DefaultIndexPathTest, KsymIndexWins) {
   CacheEnvironment env{"/x/k.ksym", "/xdg", "/home/u"};
-  EXPECT_EQ(DefaultIndexPath(Id("6.1.0", "abc"), env), "/x/k.ksym");
+  EXPECT_EQ(*DefaultIndexPath(Id("6.1.0", "abc"), env), "/x/k.ksym");
 }
 
-TEST(DefaultIndexPathTest, XdgCacheThenHomeThenTmp) {
+TEST(DefaultIndexPathTest, XdgCacheThenHomeNeverTmp) {
   const KernelIdentity id =
       Id("6.1.0-28-cloud-amd64", "5c2a0c9e1a77d1f0aa0b0c0d0e0f101112131415");
-  EXPECT_EQ(DefaultIndexPath(id, {"", "/xdg", "/home/u"}),
+  EXPECT_EQ(*DefaultIndexPath(id, {"", "/xdg", "/home/u"}),
             "/xdg/ksym/6.1.0-28-cloud-amd64-5c2a0c9e1a77.ksym");
-  EXPECT_EQ(DefaultIndexPath(id, {"", "", "/home/u"}),
+  EXPECT_EQ(*DefaultIndexPath(id, {"", "", "/home/u"}),
             "/home/u/.cache/ksym/6.1.0-28-cloud-amd64-5c2a0c9e1a77.ksym");
-  EXPECT_EQ(DefaultIndexPath(id, {"", "", ""}),
-            "/tmp/ksym/6.1.0-28-cloud-amd64-5c2a0c9e1a77.ksym");
+  // Without HOME the cache used to fall back to /tmp/ksym, where any user
+  // could plant symlinks or an index for root: now an error.
+  absl::StatusOr<std::string> none = DefaultIndexPath(id, {"", "", ""});
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(none.status().message().find("neither XDG_CACHE_HOME nor HOME"),
+            absl::string_view::npos);
 }
 
 TEST(DefaultIndexPathTest, UnknownReleaseAndBuildId) {
-  EXPECT_EQ(DefaultIndexPath(Id("", ""), {"", "/c", ""}), "/c/ksym/kernel.ksym");
-  EXPECT_EQ(DefaultIndexPath(Id("6.1.0", ""), {"", "/c", ""}),
+  EXPECT_EQ(*DefaultIndexPath(Id("", ""), {"", "/c", ""}),
+            "/c/ksym/kernel.ksym");
+  EXPECT_EQ(*DefaultIndexPath(Id("6.1.0", ""), {"", "/c", ""}),
             "/c/ksym/6.1.0.ksym");
 }
 
@@ -50,7 +58,7 @@ TEST(OpenDefaultIndexTest, OpensAnExistingIndexWithoutBuilding) {
   const std::string path = absl::StrCat(dir, "/given.ksym");
   ASSERT_TRUE(BuildIndexFile(in, path).ok());
   setenv("KSYM_INDEX", path.c_str(), 1);
-  EXPECT_EQ(RunningKernelIndexPath(), path);
+  EXPECT_EQ(*RunningKernelIndexPath(), path);
   bool built = false;
   DefaultIndexOptions options;
   options.on_build = [&](const std::string&) { built = true; };
@@ -76,6 +84,47 @@ TEST(BuildDefaultIndexTest, WritesWhereTheBuiltKernelBelongs) {
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(b->path, absl::StrCat(dir, "/ksym/9.9.9-test-001122334455.ksym"));
   EXPECT_TRUE(Symbolizer::Open(b->path).ok());
+  // A kallsyms index holds runtime addresses: owner-only, in a 0700 cache.
+  struct stat st;
+  ASSERT_EQ(stat(b->path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(stat(absl::StrCat(dir, "/ksym").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  unsetenv("XDG_CACHE_HOME");
+}
+
+// A cache another user can write to, or an index planted in it, is refused
+// with a message, never used.
+TEST(OpenDefaultIndexTest, RefusesAnUnsafeCache) {
+  const std::string dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/unsafe");
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  const std::string cache = absl::StrCat(dir, "/ksym");
+  ASSERT_EQ(mkdir(cache.c_str(), 0700), 0);
+  ASSERT_EQ(chmod(cache.c_str(), 0777), 0);
+  setenv("XDG_CACHE_HOME", dir.c_str(), 1);
+  unsetenv("KSYM_INDEX");
+  bool built = false;
+  DefaultIndexOptions options;
+  options.on_build = [&](const std::string&) { built = true; };
+  absl::StatusOr<std::unique_ptr<Symbolizer>> s = OpenDefaultIndex(options);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("writable by others"),
+            absl::string_view::npos)
+      << s.status();
+
+  // Private directory, but the index is a planted symlink.
+  ASSERT_EQ(chmod(cache.c_str(), 0700), 0);
+  absl::StatusOr<std::string> path = RunningKernelIndexPath();
+  ASSERT_TRUE(path.ok());
+  const std::string planted = absl::StrCat(dir, "/planted.ksym");
+  std::ofstream(planted) << "x";
+  ASSERT_EQ(symlink(planted.c_str(), path->c_str()), 0);
+  s = OpenDefaultIndex(options);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("symbolic link"), absl::string_view::npos)
+      << s.status();
+  EXPECT_FALSE(built);
+  unsetenv("XDG_CACHE_HOME");
 }
 
 }  // namespace

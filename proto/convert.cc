@@ -521,6 +521,12 @@ ExportOrder LinkTimeOrder(const IndexReader& index) {
 
 }  // namespace
 
+unsigned ExportFileMode(const IndexReader& index, ExportOptions options) {
+  return index.address_space() == AddressSpace::kRuntime && options.absolute
+             ? 0600
+             : 0644;
+}
+
 absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
                                                      ExportOptions options,
                                                      std::string* note) {

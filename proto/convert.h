@@ -53,6 +53,10 @@ struct ExportOptions {
   bool absolute = false;
 };
 
+// The mode a file of this export is written with: 0600 when it holds
+// runtime addresses (an --absolute export of a runtime index), else 0644.
+unsigned ExportFileMode(const IndexReader& index, ExportOptions options);
+
 // The whole index as a table. Fails for strings that are not UTF-8 (proto3
 // `string` fields must be) and as ExportOptions says. `note`, when given,
 // receives what a link-time export changed ("" otherwise), for the user.

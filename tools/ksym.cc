@@ -10,6 +10,8 @@
 // ambiguous with --unique), a probe was ambiguous or refused, or the index
 // failed verification; 2 usage error; 3 any other error (unreadable input,
 // corrupt index, ...).
+#include <signal.h>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -60,6 +62,10 @@ int main(int argc, char** argv) {
   // fflush()es stdout: without this, every line read from stdin cost a
   // write(2) of the previous output line.
   std::cin.tie(nullptr);
+  ReportSigbusAsChangedIndex();
+  // A reader that went away is a write error like any other, reported once
+  // (not a silent death by SIGPIPE halfway through).
+  signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
     std::fputs(Usage().c_str(), stderr);
     return kExitUsage;
@@ -67,10 +73,12 @@ int main(int argc, char** argv) {
   const std::string cmd = argv[1];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::fputs(Usage().c_str(), stdout);
-    return kExitOk;
+    return FinishStdout(kExitOk);
   }
   for (const Command* c : kCommands) {
-    if (cmd == c->name) return c->run(ParseArgs(*c, argc - 2, argv + 2));
+    if (cmd == c->name) {
+      return FinishStdout(c->run(ParseArgs(*c, argc - 2, argv + 2)));
+    }
   }
   std::fprintf(stderr, "ksym: unknown command \"%s\"\n\n%s", cmd.c_str(),
                Usage().c_str());

@@ -81,8 +81,55 @@ check "verify exit" 0 $?
 "$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["symbols"]>1000 and d["duplicate_text_names"]>0, d' 
 check "info json" 0 $?
 
-"$ksym" export -i "$tmp/k.ksym" -o "$tmp/k.pb" && "$ksym" import "$tmp/k.pb" -o "$tmp/k2.ksym"
+# A kallsyms index holds runtime addresses: written 0600, and exported only
+# with --absolute (its slide is unknown, so no link-time form exists).
+check "runtime index mode" 600 "$(stat -c %a "$tmp/k.ksym")"
+"$ksym" export -i "$tmp/k.ksym" -o "$tmp/k.pb" 2>"$tmp/err"
+check "export of a runtime index without --absolute exit" 3 $?
+grep -q -- "--absolute" "$tmp/err" || { echo "FAIL: export message: $(cat "$tmp/err")"; fail=1; }
+"$ksym" export --absolute -i "$tmp/k.ksym" -o "$tmp/k.pb" && "$ksym" import "$tmp/k.pb" -o "$tmp/k2.ksym"
 cmp -s "$tmp/k.ksym" "$tmp/k2.ksym" && echo "ok: export/import round trip" || { echo "FAIL: round trip"; fail=1; }
+check "absolute export mode" 600 "$(stat -c %a "$tmp/k.pb")"
+
+# -o never replaces a special file (a FIFO stands in for /dev/null).
+mkfifo "$tmp/fifo"
+"$ksym" build -q --kallsyms "$tmp/kallsyms" -o "$tmp/fifo" 2>"$tmp/err"
+check "build -o FIFO exit" 3 $?
+[ -p "$tmp/fifo" ] && echo "ok: FIFO kept" || { echo "FAIL: FIFO replaced"; fail=1; }
+grep -q "refusing to replace" "$tmp/err" || { echo "FAIL: -o message: $(cat "$tmp/err")"; fail=1; }
+
+# Devices are not inputs: no endless read of /dev/zero.
+timeout 20 "$ksym" import /dev/zero -o "$tmp/z.ksym" 2>"$tmp/err"
+check "import /dev/zero exit" 3 $?
+timeout 20 "$ksym" build -q --kallsyms /dev/zero -o "$tmp/z.ksym" 2>"$tmp/err"
+check "build --kallsyms /dev/zero exit" 3 $?
+grep -q "is a device" "$tmp/err" || { echo "FAIL: device message: $(cat "$tmp/err")"; fail=1; }
+
+# A failed write to stdout is an error in every command.
+if [ -w /dev/full ]; then
+  for args in "lookup $addr" "resolve $name" "list" "info" "info --json" "verify" "export --absolute -o -"; do
+    "$ksym" $args -i "$tmp/k.ksym" >/dev/full 2>"$tmp/err"
+    rc=$?
+    check "$args > /dev/full exit" 3 $rc
+    grep -q "cannot write standard output" "$tmp/err" || { echo "FAIL: $args /dev/full message: $(cat "$tmp/err")"; fail=1; }
+  done
+  echo "RIP at $addr" | "$ksym" symbolize -i "$tmp/k.ksym" >/dev/full 2>/dev/null
+  check "symbolize > /dev/full exit" 3 $?
+fi
+
+# An index truncated in place while mapped: a clean message, not SIGBUS.
+cp "$tmp/k.ksym" "$tmp/t.ksym"
+mkfifo "$tmp/in"
+"$ksym" lookup -i "$tmp/t.ksym" < "$tmp/in" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+exec 3>"$tmp/in"
+for _ in $(seq 200); do grep -qF "$tmp/t.ksym" /proc/$pid/maps 2>/dev/null && break; sleep 0.05; done
+truncate -s 0 "$tmp/t.ksym"
+echo "$addr" >&3
+exec 3>&-
+wait $pid
+check "index truncated under lookup exit" 3 $?
+grep -q "changed while it was read" "$tmp/err" || { echo "FAIL: SIGBUS message: $(cat "$tmp/err")"; fail=1; }
 
 # Damage: a flipped byte is caught by verify; a truncated file at open.
 cp "$tmp/k.ksym" "$tmp/bad.ksym"

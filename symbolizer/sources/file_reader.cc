@@ -41,7 +41,8 @@ class FdCloser {
 
 }  // namespace
 
-absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             uint64_t max_bytes) {
   int fd;
   do {
     fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -51,9 +52,20 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
 
   std::string contents;
   struct stat st;
+  if (fstat(fd, &st) != 0) return ErrnoError(errno, path);
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": is a ", S_ISSOCK(st.st_mode) ? "socket" : "device",
+        ", not a file (expected a regular file or a pipe)"));
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        path, ": ", st.st_size, " bytes, more than the ", max_bytes,
+        " an input may have"));
+  }
   // st_size is only a hint: procfs says 0, so the loop below reads to EOF.
   size_t chunk = 64 * 1024;
-  if (fstat(fd, &st) == 0 && st.st_size > 0) {
+  if (st.st_size > 0) {
     contents.reserve(static_cast<size_t>(st.st_size) + 1);
     chunk = std::max(chunk, static_cast<size_t>(st.st_size) + 1);
   }
@@ -67,6 +79,11 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
     }
     if (n == 0) break;
     used += static_cast<size_t>(n);
+    if (used > max_bytes) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          path, ": more than the ", max_bytes,
+          " bytes an input may have (an endless pipe?)"));
+    }
     // Grow geometrically so a large /proc file costs O(n) copies.
     if (used == contents.size()) chunk = std::max(chunk, used);
   }

@@ -2,22 +2,34 @@
 //
 // Works on /proc and /sys files, which report st_size 0 (or a page size)
 // while holding more: the file is read until EOF, never trusting st_size.
+// Bounded: devices and sockets are refused (`--kallsyms /dev/zero` would
+// never end), and no input is read past kMaxInputBytes, so a FIFO
+// (`<(ssh host cat /proc/kallsyms)`) or a runaway file is an error, not a
+// process eating memory until it is killed.
 //
 //   absl::StatusOr<std::string> text = ReadFileToString("/proc/kallsyms");
 
 #ifndef KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_
 #define KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 
 namespace ksym {
 
+// The largest input any text parser takes: 4 GiB (a linker map of an
+// allyesconfig kernel is well under 1 GiB).
+inline constexpr uint64_t kMaxInputBytes = uint64_t{4} << 30;
+
 // Errors carry the message "PATH: strerror(errno)". NotFound for a missing
 // file (ENOENT, ENOTDIR), PermissionDenied for EACCES/EPERM, otherwise the
 // code absl::ErrnoToStatus picks (e.g. FailedPrecondition for EISDIR).
-absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+// A device or socket is FailedPrecondition; more than `max_bytes` is
+// ResourceExhausted.
+absl::StatusOr<std::string> ReadFileToString(
+    const std::string& path, uint64_t max_bytes = kMaxInputBytes);
 
 }  // namespace ksym
 

@@ -3,7 +3,9 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -94,6 +96,46 @@ TEST(ReadFileToStringTest, DirectoryIsAnError) {
   absl::StatusOr<std::string> read = ReadFileToString(TempDir());
   EXPECT_EQ(read.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(read.status().message(), TempDir() + ": Is a directory");
+}
+
+// `ksym build --kallsyms /dev/zero` and `ksym import /dev/zero` used to
+// read until the machine ran out of memory.
+TEST(ReadFileToStringTest, DevicesAreRefused) {
+  absl::StatusOr<std::string> read = ReadFileToString("/dev/zero");
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(read.status().message(),
+            "/dev/zero: is a device, not a file (expected a regular file or "
+            "a pipe)");
+}
+
+TEST(ReadFileToStringTest, EndlessPipeIsBounded) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    static const char kZeros[4096] = {};
+    while (write(fds[1], kZeros, sizeof(kZeros)) > 0) {
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  const std::string path = "/proc/self/fd/" + std::to_string(fds[0]);
+  absl::StatusOr<std::string> read = ReadFileToString(path, 1 << 20);
+  close(fds[0]);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(absl::StrContains(read.status().message(),
+                                "more than the 1048576 bytes"))
+      << read.status();
+}
+
+TEST(ReadFileToStringTest, LargerThanTheLimitIsRefusedUpFront) {
+  std::string path = WriteTempFile("big", std::string(1000, 'x'));
+  absl::StatusOr<std::string> read = ReadFileToString(path, 999);
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(ReadFileToString(path, 1000).ok());
 }
 
 TEST(ReadFileToStringTest, ProcFileWithZeroSizeIsReadToTheEnd) {

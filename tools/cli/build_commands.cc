@@ -7,6 +7,7 @@
 #include "proto/convert.h"
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/api/default_index.h"
+#include "symbolizer/files/safe_write.h"
 #include "symbolizer/index/writer.h"
 #include "symbolizer/sources/file_reader.h"
 #include "tools/cli/command.h"
@@ -59,14 +60,20 @@ int RunExport(const Args& a) {
   absl::StatusOr<ProtoFormat> format = FormatFor(a, out);
   if (!format.ok()) Die(kExitUsage, format.status().message());
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  ExportOptions options;
+  options.absolute = a.flag("--absolute");
+  std::string note;
   absl::StatusOr<std::string> bytes =
-      ExportSymbolTableBytes(s->index(), *format);
-  if (!bytes.ok()) Die(kExitError, bytes.status().message());
+      ExportSymbolTableBytes(s->index(), *format, options, &note);
+  if (!bytes.ok()) Die(kExitError, absl::StrCat("export: ", bytes.status().message()));
+  if (!note.empty()) std::fprintf(stderr, "ksym: export: %s\n", note.c_str());
   if (out == "-") {
     std::fwrite(bytes->data(), 1, bytes->size(), stdout);
-    return std::ferror(stdout) ? kExitError : kExitOk;
+    return kExitOk;  // main() reports a failed write
   }
-  if (absl::Status st = WriteFileAtomically(out, *bytes); !st.ok()) {
+  SafeWriteOptions write;
+  write.mode = ExportFileMode(s->index(), options);
+  if (absl::Status st = WriteFileAtomically(out, *bytes, write); !st.ok()) {
     Die(kExitError, st.message());
   }
   return kExitOk;
@@ -85,7 +92,7 @@ int RunImport(const Args& a) {
   if (!catalog.ok()) Die(kExitError, catalog.status().message());
   absl::StatusOr<std::string> index = SerializeIndex(*catalog);
   if (!index.ok()) Die(kExitError, index.status().message());
-  if (absl::Status st = WriteFileAtomically(a.value("--output"), *index);
+  if (absl::Status st = WriteIndexAtomically(a.value("--output"), *index);
       !st.ok()) {
     Die(kExitError, st.message());
   }
@@ -134,14 +141,19 @@ Names that stay ambiguous are listed on stderr, never guessed.
 const Command& ExportCommand() {
   static const Command c{
       "export", "write the index as a protobuf SymbolTable (proto/ksym.proto)",
-      R"(usage: ksym export [-i INDEX] -o FILE [--format=binary|textproto|json]
+      R"(usage: ksym export [-i INDEX] -o FILE [--format=binary|textproto|json] [--absolute]
 
 Writes the index as a protobuf SymbolTable (proto/ksym.proto) that trace
 tools can ship next to a trace. The format defaults from FILE's extension
 (.json, .textproto/.txtpb/.pbtxt, else binary). `-o -` writes stdout.
+A runtime index exports link-time addresses (the KASLR slide subtracted,
+loadable-module symbols left out), so the file does not reveal the slide;
+it needs a known slide (an index built with --system-map or --vmlinux).
+  --absolute   export the runtime addresses and the slide as they are (the
+               file is then written 0600)
 )",
       {"--index", "--output", "--format"},
-      {},
+      {"--absolute"},
       RunExport};
   return c;
 }

@@ -1,9 +1,15 @@
 #include "tools/cli/command.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "absl/status/statusor.h"
@@ -114,6 +120,37 @@ std::unique_ptr<Symbolizer> OpenIndex(const Args& args, IndexOptions options) {
   }
   if (!s.ok()) Die(kExitError, s.status().message());
   return *std::move(s);
+}
+
+namespace {
+
+void OnSigbus(int) {
+  static const char kMessage[] =
+      "ksym: the index file changed while it was read (truncated in place?); "
+      "run the command again\n";
+  // Only async-signal-safe calls here.
+  ssize_t ignored = write(2, kMessage, sizeof(kMessage) - 1);
+  (void)ignored;
+  _exit(kExitError);
+}
+
+}  // namespace
+
+void ReportSigbusAsChangedIndex() {
+  struct sigaction sa = {};
+  sa.sa_handler = OnSigbus;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, nullptr);
+}
+
+int FinishStdout(int status) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "ksym: cannot write standard output: %s\n",
+                 errno != 0 ? std::strerror(errno) : "write error");
+    return kExitError;
+  }
+  return status;
 }
 
 Progress::Progress(bool enabled) : enabled_(enabled && isatty(2)) {}

@@ -87,6 +87,16 @@ class Progress {
   bool shown_ = false;
 };
 
+// Turns SIGBUS, which a mapped index truncated in place raises on access
+// (ksym's writers never do that: they rename a new file into place), into
+// "ksym: INDEX changed while it was read ..." and exit 3 instead of a crash
+// (exit 135) that also loses buffered output.
+void ReportSigbusAsChangedIndex();
+
+// Flushes stdout; a failed write (a full disk, /dev/full, a closed pipe
+// reader) is reported on stderr and turns `status` into kExitError.
+int FinishStdout(int status);
+
 // Calls f(line, line_number) for each stdin line.
 void ForEachStdinLine(const std::function<void(const std::string&, int)>& f);
 

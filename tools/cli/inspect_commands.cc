@@ -59,7 +59,11 @@ int RunWhy(const Args& a) {
 }
 
 int RunVerify(const Args& a) {
-  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  // Checked below, one by one, so that damage is reported as verify's
+  // finding (exit 1), not as a failure to open.
+  IndexOptions options;
+  options.verify_checksums = false;
+  std::unique_ptr<Symbolizer> s = OpenIndex(a, options);
   for (absl::Status st :
        {s->index().VerifyChecksums(), s->index().VerifyStructure()}) {
     if (!st.ok()) {

@@ -264,6 +264,7 @@ TEST(Export, RuntimeIndexExportsLinkTimeAddressesByDefault) {
 
 TEST(Export, RuntimeIndexWithoutAKnownSlideNeedsAbsolute) {
   Catalog c;  // from /proc/kallsyms alone: runtime, slide unknown
+  c.identity.kaslr_offset_known = false;
   c.symbols.push_back(MakeSymbol(0xffffffff9d000000, "_text", 'T'));
   c.FinalizeSizes();
   std::unique_ptr<IndexReader> r = Open(IndexBytes(c));

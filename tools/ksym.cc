@@ -63,9 +63,6 @@ int main(int argc, char** argv) {
   // write(2) of the previous output line.
   std::cin.tie(nullptr);
   ReportSigbusAsChangedIndex();
-  // A reader that went away is a write error like any other, reported once
-  // (not a silent death by SIGPIPE halfway through).
-  signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
     std::fputs(Usage().c_str(), stderr);
     return kExitUsage;

@@ -27,8 +27,8 @@
 //
 // SectionEntry (struct SectionEntry):
 //   0   u32    id (SectionId); each id at most once, unknown ids are skipped
-//   4   u32    crc: CRC-32 of the section's bytes (checked by `ksym verify`
-//              and by Open with verify_checksums)
+//   4   u32    crc: CRC-32 of the section's bytes (checked by Open unless
+//              IndexOptions.verify_checksums is off, and by `ksym verify`)
 //   8   u64    offset (multiple of 8)
 //   16  u64    size in bytes
 //
@@ -112,11 +112,12 @@
 //   (stable by definition; never std::hash/absl::Hash, which change
 //   between builds).
 //
-// Opening validates the header, directory and every section's size against
-// the counts in O(sections). Lookups bounds-check every offset they follow,
-// so no byte of any file can make them read outside the mapping; a file
-// whose contents are inconsistent but in bounds gives wrong answers, which
-// checksum verification (`ksym verify`) detects.
+// Opening validates the header (unknown flag bits are damage), directory,
+// every section's size against the counts and, by default, every section's
+// CRC-32, so a damaged file is an error rather than different answers.
+// Lookups bounds-check every offset they follow, so no byte of any file can
+// make them read outside the mapping, even with checksums turned off;
+// VerifyStructure checks the cross-references a forged checksum would hide.
 #ifndef KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 #define KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 

@@ -5,9 +5,35 @@
 
 namespace ksym {
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong
+// forms, no surrogates, nothing above U+10FFFF), or 0.
+size_t Utf8SequenceLength(absl::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xbf) {
+    if (i + k >= s.size()) return false;
+    const unsigned char b = static_cast<unsigned char>(s[i + k]);
+    return b >= lo && b <= hi;
+  };
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c == 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) {
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c == 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (c == 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+}  // namespace
+
 void AppendJsonString(std::string* out, absl::string_view s) {
   out->push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -15,12 +41,18 @@ void AppendJsonString(std::string* out, absl::string_view s) {
       case '\t': out->append("\\t"); break;
       case '\r': out->append("\\r"); break;
       default:
-        if (c < 0x20 || c >= 0x7f) {
-          // Kernel names are ASCII; anything else is escaped byte-wise so
-          // the output stays valid JSON whatever the input held.
+        if (c < 0x20 || c == 0x7f) {
           absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
+        } else if (c < 0x80) {
           out->push_back(static_cast<char>(c));
+        } else if (const size_t n = Utf8SequenceLength(s, i); n > 0) {
+          // Valid UTF-8 is copied: "fünf_ß" decodes as itself.
+          out->append(s.data() + i, n);
+          i += n - 1;
+        } else {
+          // A byte that is not part of valid UTF-8 becomes U+FFFD, one per
+          // byte, so the output is always valid UTF-8 JSON.
+          out->append("\\ufffd");
         }
     }
   }

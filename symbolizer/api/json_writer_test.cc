@@ -18,8 +18,22 @@ TEST(JsonLineTest, FieldsOfEveryKind) {
 
 TEST(JsonLineTest, EscapesEverythingJsonRequires) {
   std::string out;
-  AppendJsonString(&out, std::string("a\"b\\c\td\ne\x01\xff", 11));
-  EXPECT_EQ(out, "\"a\\\"b\\\\c\\td\\ne\\u0001\\u00ff\"");
+  AppendJsonString(&out, std::string("a\"b\\c\td\ne\x01\x7f", 11));
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\td\\ne\\u0001\\u007f\"");
+}
+
+// Valid UTF-8 is kept (it used to become \u00c3\u00bc..., which decodes
+// as other characters); every byte that is not valid UTF-8 is U+FFFD.
+TEST(JsonLineTest, Utf8IsKeptInvalidBytesAreReplaced) {
+  std::string out;
+  AppendJsonString(&out, "f\xc3\xbcnf_\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80");
+  EXPECT_EQ(out, "\"f\xc3\xbcnf_\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80\"");
+  out.clear();
+  // Lone continuation, truncated sequence, overlong '/', surrogate, > U+10FFFF.
+  AppendJsonString(&out, std::string("\x80|\xc3|\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80", 15));
+  EXPECT_EQ(out,
+            "\"\\ufffd|\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|"
+            "\\ufffd\\ufffd\\ufffd\\ufffd\"");
 }
 
 TEST(JsonLineTest, EmptyObject) { EXPECT_EQ(JsonLine().Finish(), "{}"); }

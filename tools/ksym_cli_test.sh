@@ -117,6 +117,16 @@ if [ -w /dev/full ]; then
   check "symbolize > /dev/full exit" 3 $?
 fi
 
+# Long lines are bounded: skipped with a message, echoed text is cut.
+{ echo "$addr"; head -c 3000000 /dev/zero | tr '\0' 'x'; echo; echo "$addr"; } |
+  "$ksym" lookup -i "$tmp/k.ksym" >"$tmp/out" 2>"$tmp/err"
+check "overlong stdin line exit" 2 $?
+check "overlong stdin line: the other lines answered" 2 "$(wc -l < "$tmp/out")"
+grep -q "<stdin>:2: line longer than 1048576 bytes skipped" "$tmp/err" || { echo "FAIL: long line message: $(cat "$tmp/err")"; fail=1; }
+"$ksym" lookup -i "$tmp/k.ksym" "$(head -c 5000 /dev/zero | tr '\0' 'z')" 2>"$tmp/err" >/dev/null
+check "long bad address echo is cut" 1 "$(wc -l < "$tmp/err")"
+grep -q '\.\.\. (5000 bytes)' "$tmp/err" || { echo "FAIL: echo not cut: $(head -c 300 "$tmp/err")"; fail=1; }
+
 # An index truncated in place while mapped: a clean message, not SIGBUS.
 cp "$tmp/k.ksym" "$tmp/t.ksym"
 mkfifo "$tmp/in"

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -168,10 +169,58 @@ void Progress::Clear() {
   shown_ = false;
 }
 
-void ForEachStdinLine(const std::function<void(const std::string&, int)>& f) {
+int ForEachStdinLine(const std::function<void(const std::string&, int)>& f) {
   std::string line;
-  int number = 0;
-  while (std::getline(std::cin, line)) f(line, ++number);
+  int number = 0, skipped = 0;
+  std::vector<char> chunk(64 << 10);
+  bool too_long = false;
+  while (true) {
+    std::cin.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const size_t got = static_cast<size_t>(std::cin.gcount());
+    const bool full = std::cin.fail() && !std::cin.eof() &&
+                      got == chunk.size() - 1;
+    if (got == 0 && !std::cin.good() && !full) break;
+    // getline counts the newline it consumed in gcount.
+    const size_t text = full ? got : (std::cin.eof() ? got : got - 1);
+    if (!too_long) line.append(chunk.data(), text);
+    if (line.size() > kMaxStdinLine) {
+      too_long = true;
+      line.clear();
+    }
+    if (full) {
+      std::cin.clear();
+      continue;  // the rest of this line follows
+    }
+    ++number;
+    if (too_long) {
+      std::fprintf(stderr,
+                   "ksym: <stdin>:%d: line longer than %zu bytes skipped\n",
+                   number, kMaxStdinLine);
+      ++skipped;
+    } else {
+      f(line, number);
+    }
+    line.clear();
+    too_long = false;
+    if (std::cin.eof()) break;
+  }
+  return skipped;
+}
+
+std::string QuoteForMessage(absl::string_view text) {
+  constexpr size_t kShown = 200;
+  std::string out;
+  for (unsigned char c : text.substr(0, kShown)) {
+    if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (text.size() > kShown) {
+    absl::StrAppend(&out, "... (", text.size(), " bytes)");
+  }
+  return out;
 }
 
 }  // namespace cli

@@ -97,8 +97,17 @@ void ReportSigbusAsChangedIndex();
 // reader) is reported on stderr and turns `status` into kExitError.
 int FinishStdout(int status);
 
-// Calls f(line, line_number) for each stdin line.
-void ForEachStdinLine(const std::function<void(const std::string&, int)>& f);
+// The longest stdin line a command reads (lookup, resolve): a longer one is
+// skipped with a message, so one huge line cannot cost memory without bound.
+constexpr size_t kMaxStdinLine = 1 << 20;
+
+// Calls f(line, line_number) for each stdin line; returns how many lines
+// were skipped as longer than kMaxStdinLine (each reported on stderr).
+int ForEachStdinLine(const std::function<void(const std::string&, int)>& f);
+
+// `text` for an error message: control bytes escaped (\xNN), cut after 200
+// bytes with the full length said, so echoed input stays one short line.
+std::string QuoteForMessage(absl::string_view text);
 
 }  // namespace cli
 }  // namespace ksym

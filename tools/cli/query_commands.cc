@@ -36,9 +36,9 @@ int RunLookup(const Args& a) {
   auto one = [&](absl::string_view token, absl::string_view where) {
     uint64_t addr;
     if (!ParseAddress(token, &addr)) {
-      std::fprintf(stderr, "ksym: lookup: %.*snot a hex address: \"%.*s\"\n",
+      std::fprintf(stderr, "ksym: lookup: %.*snot a hex address: \"%s\"\n",
                    static_cast<int>(where.size()), where.data(),
-                   static_cast<int>(token.size()), token.data());
+                   QuoteForMessage(token).c_str());
       status = kExitUsage;
       return;
     }
@@ -69,12 +69,14 @@ int RunLookup(const Args& a) {
   if (!a.positional.empty()) {
     for (const std::string& p : a.positional) one(p, "");
   } else {
-    ForEachStdinLine([&](const std::string& line, int number) {
+    if (ForEachStdinLine([&](const std::string& line, int number) {
       absl::string_view t = absl::StripAsciiWhitespace(line);
       if (t.empty()) return;
       t = t.substr(0, t.find_first_of(" \t"));
       one(t, absl::StrCat("<stdin>:", number, ": "));
-    });
+    }) > 0) {
+      status = kExitUsage;
+    }
   }
   return status;
 }
@@ -105,7 +107,7 @@ int RunResolve(const Args& a) {
     }
     if (c->empty()) {
       std::fprintf(stderr, "ksym: resolve: no symbol matches \"%s\"\n",
-                   query.c_str());
+                   QuoteForMessage(query).c_str());
     }
     for (const Candidate& cand : *c) {
       PutLine(AddressLine(cand.address, ResolvedText(*s, cand.symbol)));
@@ -114,10 +116,12 @@ int RunResolve(const Args& a) {
   if (!a.positional.empty()) {
     for (const std::string& q : a.positional) one(q);
   } else {
-    ForEachStdinLine([&](const std::string& line, int) {
+    if (ForEachStdinLine([&](const std::string& line, int) {
       absl::string_view t = absl::StripAsciiWhitespace(line);
       if (!t.empty()) one(std::string(t));
-    });
+    }) > 0) {
+      status = kExitUsage;
+    }
   }
   return status;
 }

@@ -1,0 +1,195 @@
+#include "symbolizer/attribution/builtin_inference.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ksym {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// Units laid out 0x1000 apart in the given (link) order.
+std::vector<LinkedUnit> Units(std::vector<std::string> paths) {
+  std::vector<LinkedUnit> units;
+  uint64_t at = 0xffffffff81000000;
+  for (std::string& p : paths) {
+    units.push_back({std::move(p), {{at, at + 0x1000}}});
+    at += 0x1000;
+  }
+  return units;
+}
+
+uint64_t AddressOf(const std::vector<LinkedUnit>& units,
+                   absl::string_view path) {
+  for (const LinkedUnit& u : units) {
+    if (u.object_path == path) return u.ranges[0].first + 0x10;
+  }
+  return 0;
+}
+
+// An initcall of `modname` defined in `path`, as the kernel names it.
+void Initcall(BuiltinInferenceInputs& in, absl::string_view path,
+              absl::string_view modname, absl::string_view fn) {
+  in.symbols.push_back({std::string(fn), AddressOf(in.units, path)});
+  in.symbols.push_back(
+      {absl::StrCat("__initcall__kmod_", modname, "__312_690_", fn, "6"),
+       0xffffffff83000000});
+}
+
+std::string Dump(const BuiltinInference& r) {
+  std::string out;
+  for (const InferredObject& o : r.objects) {
+    absl::StrAppend(&out, o.object_path, "=", o.module, "(",
+                    InferenceRuleName(o.rule), ") ");
+  }
+  return out;
+}
+
+TEST(ParseInitcallNameTest, KernelNames) {
+  std::string m, f;
+  ASSERT_TRUE(ParseInitcallName(
+      "__initcall__kmod_8250__327_1250_serial8250_init6", &m, &f));
+  EXPECT_EQ(m, "8250");
+  EXPECT_EQ(f, "serial8250_init");
+  ASSERT_TRUE(ParseInitcallName(
+      "__initcall__kmod_8250__321_690_univ8250_console_initcon", &m, &f));
+  EXPECT_EQ(f, "univ8250_console_init");
+  ASSERT_TRUE(ParseInitcallName(
+      "__initcall__kmod_nvme_core__412_5401_nvme_core_init6", &m, &f));
+  EXPECT_EQ(m, "nvme_core");
+  EXPECT_EQ(f, "nvme_core_init");
+  ASSERT_TRUE(ParseInitcallName("__initcall__kmod_ipv6__1_2_inet6_init6s",
+                                &m, &f));
+  EXPECT_EQ(f, "inet6_init");
+  ASSERT_TRUE(ParseInitcallName("__initcall__kmod_a__1_2_f2early", &m, &f));
+  EXPECT_EQ(f, "f2");
+  EXPECT_FALSE(ParseInitcallName("__initcall_foo6", &m, &f));
+  EXPECT_FALSE(ParseInitcallName("__initcall__kmod_x__y_6", &m, &f));
+  EXPECT_FALSE(ParseInitcallName("__initcall__kmod_x__1_2_6", &m, &f));
+}
+
+TEST(InferBuiltinModulesTest, DirectoryRunAroundAnInitcall) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"ext4", "fs/ext4/ext4"}, {"jbd2", "fs/jbd2/jbd2"}};
+  in.units = Units({"fs/open.o", "fs/ext4/balloc.o", "fs/ext4/super.o",
+                    "fs/ext4/xattr.o", "fs/jbd2/journal.o", "fs/jbd2/commit.o"});
+  Initcall(in, "fs/ext4/super.o", "ext4", "ext4_init_fs");
+  Initcall(in, "fs/jbd2/journal.o", "jbd2", "journal_init");
+  Initcall(in, "fs/open.o", "open", "open_init");
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r),
+            "fs/ext4/balloc.o=ext4(directory run) "
+            "fs/ext4/super.o=ext4(initcall) "
+            "fs/ext4/xattr.o=ext4(directory run) "
+            "fs/jbd2/journal.o=jbd2(initcall) "
+            "fs/jbd2/commit.o=jbd2(directory run) ");
+  EXPECT_EQ(r.composite_modules, 2u);
+  EXPECT_THAT(r.modules_without_objects, IsEmpty());
+  EXPECT_THAT(r.conflicts, IsEmpty());
+}
+
+TEST(InferBuiltinModulesTest, RunEndingAtACoreObjectIsNotExtended) {
+  // net/ipv6: the ipv6 members, then core objects of the same directory.
+  BuiltinInferenceInputs in;
+  in.module_files = {{"ipv6", "net/ipv6/ipv6"}};
+  in.units = Units({"net/ipv4/tcp.o", "net/ipv6/af_inet6.o",
+                    "net/ipv6/route.o", "net/ipv6/ndisc.o", "net/ipv6/proc.o",
+                    "net/ipv6/addrconf_core.o", "net/ipv6/ip6_offload.o"});
+  Initcall(in, "net/ipv6/af_inet6.o", "ipv6", "inet6_init");
+  in.dyndbg = {{"ipv6", "net/ipv6/ndisc.c"},
+               {"ipv6", "include/net/ipv6.h"},  // a header: ignored
+               {"ip6_offload", "net/ipv6/ip6_offload.c"}};
+  BuiltinInference r = InferBuiltinModules(in);
+  // af_inet6 starts the directory: extended backwards to nothing; route
+  // lies between two members; proc and addrconf_core are unknown up to the
+  // core object ip6_offload: left out.
+  EXPECT_EQ(Dump(r),
+            "net/ipv6/af_inet6.o=ipv6(initcall) "
+            "net/ipv6/route.o=ipv6(between members) "
+            "net/ipv6/ndisc.o=ipv6(dynamic debug) ");
+}
+
+TEST(InferBuiltinModulesTest, SingleObjectModulesBoundRuns) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"fat", "fs/fat/fat"},
+                     {"vfat", "fs/fat/vfat"},
+                     {"msdos", "fs/fat/msdos"}};
+  in.units = Units({"fs/fat/cache.o", "fs/fat/inode.o", "fs/fat/nfs.o",
+                    "fs/fat/vfat.o", "fs/fat/msdos.o", "fs/isofs/inode.o"});
+  Initcall(in, "fs/fat/inode.o", "fat", "init_fat_fs");
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r),
+            "fs/fat/cache.o=fat(directory run) fs/fat/inode.o=fat(initcall) "
+            "fs/fat/nfs.o=fat(directory run) ");
+}
+
+TEST(InferBuiltinModulesTest, ConflictingEvidenceGivesNoModule) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"a", "drivers/x/a"}, {"b", "drivers/x/b"}};
+  in.units = Units({"drivers/x/a1.o", "drivers/x/mid.o", "drivers/x/b1.o",
+                    "drivers/x/both.o"});
+  Initcall(in, "drivers/x/a1.o", "a", "a_init");
+  Initcall(in, "drivers/x/b1.o", "b", "b_init");
+  in.dyndbg = {{"a", "drivers/x/both.c"}, {"b", "drivers/x/both.c"}};
+  BuiltinInference r = InferBuiltinModules(in);
+  // mid.o is claimed by both runs; both.o carries two names.
+  EXPECT_EQ(Dump(r), "drivers/x/a1.o=a(initcall) drivers/x/b1.o=b(initcall) ");
+  EXPECT_THAT(r.conflicts,
+              ElementsAre("drivers/x/both.o: dynamic debug says a, dynamic "
+                          "debug says b",
+                          "drivers/x/mid.o: claimed by a and b"));
+}
+
+TEST(InferBuiltinModulesTest, AModuleWithoutEvidenceBlindsItsDirectory) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"a", "drivers/x/a"}, {"silent", "drivers/x/silent"}};
+  in.units = Units({"drivers/x/a1.o", "drivers/x/a2.o", "drivers/x/s1.o"});
+  Initcall(in, "drivers/x/a1.o", "a", "a_init");
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r), "drivers/x/a1.o=a(initcall) ");
+  EXPECT_THAT(r.modules_without_objects, ElementsAre("silent"));
+}
+
+TEST(InferBuiltinModulesTest, KnownObjectsAndModulesAreNotInferred) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"ext4", "fs/ext4/ext4"}, {"jbd2", "fs/jbd2/jbd2"}};
+  in.known_objects = {{"fs/ext4/super.o", {"ext4"}},
+                      {"fs/jbd2/core.o", {}}};
+  in.units = Units({"fs/ext4/super.o", "fs/jbd2/journal.o", "fs/jbd2/core.o"});
+  Initcall(in, "fs/ext4/super.o", "ext4", "ext4_init_fs");
+  Initcall(in, "fs/jbd2/journal.o", "jbd2", "journal_init");
+  BuiltinInference r = InferBuiltinModules(in);
+  // jbd2's run ends at a known core object: only its evidence counts.
+  EXPECT_EQ(Dump(r), "fs/jbd2/journal.o=jbd2(initcall) ");
+  EXPECT_EQ(r.composite_modules, 1u);
+}
+
+TEST(InferBuiltinModulesTest, EvidenceOutsideTheModuleDirectoryIsNotMembership) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"foo", "drivers/foo/foo"}};
+  in.units = Units({"lib/foo.o", "drivers/foo/main.o"});
+  Initcall(in, "lib/foo.o", "foo", "foo_lib_init");
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r), "");
+  EXPECT_THAT(r.modules_without_objects, ElementsAre("foo"));
+}
+
+TEST(InferBuiltinModulesTest, DuplicateFunctionNamesGiveNoEvidence) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"m", "drivers/m/m"}};
+  in.units = Units({"drivers/m/a.o", "drivers/m/b.o"});
+  Initcall(in, "drivers/m/a.o", "m", "init_once");
+  in.symbols.push_back({"init_once", AddressOf(in.units, "drivers/m/b.o")});
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r), "");
+}
+
+}  // namespace
+}  // namespace ksym

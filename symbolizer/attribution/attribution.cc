@@ -96,6 +96,8 @@ absl::string_view FactSourceName(FactSource source) {
       return "kbuild .cmd";
     case FactSource::kLoadableModule:
       return "loadable module";
+    case FactSource::kInferred:
+      return "inferred";
   }
   return "unknown";
 }

@@ -36,8 +36,11 @@ enum class FactSource : uint8_t {
   kModulesBuiltinRanges,
   kKbuildCmd,
   kLoadableModule,
+  // Built-in module inference (builtin_inference.h): modinfo, link order,
+  // KBUILD_MODNAME evidence. Not a fact of the build; marked in the index.
+  kInferred,
 };
-inline constexpr size_t kFactSourceCount = 10;
+inline constexpr size_t kFactSourceCount = 11;
 
 // "linker map", "DWARF", "modules.builtin.objs", ...
 absl::string_view FactSourceName(FactSource source);

@@ -357,7 +357,8 @@ TEST(FactSourceNameTest, NamesEverySource) {
             "modules.builtin.ranges");
   EXPECT_EQ(FactSourceName(FactSource::kKbuildCmd), "kbuild .cmd");
   EXPECT_EQ(FactSourceName(FactSource::kLoadableModule), "loadable module");
-  EXPECT_EQ(static_cast<size_t>(FactSource::kLoadableModule) + 1,
+  EXPECT_EQ(FactSourceName(FactSource::kInferred), "inferred");
+  EXPECT_EQ(static_cast<size_t>(FactSource::kInferred) + 1,
             kFactSourceCount);
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "symbolizer/builder/kaslr.h"
+#include "symbolizer/builder/inferred_modules.h"
 #include "symbolizer/builder/kernel_identity.h"
 #include "symbolizer/builder/loadable_modules.h"
 #include "symbolizer/builder/module_facts.h"
@@ -147,6 +148,8 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   AttributionFacts object_facts;
   KSYM_ASSIGN_OR_RETURN(object_facts.object_ranges,
                         ReadObjectRanges(in, fact_shift, log));
+  std::vector<LinkedUnit> link_order =
+      LinkedUnitsInOrder(object_facts.object_ranges);
   log.Progress("attributing objects");
   AttributionStats object_stats = Attribute(object_facts, c);
   object_facts = AttributionFacts();
@@ -156,11 +159,13 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
 
   // Built-in modules.
   KSYM_ASSIGN_OR_RETURN(ModuleFiles module_files, ReadModuleFiles(in, log));
+  module_files.link_order = std::move(link_order);
   ModuleFacts module_facts =
       BuiltinModuleFacts(std::move(module_files), c, log);
   log.Progress("attributing modules");
   AttributionStats& stats = out.attribution;
   stats = Attribute(module_facts.facts, c);
+  MarkInferredObjects(module_facts.inferred_rules, c);
   stats.object_from = object_stats.object_from;
   stats.kept_objects = object_stats.kept_objects;
   CountModuleSources(module_facts, c, stats);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/builder/inferred_modules.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -33,6 +34,7 @@ struct Steps {
   BuildLog& log;
   ModuleFacts& out;
   FactSource primary = FactSource::kNone;
+  bool inferred = false;  // step 3 ran: it reports the modules left over
 
   void Place(std::string object, std::vector<std::string> modules,
              FactSource source) {
@@ -94,7 +96,26 @@ void FromKbuildCmd(Steps& s) {
                           in_modules, " of them in built-in modules)"));
 }
 
-// 3. Single-object modules: the module file `fs/binfmt_elf` is the object
+// 3. The multi-object modules only modinfo names: inferred.
+void FromInference(Steps& s) {
+  if (!s.files.modinfo || s.files.objs || s.files.kbuild || s.files.ranges ||
+      s.files.link_order.empty()) {
+    return;
+  }
+  InferredModuleFacts inferred = InferModuleFacts(
+      s.files.modinfo->module_files, s.out.facts.object_modules,
+      std::move(s.files.link_order), {}, s.catalog);
+  for (auto& [object, modules] : inferred.object_modules) {
+    if (s.out.facts.object_modules.contains(object)) continue;
+    s.Place(object, std::move(modules), FactSource::kInferred);
+  }
+  s.out.inferred_rules = std::move(inferred.rules);
+  for (std::string& n : inferred.notes) s.log.Note(std::move(n));
+  for (std::string& w : inferred.warnings) s.log.Warn(std::move(w));
+  s.inferred = true;
+}
+
+// 4. Single-object modules: the module file `fs/binfmt_elf` is the object
 // fs/binfmt_elf.o when the kernel has such an object. The modules no step
 // describes and that are no such object are reported.
 void FromSingleObjectModules(Steps& s) {
@@ -144,7 +165,7 @@ void FromSingleObjectModules(Steps& s) {
         "modules: ", single, " single-object built-in modules from ",
         s.files.modinfo ? s.files.modinfo_path : s.files.builtin_path));
   }
-  if (!composite.empty()) {
+  if (!composite.empty() && !s.inferred) {
     std::sort(composite.begin(), composite.end());
     composite.erase(std::unique(composite.begin(), composite.end()),
                     composite.end());
@@ -160,7 +181,7 @@ void FromSingleObjectModules(Steps& s) {
   }
 }
 
-// 4. modules.builtin.ranges: offsets from an anchor symbol per section,
+// 5. modules.builtin.ranges: offsets from an anchor symbol per section,
 // made absolute with the anchor's address in the catalog.
 void FromRanges(Steps& s) {
   if (!s.files.ranges) return;
@@ -252,6 +273,7 @@ ModuleFacts BuiltinModuleFacts(ModuleFiles files, const Catalog& catalog,
   Steps steps{files, catalog, log, out};
   FromBuiltinObjs(steps);
   FromKbuildCmd(steps);
+  FromInference(steps);
   FromSingleObjectModules(steps);
   FromRanges(steps);
   out.facts.object_modules_source = steps.primary == FactSource::kNone

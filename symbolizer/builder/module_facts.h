@@ -7,9 +7,13 @@
 //   1. modules.builtin.objs   `fs/ext4/ext4.o: fs/ext4/balloc.o ...`
 //   2. kbuild .cmd files      KBUILD_MODFILE of each object, a module when
 //                             kernel/MODFILE.ko is in modules.builtin
-//   3. single-object modules  `binfmt_elf.file=fs/binfmt_elf` (modinfo, or
+//   3. inference              the objects of multi-object modules that
+//                             only modinfo names (a distribution kernel),
+//                             from link order and KBUILD_MODNAME evidence
+//                             (inferred_modules.h); marked as inferred
+//   4. single-object modules  `binfmt_elf.file=fs/binfmt_elf` (modinfo, or
 //                             modules.builtin) when fs/binfmt_elf.o exists
-//   4. modules.builtin.ranges `.text 0000baf0-0000cb10 amd_uncore`, for
+//   5. modules.builtin.ranges `.text 0000baf0-0000cb10 amd_uncore`, for
 //                             symbols no object step placed
 //
 // A new kind of evidence (for instance inferring the built-in modules of a
@@ -28,6 +32,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "symbolizer/attribution/attribution.h"
+#include "symbolizer/attribution/builtin_inference.h"
 #include "symbolizer/builder/build_log.h"
 #include "symbolizer/builder/inputs.h"
 #include "symbolizer/builder/kbuild_tree.h"
@@ -44,6 +49,9 @@ struct ModuleFiles {
   std::optional<std::vector<BuiltinModuleObjects>> objs;
   std::optional<std::vector<BuiltinRange>> ranges;
   std::optional<KbuildTree> kbuild;  // only when it has .cmd files
+  // The compile units (or linker-map objects) in link order, for the
+  // inference; the builder sets them from the object facts.
+  std::vector<LinkedUnit> link_order;
   // Their paths, for messages.
   std::string builtin_path, modinfo_path, objs_path, ranges_path, build_dir;
 };
@@ -58,6 +66,9 @@ struct ModuleFacts {
   AttributionFacts facts;
   // Object path → the source its module set came from.
   absl::flat_hash_map<std::string, FactSource> object_source;
+  // Object path → the rule that inferred its module (step 3), for
+  // MarkInferredObjects.
+  absl::flat_hash_map<std::string, InferenceRule> inferred_rules;
 };
 
 // Runs the steps above over `files` (consumed). `catalog` gives the known

@@ -93,6 +93,10 @@ struct Symbol {
 struct ObjectFile {
   std::string path;
   std::string annotation;
+  // 0 when the module set of this object's symbols is a fact of the build
+  // (or none); else the InferenceRule (attribution/builtin_inference.h)
+  // that inferred it.
+  uint8_t module_rule = 0;
 };
 
 // Text symbols (t T w W) are the ones kallmodsyms annotates.

@@ -112,6 +112,13 @@
 //   (stable by definition; never std::hash/absl::Hash, which change
 //   between builds).
 //
+// kModuleRules (optional, version 2+): u8[object_count], one per object of
+//   kObjects: 0 when the module set of the object's symbols is a fact of
+//   the kernel build (or there is none), else the rule that inferred it
+//   (InferenceRule in symbolizer/attribution/builtin_inference.h: 1
+//   initcall, 2 dynamic debug, 3 between members, 4 directory run). Absent
+//   section = no inferred module.
+//
 // Opening validates the header (unknown flag bits are damage), directory,
 // every section's size against the counts and, by default, every section's
 // CRC-32, so a damaged file is an error rather than different answers.
@@ -129,7 +136,7 @@ namespace ksym {
 namespace format {
 
 inline constexpr char kMagic[8] = {'K', 'S', 'Y', 'M', 'I', 'D', 'X', '\0'};
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 inline constexpr uint32_t kHeaderSize = 64;
 inline constexpr uint32_t kSectionEntrySize = 24;
 inline constexpr uint32_t kSectionAlignment = 8;
@@ -159,9 +166,10 @@ enum SectionId : uint32_t {
   kOverlaps = 12,
   kNameHash = 13,
   kSources = 14,
+  kModuleRules = 15,
 };
 // The highest section id this version knows; higher ids are skipped.
-inline constexpr uint32_t kLastSectionId = kSources;
+inline constexpr uint32_t kLastSectionId = kModuleRules;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

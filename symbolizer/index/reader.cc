@@ -48,6 +48,7 @@ const char* format::SectionName(uint32_t id) {
     case kOverlaps: return "overlaps";
     case kNameHash: return "name_hash";
     case kSources: return "sources";
+    case kModuleRules: return "module_rules";
   }
   return "unknown";
 }
@@ -326,6 +327,13 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
     return s;
   }
   object_count_ = static_cast<uint32_t>(count);
+  if (present[format::kModuleRules]) {
+    if (sec[format::kModuleRules].size() != object_count_) {
+      return loss("section module_rules is ", sec[format::kModuleRules].size(),
+                  " bytes, expected one per object (", object_count_, ")");
+    }
+    module_rules_ = sec[format::kModuleRules].data();
+  }
   if (absl::Status s = counted(format::kAttribution, 12, &count, &runs_, true);
       !s.ok()) {
     return s;
@@ -813,6 +821,11 @@ bool IndexReader::ModuleSetLoadable(uint32_t set) const {
 absl::string_view IndexReader::ObjectPath(uint32_t object) const {
   if (object >= object_count_) return {};
   return StringAt(bytes::Load32(objects_ + 8 * uint64_t{object}));
+}
+
+uint8_t IndexReader::ObjectModuleRule(uint32_t object) const {
+  if (module_rules_ == nullptr || object >= object_count_) return 0;
+  return static_cast<uint8_t>(module_rules_[object]);
 }
 
 absl::string_view IndexReader::ObjectAnnotation(uint32_t object) const {

@@ -120,6 +120,9 @@ class IndexReader {
   bool ModuleSetLoadable(uint32_t set) const;
   uint32_t object_count() const { return object_count_; }
   absl::string_view ObjectPath(uint32_t object) const;
+  // 0, or the InferenceRule that inferred the module set of the object's
+  // symbols (format.h kModuleRules).
+  uint8_t ObjectModuleRule(uint32_t object) const;
   // The {annotation} of the object, or "" when it needs none.
   absl::string_view ObjectAnnotation(uint32_t object) const;
 
@@ -192,6 +195,7 @@ class IndexReader {
   uint64_t module_ref_count_ = 0;
   const char* objects_ = nullptr;
   uint32_t object_count_ = 0;
+  const char* module_rules_ = nullptr;  // null: no inferred modules
   const char* runs_ = nullptr;
   uint32_t run_count_ = 0;
   const char* overlaps_ = nullptr;

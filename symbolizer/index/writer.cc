@@ -317,6 +317,13 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
       Append32(&body, start);
     }
     sections.push_back({format::kObjects, std::move(body)});
+    std::string rules;
+    bool any_rule = false;
+    for (const ObjectFile& o : catalog.objects) {
+      rules.push_back(static_cast<char>(o.module_rule));
+      any_rule |= o.module_rule != 0;
+    }
+    if (any_rule) sections.push_back({format::kModuleRules, std::move(rules)});
   }
 
   // Attribution runs.

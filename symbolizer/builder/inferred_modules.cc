@@ -1,0 +1,96 @@
+#include "symbolizer/builder/inferred_modules.h"
+
+#include <array>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace ksym {
+namespace {
+constexpr size_t kMaxExamples = 5;
+}  // namespace
+
+InferredModuleFacts InferModuleFacts(
+    const std::vector<std::pair<std::string, std::string>>& module_files,
+    const absl::flat_hash_map<std::string, std::vector<std::string>>& known,
+    std::vector<LinkedUnit> units, std::vector<DyndbgSite> dyndbg,
+    const Catalog& catalog) {
+  InferredModuleFacts out;
+  BuiltinInferenceInputs in;
+  in.module_files = module_files;
+  in.known_objects = known;
+  in.units = std::move(units);
+  in.dyndbg = std::move(dyndbg);
+  for (const Symbol& s : catalog.symbols) {
+    if (IsTextType(s.type) || absl::StartsWith(s.name, "__initcall__kmod_")) {
+      in.symbols.push_back({s.name, s.address});
+    }
+  }
+  BuiltinInference r = InferBuiltinModules(in);
+  if (r.composite_modules == 0) return out;
+  std::array<size_t, kInferenceRuleCount> by_rule{};
+  absl::flat_hash_map<std::string, bool> modules;
+  for (InferredObject& o : r.objects) {
+    ++by_rule[static_cast<size_t>(o.rule)];
+    modules[o.module] = true;
+    out.rules[o.object_path] = o.rule;
+    out.object_modules[o.object_path] = {std::move(o.module)};
+  }
+  std::vector<std::string> counts;
+  for (size_t k = 1; k < kInferenceRuleCount; ++k) {
+    if (by_rule[k] == 0) continue;
+    counts.push_back(absl::StrCat(
+        InferenceRuleName(static_cast<InferenceRule>(k)), " ", by_rule[k]));
+  }
+  out.notes.push_back(absl::StrCat(
+      "modules: inferred ", r.objects.size(), " objects of ", modules.size(),
+      " of ", r.composite_modules,
+      " multi-object built-in modules from modinfo, link order and "
+      "KBUILD_MODNAME evidence (",
+      counts.empty() ? "none" : absl::StrJoin(counts, ", "),
+      "); marked as inferred in the index"));
+  if (!r.modules_without_objects.empty()) {
+    out.warnings.push_back(absl::StrCat(
+        r.modules_without_objects.size(),
+        " multi-object built-in modules have no object the inference could "
+        "name; their symbols get no [module]: ",
+        absl::StrJoin(r.modules_without_objects, ", ")));
+  }
+  if (!r.conflicts.empty()) {
+    std::vector<std::string> shown(
+        r.conflicts.begin(),
+        r.conflicts.begin() + std::min(r.conflicts.size(), kMaxExamples));
+    out.warnings.push_back(absl::StrCat(
+        r.conflicts.size(),
+        " objects get no inferred module because the evidence conflicts: ",
+        absl::StrJoin(shown, "; "),
+        r.conflicts.size() > shown.size() ? "; ..." : ""));
+  }
+  return out;
+}
+
+std::vector<LinkedUnit> LinkedUnitsInOrder(
+    const std::vector<ObjectRange>& ranges) {
+  std::vector<LinkedUnit> units;
+  absl::flat_hash_map<absl::string_view, size_t> unit_of;
+  for (const ObjectRange& r : ranges) {
+    auto [it, inserted] = unit_of.try_emplace(r.object_path, units.size());
+    if (inserted) units.push_back({r.object_path, {}});
+    units[it->second].ranges.emplace_back(r.begin, r.end);
+  }
+  return units;
+}
+
+void MarkInferredObjects(
+    const absl::flat_hash_map<std::string, InferenceRule>& rules,
+    Catalog& catalog) {
+  if (rules.empty()) return;
+  for (ObjectFile& o : catalog.objects) {
+    auto it = rules.find(o.path);
+    o.module_rule = it == rules.end() ? 0 : static_cast<uint8_t>(it->second);
+  }
+}
+
+}  // namespace ksym

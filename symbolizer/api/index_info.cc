@@ -31,6 +31,13 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s) {
     ++info.text_symbols;
     info.text_with_module += sym.module_set != kNoModules;
     info.text_with_object += sym.object != format::kNoObjectId;
+    if (sym.module_set != kNoModules) {
+      const uint8_t rule = s.index().ObjectModuleRule(sym.object);
+      if (rule != 0 && rule < kInferenceRuleCount) {
+        ++info.text_with_inferred_module;
+        ++info.text_inferred_by_rule[rule];
+      }
+    }
     ++plain[std::string(sym.name())];
     ++qualified[s.QualifiedName(sym)];
   }
@@ -76,6 +83,19 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
                         "with an object; %u module sets, %u objects\n",
                         info.text_with_module, info.text_with_object,
                         r.module_set_count() - 1, r.object_count());
+  if (info.text_with_inferred_module > 0) {
+    std::string rules;
+    for (size_t k = 1; k < kInferenceRuleCount; ++k) {
+      if (info.text_inferred_by_rule[k] == 0) continue;
+      absl::StrAppend(&rules, rules.empty() ? "" : ", ",
+                      InferenceRuleName(static_cast<InferenceRule>(k)), " ",
+                      info.text_inferred_by_rule[k]);
+    }
+    absl::StrAppendFormat(&out,
+                          "inferred:      %u text symbols carry an inferred "
+                          "built-in module (%s)\n",
+                          info.text_with_inferred_module, rules);
+  }
   absl::StrAppendFormat(&out,
                         "duplicates:    %u text names occur more than once; "
                         "%u qualified names still do (%u symbols)\n",
@@ -147,6 +167,12 @@ std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
     reasons += j.Finish();
   }
   reasons.push_back(']');
+  JsonLine rules;
+  for (size_t k = 1; k < kInferenceRuleCount; ++k) {
+    if (info.text_inferred_by_rule[k] == 0) continue;
+    rules.Field(InferenceRuleName(static_cast<InferenceRule>(k)),
+                info.text_inferred_by_rule[k]);
+  }
   segs.push_back(']');
   secs.push_back(']');
   amb.push_back(']');
@@ -169,6 +195,8 @@ std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
       .Field("exact_sizes", info.exact_sizes)
       .Field("text_with_module", info.text_with_module)
       .Field("text_with_object", info.text_with_object)
+      .Field("text_with_inferred_module", info.text_with_inferred_module)
+      .Raw("inferred_module_rules", rules.Finish())
       .Field("module_sets", r.module_set_count() - 1)
       .Field("objects", r.object_count())
       .Field("duplicate_text_names", info.duplicate_text_names)

@@ -8,11 +8,13 @@
 #ifndef KSYM_SYMBOLIZER_API_INDEX_INFO_H_
 #define KSYM_SYMBOLIZER_API_INDEX_INFO_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "symbolizer/api/ambiguity_report.h"
+#include "symbolizer/attribution/builtin_inference.h"
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
@@ -23,6 +25,10 @@ struct IndexInfo {
   uint64_t exact_sizes = 0;
   uint64_t text_with_module = 0;
   uint64_t text_with_object = 0;
+  // Text symbols whose built-in module was inferred (format.h
+  // kModuleRules), in total and by InferenceRule.
+  uint64_t text_with_inferred_module = 0;
+  std::array<uint64_t, kInferenceRuleCount> text_inferred_by_rule{};
   // Text names that occur more than once.
   uint64_t duplicate_text_names = 0;
   // Qualified text names that still do, and how many symbols carry them.
@@ -40,8 +46,10 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s);
 std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info);
 // The `ksym info --json` object (one line, no newline): release, build_id,
 // arch, address_space, sources ([{what,state,path,why}], state "found",
-// "missing" or "rejected"), kaslr_offset (null when unknown), file_size, symbols, text_symbols,
-// exact_sizes, text_with_module, text_with_object, module_sets, objects,
+// "missing" or "rejected"), kaslr_offset (null when unknown), file_size,
+// symbols, text_symbols, exact_sizes, text_with_module, text_with_object,
+// text_with_inferred_module, inferred_module_rules ({"initcall":N,...},
+// rules with N > 0), module_sets, objects,
 // duplicate_text_names, ambiguous_qualified_names, ambiguous (array),
 // ambiguous_reasons ([{qualified,symbols,reason,remedy}]),
 // segments ([{base,first,count}]), sections ([{name,offset,size}]).

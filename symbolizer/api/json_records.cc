@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/api/static_address.h"
+#include "symbolizer/attribution/builtin_inference.h"
 
 namespace ksym {
 
@@ -19,6 +20,14 @@ void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
       .Bool("size_exact", symbol.size_exact)
       .Field("type", absl::string_view(&symbol.type, 1))
       .Strings("modules", s.DisplayModules(symbol));
+  // Which rule inferred the built-in module, when it is not a fact.
+  const uint8_t rule = s.index().ObjectModuleRule(symbol.object);
+  if (rule != 0 && rule < kInferenceRuleCount &&
+      !s.DisplayModules(symbol).empty()) {
+    j.Field("modules_inferred", InferenceRuleName(static_cast<InferenceRule>(rule)));
+  } else {
+    j.Null("modules_inferred");
+  }
   absl::string_view obj = s.index().ObjectPath(symbol.object);
   if (obj.empty()) {
     j.Null("object");

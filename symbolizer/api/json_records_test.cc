@@ -1,6 +1,7 @@
 #include "symbolizer/api/json_records.h"
 
 #include "gtest/gtest.h"
+#include "symbolizer/attribution/builtin_inference.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/testing/index_testing.h"
 
@@ -22,6 +23,23 @@ std::unique_ptr<Symbolizer> Sample() {
   return SymbolizerFromCatalog(std::move(c));
 }
 
+TEST(LookupJsonTest, InferredModuleNamesItsRule) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000300, "init_once", 't', 0x40, true));
+  const uint32_t inode = c.InternObject("fs/inode.o");
+  c.objects[inode].module_rule = static_cast<uint8_t>(InferenceRule::kInitcall);
+  c.symbols[1].object = inode;
+  c.symbols[1].module_set = c.InternModuleSet({"rapl"});
+  auto s = SymbolizerFromCatalog(std::move(c));
+  LookupResult r = s->Lookup(0xffffffff81000312);
+  ASSERT_TRUE(r.found);
+  EXPECT_NE(LookupJson(*s, 0xffffffff81000312, r.symbol, r.offset)
+                .find("\"modules\":[\"rapl\"],\"modules_inferred\":\"initcall\","),
+            std::string::npos);
+}
+
 TEST(LookupJsonTest, EveryFieldInOrder) {
   auto s = Sample();
   LookupResult r = s->Lookup(0xffffffff81000312);
@@ -32,7 +50,7 @@ TEST(LookupJsonTest, EveryFieldInOrder) {
             "\"qualified\":\"init_once [rapl] {inode.o}\","
             "\"start\":\"0xffffffff81000300\",\"size\":64,"
             "\"size_exact\":true,\"type\":\"t\",\"modules\":[\"rapl\"],"
-            "\"object\":\"fs/inode.o\",\"annotation\":\"inode.o\","
+            "\"modules_inferred\":null,\"object\":\"fs/inode.o\",\"annotation\":\"inode.o\","
             "\"unique\":true,\"candidates\":1,"
             // A runtime index with KASLR offset 0: the vmlinux start.
             "\"static_start\":\"0xffffffff81000300\","
@@ -43,7 +61,8 @@ TEST(LookupJsonTest, NoObjectIsNull) {
   auto s = Sample();
   LookupResult r = s->Lookup(0xffffffff81000200);
   const std::string j = LookupJson(*s, 0xffffffff81000200, r.symbol, r.offset);
-  EXPECT_NE(j.find("\"modules\":[],\"object\":null,\"annotation\":null"),
+  EXPECT_NE(j.find("\"modules\":[],\"modules_inferred\":null,\"object\":null,"
+                   "\"annotation\":null"),
             std::string::npos)
       << j;
 }

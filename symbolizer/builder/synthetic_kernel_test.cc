@@ -268,10 +268,9 @@ TEST(SyntheticKernelTest, ModinfoAloneNamesTheModulesItCannotPlace) {
       4u);  // padzero and load_elf_binary, twice
   EXPECT_EQ(out.warnings,
             std::vector<std::string>{
-                "3 built-in modules are not one object of this kernel and no "
-                "modules.builtin.objs, .cmd file or modules.builtin.ranges "
-                "says which objects they consist of; their symbols get no "
-                "[module] (ext4, liquidio, liquidio_vf)"});
+                "3 multi-object built-in modules have no object the "
+                "inference could name; their symbols get no [module]: ext4, "
+                "liquidio, liquidio_vf"});
 }
 
 TEST(SyntheticKernelTest, EveryQualifiedNameResolvesToItsSymbol) {

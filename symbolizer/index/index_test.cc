@@ -146,6 +146,22 @@ TEST(IndexTest, ModulesAndObjects) {
   EXPECT_EQ(r->ObjectPath(1), "");  // out of range is empty, not a crash
 }
 
+TEST(IndexTest, ModuleRulesRoundTripAndAreOptional) {
+  Catalog c = SampleCatalog();
+  {
+    auto r = OpenOk(Serialize(c));
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->ObjectModuleRule(0), 0);  // no kModuleRules section
+  }
+  c.InternObject("net/ipv6/route.o");
+  c.objects[0].module_rule = 3;
+  auto r = OpenOk(Serialize(c));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->ObjectModuleRule(0), 3);
+  EXPECT_EQ(r->ObjectModuleRule(1), 0);
+  EXPECT_EQ(r->ObjectModuleRule(2), 0);  // out of range
+}
+
 TEST(IndexTest, PredecessorAndOverlaps) {
   auto r = OpenOk(Serialize(SampleCatalog()));
   ASSERT_NE(r, nullptr);
@@ -259,7 +275,7 @@ TEST(IndexCorruptTest, FutureVersionIsFailedPrecondition) {
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(s.message(),
             "test.ksym: index format version 7 is newer than this ksym reads "
-            "(1); upgrade ksym or rebuild the index");
+            "(2); upgrade ksym or rebuild the index");
 }
 
 TEST(IndexCorruptTest, HeaderChecksum) {

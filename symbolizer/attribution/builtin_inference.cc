@@ -12,6 +12,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace ksym {
@@ -102,6 +104,7 @@ absl::string_view InferenceRuleName(InferenceRule rule) {
     case InferenceRule::kDynamicDebug: return "dynamic debug";
     case InferenceRule::kBetweenMembers: return "between members";
     case InferenceRule::kDirectoryRun: return "directory run";
+    case InferenceRule::kNameAffinity: return "name affinity";
   }
   return "unknown";
 }
@@ -214,8 +217,8 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
   // Evidence that names a module of no composite (its own basename, a
   // single-object module) is "not a member" (kCore above): for a member,
   // KBUILD_MODNAME is always the module's name.
+  const UnitFinder finder(units);
   {
-    UnitFinder finder(units);
     absl::flat_hash_map<absl::string_view, std::optional<uint64_t>> address_of;
     std::vector<std::pair<std::string, std::string>> calls;
     for (const NamedAddress& s : in.symbols) {
@@ -273,29 +276,52 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
     }
   }
 
-  // Claims by the link-order rules: unit → (module, rule), or -2 when two
-  // modules claim it.
+  // Claims by the link-order rules: unit → (module, rule); every module
+  // that claims a unit is kept, to settle or report conflicts.
   std::vector<int> claim(units.size(), -1);
   std::vector<InferenceRule> claim_rule(units.size(), InferenceRule::kNone);
-  std::vector<std::string> claimants(units.size());
+  std::vector<std::vector<int>> claimers(units.size());
   auto add_claim = [&](uint32_t u, int m, InferenceRule rule) {
+    std::vector<int>& who = claimers[u];
+    if (std::find(who.begin(), who.end(), m) == who.end()) who.push_back(m);
     if (claim[u] == -1) {
       claim[u] = m;
       claim_rule[u] = rule;
     } else if (claim[u] != m) {
-      if (claim[u] >= 0) claimants[u] = composites[claim[u]].name;
-      absl::StrAppend(&claimants[u], " and ", composites[m].name);
       claim[u] = -2;
     }
   };
   for (size_t m = 0; m < composites.size(); ++m) {
     const Composite& c = composites[m];
     const std::vector<uint32_t>& a = c.anchors;
-    if (a.empty()) continue;
     auto open = [&](uint32_t u) {
       return Under(units[u].object_path, c.dir) &&
              state[u].label == Label::kUnknown;
     };
+    if (a.empty()) {
+      // No evidence at all: only a directory that holds nothing else, in
+      // one run, is taken whole (no other module's directory is it or
+      // below it).
+      bool alone = true;
+      for (size_t o = 0; o < composites.size() && alone; ++o) {
+        const std::string& d = composites[o].dir;
+        alone = o == m || !(d == c.dir || Under(d, c.dir));
+      }
+      int64_t first = -1, last = -1, count = 0;
+      for (uint32_t u = 0; u < units.size() && alone; ++u) {
+        if (!Under(units[u].object_path, c.dir)) continue;
+        alone = state[u].label == Label::kUnknown;
+        if (first < 0) first = u;
+        last = u;
+        ++count;
+      }
+      if (!alone || count == 0 || last - first + 1 != count) continue;
+      for (int64_t u = first; u <= last; ++u) {
+        add_claim(static_cast<uint32_t>(u), static_cast<int>(m),
+                  InferenceRule::kDirectoryRun);
+      }
+      continue;
+    }
     for (size_t k = 0; k + 1 < a.size(); ++k) {
       bool clean = true;
       for (uint32_t u = a[k] + 1; u < a[k + 1] && clean; ++u) clean = open(u);
@@ -335,6 +361,57 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
     }
   }
 
+  // Two runs that meet claim the objects between them. The kernel's naming
+  // habit settles it only when one module's name words (>= 3 letters) name
+  // most of the object's functions and the other's name none:
+  // uncore_snb.o's snb_uncore_* between intel_uncore and intel_cstate.
+  {
+    std::vector<std::vector<absl::string_view>> names(units.size());
+    bool any = false;
+    for (uint32_t u = 0; u < units.size(); ++u) any |= claim[u] == -2;
+    if (any) {
+      for (const NamedAddress& sym : in.symbols) {
+        if (absl::StartsWith(sym.name, "__initcall")) continue;
+        std::optional<uint32_t> u = finder.Find(sym.address);
+        if (u && claim[*u] == -2) names[*u].push_back(sym.name);
+      }
+    }
+    for (uint32_t u = 0; u < units.size(); ++u) {
+      if (claim[u] != -2 || names[u].empty()) continue;
+      std::vector<size_t> exclusive(claimers[u].size(), 0);
+      for (absl::string_view name : names[u]) {
+        std::vector<absl::string_view> words =
+            absl::StrSplit(name, absl::ByAnyChar("_."), absl::SkipEmpty());
+        int only = -1;
+        size_t matching = 0;
+        for (size_t k = 0; k < claimers[u].size(); ++k) {
+          bool match = false;
+          for (absl::string_view t :
+               absl::StrSplit(composites[claimers[u][k]].name, '_')) {
+            if (t.size() < 3) continue;
+            match |= std::find(words.begin(), words.end(), t) != words.end();
+          }
+          if (match) {
+            ++matching;
+            only = static_cast<int>(k);
+          }
+        }
+        if (matching == 1) ++exclusive[only];
+      }
+      int winner = -1;
+      for (size_t k = 0; k < exclusive.size(); ++k) {
+        if (exclusive[k] == 0) continue;
+        winner = winner == -1 && exclusive[k] * 2 > names[u].size()
+                     ? static_cast<int>(k)
+                     : -2;
+      }
+      if (winner >= 0) {
+        claim[u] = claimers[u][winner];
+        claim_rule[u] = InferenceRule::kNameAffinity;
+      }
+    }
+  }
+
   std::vector<bool> found(composites.size(), false);
   for (uint32_t u = 0; u < units.size(); ++u) {
     const UnitState& s = state[u];
@@ -347,8 +424,11 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
           {units[u].object_path, composites[claim[u]].name, claim_rule[u]});
       found[claim[u]] = true;
     } else if (claim[u] == -2) {
+      std::vector<absl::string_view> who;
+      for (int m : claimers[u]) who.push_back(composites[m].name);
       out.conflicts.push_back(absl::StrCat(units[u].object_path,
-                                           ": claimed by ", claimants[u]));
+                                           ": claimed by ",
+                                           absl::StrJoin(who, " and ")));
     }
   }
   for (size_t m = 0; m < composites.size(); ++m) {

@@ -28,7 +28,12 @@
 //                             another module. Not taken when the run ends at
 //                             a core object (the boundary is unknown), nor
 //                             where another module of the same directory has
-//                             no evidence at all.
+//                             no evidence at all. A module without any
+//                             evidence takes a directory that holds nothing
+//                             else, in one run.
+//   kNameAffinity             an object two runs claim goes to the module
+//                             whose name words (>= 3 letters) name most of
+//                             its functions when the other's name none.
 // Where the evidence conflicts (two modules claim an object, an object
 // carries two names), the object gets no module and is reported: no module
 // is better than a wrong one.
@@ -56,10 +61,12 @@ enum class InferenceRule : uint8_t {
   kDynamicDebug = 2,
   kBetweenMembers = 3,
   kDirectoryRun = 4,
+  kNameAffinity = 5,
 };
-inline constexpr size_t kInferenceRuleCount = 5;
+inline constexpr size_t kInferenceRuleCount = 6;
 
-// "initcall", "dynamic debug", "between members", "directory run".
+// "initcall", "dynamic debug", "between members", "directory run",
+// "name affinity".
 absl::string_view InferenceRuleName(InferenceRule rule);
 
 // One compile unit (or linker-map object), in link order.

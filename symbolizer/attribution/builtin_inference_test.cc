@@ -174,8 +174,9 @@ TEST(InferBuiltinModulesTest, KnownObjectsAndModulesAreNotInferred) {
 TEST(InferBuiltinModulesTest, EvidenceOutsideTheModuleDirectoryIsNotMembership) {
   BuiltinInferenceInputs in;
   in.module_files = {{"foo", "drivers/foo/foo"}};
-  in.units = Units({"lib/foo.o", "drivers/foo/main.o"});
+  in.units = Units({"lib/foo.o", "drivers/foo/main.o", "drivers/foo/bar.o"});
   Initcall(in, "lib/foo.o", "foo", "foo_lib_init");
+  Initcall(in, "drivers/foo/bar.o", "bar", "bar_init");
   BuiltinInference r = InferBuiltinModules(in);
   EXPECT_EQ(Dump(r), "");
   EXPECT_THAT(r.modules_without_objects, ElementsAre("foo"));
@@ -188,7 +189,50 @@ TEST(InferBuiltinModulesTest, DuplicateFunctionNamesGiveNoEvidence) {
   Initcall(in, "drivers/m/a.o", "m", "init_once");
   in.symbols.push_back({"init_once", AddressOf(in.units, "drivers/m/b.o")});
   BuiltinInference r = InferBuiltinModules(in);
-  EXPECT_EQ(Dump(r), "");
+  // No initcall evidence: only the directory rule applies.
+  EXPECT_EQ(Dump(r),
+            "drivers/m/a.o=m(directory run) drivers/m/b.o=m(directory run) ");
+}
+
+TEST(InferBuiltinModulesTest, ADirectoryWithoutEvidenceIsTakenWholeOnlyAlone) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"zlib_inflate", "lib/zlib_inflate/zlib_inflate"},
+                     {"bitrev", "lib/bitrev"}};
+  in.units = Units({"lib/sort.o", "lib/zlib_inflate/inffast.o",
+                    "lib/zlib_inflate/inflate.o", "lib/zstd/common.o"});
+  BuiltinInference r = InferBuiltinModules(in);
+  // bitrev (lib) is above zlib_inflate's directory: not in it.
+  EXPECT_EQ(Dump(r),
+            "lib/zlib_inflate/inffast.o=zlib_inflate(directory run) "
+            "lib/zlib_inflate/inflate.o=zlib_inflate(directory run) ");
+  EXPECT_THAT(r.modules_without_objects, ElementsAre("bitrev"));
+}
+
+TEST(InferBuiltinModulesTest, NameAffinitySettlesAClaimedObject) {
+  BuiltinInferenceInputs in;
+  in.module_files = {{"intel_uncore", "arch/x86/events/intel/intel-uncore"},
+                     {"intel_cstate", "arch/x86/events/intel/intel-cstate"}};
+  in.units = Units({"arch/x86/events/intel/uncore.o",
+                    "arch/x86/events/intel/uncore_snb.o",
+                    "arch/x86/events/intel/misc.o",
+                    "arch/x86/events/intel/cstate.o"});
+  Initcall(in, "arch/x86/events/intel/uncore.o", "intel_uncore", "u_init");
+  Initcall(in, "arch/x86/events/intel/cstate.o", "intel_cstate", "c_init");
+  const uint64_t snb = AddressOf(in.units, "arch/x86/events/intel/uncore_snb.o");
+  in.symbols.push_back({"snb_uncore_msr_init_box", snb});
+  in.symbols.push_back({"snb_uncore_imc_read", snb + 1});
+  in.symbols.push_back({"snb_pci2phy_map_init", snb + 2});
+  const uint64_t misc = AddressOf(in.units, "arch/x86/events/intel/misc.o");
+  in.symbols.push_back({"uncore_thing", misc});
+  in.symbols.push_back({"cstate_thing", misc + 1});
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r),
+            "arch/x86/events/intel/uncore.o=intel_uncore(initcall) "
+            "arch/x86/events/intel/uncore_snb.o=intel_uncore(name affinity) "
+            "arch/x86/events/intel/cstate.o=intel_cstate(initcall) ");
+  EXPECT_THAT(r.conflicts,
+              ElementsAre("arch/x86/events/intel/misc.o: claimed by "
+                          "intel_uncore and intel_cstate"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/builder/kaslr.h"
 #include "symbolizer/builder/inferred_modules.h"
@@ -15,6 +16,7 @@
 #include "symbolizer/builder/module_facts.h"
 #include "symbolizer/builder/object_facts.h"
 #include "symbolizer/builder/static_symbols.h"
+#include "symbolizer/builder/vmlinux_facts.h"
 
 // `lhs = *expr`, or return expr's error: keeps BuildCatalog readable as the
 // data flow it is.
@@ -95,6 +97,32 @@ void Finish(BuildOutput& out, BuildLog& log) {
   out.warnings = std::move(log.warnings);
 }
 
+// KBUILD_MODNAME evidence for the built-in module inference: the
+// dynamic-debug descriptors (__UNIQUE_ID_ddebugN) of the vmlinux, whose
+// symbols are still at their link-time addresses here.
+std::vector<DyndbgSite> ReadDyndbgSites(const std::string& vmlinux,
+                                        const Catalog& c, BuildLog& log) {
+  std::vector<uint64_t> addresses;
+  for (const Symbol& s : c.symbols) {
+    if (absl::StartsWith(s.name, "__UNIQUE_ID_ddebug")) {
+      addresses.push_back(s.address);
+    }
+  }
+  std::vector<DyndbgSite> sites;
+  if (addresses.empty()) return sites;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> d =
+      ReadDyndbgDescriptors(vmlinux, addresses);
+  if (!d.ok()) {
+    log.Warn(absl::StrCat("dynamic-debug descriptors not read: ",
+                          d.status().message()));
+    return sites;
+  }
+  for (auto& [modname, filename] : *d) {
+    sites.push_back({std::move(modname), std::move(filename)});
+  }
+  return sites;
+}
+
 }  // namespace
 
 absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
@@ -160,6 +188,9 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   // Built-in modules.
   KSYM_ASSIGN_OR_RETURN(ModuleFiles module_files, ReadModuleFiles(in, log));
   module_files.link_order = std::move(link_order);
+  if (statics.label == "vmlinux" && module_files.modinfo) {
+    module_files.dyndbg = ReadDyndbgSites(in.vmlinux, c, log);
+  }
   ModuleFacts module_facts =
       BuiltinModuleFacts(std::move(module_files), c, log);
   log.Progress("attributing modules");

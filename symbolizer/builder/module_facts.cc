@@ -104,7 +104,7 @@ void FromInference(Steps& s) {
   }
   InferredModuleFacts inferred = InferModuleFacts(
       s.files.modinfo->module_files, s.out.facts.object_modules,
-      std::move(s.files.link_order), {}, s.catalog);
+      std::move(s.files.link_order), std::move(s.files.dyndbg), s.catalog);
   for (auto& [object, modules] : inferred.object_modules) {
     if (s.out.facts.object_modules.contains(object)) continue;
     s.Place(object, std::move(modules), FactSource::kInferred);

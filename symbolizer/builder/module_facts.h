@@ -52,6 +52,8 @@ struct ModuleFiles {
   // The compile units (or linker-map objects) in link order, for the
   // inference; the builder sets them from the object facts.
   std::vector<LinkedUnit> link_order;
+  // The vmlinux's dynamic-debug descriptors (KBUILD_MODNAME, __FILE__).
+  std::vector<DyndbgSite> dyndbg;
   // Their paths, for messages.
   std::string builtin_path, modinfo_path, objs_path, ranges_path, build_dir;
 };

@@ -132,4 +132,72 @@ absl::StatusOr<std::string> ReadElfString(const std::string& path,
       path, ": no allocated section holds address 0x", absl::Hex(address)));
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ReadDyndbgDescriptors(const std::string& path,
+                      const std::vector<uint64_t>& addresses) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (addresses.empty()) return out;
+  ElfFile file;
+  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  GElf_Ehdr ehdr;
+  if (gelf_getehdr(file.get(), &ehdr) == nullptr ||
+      ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||
+      ehdr.e_ident[EI_DATA] != ELFDATA2LSB) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": dynamic-debug descriptors are read from 64-bit "
+              "little-endian files only"));
+  }
+  struct Section {
+    uint64_t addr;
+    absl::string_view bytes;
+  };
+  std::vector<Section> sections;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(file.get(), scn)) != nullptr) {
+    GElf_Shdr shdr;
+    if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+    if ((shdr.sh_flags & SHF_ALLOC) == 0 || shdr.sh_type == SHT_NOBITS) {
+      continue;
+    }
+    Elf_Data* data = elf_rawdata(scn, nullptr);
+    if (data == nullptr || data->d_buf == nullptr) continue;
+    sections.push_back(
+        {shdr.sh_addr, absl::string_view(static_cast<const char*>(data->d_buf),
+                                         data->d_size)});
+  }
+  auto at = [&](uint64_t address) -> absl::string_view {
+    for (const Section& sec : sections) {
+      if (address >= sec.addr && address - sec.addr < sec.bytes.size()) {
+        return sec.bytes.substr(address - sec.addr);
+      }
+    }
+    return {};
+  };
+  auto pointer = [&](uint64_t address, uint64_t* value) {
+    absl::string_view b = at(address);
+    if (b.size() < 8) return false;
+    *value = 0;
+    for (int k = 7; k >= 0; --k) {
+      *value = *value << 8 | static_cast<unsigned char>(b[k]);
+    }
+    return true;
+  };
+  auto string = [&](uint64_t address, std::string* value) {
+    absl::string_view b = at(address);
+    size_t end = b.substr(0, 256).find('\0');
+    if (end == absl::string_view::npos || end == 0) return false;
+    *value = std::string(b.substr(0, end));
+    return true;
+  };
+  for (uint64_t a : addresses) {
+    uint64_t modname_at, filename_at;
+    std::string modname, filename;
+    if (pointer(a, &modname_at) && pointer(a + 16, &filename_at) &&
+        string(modname_at, &modname) && string(filename_at, &filename)) {
+      out.emplace_back(std::move(modname), std::move(filename));
+    }
+  }
+  return out;
+}
+
 }  // namespace ksym

@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -35,6 +37,16 @@ absl::StatusOr<std::string> ReleaseFromBanner(absl::string_view banner);
 absl::StatusOr<std::string> ReadElfString(const std::string& path,
                                           uint64_t address,
                                           size_t max_length = 512);
+
+// The KBUILD_MODNAME and __FILE__ of the dynamic-debug descriptors (struct
+// _ddebug, CONFIG_DYNAMIC_DEBUG: `modname`, `function`, `filename`
+// pointers first; the vmlinux symbols __UNIQUE_ID_ddebugN) at `addresses`
+// of a linked 64-bit little-endian ELF file: {"ext4", "fs/ext4/inode.c"}.
+// Descriptors whose pointers lead outside the file's sections are skipped.
+// FailedPrecondition for other ELF classes.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ReadDyndbgDescriptors(const std::string& path,
+                      const std::vector<uint64_t>& addresses);
 
 }  // namespace ksym
 

@@ -116,8 +116,8 @@
 //   kObjects: 0 when the module set of the object's symbols is a fact of
 //   the kernel build (or there is none), else the rule that inferred it
 //   (InferenceRule in symbolizer/attribution/builtin_inference.h: 1
-//   initcall, 2 dynamic debug, 3 between members, 4 directory run). Absent
-//   section = no inferred module.
+//   initcall, 2 dynamic debug, 3 between members, 4 directory run, 5 name
+//   affinity). Absent section = no inferred module.
 //
 // Opening validates the header (unknown flag bits are damage), directory,
 // every section's size against the counts and, by default, every section's

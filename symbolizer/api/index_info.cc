@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/json_records.h"
+#include "symbolizer/attribution/attribution.h"
 #include "symbolizer/api/json_writer.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/format.h"
@@ -38,7 +39,8 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s) {
         ++info.text_inferred_by_rule[rule];
       }
     }
-    ++plain[std::string(sym.name())];
+    // __pfx_ padding repeats with its function: not counted apart.
+    if (!IsPaddingSymbol(sym.name())) ++plain[std::string(sym.name())];
     ++qualified[s.QualifiedName(sym)];
   }
   for (const auto& [k, v] : plain) info.duplicate_text_names += v > 1;

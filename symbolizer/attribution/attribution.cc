@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -73,6 +74,37 @@ std::string ModuleName(absl::string_view module_object) {
 }
 
 }  // namespace
+
+size_t PaddingFollowsItsFunction(Catalog& catalog) {
+  constexpr uint64_t kMaxPadding = 64;
+  absl::flat_hash_map<absl::string_view, std::vector<uint32_t>> functions;
+  for (const Symbol& s : catalog.symbols) {
+    if (IsPaddingSymbol(s.name)) functions[absl::string_view(s.name).substr(6)];
+  }
+  if (functions.empty()) return 0;
+  for (uint32_t i = 0; i < catalog.symbols.size(); ++i) {
+    auto it = functions.find(catalog.symbols[i].name);
+    if (it != functions.end()) it->second.push_back(i);
+  }
+  size_t moved = 0;
+  for (Symbol& s : catalog.symbols) {
+    if (!IsPaddingSymbol(s.name)) continue;
+    auto it = functions.find(absl::string_view(s.name).substr(6));
+    const Symbol* best = nullptr;
+    for (uint32_t f : it->second) {
+      const Symbol& fn = catalog.symbols[f];
+      if (fn.address > s.address && fn.address - s.address <= kMaxPadding &&
+          (best == nullptr || fn.address < best->address)) {
+        best = &fn;
+      }
+    }
+    if (best == nullptr) continue;
+    moved += s.object != best->object || s.module_set != best->module_set;
+    s.object = best->object;
+    s.module_set = best->module_set;
+  }
+  return moved;
+}
 
 absl::string_view FactSourceName(FactSource source) {
   switch (source) {

@@ -112,6 +112,18 @@ ObjectModulesFromBuiltinObjs(
     const std::vector<std::pair<std::string, std::vector<std::string>>>&
         builtin_objs);
 
+// CONFIG_FUNCTION_PADDING (6.2+) puts `__pfx_NAME` in the padding right
+// before NAME (objtool adds it after the object's other symbols, so its
+// STT_FILE group and range attribution are unreliable). Gives every
+// __pfx_NAME the object and module set of the NAME that follows it within
+// 64 bytes; returns how many it moved.
+size_t PaddingFollowsItsFunction(Catalog& catalog);
+
+// CONFIG_FUNCTION_PADDING's `__pfx_NAME`, the padding before NAME.
+inline bool IsPaddingSymbol(absl::string_view name) {
+  return name.size() > 6 && name.substr(0, 6) == "__pfx_";
+}
+
 }  // namespace ksym
 
 #endif  // KSYM_SYMBOLIZER_ATTRIBUTION_ATTRIBUTION_H_

@@ -343,6 +343,33 @@ TEST(ObjectModulesFromBuiltinObjsTest, ModuleWithoutDirectory) {
               UnorderedElementsAre(Pair("dummy.o", ElementsAre("dummy"))));
 }
 
+TEST(PaddingTest, PaddingFollowsItsFunction) {
+  Catalog catalog;
+  const uint32_t ext4 = catalog.InternModuleSet({"ext4"});
+  const uint32_t super = catalog.InternObject("fs/ext4/super.o");
+  const uint32_t other = catalog.InternObject("fs/ext4/balloc.o");
+  auto add = [&](uint64_t a, const char* name, uint32_t object,
+                 uint32_t set) {
+    Symbol s = Sym(a);
+    s.name = name;
+    s.object = object;
+    s.module_set = set;
+    catalog.symbols.push_back(s);
+  };
+  // objtool's __pfx_ lies in the 16 bytes before its function, where the
+  // previous object's range (or none) covers it.
+  add(0x1000, "__pfx_init_once", other, kNoModules);
+  add(0x1010, "init_once", super, ext4);
+  add(0x2000, "__pfx_lonely", kNoObject, kNoModules);  // no function after
+  add(0x3000, "init_once", kNoObject, kNoModules);     // too far from it
+  EXPECT_EQ(PaddingFollowsItsFunction(catalog), 1u);
+  EXPECT_EQ(catalog.symbols[0].object, super);
+  EXPECT_EQ(catalog.symbols[0].module_set, ext4);
+  EXPECT_EQ(catalog.symbols[2].object, kNoObject);
+  EXPECT_TRUE(IsPaddingSymbol("__pfx_x"));
+  EXPECT_FALSE(IsPaddingSymbol("__pfx_"));
+}
+
 TEST(FactSourceNameTest, NamesEverySource) {
   EXPECT_EQ(FactSourceName(FactSource::kNone), "none");
   EXPECT_EQ(FactSourceName(FactSource::kKallsyms), "kallsyms");

@@ -47,13 +47,22 @@ std::vector<Symbol> SymbolsFromEntries(std::vector<KallsymsEntry> entries) {
 
 // Drops exact (address, name) repeats, keeping the first; sources can list
 // a symbol twice (e.g. kallsyms and System.map both present).
-void DropRepeats(Catalog& catalog) {
+size_t DropRepeats(Catalog& catalog, std::vector<std::string>& examples) {
   auto& v = catalog.symbols;
+  const size_t before = v.size();
   v.erase(std::unique(v.begin(), v.end(),
-                      [](const Symbol& a, const Symbol& b) {
-                        return a.address == b.address && a.name == b.name;
+                      [&](const Symbol& a, const Symbol& b) {
+                        const bool same =
+                            a.address == b.address && a.name == b.name;
+                        if (same && examples.size() < kMaxExamples) {
+                          examples.push_back(absl::StrCat(
+                              std::string(1, a.type), " ", a.name, " at 0x",
+                              absl::Hex(a.address)));
+                        }
+                        return same;
                       }),
           v.end());
+  return before - v.size();
 }
 
 // Recomputes the coverage counts over the final catalog (loadable-module
@@ -89,7 +98,14 @@ void Finish(BuildOutput& out, BuildLog& log) {
   Catalog& c = out.catalog;
   log.Progress("sorting");
   c.FinalizeSizes();
-  DropRepeats(c);
+  std::vector<std::string> examples;
+  if (size_t repeats = DropRepeats(c, examples); repeats > 0) {
+    // System.map lists some symbols twice (`b __key.N`): one each is kept.
+    log.Note(absl::StrCat(repeats,
+                          " symbols were listed twice with the same name and "
+                          "address and are indexed once (",
+                          Examples(examples, repeats), ")"));
+  }
   log.Progress("disambiguating");
   out.report = Disambiguate(c);
   Recount(c, out.attribution);
@@ -197,6 +213,11 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   AttributionStats& stats = out.attribution;
   stats = Attribute(module_facts.facts, c);
   MarkInferredObjects(module_facts.inferred_rules, c);
+  if (size_t moved = PaddingFollowsItsFunction(c); moved > 0) {
+    log.Note(absl::StrCat(moved,
+                          " __pfx_ padding symbols take the object and modules "
+                          "of the function they pad"));
+  }
   stats.object_from = object_stats.object_from;
   stats.kept_objects = object_stats.kept_objects;
   CountModuleSources(module_facts, c, stats);

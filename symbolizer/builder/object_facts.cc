@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/paths.h"
@@ -80,8 +81,17 @@ absl::Status DwarfRanges(const std::string& vmlinux, uint64_t shift,
   }
   size_t unresolved = 0;
   std::vector<std::string> unresolved_examples;
+  size_t headers = 0;
+  std::vector<std::string> header_examples;
   for (const DwarfUnit& u : units->units) {
     if (u.ranges.empty()) continue;
+    // An assembler file's unit can be named for a header it includes
+    // (arch/x86/include/asm/GEN-for-each-reg.h for retpoline.S): no object
+    // of the build has that name, so its code gets none.
+    if (absl::EndsWith(u.name, ".h")) {
+      if (++headers <= kMaxExamples) header_examples.push_back(u.name);
+      continue;
+    }
     if (u.path_unresolved && ++unresolved <= kMaxExamples) {
       unresolved_examples.push_back(u.name);
     }
@@ -93,6 +103,13 @@ absl::Status DwarfRanges(const std::string& vmlinux, uint64_t shift,
   log.Note(absl::StrCat("objects: DWARF of ", vmlinux, " (",
                         units->units.size(), " compile units, ", ranges.size(),
                         " ranges)"));
+  if (headers > 0) {
+    log.Warn(absl::StrCat(headers,
+                          " compile units are named for a header, not a "
+                          "source file of the build; their code gets no "
+                          "object (",
+                          Examples(header_examples, headers), ")"));
+  }
   if (unresolved > 0) {
     log.Warn(absl::StrCat(unresolved,
                           " compile units have names outside the build tree; "
@@ -146,7 +163,9 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
   for (size_t i = 0; i < c.symbols.size() && i < file_group.size(); ++i) {
     int32_t g = file_group[i];
     const Symbol& s = c.symbols[i];
-    if (g < 0) continue;
+    // Padding symbols follow their function (PaddingFollowsItsFunction),
+    // not their STT_FILE group.
+    if (g < 0 || IsPaddingSymbol(s.name)) continue;
     if (s.object == kNoObject) {
       if (IsTextType(s.type)) uncovered_text[g] = true;
       continue;
@@ -189,7 +208,7 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
   for (size_t i = 0; i < c.symbols.size() && i < file_group.size(); ++i) {
     int32_t g = file_group[i];
     Symbol& s = c.symbols[i];
-    if (g < 0 || s.object != kNoObject) continue;
+    if (g < 0 || s.object != kNoObject || IsPaddingSymbol(s.name)) continue;
     uint32_t o = group_object[g];
     if (o == kNone || o == kConflict) continue;
     s.object = o;

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "symbolizer/attribution/attribution.h"
 #include "absl/strings/string_view.h"
 
 namespace ksym {
@@ -123,7 +124,14 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
     }
     groups[it->second.group].push_back(i);
   }
-  report.duplicate_names_before = groups.size();
+  // A __pfx_ padding symbol repeats exactly when its function does, and
+  // shares its object: it is disambiguated with it, not counted again.
+  auto padding = [&](const std::vector<uint32_t>& group) {
+    return IsPaddingSymbol(symbols[group[0]].name);
+  };
+  for (const std::vector<uint32_t>& group : groups) {
+    report.duplicate_names_before += !padding(group);
+  }
 
   auto key = [&](uint32_t i) {
     const Symbol& s = symbols[i];
@@ -144,7 +152,7 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
         ++end;
       }
       if (end - begin < 2) continue;
-      ++report.duplicate_names_after_modules;
+      report.duplicate_names_after_modules += !padding(group);
       colliding.push_back({&group, {begin, end}});
       objects.clear();
       bool unattributed = false;

@@ -13,7 +13,12 @@
 # toolchain, which would otherwise invalidate the gcc build's cache. Work
 # files (grown corpora, crash-* reproducers, logs) go to $KSYM_FUZZ_WORKDIR
 # (default: a new directory under /tmp), which is printed at the end.
-# Reproduce a crash: bazel-bin/fuzz/NAME_fuzzer CRASH_FILE (either build).
+# That build makes no bazel-* links in the checkout (--symlink_prefix=/):
+# links into another output base would make the next `bazel test //...`
+# walk into that output base's external/ tree and fail. Reproduce a crash:
+# bazel build //fuzz:NAME_fuzzer && bazel-bin/fuzz/NAME_fuzzer CRASH_FILE
+# (the gcc build), or the clang binary under
+# $(bazel --output_base=OUTPUT_BASE info --config=fuzz bazel-bin)/fuzz/.
 #
 # Needs Debian clang-14, libclang-rt-14-dev and lld: installed here if missing
 # (the test suite itself needs none of them but lld).
@@ -54,7 +59,7 @@ for t in "${targets[@]}"; do
   labels+=("//fuzz:${t}_fuzzer" "//fuzz:${t}_fuzzer_test")
 done
 echo "fuzz.sh: building ${#targets[@]} fuzzers (clang, ASan+UBSan+libFuzzer)..." >&2
-if ! bazel_fuzz build --config=fuzz "${labels[@]}" >/tmp/ksym-fuzz-build.$$.log 2>&1; then
+if ! bazel_fuzz build --config=fuzz --symlink_prefix=/ "${labels[@]}" >/tmp/ksym-fuzz-build.$$.log 2>&1; then
   grep -v "linux-sandbox" /tmp/ksym-fuzz-build.$$.log | tail -40 >&2
   rm -f /tmp/ksym-fuzz-build.$$.log
   echo "fuzz.sh: build failed" >&2

@@ -25,7 +25,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -55,7 +54,8 @@ struct MapSymbol {
 
 struct Model {
   std::vector<MapSymbol> symbols;  // System.map order (ascending address)
-  absl::flat_hash_map<std::string, std::vector<size_t>> by_name;
+  // Ordered, so the sample of unique names below is the same every run.
+  std::map<std::string, std::vector<size_t>> by_name;
   uint64_t slide = 0;  // added to every System.map address
 
   static Model Read(const std::string& path, uint64_t slide) {
@@ -200,6 +200,13 @@ class DebianProbeTest : public ::testing::Test {
         if (!IsTextType(sym.type)) continue;
         for (uint64_t off : {uint64_t{0}, sym.size > 1 ? uint64_t{1} : 0}) {
           if (off != 0 && off >= sym.size) continue;
+          // A symbol nested at +off (retbleed_return_thunk inside
+          // retbleed_untrain_ret) owns that address under kallsyms rules:
+          // the probe lands there correctly, but the model cannot say it
+          // belongs to the outer symbol.
+          if (off != 0 && model.ContainingStart(sym.address + off) != sym.address) {
+            continue;
+          }
           CheckOne(s, model, sym, off, idx.size());
           ++checked;
           if (::testing::Test::HasFatalFailure()) return checked;

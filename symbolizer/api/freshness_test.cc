@@ -13,29 +13,23 @@
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
 
-constexpr uint64_t kSlide = 0x1c000000;
+using testutil::Entry;
 
-KallsymsEntry E(uint64_t a, char t, const char* name, const char* mod = "") {
-  KallsymsEntry e;
-  e.address = a;
-  e.type = t;
-  e.name = name;
-  e.module = mod;
-  return e;
-}
+constexpr uint64_t kSlide = 0x1c000000;
 
 // A live kernel: core symbols moved by `slide`, ext4 loaded at `ext4_at`.
 std::vector<KallsymsEntry> Kallsyms(uint64_t slide, uint64_t ext4_at) {
-  return {E(0xffffffff81000000 + slide, 'T', "startup_64"),
-          E(0xffffffff81000000 + slide, 'T', "_text"),
-          E(0xffffffff81000100 + slide, 't', "init_once"),
-          E(0xffffffff81000300 + slide, 'T', "do_exit"),
-          E(ext4_at, 't', "ext4_fill_super", "ext4"),
-          E(ext4_at + 0x100, 't', "ext4_iget", "ext4")};
+  return {Entry(0xffffffff81000000 + slide, 'T', "startup_64"),
+          Entry(0xffffffff81000000 + slide, 'T', "_text"),
+          Entry(0xffffffff81000100 + slide, 't', "init_once"),
+          Entry(0xffffffff81000300 + slide, 'T', "do_exit"),
+          Entry(ext4_at, 't', "ext4_fill_super", "ext4"),
+          Entry(ext4_at + 0x100, 't', "ext4_iget", "ext4")};
 }
 
 std::unique_ptr<Symbolizer> Index(uint64_t slide, uint64_t ext4_at) {

@@ -9,32 +9,26 @@
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
 
+using testutil::Entry;
+
 constexpr uint64_t kSlide = 0x1c000000;
 
-KallsymsEntry E(uint64_t a, char t, const char* name, const char* mod = "") {
-  KallsymsEntry e;
-  e.address = a;
-  e.type = t;
-  e.name = name;
-  e.module = mod;
-  return e;
-}
-
 std::vector<KallsymsEntry> StaticMap() {
-  return {E(0x0, 'A', "fixed_percpu_data"),
-          E(0xffffffff81000000, 'T', "_text"),
-          E(0xffffffff81000300, 'T', "do_exit")};
+  return {Entry(0x0, 'A', "fixed_percpu_data"),
+          Entry(0xffffffff81000000, 'T', "_text"),
+          Entry(0xffffffff81000300, 'T', "do_exit")};
 }
 
 std::vector<KallsymsEntry> Live() {
-  return {E(0x0, 'A', "fixed_percpu_data"),
-          E(0xffffffff81000000 + kSlide, 'T', "_text"),
-          E(0xffffffff81000300 + kSlide, 'T', "do_exit"),
-          E(0xffffffffc0a01000, 't', "ext4_fill_super", "ext4")};
+  return {Entry(0x0, 'A', "fixed_percpu_data"),
+          Entry(0xffffffff81000000 + kSlide, 'T', "_text"),
+          Entry(0xffffffff81000300 + kSlide, 'T', "do_exit"),
+          Entry(0xffffffffc0a01000, 't', "ext4_fill_super", "ext4")};
 }
 
 std::unique_ptr<Symbolizer> Open(std::vector<KallsymsEntry> kallsyms,

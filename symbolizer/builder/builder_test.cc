@@ -1,4 +1,5 @@
 #include "symbolizer/builder/builder.h"
+#include "symbolizer/testing/index_testing.h"
 
 #include <stdlib.h>
 
@@ -11,20 +12,13 @@
 namespace ksym {
 namespace {
 
-KallsymsEntry E(uint64_t a, char t, const char* name, const char* mod = "") {
-  KallsymsEntry e;
-  e.address = a;
-  e.type = t;
-  e.name = name;
-  e.module = mod;
-  return e;
-}
+using testutil::Entry;
 
 std::vector<KallsymsEntry> StaticMap() {
-  return {E(0xffffffff81000000, 'T', "_text"),
-          E(0xffffffff81000100, 't', "init_once"),
-          E(0xffffffff81000200, 't', "init_once"),
-          E(0xffffffff81000300, 'T', "do_exit")};
+  return {Entry(0xffffffff81000000, 'T', "_text"),
+          Entry(0xffffffff81000100, 't', "init_once"),
+          Entry(0xffffffff81000200, 't', "init_once"),
+          Entry(0xffffffff81000300, 'T', "do_exit")};
 }
 
 std::vector<KallsymsEntry> Live(uint64_t slide) {
@@ -33,8 +27,8 @@ std::vector<KallsymsEntry> Live(uint64_t slide) {
     e.address += slide;
     v.push_back(e);
   }
-  v.push_back(E(0xffffffffc0a01000, 't', "ext4_fill_super", "ext4"));
-  v.push_back(E(0xffffffffc0a02000, 'd', "ext4_data", "ext4"));
+  v.push_back(Entry(0xffffffffc0a01000, 't', "ext4_fill_super", "ext4"));
+  v.push_back(Entry(0xffffffffc0a02000, 'd', "ext4_data", "ext4"));
   return v;
 }
 
@@ -103,7 +97,7 @@ TEST(BuilderTest, MismatchedSystemMapIsRefused) {
 
 TEST(BuilderTest, NoCommonAnchorIsAnError) {
   absl::StatusOr<BuildOutput> out = BuildFromEntries(
-      {E(0x1000, 't', "a")}, {E(0x2000, 't', "b")}, {});
+      {Entry(0x1000, 't', "a")}, {Entry(0x2000, 't', "b")}, {});
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
 }
 

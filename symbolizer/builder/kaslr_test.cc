@@ -1,4 +1,5 @@
 #include "symbolizer/builder/kaslr.h"
+#include "symbolizer/testing/index_testing.h"
 
 #include <string>
 #include <vector>
@@ -8,22 +9,15 @@
 namespace ksym {
 namespace {
 
+using testutil::Entry;
+
 constexpr uint64_t kSlide = 0x1c000000;
 
-KallsymsEntry E(uint64_t a, char t, const char* name, const char* mod = "") {
-  KallsymsEntry e;
-  e.address = a;
-  e.type = t;
-  e.name = name;
-  e.module = mod;
-  return e;
-}
-
 std::vector<KallsymsEntry> StaticMap() {
-  return {E(0xffffffff81000000, 'T', "_text"),
-          E(0xffffffff81000100, 't', "init_once"),
-          E(0xffffffff81000200, 't', "init_once"),
-          E(0xffffffff81000300, 'T', "do_exit")};
+  return {Entry(0xffffffff81000000, 'T', "_text"),
+          Entry(0xffffffff81000100, 't', "init_once"),
+          Entry(0xffffffff81000200, 't', "init_once"),
+          Entry(0xffffffff81000300, 'T', "do_exit")};
 }
 
 std::vector<KallsymsEntry> Slid(uint64_t slide) {
@@ -46,10 +40,10 @@ TEST(KaslrTest, SlideFromText) {
 }
 
 TEST(KaslrTest, FallsBackToStext) {
-  std::vector<KallsymsEntry> stat = {E(0xffffffff81001000, 'T', "_stext"),
-                                     E(0xffffffff81001100, 'T', "do_exit")};
-  std::vector<KallsymsEntry> run = {E(0xffffffff82001000, 'T', "_stext"),
-                                    E(0xffffffff82001100, 'T', "do_exit")};
+  std::vector<KallsymsEntry> stat = {Entry(0xffffffff81001000, 'T', "_stext"),
+                                     Entry(0xffffffff81001100, 'T', "do_exit")};
+  std::vector<KallsymsEntry> run = {Entry(0xffffffff82001000, 'T', "_stext"),
+                                    Entry(0xffffffff82001100, 'T', "do_exit")};
   BuildLog log;
   absl::StatusOr<int64_t> s = ComputeSlide(run, CoreNames(stat), "vmlinux", log);
   ASSERT_TRUE(s.ok()) << s.status();
@@ -58,7 +52,7 @@ TEST(KaslrTest, FallsBackToStext) {
 }
 
 TEST(KaslrTest, NoAnchorIsInvalidArgument) {
-  std::vector<KallsymsEntry> run = {E(0xffffffff82001100, 'T', "do_exit")};
+  std::vector<KallsymsEntry> run = {Entry(0xffffffff82001100, 'T', "do_exit")};
   BuildLog log;
   absl::StatusOr<int64_t> s =
       ComputeSlide(run, CoreNames(StaticMap()), "System.map", log);
@@ -78,7 +72,7 @@ TEST(KaslrTest, AnotherKernelIsRefused) {
 }
 
 TEST(KaslrTest, ModuleSymbolsAreNotAnchors) {
-  std::vector<KallsymsEntry> run = {E(0xffffffffc0000000, 'T', "_text", "m")};
+  std::vector<KallsymsEntry> run = {Entry(0xffffffffc0000000, 'T', "_text", "m")};
   BuildLog log;
   EXPECT_FALSE(
       ComputeSlide(run, CoreNames(StaticMap()), "System.map", log).ok());
@@ -101,10 +95,10 @@ TEST(KaslrTest, RelocateMovesTheImageNotAbsoluteOrPercpu) {
                S(0xffffffff81800000, 'd', "not_in_kallsyms")};
   std::vector<bool> percpu = {true, false, false, false, false};
   std::vector<KallsymsEntry> run = {
-      E(0x0, 'A', "fixed_percpu_data"),
-      E(0xffffffff81000000 + kSlide, 'T', "_text"),
-      E(0xffffffff81000300 + kSlide, 't', "do_exit"),
-      E(0xffffffff81000400 + kSlide, 't', "only_in_kallsyms")};
+      Entry(0x0, 'A', "fixed_percpu_data"),
+      Entry(0xffffffff81000000 + kSlide, 'T', "_text"),
+      Entry(0xffffffff81000300 + kSlide, 't', "do_exit"),
+      Entry(0xffffffff81000400 + kSlide, 't', "only_in_kallsyms")};
   BuildLog log;
   std::vector<KallsymsEntry> unmatched =
       RelocateToRuntime(kSlide, percpu, run, "kallsyms", "vmlinux", c, log);

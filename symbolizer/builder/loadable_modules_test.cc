@@ -1,4 +1,5 @@
 #include "symbolizer/builder/loadable_modules.h"
+#include "symbolizer/testing/index_testing.h"
 
 #include <string>
 #include <vector>
@@ -8,19 +9,12 @@
 namespace ksym {
 namespace {
 
-KallsymsEntry E(uint64_t a, char t, const char* name, const char* mod = "") {
-  KallsymsEntry e;
-  e.address = a;
-  e.type = t;
-  e.name = name;
-  e.module = mod;
-  return e;
-}
+using testutil::Entry;
 
 TEST(LoadableModulesTest, TakeKeepsTheOrderOnBothSides) {
   std::vector<KallsymsEntry> v = {
-      E(1, 'T', "a"), E(2, 't', "m1", "ext4"), E(3, 'T', "b"),
-      E(4, 'd', "m2", "btrfs"), E(5, 't', "m3", "ext4")};
+      Entry(1, 'T', "a"), Entry(2, 't', "m1", "ext4"), Entry(3, 'T', "b"),
+      Entry(4, 'd', "m2", "btrfs"), Entry(5, 't', "m3", "ext4")};
   std::vector<KallsymsEntry> mods = TakeLoadableModuleEntries(v);
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[0].name, "a");
@@ -34,9 +28,9 @@ TEST(LoadableModulesTest, TakeKeepsTheOrderOnBothSides) {
 TEST(LoadableModulesTest, EachModuleIsOneLoadableSet) {
   Catalog c;
   BuildLog log;
-  AddLoadableModules({E(0xffffffffc0001000, 't', "f", "ext4"),
-                      E(0xffffffffc0002000, 'd', "g", "ext4"),
-                      E(0xffffffffc0101000, 't', "f", "btrfs")},
+  AddLoadableModules({Entry(0xffffffffc0001000, 't', "f", "ext4"),
+                      Entry(0xffffffffc0002000, 'd', "g", "ext4"),
+                      Entry(0xffffffffc0101000, 't', "f", "btrfs")},
                      "kallsyms", c, log);
   ASSERT_EQ(c.symbols.size(), 3u);
   EXPECT_EQ(c.symbols[0].module_set, c.symbols[1].module_set);
@@ -51,7 +45,7 @@ TEST(LoadableModulesTest, EachModuleIsOneLoadableSet) {
 
 TEST(LoadableModulesTest, CoreEntriesGetNoModuleSet) {
   Catalog c;
-  std::vector<KallsymsEntry> v = {E(0xffffffff81000000, 'T', "_text")};
+  std::vector<KallsymsEntry> v = {Entry(0xffffffff81000000, 'T', "_text")};
   AddKallsymsEntries(v, c);
   ASSERT_EQ(c.symbols.size(), 1u);
   EXPECT_EQ(c.symbols[0].module_set, kNoModules);

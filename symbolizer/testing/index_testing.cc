@@ -15,6 +15,16 @@
 namespace ksym {
 namespace testutil {
 
+KallsymsEntry Entry(uint64_t address, char type, const char* name,
+                    const char* module) {
+  KallsymsEntry e;
+  e.address = address;
+  e.type = type;
+  e.name = name;
+  e.module = module;
+  return e;
+}
+
 Symbol MakeSymbol(uint64_t address, const std::string& name, char type,
                   uint64_t size, bool exact) {
   Symbol s;

@@ -11,9 +11,14 @@
 
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/kallsyms.h"
 
 namespace ksym {
 namespace testutil {
+
+// One parsed kallsyms/System.map line, for tests that build from entries.
+KallsymsEntry Entry(uint64_t address, char type, const char* name,
+                    const char* module = "");
 
 Symbol MakeSymbol(uint64_t address, const std::string& name, char type = 't',
                   uint64_t size = 0, bool exact = false);

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh || exit 1
 
 # The real-kernel test reads a Debian 6.1 cloud kernel (vmlinux with DWARF,
-# System.map, modules.builtin*), downloaded once and cached.
+# System.map, modules.builtin*, a few modules with their debug .ko),
+# downloaded once and cached.
 kernel=$(tools/fetch-debian-kernel.sh) || { echo "0 passed, 1 failed"; exit 1; }
 
 bazel test //... //symbolizer/builder:debian_kernel_test \

@@ -63,8 +63,9 @@ for cl in $(find -L "${dirs[@]}" -path '*/usr/share/doc/linux-image-*/changelog.
   break
 done
 if [ "$pkg" = unknown ]; then
-  # fetch-debian-kernel.sh names its directory RELEASE_VERSION.
+  # fetch-debian-kernel.sh names its directory RELEASE_VERSION_lLAYOUT.
   base="$(basename "${dirs[0]}")"
+  base="${base%_l[0-9]*}"
   case "$base" in *_*) pkg="linux-image-${base%%_*}-dbg ${base#*_}" ;; esac
 fi
 

@@ -1,0 +1,413 @@
+#include "proto/validate.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "proto/proto_format.h"
+
+namespace ksym {
+namespace {
+
+// Builds "LABEL: FIELD: WHAT" errors.
+class Errors {
+ public:
+  explicit Errors(absl::string_view label) : label_(label) {}
+  absl::Status Bad(absl::string_view field, absl::string_view what) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(label_, ": ", field, ": ", what));
+  }
+
+ private:
+  absl::string_view label_;
+};
+
+std::string Indexed(absl::string_view field, uint64_t i) {
+  return absl::StrCat(field, "[", i, "]");
+}
+
+std::string Quote(absl::string_view s) {
+  return absl::StrCat("\"", absl::CHexEscape(s), "\"");
+}
+
+bool IsTypeLetter(unsigned char c) { return absl::ascii_isalpha(c) || c == '?'; }
+
+// Kernel symbol and module names are printed space-separated by kallsyms:
+// whitespace or control bytes in one would make its lines ambiguous.
+bool HasSpaceOrControl(absl::string_view s) {
+  for (unsigned char c : s) {
+    if (c <= 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+// The annotation is the whole path or a suffix starting after a '/'.
+bool IsAnnotationOf(absl::string_view annotation, absl::string_view path) {
+  if (!absl::EndsWith(path, annotation)) return false;
+  const size_t start = path.size() - annotation.size();
+  return start == 0 || path[start - 1] == '/';
+}
+
+absl::Status CheckColumnLength(const Errors& e, absl::string_view field,
+                               uint64_t have, uint64_t count,
+                               absl::string_view unit = "entries") {
+  if (have == count) return absl::OkStatus();
+  return e.Bad(field, absl::StrCat(have, " ", unit, " for ", count,
+                                   " symbols (expected symbols.count)"));
+}
+
+}  // namespace
+
+absl::Status CheckTableVersion(const proto::SymbolTable& table,
+                               absl::string_view label) {
+  if (table.version() == 0) {
+    return Errors(label).Bad("version", absl::StrCat("missing (expected ",
+                                                     kSymbolTableVersion, ")"));
+  }
+  if (table.version() > kSymbolTableVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        label, ": version: ", table.version(),
+        " is newer than this reader (expected at most ", kSymbolTableVersion,
+        ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTableIdentity(const proto::KernelIdentity& id,
+                                absl::string_view label, KernelIdentity* out) {
+  const Errors e(label);
+  switch (id.address_space()) {
+    case proto::ADDRESS_SPACE_STATIC:
+      out->address_space = AddressSpace::kStatic;
+      break;
+    case proto::ADDRESS_SPACE_RUNTIME:
+      out->address_space = AddressSpace::kRuntime;
+      break;
+    case proto::ADDRESS_SPACE_UNSPECIFIED:
+      return e.Bad("identity.address_space",
+                   "ADDRESS_SPACE_UNSPECIFIED (expected ADDRESS_SPACE_STATIC "
+                   "or ADDRESS_SPACE_RUNTIME)");
+    default:
+      return e.Bad("identity.address_space",
+                   absl::StrCat("unknown value ", id.address_space(),
+                                " (expected ADDRESS_SPACE_STATIC or "
+                                "ADDRESS_SPACE_RUNTIME)"));
+  }
+  const std::string& b = id.build_id();
+  bool hex = b.size() % 2 == 0;
+  for (char c : b) hex = hex && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
+  if (!hex) {
+    return e.Bad("identity.build_id",
+                 absl::StrCat(Quote(b), " is not a build-id (expected an even "
+                                        "number of lowercase hex digits)"));
+  }
+  out->release = id.release();
+  out->build_id = b;
+  out->arch = id.arch();
+  out->kaslr_offset = id.kaslr_offset();
+  out->kaslr_offset_known = !id.kaslr_offset_unknown();
+  return absl::OkStatus();
+}
+
+absl::Status CheckTableModules(const proto::SymbolTable& t,
+                               absl::string_view label, Catalog* c) {
+  const Errors e(label);
+  const auto& names = t.module_names();
+  absl::flat_hash_map<absl::string_view, int> seen;
+  for (int i = 0; i < names.size(); ++i) {
+    const std::string& n = names[i];
+    const std::string field = Indexed("module_names", i);
+    if (n.empty()) return e.Bad(field, "empty (expected a module name)");
+    if (HasSpaceOrControl(n)) {
+      return e.Bad(field, absl::StrCat(Quote(n),
+                                       " contains a space or control "
+                                       "character (expected a module name)"));
+    }
+    auto [it, inserted] = seen.emplace(n, i);
+    if (!inserted) {
+      return e.Bad(field, absl::StrCat(Quote(n), " duplicates module_names[",
+                                       it->second, "]"));
+    }
+  }
+  const auto& sets = t.module_sets();
+  if (sets.empty()) {
+    return e.Bad("module_sets",
+                 "empty (expected set 0, the empty set of the core kernel)");
+  }
+  if (!sets[0].module_ids().empty()) {
+    return e.Bad("module_sets[0]",
+                 absl::StrCat("has ", sets[0].module_ids().size(),
+                              " modules (expected none: set 0 is the core "
+                              "kernel)"));
+  }
+  for (int k = 0; k < sets.size(); ++k) {
+    const auto& ids = sets[k].module_ids();
+    std::vector<std::string> members;
+    members.reserve(ids.size());
+    for (int j = 0; j < ids.size(); ++j) {
+      const std::string field =
+          absl::StrCat(Indexed("module_sets", k), ".", Indexed("module_ids", j));
+      if (ids[j] >= static_cast<uint32_t>(names.size())) {
+        return e.Bad(field,
+                     absl::StrCat(ids[j], " is out of range (expected less "
+                                          "than ",
+                                  names.size(), ", the size of module_names)"));
+      }
+      const std::string& name = names[ids[j]];
+      if (!members.empty() && !(members.back() < name)) {
+        return e.Bad(field,
+                     absl::StrCat(Quote(name), " does not sort after ",
+                                  Quote(members.back()),
+                                  " (expected module names ascending, each "
+                                  "once)"));
+      }
+      members.push_back(name);
+    }
+    if (k == 0) continue;  // the catalog starts with the empty set
+    const uint32_t id = c->InternModuleSet(std::move(members));
+    if (id != static_cast<uint32_t>(k)) {
+      return e.Bad(Indexed("module_sets", k),
+                   absl::StrCat("same modules as module_sets[", id, "]"));
+    }
+  }
+  for (int k = 0; k < sets.size(); ++k) {
+    if (sets[k].loadable()) c->loadable_module_sets.insert(k);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTableSources(const proto::SymbolTable& t,
+                               absl::string_view label, Catalog* c) {
+  for (int i = 0; i < t.sources_size(); ++i) {
+    const proto::InputSource& s = t.sources(i);
+    if (!proto::InputSource::State_IsValid(s.state())) {
+      return Errors(label).Bad(
+          absl::StrCat(Indexed("sources", i), ".state"),
+          absl::StrCat(s.state(), " (expected STATE_FOUND, "
+                                  "STATE_MISSING or STATE_REJECTED)"));
+    }
+    c->sources.push_back({s.what(), s.path(),
+                          static_cast<SourceState>(s.state()), s.why()});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTableObjects(const proto::SymbolTable& t,
+                               absl::string_view label, Catalog* c) {
+  const Errors e(label);
+  const auto& objects = t.objects();
+  for (int k = 0; k < objects.size(); ++k) {
+    const proto::ObjectFile& o = objects[k];
+    const std::string field = Indexed("objects", k);
+    if (o.path().empty()) {
+      return e.Bad(field + ".path", "empty (expected an object file path)");
+    }
+    const uint32_t id = c->InternObject(o.path());
+    if (id != static_cast<uint32_t>(k)) {
+      return e.Bad(field + ".path", absl::StrCat(Quote(o.path()),
+                                                 " duplicates objects[", id,
+                                                 "]"));
+    }
+    if (!o.annotation().empty() && !IsAnnotationOf(o.annotation(), o.path())) {
+      return e.Bad(field + ".annotation",
+                   absl::StrCat(Quote(o.annotation()),
+                                " is not a suffix of the path ", Quote(o.path()),
+                                " (expected the path's end after a '/')"));
+    }
+    c->objects[k].annotation = o.annotation();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
+                               absl::string_view label, Catalog* c) {
+  const Errors e(label);
+  const uint64_t n = s.count();
+  if (absl::Status st = CheckColumnLength(e, "symbols.address_deltas",
+                                          s.address_deltas_size(), n);
+      !st.ok()) {
+    return st;
+  }
+  if (s.sizes_size() != 0 && static_cast<uint64_t>(s.sizes_size()) != n) {
+    return e.Bad("symbols.sizes",
+                 absl::StrCat(s.sizes_size(), " entries for ", n,
+                              " symbols (expected none or symbols.count)"));
+  }
+  if (absl::Status st =
+          CheckColumnLength(e, "symbols.types", s.types().size(), n, "bytes");
+      !st.ok()) {
+    return st;
+  }
+  if (absl::Status st =
+          CheckColumnLength(e, "symbols.name_refs", s.name_refs_size(), n);
+      !st.ok()) {
+    return st;
+  }
+  const int runs = s.attribution_run_lengths_size();
+  for (const auto& [field, size] :
+       {std::make_pair("symbols.attribution_module_sets",
+                       s.attribution_module_sets_size()),
+        std::make_pair("symbols.attribution_objects",
+                       s.attribution_objects_size())}) {
+    if (size != runs) {
+      return e.Bad(field, absl::StrCat(size, " entries for ", runs,
+                                       " runs (expected as many as "
+                                       "symbols.attribution_run_lengths)"));
+    }
+  }
+
+  // Names table.
+  const auto& names = s.names();
+  {
+    absl::flat_hash_map<absl::string_view, int> seen;
+    for (int k = 0; k < names.size(); ++k) {
+      const std::string& name = names[k];
+      const std::string field = Indexed("symbols.names", k);
+      if (name.empty()) return e.Bad(field, "empty (expected a symbol name)");
+      if (name.size() > kMaxSymbolNameLength) {
+        return e.Bad(field, absl::StrCat(name.size(),
+                                         " bytes long (expected at most ",
+                                         kMaxSymbolNameLength,
+                                         ", the kernel's KSYM_NAME_LEN - 1)"));
+      }
+      if (HasSpaceOrControl(name)) {
+        return e.Bad(field, absl::StrCat(Quote(name),
+                                         " contains a space or control "
+                                         "character (expected a symbol "
+                                         "name)"));
+      }
+      auto [it, inserted] = seen.emplace(name, k);
+      if (!inserted) {
+        return e.Bad(field, absl::StrCat(Quote(name),
+                                         " duplicates symbols.names[",
+                                         it->second, "]"));
+      }
+    }
+  }
+
+  // Attribution runs.
+  uint64_t covered = 0;
+  for (int r = 0; r < runs; ++r) {
+    if (s.attribution_run_lengths(r) == 0) {
+      return e.Bad(Indexed("symbols.attribution_run_lengths", r),
+                   "0 (expected at least 1)");
+    }
+    covered += s.attribution_run_lengths(r);
+    if (s.attribution_module_sets(r) >= c->module_sets.size()) {
+      return e.Bad(Indexed("symbols.attribution_module_sets", r),
+                   absl::StrCat(s.attribution_module_sets(r),
+                                " is out of range (expected less than ",
+                                c->module_sets.size(),
+                                ", the size of module_sets)"));
+    }
+    if (s.attribution_objects(r) > c->objects.size()) {
+      return e.Bad(Indexed("symbols.attribution_objects", r),
+                   absl::StrCat(s.attribution_objects(r),
+                                " is out of range (expected 0 for none or "
+                                "k for objects[k - 1], k at most ",
+                                c->objects.size(), ")"));
+    }
+  }
+  if (covered != n) {
+    return e.Bad("symbols.attribution_run_lengths",
+                 absl::StrCat("runs cover ", covered, " symbols for ", n,
+                              " symbols (expected symbols.count)"));
+  }
+
+  c->symbols.clear();
+  c->symbols.reserve(n);
+  uint64_t address = 0;
+  int introduced = 0;  // names[0, introduced) have been used
+  int run = 0;
+  uint64_t run_left = runs > 0 ? s.attribution_run_lengths(0) : 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    Symbol sym;
+    const uint64_t delta = s.address_deltas(i);
+    if (i > 0 && delta > std::numeric_limits<uint64_t>::max() - address) {
+      return e.Bad(Indexed("symbols.address_deltas", i),
+                   absl::StrCat("0x", absl::Hex(delta), " after 0x",
+                                absl::Hex(address),
+                                " overflows 64 bits (expected addresses up "
+                                "to 0xffffffffffffffff)"));
+    }
+    address = i == 0 ? delta : address + delta;
+    sym.address = address;
+
+    const uint32_t ref = s.name_refs(i);
+    int name_index;
+    if (ref == 0) {
+      if (introduced == names.size()) {
+        return e.Bad(Indexed("symbols.name_refs", i),
+                     absl::StrCat("0 introduces a new name, but all ",
+                                  names.size(),
+                                  " symbols.names are in use (expected 1..",
+                                  names.size(), ")"));
+      }
+      name_index = introduced++;
+    } else {
+      if (ref > static_cast<uint32_t>(introduced)) {
+        return e.Bad(Indexed("symbols.name_refs", i),
+                     absl::StrCat(ref, " refers to symbols.names[", ref - 1,
+                                  "], which no earlier symbol introduced "
+                                  "(expected 0 or at most ",
+                                  introduced, ")"));
+      }
+      name_index = static_cast<int>(ref - 1);
+    }
+    sym.name = names[name_index];
+    if (i > 0 && delta == 0 && sym.name < c->symbols.back().name) {
+      return e.Bad(Indexed("symbols", i),
+                   absl::StrCat(Quote(sym.name), " sorts before ",
+                                Quote(c->symbols.back().name),
+                                " at the same address 0x", absl::Hex(address),
+                                " (expected ascending (address, name))"));
+    }
+
+    const unsigned char type = s.types()[i];
+    if (!IsTypeLetter(type)) {
+      return e.Bad(Indexed("symbols.types", i),
+                   absl::StrCat("byte 0x", absl::Hex(type, absl::kZeroPad2),
+                                " is not a type letter (expected a-z, A-Z "
+                                "or '?')"));
+    }
+    sym.type = static_cast<char>(type);
+
+    if (s.sizes_size() != 0 && s.sizes(i) != 0) {
+      const uint64_t size = s.sizes(i) - 1;
+      if (size > std::numeric_limits<uint64_t>::max() - address) {
+        return e.Bad(Indexed("symbols.sizes", i),
+                     absl::StrCat("exact size 0x", absl::Hex(size), " at 0x",
+                                  absl::Hex(address),
+                                  " runs past the end of the address space "
+                                  "(expected address + size below 2^64)"));
+      }
+      sym.size = size;
+      sym.size_exact = true;
+    }
+
+    while (run_left == 0) run_left = s.attribution_run_lengths(++run);
+    --run_left;
+    sym.module_set = s.attribution_module_sets(run);
+    const uint32_t object = s.attribution_objects(run);
+    sym.object = object == 0 ? kNoObject : object - 1;
+    c->symbols.push_back(std::move(sym));
+  }
+  if (introduced != names.size()) {
+    return e.Bad("symbols.names",
+                 absl::StrCat(names.size() - introduced, " of ", names.size(),
+                              " names are never used (expected each used by "
+                              "some symbol)"));
+  }
+  // Sorted already (checked above): this only fills the inferred sizes.
+  c->FinalizeSizes();
+  return absl::OkStatus();
+}
+
+}  // namespace ksym

@@ -5,54 +5,16 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "symbolizer/index/structure_verifier.h"
 
 namespace ksym {
-namespace {
-
-uint32_t Crc(absl::string_view s) {
-  // zlib's crc32 takes a uInt length; feed it in chunks.
-  uLong crc = crc32(0, nullptr, 0);
-  while (!s.empty()) {
-    const size_t n = std::min<size_t>(s.size(), 1u << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data()),
-                static_cast<uInt>(n));
-    s.remove_prefix(n);
-  }
-  return static_cast<uint32_t>(crc);
-}
-
-}  // namespace
-
-const char* format::SectionName(uint32_t id) {
-  switch (id) {
-    case kStrings: return "strings";
-    case kIdentity: return "identity";
-    case kSegments: return "segments";
-    case kAddressOffsets: return "address_offsets";
-    case kSizes: return "sizes";
-    case kNameTable: return "name_table";
-    case kNameData: return "name_data";
-    case kNameBlocks: return "name_blocks";
-    case kModuleSets: return "module_sets";
-    case kObjects: return "objects";
-    case kAttribution: return "attribution";
-    case kOverlaps: return "overlaps";
-    case kNameHash: return "name_hash";
-    case kSources: return "sources";
-    case kModuleRules: return "module_rules";
-  }
-  return "unknown";
-}
-
 IndexReader::~IndexReader() {
   if (mapping_ != nullptr) munmap(mapping_, mapping_size_);
 }
@@ -104,101 +66,16 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
   auto loss = [&](auto&&... parts) {
     return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
   };
-  const char* base = data_.data();
-  const uint64_t size = data_.size();
-  if (size < format::kHeaderSize) {
-    return loss("truncated index: ", size, " bytes, the header alone is ",
-                format::kHeaderSize);
-  }
-  if (std::memcmp(base, format::kMagic, sizeof(format::kMagic)) != 0) {
-    return loss("not a ksym index (bad magic 0x",
-                absl::Hex(bytes::Load64(base), absl::kZeroPad16), ")");
-  }
-  const uint32_t version = bytes::Load32(base + 8);
-  if (version > format::kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        label_, ": index format version ", version,
-        " is newer than this ksym reads (", format::kFormatVersion,
-        "); upgrade ksym or rebuild the index"));
-  }
-  if (version == 0) return loss("bad format version 0");
-  if (bytes::Load32(base + 12) != format::kHeaderSize) {
-    return loss("bad header size ", bytes::Load32(base + 12), ", expected ",
-                format::kHeaderSize);
-  }
-  const uint64_t file_size = bytes::Load64(base + 16);
-  if (file_size != size) {
-    return loss(file_size > size ? "truncated index: " : "trailing bytes: ",
-                "header says ", file_size, " bytes, file has ", size);
-  }
-  const uint32_t section_count = bytes::Load32(base + 24);
-  if (section_count > format::kMaxSections) {
-    return loss("section count ", section_count, " exceeds ",
-                format::kMaxSections);
-  }
-  const uint64_t dir_end =
-      format::kHeaderSize + uint64_t{format::kSectionEntrySize} * section_count;
-  if (dir_end > size) return loss("section directory runs past end of file");
-  {
-    std::string head(base, dir_end);
-    std::memset(&head[40], 0, 4);
-    const uint32_t want = bytes::Load32(base + 40);
-    const uint32_t got = Crc(head);
-    if (want != got) {
-      return loss("header checksum mismatch (stored 0x", absl::Hex(want),
-                  ", computed 0x", absl::Hex(got), ")");
-    }
-  }
-  const uint32_t flags = bytes::Load32(base + 28);
-  if (flags & ~format::kFlagRuntimeAddresses) {
-    return loss("unknown header flags 0x", absl::Hex(flags));
-  }
-  address_space_ = (flags & format::kFlagRuntimeAddresses)
+  const absl::StatusOr<SectionDirectory> dir =
+      ReadSectionDirectory(data_, label_, options.verify_checksums);
+  if (!dir.ok()) return dir.status();
+  address_space_ = (dir->flags & format::kFlagRuntimeAddresses)
                        ? AddressSpace::kRuntime
                        : AddressSpace::kStatic;
-  symbol_count_ = bytes::Load64(base + 32);
-  if (symbol_count_ >= 0xffffffffull) {
-    return loss("symbol count ", symbol_count_, " too large");
-  }
+  symbol_count_ = dir->symbol_count;
   const uint64_t n = symbol_count_;
-
-  absl::string_view sec[format::kLastSectionId + 1];
-  bool present[format::kLastSectionId + 1] = {};
-  for (uint32_t i = 0; i < section_count; ++i) {
-    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint32_t id = bytes::Load32(e);
-    const uint64_t off = bytes::Load64(e + 8), len = bytes::Load64(e + 16);
-    if (off % format::kSectionAlignment != 0 || off < dir_end || off > size ||
-        len > size - off) {
-      return loss("section ", format::SectionName(id), " (id ", id,
-                  ") at offset ", off, " size ", len,
-                  " lies outside the file (", size, " bytes)");
-    }
-    if (id == 0 || id > format::kLastSectionId) continue;  // unknown: skip
-    if (present[id]) {
-      return loss("section ", format::SectionName(id), " appears twice");
-    }
-    present[id] = true;
-    sec[id] = data_.substr(off, len);
-    if (options.verify_checksums) {
-      const uint32_t want = bytes::Load32(e + 4), got = Crc(sec[id]);
-      if (want != got) {
-        return loss("section ", format::SectionName(id),
-                    " checksum mismatch (stored 0x", absl::Hex(want),
-                    ", computed 0x", absl::Hex(got), ")");
-      }
-    }
-  }
-  for (uint32_t id : {format::kStrings, format::kIdentity, format::kSegments,
-                      format::kAddressOffsets, format::kNameTable,
-                      format::kNameData, format::kNameBlocks,
-                      format::kModuleSets, format::kObjects,
-                      format::kAttribution, format::kOverlaps,
-                      format::kNameHash}) {
-    if (!present[id]) {
-      return loss("missing section ", format::SectionName(id));
-    }
-  }
+  const absl::string_view* sec = dir->section;
+  const bool* present = dir->present;
   // Counted tables: u32 count, u32 reserved, count fixed-size entries.
   auto counted = [&](uint32_t id, uint64_t entry, uint64_t* count,
                      const char** table,
@@ -368,230 +245,15 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
 }
 
 absl::Status IndexReader::VerifyChecksums() const {
-  const char* base = data_.data();
-  const uint32_t section_count = bytes::Load32(base + 24);
-  for (uint32_t i = 0; i < section_count; ++i) {
-    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint32_t id = bytes::Load32(e);
-    const uint32_t want = bytes::Load32(e + 4);
-    const uint32_t got =
-        Crc(data_.substr(bytes::Load64(e + 8), bytes::Load64(e + 16)));
-    if (want != got) {
-      return absl::DataLossError(absl::StrCat(
-          label_, ": section ", format::SectionName(id),
-          " checksum mismatch (stored 0x", absl::Hex(want), ", computed 0x",
-          absl::Hex(got), ")"));
-    }
-  }
-  return absl::OkStatus();
+  return VerifySectionChecksums(data_, label_);
 }
 
 absl::Status IndexReader::VerifyStructure() const {
-  auto bad = [&](auto&&... parts) {
-    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
-  };
-  const uint64_t n = symbol_count_;
-  char buf[kMaxNameLength];
-  for (uint64_t i = 0; i < n; ++i) {
-    const uint32_t s = static_cast<uint32_t>(i);
-    if (i > 0 && Address(s - 1) > Address(s)) {
-      return bad("symbol ", i, " is below symbol ", i - 1,
-                 ": addresses are not sorted");
-    }
-    char type;
-    absl::string_view enc;
-    if (!NameRecord(s, &type, &enc)) {
-      return bad("name record of symbol ", i, " is out of bounds");
-    }
-    const size_t len = names_->Decode(enc, buf, sizeof(buf));
-    if (len > sizeof(buf)) {
-      return bad("name of symbol ", i, " does not decode");
-    }
-    if (len > kMaxSymbolNameLength) {
-      return bad("name of symbol ", i, " is ", len, " bytes, over the limit ",
-                 kMaxSymbolNameLength, " (KSYM_NAME_LEN - 1)");
-    }
-    if (!absl::ascii_isalpha(static_cast<unsigned char>(type)) &&
-        type != '?') {
-      return bad("symbol ", i, " has type byte 0x",
-                 absl::Hex(static_cast<unsigned char>(type)),
-                 ", not a kallsyms type letter");
-    }
-  }
-  for (uint32_t r = 0; r < run_count_; ++r) {
-    const char* e = runs_ + 12 * uint64_t{r};
-    if (r > 0 && bytes::Load32(e) <= bytes::Load32(e - 12)) {
-      return bad("attribution run ", r, " is out of order");
-    }
-    if (bytes::Load32(e + 4) >= module_set_count_) {
-      return bad("attribution run ", r, " names module set ",
-                 bytes::Load32(e + 4), " of ", module_set_count_);
-    }
-    const uint32_t obj = bytes::Load32(e + 8);
-    if (obj != format::kNoObjectId && obj >= object_count_) {
-      return bad("attribution run ", r, " names object ", obj, " of ",
-                 object_count_);
-    }
-  }
-  uint32_t prev = 0;
-  for (uint64_t b = 0; b <= bucket_count_; ++b) {
-    const uint32_t o = bytes::Load32(hash_offsets_ + 4 * b);
-    if (o < prev || o > n || (b == bucket_count_ && o != n)) {
-      return bad("name hash bucket ", b, " has offset ", o,
-                 " out of order");
-    }
-    prev = o;
-  }
-  for (uint64_t b = 0; b < bucket_count_; ++b) {
-    const uint32_t lo = bytes::Load32(hash_offsets_ + 4 * b);
-    const uint32_t hi = bytes::Load32(hash_offsets_ + 4 * (b + 1));
-    for (uint32_t k = lo; k < hi; ++k) {
-      const uint32_t slot = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
-      const uint32_t s =
-          name_hash_tagged_ ? slot & format::kNameHashSymbolMask : slot;
-      if (s >= n) return bad("name hash slot ", k, " names symbol ", s);
-      const size_t len = Name(s, buf, sizeof(buf));
-      const uint64_t h = format::NameHash(absl::string_view(buf, len));
-      if (h % bucket_count_ != b ||
-          (name_hash_tagged_ &&
-           slot >> 24 != static_cast<uint32_t>(h >> 56))) {
-        return bad("symbol ", s, " is in the wrong name hash bucket");
-      }
-    }
-  }
-  if (absl::Status st = VerifyReferences(); !st.ok()) return st;
-  return VerifyOverlaps();
-}
-
-absl::Status IndexReader::VerifyReferences() const {
-  auto bad = [&](auto&&... parts) {
-    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
-  };
-  // A string ref must point at a whole `u16 length, bytes` record.
-  auto valid_ref = [&](uint32_t ref) {
-    return uint64_t{ref} + 2 <= strings_.size() &&
-           uint64_t{ref} + 2 + bytes::Load16(strings_.data() + ref) <=
-               strings_.size();
-  };
-  {
-    const char* names[] = {"release", "build_id", "arch"};
-    for (int k = 0; k < 3; ++k) {
-      const uint32_t ref = identity_refs_[k];
-      if (!valid_ref(ref)) {
-        return bad("identity ", names[k], " string ref ", ref,
-                   " lies outside the strings section");
-      }
-    }
-  }
-  for (uint32_t set = 0; set < module_set_count_; ++set) {
-    const char* e = module_sets_ + 8 * uint64_t{set};
-    const uint64_t first = bytes::Load32(e), size = bytes::Load16(e + 4);
-    const uint16_t flags = bytes::Load16(e + 6);
-    if (first > module_ref_count_ || size > module_ref_count_ - first) {
-      return bad("module set ", set, " (first ", first, ", size ", size,
-                 ") runs past its ", module_ref_count_, " module references");
-    }
-    if (set == 0 && size != 0) return bad("module set 0 is not empty");
-    if (flags & ~uint16_t{format::kModuleSetLoadable}) {
-      return bad("module set ", set, " has unknown flags 0x",
-                 absl::Hex(flags));
-    }
-    for (uint64_t j = 0; j < size; ++j) {
-      const uint32_t ref = bytes::Load32(module_refs_ + 4 * (first + j));
-      if (!valid_ref(ref) || StringAt(ref).empty()) {
-        return bad("module set ", set, " member ", j, " has string ref ", ref,
-                   ", which is not a module name in the strings section");
-      }
-      if (j > 0 && !(ModuleName(set, j - 1) < ModuleName(set, j))) {
-        return bad("module set ", set, " is not sorted and duplicate-free");
-      }
-    }
-  }
-  for (uint32_t o = 0; o < object_count_; ++o) {
-    const char* e = objects_ + 8 * uint64_t{o};
-    const uint32_t ref = bytes::Load32(e), start = bytes::Load32(e + 4);
-    if (!valid_ref(ref) || StringAt(ref).empty()) {
-      return bad("object ", o, " has string ref ", ref,
-                 ", which is not a path in the strings section");
-    }
-    if (start != format::kNoAnnotation && start >= StringAt(ref).size()) {
-      return bad("object ", o, " annotation starts at byte ", start,
-                 " of its ", StringAt(ref).size(), "-byte path");
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status IndexReader::VerifyOverlaps() const {
-  auto bad = [&](auto&&... parts) {
-    return absl::DataLossError(absl::StrCat(label_, ": ", parts...));
-  };
-  const uint64_t n = symbol_count_;
-  // Exactly the exact-size symbols reaching past the next higher address
-  // are in the overlap table (format.h), in (start, symbol) order, with
-  // their own extent and the subtree maxima the stabbing walk relies on.
-  uint64_t k = 0;
-  uint64_t group_end = 0, next_higher = 0;
-  bool has_next = false;
-  for (uint64_t i = 0; i < n; ++i) {
-    const uint32_t s = static_cast<uint32_t>(i);
-    if (i >= group_end) {
-      const uint32_t last = AliasGroupEnd(s);
-      group_end = std::max<uint64_t>(last, i + 1);
-      has_next = group_end < n;
-      next_higher = has_next ? Address(static_cast<uint32_t>(group_end)) : 0;
-    }
-    if (!SizeExact(s)) continue;
-    const uint64_t end = End(s);
-    if (end < Address(s)) {
-      return bad("symbol ", i, " has a size that wraps past the top of the "
-                 "address space");
-    }
-    if (!has_next || end <= next_higher) continue;
-    if (k >= overlap_count_) {
-      return bad("symbol ", i, " reaches past the next symbol but is missing "
-                 "from the overlaps table");
-    }
-    const Overlap o = OverlapAt(k);
-    if (o.symbol != s || o.start != Address(s) || o.end != end) {
-      return bad("overlap entry ", k, " (symbol ", o.symbol,
-                 ") does not match symbol ", i,
-                 ", the next that reaches past its successor");
-    }
-    ++k;
-  }
-  if (k != overlap_count_) {
-    return bad("overlaps table has ", overlap_count_, " entries, ", k,
-               " symbols reach past their successor");
-  }
-  // max_end of each node is the largest end in its subtree, the contiguous
-  // positions [pos - 2^k + 1, pos + 2^k - 1] (clipped): O(n log n) in all.
-  for (uint64_t pos = 0; pos < overlap_count_; ++pos) {
-    const int level = __builtin_ctzll(~pos);
-    const uint64_t span = (uint64_t{1} << level) - 1;
-    const uint64_t hi = std::min(overlap_count_ - 1, pos + span);
-    uint64_t m = 0;
-    for (uint64_t q = pos - span; q <= hi; ++q) m = std::max(m, OverlapAt(q).end);
-    if (OverlapAt(pos).max_end != m) {
-      return bad("overlap entry ", pos, " has max_end 0x",
-                 absl::Hex(OverlapAt(pos).max_end), ", its subtree reaches 0x",
-                 absl::Hex(m));
-    }
-  }
-  return absl::OkStatus();
+  return StructureVerifier(*this).Run();
 }
 
 std::vector<SectionInfo> IndexReader::sections() const {
-  std::vector<SectionInfo> out;
-  const char* base = data_.data();
-  const uint32_t section_count = bytes::Load32(base + 24);
-  for (uint32_t i = 0; i < section_count; ++i) {
-    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint32_t id = bytes::Load32(e);
-    out.push_back({id, format::SectionName(id), bytes::Load64(e + 8),
-                   bytes::Load64(e + 16)});
-  }
-  return out;
+  return ListSections(data_);
 }
 
 std::vector<IndexReader::Segment> IndexReader::segments() const {

@@ -24,6 +24,7 @@
 #include "symbolizer/index/bytes.h"
 #include "symbolizer/index/format.h"
 #include "symbolizer/index/name_codec.h"
+#include "symbolizer/index/section_directory.h"
 
 namespace ksym {
 
@@ -33,13 +34,6 @@ struct IndexOptions {
   // 122k symbols). Callers that verified the file once already (or open the
   // same file again and again) may turn it off.
   bool verify_checksums = true;
-};
-
-struct SectionInfo {
-  uint32_t id;
-  const char* name;
-  uint64_t offset;
-  uint64_t size;
 };
 
 class IndexReader {
@@ -145,10 +139,9 @@ class IndexReader {
   void ForEachNamed(absl::string_view name, F f) const;
 
  private:
+  friend class StructureVerifier;  // structure_verifier.h
   IndexReader() = default;
   absl::Status Init(absl::string_view label, IndexOptions options);
-  absl::Status VerifyReferences() const;  // parts of VerifyStructure
-  absl::Status VerifyOverlaps() const;
   absl::string_view StringAt(uint32_t ref) const;
   bool NameRecord(uint32_t i, char* type, absl::string_view* encoded) const;
   struct Overlap {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -148,7 +149,20 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   Catalog& c = out.catalog;
 
   // Inputs: the static side (link-time), the runtime side (kallsyms).
-  KSYM_ASSIGN_OR_RETURN(const ResolvedInputs in, DiscoverInputs(given));
+  std::unique_ptr<DebugFileFetcher> debuginfod;
+  DebugFileFetcher* fetcher = given.debug_fetcher;
+  if (fetcher == nullptr) {
+    absl::StatusOr<std::unique_ptr<DebugFileFetcher>> env =
+        DebuginfodFromEnvironment();
+    if (env.ok()) {
+      debuginfod = *std::move(env);
+      fetcher = debuginfod.get();
+    } else {
+      log.Warn(std::string(env.status().message()));
+    }
+  }
+  KSYM_ASSIGN_OR_RETURN(const ResolvedInputs in,
+                        DiscoverInputs(given, fetcher, progress));
   KSYM_ASSIGN_OR_RETURN(StaticSymbols statics, ReadStaticSymbols(in, log));
   std::vector<KallsymsEntry> kallsyms;
   if (!in.kallsyms.empty()) {

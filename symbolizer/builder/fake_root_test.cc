@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "symbolizer/builder/builder.h"
+#include "symbolizer/files/debuginfod_fetch.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
 #include "symbolizer/query/symbolizer.h"
@@ -310,6 +311,85 @@ TEST(FakeRootTest, ARootWithoutKallsymsIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(out.status())) << out.status();
   EXPECT_NE(out.status().message().find("proc/kallsyms"),
             absl::string_view::npos);
+}
+
+// Serves one file for any build-id, like a debuginfod server would.
+class OneFileFetcher : public DebugFileFetcher {
+ public:
+  explicit OneFileFetcher(absl::StatusOr<FetchedFile> answer)
+      : answer_(std::move(answer)) {}
+  std::string Servers() const override { return "http://debuginfod.test"; }
+  absl::StatusOr<FetchedFile> FetchDebugInfo(absl::string_view build_id,
+                                             const FetchProgressFn&) override {
+    asked.push_back(std::string(build_id));
+    return answer_;
+  }
+  std::vector<std::string> asked;
+
+ private:
+  absl::StatusOr<FetchedFile> answer_;
+};
+
+BuildOutput BuildFetching(const std::string& root, DebugFileFetcher& fetcher) {
+  BuildInputs in;
+  in.root = root;
+  in.debug_fetcher = &fetcher;
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() ? *std::move(out) : BuildOutput();
+}
+
+TEST(FakeRootTest, AVmlinuxNotInstalledIsFetchedByTheRunningKernelsBuildId) {
+  std::string root = Make({"fetched", false, false});
+  const std::string url = "http://debuginfod.test/buildid/x/debuginfo";
+  OneFileFetcher fetcher(FetchedFile{Absolute(kVmlinux), url});
+  BuildOutput out = BuildFetching(root, fetcher);
+  const Catalog& c = out.catalog;
+  EXPECT_EQ(fetcher.asked, std::vector<std::string>{VmlinuxBuildId()});
+  const InputSource* vmlinux = Find(c, "vmlinux", SourceState::kFound);
+  ASSERT_NE(vmlinux, nullptr);
+  EXPECT_EQ(vmlinux->path, Absolute(kVmlinux));
+  EXPECT_EQ(vmlinux->why, "via debuginfod " + url);
+  // The fetched vmlinux is used as an installed one would be.
+  EXPECT_TRUE(c.identity.kaslr_offset_known);
+  EXPECT_EQ(c.identity.kaslr_offset, static_cast<int64_t>(kSlide));
+  EXPECT_GT(out.attribution.text_with_object, out.attribution.text_symbols / 2);
+}
+
+TEST(FakeRootTest, AFetchedVmlinuxOfAnotherBuildIsRejected) {
+  const std::string other(40, 'c');
+  std::string root = Make({"fetched-other", false, false, other});
+  OneFileFetcher fetcher(FetchedFile{Absolute(kVmlinux), "http://x/y"});
+  BuildOutput out = BuildFetching(root, fetcher);
+  const Catalog& c = out.catalog;
+  EXPECT_EQ(fetcher.asked, std::vector<std::string>{other});
+  EXPECT_EQ(Find(c, "vmlinux", SourceState::kFound), nullptr);
+  const InputSource* rejected = nullptr;
+  for (const InputSource& s : c.sources) {
+    if (s.what == "vmlinux" && s.path == Absolute(kVmlinux)) rejected = &s;
+  }
+  ASSERT_NE(rejected, nullptr);
+  EXPECT_EQ(rejected->state, SourceState::kRejected);
+  EXPECT_NE(rejected->why.find(other), std::string::npos) << rejected->why;
+  EXPECT_NE(rejected->why.find(VmlinuxBuildId()), std::string::npos);
+  EXPECT_EQ(out.attribution.text_with_object, 0u);
+}
+
+TEST(FakeRootTest, AVmlinuxNoServerHasLeavesKallsyms) {
+  std::string root = Make({"fetch-missing", false, false});
+  OneFileFetcher fetcher(absl::NotFoundError("on no debuginfod server"));
+  BuildOutput out = BuildFetching(root, fetcher);
+  const Catalog& c = out.catalog;
+  EXPECT_EQ(Find(c, "vmlinux", SourceState::kFound), nullptr);
+  bool said = false;
+  for (const InputSource& s : c.sources) {
+    said |= s.what == "vmlinux" && s.state == SourceState::kMissing &&
+            s.path == "http://debuginfod.test" &&
+            s.why == "debuginfod: on no debuginfod server";
+  }
+  EXPECT_TRUE(said);
+  EXPECT_FALSE(c.identity.kaslr_offset_known);
+  EXPECT_GT(c.symbols.size(), 0u);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/builder/debug_fetch.h"
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -73,8 +74,10 @@ void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
           : Source("build-id", r.notes, SourceState::kFound));
 }
 
-// The first candidate vmlinux with the running kernel's build-id.
-void DiscoverVmlinux(ResolvedInputs& r) {
+// The first candidate vmlinux with the running kernel's build-id, else the
+// one `fetcher` gets by that build-id.
+void DiscoverVmlinux(ResolvedInputs& r, DebugFileFetcher* fetcher,
+                     const ProgressFn& progress) {
   const KernelIdentity& id = r.live_identity;
   const std::string& rel = id.release;
   std::vector<std::string> candidates;
@@ -124,9 +127,23 @@ void DiscoverVmlinux(ResolvedInputs& r) {
         "vmlinux",
         candidates.empty() ? "" : JoinPath(r.root, candidates[0]),
         SourceState::kMissing,
-        "not installed (Debian/Ubuntu: the linux-image-RELEASE-dbg or "
-        "-dbgsym package; Fedora: kernel-debuginfo)"));
+        absl::StrCat("not installed (Debian/Ubuntu: the linux-image-RELEASE-"
+                     "dbg or -dbgsym package; Fedora: kernel-debuginfo",
+                     fetcher == nullptr ? "; or set DEBUGINFOD_URLS" : "",
+                     ")")));
   }
+  if (fetcher == nullptr) return;
+  if (id.build_id.empty()) {
+    r.sources.push_back(Source("vmlinux", fetcher->Servers(),
+                               SourceState::kMissing,
+                               "debuginfod: the running kernel's build-id is "
+                               "unknown, so there is nothing to ask for"));
+    return;
+  }
+  CheckedFetch fetched =
+      FetchDebugFile(*fetcher, "vmlinux", id.build_id, progress);
+  r.vmlinux = fetched.path;
+  r.sources.push_back(std::move(fetched.source));
 }
 
 // System.map files in Debian's non-dbg image package are a one-line
@@ -174,7 +191,9 @@ bool HasModuleFiles(const std::string& dir) {
 
 }  // namespace
 
-absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in) {
+absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in,
+                                              DebugFileFetcher* fetcher,
+                                              const ProgressFn& progress) {
   const std::string& build = in.build_dir;
   if (!build.empty() && !IsDirectory(build)) {
     return absl::NotFoundError(
@@ -215,7 +234,7 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in) {
                         "here (give --root DIR, or its files)"));
       }
     }
-    if (r.vmlinux.empty()) DiscoverVmlinux(r);
+    if (r.vmlinux.empty()) DiscoverVmlinux(r, fetcher, progress);
     if (r.system_map.empty()) DiscoverSystemMap(r);
     const std::string modules = JoinPath(
         r.root, absl::StrCat("lib/modules/", r.live_identity.release));

@@ -17,7 +17,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "symbolizer/builder/build_log.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/files/debuginfod_fetch.h"
 
 namespace ksym {
 
@@ -47,6 +49,10 @@ struct BuildInputs {
   // The release to look for (`--release`), instead of ROOT/proc/sys/kernel/
   // osrelease.
   std::string release;
+  // Fetches the debug files discovery does not find locally, by build-id.
+  // nullptr: BuildCatalog uses libdebuginfod when DEBUGINFOD_URLS is set
+  // (DebuginfodFromEnvironment), else nothing is fetched. Not owned.
+  DebugFileFetcher* debug_fetcher = nullptr;
 };
 
 // The live kernel's symbol list, read when no symbol source is given.
@@ -95,8 +101,13 @@ struct ResolvedInputs {
 //   System.map  boot/System.map-R, usr/lib/debug/boot/System.map-R (Debian's
 //               one-line placeholder is rejected)
 //   modules     lib/modules/R when it holds modules.builtin*
+// When no local vmlinux has the running kernel's build-id and `fetcher` is
+// given (debuginfod), the vmlinux is fetched by that build-id and checked
+// (see debug_fetch.h); `progress` shows the download.
 // Every candidate looked at is in `sources`, found, missing or rejected.
-absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in);
+absl::StatusOr<ResolvedInputs> DiscoverInputs(
+    const BuildInputs& in, DebugFileFetcher* fetcher = nullptr,
+    const ProgressFn& progress = {});
 
 }  // namespace ksym
 

@@ -110,7 +110,9 @@ const Command& BuildCommand() {
 Builds an index. With no source, indexes the running kernel with everything
 the machine has: /proc/kallsyms (needs root, or kernel.kptr_restrict=0, to
 see addresses), the build-id in /sys/kernel/notes, the vmlinux of its -dbg /
--dbgsym / kernel-debuginfo package (checked by build-id), System.map and
+-dbgsym / kernel-debuginfo package (checked by build-id; when none is
+installed and DEBUGINFOD_URLS is set, fetched by build-id from those
+debuginfod servers into DEBUGINFOD_CACHE_PATH), System.map and
 /lib/modules/RELEASE; each source is reported found, missing or rejected.
   --root DIR          read the live system under DIR (a container's host
                       root, a saved system): DIR/proc/kallsyms, DIR/boot, ...

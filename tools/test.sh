@@ -7,12 +7,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh || exit 1
 
-# The real-kernel test reads a Debian 6.1 cloud kernel (vmlinux with DWARF,
+# The real-kernel tests read a Debian 6.1 cloud kernel (vmlinux with DWARF,
 # System.map, modules.builtin*, a few modules with their debug .ko),
-# downloaded once and cached.
+# downloaded once and cached; debuginfod_server_test serves its vmlinux from
+# a local debuginfod server.
 kernel=$(tools/fetch-debian-kernel.sh) || { echo "0 passed, 1 failed"; exit 1; }
 
 bazel test //... //symbolizer/builder:debian_kernel_test \
+  //symbolizer/builder:debuginfod_server_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
   --test_env=KSYM_DEBIAN_KERNEL="$kernel" "$@"
 rc=$?

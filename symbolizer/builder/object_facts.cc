@@ -47,6 +47,25 @@ absl::Status LinkerMapRanges(const ResolvedInputs& in, uint64_t shift,
                             " is missing: its symbols get object vmlinux.o"));
     }
   }
+  if (const std::vector<SectionOverlap> overlaps = OverlappingSections(*map);
+      !overlaps.empty()) {
+    std::vector<std::string> examples;
+    for (const SectionOverlap& o : overlaps) {
+      if (examples.size() == kMaxExamples) break;
+      auto show = [](const MapInputSection* s) {
+        return absl::StrCat(s->input_section, " of ", s->object, " [0x",
+                            absl::Hex(s->address), ", 0x",
+                            absl::Hex(s->address + s->size), ")");
+      };
+      examples.push_back(
+          absl::StrCat(show(o.second), " overlaps ", show(o.first)));
+    }
+    log.Warn(absl::StrCat(
+        path, ": ", overlaps.size(),
+        " input sections overlap another object's; a symbol in the shared "
+        "bytes gets the object of the smaller section: ",
+        Examples(examples, overlaps.size())));
+  }
   absl::string_view prefix = in.build_dir;
   std::string build_prefix =
       prefix.empty() ? "" : absl::StrCat(absl::StripSuffix(prefix, "/"), "/");

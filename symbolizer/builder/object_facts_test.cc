@@ -3,6 +3,8 @@
 // STT_FILE groups.
 #include "symbolizer/builder/object_facts.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,34 @@ TEST(ObjectFactsTest, LinkerMapRangesMoveByTheShift) {
   // schedule is at 0xffffffff81000428 in kernel/sched/core.o.
   EXPECT_TRUE(Covers(*r, 0xffffffff81000428 + 0x1000, "kernel/sched/core.o"));
   EXPECT_FALSE(Covers(*r, 0xffffffff81000428, "kernel/sched/core.o"));
+  for (const std::string& w : log.warnings) {
+    EXPECT_EQ(w.find("overlap"), std::string::npos) << w;
+  }
+}
+
+// Two objects claiming the same bytes (a map edited or merged by hand) are
+// said, not resolved silently.
+TEST(ObjectFactsTest, OverlappingInputSectionsAreWarned) {
+  const std::string path =
+      std::string(getenv("TEST_TMPDIR")) + "/overlapping.map";
+  std::ofstream(path) << "Linker script and memory map\n\n"
+                         ".text           0xffffffff81000000      0x100\n"
+                         " .text          0xffffffff81000000       0x40 "
+                         "init/main.o\n"
+                         " .text          0xffffffff81000020       0x40 "
+                         "kernel/fork.o\n";
+  ResolvedInputs in;
+  in.linker_map = path;
+  BuildLog log;
+  absl::StatusOr<std::vector<ObjectRange>> r = ReadObjectRanges(in, 0, log);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_EQ(log.warnings[0],
+            path + ": 1 input sections overlap another object's; a symbol "
+                   "in the shared bytes gets the object of the smaller "
+                   "section: .text of kernel/fork.o [0xffffffff81000020, "
+                   "0xffffffff81000060) overlaps .text of init/main.o "
+                   "[0xffffffff81000000, 0xffffffff81000040)");
 }
 
 TEST(ObjectFactsTest, DwarfWithoutALinkerMap) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -45,59 +46,43 @@ absl::Status LineError(absl::string_view filename, size_t line,
 }
 
 // Splits text into lines without copying; the last line may lack '\n'.
+// A "\r\n" line end (a map copied through Windows; GNU ld and lld write
+// "\n") counts as "\n".
 class LineReader {
  public:
   explicit LineReader(absl::string_view text) : text_(text) {}
 
   bool Next(absl::string_view* line) {
-    if (!Peek(line)) return false;
-    pos_ += line->size() + 1;
+    size_t next;
+    if (!Cut(line, &next)) return false;
+    pos_ = next;
     ++number_;
     return true;
   }
 
   bool Peek(absl::string_view* line) const {
-    if (pos_ >= text_.size()) return false;
-    size_t end = text_.find('\n', pos_);
-    if (end == absl::string_view::npos) end = text_.size();
-    *line = text_.substr(pos_, end - pos_);
-    return true;
+    size_t next;
+    return Cut(line, &next);
   }
 
   // 1-based number of the line Next() returned last.
   size_t number() const { return number_; }
 
  private:
+  bool Cut(absl::string_view* line, size_t* next) const {
+    if (pos_ >= text_.size()) return false;
+    size_t end = text_.find('\n', pos_);
+    if (end == absl::string_view::npos) end = text_.size();
+    *next = end + 1;
+    if (end > pos_ && text_[end - 1] == '\r') --end;
+    *line = text_.substr(pos_, end - pos_);
+    return true;
+  }
+
   absl::string_view text_;
   size_t pos_ = 0;
   size_t number_ = 0;
 };
-
-struct HexTable {
-  int8_t value[256];
-  constexpr HexTable() : value() {
-    for (int i = 0; i < 256; ++i) value[i] = -1;
-    for (int i = 0; i < 10; ++i) value['0' + i] = static_cast<int8_t>(i);
-    for (int i = 0; i < 6; ++i) {
-      value['a' + i] = static_cast<int8_t>(10 + i);
-      value['A' + i] = static_cast<int8_t>(10 + i);
-    }
-  }
-};
-constexpr HexTable kHex;
-
-// 1 to 16 hex digits, nothing else.
-bool ParseHexDigits(absl::string_view s, uint64_t* value) {
-  if (s.empty() || s.size() > 16) return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    int d = kHex.value[static_cast<unsigned char>(c)];
-    if (d < 0) return false;
-    v = (v << 4) | static_cast<uint64_t>(d);
-  }
-  *value = v;
-  return true;
-}
 
 // "0x" and 1 to 16 hex digits, as GNU ld prints addresses and sizes.
 bool ParseGnuHex(absl::string_view s, uint64_t* value) {
@@ -169,17 +154,47 @@ void SplitObject(absl::string_view text, std::string* object,
   archive->assign(archive_path.data(), archive_path.size());
 }
 
+// Why `text` cannot be an object as a linker prints it, or "": a NUL
+// byte, bytes that are not UTF-8 (kbuild paths are ASCII; a map damaged or
+// re-encoded on the way), or parentheses that are not one trailing
+// ARCHIVE(MEMBER) pair ("vmlinux.a(init/main.o" is a cut line).
+std::string BadObject(absl::string_view text) {
+  if (const size_t nul = text.find('\0'); nul != absl::string_view::npos) {
+    return absl::StrCat("object ", Quote(text), " has a NUL byte at byte ",
+                        nul);
+  }
+  if (const size_t bad = FirstInvalidUtf8(text);
+      bad != absl::string_view::npos) {
+    return absl::StrCat("object ", Quote(text), " is not UTF-8 (byte 0x",
+                        absl::Hex(static_cast<unsigned char>(text[bad])),
+                        " at byte ", bad, ")");
+  }
+  const size_t opens = std::count(text.begin(), text.end(), '(');
+  const size_t closes = std::count(text.begin(), text.end(), ')');
+  if (opens == 0 && closes == 0) return "";
+  if (opens != 1 || closes != 1 || text.find('(') == 0 ||
+      text.back() != ')') {
+    return absl::StrCat("object ", Quote(text),
+                        " has unbalanced parentheses (expected a path or "
+                        "ARCHIVE(MEMBER))");
+  }
+  return "";
+}
+
 // Object names repeat section after section: remember the last split.
 class ObjectCache {
  public:
-  void Set(absl::string_view text, MapInputSection* section) {
+  // Fills section->object and ->archive; returns BadObject's reason.
+  std::string Set(absl::string_view text, MapInputSection* section) {
     if (!valid_ || text != raw_) {
+      if (std::string why = BadObject(text); !why.empty()) return why;
       raw_.assign(text.data(), text.size());
       SplitObject(text, &object_, &archive_);
       valid_ = true;
     }
     section->object = object_;
     section->archive = archive_;
+    return "";
   }
 
  private:
@@ -429,7 +444,9 @@ class GnuParser {
     if (!status.ok()) return status;
     section.output_section = current_output_;
     section.input_section = std::string(name);
-    objects_.Set(object, &section);
+    if (std::string why = objects_.Set(object, &section); !why.empty()) {
+      return LineError(filename_, reader_.number(), why);
+    }
     map_.sections.push_back(std::move(section));
     return absl::OkStatus();
   }
@@ -554,7 +571,10 @@ absl::StatusOr<LinkerMap> ParseLld(absl::string_view text,
       section.input_section = std::string(section_name);
       section.address = address;
       section.size = size;
-      objects.Set(name.substr(0, colon), &section);
+      if (std::string why = objects.Set(name.substr(0, colon), &section);
+          !why.empty()) {
+        return LineError(filename, reader.number(), why);
+      }
       map.sections.push_back(std::move(section));
     } else if (indent != kLldSymbolIndent) {
       return LineError(
@@ -726,6 +746,26 @@ std::vector<ObjectRangeLite> ObjectRanges(const LinkerMap& map) {
     last[s.object] = ranges.size() - 1;
   }
   return ranges;
+}
+
+std::vector<SectionOverlap> OverlappingSections(const LinkerMap& map) {
+  std::vector<SectionOverlap> out;
+  const MapInputSection* reach = nullptr;  // the kept section ending last
+  for (const MapInputSection& s : map.sections) {
+    if (s.size == 0 || IsNonAllocated(s.output_section) ||
+        IsPseudoObject(s.object)) {
+      continue;
+    }
+    if (reach != nullptr && s.address < reach->address + reach->size &&
+        s.object != reach->object) {
+      out.push_back({reach, &s});
+    }
+    if (reach == nullptr ||
+        s.address + s.size > reach->address + reach->size) {
+      reach = &s;
+    }
+  }
+  return out;
 }
 
 }  // namespace ksym

@@ -91,9 +91,14 @@ struct LinkerMap {
 // are lines of no known shape. Input and output section lines are checked
 // strictly.
 //
+// Both parsers read "\r\n" line ends (a map copied through Windows) as
+// "\n".
+//
 // Errors: InvalidArgument "FILE:LINE: ..." for a bad address or size, a
-// missing size or object, a long input section name not followed by its
-// address line, or a section that ends past 2^64; InvalidArgument "FILE:
+// missing size or object, an object with a NUL byte, bytes that are not
+// UTF-8 or unbalanced parentheses ("vmlinux.a(init/main.o"), a long input
+// section name not followed by its address line, or a section that ends
+// past 2^64; InvalidArgument "FILE:
 // ..." when there is no "Linker script and memory map" line.
 absl::StatusOr<LinkerMap> ParseGnuLdMap(absl::string_view text,
                                         absl::string_view filename);
@@ -105,7 +110,7 @@ absl::StatusOr<LinkerMap> ParseGnuLdMap(absl::string_view text,
 //
 // Errors: InvalidArgument "FILE:LINE: ..." for a missing or unknown header,
 // a bad number column, text at an indentation other than Out/In/Symbol, or
-// a section that ends past 2^64.
+// a section that ends past 2^64, or a bad object (as for GNU ld).
 absl::StatusOr<LinkerMap> ParseLldMap(absl::string_view text,
                                       absl::string_view filename);
 
@@ -146,6 +151,17 @@ struct ObjectRangeLite {
 // Ranges of different objects may overlap (per-CPU data is linked at 0 on
 // x86_64).
 std::vector<ObjectRangeLite> ObjectRanges(const LinkerMap& map);
+
+// Two input sections of different objects that claim the same bytes: the
+// second (in address order) starts before the first ends. A linker never
+// writes this; a map edited, merged or damaged does, and attribution would
+// then pick one object for the shared bytes. Considers the sections
+// ObjectRanges keeps. Pointers into `map`.
+struct SectionOverlap {
+  const MapInputSection* first;
+  const MapInputSection* second;
+};
+std::vector<SectionOverlap> OverlappingSections(const LinkerMap& map);
 
 // The member's path from the build directory: `member` joined to the
 // directory of `archive` (none when `archive` is empty), with "." and

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
@@ -852,6 +853,108 @@ TEST(LinkerMapTest, ReadsFixtureFile) {
       ReadLinkerMapFile("symbolizer/sources/linkmap/gnu_vmlinux_a.map");
   ASSERT_TRUE(map.ok()) << map.status();
   EXPECT_NE(FindSection(*map, ".text", "init/main.o"), nullptr);
+}
+
+// Maps copied through Windows end lines with "\r\n": both flavours read
+// them as the toolchain wrote them.
+TEST(LinkerMapTest, CrlfLineEndsReadAsTheOriginal) {
+  for (const char* name :
+       {"gnu_vmlinux_a.map", "lld_vmlinux_a.map", "gnu_vmlinux_o_r.map"}) {
+    const std::string lf = ReadFixture(name);
+    const std::string crlf = absl::StrReplaceAll(lf, {{"\n", "\r\n"}});
+    absl::StatusOr<LinkerMap> a = ParseLinkerMap(lf, name);
+    absl::StatusOr<LinkerMap> b = ParseLinkerMap(crlf, name);
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << name << ": " << b.status();
+    ASSERT_EQ(a->sections.size(), b->sections.size()) << name;
+    ASSERT_FALSE(a->sections.empty());
+    for (size_t i = 0; i < a->sections.size(); ++i) {
+      EXPECT_EQ(a->sections[i].object, b->sections[i].object);
+      EXPECT_EQ(a->sections[i].input_section, b->sections[i].input_section);
+      EXPECT_EQ(a->sections[i].address, b->sections[i].address);
+      EXPECT_EQ(a->sections[i].size, b->sections[i].size);
+    }
+  }
+}
+
+// Objects a linker cannot have printed are errors with file:line, in both
+// flavours.
+TEST(LinkerMapTest, RejectsBrokenObjectPaths) {
+  struct Case {
+    std::string object;
+    const char* message;
+  };
+  const Case cases[] = {
+      {std::string("init/ma\0in.o", 12),
+       "object \"init/ma\\x00in.o\" has a NUL byte at byte 7"},
+      {"fs/\xff\xfe.o",
+       "object \"fs/\\xff\\xfe.o\" is not UTF-8 (byte 0xff at byte 3)"},
+      {"vmlinux.a(init/main.o",
+       "object \"vmlinux.a(init/main.o\" has unbalanced parentheses "
+       "(expected a path or ARCHIVE(MEMBER))"},
+      {"init/main.o)",
+       "object \"init/main.o)\" has unbalanced parentheses (expected a path "
+       "or ARCHIVE(MEMBER))"},
+      {"a.a(b(c.o))",
+       "object \"a.a(b(c.o))\" has unbalanced parentheses (expected a path "
+       "or ARCHIVE(MEMBER))"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<LinkerMap> gnu = ParseGnuLdMap(
+        absl::StrCat("Linker script and memory map\n\n"
+                     " .text          0xffffffff81000000       0x10 ",
+                     c.object, "\n"),
+        "vmlinux.map");
+    ASSERT_FALSE(gnu.ok()) << c.message;
+    EXPECT_EQ(gnu.status().message(), absl::StrCat("vmlinux.map:3: ",
+                                                   c.message));
+    absl::StatusOr<LinkerMap> lld = ParseLldMap(
+        absl::StrCat(LLD_HEADER
+                     "ffffffff81000000 1000000 10 16 .text\n"
+                     "ffffffff81000000 1000000 10 16         ",
+                     c.object, ":(.text)\n"),
+        "vmlinux.map");
+    ASSERT_FALSE(lld.ok()) << c.message;
+    EXPECT_EQ(lld.status().message(), absl::StrCat("vmlinux.map:3: ",
+                                                   c.message));
+  }
+  // Archive members and lld's LTO form stay accepted.
+  for (const char* ok : {"lib/lib.a(ctype.o)", "vmlinux.a(init/main.o at 12)",
+                         "f\xc3\xbcnf.o"}) {
+    EXPECT_TRUE(ParseLldMap(absl::StrCat(LLD_HEADER
+                                         "ffffffff81000000 1000000 10 16 "
+                                         ".text\n"
+                                         "ffffffff81000000 1000000 10 16    "
+                                         "     ",
+                                         ok, ":(.text)\n"),
+                            "vmlinux.map")
+                    .ok())
+        << ok;
+  }
+}
+
+TEST(OverlappingSectionsTest, RealMapsHaveNone) {
+  for (const char* name : {"gnu_vmlinux_a.map", "lld_vmlinux_a.map"}) {
+    EXPECT_THAT(OverlappingSections(ParseFixture(name)), IsEmpty()) << name;
+  }
+}
+
+TEST(OverlappingSectionsTest, FindsTwoObjectsClaimingTheSameBytes) {
+  absl::StatusOr<LinkerMap> map = ParseGnuLdMap(
+      "Linker script and memory map\n\n"
+      ".text           0xffffffff81000000      0x100\n"
+      " .text          0xffffffff81000000       0x40 init/main.o\n"
+      " .text          0xffffffff81000040       0x40 kernel/fork.o\n"
+      " .text          0xffffffff81000060       0x40 mm/slub.o\n"
+      " .text.x        0xffffffff81000070        0x8 mm/slub.o\n"
+      " .text          0xffffffff810000a0       0x10 fs/inode.o\n",
+      "vmlinux.map");
+  ASSERT_TRUE(map.ok()) << map.status();
+  const std::vector<SectionOverlap> o = OverlappingSections(*map);
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(o[0].first->object, "kernel/fork.o");
+  EXPECT_EQ(o[0].second->object, "mm/slub.o");
+  EXPECT_EQ(o[0].second->address, 0xffffffff81000060u);
 }
 
 // ---- paths ----

@@ -1,5 +1,6 @@
 #include "symbolizer/sources/modules_builtin.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -53,11 +55,44 @@ absl::Status ForEachLine(absl::string_view text, Fn fn) {
 // 1 to 16 hex digits, nothing else (SimpleHexAtoi would take "0x" and
 // signs).
 bool ParseHexOffset(absl::string_view s, uint64_t& value) {
-  if (s.empty() || s.size() > 16) return false;
-  for (char c : s) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
+  return ParseHexDigits(s, &value);
+}
+
+// Offsets in modules.builtin.ranges are into one section of vmlinux.
+constexpr uint64_t kMaxSectionOffset = 0xffffffffu;
+
+// Module names (KBUILD_MODNAME, '-' already made '_') and modinfo keys
+// (MODULE_INFO tags) are C identifiers.
+bool IsIdentifier(absl::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+// Why a modinfo record is not what modpost and the MODULE_* macros write,
+// or "". Values are free text (descriptions may hold newlines and tabs)
+// but no other control byte.
+std::string BadModinfoRecord(absl::string_view module, absl::string_view key,
+                             absl::string_view value) {
+  for (absl::string_view name : absl::StrSplit(module, ':')) {
+    if (name.empty() && key == "file") continue;  // said below, with the form
+    if (!IsIdentifier(name)) {
+      return absl::StrCat("module name ", Quote(name),
+                          " is not an identifier (letters, digits, '_')");
+    }
   }
-  return absl::SimpleHexAtoi(s, &value);
+  if (!IsIdentifier(key)) {
+    return absl::StrCat("key ", Quote(key),
+                        " is not an identifier (letters, digits, '_')");
+  }
+  for (size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+      return absl::StrCat("value has control byte 0x", absl::Hex(c),
+                          " at byte ", i);
+    }
+  }
+  return "";
 }
 
 // Finds `flag` ("-DKBUILD_MODFILE=") as a whole word of `command` and
@@ -150,6 +185,14 @@ absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
       return absl::InvalidArgumentError(
           absl::StrCat(filename, ": record at offset ", record_offset,
                        ": expected \"MODULE.KEY=VALUE\", got ", Quote(record)));
+    }
+    if (std::string why = BadModinfoRecord(record.substr(0, dot),
+                                           record.substr(dot + 1, eq - dot - 1),
+                                           record.substr(eq + 1));
+        !why.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(filename, ": record at offset ", record_offset, ": ",
+                       why, " in ", Quote(record)));
     }
     ModinfoRecord r;
     r.module = std::string(record.substr(0, dot));
@@ -271,6 +314,15 @@ absl::StatusOr<std::vector<BuiltinRange>> ParseModulesBuiltinRanges(
           return LineError(filename, number,
                            absl::StrCat("offset range ", Quote(tokens[1]),
                                         " ends before it starts"));
+        }
+        if (end > kMaxSectionOffset) {
+          // The generator prints offsets into one section of vmlinux; a
+          // larger one would wrap when made absolute and cover nothing.
+          return LineError(
+              filename, number,
+              absl::StrCat("offset range ", Quote(tokens[1]),
+                           " reaches past 4 GiB, more than any section of "
+                           "vmlinux holds (expected offsets of 8 hex digits)"));
         }
 
         if (tokens[2] == "=") {

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace ksym {
@@ -178,13 +180,27 @@ TEST(ParseModulesBuiltinModinfoTest, Errors) {
       {BYTES(":b.file=dir/a dir/b\0"),
        "mi: record at offset 0: empty module name in \":b.file=dir/a "
        "dir/b\" (expected \"MODULE[:MODULE...].file=PATH[ PATH...]\")"},
+      // Garbage that has a '.' before a '=' is not a record either.
+      {BYTES("ext4.license=GPL\0\x7f\x45LF.\x02\x01=\x01\0"),
+       "mi: record at offset 17: module name \"\\x7f\\x45LF\" is not an "
+       "identifier (letters, digits, '_') in \"\\x7f\\x45LF.\\x02\\x01=\\x01\""},
+      {BYTES("ext4.lic ense=GPL\0"),
+       "mi: record at offset 0: key \"lic ense\" is not an identifier "
+       "(letters, digits, '_') in \"ext4.lic ense=GPL\""},
+      {BYTES("ext4/x.file=fs/ext4/ext4\0"),
+       "mi: record at offset 0: module name \"ext4/x\" is not an "
+       "identifier (letters, digits, '_') in \"ext4/x.file=fs/ext4/ext4\""},
+      {BYTES("ext4.file=fs/ext4/\x1b[2Jext4\0"),
+       "mi: record at offset 0: value has control byte 0x1b at byte 8 in "
+       "\"ext4.file=fs/ext4/\\x1b[2Jext4\""},
   };
   for (const auto& [bytes, message] : cases) {
     absl::StatusOr<BuiltinModinfo> modinfo =
         ParseModulesBuiltinModinfo(bytes, "mi");
     ASSERT_EQ(modinfo.status().code(), absl::StatusCode::kInvalidArgument)
         << message;
-    EXPECT_EQ(modinfo.status().message(), message);
+    EXPECT_EQ(absl::CHexEscape(modinfo.status().message()),
+              absl::CHexEscape(message));
   }
 }
 
@@ -311,12 +327,27 @@ TEST(ParseModulesBuiltinRangesTest, TouchingRangesAndLaterAnchor) {
   EXPECT_EQ((*ranges)[3].end, 0x3000u);
 }
 
+// Offsets are into one section of vmlinux: more digits are accepted while
+// the value fits 32 bits; a range reaching past 4 GiB (which would wrap
+// when made absolute and cover nothing) is an error.
 TEST(ParseModulesBuiltinRangesTest, WideOffsets) {
   absl::StatusOr<std::vector<BuiltinRange>> ranges =
-      ParseModulesBuiltinRanges(".text 123456789-ffffffffffffffff big\n", "r");
+      ParseModulesBuiltinRanges(".text 0000000012345678-00000000ffffffff big\n",
+                                "r");
   ASSERT_TRUE(ranges.ok()) << ranges.status();
-  EXPECT_EQ((*ranges)[0].start, 0x123456789u);
-  EXPECT_EQ((*ranges)[0].end, 0xffffffffffffffffu);
+  EXPECT_EQ((*ranges)[0].start, 0x12345678u);
+  EXPECT_EQ((*ranges)[0].end, 0xffffffffu);
+  for (const char* line : {".text 00000000-ffffffffffffffff big\n",
+                           ".text 123456789-123456790 big\n",
+                           ".text 100000000-100000000 = _text\n"}) {
+    ranges = ParseModulesBuiltinRanges(line, "r");
+    ASSERT_FALSE(ranges.ok()) << line;
+    EXPECT_TRUE(absl::StrContains(ranges.status().message(),
+                                  "reaches past 4 GiB"))
+        << ranges.status();
+    EXPECT_TRUE(absl::StartsWith(ranges.status().message(), "r:1: offset "))
+        << ranges.status();
+  }
 }
 
 TEST(ParseModulesBuiltinRangesTest, Errors) {

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <string>
 
+#include "symbolizer/api/process_output.h"
 #include "tools/cli/command.h"
 
 namespace ksym {
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
   // fflush()es stdout: without this, every line read from stdin cost a
   // write(2) of the previous output line.
   std::cin.tie(nullptr);
-  ReportSigbusAsChangedIndex();
+  ksym::ReportSigbusAsChangedIndex(kExitError);
   if (argc < 2) {
     std::fputs(Usage().c_str(), stderr);
     return kExitUsage;

@@ -127,6 +127,22 @@ grep -q "<stdin>:2: line longer than 1048576 bytes skipped" "$tmp/err" || { echo
 check "long bad address echo is cut" 1 "$(wc -l < "$tmp/err")"
 grep -q '\.\.\. (5000 bytes)' "$tmp/err" || { echo "FAIL: echo not cut: $(head -c 300 "$tmp/err")"; fail=1; }
 
+# symbolize copies an overlong line unchanged (never held whole) and says so;
+# the lines around it are still rewritten.
+{ echo "RIP at $addr"; head -c 3000000 /dev/zero | tr '\0' 'x'; echo; echo "RIP at $addr"; } |
+  "$ksym" symbolize -i "$tmp/k.ksym" >"$tmp/out" 2>"$tmp/err"
+check "symbolize overlong line exit" 0 $?
+check "symbolize overlong line: every line out" 3 "$(wc -l < "$tmp/out")"
+check "symbolize overlong line copied" 3000000 "$(sed -n 2p "$tmp/out" | tr -d '\n' | wc -c)"
+check "symbolize other lines rewritten" 2 "$(grep -c "($name+0x0/" "$tmp/out")"
+grep -q "<stdin>:2: line of 3000000 bytes (longer than 1048576) copied unchanged" "$tmp/err" || { echo "FAIL: symbolize long line message: $(cat "$tmp/err")"; fail=1; }
+
+# Addresses are hex digits with one optional 0x: "0x0x1" is not 1.
+for bad in 0x0x1 0x +1 " 1"; do
+  "$ksym" lookup -i "$tmp/k.ksym" -- "$bad" >/dev/null 2>"$tmp/err"
+  check "lookup \"$bad\" exit" 2 $?
+done
+
 # An index truncated in place while mapped: a clean message, not SIGBUS.
 cp "$tmp/k.ksym" "$tmp/t.ksym"
 mkfifo "$tmp/in"

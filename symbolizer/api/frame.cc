@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "symbolizer/api/text_policy.h"
 #include "symbolizer/query/ambiguity.h"
 
 namespace ksym {
@@ -23,7 +24,24 @@ std::string ResolvedText(const Symbolizer& s, const SymbolInfo& symbol) {
 }
 
 std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol) {
-  return absl::StrCat(s.KallmodsymsLine(symbol), AmbiguityMarker(s, symbol));
+  std::string line = s.KallmodsymsLine(symbol);
+  // "ADDRESS T NAME" then, when there are qualifiers, a tab and
+  // "[mod] {obj}": control bytes of the name and of the qualifiers are
+  // escaped, the one separating tab kept.
+  constexpr size_t kNameStart = 19;  // 16 hex digits, ' ', type, ' '
+  const size_t name_end = kNameStart + symbol.name().size();
+  if (line.size() >= name_end) {
+    const bool has_tab = line.size() > name_end && line[name_end] == '\t';
+    line = absl::StrCat(
+        line.substr(0, kNameStart),
+        EscapeControlBytes(
+            absl::string_view(line).substr(kNameStart, name_end - kNameStart)),
+        has_tab ? "\t" : "",
+        EscapeControlBytes(
+            absl::string_view(line).substr(name_end + (has_tab ? 1 : 0))));
+  }
+  absl::StrAppend(&line, AmbiguityMarker(s, symbol));
+  return line;
 }
 
 std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,

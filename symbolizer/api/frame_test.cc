@@ -78,6 +78,25 @@ TEST(FrameTextTest, MarksANameThatStaysAmbiguous) {
   EXPECT_EQ(ListLine(*s, end), "ffffffff81000400 t end");
 }
 
+// Control bytes of names and qualifiers are escaped as messages escape
+// them; the tab before the qualifiers stays.
+TEST(ListLineTest, EscapesControlBytes) {
+  Catalog c;
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000200, "evil\x1b[2J\nname", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000300, "tab\there", 't'));
+  const uint32_t obj = c.InternObject("fs/in\x07ode.o");
+  c.symbols[0].object = obj;
+  c.symbols[0].module_set = c.InternModuleSet({"rapl"});
+  c.objects[obj].annotation = "in\x07ode.o";
+  auto s = SymbolizerFromCatalog(std::move(c));
+  EXPECT_EQ(ListLine(*s, s->Lookup(0xffffffff81000200).symbol),
+            "ffffffff81000200 t evil\\x1b[2J\\x0aname\t[rapl] "
+            "{in\\x07ode.o}");
+  EXPECT_EQ(ListLine(*s, s->Lookup(0xffffffff81000300).symbol),
+            "ffffffff81000300 t tab\\x09here");
+}
+
 TEST(AddressLineTest, SixteenHexDigits) {
   EXPECT_EQ(AddressText(1), "0000000000000001");
   EXPECT_EQ(AddressLine(0xffffffff81000200, "init_once+0x0/0x40"),

@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -55,9 +56,8 @@ absl::StatusOr<std::vector<LoadedModule>> ParseProcModules(
         absl::StrSplit(line, ' ', absl::SkipEmpty());
     LoadedModule m;
     absl::string_view address = f.size() >= 6 ? f[5] : "";
-    absl::ConsumePrefix(&address, "0x");
     if (f.size() < 6 || !absl::SimpleAtoi(f[1], &m.size) ||
-        !absl::SimpleHexAtoi(address, &m.address)) {
+        !ParsePrefixedHex(address, &m.address)) {
       return absl::InvalidArgumentError(absl::StrCat(
           filename, ":", line_number,
           ": expected \"NAME SIZE REFCOUNT DEPS STATE 0xADDRESS\", got \"",

@@ -126,11 +126,16 @@ TEST(FreshnessTest, ParseProcModules) {
   EXPECT_EQ((*m)[0].size, 1015808u);
   EXPECT_EQ((*m)[0].address, 0xffffffffc0a00000u);
   EXPECT_EQ((*m)[1].address, 0xffffffffc0140000u);
-  absl::StatusOr<std::vector<LoadedModule>> bad =
-      ParseProcModules("ext4 big 1 - Live 0x0\n", "/proc/modules");
-  EXPECT_TRUE(absl::IsInvalidArgument(bad.status()));
-  EXPECT_NE(bad.status().message().find("/proc/modules:1:"),
-            absl::string_view::npos);
+  for (const char* line : {"ext4 big 1 - Live 0x0\n",
+                           "ext4 1 1 - Live 0x0x10\n",
+                           "ext4 1 1 - Live ffffffffc0a00000\n",
+                           "ext4 1 1 - Live 0x-1\n"}) {
+    absl::StatusOr<std::vector<LoadedModule>> bad =
+        ParseProcModules(line, "/proc/modules");
+    EXPECT_TRUE(absl::IsInvalidArgument(bad.status())) << line;
+    EXPECT_NE(bad.status().message().find("/proc/modules:1:"),
+              absl::string_view::npos);
+  }
 }
 
 TEST(FreshnessTest, ReadLiveLayoutUnderARoot) {

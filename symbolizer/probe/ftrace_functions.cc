@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -72,8 +73,7 @@ absl::StatusOr<FtraceFunctions> FtraceFunctions::Parse(
       const size_t space = line.find(' ');
       FtraceRecord r;
       absl::string_view hex = line.substr(0, space);
-      if (space == absl::string_view::npos || hex.empty() || hex.size() > 16 ||
-          !absl::SimpleHexAtoi(hex, &r.ip)) {
+      if (space == absl::string_view::npos || !ParseHexDigits(hex, &r.ip)) {
         return LineError(addrs_label, n,
                          "expected \"ADDRESS NAME [MODULE]\" like "
                          "\"ffffffff813704f4 init_once\"");

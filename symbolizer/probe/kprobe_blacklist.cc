@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -18,8 +19,7 @@ absl::Status LineError(absl::string_view label, size_t line,
 }
 
 bool ParseHex(absl::string_view s, uint64_t* out) {
-  if (!absl::ConsumePrefix(&s, "0x")) return false;
-  return !s.empty() && s.size() <= 16 && absl::SimpleHexAtoi(s, out);
+  return s.size() > 2 && s[1] == 'x' && ParsePrefixedHex(s, out);
 }
 
 // The only symbol of that name in the index, or nullopt.

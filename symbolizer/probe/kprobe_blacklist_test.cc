@@ -71,6 +71,13 @@ TEST(KprobeBlacklistTest, MalformedLines) {
        "expected 0xSTART-0xEND in hex"},
       {"0x20-0x10\tx\n", "b:1: range \"0x20-0x10\" ends before it starts"},
       {"0x10-0x20\t\n", "b:1: missing symbol after the tab"},
+      // SimpleHexAtoi alone would read "0x0x10" as 0x10.
+      {"0x0x10-0x20\tx\n",
+       "b:1: bad address range \"0x0x10-0x20\", expected 0xSTART-0xEND in "
+       "hex"},
+      {"0x10-0x+20\tx\n",
+       "b:1: bad address range \"0x10-0x+20\", expected 0xSTART-0xEND in "
+       "hex"},
   };
   for (const Case& c : kCases) {
     absl::StatusOr<KprobeBlacklist> b = KprobeBlacklist::ParseDebugfs(c.text, "b");

@@ -292,37 +292,69 @@ bool ShouldFlushEachLine(int in_fd, int out_fd) {
 }
 
 absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
-                           bool flush_each_line) {
-  char* buffer = nullptr;
-  size_t capacity = 0;
+                           const RewriteStreamOptions& options) {
+  std::string line;
   std::string rewritten;
-  absl::Status status;
-  while (true) {
-    errno = 0;
-    const ssize_t n = getline(&buffer, &capacity, in);
-    if (n < 0) {
-      if (ferror(in)) status = absl::ErrnoToStatus(errno, "reading input");
-      break;
+  uint64_t number = 0;
+  uint64_t long_length = 0;  // > 0: copying an over-long line through
+  auto write = [&](absl::string_view text) {
+    return std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  };
+  // Ends the line in `line` (with its '\n' when `nl`).
+  auto end_line = [&](bool nl) {
+    ++number;
+    if (long_length > 0) {
+      long_length += line.size();
+      if (nl) line.push_back('\n');
+      const bool ok = write(line);
+      if (options.on_long_line) options.on_long_line(number, long_length);
+      long_length = 0;
+      line.clear();
+      return ok;
     }
-    absl::string_view line(buffer, static_cast<size_t>(n));
-    const bool nl = absl::ConsumeSuffix(&line, "\n");
-    const bool cr = absl::ConsumeSuffix(&line, "\r");
+    absl::string_view text = line;
+    const bool cr = absl::ConsumeSuffix(&text, "\r");
     rewritten.clear();
-    rewriter->RewriteLine(line, &rewritten);
+    rewriter->RewriteLine(text, &rewritten);
     if (cr) rewritten.push_back('\r');
     if (nl) rewritten.push_back('\n');
-    if (std::fwrite(rewritten.data(), 1, rewritten.size(), out) !=
-            rewritten.size() ||
-        (flush_each_line && std::fflush(out) != 0)) {
-      status = absl::ErrnoToStatus(errno, "writing output");
-      break;
+    line.clear();
+    return write(rewritten);
+  };
+  constexpr size_t kPiece = 64 << 10;
+  errno = 0;
+  flockfile(in);
+  int c;
+  while ((c = getc_unlocked(in)) != EOF) {
+    if (c != '\n') {
+      line.push_back(static_cast<char>(c));
+      if (long_length == 0 && line.size() > options.max_line) {
+        // Too long to rewrite: what came so far goes out unchanged, the
+        // rest follows piece by piece.
+        long_length = line.size();
+        if (!write(line)) break;
+        line.clear();
+      } else if (long_length > 0 && line.size() >= kPiece) {
+        long_length += line.size();
+        if (!write(line)) break;
+        line.clear();
+      }
+      continue;
     }
+    if (!end_line(true)) break;
+    if (options.flush_each_line && std::fflush(out) != 0) break;
   }
-  free(buffer);
-  if (status.ok() && std::fflush(out) != 0) {
-    status = absl::ErrnoToStatus(errno, "writing output");
+  const bool read_error = std::ferror(in);
+  funlockfile(in);
+  if (read_error) return absl::ErrnoToStatus(errno, "reading input");
+  if (std::ferror(out)) return absl::ErrnoToStatus(errno, "writing output");
+  if ((!line.empty() || long_length > 0) && !end_line(false)) {
+    return absl::ErrnoToStatus(errno, "writing output");
   }
-  return status;
+  if (std::fflush(out) != 0) {
+    return absl::ErrnoToStatus(errno, "writing output");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace ksym

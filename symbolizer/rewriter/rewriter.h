@@ -60,6 +60,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -147,12 +148,30 @@ std::string IndexMismatchWarning(const RewriteStats& stats);
 // input.
 bool ShouldFlushEachLine(int in_fd, int out_fd);
 
-// Reads lines from `in` until EOF, writes their rewrites to `out`. With
-// `flush_each_line`, output is flushed after every line (for `trace_pipe`
-// and other live streams). Read and write errors are returned with errno's
-// status code.
+struct RewriteStreamOptions {
+  // Flush output after every line (for `trace_pipe` and other live
+  // streams).
+  bool flush_each_line = false;
+  // A line longer than this many bytes (without its newline) is copied to
+  // the output unchanged, in pieces, and never held whole: one huge line
+  // cannot cost memory without bound. Stack dumps, perf script and ftrace
+  // lines are far shorter.
+  size_t max_line = size_t{1} << 20;
+  // Called once per such line with its 1-based number and its length.
+  std::function<void(uint64_t line_number, uint64_t length)> on_long_line;
+};
+
+// Reads lines from `in` until EOF, writes their rewrites to `out`. Read and
+// write errors are returned with errno's status code.
 absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
-                           bool flush_each_line = false);
+                           const RewriteStreamOptions& options);
+inline absl::Status RewriteStream(std::FILE* in, std::FILE* out,
+                                  Rewriter* rewriter,
+                                  bool flush_each_line = false) {
+  RewriteStreamOptions options;
+  options.flush_each_line = flush_each_line;
+  return RewriteStream(in, out, rewriter, options);
+}
 
 }  // namespace ksym
 

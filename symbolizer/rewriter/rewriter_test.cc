@@ -579,6 +579,38 @@ TEST(RewriteStreamTest, RewritesEveryLine) {
   fclose(out);
 }
 
+// A line longer than max_line is copied unchanged and said, never held
+// whole; the lines around it are rewritten as usual, NUL bytes included.
+TEST(RewriteStreamTest, OverlongLinesAreCopiedUnchanged) {
+  FILE* in = tmpfile();
+  FILE* out = tmpfile();
+  ASSERT_NE(in, nullptr);
+  ASSERT_NE(out, nullptr);
+  const std::string frame = " init_once+0x12/0x40";
+  const std::string huge = frame + std::string(300 << 10, 'x');
+  const std::string with_nul = std::string("a\0b", 3) + frame;
+  const std::string text = frame + "\n" + huge + "\n" + with_nul + "\n" +
+                           huge;  // the last line has no newline
+  fwrite(text.data(), 1, text.size(), in);
+  rewind(in);
+  Rewriter r(K());
+  RewriteStreamOptions options;
+  options.max_line = 100 << 10;
+  std::vector<std::pair<uint64_t, uint64_t>> long_lines;
+  options.on_long_line = [&](uint64_t n, uint64_t len) {
+    long_lines.push_back({n, len});
+  };
+  ASSERT_TRUE(RewriteStream(in, out, &r, options).ok());
+  Rewriter expected(K());
+  EXPECT_EQ(ReadAll(out), expected.RewriteLine(frame) + "\n" + huge + "\n" +
+                              expected.RewriteLine(with_nul) + "\n" + huge);
+  EXPECT_NE(expected.RewriteLine(frame), frame);  // it was rewritten
+  EXPECT_EQ(long_lines, (std::vector<std::pair<uint64_t, uint64_t>>{
+                            {2, huge.size()}, {4, huge.size()}}));
+  fclose(in);
+  fclose(out);
+}
+
 TEST(RewriteStreamTest, ReadAndWriteErrors) {
   Rewriter r(K());
   FILE* write_only = fopen("/dev/null", "w");

@@ -1,16 +1,10 @@
 #include "tools/cli/command.h"
 
-#include <errno.h>
-#include <signal.h>
-#include <string.h>
-#include <unistd.h>
-
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <iostream>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -19,6 +13,8 @@
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/freshness.h"
+#include "symbolizer/api/text_policy.h"
+#include "symbolizer/api/process_output.h"
 
 namespace ksym {
 namespace cli {
@@ -123,32 +119,9 @@ std::unique_ptr<Symbolizer> OpenIndex(const Args& args, IndexOptions options) {
   return *std::move(s);
 }
 
-namespace {
-
-void OnSigbus(int) {
-  static const char kMessage[] =
-      "ksym: the index file changed while it was read (truncated in place?); "
-      "run the command again\n";
-  // Only async-signal-safe calls here.
-  ssize_t ignored = write(2, kMessage, sizeof(kMessage) - 1);
-  (void)ignored;
-  _exit(kExitError);
-}
-
-}  // namespace
-
-void ReportSigbusAsChangedIndex() {
-  struct sigaction sa = {};
-  sa.sa_handler = OnSigbus;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGBUS, &sa, nullptr);
-}
-
 int FinishStdout(int status) {
-  errno = 0;
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    std::fprintf(stderr, "ksym: cannot write standard output: %s\n",
-                 errno != 0 ? std::strerror(errno) : "write error");
+  if (absl::Status s = FlushOutput(stdout); !s.ok()) {
+    std::fprintf(stderr, "ksym: %s\n", std::string(s.message()).c_str());
     return kExitError;
   }
   return status;
@@ -169,58 +142,12 @@ void Progress::Clear() {
   shown_ = false;
 }
 
-int ForEachStdinLine(const std::function<void(const std::string&, int)>& f) {
-  std::string line;
-  int number = 0, skipped = 0;
-  std::vector<char> chunk(64 << 10);
-  bool too_long = false;
-  while (true) {
-    std::cin.getline(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    const size_t got = static_cast<size_t>(std::cin.gcount());
-    const bool full = std::cin.fail() && !std::cin.eof() &&
-                      got == chunk.size() - 1;
-    if (got == 0 && !std::cin.good() && !full) break;
-    // getline counts the newline it consumed in gcount.
-    const size_t text = full ? got : (std::cin.eof() ? got : got - 1);
-    if (!too_long) line.append(chunk.data(), text);
-    if (line.size() > kMaxStdinLine) {
-      too_long = true;
-      line.clear();
-    }
-    if (full) {
-      std::cin.clear();
-      continue;  // the rest of this line follows
-    }
-    ++number;
-    if (too_long) {
-      std::fprintf(stderr,
-                   "ksym: <stdin>:%d: line longer than %zu bytes skipped\n",
-                   number, kMaxStdinLine);
-      ++skipped;
-    } else {
-      f(line, number);
-    }
-    line.clear();
-    too_long = false;
-    if (std::cin.eof()) break;
-  }
-  return skipped;
-}
-
-std::string QuoteForMessage(absl::string_view text) {
-  constexpr size_t kShown = 200;
-  std::string out;
-  for (unsigned char c : text.substr(0, kShown)) {
-    if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (text.size() > kShown) {
-    absl::StrAppend(&out, "... (", text.size(), " bytes)");
-  }
-  return out;
+int ForEachStdinLine(
+    const std::function<void(absl::string_view, uint64_t)>& f) {
+  return static_cast<int>(ForEachInputLine(stdin, f, [](uint64_t number) {
+    std::fprintf(stderr, "ksym: %s\n",
+                 SkippedLineMessage("<stdin>", number).c_str());
+  }));
 }
 
 }  // namespace cli

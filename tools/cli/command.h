@@ -87,27 +87,16 @@ class Progress {
   bool shown_ = false;
 };
 
-// Turns SIGBUS, which a mapped index truncated in place raises on access
-// (ksym's writers never do that: they rename a new file into place), into
-// "ksym: INDEX changed while it was read ..." and exit 3 instead of a crash
-// (exit 135) that also loses buffered output.
-void ReportSigbusAsChangedIndex();
-
-// Flushes stdout; a failed write (a full disk, /dev/full, a closed pipe
-// reader) is reported on stderr and turns `status` into kExitError.
+// Flushes stdout; a failed write (a full disk, /dev/full) is reported on
+// stderr (FlushOutput, symbolizer/api/process_output.h) and turns `status`
+// into kExitError.
 int FinishStdout(int status);
 
-// The longest stdin line a command reads (lookup, resolve): a longer one is
-// skipped with a message, so one huge line cannot cost memory without bound.
-constexpr size_t kMaxStdinLine = 1 << 20;
-
-// Calls f(line, line_number) for each stdin line; returns how many lines
-// were skipped as longer than kMaxStdinLine (each reported on stderr).
-int ForEachStdinLine(const std::function<void(const std::string&, int)>& f);
-
-// `text` for an error message: control bytes escaped (\xNN), cut after 200
-// bytes with the full length said, so echoed input stays one short line.
-std::string QuoteForMessage(absl::string_view text);
+// Calls f(line, line_number) for each stdin line; a line longer than
+// kMaxInputLine (symbolizer/api/text_policy.h) is skipped with a message.
+// Returns how many lines were skipped.
+int ForEachStdinLine(
+    const std::function<void(absl::string_view, uint64_t)>& f);
 
 }  // namespace cli
 }  // namespace ksym

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/static_address.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -19,11 +20,6 @@
 namespace ksym {
 namespace cli {
 namespace {
-
-bool ParseAddress(absl::string_view text, uint64_t* out) {
-  absl::ConsumePrefix(&text, "0x") || absl::ConsumePrefix(&text, "0X");
-  return !text.empty() && text.size() <= 16 && absl::SimpleHexAtoi(text, out);
-}
 
 void PutLine(const std::string& line) { std::puts(line.c_str()); }
 
@@ -35,7 +31,7 @@ int RunLookup(const Args& a) {
   std::vector<SymbolInfo> covering;
   auto one = [&](absl::string_view token, absl::string_view where) {
     uint64_t addr;
-    if (!ParseAddress(token, &addr)) {
+    if (!ParseAddressText(token, &addr)) {
       std::fprintf(stderr, "ksym: lookup: %.*snot a hex address: \"%s\"\n",
                    static_cast<int>(where.size()), where.data(),
                    QuoteForMessage(token).c_str());
@@ -69,7 +65,7 @@ int RunLookup(const Args& a) {
   if (!a.positional.empty()) {
     for (const std::string& p : a.positional) one(p, "");
   } else {
-    if (ForEachStdinLine([&](const std::string& line, int number) {
+    if (ForEachStdinLine([&](absl::string_view line, uint64_t number) {
       absl::string_view t = absl::StripAsciiWhitespace(line);
       if (t.empty()) return;
       t = t.substr(0, t.find_first_of(" \t"));
@@ -116,7 +112,7 @@ int RunResolve(const Args& a) {
   if (!a.positional.empty()) {
     for (const std::string& q : a.positional) one(q);
   } else {
-    if (ForEachStdinLine([&](const std::string& line, int) {
+    if (ForEachStdinLine([&](absl::string_view line, uint64_t) {
       absl::string_view t = absl::StripAsciiWhitespace(line);
       if (!t.empty()) one(std::string(t));
     }) > 0) {
@@ -137,8 +133,14 @@ int RunSymbolize(const Args& a) {
   // Flushed per line from a pipe or terminal, so `dmesg -w | ksym
   // symbolize` and `cat trace_pipe | ksym symbolize` show each line as it
   // comes.
-  absl::Status st = RewriteStream(stdin, stdout, &rewriter,
-                                  ShouldFlushEachLine(0, 1));
+  RewriteStreamOptions stream;
+  stream.flush_each_line = ShouldFlushEachLine(0, 1);
+  stream.max_line = kMaxInputLine;
+  stream.on_long_line = [](uint64_t number, uint64_t length) {
+    std::fprintf(stderr, "ksym: %s\n",
+                 CopiedLineMessage("<stdin>", number, length).c_str());
+  };
+  absl::Status st = RewriteStream(stdin, stdout, &rewriter, stream);
   if (a.flag("--stats")) {
     const RewriteStats& r = rewriter.stats();
     std::fprintf(stderr,

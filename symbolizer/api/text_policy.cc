@@ -1,0 +1,99 @@
+#include "symbolizer/api/text_policy.h"
+
+#include <stdio.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "symbolizer/sources/strict_text.h"
+
+namespace ksym {
+
+uint64_t ForEachInputLine(
+    std::FILE* in,
+    const std::function<void(absl::string_view line, uint64_t number)>& f,
+    const std::function<void(uint64_t number)>& on_too_long,
+    size_t max_line) {
+  std::string line;
+  uint64_t number = 0, skipped = 0;
+  bool too_long = false;
+  bool pending = false;  // bytes of an unfinished line were read
+  auto end_line = [&] {
+    ++number;
+    if (too_long) {
+      ++skipped;
+      if (on_too_long) on_too_long(number);
+    } else {
+      f(line, number);
+    }
+    line.clear();
+    too_long = false;
+    pending = false;
+  };
+  flockfile(in);
+  int c;
+  while ((c = getc_unlocked(in)) != EOF) {
+    if (c == '\n') {
+      funlockfile(in);  // f may write to stdio streams
+      end_line();
+      flockfile(in);
+      continue;
+    }
+    pending = true;
+    if (too_long) continue;
+    line.push_back(static_cast<char>(c));
+    if (line.size() > max_line) {
+      too_long = true;
+      line.clear();
+      line.shrink_to_fit();
+    }
+  }
+  funlockfile(in);
+  if (pending) end_line();
+  return skipped;
+}
+
+std::string SkippedLineMessage(absl::string_view label, uint64_t number) {
+  return absl::StrCat(label, ":", number, ": line longer than ", kMaxInputLine,
+                      " bytes skipped");
+}
+
+std::string CopiedLineMessage(absl::string_view label, uint64_t number,
+                              uint64_t length) {
+  return absl::StrCat(label, ":", number, ": line of ", length,
+                      " bytes (longer than ", kMaxInputLine,
+                      ") copied unchanged");
+}
+
+bool ParseAddressText(absl::string_view text, uint64_t* address) {
+  return ParseOptionallyPrefixedHex(text, address);
+}
+
+std::string EscapeControlBytes(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+std::string QuoteForMessage(absl::string_view text) {
+  std::string out;
+  for (unsigned char c : text.substr(0, kMaxEchoed)) {
+    if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (text.size() > kMaxEchoed) {
+    absl::StrAppend(&out, "... (", text.size(), " bytes)");
+  }
+  return out;
+}
+
+}  // namespace ksym

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -291,8 +293,44 @@ bool ShouldFlushEachLine(int in_fd, int out_fd) {
   return isatty(out_fd) != 0 || isatty(in_fd) != 0 || pipe_in;
 }
 
+namespace {
+
+// fgets that also says how many bytes it read, NUL bytes included: the
+// buffer holds '\n' everywhere fgets did not write, so the first '\n' is
+// either the line's own (followed by fgets' terminating NUL) or filler
+// right after that NUL. Only the bytes the last call wrote are refilled.
+class PieceReader {
+ public:
+  explicit PieceReader(size_t size) : buf_(size, '\n') {}
+
+  // Returns the bytes read, empty at EOF or on error.
+  absl::string_view Next(std::FILE* in) {
+    std::memset(buf_.data(), '\n', dirty_);
+    dirty_ = 0;
+    const size_t n = buf_.size();
+    if (std::fgets(buf_.data(), static_cast<int>(n), in) == nullptr) return {};
+    const char* nl = static_cast<const char*>(std::memchr(buf_.data(), '\n', n));
+    size_t got;
+    if (nl == nullptr) {
+      got = n - 1;  // a full piece without a newline
+    } else {
+      const size_t p = static_cast<size_t>(nl - buf_.data());
+      got = p + 1 < n && buf_[p + 1] == '\0' ? p + 1 : p - 1;
+    }
+    dirty_ = std::min(n, got + 1);
+    return absl::string_view(buf_.data(), got);
+  }
+
+ private:
+  std::vector<char> buf_;
+  size_t dirty_ = 0;
+};
+
+}  // namespace
+
 absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
                            const RewriteStreamOptions& options) {
+  PieceReader reader(64 << 10);
   std::string line;
   std::string rewritten;
   uint64_t number = 0;
@@ -300,56 +338,55 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
   auto write = [&](absl::string_view text) {
     return std::fwrite(text.data(), 1, text.size(), out) == text.size();
   };
-  // Ends the line in `line` (with its '\n' when `nl`).
-  auto end_line = [&](bool nl) {
+  errno = 0;
+  while (true) {
+    const absl::string_view piece = reader.Next(in);
+    if (piece.empty()) break;
+    const bool nl = piece.back() == '\n';
+    if (long_length > 0) {
+      // Copying an over-long line through, piece by piece.
+      long_length += piece.size() - (nl ? 1 : 0);
+      if (!write(piece)) break;
+    } else {
+      line.append(piece.data(), piece.size());
+      if (line.size() - (nl ? 1 : 0) > options.max_line) {
+        // Too long to rewrite: what came so far goes out unchanged.
+        long_length = line.size() - (nl ? 1 : 0);
+        const bool ok = write(line);
+        line.clear();
+        if (!ok) break;
+      }
+    }
+    if (!nl) continue;  // more of this line follows (or EOF)
     ++number;
     if (long_length > 0) {
-      long_length += line.size();
-      if (nl) line.push_back('\n');
-      const bool ok = write(line);
       if (options.on_long_line) options.on_long_line(number, long_length);
       long_length = 0;
+    } else {
+      absl::string_view text(line.data(), line.size() - 1);
+      const bool cr = absl::ConsumeSuffix(&text, "\r");
+      rewritten.clear();
+      rewriter->RewriteLine(text, &rewritten);
+      if (cr) rewritten.push_back('\r');
+      rewritten.push_back('\n');
       line.clear();
-      return ok;
+      if (!write(rewritten)) break;
     }
+    if (options.flush_each_line && std::fflush(out) != 0) break;
+  }
+  if (std::ferror(in)) return absl::ErrnoToStatus(errno, "reading input");
+  if (std::ferror(out)) return absl::ErrnoToStatus(errno, "writing output");
+  // The last line, without its newline.
+  if (long_length > 0) {
+    ++number;
+    if (options.on_long_line) options.on_long_line(number, long_length);
+  } else if (!line.empty()) {
     absl::string_view text = line;
     const bool cr = absl::ConsumeSuffix(&text, "\r");
     rewritten.clear();
     rewriter->RewriteLine(text, &rewritten);
     if (cr) rewritten.push_back('\r');
-    if (nl) rewritten.push_back('\n');
-    line.clear();
-    return write(rewritten);
-  };
-  constexpr size_t kPiece = 64 << 10;
-  errno = 0;
-  flockfile(in);
-  int c;
-  while ((c = getc_unlocked(in)) != EOF) {
-    if (c != '\n') {
-      line.push_back(static_cast<char>(c));
-      if (long_length == 0 && line.size() > options.max_line) {
-        // Too long to rewrite: what came so far goes out unchanged, the
-        // rest follows piece by piece.
-        long_length = line.size();
-        if (!write(line)) break;
-        line.clear();
-      } else if (long_length > 0 && line.size() >= kPiece) {
-        long_length += line.size();
-        if (!write(line)) break;
-        line.clear();
-      }
-      continue;
-    }
-    if (!end_line(true)) break;
-    if (options.flush_each_line && std::fflush(out) != 0) break;
-  }
-  const bool read_error = std::ferror(in);
-  funlockfile(in);
-  if (read_error) return absl::ErrnoToStatus(errno, "reading input");
-  if (std::ferror(out)) return absl::ErrnoToStatus(errno, "writing output");
-  if ((!line.empty() || long_length > 0) && !end_line(false)) {
-    return absl::ErrnoToStatus(errno, "writing output");
+    if (!write(rewritten)) return absl::ErrnoToStatus(errno, "writing output");
   }
   if (std::fflush(out) != 0) {
     return absl::ErrnoToStatus(errno, "writing output");

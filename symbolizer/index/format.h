@@ -59,7 +59,7 @@
 //   the symbol ends at the next higher symbol address (kallsyms semantics;
 //   the last address ends where it starts). Absent section = all inferred.
 //
-// kNameTable: the name codec's token table (see name_codec.h for its
+// kNameTable: the name codec's token table (see name_table.h for its
 //   layout): 256 codes, each expanding to a byte string.
 // kNameData: one record per symbol, in symbol order:
 //   u8 type (kallsyms letter), varint encoded_length (LEB128, at most 2

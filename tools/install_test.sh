@@ -4,8 +4,9 @@
 # program with gcc via pkg-config (against libksym.so, and statically
 # against libksym.a), a C++ program with g++, and runs them and a Python
 # script: each must print exactly what the installed CLI prints for the
-# same addresses and queries, on an index of the real kallsyms sample (and
-# the Debian kernel's vmlinux when KSYM_DEBIAN_KERNEL is set).
+# same addresses and queries, on an index of the real kallsyms sample, on
+# one name with 100 symbols (more than any fixed buffer), and on the Debian
+# kernel's vmlinux when KSYM_DEBIAN_KERNEL is set.
 set -uo pipefail
 sample="$1"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}"
@@ -66,6 +67,17 @@ dups=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | head -20)
 queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
 compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
 LD_PRELOAD="$py_preload" "$python" python/tests/ksym_test.py "$tmp/s.ksym" || fail=1
+
+# More candidates than a fixed buffer would hold: 100 symbols of one name
+# (an allyesconfig kernel has a _sub_I_65535_1 per object with a
+# constructor). Every program must print all of them, as the CLI does.
+{ echo "ffffffff81000000 T _text"
+  for i in $(seq 0 99); do printf 'ffffffff81%06x t _sub_I_65535_1\n' $((0x1000 + 64 * i)); done
+} > "$tmp/many"
+"$prefix/bin/ksym" build -q --kallsyms "$tmp/many" -o "$tmp/m.ksym" || exit 1
+compare "$tmp/m.ksym" ffffffff81001010 _sub_I_65535_1
+[ "$(grep -c ' _sub_I_65535_1 (ambiguous' "$tmp/want")" -eq 100 ] \
+  || { echo "FAIL: the CLI did not list 100 candidates"; fail=1; }
 
 if [ -n "${KSYM_DEBIAN_KERNEL:-}" ]; then
   k=$KSYM_DEBIAN_KERNEL

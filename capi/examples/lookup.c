@@ -1,13 +1,59 @@
 /* lookup.c: prints what `ksym lookup -i INDEX ADDR...` and `ksym resolve
  * -i INDEX QUERY...` print, through the C API:
  *   lookup INDEX ADDR... [-- QUERY...]
- * Build: gcc lookup.c $(pkg-config --cflags --libs ksym) */
+ * Build: gcc lookup.c $(pkg-config --cflags --libs ksym)
+ *
+ * Sizes are never guessed: each call with capacity 0 says how much there
+ * is (strings: their length; ksym_resolve: how many candidates), and a
+ * second call fills a buffer of that size. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ksym/ksym.h>
+
+/* ksym_format_frame's text for addr, in a malloc'ed string; NULL on error. */
+static char *frame_text(const struct ksym_index *idx, uint64_t addr) {
+  int n = ksym_format_frame(idx, addr, NULL, 0);
+  char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+  if (s != NULL) ksym_format_frame(idx, addr, s, (size_t)n + 1);
+  return s;
+}
+
+/* ksym_symbol_resolved's text for a symbol, likewise. */
+static char *resolved_text(const struct ksym_index *idx, uint32_t symbol) {
+  int n = ksym_symbol_resolved(idx, symbol, NULL, 0);
+  char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+  if (s != NULL) ksym_symbol_resolved(idx, symbol, s, (size_t)n + 1);
+  return s;
+}
+
+/* Prints every candidate of `query`, however many; 0, or -1 after saying
+ * what failed on stderr. */
+static int print_candidates(const struct ksym_index *idx, const char *query) {
+  int n = ksym_resolve(idx, query, NULL, 0);
+  if (n <= 0) return 0; /* no match, or a syntax error: the CLI prints none */
+  struct ksym_candidate *c = malloc((size_t)n * sizeof(*c));
+  if (c == NULL) {
+    fprintf(stderr, "lookup: %s: out of memory for %d candidates\n", query, n);
+    return -1;
+  }
+  /* An index never changes once open: the same n candidates again. */
+  n = ksym_resolve(idx, query, c, (size_t)n);
+  for (int j = 0; j < n; ++j) {
+    char *name = resolved_text(idx, c[j].symbol);
+    if (name == NULL) {
+      fprintf(stderr, "lookup: %s: %s\n", query, ksym_last_error());
+      free(c);
+      return -1;
+    }
+    printf("%016" PRIx64 " %s\n", c[j].address, name);
+    free(name);
+  }
+  free(c);
+  return 0;
+}
 
 int main(int argc, char **argv) {
   struct ksym_index *idx;
@@ -18,19 +64,14 @@ int main(int argc, char **argv) {
   }
   int k = 2;
   for (; k < argc && strcmp(argv[k], "--") != 0; ++k) {
-    char frame[1024];
     uint64_t addr = strtoull(argv[k], NULL, 16);
-    if (ksym_format_frame(idx, addr, frame, sizeof(frame)) < 0) return 3;
+    char *frame = frame_text(idx, addr);
+    if (frame == NULL) return 3;
     printf("%016" PRIx64 " %s\n", addr, frame);
+    free(frame);
   }
   for (++k; k < argc; ++k) {
-    struct ksym_candidate c[64];
-    int n = ksym_resolve(idx, argv[k], c, 64);
-    for (int j = 0; j < n && j < 64; ++j) {
-      char name[1024];
-      ksym_symbol_resolved(idx, c[j].symbol, name, sizeof(name));
-      printf("%016" PRIx64 " %s\n", c[j].address, name);
-    }
+    if (print_candidates(idx, argv[k]) != 0) return 3;
   }
   ksym_close(idx);
   return 0;

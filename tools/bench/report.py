@@ -214,17 +214,8 @@ def agreement(ksym, llvm_fn, llvm_data, drgn):
 
 
 def read_drgn(path):
-    out = []
-    with open(path) as f:
-        for line in f:
-            fields = line.split()
-            addr = int(fields[0], 16)
-            m = re.match(r"(.*)\+0x([0-9a-f]+)/0x([0-9a-f]+)$", fields[1])
-            if m:
-                out.append((m.group(1), addr - int(m.group(2), 16), int(m.group(3), 16)))
-            else:
-                out.append((None, None, None))
-    return out
+    """[(name, start, size)]: drgn_symbolize.py prints ksym's line format."""
+    return [row[1:] for row in read_ksym(path)]
 
 
 def main():

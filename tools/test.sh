@@ -15,6 +15,7 @@ kernel=$(tools/fetch-debian-kernel.sh) || { echo "0 passed, 1 failed"; exit 1; }
 
 bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/builder:debuginfod_server_test \
+  //symbolizer/builder:debian_modules_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
   --test_env=KSYM_DEBIAN_KERNEL="$kernel" "$@"
 rc=$?

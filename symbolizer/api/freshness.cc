@@ -15,7 +15,6 @@
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/sources/file_reader.h"
-#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -44,30 +43,6 @@ std::string ReadHead(const std::string& path, size_t max) {
 std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
 }  // namespace
-
-absl::StatusOr<std::vector<LoadedModule>> ParseProcModules(
-    absl::string_view text, absl::string_view filename) {
-  std::vector<LoadedModule> out;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    if (line.empty()) continue;
-    std::vector<absl::string_view> f =
-        absl::StrSplit(line, ' ', absl::SkipEmpty());
-    LoadedModule m;
-    absl::string_view address = f.size() >= 6 ? f[5] : "";
-    if (f.size() < 6 || !absl::SimpleAtoi(f[1], &m.size) ||
-        !ParsePrefixedHex(address, &m.address)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          filename, ":", line_number,
-          ": expected \"NAME SIZE REFCOUNT DEPS STATE 0xADDRESS\", got \"",
-          line, "\""));
-    }
-    m.name = std::string(f[0]);
-    out.push_back(std::move(m));
-  }
-  return out;
-}
 
 absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root) {
   const std::string base = root == "/" ? "" : root;

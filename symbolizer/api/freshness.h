@@ -25,19 +25,9 @@
 #include "absl/strings/string_view.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/sources/kallsyms.h"
+#include "symbolizer/sources/loaded_modules.h"  // ParseProcModules
 
 namespace ksym {
-
-struct LoadedModule {
-  std::string name;
-  uint64_t size = 0;
-  uint64_t address = 0;  // 0 when hidden (kptr_restrict)
-};
-
-// /proc/modules: `NAME SIZE REFCOUNT DEPS STATE ADDRESS [(TAINTS)]` per
-// line. InvalidArgument `FILE:LINE: what` on a malformed line.
-absl::StatusOr<std::vector<LoadedModule>> ParseProcModules(
-    absl::string_view text, absl::string_view filename);
 
 struct LiveLayout {
   // The first core-kernel entries of kallsyms (at most a few dozen).

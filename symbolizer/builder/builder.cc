@@ -140,6 +140,18 @@ std::vector<DyndbgSite> ReadDyndbgSites(const std::string& vmlinux,
   return sites;
 }
 
+// Marks the found source `what` rejected, saying why.
+void RejectSource(absl::string_view what, std::string why,
+                  std::vector<InputSource>& sources) {
+  for (InputSource& s : sources) {
+    if (s.what == what && s.state == SourceState::kFound) {
+      s.state = SourceState::kRejected;
+      s.why = std::move(why);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
@@ -175,13 +187,23 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
 
   // KASLR: runtime minus link-time addresses, when both sides are there.
   std::optional<int64_t> slide;
-  if (!statics.label.empty() && runtime) {
-    KSYM_ASSIGN_OR_RETURN(
-        slide, ComputeSlide(kallsyms,
-                            statics.label == "vmlinux"
-                                ? CoreNames(statics.symbols)
-                                : CoreNames(statics.system_map),
-                            statics.label, log));
+  std::vector<InputSource> sources = in.sources;
+  if (statics.label == "vmlinux" && runtime) {
+    KSYM_ASSIGN_OR_RETURN(slide, ComputeSlide(kallsyms,
+                                              CoreNames(statics.symbols),
+                                              statics.label, log));
+  } else if (!statics.label.empty() && runtime) {
+    absl::StatusOr<int64_t> s = ComputeSlide(
+        kallsyms, CoreNames(statics.system_map), statics.label, log);
+    if (!s.ok() && !in.live) return s.status();
+    if (s.ok()) {
+      slide = *s;
+    } else {
+      // Discovered on a live system: another kernel's System.map is
+      // refused and the build goes on from kallsyms alone.
+      RejectSource("System.map", std::string(s.status().message()), sources);
+      statics.system_map.clear();
+    }
   }
 
   // The core symbols: vmlinux (moved to runtime after attribution), else
@@ -243,7 +265,15 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
                           in.kallsyms, statics.label, c, log);
     AddKallsymsEntries(unmatched, c);
   }
-  if (runtime) AddLoadableModules(std::move(loadable), in.kallsyms, c, log);
+  c.sources = std::move(sources);
+  if (runtime) {
+    LoadableModuleSources mods;
+    mods.kallsyms = in.kallsyms;
+    mods.live = in.live && !in.root.empty();
+    mods.search = {in.root, in.live_identity.release,
+                   given.module_debug_lookup};
+    AddLoadableModules(std::move(loadable), mods, c, log);
+  }
   c.identity.address_space =
       in.kallsyms.empty() ? AddressSpace::kStatic : AddressSpace::kRuntime;
   c.identity.kaslr_offset = slide.value_or(0);
@@ -253,7 +283,6 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
                           " alone does not tell it (a vmlinux or System.map "
                           "of this kernel would)"));
   }
-  c.sources = in.sources;
 
   Finish(out, log);
   return out;

@@ -21,7 +21,9 @@
 //   module_facts.h      object → built-in modules: modules.builtin.objs,
 //                       kbuild .cmd, single-object modules, .ranges
 //   kaslr.h             static symbols moved to runtime addresses
-//   loadable_modules.h  loadable modules' symbols (kallsyms [mod])
+//   loadable_modules.h  loadable modules: .ko symtab placed by sys/module
+//                       sections, objects from debug .ko DWARF (live
+//                       systems), else kallsyms [mod]
 //   then sizes, disambiguation and coverage counts.
 //
 // With kallsyms the index is in runtime addresses; static facts (linker

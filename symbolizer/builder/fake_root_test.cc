@@ -289,6 +289,36 @@ TEST(FakeRootTest, AStaleIndexMarksFramesAndNeverRenames) {
   EXPECT_TRUE(IndexMismatchLikely(rewriter.stats()));
 }
 
+// Without a vmlinux, a System.map of another kernel is refused (saying
+// why) and the build goes on from kallsyms alone, not failing.
+TEST(FakeRootTest, AMismatchingSystemMapIsRejected) {
+  std::string root = Make({"wrong-map", false, true});
+  std::vector<KallsymsEntry> map = SystemMap();
+  std::string scrambled;
+  for (size_t i = 0; i < map.size(); ++i) {
+    // Every symbol at another symbol's address: no common slide.
+    absl::StrAppendFormat(&scrambled, "%016x %c %s\n",
+                          map[(i * 7919) % map.size()].address, map[i].type,
+                          map[i].name);
+  }
+  Write(absl::StrCat(root, "/usr/lib/debug/boot/System.map-", kRelease),
+        scrambled);
+  BuildOutput out = Build(root);
+  const Catalog& c = out.catalog;
+  const InputSource* rejected = nullptr;
+  for (const InputSource& s : c.sources) {
+    if (s.what == "System.map" && s.state == SourceState::kRejected &&
+        s.path.find("usr/lib/debug") != std::string::npos) {
+      rejected = &s;
+    }
+  }
+  ASSERT_NE(rejected, nullptr);
+  EXPECT_FALSE(rejected->why.empty());
+  EXPECT_EQ(Find(c, "System.map", SourceState::kFound), nullptr);
+  EXPECT_FALSE(c.identity.kaslr_offset_known);
+  EXPECT_GT(c.symbols.size(), map.size() / 2);  // kallsyms' symbols
+}
+
 TEST(FakeRootTest, ReleaseOverridesOsrelease) {
   std::string root = Make({"release"});
   BuildInputs in;

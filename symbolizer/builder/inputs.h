@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/builder/build_log.h"
+#include "symbolizer/builder/module_files.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/files/debuginfod_fetch.h"
 
@@ -53,6 +54,9 @@ struct BuildInputs {
   // nullptr: BuildCatalog uses libdebuginfod when DEBUGINFOD_URLS is set
   // (DebuginfodFromEnvironment), else nothing is fetched. Not owned.
   DebugFileFetcher* debug_fetcher = nullptr;
+  // Where a loaded module's debug file comes from when ROOT has none (e.g.
+  // debuginfod); may be empty. See module_files.h.
+  ModuleDebugLookup module_debug_lookup;
 };
 
 // The live kernel's symbol list, read when no symbol source is given.

@@ -1,13 +1,199 @@
 #include "symbolizer/builder/loadable_modules.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "symbolizer/builder/module_symbols.h"
+#include "symbolizer/builder/paths.h"
+#include "symbolizer/sources/decompress.h"
+#include "symbolizer/sources/elf/dwarf_units.h"
+#include "symbolizer/sources/elf/elf_symtab.h"
+#include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/loaded_modules.h"
 
 namespace ksym {
+namespace {
+
+// A module file read, decompressed and its symbols parsed.
+struct ModuleElf {
+  std::string path;
+  std::string bytes;  // the ELF image
+  ElfSymbolTable symtab;
+};
+
+absl::StatusOr<ModuleElf> ReadModuleElf(const std::string& path) {
+  ModuleElf m;
+  m.path = path;
+  absl::StatusOr<std::string> raw = ReadFileToString(path);
+  if (!raw.ok()) return raw.status();
+  absl::StatusOr<std::string> elf = Decompress(*raw, path);
+  if (!elf.ok()) return elf.status();
+  m.bytes = *std::move(elf);
+  absl::StatusOr<ElfSymbolTable> symtab = ParseElfSymtab(m.bytes, path);
+  if (!symtab.ok()) return symtab.status();
+  m.symtab = *std::move(symtab);
+  return m;
+}
+
+InputSource Rejected(std::string what, std::string path, std::string why) {
+  return {std::move(what), std::move(path), SourceState::kRejected,
+          std::move(why)};
+}
+
+// "" when `file` is acceptable for a module whose build-id is `expected`
+// (from `expected_from`), else why not.
+std::string BuildIdProblem(const ModuleElf& file, const std::string& expected,
+                           const std::string& expected_from) {
+  if (!file.symtab.relocatable) return "not a relocatable ELF file (.ko)";
+  if (expected.empty() || file.symtab.build_id == expected) return "";
+  return absl::StrCat("build-id ",
+                      file.symtab.build_id.empty() ? "(none)"
+                                                   : file.symtab.build_id,
+                      " but the loaded module's is ", expected, " (",
+                      expected_from, ")");
+}
+
+// What became of each module, for the summary.
+struct Outcome {
+  std::vector<std::string> with_debug, without_debug, kallsyms_only;
+  std::vector<std::string> kallsyms_only_why;
+  size_t text = 0, text_with_object = 0;
+};
+
+uint32_t LoadableSet(const std::string& name, Catalog& c) {
+  const uint32_t id = c.InternModuleSet({name});
+  c.loadable_module_sets.insert(id);
+  return id;
+}
+
+void AddPlaced(const std::string& module, PlacedModule& placed, Catalog& c) {
+  const uint32_t set = LoadableSet(module, c);
+  for (PlacedSymbol& p : placed.symbols) {
+    Symbol s;
+    s.address = p.address;
+    s.size = p.size;
+    s.size_exact = true;
+    s.type = p.type;
+    s.name = std::move(p.name);
+    s.module_set = set;
+    if (!p.object.empty()) s.object = c.InternObject(p.object);
+    c.symbols.push_back(std::move(s));
+  }
+  AddKallsymsEntries(placed.kallsyms_only, c);
+}
+
+// One module from its files; false (with `why`) to fall back to kallsyms.
+bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
+                  std::vector<KallsymsEntry>& lines, Catalog& c,
+                  Outcome& outcome, BuildLog& log, std::string& why) {
+  if (m.sections.empty()) {
+    why = m.hidden ? "section addresses read as 0 (not root?)"
+                   : absl::StrCat("no ", m.sections_dir);
+    return false;
+  }
+  std::string expected = m.build_id;
+  std::string expected_from = m.build_id_file;
+  std::optional<ModuleElf> ko;
+  for (const std::string& path : m.ko_candidates) {
+    absl::StatusOr<ModuleElf> f = ReadModuleElf(path);
+    std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
+                                 : std::string(f.status().message());
+    if (!problem.empty()) {
+      c.sources.push_back(Rejected(absl::StrCat("module ", m.name), path,
+                                   std::move(problem)));
+      continue;
+    }
+    ko = *std::move(f);
+    break;
+  }
+  if (expected.empty() && ko) {
+    expected = ko->symtab.build_id;  // the debug file must match the .ko
+    expected_from = ko->path;
+  }
+  std::optional<ModuleElf> debug;
+  std::optional<DwarfUnits> units;
+  std::vector<std::string> candidates = m.debug_candidates;
+  bool looked_up = false;
+  for (size_t i = 0;; ++i) {
+    if (i == candidates.size()) {
+      if (looked_up || !search.debug_lookup || expected.empty()) break;
+      looked_up = true;
+      absl::StatusOr<std::string> path = search.debug_lookup(m.name, expected);
+      if (!path.ok()) {
+        if (!absl::IsNotFound(path.status())) {
+          log.Warn(absl::StrCat("debug file of module ", m.name, ": ",
+                                path.status().message()));
+        }
+        break;
+      }
+      candidates.push_back(*path);
+    }
+    absl::StatusOr<ModuleElf> f = ReadModuleElf(candidates[i]);
+    std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
+                                 : std::string(f.status().message());
+    if (problem.empty()) {
+      absl::StatusOr<DwarfUnits> u = ParseDwarfUnits(f->bytes, f->path);
+      if (u.ok()) {
+        units = *std::move(u);
+        f->bytes.clear();
+        f->bytes.shrink_to_fit();
+        debug = *std::move(f);
+        break;
+      }
+      problem = std::string(u.status().message());
+    }
+    c.sources.push_back(Rejected(absl::StrCat("module ", m.name, " debug"),
+                                 candidates[i], std::move(problem)));
+  }
+  // Symbols from the .ko, else from the debug .ko (same symbols, same
+  // sections: strip keeps .symtab).
+  const ModuleElf* symbols = ko ? &*ko : debug ? &*debug : nullptr;
+  if (symbols == nullptr) {
+    why = m.ko_candidates.empty() && m.debug_candidates.empty()
+              ? "no .ko file found"
+              : "no usable .ko file";
+    return false;
+  }
+  const std::vector<KallsymsEntry> saved = lines;
+  PlacedModule placed = PlaceModuleSymbols(
+      symbols->symtab, units ? &*units : nullptr, m.sections, std::move(lines));
+  const size_t checked = placed.kallsyms_agree + placed.kallsyms_disagree;
+  if (placed.kallsyms_disagree * 20 > checked) {
+    // More than 1 in 20 kallsyms names elsewhere: not this module's layout.
+    c.sources.push_back(Rejected(
+        absl::StrCat("module ", m.name), symbols->path,
+        absl::StrCat("its symbols are not where kallsyms has them (",
+                     placed.kallsyms_disagree, " of ", checked, ": ",
+                     absl::StrJoin(placed.disagree_examples, ", "), ")")));
+    lines = saved;
+    why = "its .ko does not match kallsyms";
+    return false;
+  }
+  if (placed.kallsyms_disagree > 0) {
+    log.Warn(absl::StrCat("module ", m.name, ": ", placed.kallsyms_disagree,
+                          " kallsyms names sit elsewhere than the .ko places "
+                          "them; the .ko's addresses are indexed (",
+                          absl::StrJoin(placed.disagree_examples, ", "), ")"));
+  }
+  outcome.text += placed.text_symbols;
+  outcome.text_with_object += placed.text_with_object;
+  (units ? outcome.with_debug : outcome.without_debug).push_back(m.name);
+  AddPlaced(m.name, placed, c);
+  return true;
+}
+
+std::string Names(const std::vector<std::string>& names) {
+  return names.empty() ? "none" : absl::StrJoin(names, ", ");
+}
+
+}  // namespace
 
 std::vector<KallsymsEntry> TakeLoadableModuleEntries(
     std::vector<KallsymsEntry>& kallsyms) {
@@ -37,9 +223,8 @@ void AddKallsymsEntries(std::vector<KallsymsEntry>& entries,
     if (!e.module.empty()) {
       auto it = module_sets.find(e.module);
       if (it == module_sets.end()) {
-        const uint32_t id = catalog.InternModuleSet({e.module});
-        catalog.loadable_module_sets.insert(id);
-        it = module_sets.emplace(e.module, id).first;
+        it = module_sets.emplace(e.module, LoadableSet(e.module, catalog))
+                 .first;
       }
       s.module_set = it->second;
     }
@@ -48,11 +233,88 @@ void AddKallsymsEntries(std::vector<KallsymsEntry>& entries,
 }
 
 void AddLoadableModules(std::vector<KallsymsEntry> entries,
-                        absl::string_view source, Catalog& catalog,
+                        const LoadableModuleSources& sources, Catalog& c,
                         BuildLog& log) {
-  AddKallsymsEntries(entries, catalog);
-  log.Note(absl::StrCat(entries.size(), " loadable-module symbols from ",
-                        source));
+  // The modules: ROOT/proc/modules, then those only kallsyms names (not the
+  // kernel's pseudo-modules: [__builtin__ftrace], [bpf]).
+  std::vector<std::string> names;
+  absl::flat_hash_set<std::string> seen;
+  const std::string proc_modules = JoinPath(sources.search.root, "proc/modules");
+  if (sources.live) {
+    if (auto text = ReadFileToString(proc_modules); text.ok()) {
+      if (auto mods = ParseProcModules(*text, proc_modules); mods.ok()) {
+        for (LoadedModule& m : *mods) {
+          if (seen.insert(m.name).second) names.push_back(std::move(m.name));
+        }
+      } else {
+        log.Warn(std::string(mods.status().message()));
+      }
+    }
+  }
+  absl::flat_hash_map<std::string, std::vector<KallsymsEntry>> lines;
+  for (KallsymsEntry& e : entries) {
+    if (!absl::StartsWith(e.module, "__builtin__") && e.module != "bpf" &&
+        seen.insert(e.module).second) {
+      names.push_back(e.module);
+    }
+    lines[e.module].push_back(std::move(e));
+  }
+  const size_t kallsyms_lines = entries.size();
+  entries.clear();
+  const std::string modules_dir = JoinPath(
+      sources.search.root, absl::StrCat("lib/modules/", sources.search.release));
+
+  Outcome outcome;
+  if (sources.live && !names.empty()) {
+    log.Progress("reading loadable modules");
+    for (const LoadedModuleFiles& m : FindLoadedModuleFiles(sources.search, names)) {
+      std::vector<KallsymsEntry>& own = lines[m.name];
+      std::string why;
+      if (AddFromFiles(m, sources.search, own, c, outcome, log, why)) {
+        lines.erase(m.name);
+      } else {
+        outcome.kallsyms_only.push_back(m.name);
+        outcome.kallsyms_only_why.push_back(absl::StrCat(m.name, " (", why,
+                                                         ")"));
+      }
+    }
+  } else {
+    for (const std::string& n : names) outcome.kallsyms_only.push_back(n);
+  }
+  // What is left: modules read from kallsyms only, pseudo-modules.
+  size_t from_kallsyms = 0;
+  for (auto& [module, v] : lines) {
+    from_kallsyms += v.size();
+    AddKallsymsEntries(v, c);
+  }
+  if (names.empty() && kallsyms_lines == 0) return;
+
+  const size_t with_ko =
+      outcome.with_debug.size() + outcome.without_debug.size();
+  InputSource summary;
+  summary.what = "loadable modules";
+  summary.path = sources.live ? modules_dir : sources.kallsyms;
+  summary.state = with_ko > 0 ? SourceState::kFound : SourceState::kMissing;
+  if (!sources.live) {
+    summary.why = absl::StrCat(
+        "no .ko read: ", names.size(),
+        " modules from kallsyms [mod] lines only (not a live system: --root "
+        "DIR reads sys/module and lib/modules)");
+  } else {
+    summary.why = absl::StrCat(
+        with_ko == 0 ? "no .ko read: " : "", names.size(), " loaded, ",
+        with_ko, " from .ko files, ", outcome.with_debug.size(),
+        " with debug data ({object} for ", outcome.text_with_object, " of ",
+        outcome.text, " text symbols); no debug data: ",
+        Names(outcome.without_debug), "; kallsyms [mod] only: ",
+        Names(outcome.kallsyms_only_why));
+  }
+  c.sources.push_back(summary);
+  log.Note(absl::StrCat("loadable modules: ", summary.why));
+  if (from_kallsyms > 0) {
+    log.Note(absl::StrCat(from_kallsyms, " loadable-module symbols from ",
+                          sources.kallsyms, " alone (no sizes, no objects)"));
+  }
 }
 
 }  // namespace ksym

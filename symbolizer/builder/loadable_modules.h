@@ -1,17 +1,31 @@
-// Stage 7 of a build: the loadable modules, at their load addresses. Today
-// their symbols come from the kallsyms lines that name a module,
+// Stage 7 of a build: the loadable modules, at their load addresses.
+//
+// On a live system (or under --root) each loaded module (ROOT/proc/modules
+// and the kallsyms lines that name one) is read from its files
+// (module_files.h finds them):
+//   - its .ko (.ko.xz, .ko.zst, .ko.gz): every symbol placed by
+//     ROOT/sys/module/M/sections, with its exact st_size;
+//   - its debug .ko: the DWARF compile units give each symbol its object,
+//     so names repeated inside one module get {obj} as in vmlinux;
+//   - each file must carry the build-id of ROOT/sys/module/M/notes; one
+//     that does not is rejected, naming both ids, and never used.
+// A module with no usable .ko keeps its kallsyms lines,
 //
 //   ffffffffc0a01000 t ext4_fill_super	[ext4]
 //
-// each module its own module set, marked loadable (so every symbol of it,
-// text or data, carries `[ext4]`, as /proc/kallsyms prints them).
+// as before, and the build says so. Each module is its own module set,
+// marked loadable (every symbol of it, text or data, carries `[ext4]`, as
+// /proc/kallsyms prints them). Without a live system (a saved kallsyms),
+// only the kallsyms lines are used.
 #ifndef KSYM_SYMBOLIZER_BUILDER_LOADABLE_MODULES_H_
 #define KSYM_SYMBOLIZER_BUILDER_LOADABLE_MODULES_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "symbolizer/builder/build_log.h"
+#include "symbolizer/builder/module_files.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/sources/kallsyms.h"
 
@@ -26,9 +40,18 @@ std::vector<KallsymsEntry> TakeLoadableModuleEntries(
 // loadable modules get one module set per module, marked loadable.
 void AddKallsymsEntries(std::vector<KallsymsEntry>& entries, Catalog& catalog);
 
-// Adds the loadable modules' symbols and notes how many came from `source`.
+struct LoadableModuleSources {
+  std::string kallsyms;  // where `entries` came from, for messages
+  // Set on a live system (ROOT/proc/kallsyms): read the modules' files.
+  bool live = false;
+  ModuleSearch search;   // root, release, debug lookup
+};
+
+// Adds the loadable modules' symbols (from `entries`, the kallsyms lines
+// naming a module, and on a live system the modules' files), appends what
+// it looked for to catalog.sources and notes what it did.
 void AddLoadableModules(std::vector<KallsymsEntry> entries,
-                        absl::string_view source, Catalog& catalog,
+                        const LoadableModuleSources& sources, Catalog& catalog,
                         BuildLog& log);
 
 }  // namespace ksym

@@ -4,12 +4,35 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
 namespace {
 
 using testutil::Entry;
+
+const char kKo[] = "symbolizer/sources/elf/ksym-fixture.ko";
+
+void Write(const std::string& path, const std::string& bytes) {
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
+  }
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string Read(const std::string& path) {
+  absl::StatusOr<std::string> b = ReadFileToString(path);
+  EXPECT_TRUE(b.ok()) << b.status();
+  return b.ok() ? *b : "";
+}
 
 TEST(LoadableModulesTest, TakeKeepsTheOrderOnBothSides) {
   std::vector<KallsymsEntry> v = {
@@ -31,7 +54,7 @@ TEST(LoadableModulesTest, EachModuleIsOneLoadableSet) {
   AddLoadableModules({Entry(0xffffffffc0001000, 't', "f", "ext4"),
                       Entry(0xffffffffc0002000, 'd', "g", "ext4"),
                       Entry(0xffffffffc0101000, 't', "f", "btrfs")},
-                     "kallsyms", c, log);
+                     {"kallsyms", false, {}}, c, log);
   ASSERT_EQ(c.symbols.size(), 3u);
   EXPECT_EQ(c.symbols[0].module_set, c.symbols[1].module_set);
   EXPECT_NE(c.symbols[0].module_set, c.symbols[2].module_set);
@@ -39,8 +62,79 @@ TEST(LoadableModulesTest, EachModuleIsOneLoadableSet) {
             std::vector<std::string>{"btrfs"});
   EXPECT_TRUE(c.loadable_module_sets.contains(c.symbols[0].module_set));
   EXPECT_TRUE(c.loadable_module_sets.contains(c.symbols[2].module_set));
-  ASSERT_EQ(log.notes.size(), 1u);
-  EXPECT_EQ(log.notes[0], "3 loadable-module symbols from kallsyms");
+  // Not a live system: the build says plainly that no .ko was read.
+  ASSERT_EQ(c.sources.size(), 1u);
+  EXPECT_EQ(c.sources[0].what, "loadable modules");
+  EXPECT_EQ(c.sources[0].state, SourceState::kMissing);
+  EXPECT_TRUE(absl::StartsWith(c.sources[0].why, "no .ko read: 2 modules"))
+      << c.sources[0].why;
+  ASSERT_EQ(log.notes.size(), 2u);
+  EXPECT_EQ(log.notes[1],
+            "3 loadable-module symbols from kallsyms alone (no sizes, no "
+            "objects)");
+}
+
+// A live root holding the fixture module: its .ko is read, and a .ko of
+// another build is refused naming both build-ids.
+std::string FixtureRoot(const std::string& name, const std::string& note) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string root = absl::StrCat(tmp ? tmp : "/tmp", "/", name);
+  const std::string mods = root + "/lib/modules/6.1.0-test";
+  Write(mods + "/modules.dep", "kernel/ksym-fixture.ko:\n");
+  Write(mods + "/kernel/ksym-fixture.ko", Read(kKo));
+  Write(root + "/sys/module/ksym_fixture/sections/.text",
+        "0xffffffffc0381000\n");
+  if (!note.empty()) {
+    Write(root + "/sys/module/ksym_fixture/notes/.note.gnu.build-id", note);
+  }
+  Write(root + "/proc/modules",
+        "ksym_fixture 16384 0 - Live 0xffffffffc0381000\n");
+  return root;
+}
+
+TEST(LoadableModulesTest, ALiveModuleIsReadFromItsKo) {
+  Catalog c;
+  BuildLog log;
+  LoadableModuleSources src{"kallsyms", true,
+                            {FixtureRoot("live", ""), "6.1.0-test", {}}};
+  AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
+                            "ksym_fixture")},
+                     src, c, log);
+  size_t helpers = 0;
+  for (const Symbol& s : c.symbols) {
+    EXPECT_EQ(c.module_sets[s.module_set],
+              std::vector<std::string>{"ksym_fixture"});
+    EXPECT_TRUE(s.size_exact) << s.name;
+    helpers += s.name == "helper";
+  }
+  EXPECT_EQ(helpers, 2u);  // both, though kallsyms listed one
+  ASSERT_FALSE(c.sources.empty());
+  EXPECT_EQ(c.sources.back().what, "loadable modules");
+  EXPECT_EQ(c.sources.back().state, SourceState::kFound);
+  EXPECT_TRUE(absl::StartsWith(c.sources.back().why,
+                               "1 loaded, 1 from .ko files, 0 with debug "
+                               "data"))
+      << c.sources.back().why;
+}
+
+TEST(LoadableModulesTest, AKoOfAnotherBuildIsRejected) {
+  Catalog c;
+  BuildLog log;
+  const std::string note("\x04\0\0\0\x03\0\0\0\x03\0\0\0GNU\0\xab\xcd\xef\0", 20);
+  LoadableModuleSources src{"kallsyms", true,
+                            {FixtureRoot("rejected", note), "6.1.0-test", {}}};
+  AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
+                            "ksym_fixture")},
+                     src, c, log);
+  ASSERT_EQ(c.symbols.size(), 1u);  // the kallsyms line alone
+  EXPECT_FALSE(c.symbols[0].size_exact);
+  ASSERT_EQ(c.sources.size(), 2u);
+  EXPECT_EQ(c.sources[0].what, "module ksym_fixture");
+  EXPECT_EQ(c.sources[0].state, SourceState::kRejected);
+  EXPECT_TRUE(absl::StrContains(c.sources[0].why, "abcdef")) << c.sources[0].why;
+  EXPECT_TRUE(absl::StrContains(c.sources[0].why, "build-id ")) << c.sources[0].why;
+  EXPECT_TRUE(absl::StartsWith(c.sources[1].why, "no .ko read: "))
+      << c.sources[1].why;
 }
 
 TEST(LoadableModulesTest, CoreEntriesGetNoModuleSet) {

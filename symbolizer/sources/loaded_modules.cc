@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -19,16 +19,6 @@ absl::Status LineError(absl::string_view filename, size_t line,
                        absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat(filename, ":", line, ": ", what));
-}
-
-// "0x" followed by 1..16 hex digits.
-bool ParseHexAddress(absl::string_view text, uint64_t* out) {
-  if (!absl::ConsumePrefix(&text, "0x")) return false;
-  if (text.empty() || text.size() > 16) return false;
-  for (char c : text) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return absl::SimpleHexAtoi(text, out);
 }
 
 }  // namespace
@@ -55,7 +45,7 @@ absl::StatusOr<std::vector<LoadedModule>> ParseProcModules(
                        absl::StrCat("size \"", f[1], "\" is not a number"));
     }
     m.state = std::string(f[4]);
-    if (!ParseHexAddress(f[5], &m.address)) {
+    if (!ParsePrefixedHex(f[5], &m.address)) {
       return LineError(filename, line_no,
                        absl::StrCat("address \"", f[5].substr(0, 40),
                                     "\" is not 0x followed by hex digits"));
@@ -70,7 +60,7 @@ absl::StatusOr<uint64_t> ParseSectionAddress(absl::string_view text,
   absl::string_view t = text;
   absl::ConsumeSuffix(&t, "\n");
   uint64_t address = 0;
-  if (!ParseHexAddress(t, &address)) {
+  if (!ParsePrefixedHex(t, &address)) {
     return LineError(filename, 1,
                      absl::StrCat("expected 0x followed by hex digits, got \"",
                                   t.substr(0, 40), "\""));
@@ -78,7 +68,7 @@ absl::StatusOr<uint64_t> ParseSectionAddress(absl::string_view text,
   return address;
 }
 
-std::string ModuleNameFromPath(absl::string_view path) {
+std::string ModuleNameOfFile(absl::string_view path) {
   size_t slash = path.rfind('/');
   absl::string_view base =
       slash == absl::string_view::npos ? path : path.substr(slash + 1);
@@ -93,7 +83,7 @@ std::string ModuleNameFromPath(absl::string_view path) {
   if (!stripped || base.empty()) return "";
   std::string name(base);
   for (char& c : name) {
-    if (c == '-') c = '_';
+    if (c == '-' || c == ',') c = '_';
   }
   return name;
 }
@@ -112,7 +102,7 @@ absl::StatusOr<std::vector<ModuleFile>> ParseModulesDep(
                                     line.substr(0, 200), "\""));
     }
     absl::string_view path = line.substr(0, colon);
-    std::string name = ModuleNameFromPath(path);
+    std::string name = ModuleNameOfFile(path);
     if (name.empty()) {
       return LineError(filename, line_no,
                        absl::StrCat("\"", path.substr(0, 200),

@@ -34,8 +34,8 @@ namespace ksym {
 struct LoadedModule {
   std::string name;      // "virtio_pci" ('_', as the kernel names it)
   uint64_t size = 0;     // core size in bytes
-  std::string state;     // "Live", "Loading", "Unloading"
   uint64_t address = 0;  // core base; 0 when hidden from this reader
+  std::string state;     // "Live", "Loading", "Unloading"
 };
 
 // InvalidArgument "FILE:LINE: ..." for a line with fewer than six fields, a
@@ -49,7 +49,7 @@ absl::StatusOr<uint64_t> ParseSectionAddress(absl::string_view text,
                                              absl::string_view filename);
 
 struct ModuleFile {
-  std::string name;  // "vfat", from the file name (see ModuleNameFromPath)
+  std::string name;  // "vfat", from the file name (see ModuleNameOfFile)
   std::string path;  // "kernel/fs/fat/vfat.ko.xz", relative to the dir
 };
 
@@ -60,9 +60,9 @@ absl::StatusOr<std::vector<ModuleFile>> ParseModulesDep(
 
 // The kernel's name of the module in `path`: the file name without its
 // directory and ".ko", ".ko.xz", ".ko.zst", ".ko.gz" or ".ko.debug", with
-// '-' turned into '_' as KBUILD_MODNAME does ("kernel/arch/x86/crypto/
+// '-' and ',' turned into '_' as KBUILD_MODNAME does ("kernel/arch/x86/crypto/
 // sha256-ssse3.ko.zst" -> "sha256_ssse3"). "" when it is no module file.
-std::string ModuleNameFromPath(absl::string_view path);
+std::string ModuleNameOfFile(absl::string_view path);
 
 }  // namespace ksym
 

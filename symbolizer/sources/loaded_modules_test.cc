@@ -92,11 +92,11 @@ TEST(ModulesDepTest, MalformedLines) {
 }
 
 TEST(ModuleNameTest, SuffixesAndDashes) {
-  EXPECT_EQ(ModuleNameFromPath("a/b/nls_iso8859-1.ko.gz"), "nls_iso8859_1");
-  EXPECT_EQ(ModuleNameFromPath("fat.ko.debug"), "fat");
-  EXPECT_EQ(ModuleNameFromPath("fat.ko"), "fat");
-  EXPECT_EQ(ModuleNameFromPath("fat.o"), "");
-  EXPECT_EQ(ModuleNameFromPath("fat.ko.bz2"), "");
+  EXPECT_EQ(ModuleNameOfFile("a/b/nls_iso8859-1.ko.gz"), "nls_iso8859_1");
+  EXPECT_EQ(ModuleNameOfFile("fat.ko.debug"), "fat");
+  EXPECT_EQ(ModuleNameOfFile("fat.ko"), "fat");
+  EXPECT_EQ(ModuleNameOfFile("fat.o"), "");
+  EXPECT_EQ(ModuleNameOfFile("fat.ko.bz2"), "");
 }
 
 }  // namespace

@@ -1,0 +1,164 @@
+#include "symbolizer/builder/module_files.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "symbolizer/builder/paths.h"
+#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/loaded_modules.h"
+
+namespace ksym {
+namespace {
+
+// Sections and build-id from ROOT/sys/module/M.
+void ReadSysfs(const ModuleSearch& s, LoadedModuleFiles& m) {
+  const std::string dir = JoinPath(s.root, absl::StrCat("sys/module/", m.name));
+  m.sections_dir = JoinPath(dir, "sections");
+  if (DIR* d = opendir(m.sections_dir.c_str())) {
+    bool any_nonzero = false;
+    while (struct dirent* e = readdir(d)) {
+      absl::string_view section = e->d_name;
+      if (section == "." || section == "..") continue;
+      const std::string path = JoinPath(m.sections_dir, section);
+      absl::StatusOr<std::string> text = ReadFileToString(path, 4096);
+      if (!text.ok()) continue;
+      absl::StatusOr<uint64_t> address = ParseSectionAddress(*text, path);
+      if (!address.ok()) continue;
+      any_nonzero |= *address != 0;
+      m.sections[section] = *address;
+    }
+    closedir(d);
+    if (!m.sections.empty() && !any_nonzero) {
+      m.sections.clear();
+      m.hidden = true;
+    }
+  }
+  m.build_id_file = JoinPath(dir, "notes/.note.gnu.build-id");
+  absl::StatusOr<std::string> notes = ReadFileToString(m.build_id_file, 4096);
+  if (notes.ok()) {
+    absl::StatusOr<std::string> id = ParseBuildIdNote(*notes, m.build_id_file);
+    if (id.ok()) m.build_id = *id;
+  }
+}
+
+// Module files under `dir` (recursively, symlinked directories not
+// followed: lib/modules/R/build points into a kernel tree), by module name.
+void Walk(const std::string& dir, bool debug,
+          absl::flat_hash_map<std::string, std::vector<std::string>>& out,
+          int depth = 0) {
+  if (depth > 16) return;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  std::vector<std::string> subdirs;
+  while (struct dirent* e = readdir(d)) {
+    absl::string_view n = e->d_name;
+    if (n == "." || n == "..") continue;
+    const std::string path = JoinPath(dir, n);
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      subdirs.push_back(path);
+      continue;
+    }
+    const bool wanted = debug ? (absl::EndsWith(n, ".ko") ||
+                                 absl::EndsWith(n, ".ko.debug"))
+                              : !absl::EndsWith(n, ".ko.debug");
+    if (!wanted) continue;
+    std::string name = ModuleNameOfFile(n);
+    if (!name.empty()) out[name].push_back(path);
+  }
+  closedir(d);
+  for (const std::string& sub : subdirs) Walk(sub, debug, out, depth + 1);
+}
+
+// "kernel/fs/fat/fat.ko.xz" -> "kernel/fs/fat/fat.ko".
+std::string WithoutCompression(absl::string_view path) {
+  for (absl::string_view suffix : {".xz", ".zst", ".gz"}) {
+    if (absl::ConsumeSuffix(&path, suffix)) break;
+  }
+  return std::string(path);
+}
+
+void AddIfFile(std::vector<std::string>& v, std::string path) {
+  if (!IsRegularFile(path)) return;
+  for (const std::string& p : v) {
+    if (p == path) return;
+  }
+  v.push_back(std::move(path));
+}
+
+}  // namespace
+
+std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
+    const ModuleSearch& s, const std::vector<std::string>& names) {
+  const std::string modules_dir =
+      JoinPath(s.root, absl::StrCat("lib/modules/", s.release));
+  const std::string debug_dir =
+      JoinPath(s.root, absl::StrCat("usr/lib/debug/lib/modules/", s.release));
+  // modules.dep: name -> relative path.
+  absl::flat_hash_map<std::string, std::string> dep;
+  const std::string dep_path = JoinPath(modules_dir, "modules.dep");
+  if (absl::StatusOr<std::string> text = ReadFileToString(dep_path);
+      text.ok()) {
+    if (auto files = ParseModulesDep(*text, dep_path); files.ok()) {
+      for (ModuleFile& f : *files) dep.emplace(f.name, std::move(f.path));
+    }
+  }
+  absl::flat_hash_map<std::string, std::vector<std::string>> walked,
+      walked_debug;
+  bool did_walk = false, did_walk_debug = false;
+
+  std::vector<LoadedModuleFiles> out;
+  out.reserve(names.size());
+  for (const std::string& name : names) {
+    LoadedModuleFiles m;
+    m.name = name;
+    ReadSysfs(s, m);
+    std::string rel;
+    if (auto it = dep.find(name); it != dep.end()) {
+      rel = it->second;
+      AddIfFile(m.ko_candidates, JoinPath(modules_dir, rel));
+    }
+    if (m.ko_candidates.empty()) {
+      if (!did_walk) Walk(modules_dir, false, walked);
+      did_walk = true;
+      for (const std::string& p : walked[name]) AddIfFile(m.ko_candidates, p);
+    }
+    if (rel.empty() && !m.ko_candidates.empty()) {
+      absl::string_view first = m.ko_candidates[0];
+      if (absl::ConsumePrefix(&first, modules_dir + "/")) rel = std::string(first);
+    }
+    if (!rel.empty()) {
+      const std::string base = JoinPath(debug_dir, WithoutCompression(rel));
+      for (const char* suffix : {"", ".xz", ".zst", ".gz", ".debug"}) {
+        AddIfFile(m.debug_candidates, absl::StrCat(base, suffix));
+      }
+    }
+    if (m.build_id.size() > 2) {
+      AddIfFile(m.debug_candidates,
+                JoinPath(s.root, absl::StrCat("usr/lib/debug/.build-id/",
+                                              m.build_id.substr(0, 2), "/",
+                                              m.build_id.substr(2), ".debug")));
+    }
+    if (m.debug_candidates.empty()) {
+      if (!did_walk_debug) Walk(debug_dir, true, walked_debug);
+      did_walk_debug = true;
+      for (const std::string& p : walked_debug[name]) {
+        AddIfFile(m.debug_candidates, p);
+      }
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace ksym

@@ -252,7 +252,9 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
     }
   }
   absl::flat_hash_map<std::string, std::vector<KallsymsEntry>> lines;
+  std::vector<std::string> order;  // every [mod] of kallsyms, first seen
   for (KallsymsEntry& e : entries) {
+    if (!lines.contains(e.module)) order.push_back(e.module);
     if (!absl::StartsWith(e.module, "__builtin__") && e.module != "bpf" &&
         seen.insert(e.module).second) {
       names.push_back(e.module);
@@ -283,9 +285,11 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   }
   // What is left: modules read from kallsyms only, pseudo-modules.
   size_t from_kallsyms = 0;
-  for (auto& [module, v] : lines) {
-    from_kallsyms += v.size();
-    AddKallsymsEntries(v, c);
+  for (const std::string& module : order) {
+    auto it = lines.find(module);
+    if (it == lines.end()) continue;
+    from_kallsyms += it->second.size();
+    AddKallsymsEntries(it->second, c);
   }
   if (names.empty() && kallsyms_lines == 0) return;
 

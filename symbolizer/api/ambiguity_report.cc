@@ -69,10 +69,13 @@ void ExplainGroup(const Symbolizer& s, AmbiguousGroup* g) {
   const size_t n = g->symbols.size();
   if (no_object > 0) {
     if (loadable == n) {
-      g->reason = absl::StrCat(n, " symbols of one loadable module, which "
-                                  "kallsyms names without object files");
-      g->remedy = "the module's object files are not in the index; select "
-                  "one by address (@0xADDR)";
+      g->reason = absl::StrCat(n, " symbols of one loadable module without "
+                                  "object files (no debug .ko was read "
+                                  "for it)");
+      g->remedy = "install the module's debug .ko (Debian/Ubuntu -dbg or "
+                  "-dbgsym, Fedora kernel-debuginfo) and rebuild on the live "
+                  "system (or with --root); else select one by address "
+                  "(@0xADDR)";
     } else if (r.object_count() == 0) {
       g->reason = absl::StrCat(
           "the index has no object files at all (built from kallsyms or "

@@ -50,8 +50,8 @@ TEST(AmbiguityReportTest, EveryAmbiguousNameWithItsReason) {
   ASSERT_EQ(g.size(), 3u);
   EXPECT_EQ(g[0].qualified, "mod_fn [foo]");
   EXPECT_EQ(g[0].reason,
-            "2 symbols of one loadable module, which kallsyms names without "
-            "object files");
+            "2 symbols of one loadable module without object files (no "
+            "debug .ko was read for it)");
   EXPECT_EQ(g[1].qualified, "nvhe_fn");
   EXPECT_EQ(g[1].reason,
             "all 2 are in one object file, arch/arm64/kvm/hyp/nvhe/kvm_nvhe.o "

@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "symbolizer/builder/debug_fetch.h"
 #include "symbolizer/builder/kaslr.h"
 #include "symbolizer/builder/inferred_modules.h"
 #include "symbolizer/builder/kernel_identity.h"
@@ -272,6 +273,10 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
     mods.live = in.live && !in.root.empty();
     mods.search = {in.root, in.live_identity.release,
                    given.module_debug_lookup};
+    if (!mods.search.debug_lookup && fetcher != nullptr) {
+      mods.search.debug_lookup =
+          ModuleDebugFetch(*fetcher, progress, &c.sources);
+    }
     AddLoadableModules(std::move(loadable), mods, c, log);
   }
   c.identity.address_space =

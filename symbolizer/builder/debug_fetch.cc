@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -64,6 +65,23 @@ CheckedFetch FetchDebugFile(DebugFileFetcher& fetcher, absl::string_view what,
   out.source.why = via;
   out.path = got->path;
   return out;
+}
+
+std::function<absl::StatusOr<std::string>(absl::string_view,
+                                          absl::string_view)>
+ModuleDebugFetch(DebugFileFetcher& fetcher, ProgressFn progress,
+                 std::vector<InputSource>* sources) {
+  return [&fetcher, progress = std::move(progress), sources](
+             absl::string_view module,
+             absl::string_view build_id) -> absl::StatusOr<std::string> {
+    CheckedFetch got = FetchDebugFile(
+        fetcher, absl::StrCat("module ", module, " debug"), build_id,
+        progress);
+    const std::string why = got.source.why;
+    sources->push_back(std::move(got.source));
+    if (got.path.empty()) return absl::NotFoundError(why);
+    return got.path;
+  };
 }
 
 }  // namespace ksym

@@ -14,8 +14,11 @@
 #ifndef KSYM_SYMBOLIZER_BUILDER_DEBUG_FETCH_H_
 #define KSYM_SYMBOLIZER_BUILDER_DEBUG_FETCH_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/builder/build_log.h"
 #include "symbolizer/catalog/catalog.h"
@@ -34,6 +37,16 @@ struct CheckedFetch {
 CheckedFetch FetchDebugFile(DebugFileFetcher& fetcher, absl::string_view what,
                             absl::string_view build_id,
                             const ProgressFn& progress);
+
+// The loadable-module stage's hook for a module's debug file (module_files.h
+// ModuleDebugLookup) over `fetcher`: (module, build-id) -> the checked path,
+// each fetch appended to `*sources` as "module M debug"; NotFound when it
+// gave nothing usable (the source says why). `fetcher` and `sources` must
+// outlive the hook.
+std::function<absl::StatusOr<std::string>(absl::string_view,
+                                          absl::string_view)>
+ModuleDebugFetch(DebugFileFetcher& fetcher, ProgressFn progress,
+                 std::vector<InputSource>* sources);
 
 }  // namespace ksym
 

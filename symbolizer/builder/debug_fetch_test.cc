@@ -109,5 +109,27 @@ TEST(DebugFetchTest, NoServerHavingItIsMissingWithTheReason) {
   EXPECT_EQ(got.source.why, "debuginfod: build-id 01d2 is on no server");
 }
 
+TEST(DebugFetchTest, TheModuleHookFetchesChecksAndRecordsEachModule) {
+  const std::string id = VmlinuxBuildId();
+  FakeFetcher fetcher(FetchedFile{kVmlinux, "http://x/buildid/y/debuginfo"});
+  std::vector<InputSource> sources;
+  auto hook = ModuleDebugFetch(fetcher, {}, &sources);
+  absl::StatusOr<std::string> got = hook("virtio_pci", id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, kVmlinux);
+  // The file served does not carry this build-id: refused.
+  const std::string other(40, 'a');
+  absl::StatusOr<std::string> refused = hook("ext4", other);
+  EXPECT_TRUE(absl::IsNotFound(refused.status())) << refused.status();
+  EXPECT_EQ(fetcher.asked, (std::vector<std::string>{id, other}));
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources[0].what, "module virtio_pci debug");
+  EXPECT_EQ(sources[0].state, SourceState::kFound);
+  EXPECT_EQ(sources[0].why, "via debuginfod http://x/buildid/y/debuginfo");
+  EXPECT_EQ(sources[1].what, "module ext4 debug");
+  EXPECT_EQ(sources[1].state, SourceState::kRejected);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), other));
+}
+
 }  // namespace
 }  // namespace ksym

@@ -75,16 +75,18 @@ int main(void) {
   CHECK(buf[0] == '\0');
 
   CHECK(ksym_lookup(idx, 1, &hit) == KSYM_ERR_NOT_FOUND);
-  CHECK(hit.symbol == KSYM_NO_SYMBOL && hit.reason == KSYM_REASON_BELOW_FIRST);
+  CHECK(hit.symbol == KSYM_NO_SYMBOL && hit.reason == KSYM_REASON_NOT_KERNEL);
   CHECK(strcmp(ksym_reason_text(hit.reason),
-               "below the lowest symbol address") == 0);
+               "not a kernel address: below the kernel text") == 0);
+  CHECK(ksym_lookup(idx, 0x00007f0012345678, &hit) == KSYM_ERR_NOT_FOUND);
+  CHECK(hit.reason == KSYM_REASON_NOT_KERNEL);
 
   CHECK(ksym_format_frame(idx, 0xffffffff81000312, buf, sizeof(buf)) == 19);
   CHECK(strcmp(buf, "schedule+0x12/0x100") == 0);
   CHECK(ksym_format_frame(idx, 0xffffffff81000312, buf, 5) == 19);
   CHECK(strcmp(buf, "sche") == 0);
   CHECK(ksym_format_frame(idx, 1, buf, sizeof(buf)) > 0);
-  CHECK(strcmp(buf, "?? (below the lowest symbol address)") == 0);
+  CHECK(strcmp(buf, "?? (not a kernel address: below the kernel text)") == 0);
   /* The highest symbol covers only its own address. */
   CHECK(ksym_format_frame(idx, 0xffffffffc0001000, buf, sizeof(buf)) > 0);
   CHECK(strcmp(buf, "ext4_fill_super+0x0/0x0 [ext4]") == 0);

@@ -169,7 +169,7 @@ int ksym_index_info(const ksym_index* idx, ksym_info* out) {
 }
 
 const char* ksym_reason_text(int reason) {
-  if (reason < 0 || reason > KSYM_REASON_IN_GAP) return "unknown reason";
+  if (reason < 0 || reason > KSYM_REASON_NOT_KERNEL) return "unknown reason";
   return ksym::NotFoundReasonText(static_cast<ksym::NotFoundReason>(reason));
 }
 

@@ -36,9 +36,12 @@ esac
 
 out=$("$ksym" lookup -i "$tmp/k.ksym" 1)
 check "lookup not found exit" 1 $?
-check "lookup not found text" "0000000000000001 ?? (below the lowest symbol address)" "$out"
+check "lookup not found text" "0000000000000001 ?? (not a kernel address: below the kernel text)" "$out"
 out=$("$ksym" lookup -i "$tmp/k.ksym" --json 1)
-check "lookup not found json" '{"address":"0x1","found":false,"reason":"below the lowest symbol address"}' "$out"
+check "lookup not found json" '{"address":"0x1","found":false,"reason":"not a kernel address: below the kernel text"}' "$out"
+out=$("$ksym" lookup -i "$tmp/k.ksym" 00007f0012345678 ffff888000000000)
+check "lookup user space and direct map" "00007f0012345678 ?? (not a kernel address: below the kernel text)
+ffff888000000000 ?? (not a kernel address: below the kernel text)" "$out"
 
 "$ksym" lookup -i "$tmp/k.ksym" xyz >/dev/null 2>"$tmp/err"
 check "bad address exit" 2 $?

@@ -120,7 +120,10 @@ enum ksym_reason {
   KSYM_REASON_EMPTY_INDEX = 1,   /* the index has no symbols */
   KSYM_REASON_BELOW_FIRST = 2,   /* below the lowest symbol address */
   KSYM_REASON_PAST_LAST = 3,     /* past the end of the highest symbol */
-  KSYM_REASON_IN_GAP = 4         /* between one symbol's end and the next */
+  KSYM_REASON_IN_GAP = 4,        /* between one symbol's end and the next */
+  KSYM_REASON_NOT_KERNEL = 5     /* below the kernel text: user space, the
+                                    direct map, a static address asked of a
+                                    runtime index, an absolute value */
 };
 /* "below the lowest symbol address", ... as `ksym lookup` prints it. */
 const char *ksym_reason_text(int reason);
@@ -132,8 +135,8 @@ struct ksym_hit {
   uint64_t offset; /* address - symbol start */
 };
 
-/* The symbol covering addr (innermost; among aliases the one perf would
- * name). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set. */
+/* The symbol covering addr (innermost; among aliases the one the kernel's
+ * %pS names: the first in kallsyms order). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set. */
 int ksym_lookup(const struct ksym_index *idx, uint64_t addr,
                 struct ksym_hit *out);
 /* out[i] = ksym_lookup(addrs[i]) for i < n; returns how many were found.

@@ -23,6 +23,15 @@ std::string ResolvedText(const Symbolizer& s, const SymbolInfo& symbol) {
   return absl::StrCat(s.QualifiedName(symbol), AmbiguityMarker(s, symbol));
 }
 
+std::string ResolvedText(const Symbolizer& s, const Candidate& c) {
+  std::string out = ResolvedText(s, c.symbol);
+  if (c.length_match != LengthMatch::kNotAsked) {
+    absl::StrAppend(&out, " (LEN matched ", LengthMatchText(c.length_match),
+                    ")");
+  }
+  return out;
+}
+
 std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol) {
   std::string line = s.KallmodsymsLine(symbol);
   // "ADDRESS T NAME" then, when there are qualifiers, a tab and

@@ -3,7 +3,7 @@
 //
 //   std::string t = FrameText(s, r);   // LookupResult r = s.Lookup(addr)
 //   // "init_once+0x12/0x40 [rapl] {inode.o}"   found
-//   // "?? (below the lowest symbol address)"    not found
+//   // "?? (not a kernel address: below the kernel text)"    not found
 //   std::string line = LookupLine(addr, t);
 //   // "ffffffff81460ec2 init_once+0x12/0x40 [rapl] {inode.o}"
 //
@@ -37,6 +37,10 @@ std::string FrameText(const Symbolizer& s, const LookupResult& result);
 // A resolved symbol as `ksym resolve` prints it after the address: the
 // qualified name [+ ambiguity marker].
 std::string ResolvedText(const Symbolizer& s, const SymbolInfo& symbol);
+// The same for a Resolve candidate, followed, when the query had /0xLEN, by
+// which size LEN matched:
+//   "dup {a.o} (LEN matched the kernel's length, the distance to the next symbol)"
+std::string ResolvedText(const Symbolizer& s, const Candidate& candidate);
 // A `ksym list` line: the /proc/kallmodsyms line [+ ambiguity marker].
 std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol);
 

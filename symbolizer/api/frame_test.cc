@@ -44,7 +44,9 @@ TEST(FrameTextTest, ModuleAndObjectQualifiers) {
 TEST(FrameTextTest, NotFoundSaysWhy) {
   auto s = Sample();
   EXPECT_EQ(FrameText(*s, s->Lookup(1)),
-            "?? (below the lowest symbol address)");
+            "?? (not a kernel address: below the kernel text)");
+  EXPECT_EQ(FrameText(*s, s->Lookup(0x00007f0012345678)),
+            "?? (not a kernel address: below the kernel text)");
   // Between init_once (exact size 0x40) and the next symbol.
   LookupResult gap = s->Lookup(0xffffffff81000250);
   ASSERT_FALSE(gap.found);

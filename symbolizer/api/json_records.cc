@@ -77,6 +77,11 @@ std::string ResolveJson(const Symbolizer& s, absl::string_view query,
     JsonLine j;
     AddSymbolFields(s, c.symbol, j);
     j.Field("target", JsonAddress(c.address));
+    if (c.length_match != LengthMatch::kNotAsked) {
+      j.Field("length_matched", c.length_match == LengthMatch::kElfSize
+                                    ? "elf_size"
+                                    : "kernel");
+    }
     if (list.size() > 1) list.push_back(',');
     list += j.Finish();
   }

@@ -46,7 +46,10 @@ std::string LookupJson(const Symbolizer& s, uint64_t address,
                        const SymbolInfo& symbol, uint64_t offset);
 // No symbol covers `address`.
 std::string NotFoundJson(uint64_t address, NotFoundReason reason);
-// Every candidate of `query`, in the given order ([] when none).
+// Every candidate of `query`, in the given order ([] when none). With
+// `/0xLEN` in the query each candidate has "length_matched": "kernel" (the
+// distance to the next symbol, as %pS prints it) or "elf_size" (the
+// fallback when no candidate had the kernel's length).
 std::string ResolveJson(const Symbolizer& s, absl::string_view query,
                         absl::Span<const Candidate> candidates);
 

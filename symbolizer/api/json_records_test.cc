@@ -84,6 +84,9 @@ TEST(NotFoundJsonTest, CarriesTheReason) {
   EXPECT_EQ(NotFoundJson(1, NotFoundReason::kBelowFirstSymbol),
             "{\"address\":\"0x1\",\"found\":false,"
             "\"reason\":\"below the lowest symbol address\"}");
+  EXPECT_EQ(NotFoundJson(0x7f0012345678, NotFoundReason::kNotKernelAddress),
+            "{\"address\":\"0x7f0012345678\",\"found\":false,"
+            "\"reason\":\"not a kernel address: below the kernel text\"}");
 }
 
 TEST(ResolveJsonTest, CandidatesWithTarget) {

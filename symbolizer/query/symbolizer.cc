@@ -2,39 +2,28 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/query/address_rule.h"
+#include "symbolizer/query/alias_order.h"
 
 namespace ksym {
 namespace {
 
-bool IsWeak(char t) { return t == 'w' || t == 'W' || t == 'v' || t == 'V'; }
-bool IsGlobal(char t) { return t >= 'A' && t <= 'Z'; }
-size_t LeadingUnderscores(absl::string_view s) {
-  size_t k = 0;
-  while (k < s.size() && s[k] == '_') ++k;
-  return k;
-}
-
 // Better() as a sortable value: one name decode per symbol instead of two
 // per comparison, for ranking many symbols at once.
 struct RankKey {
-  uint64_t address, end;
-  bool weak, global;
-  uint32_t underscores, length, symbol;
+  uint64_t address, end, alias_rank;
+  std::string name;
+  uint32_t symbol;
   bool operator<(const RankKey& o) const {  // "better than"
     if (address != o.address) return address > o.address;
     if (end != o.end) return end < o.end;
-    if (weak != o.weak) return !weak;
-    if (global != o.global) return global;
-    if (underscores != o.underscores) return underscores < o.underscores;
-    if (length != o.length) return length > o.length;
+    if (alias_rank != o.alias_rank) return alias_rank < o.alias_rank;
+    if (name != o.name) return name < o.name;
     return symbol < o.symbol;
   }
 };
@@ -43,12 +32,7 @@ RankKey KeyOf(const IndexReader& index, uint32_t s) {
   char name[SymbolInfo::kNameCapacity];
   char type;
   absl::string_view v(name, index.TypeAndName(s, &type, name, sizeof(name)));
-  return {index.Address(s),
-          index.End(s),
-          IsWeak(type),
-          IsGlobal(type),
-          static_cast<uint32_t>(LeadingUnderscores(v)),
-          static_cast<uint32_t>(v.size()),
+  return {index.Address(s), index.End(s), AliasRank(type, v), std::string(v),
           s};
 }
 
@@ -70,6 +54,8 @@ const char* NotFoundReasonText(NotFoundReason reason) {
       return "past the end of the highest symbol";
     case NotFoundReason::kInGap:
       return "between the end of one symbol and the start of the next";
+    case NotFoundReason::kNotKernelAddress:
+      return "not a kernel address: below the kernel text";
   }
   return "unknown";
 }
@@ -83,7 +69,8 @@ absl::StatusOr<std::unique_ptr<Symbolizer>> Symbolizer::Open(
 }
 
 Symbolizer::Symbolizer(std::unique_ptr<IndexReader> index)
-    : index_(std::move(index)) {
+    : index_(std::move(index)),
+      rule_(KernelAddressRule::ForIndex(*index_)) {
   RankLargeAliasGroups();
 }
 
@@ -109,10 +96,13 @@ void Symbolizer::RankLargeAliasGroups() {
     std::sort(keys.begin(), keys.end());
     for (const RankKey& key : keys) {
       g.ranked.push_back(key.symbol);
-      // The highest address has no known end; it still names itself.
-      g.cover_end.push_back(!index_->SizeExact(key.symbol) && !has_next
-                                ? address + 1
-                                : key.end);
+      // A symbol without a known end still names its own address.
+      g.cover_end.push_back(
+          index_->SizeExact(key.symbol)
+              ? key.end
+              : std::max(KernelAddressRule::InferredEnd(
+                             address, has_next ? key.end : address),
+                         address + 1));
     }
     large_groups_.push_back(std::move(g));
   }
@@ -123,9 +113,11 @@ void Symbolizer::FillFacts(uint32_t i, SymbolFacts* out,
   out->index = i;
   out->address = index_->Address(i);
   out->size_exact = index_->SizeExact(i);
-  const uint64_t end = (out->size_exact || inferred_end == kUnknownEnd)
-                           ? index_->End(i)
-                           : inferred_end;
+  const uint64_t end =
+      out->size_exact ? index_->End(i)
+      : inferred_end == kUnknownEnd
+          ? KernelAddressRule::InferredEnd(out->address, index_->End(i))
+          : inferred_end;
   out->size = end - out->address;
   index_->Attribution(i, &out->module_set, &out->object);
 }
@@ -148,16 +140,13 @@ bool Symbolizer::Better(uint32_t a, uint32_t b) const {
   if (sa != sb) return sa > sb;
   const uint64_t ea = index_->End(a), eb = index_->End(b);
   if (ea != eb) return ea < eb;
-  const char ta = index_->Type(a), tb = index_->Type(b);
-  if (IsWeak(ta) != IsWeak(tb)) return !IsWeak(ta);
-  if (IsGlobal(ta) != IsGlobal(tb)) return IsGlobal(ta);
   char na[SymbolInfo::kNameCapacity], nb[SymbolInfo::kNameCapacity];
-  absl::string_view va(na, index_->Name(a, na, sizeof(na)));
-  absl::string_view vb(nb, index_->Name(b, nb, sizeof(nb)));
-  const size_t ua = LeadingUnderscores(va), ub = LeadingUnderscores(vb);
-  if (ua != ub) return ua < ub;
-  if (va.size() != vb.size()) return va.size() > vb.size();
-  return a < b;
+  char ta, tb;
+  absl::string_view va(na, index_->TypeAndName(a, &ta, na, sizeof(na)));
+  absl::string_view vb(nb, index_->TypeAndName(b, &tb, nb, sizeof(nb)));
+  if (va == vb && ta == tb) return a < b;
+  return AliasOrderLess(ta, va, tb, vb) ||
+         (!AliasOrderLess(tb, vb, ta, va) && a < b);
 }
 
 size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
@@ -169,6 +158,10 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     *reason = NotFoundReason::kEmptyIndex;
     return 0;
   }
+  if (!rule_.IsKernelAddress(address)) {
+    *reason = NotFoundReason::kNotKernelAddress;
+    return 0;
+  }
   std::optional<uint32_t> pred = index_->Predecessor(address);
   if (!pred) {
     *reason = NotFoundReason::kBelowFirstSymbol;
@@ -178,8 +171,12 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
   const uint32_t g0 = index_->AliasGroupBegin(p);
   const bool has_next = p + 1 < n;
   const uint64_t group_address = index_->Address(p);
-  const uint64_t next_higher = has_next ? index_->Address(p + 1) : group_address;
-  *inferred_end = next_higher;
+  *inferred_end = KernelAddressRule::InferredEnd(
+      group_address, has_next ? index_->Address(p + 1) : group_address);
+  // Where the group's sizeless members end; each still names its own
+  // address.
+  const bool inferred_covers =
+      address < *inferred_end || address == group_address;
   size_t count = 0;
   auto add = [&](uint32_t i) {
     if (count < cap) out[count] = i;
@@ -208,8 +205,7 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
   for (uint32_t i = g0; ranked == nullptr && i <= p; ++i) {
     if (index_->SizeExact(i)) {
       if (address < index_->End(i)) add(i);
-    } else if (has_next ? address < next_higher : address == group_address) {
-      // The highest address has no known end; it still names itself.
+    } else if (inferred_covers) {
       add(i);
     }
   }
@@ -237,8 +233,7 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     } else {
       for (uint32_t i = g0; i <= p; ++i) {
         if (index_->SizeExact(i) ? address < index_->End(i)
-                                 : (has_next ? address < next_higher
-                                             : address == group_address)) {
+                                 : inferred_covers) {
           keys.push_back(KeyOf(*index_, i));
         }
       }
@@ -315,6 +310,10 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
   // ranking of Covering (and its scratch array) is not needed. Answers
   // are Covering's (LocateTest.RandomAgainstLookup).
   if (!index_->has_overlaps() && index_->symbol_count() > 0) {
+    if (!rule_.IsKernelAddress(address)) {
+      hit.reason = NotFoundReason::kNotKernelAddress;
+      return hit;
+    }
     const std::optional<uint32_t> pred = index_->Predecessor(address);
     if (!pred) {
       hit.reason = NotFoundReason::kBelowFirstSymbol;
@@ -325,10 +324,14 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
     if (p == 0 || index_->Address(p - 1) != start) {
       const bool has_next = p + 1 < index_->symbol_count();
       // Predecessor makes Address(p + 1) > address: an inferred extent
-      // covers it; the highest symbol covers only its own address.
-      const bool covered = index_->SizeExact(p) ? address < index_->End(p)
-                           : has_next          ? true
-                                               : address == start;
+      // covers it unless that is absurdly far (address_rule.h); a symbol
+      // without a known end covers only its own address.
+      const bool covered =
+          index_->SizeExact(p) ? address < index_->End(p)
+          : address == start   ? true
+          : has_next           ? address < KernelAddressRule::InferredEnd(
+                                               start, index_->Address(p + 1))
+                               : false;
       if (covered) {
         hit.symbol = p;
         hit.offset = address - start;
@@ -366,9 +369,13 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
     if (have_prev && a >= start) {
       if (!have_end) {
         // The extent Lookup reports: exact size, else up to the next
-        // higher address (the highest symbol covers only itself).
-        end = index_->End(symbol);
-        if (end == start) end = start + 1;
+        // higher address (address_rule.h); a symbol without a known end
+        // covers only itself.
+        end = index_->SizeExact(symbol)
+                  ? index_->End(symbol)
+                  : std::max(KernelAddressRule::InferredEnd(
+                                 start, index_->End(symbol)),
+                             start + 1);
         have_end = true;
       }
       if (a < end) {
@@ -393,218 +400,6 @@ SymbolFacts Symbolizer::Facts(uint32_t index) const {
   FillFacts(index, &f, kUnknownEnd);
   f.type = index_->Type(index);
   return f;
-}
-
-namespace {
-
-// snprintf-style appends into a caller's buffer; len counts every byte
-// that would have been written.
-struct BoundedWriter {
-  char* buf;
-  size_t cap;
-  size_t len = 0;
-  void Append(absl::string_view s) {
-    if (len + 1 < cap) {
-      const size_t n = std::min(cap - 1 - len, s.size());
-      if (n > 0) std::memcpy(buf + len, s.data(), n);
-    }
-    len += s.size();
-  }
-  size_t Finish() {
-    if (cap > 0) buf[std::min(len, cap - 1)] = '\0';
-    return len;
-  }
-};
-
-}  // namespace
-
-size_t Symbolizer::Name(uint32_t index, char* buf, size_t cap) const {
-  char name[IndexReader::kMaxNameLength];
-  BoundedWriter w{buf, cap};
-  w.Append(absl::string_view(name, index_->Name(index, name, sizeof(name))));
-  return w.Finish();
-}
-
-size_t Symbolizer::QualifiedName(uint32_t index, char* buf, size_t cap) const {
-  char name[IndexReader::kMaxNameLength];
-  SymbolFacts f;
-  FillFacts(index, &f, kUnknownEnd);
-  const size_t n = index_->TypeAndName(index, &f.type, name, sizeof(name));
-  BoundedWriter w{buf, cap};
-  w.Append(absl::string_view(name, n));
-  ForEachDisplayModule(f, [&](absl::string_view m) {
-    w.Append(" [");
-    w.Append(m);
-    w.Append("]");
-  });
-  const absl::string_view obj = DisplayObject(f);
-  if (!obj.empty()) {
-    w.Append(" {");
-    w.Append(obj);
-    w.Append("}");
-  }
-  return w.Finish();
-}
-
-std::vector<absl::string_view> Symbolizer::DisplayModules(
-    const SymbolFacts& s) const {
-  std::vector<absl::string_view> mods;
-  ForEachDisplayModule(s, [&](absl::string_view m) { mods.push_back(m); });
-  return mods;
-}
-
-absl::string_view Symbolizer::DisplayObject(const SymbolFacts& s) const {
-  if (!IsTextType(s.type)) return {};
-  return index_->ObjectAnnotation(s.object);
-}
-
-std::string Symbolizer::QualifiedName(const SymbolInfo& s) const {
-  std::string out(s.name());
-  for (absl::string_view m : DisplayModules(s)) absl::StrAppend(&out, " [", m, "]");
-  absl::string_view obj = DisplayObject(s);
-  if (!obj.empty()) absl::StrAppend(&out, " {", obj, "}");
-  return out;
-}
-
-std::string Symbolizer::KallmodsymsLine(const SymbolInfo& s) const {
-  std::string out = absl::StrFormat("%016x %c ", s.address, s.type);
-  out.append(s.name().data(), s.name().size());
-  const char* sep = "\t";
-  for (absl::string_view m : DisplayModules(s)) {
-    absl::StrAppend(&out, sep, "[", m, "]");
-    sep = " ";
-  }
-  absl::string_view obj = DisplayObject(s);
-  if (!obj.empty()) absl::StrAppend(&out, sep, "{", obj, "}");
-  return out;
-}
-
-absl::StatusOr<std::vector<Candidate>> Symbolizer::Resolve(
-    absl::string_view query) const {
-  absl::StatusOr<Query> q = ParseQuery(query);
-  if (!q.ok()) return q.status();
-  return Resolve(*q);
-}
-
-std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
-  absl::InlinedVector<uint32_t, 8> hits;
-  index_->ForEachNamed(q.name, [&](uint32_t i) { hits.push_back(i); });
-  auto set_has_all = [&](uint32_t set, bool exact) {
-    const size_t k = index_->ModuleSetSize(set);
-    if (exact && k != q.modules.size()) return false;
-    for (const std::string& m : q.modules) {
-      bool in = false;
-      for (size_t j = 0; j < k && !in; ++j) in = index_->ModuleName(set, j) == m;
-      if (!in) return false;
-    }
-    return true;
-  };
-  if (!q.modules.empty()) {
-    absl::InlinedVector<uint32_t, 8> kept, exact;
-    for (uint32_t i : hits) {
-      const uint32_t set = index_->ModuleSetOf(i);
-      if (!set_has_all(set, false)) continue;
-      kept.push_back(i);
-      if (set_has_all(set, true)) exact.push_back(i);
-    }
-    // `name [a]` prefers symbols in exactly [a] over those in [a] [b].
-    hits = exact.empty() ? std::move(kept) : std::move(exact);
-  }
-  std::vector<Candidate> out;
-  out.reserve(hits.size());
-  for (uint32_t i : hits) {
-    if (q.address.has_value() && index_->Address(i) != *q.address) continue;
-    if (!q.object.empty() &&
-        !ObjectSuffixMatches(index_->ObjectPath(index_->ObjectOf(i)),
-                             q.object)) {
-      continue;
-    }
-    Candidate c;
-    FillSymbol(i, &c.symbol, kUnknownEnd);
-    const SymbolInfo& s = c.symbol;
-    if (q.length.has_value() && *q.length != s.size) {
-      // Stack traces print the kallsyms size (distance to the next symbol),
-      // which for ELF-sized symbols includes padding: accept either.
-      uint32_t next = i + 1;
-      while (next < index_->symbol_count() &&
-             index_->Address(next) == s.address) {
-        ++next;
-      }
-      const bool matches_distance =
-          next < index_->symbol_count() &&
-          index_->Address(next) - s.address == *q.length;
-      if (!matches_distance) continue;
-    }
-    const uint64_t offset = q.offset.value_or(0);
-    const uint64_t limit = q.length.value_or(s.size);
-    if (q.offset.has_value() && offset > std::max(limit, s.size)) continue;
-    c.address = s.address + offset;
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-std::vector<Candidate> Symbolizer::Narrowed(const Query& q) const {
-  std::vector<Candidate> all = Resolve(q);
-  // A name as ksym prints it must select its symbol even where a looser
-  // reading matches more: `frontend_changed` (core) next to
-  // `frontend_changed [xenbus_probe_frontend]`, or a function next to a
-  // data symbol of the same name (probes want the function).
-  auto narrow = [&all](auto keep) {
-    std::vector<Candidate> kept;
-    for (const Candidate& c : all) {
-      if (keep(c)) kept.push_back(c);
-    }
-    if (!kept.empty()) all = std::move(kept);
-  };
-  if (all.size() > 1) {
-    std::string printed = q.name;
-    for (const std::string& m : q.modules) absl::StrAppend(&printed, " [", m, "]");
-    if (!q.object.empty()) absl::StrAppend(&printed, " {", q.object, ".o}");
-    narrow([&](const Candidate& c) { return QualifiedName(c.symbol) == printed; });
-  }
-  if (all.size() > 1) {
-    narrow([](const Candidate& c) { return IsTextType(c.symbol.type); });
-  }
-  return all;
-}
-
-std::string Symbolizer::SelectingQuery(const SymbolInfo& s,
-                                       std::optional<uint64_t> offset) const {
-  Query q;
-  q.name = std::string(s.name());
-  for (absl::string_view m : DisplayModules(s)) q.modules.emplace_back(m);
-  std::sort(q.modules.begin(), q.modules.end());
-  absl::string_view obj = DisplayObject(s);
-  absl::ConsumeSuffix(&obj, ".o");
-  q.object = std::string(obj);
-  q.offset = offset;
-  std::vector<Candidate> hits = Narrowed(q);
-  if (hits.size() != 1 || hits[0].symbol.index != s.index) {
-    q.address = s.address;
-  }
-  return q.ToString();
-}
-
-absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
-    absl::string_view query, std::vector<Candidate>* ambiguous) const {
-  absl::StatusOr<Query> q = ParseQuery(query);
-  if (!q.ok()) return q.status();
-  std::vector<Candidate> all = Narrowed(*q);
-  if (all.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no symbol matches \"", query, "\""));
-  }
-  if (all.size() == 1) return std::move(all[0]);
-  std::string list;
-  for (const Candidate& c : all) {
-    absl::StrAppend(&list, "\n  ", SelectingQuery(c.symbol, q->offset));
-  }
-  absl::Status st = absl::FailedPreconditionError(
-      absl::StrCat("\"", query, "\" is ambiguous: ", all.size(),
-                   " symbols match; select one with:", list));
-  if (ambiguous != nullptr) *ambiguous = std::move(all);
-  return st;
 }
 
 }  // namespace ksym

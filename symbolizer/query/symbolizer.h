@@ -13,13 +13,21 @@
 //
 // Address -> symbol: the symbols covering an address are those at its
 // predecessor address (aliases) plus any longer symbol reaching over it
-// (format.h kOverlaps). A symbol without an exact size ends at the next
-// higher address; the highest address, whose end nothing tells, covers only
-// itself. Lookup picks the innermost (highest start, then
-// smallest extent); among aliases it follows perf's choose_best_symbol:
-// non-weak over weak, global over local, fewer leading underscores, then
-// the longer name, then the lower index. LookupAll returns every covering
-// symbol in that same order.
+// (format.h kOverlaps). Addresses below the kernel text are "not a kernel
+// address"; a symbol without an exact size ends at the next higher address
+// unless that is absurdly far; a symbol whose end nothing tells (the
+// highest) covers only itself (address_rule.h). Lookup picks the innermost
+// (highest start, then smallest extent); among aliases it names what the
+// kernel's %pS names: the first in kallsyms order (alias_order.h: non-weak,
+// not a linker-script __start_/__stop_/_end name, fewer leading
+// underscores, then name bytes). LookupAll returns every covering symbol in
+// that same order.
+//
+// Name -> symbol: Resolve matches the name exactly, and a name without a
+// Clang LTO suffix also matches its NAME.llvm.HASH copies. `/0xLEN` keeps
+// the symbols whose kernel length (distance to the next symbol, as %pS and
+// scripts/faddr2line print it) is LEN, else those whose ELF size is LEN;
+// Candidate::length_match says which.
 //
 // All methods are const and thread-safe. Lookup does not allocate.
 #ifndef KSYM_SYMBOLIZER_QUERY_SYMBOLIZER_H_
@@ -27,16 +35,19 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/reader.h"
+#include "symbolizer/query/address_rule.h"
 #include "symbolizer/query/query_parser.h"
 
 namespace ksym {
@@ -71,6 +82,7 @@ enum class NotFoundReason : uint8_t {
   kBelowFirstSymbol,
   kPastLastSymbol,  // after the end of the highest symbol
   kInGap,           // between the end of one symbol and the next
+  kNotKernelAddress,  // below the kernel text (address_rule.h)
 };
 const char* NotFoundReasonText(NotFoundReason reason);
 
@@ -92,10 +104,24 @@ struct SymbolHit {
   bool found() const { return symbol != kNoSymbol; }
 };
 
+// Which size a query's `/0xLEN` matched.
+enum class LengthMatch : uint8_t {
+  kNotAsked = 0,    // the query has no LEN
+  kKallsymsLength,  // the distance to the next symbol (%pS, faddr2line)
+  kElfSize,         // only the ELF size: no candidate had the kernel's
+};
+// "", "the kernel's length, ...", "the ELF size only; ...".
+const char* LengthMatchText(LengthMatch match);
+
+// "foo" for "foo.llvm.8412793480197" (Clang ThinLTO's promoted statics),
+// else "".
+absl::string_view LlvmBaseName(absl::string_view name);
+
 // A symbol matching a query; `address` is symbol address + query offset.
 struct Candidate {
   uint64_t address = 0;
   SymbolInfo symbol;
+  LengthMatch length_match = LengthMatch::kNotAsked;
 };
 
 class Symbolizer {
@@ -192,7 +218,17 @@ class Symbolizer {
   }
   void RankLargeAliasGroups();
 
+  // The symbols named BASE.llvm.HASH, by BASE; nullptr when none. Built on
+  // first use (one walk over all names).
+  const std::vector<uint32_t>* LlvmSuffixed(absl::string_view base) const;
+
   std::unique_ptr<IndexReader> index_;
+  KernelAddressRule rule_;
+  struct LlvmNames {
+    std::once_flag flag;
+    absl::flat_hash_map<std::string, std::vector<uint32_t>> by_base;
+  };
+  std::unique_ptr<LlvmNames> llvm_once_ = std::make_unique<LlvmNames>();
 
   // Alias groups larger than kLargeAliasGroup symbols (one address shared by
   // thousands of names only happens in made-up or hostile inputs), ranked

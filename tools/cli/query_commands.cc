@@ -106,7 +106,7 @@ int RunResolve(const Args& a) {
                    QuoteForMessage(query).c_str());
     }
     for (const Candidate& cand : *c) {
-      PutLine(AddressLine(cand.address, ResolvedText(*s, cand.symbol)));
+      PutLine(AddressLine(cand.address, ResolvedText(*s, cand)));
     }
   };
   if (!a.positional.empty()) {

@@ -3,9 +3,11 @@
 // hidden), then check properties that hold for any kernel.
 #include <zlib.h>
 
+#include <iostream>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -134,6 +136,42 @@ TEST_F(RealKallsymsTest, IndexVerifiesAndIsCompact) {
   size_t text = 0;
   for (const KallsymsEntry& e : *entries_) text += 20 + e.name.size();
   EXPECT_LT(index_size_, text);
+}
+
+// /proc/kallsyms lists vmlinux symbols in kallsyms order, so of several at
+// one address the first listed is the one the kernel's %pS names; a lookup
+// names it too, and LookupAll lists the group in the file's order.
+TEST_F(RealKallsymsTest, AliasesAreNamedInTheKernelsOrder) {
+  size_t groups = 0;
+  std::vector<SymbolInfo> all;
+  for (size_t i = 0; i < entries_->size();) {
+    size_t j = i;
+    while (j < entries_->size() && (*entries_)[j].address == (*entries_)[i].address &&
+           (*entries_)[j].module.empty()) {
+      ++j;
+    }
+    if (j == i) {  // a module symbol: lists are per module, not sorted
+      ++i;
+      continue;
+    }
+    const size_t begin = i;
+    i = j;
+    if (j - begin < 2) continue;
+    const KallsymsEntry& first = (*entries_)[begin];
+    LookupResult r = symbolizer_->Lookup(first.address);
+    ASSERT_TRUE(r.found) << first.name;
+    EXPECT_EQ(r.symbol.name(), first.name) << std::hex << first.address;
+    symbolizer_->LookupAll(first.address, &all);
+    std::vector<std::string> got, want;
+    for (const SymbolInfo& s : all) {
+      if (s.address == first.address) got.emplace_back(s.name());
+    }
+    for (size_t k = begin; k < j; ++k) want.push_back((*entries_)[k].name);
+    EXPECT_EQ(got, want) << std::hex << first.address;
+    ++groups;
+  }
+  std::cout << source_ << ": " << groups << " alias groups\n";
+  EXPECT_GT(groups, 0u);
 }
 
 }  // namespace

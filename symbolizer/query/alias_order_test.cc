@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/kallsyms.h"
 
 namespace ksym {
 namespace {
@@ -78,6 +80,38 @@ TEST(AliasOrderTest, NameBytesBreakTies) {
   // Bytes compare unsigned, as strcmp does.
   EXPECT_TRUE(AliasOrderLess('t', "a", 't', "a\xc3\xa9"));
   EXPECT_TRUE(AliasOrderLess('t', "a\x7f", 't', "a\xc3"));
+}
+
+// A real /proc/kallsyms lists each alias group in kallsyms order; sorting
+// the group from its reverse order must give the file's order back.
+TEST(AliasOrderTest, RealKallsymsGroupsComeOutInTheFilesOrder) {
+  constexpr char kData[] =
+      "testdata/alias_order/kallsyms-6.18-x86_64-alias-groups.txt";
+  absl::StatusOr<std::string> text = ReadFileToString(kData);
+  ASSERT_TRUE(text.ok()) << text.status();
+  absl::StatusOr<std::vector<KallsymsEntry>> e = ParseKallsyms(*text, kData);
+  ASSERT_TRUE(e.ok()) << e.status();
+  size_t groups = 0, pairs_by_name = 0;
+  for (size_t i = 0; i < e->size();) {
+    size_t j = i;
+    std::vector<TypedName> group;
+    for (; j < e->size() && (*e)[j].address == (*e)[i].address; ++j) {
+      group.push_back({(*e)[j].type, (*e)[j].name});
+    }
+    i = j;
+    ASSERT_GE(group.size(), 2u);
+    std::vector<std::string> want;
+    for (const TypedName& t : group) want.push_back(t.second);
+    for (size_t k = 1; k < group.size(); ++k) {
+      pairs_by_name += AliasRank(group[k - 1].first, group[k - 1].second) ==
+                       AliasRank(group[k].first, group[k].second);
+    }
+    std::reverse(group.begin(), group.end());
+    EXPECT_EQ(Sorted(group), want);
+    ++groups;
+  }
+  EXPECT_GT(groups, 100u);
+  EXPECT_GT(pairs_by_name, 0u);  // the name-order tie-break is exercised
 }
 
 }  // namespace

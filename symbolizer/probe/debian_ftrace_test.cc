@@ -113,13 +113,21 @@ Generated Generate(const testutil::DebianKernel& k) {
       syms.push_back({a, f[1][0], f[2], syms.size()});
     }
   }
-  // scripts/kallsyms' order of aliases: non-weak first, fewer leading
-  // underscores, then the original order.
+  // scripts/kallsyms' order of aliases: non-weak first, then names that
+  // are not linker-script PROVIDEs, fewer leading underscores, then the
+  // original order.
   auto underscores = [](const std::string& n) { return n.find_first_not_of('_'); };
+  auto provide = [](const std::string& n) {
+    if (n.size() < 8 || n.compare(0, 2, "__") != 0) return false;
+    return n.compare(2, 6, "start_") == 0 || n.compare(2, 5, "stop_") == 0 ||
+           n.compare(2, 4, "end_") == 0 || n.compare(n.size() - 6, 6, "_start") == 0 ||
+           n.compare(n.size() - 4, 4, "_end") == 0;
+  };
   std::stable_sort(syms.begin(), syms.end(), [&](const MapSymbol& a, const MapSymbol& b) {
     if (a.address != b.address) return a.address < b.address;
     const bool wa = a.type == 'w' || a.type == 'W', wb = b.type == 'w' || b.type == 'W';
     if (wa != wb) return wb;
+    if (provide(a.name) != provide(b.name)) return provide(b.name);
     if (underscores(a.name) != underscores(b.name)) {
       return underscores(a.name) < underscores(b.name);
     }

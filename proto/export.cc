@@ -11,50 +11,16 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/format.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
 
 // proto3 `string` fields must hold UTF-8; the parsers reject anything else.
-bool IsUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = s[i];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (s.size() - i <= n) return false;  // truncated sequence
-    for (size_t k = 1; k <= n; ++k) {
-      const unsigned char cc = s[i + k];
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 absl::Status CheckUtf8(absl::string_view s, absl::string_view what) {
-  if (IsUtf8(s)) return absl::OkStatus();
+  if (FirstInvalidUtf8(s) == absl::string_view::npos) {
+    return absl::OkStatus();
+  }
   return absl::InvalidArgumentError(
       absl::StrCat(what, " \"", absl::CHexEscape(s),
                    "\" is not UTF-8, which protobuf strings must be"));

@@ -117,7 +117,9 @@ TEST(Export, RuntimeIndexExportsLinkTimeAddressesByDefault) {
     const uint64_t want = runtime < 0xffffffff00000000ull
                               ? runtime
                               : runtime + 0x1c000000;
-    if (name != "init_once") EXPECT_EQ(back->Address(i), want);
+    if (name != "init_once") {
+      EXPECT_EQ(back->Address(i), want);
+    }
     if (back->SizeExact(i)) {
       EXPECT_EQ(back->End(i) - back->Address(i),
                 r->End(same.back()) - r->Address(same.back()))

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "proto/proto_format.h"
+#include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
@@ -38,15 +39,6 @@ std::string Quote(absl::string_view s) {
 }
 
 bool IsTypeLetter(unsigned char c) { return absl::ascii_isalpha(c) || c == '?'; }
-
-// Kernel symbol and module names are printed space-separated by kallsyms:
-// whitespace or control bytes in one would make its lines ambiguous.
-bool HasSpaceOrControl(absl::string_view s) {
-  for (unsigned char c : s) {
-    if (c <= 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
 
 // The annotation is the whole path or a suffix starting after a '/'.
 bool IsAnnotationOf(absl::string_view annotation, absl::string_view path) {
@@ -125,7 +117,7 @@ absl::Status CheckTableModules(const proto::SymbolTable& t,
     const std::string& n = names[i];
     const std::string field = Indexed("module_names", i);
     if (n.empty()) return e.Bad(field, "empty (expected a module name)");
-    if (HasSpaceOrControl(n)) {
+    if (HasBlankOrControl(n)) {
       return e.Bad(field, absl::StrCat(Quote(n),
                                        " contains a space or control "
                                        "character (expected a module name)"));
@@ -277,7 +269,7 @@ absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
                                          kMaxSymbolNameLength,
                                          ", the kernel's KSYM_NAME_LEN - 1)"));
       }
-      if (HasSpaceOrControl(name)) {
+      if (HasBlankOrControl(name)) {
         return e.Bad(field, absl::StrCat(Quote(name),
                                          " contains a space or control "
                                          "character (expected a symbol "

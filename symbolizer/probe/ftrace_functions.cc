@@ -9,17 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
 
 constexpr uint64_t kPage = 0x1000;
-
-absl::Status LineError(absl::string_view label, size_t line,
-                       absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(label, ":", line, ": ", what));
-}
 
 // "name" or "name [mod]".
 absl::Status ParseNameAndModule(absl::string_view text, absl::string_view label,

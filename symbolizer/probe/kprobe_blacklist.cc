@@ -7,16 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
-
-absl::Status LineError(absl::string_view label, size_t line,
-                       absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(label, ":", line, ": ", what));
-}
 
 bool ParseHex(absl::string_view s, uint64_t* out) {
   return s.size() > 2 && s[1] == 'x' && ParsePrefixedHex(s, out);

@@ -7,20 +7,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/sources/input_errors.h"
 
 namespace ksym {
 namespace {
 
 enum class Format { kKallsyms, kSystemMap };
-
-// Error messages quote at most this much of an offending line.
-constexpr size_t kMaxQuoted = 80;
-
-std::string Quote(absl::string_view s) {
-  bool truncated = s.size() > kMaxQuoted;
-  if (truncated) s = s.substr(0, kMaxQuoted);
-  return absl::StrCat("\"", absl::CHexEscape(s), truncated ? "\"..." : "\"");
-}
 
 std::string QuoteChar(char c) {
   return absl::StrCat("'", absl::CHexEscape(absl::string_view(&c, 1)), "'");
@@ -180,7 +172,7 @@ class Parser {
       if (fields.name.size() > kMaxSymbolNameLength) {
         return Error(absl::StrCat(
             "symbol name of ", fields.name.size(), " bytes (",
-            Quote(fields.name.substr(0, 40)), "...) is longer than ",
+            QuoteInput(fields.name.substr(0, 40)), "...) is longer than ",
             kMaxSymbolNameLength, " (the kernel's KSYM_NAME_LEN - 1)"));
       }
       entries.push_back(KallsymsEntry{fields.address, fields.type,
@@ -274,7 +266,7 @@ class Parser {
         absl::StrCat(format_ == Format::kKallsyms
                          ? "expected \"ADDRESS TYPE NAME[\\t[MODULE]]\", got "
                          : "expected \"ADDRESS TYPE NAME\", got ",
-                     Quote(line)));
+                     QuoteInput(line)));
   }
 
   // Parses one line (without its '\n') and says exactly what is wrong.
@@ -288,21 +280,21 @@ class Parser {
     const size_t digits = static_cast<size_t>(space - s);
     absl::string_view token(s, digits);
     if (digits != 16 && digits != 8) {
-      return Error(absl::StrCat("bad address ", Quote(token),
+      return Error(absl::StrCat("bad address ", QuoteInput(token),
                                 " (expected 8 or 16 hex digits)"));
     }
     uint64_t address = 0;
     for (size_t i = 0; i < digits; ++i) {
       int v = kHex.value[static_cast<unsigned char>(s[i])];
       if (v < 0) {
-        return Error(absl::StrCat("bad address ", Quote(token),
+        return Error(absl::StrCat("bad address ", QuoteInput(token),
                                   " (expected 8 or 16 hex digits)"));
       }
       address = (address << 4) | static_cast<uint64_t>(v);
     }
     if (width_ != 0 && digits != width_) {
       // Only a mistake mixes lines of a 32-bit and a 64-bit kernel.
-      return Error(absl::StrCat("address ", Quote(token), " has ", digits,
+      return Error(absl::StrCat("address ", QuoteInput(token), " has ", digits,
                                 " hex digits, earlier lines have ", width_));
     }
 
@@ -326,21 +318,21 @@ class Parser {
     absl::string_view name_view(name, static_cast<size_t>(q - name));
     if (q < line_end && *q != '\t') {
       return Error(absl::StrCat("bad character ", QuoteChar(*q),
-                                " in symbol name ", Quote(name_view)));
+                                " in symbol name ", QuoteInput(name_view)));
     }
     if (name_view.empty()) return Malformed(line);
     fields.module = absl::string_view();
     if (q < line_end) {
       // "\t[MODULE]" up to the end of the line.
       if (format_ == Format::kSystemMap) {
-        return Error(absl::StrCat("unexpected tab in ", Quote(line),
+        return Error(absl::StrCat("unexpected tab in ", QuoteInput(line),
                                   " (System.map has no module column)"));
       }
       absl::string_view annotation(q, static_cast<size_t>(line_end - q));
       if (annotation.size() >= 2 && annotation[1] == '[' &&
           annotation.find(']') == absl::string_view::npos) {
         return Error(
-            absl::StrCat("missing ']' after module name in ", Quote(line)));
+            absl::StrCat("missing ']' after module name in ", QuoteInput(line)));
       }
       absl::string_view module = annotation.substr(1);
       bool ok =
@@ -355,7 +347,7 @@ class Parser {
         }
       }
       if (!ok) {
-        return Error(absl::StrCat("bad module annotation ", Quote(annotation),
+        return Error(absl::StrCat("bad module annotation ", QuoteInput(annotation),
                                   " (expected \"\\t[MODULE]\" at the end of "
                                   "the line)"));
       }

@@ -12,32 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
-
-// Error messages quote at most this much of an offending line.
-constexpr size_t kMaxQuoted = 80;
-
-std::string Quote(absl::string_view s) {
-  bool truncated = s.size() > kMaxQuoted;
-  if (truncated) s = s.substr(0, kMaxQuoted);
-  return absl::StrCat("\"", absl::CHexEscape(s), truncated ? "\"..." : "\"");
-}
-
-absl::Status LineError(absl::string_view filename, int line,
-                       absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(filename, ":", line, ": ", what));
-}
-
-bool HasBlankOrControl(absl::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return true;
-  }
-  return false;
-}
 
 // Calls fn(line, line_number) for each non-empty line; stops at an error.
 template <typename Fn>
@@ -77,12 +56,12 @@ std::string BadModinfoRecord(absl::string_view module, absl::string_view key,
   for (absl::string_view name : absl::StrSplit(module, ':')) {
     if (name.empty() && key == "file") continue;  // said below, with the form
     if (!IsIdentifier(name)) {
-      return absl::StrCat("module name ", Quote(name),
+      return absl::StrCat("module name ", QuoteInput(name),
                           " is not an identifier (letters, digits, '_')");
     }
   }
   if (!IsIdentifier(key)) {
-    return absl::StrCat("key ", Quote(key),
+    return absl::StrCat("key ", QuoteInput(key),
                         " is not an identifier (letters, digits, '_')");
   }
   for (size_t i = 0; i < value.size(); ++i) {
@@ -122,7 +101,7 @@ absl::StatusOr<std::optional<std::string>> QuotedFlagValue(
           absl::string_view::npos) {
     absl::string_view shown = rest.substr(0, rest.find_first_of(" \t"));
     return LineError(filename, 1,
-                     absl::StrCat("bad ", flag, " value ", Quote(shown),
+                     absl::StrCat("bad ", flag, " value ", QuoteInput(shown),
                                   " (expected '\"VALUE\"')"));
   }
   return std::string(rest.substr(2, close - 2));
@@ -139,7 +118,7 @@ absl::StatusOr<std::vector<std::string>> ParseModulesBuiltin(
             !absl::EndsWith(line, ".ko") || HasBlankOrControl(line)) {
           return LineError(
               filename, number,
-              absl::StrCat("expected \"kernel/PATH.ko\", got ", Quote(line)));
+              absl::StrCat("expected \"kernel/PATH.ko\", got ", QuoteInput(line)));
         }
         paths.emplace_back(line);
         return absl::OkStatus();
@@ -169,7 +148,7 @@ absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
     if (nul == absl::string_view::npos) {
       return absl::InvalidArgumentError(
           absl::StrCat(filename, ": record at offset ", offset, " (",
-                       Quote(bytes.substr(offset)),
+                       QuoteInput(bytes.substr(offset)),
                        ") is not NUL-terminated; is the file truncated?"));
     }
     absl::string_view record = bytes.substr(offset, nul - offset);
@@ -184,7 +163,7 @@ absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
         dot == 0 || dot + 1 == eq) {
       return absl::InvalidArgumentError(
           absl::StrCat(filename, ": record at offset ", record_offset,
-                       ": expected \"MODULE.KEY=VALUE\", got ", Quote(record)));
+                       ": expected \"MODULE.KEY=VALUE\", got ", QuoteInput(record)));
     }
     if (std::string why = BadModinfoRecord(record.substr(0, dot),
                                            record.substr(dot + 1, eq - dot - 1),
@@ -192,7 +171,7 @@ absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
         !why.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat(filename, ": record at offset ", record_offset, ": ",
-                       why, " in ", Quote(record)));
+                       why, " in ", QuoteInput(record)));
     }
     ModinfoRecord r;
     r.module = std::string(record.substr(0, dot));
@@ -207,13 +186,13 @@ absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
         return absl::InvalidArgumentError(
             absl::StrCat(filename, ": record at offset ", record_offset, ": ",
                          names.size(), " module name(s) but ", files.size(),
-                         " file path(s) in ", Quote(record)));
+                         " file path(s) in ", QuoteInput(record)));
       }
       for (absl::string_view name : names) {
         if (name.empty()) {
           return absl::InvalidArgumentError(absl::StrCat(
               filename, ": record at offset ", record_offset,
-              ": empty module name in ", Quote(record),
+              ": empty module name in ", QuoteInput(record),
               " (expected \"MODULE[:MODULE...].file=PATH[ PATH...]\")"));
         }
       }
@@ -244,7 +223,7 @@ absl::StatusOr<std::vector<BuiltinModuleObjects>> ParseModulesBuiltinObjs(
           return LineError(
               filename, number,
               absl::StrCat("expected \"MODULE.o: [OBJECT.o]...\", got ",
-                           Quote(line)));
+                           QuoteInput(line)));
         };
         if (tokens.empty() || !absl::EndsWith(tokens[0], ":"))
           return malformed();
@@ -260,7 +239,7 @@ absl::StatusOr<std::vector<BuiltinModuleObjects>> ParseModulesBuiltinObjs(
         }
         if (!absl::EndsWith(module, ".o")) {
           return LineError(filename, number,
-                           absl::StrCat("module object ", Quote(module),
+                           absl::StrCat("module object ", QuoteInput(module),
                                         " does not end in \".o\""));
         }
         entry.module_object = std::string(module);
@@ -292,7 +271,7 @@ absl::StatusOr<std::vector<BuiltinRange>> ParseModulesBuiltinRanges(
               filename, number,
               absl::StrCat("expected \"SECTION START-END MODULE...\" or "
                            "\"SECTION START-END = SYMBOL\", got ",
-                           Quote(line)));
+                           QuoteInput(line)));
         };
         std::vector<absl::string_view> tokens =
             absl::StrSplit(line, ' ', absl::SkipEmpty());
@@ -307,12 +286,12 @@ absl::StatusOr<std::vector<BuiltinRange>> ParseModulesBuiltinRanges(
         if (!ParseHexOffset(bounds.first, start) ||
             !ParseHexOffset(bounds.second, end)) {
           return LineError(filename, number,
-                           absl::StrCat("bad offset range ", Quote(tokens[1]),
+                           absl::StrCat("bad offset range ", QuoteInput(tokens[1]),
                                         " (expected hex \"START-END\")"));
         }
         if (end < start) {
           return LineError(filename, number,
-                           absl::StrCat("offset range ", Quote(tokens[1]),
+                           absl::StrCat("offset range ", QuoteInput(tokens[1]),
                                         " ends before it starts"));
         }
         if (end > kMaxSectionOffset) {
@@ -320,7 +299,7 @@ absl::StatusOr<std::vector<BuiltinRange>> ParseModulesBuiltinRanges(
           // larger one would wrap when made absolute and cover nothing.
           return LineError(
               filename, number,
-              absl::StrCat("offset range ", Quote(tokens[1]),
+              absl::StrCat("offset range ", QuoteInput(tokens[1]),
                            " reaches past 4 GiB, more than any section of "
                            "vmlinux holds (expected offsets of 8 hex digits)"));
         }
@@ -330,7 +309,7 @@ absl::StatusOr<std::vector<BuiltinRange>> ParseModulesBuiltinRanges(
           if (start != end) {
             return LineError(
                 filename, number,
-                absl::StrCat("anchor range ", Quote(tokens[1]),
+                absl::StrCat("anchor range ", QuoteInput(tokens[1]),
                              " is not empty (expected \"OFFSET-OFFSET\")"));
           }
           anchors[section] = Anchor{std::string(tokens[3]), start};
@@ -377,7 +356,7 @@ absl::StatusOr<std::optional<KbuildCmd>> ParseKbuildCmd(
     return LineError(filename, 1,
                      absl::StrCat("expected \"savedcmd_OBJECT := COMMAND\" "
                                   "(or \"cmd_OBJECT := COMMAND\"), got ",
-                                  Quote(line)));
+                                  QuoteInput(line)));
   };
   absl::string_view rest = line;
   if (!absl::ConsumePrefix(&rest, "savedcmd_") &&

@@ -77,6 +77,16 @@ inline size_t Utf8SequenceLength(absl::string_view s, size_t i) {
   return 0;
 }
 
+// Whether `s` has a byte that kallsyms-style lines cannot carry inside a
+// name: a space or other byte <= ' ', or DEL (names, module names and
+// paths are printed space-separated, one a line).
+inline bool HasBlankOrControl(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return true;
+  }
+  return false;
+}
+
 // Offset of the first byte that is not part of well-formed UTF-8, or npos.
 inline size_t FirstInvalidUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {

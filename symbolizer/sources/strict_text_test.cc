@@ -40,5 +40,15 @@ TEST(StrictTextTest, Utf8) {
   EXPECT_EQ(FirstInvalidUtf8("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
 }
 
+TEST(StrictTextTest, BlankOrControl) {
+  EXPECT_FALSE(HasBlankOrControl("init_once.constprop.0"));
+  EXPECT_FALSE(HasBlankOrControl("caf\xc3\xa9"));
+  EXPECT_FALSE(HasBlankOrControl(""));
+  for (const char* bad : {"a b", "a\tb", "a\nb", "\x7f", "\x01x"}) {
+    EXPECT_TRUE(HasBlankOrControl(bad)) << bad;
+  }
+  EXPECT_TRUE(HasBlankOrControl(absl::string_view("a\0b", 3)));
+}
+
 }  // namespace
 }  // namespace ksym

@@ -15,13 +15,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
 namespace {
-
-// Error messages quote at most this much of an offending token or line.
-constexpr size_t kMaxQuoted = 80;
 
 // GNU ld pads section names to this column (SECTION_NAME_MAP_LENGTH in
 // ld/ldlang.c); a name of 14 or more characters gets a line of its own.
@@ -32,18 +30,6 @@ constexpr absl::string_view kGnuMemoryMap = "Linker script and memory map";
 constexpr absl::string_view kCrossReference = "Cross Reference Table";
 constexpr absl::string_view kGnuShape =
     "(expected SECTION 0xADDRESS 0xSIZE OBJECT)";
-
-std::string Quote(absl::string_view s) {
-  bool truncated = s.size() > kMaxQuoted;
-  if (truncated) s = s.substr(0, kMaxQuoted);
-  return absl::StrCat("\"", absl::CHexEscape(s), truncated ? "\"..." : "\"");
-}
-
-absl::Status LineError(absl::string_view filename, size_t line,
-                       absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(filename, ":", line, ": ", what));
-}
 
 // Splits text into lines without copying; the last line may lack '\n'.
 // A "\r\n" line end (a map copied through Windows; GNU ld and lld write
@@ -160,12 +146,12 @@ void SplitObject(absl::string_view text, std::string* object,
 // ARCHIVE(MEMBER) pair ("vmlinux.a(init/main.o" is a cut line).
 std::string BadObject(absl::string_view text) {
   if (const size_t nul = text.find('\0'); nul != absl::string_view::npos) {
-    return absl::StrCat("object ", Quote(text), " has a NUL byte at byte ",
+    return absl::StrCat("object ", QuoteInput(text), " has a NUL byte at byte ",
                         nul);
   }
   if (const size_t bad = FirstInvalidUtf8(text);
       bad != absl::string_view::npos) {
-    return absl::StrCat("object ", Quote(text), " is not UTF-8 (byte 0x",
+    return absl::StrCat("object ", QuoteInput(text), " is not UTF-8 (byte 0x",
                         absl::Hex(static_cast<unsigned char>(text[bad])),
                         " at byte ", bad, ")");
   }
@@ -174,7 +160,7 @@ std::string BadObject(absl::string_view text) {
   if (opens == 0 && closes == 0) return "";
   if (opens != 1 || closes != 1 || text.find('(') == 0 ||
       text.back() != ')') {
-    return absl::StrCat("object ", Quote(text),
+    return absl::StrCat("object ", QuoteInput(text),
                         " has unbalanced parentheses (expected a path or "
                         "ARCHIVE(MEMBER))");
   }
@@ -209,7 +195,7 @@ absl::Status CheckEnd(absl::string_view filename, size_t line,
   if (size > std::numeric_limits<uint64_t>::max() - address) {
     return LineError(
         filename, line,
-        absl::StrCat("section ", Quote(name), " at 0x", absl::Hex(address),
+        absl::StrCat("section ", QuoteInput(name), " at 0x", absl::Hex(address),
                      " with size 0x", absl::Hex(size), " ends past 2^64"));
   }
   return absl::OkStatus();
@@ -357,7 +343,7 @@ class GnuParser {
     absl::string_view size = NextToken(&fields);
     if (!ParseGnuHex(address, &section.address)) {
       return LineError(filename_, reader_.number(),
-                       absl::StrCat("bad address ", Quote(address),
+                       absl::StrCat("bad address ", QuoteInput(address),
                                     " (expected 0x and 1 to 16 hex digits)"));
     }
     if (size.empty()) {
@@ -367,7 +353,7 @@ class GnuParser {
     }
     if (!ParseGnuHex(size, &section.size)) {
       return LineError(filename_, reader_.number(),
-                       absl::StrCat("bad size ", Quote(size),
+                       absl::StrCat("bad size ", QuoteInput(size),
                                     " (expected 0x and 1 to 16 hex digits)"));
     }
     absl::Status status = CheckEnd(filename_, reader_.number(), name,
@@ -394,7 +380,7 @@ class GnuParser {
       if (name.size() > kLongestInlineName && !IsKeyword(name)) {
         return LineError(
             filename_, reader_.number(),
-            absl::StrCat("input section name ", Quote(name),
+            absl::StrCat("input section name ", QuoteInput(name),
                          " is not followed by its address, size and object "
                          "(expected a next line of 16 spaces, 0xADDRESS "
                          "0xSIZE OBJECT)"));
@@ -420,7 +406,7 @@ class GnuParser {
     absl::string_view size = NextToken(&fields);
     if (!ParseGnuHex(address, &section.address)) {
       return LineError(filename_, reader_.number(),
-                       absl::StrCat("bad address ", Quote(address),
+                       absl::StrCat("bad address ", QuoteInput(address),
                                     " (expected 0x and 1 to 16 hex digits)"));
     }
     if (size.empty()) {
@@ -430,7 +416,7 @@ class GnuParser {
     }
     if (!ParseGnuHex(size, &section.size)) {
       return LineError(filename_, reader_.number(),
-                       absl::StrCat("bad size ", Quote(size),
+                       absl::StrCat("bad size ", QuoteInput(size),
                                     " (expected 0x and 1 to 16 hex digits)"));
     }
     absl::string_view object = absl::StripAsciiWhitespace(fields);
@@ -500,7 +486,7 @@ absl::StatusOr<LinkerMap> ParseLld(absl::string_view text,
   if (columns == 0) {
     return LineError(
         filename, have_header ? reader.number() : 1,
-        absl::StrCat("not an lld map header ", Quote(line),
+        absl::StrCat("not an lld map header ", QuoteInput(line),
                      " (expected \"VMA LMA Size Align Out In Symbol\")"));
   }
   // Column names for messages, in line order.
@@ -531,7 +517,7 @@ absl::StatusOr<LinkerMap> ParseLld(absl::string_view text,
       if (!ok) {
         return LineError(
             filename, reader.number(),
-            absl::StrCat("bad ", names[i], " ", Quote(token),
+            absl::StrCat("bad ", names[i], " ", QuoteInput(token),
                          i + 1 == columns ? " (expected decimal digits)"
                                           : " (expected 1 to 16 hex digits)"));
       }
@@ -579,7 +565,7 @@ absl::StatusOr<LinkerMap> ParseLld(absl::string_view text,
     } else if (indent != kLldSymbolIndent) {
       return LineError(
           filename, reader.number(),
-          absl::StrCat("name ", Quote(name), " at indentation ", indent,
+          absl::StrCat("name ", QuoteInput(name), " at indentation ", indent,
                        " (expected 0 for Out, 8 for In or 16 for "
                        "Symbol)"));
     }

@@ -117,14 +117,15 @@
 //   the kernel build (or there is none), else the rule that inferred it
 //   (InferenceRule in symbolizer/attribution/builtin_inference.h: 1
 //   initcall, 2 dynamic debug, 3 between members, 4 directory run, 5 name
-//   affinity). Absent section = no inferred module.
+//   affinity; kLastModuleRule). Absent section = no inferred module.
 //
 // Opening validates the header (unknown flag bits are damage), directory,
 // every section's size against the counts and, by default, every section's
 // CRC-32, so a damaged file is an error rather than different answers.
 // Lookups bounds-check every offset they follow, so no byte of any file can
 // make them read outside the mapping, even with checksums turned off;
-// VerifyStructure checks the cross-references a forged checksum would hide.
+// VerifyStructure checks the cross-references a forged checksum would hide,
+// including every string ref of kSources and the values of kModuleRules.
 #ifndef KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 #define KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 
@@ -150,6 +151,8 @@ inline constexpr uint16_t kModuleSetLoadable = 1u << 0;
 inline constexpr uint32_t kNameHashTagged = 1u << 0;
 inline constexpr uint32_t kNameHashSymbolMask = 0x00ffffffu;
 inline constexpr uint32_t kIdentityKaslrUnknown = 1u << 0;
+// kModuleRules values are 0 .. kLastModuleRule.
+inline constexpr uint8_t kLastModuleRule = 5;
 
 enum SectionId : uint32_t {
   kStrings = 1,

@@ -235,6 +235,28 @@ TEST(IndexTest, RejectsHugeSize) {
             "can hold");
 }
 
+// Strings the index cannot hold are named by what they are (the sources
+// refuse them earlier, with file:line).
+TEST(IndexTest, RejectsOverlongStringsSayingWhatTheyAre) {
+  Catalog c;
+  c.symbols = {MakeSymbol(0x100, "f", 't')};
+  c.symbols[0].object = c.InternObject(std::string(70000, 'o'));
+  c.FinalizeSizes();
+  EXPECT_EQ(SerializeIndex(c).status().message(),
+            "object path \"oooooooooooooooooooooooooooooooooooooooo...\" of "
+            "70000 bytes is too long for the index (at most 65535)");
+  Catalog m;
+  m.symbols = {MakeSymbol(0x100, "f", 't')};
+  m.symbols[0].module_set = m.InternModuleSet({std::string(65536, 'm')});
+  m.FinalizeSizes();
+  EXPECT_TRUE(absl::StartsWith(SerializeIndex(m).status().message(),
+                               "module name \"mmm"));
+  Catalog r;
+  r.identity.release = std::string(65536, '6');
+  EXPECT_TRUE(absl::StartsWith(SerializeIndex(r).status().message(),
+                               "kernel release \"666"));
+}
+
 // ---- corrupt files ----
 
 TEST(IndexCorruptTest, EveryTruncationIsDataLoss) {

@@ -125,6 +125,8 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
         !s.ok()) {
       return s;
     }
+    source_table_ = table;
+    source_count_ = count;
     for (uint64_t k = 0; k < count; ++k) {
       const char* e = table + 16 * k;
       const uint32_t state = bytes::Load32(e + 12);

@@ -189,6 +189,8 @@ class IndexReader {
   const char* objects_ = nullptr;
   uint32_t object_count_ = 0;
   const char* module_rules_ = nullptr;  // null: no inferred modules
+  const char* source_table_ = nullptr;  // null: no sources section
+  uint64_t source_count_ = 0;
   const char* runs_ = nullptr;
   uint32_t run_count_ = 0;
   const char* overlaps_ = nullptr;

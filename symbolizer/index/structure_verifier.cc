@@ -130,6 +130,27 @@ absl::Status StructureVerifier::VerifyReferences() const {
       }
     }
   }
+  for (uint64_t k = 0; k < r_.source_count_; ++k) {
+    const char* e = r_.source_table_ + 16 * k;
+    const char* fields[] = {"what", "path", "why"};
+    for (int f = 0; f < 3; ++f) {
+      const uint32_t ref = bytes::Load32(e + 4 * f);
+      if (!valid_ref(ref) || (f == 0 && r_.StringAt(ref).empty())) {
+        return bad("source ", k, " has ", fields[f], " string ref ", ref,
+                   f == 0 ? ", which is not a name in the strings section"
+                          : ", which lies outside the strings section");
+      }
+    }
+  }
+  if (r_.module_rules_ != nullptr) {
+    for (uint32_t o = 0; o < r_.object_count_; ++o) {
+      const uint8_t rule = static_cast<uint8_t>(r_.module_rules_[o]);
+      if (rule > format::kLastModuleRule) {
+        return bad("object ", o, " has module rule ", rule, ", not 0 to ",
+                   format::kLastModuleRule);
+      }
+    }
+  }
   for (uint32_t o = 0; o < r_.object_count_; ++o) {
     const char* e = r_.objects_ + 8 * uint64_t{o};
     const uint32_t ref = bytes::Load32(e), start = bytes::Load32(e + 4);

@@ -21,7 +21,8 @@ class StructureVerifier {
   absl::Status Run() const;
 
  private:
-  // Identity, module sets and objects name existing strings.
+  // Identity, sources, module sets and objects name existing strings;
+  // module rules are known values.
   absl::Status VerifyReferences() const;
   // The overlaps table holds exactly the symbols whose exact size reaches
   // past their successor, with correct subtree maxima.

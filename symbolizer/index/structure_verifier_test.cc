@@ -97,5 +97,28 @@ TEST(StructureVerifierTest, OverlapMissingFromTable) {
       << Verify(f);
 }
 
+// Sources (section 14) and module rules (15) are checked like the rest:
+// open alone accepts both damages below.
+TEST(StructureVerifierTest, SourceStringRefOutsideTheStrings) {
+  std::string f = Serialize(Sample());
+  char* sources = SectionOf(f, format::kSources);
+  bytes::Store<uint32_t>(sources + 8 + 4, 0x7fffffff);  // source 0's path
+  EXPECT_EQ(Verify(f).message(),
+            "t.ksym: source 0 has path string ref 2147483647, which lies "
+            "outside the strings section");
+  bytes::Store<uint32_t>(sources + 8 + 4, 0);
+  bytes::Store<uint32_t>(sources + 8, 0);  // an empty "what"
+  EXPECT_EQ(Verify(f).message(),
+            "t.ksym: source 0 has what string ref 0, which is not a name in "
+            "the strings section");
+}
+
+TEST(StructureVerifierTest, UnknownModuleRule) {
+  std::string f = Serialize(Sample());
+  *SectionOf(f, format::kModuleRules) = 9;
+  EXPECT_EQ(Verify(f).message(),
+            "t.ksym: object 0 has module rule 9, not 0 to 5");
+}
+
 }  // namespace
 }  // namespace ksym

@@ -32,14 +32,16 @@ class StringTableBuilder {
     refs_.emplace("", 0);
   }
 
-  absl::StatusOr<uint32_t> Add(absl::string_view s) {
+  // `what` names the string in an error ("object path", "module name of
+  // symbol x"): the sources check their own limits with file:line, so this
+  // fires only for a catalog made some other way.
+  absl::StatusOr<uint32_t> Add(absl::string_view s, absl::string_view what) {
     auto it = refs_.find(s);
     if (it != refs_.end()) return it->second;
     if (s.size() > std::numeric_limits<uint16_t>::max()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("string of ", s.size(), " bytes is too long for the "
-                       "index (at most 65535): \"",
-                       s.substr(0, 40), "...\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, " \"", absl::CHexEscape(s.substr(0, 40)), "...\" of ",
+          s.size(), " bytes is too long for the index (at most 65535)"));
     }
     uint32_t ref = static_cast<uint32_t>(blob_.size());
     Append16(&blob_, static_cast<uint16_t>(s.size()));
@@ -121,10 +123,12 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
   {
     std::string s;
     Append64(&s, static_cast<uint64_t>(catalog.identity.kaslr_offset));
-    for (const std::string* v : {&catalog.identity.release,
-                                 &catalog.identity.build_id,
-                                 &catalog.identity.arch}) {
-      absl::StatusOr<uint32_t> ref = strings.Add(*v);
+    const std::pair<const std::string*, const char*> fields[] = {
+        {&catalog.identity.release, "kernel release"},
+        {&catalog.identity.build_id, "build id"},
+        {&catalog.identity.arch, "architecture"}};
+    for (const auto& [v, what] : fields) {
+      absl::StatusOr<uint32_t> ref = strings.Add(*v, what);
       if (!ref.ok()) return ref.status();
       Append32(&s, *ref);
     }
@@ -143,7 +147,8 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
     Append32(&s, 0);
     for (const InputSource& src : catalog.sources) {
       for (const std::string* v : {&src.what, &src.path, &src.why}) {
-        absl::StatusOr<uint32_t> ref = strings.Add(*v);
+        absl::StatusOr<uint32_t> ref =
+            strings.Add(*v, absl::StrCat("source record of ", src.what));
         if (!ref.ok()) return ref.status();
         Append32(&s, *ref);
       }
@@ -251,8 +256,11 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
       }
       const uint32_t len = ends[i] - begin;
       if (len >= (1u << 14)) {
+        // Unreachable for names within kMaxSymbolNameLength (checked above).
         return absl::InvalidArgumentError(absl::StrCat(
-            "symbol name of ", syms[i].name.size(), " bytes is too long"));
+            "symbol \"", absl::CHexEscape(syms[i].name.substr(0, 40)),
+            "...\" at 0x", absl::Hex(syms[i].address), ": its name encodes to ",
+            len, " bytes, more than the index holds (16383)"));
       }
       data.push_back(syms[i].type);
       bytes::AppendVarint(&data, len);
@@ -285,7 +293,7 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
                              ? format::kModuleSetLoadable
                              : 0);
       for (const std::string& m : set) {
-        absl::StatusOr<uint32_t> ref = strings.Add(m);
+        absl::StatusOr<uint32_t> ref = strings.Add(m, "module name");
         if (!ref.ok()) return ref.status();
         Append32(&refs, *ref);
       }
@@ -301,7 +309,7 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
     Append32(&body, static_cast<uint32_t>(catalog.objects.size()));
     Append32(&body, 0);
     for (const ObjectFile& o : catalog.objects) {
-      absl::StatusOr<uint32_t> ref = strings.Add(o.path);
+      absl::StatusOr<uint32_t> ref = strings.Add(o.path, "object path");
       if (!ref.ok()) return ref.status();
       uint32_t start = format::kNoAnnotation;
       if (!o.annotation.empty()) {

@@ -140,11 +140,20 @@ void SplitObject(absl::string_view text, std::string* object,
   archive->assign(archive_path.data(), archive_path.size());
 }
 
-// Why `text` cannot be an object as a linker prints it, or "": a NUL
+// The longest path the kernel build can hand a linker (PATH_MAX - 1).
+constexpr size_t kMaxObjectPath = 4095;
+
+// Why `text` cannot be an object as a linker prints it, or "": too long, a
+// NUL
 // byte, bytes that are not UTF-8 (kbuild paths are ASCII; a map damaged or
 // re-encoded on the way), or parentheses that are not one trailing
 // ARCHIVE(MEMBER) pair ("vmlinux.a(init/main.o" is a cut line).
 std::string BadObject(absl::string_view text) {
+  if (text.size() > kMaxObjectPath) {
+    return absl::StrCat("object ", Quote(text), " of ", text.size(),
+                        " bytes is longer than a path can be (",
+                        kMaxObjectPath, ", PATH_MAX - 1)");
+  }
   if (const size_t nul = text.find('\0'); nul != absl::string_view::npos) {
     return absl::StrCat("object ", QuoteInput(text), " has a NUL byte at byte ",
                         nul);

@@ -898,6 +898,11 @@ TEST(LinkerMapTest, RejectsBrokenObjectPaths) {
       {"a.a(b(c.o))",
        "object \"a.a(b(c.o))\" has unbalanced parentheses (expected a path "
        "or ARCHIVE(MEMBER))"},
+      // Would reach the index writer as a string it cannot hold.
+      {std::string(70000, 'a'),
+       "object \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaa\"... of 70000 bytes is longer than a path can be (4095, "
+       "PATH_MAX - 1)"},
   };
   for (const Case& c : cases) {
     absl::StatusOr<LinkerMap> gnu = ParseGnuLdMap(
@@ -919,8 +924,9 @@ TEST(LinkerMapTest, RejectsBrokenObjectPaths) {
                                                    c.message));
   }
   // Archive members and lld's LTO form stay accepted.
+  const std::string longest(4095, 'p');
   for (const char* ok : {"lib/lib.a(ctype.o)", "vmlinux.a(init/main.o at 12)",
-                         "f\xc3\xbcnf.o"}) {
+                         "f\xc3\xbcnf.o", longest.c_str()}) {
     EXPECT_TRUE(ParseLldMap(absl::StrCat(LLD_HEADER
                                          "ffffffff81000000 1000000 10 16 "
                                          ".text\n"

@@ -127,6 +127,30 @@ std::string SampleIndexBytes() {
   return *std::move(bytes);
 }
 
+std::string ManyAliasesIndexBytes(uint32_t aliases) {
+  Catalog c = SampleCatalog();
+  // `aliases` more names at _text's address (past the u16 counts and a
+  // whole name block's worth), with exact and inferred sizes mixed so the
+  // overlaps table grows too.
+  const uint64_t text = 0xffffffff81000000;
+  for (uint32_t k = 0; k < aliases; ++k) {
+    Symbol s = Sym(text, "", k % 3 == 0 ? 'T' : 't', k % 5 == 0 ? 0x800 : 0,
+                   k % 5 == 0);
+    char name[32];
+    std::snprintf(name, sizeof(name), "alias_%07u", k);
+    s.name = name;
+    c.symbols.push_back(std::move(s));
+  }
+  c.FinalizeSizes();
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  if (!bytes.ok()) {
+    std::fprintf(stderr, "SerializeIndex: %s\n",
+                 bytes.status().ToString().c_str());
+    std::abort();
+  }
+  return *std::move(bytes);
+}
+
 void FixHeaderCrc(std::string& f) {
   if (f.size() < format::kHeaderSize) return;
   const uint64_t count = bytes::Load32(&f[24]);

@@ -22,6 +22,10 @@ Catalog SampleCatalog();
 // SerializeIndex(SampleCatalog()); aborts if the writer fails.
 std::string SampleIndexBytes();
 
+// SampleCatalog plus `aliases` symbols at one address (_text's): large
+// symbol counts, one huge alias group, a large overlaps table.
+std::string ManyAliasesIndexBytes(uint32_t aliases);
+
 // Recomputes the header CRC-32 (format.h, header_crc) over the header with
 // the field zeroed and the section directory, as far as `file` holds them.
 void FixHeaderCrc(std::string& file);

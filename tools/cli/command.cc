@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/build_index.h"
+#include "symbolizer/api/command_line.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/freshness.h"
-#include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/process_output.h"
+#include "symbolizer/api/text_policy.h"
 
 namespace ksym {
 namespace cli {
@@ -31,53 +33,26 @@ void Die(int code, absl::string_view message) {
 }
 
 Args ParseArgs(const Command& command, int argc, char** argv) {
-  const std::map<std::string, std::string> aliases = {
-      {"-i", "--index"}, {"-o", "--output"}, {"-q", "--quiet"},
-      {"-h", "--help"}};
   const std::string name = command.name;
-  Args args;
-  bool options_done = false;
-  for (int k = 0; k < argc; ++k) {
-    std::string a = argv[k];
-    if (options_done || a.size() < 2 || a[0] != '-' ||
-        (a[1] != '-' && !aliases.count(a))) {
-      args.positional.push_back(a);
-      continue;
-    }
-    if (a == "--") {
-      options_done = true;
-      continue;
-    }
-    std::string value;
-    bool has_value = false;
-    if (size_t eq = a.find('='); eq != std::string::npos && a[1] == '-') {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-      has_value = true;
-    }
-    if (aliases.count(a)) a = aliases.at(a);
-    if (a == "--help") {
-      std::fputs(command.help, stdout);
-      std::exit(kExitOk);
-    }
-    bool is_value = false, is_bool = false;
-    for (const std::string& f : command.value_flags) is_value |= f == a;
-    for (const std::string& f : command.bool_flags) is_bool |= f == a;
-    if (is_value) {
-      if (!has_value) {
-        if (k + 1 >= argc) {
-          Die(kExitUsage, absl::StrCat(name, ": ", a, " needs a value"));
-        }
-        value = argv[++k];
-      }
-      args.values[a] = value;
-    } else if (is_bool && !has_value) {
-      args.flags[a] = true;
-    } else {
-      Die(kExitUsage, absl::StrCat(name, ": unknown option ", argv[k],
-                                   " (see ksym ", name, " --help)"));
-    }
+  absl::StatusOr<CommandLine> line = ParseCommandLine(
+      command.value_flags, command.bool_flags,
+      std::vector<std::string>(argv, argv + argc));
+  if (!line.ok()) {
+    const bool unknown =
+        absl::StartsWith(line.status().message(), "unknown option ");
+    Die(kExitUsage,
+        absl::StrCat(name, ": ", line.status().message(),
+                     unknown ? absl::StrCat(" (see ksym ", name, " --help)")
+                             : ""));
   }
+  if (line->help) {
+    std::fputs(command.help, stdout);
+    std::exit(kExitOk);
+  }
+  Args args;
+  args.values = std::move(line->values);
+  args.flags = std::move(line->flags);
+  args.positional = std::move(line->positional);
   return args;
 }
 

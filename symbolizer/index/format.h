@@ -125,7 +125,9 @@
 // Lookups bounds-check every offset they follow, so no byte of any file can
 // make them read outside the mapping, even with checksums turned off;
 // VerifyStructure checks the cross-references a forged checksum would hide,
-// including every string ref of kSources and the values of kModuleRules.
+// including that every string ref points at the start of a record, every
+// string ref of kSources, and the values of kModuleRules (an object with a
+// rule has a module set).
 #ifndef KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 #define KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 

@@ -1,6 +1,7 @@
 #include "symbolizer/index/structure_verifier.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -90,11 +91,22 @@ absl::Status StructureVerifier::VerifyReferences() const {
   auto bad = [&](auto&&... parts) {
     return absl::DataLossError(absl::StrCat(r_.label_, ": ", parts...));
   };
-  // A string ref must point at a whole `u16 length, bytes` record.
+  // The strings section is a run of `u16 length, bytes` records; a string
+  // ref must point at the start of one (a ref into the middle of a record
+  // would read as another, shorter string).
+  std::vector<bool> record_start(r_.strings_.size(), false);
+  for (uint64_t pos = 0; pos < r_.strings_.size();) {
+    if (pos + 2 > r_.strings_.size() ||
+        pos + 2 + bytes::Load16(r_.strings_.data() + pos) >
+            r_.strings_.size()) {
+      return bad("strings section: the record at byte ", pos,
+                 " runs past its end");
+    }
+    record_start[pos] = true;
+    pos += 2 + bytes::Load16(r_.strings_.data() + pos);
+  }
   auto valid_ref = [&](uint32_t ref) {
-    return uint64_t{ref} + 2 <= r_.strings_.size() &&
-           uint64_t{ref} + 2 + bytes::Load16(r_.strings_.data() + ref) <=
-               r_.strings_.size();
+    return ref < record_start.size() && record_start[ref];
   };
   {
     const char* names[] = {"release", "build_id", "arch"};
@@ -102,7 +114,7 @@ absl::Status StructureVerifier::VerifyReferences() const {
       const uint32_t ref = r_.identity_refs_[k];
       if (!valid_ref(ref)) {
         return bad("identity ", names[k], " string ref ", ref,
-                   " lies outside the strings section");
+                   " is not a string of the strings section");
       }
     }
   }
@@ -138,7 +150,7 @@ absl::Status StructureVerifier::VerifyReferences() const {
       if (!valid_ref(ref) || (f == 0 && r_.StringAt(ref).empty())) {
         return bad("source ", k, " has ", fields[f], " string ref ", ref,
                    f == 0 ? ", which is not a name in the strings section"
-                          : ", which lies outside the strings section");
+                          : ", which is not a string of the strings section");
       }
     }
   }
@@ -148,6 +160,17 @@ absl::Status StructureVerifier::VerifyReferences() const {
       if (rule > format::kLastModuleRule) {
         return bad("object ", o, " has module rule ", rule, ", not 0 to ",
                    format::kLastModuleRule);
+      }
+    }
+    // A rule says how the module set of the object's symbols was
+    // inferred: symbols of such an object have one.
+    for (uint32_t run = 0; run < r_.run_count_; ++run) {
+      const char* e = r_.runs_ + 12 * uint64_t{run};
+      const uint32_t obj = bytes::Load32(e + 8);
+      if (obj < r_.object_count_ && r_.module_rules_[obj] != 0 &&
+          bytes::Load32(e + 4) == 0) {
+        return bad("attribution run ", run, " gives object ", obj,
+                   ", whose module set was inferred, no module set");
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/bytes.h"
@@ -104,13 +105,34 @@ TEST(StructureVerifierTest, SourceStringRefOutsideTheStrings) {
   char* sources = SectionOf(f, format::kSources);
   bytes::Store<uint32_t>(sources + 8 + 4, 0x7fffffff);  // source 0's path
   EXPECT_EQ(Verify(f).message(),
-            "t.ksym: source 0 has path string ref 2147483647, which lies "
-            "outside the strings section");
+            "t.ksym: source 0 has path string ref 2147483647, which is not "
+            "a string of the strings section");
   bytes::Store<uint32_t>(sources + 8 + 4, 0);
   bytes::Store<uint32_t>(sources + 8, 0);  // an empty "what"
   EXPECT_EQ(Verify(f).message(),
             "t.ksym: source 0 has what string ref 0, which is not a name in "
             "the strings section");
+}
+
+// A ref into the middle of a string record reads as another string.
+TEST(StructureVerifierTest, StringRefIntoTheMiddleOfARecord) {
+  std::string f = Serialize(Sample());
+  char* sources = SectionOf(f, format::kSources);
+  const uint32_t path = bytes::Load32(sources + 8 + 4);
+  bytes::Store<uint32_t>(sources + 8 + 4, path + 3);
+  EXPECT_EQ(Verify(f).message(),
+            absl::StrCat("t.ksym: source 0 has path string ref ", path + 3,
+                         ", which is not a string of the strings section"));
+}
+
+TEST(StructureVerifierTest, InferredObjectWithoutModuleSet) {
+  std::string f = Serialize(Sample());
+  char* runs = SectionOf(f, format::kAttribution);
+  const uint32_t count = bytes::Load32(runs);
+  bytes::Store<uint32_t>(runs + 8 + 12 * (count - 1) + 4, 0);
+  EXPECT_TRUE(absl::StrContains(Verify(f).message(),
+                                "whose module set was inferred, no module set"))
+      << Verify(f);
 }
 
 TEST(StructureVerifierTest, UnknownModuleRule) {

@@ -150,7 +150,7 @@ constexpr size_t kMaxObjectPath = 4095;
 // ARCHIVE(MEMBER) pair ("vmlinux.a(init/main.o" is a cut line).
 std::string BadObject(absl::string_view text) {
   if (text.size() > kMaxObjectPath) {
-    return absl::StrCat("object ", Quote(text), " of ", text.size(),
+    return absl::StrCat("object ", QuoteInput(text), " of ", text.size(),
                         " bytes is longer than a path can be (",
                         kMaxObjectPath, ", PATH_MAX - 1)");
   }

@@ -37,16 +37,28 @@ const char* const kFiles[] = {
     "fs/ext4/.super.o.cmd",
 };
 
+// The files the build reads, in a directory of their own under the test's
+// (or the user's) temp directory, removed again when the fuzzer exits.
 std::string& Dir() {
   static std::string* dir = [] {
-    char tmpl[] = "/tmp/ksym-build-fuzz-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) std::abort();
-    const std::string d = tmpl;
-    mkdir((d + "/fs").c_str(), 0700);
-    mkdir((d + "/fs/ext4").c_str(), 0700);
-    return new std::string(d);
+    const char* base = std::getenv("TEST_TMPDIR");
+    if (base == nullptr || *base == '\0') base = std::getenv("TMPDIR");
+    if (base == nullptr || *base == '\0') base = "/tmp";
+    std::string tmpl = std::string(base) + "/ksym-build-fuzz-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) std::abort();
+    mkdir((tmpl + "/fs").c_str(), 0700);
+    mkdir((tmpl + "/fs/ext4").c_str(), 0700);
+    return new std::string(tmpl);
   }();
   return *dir;
+}
+
+void RemoveDir() {
+  const std::string& dir = Dir();
+  for (const char* file : kFiles) unlink((dir + "/" + file).c_str());
+  rmdir((dir + "/fs/ext4").c_str());
+  rmdir((dir + "/fs").c_str());
+  rmdir(dir.c_str());
 }
 
 [[noreturn]] void Fail(const char* what, const absl::Status& status) {
@@ -60,6 +72,7 @@ std::string& Dir() {
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   unsetenv("DEBUGINFOD_URLS");  // never fetch
   Dir();
+  std::atexit(RemoveDir);
   return 0;
 }
 

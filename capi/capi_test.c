@@ -116,6 +116,18 @@ int main(void) {
   CHECK(ksym_resolve(idx, "type_show", c, 4) == 2);
   CHECK(c[0].address == 0xffffffff81000100 && c[1].address == 0xffffffff81000200);
   CHECK(ksym_resolve(idx, "type_show", NULL, 0) == 2);
+  CHECK(c[0].length_match == KSYM_LEN_NOT_ASKED);
+  CHECK(ksym_candidate_resolved(idx, &c[0], buf, sizeof(buf)) > 0);
+  CHECK(strstr(buf, "LEN matched") == NULL);
+  /* /0xLEN: the kernel's length (distance to the next symbol) matched, and
+   * the candidate's text says so, as `ksym resolve` prints it. */
+  CHECK(ksym_resolve(idx, "type_show+0x4/0x100", c, 4) >= 1);
+  CHECK(c[0].length_match == KSYM_LEN_KERNEL);
+  CHECK(ksym_candidate_resolved(idx, &c[0], buf, sizeof(buf)) > 0);
+  CHECK(strstr(buf, " (LEN matched the kernel's length") != NULL);
+  c[0].length_match = 7;
+  CHECK(ksym_candidate_resolved(idx, &c[0], buf, sizeof(buf)) ==
+        KSYM_ERR_INVALID);
   CHECK(ksym_resolve_unique(idx, "type_show", &one, c, 1, &n) ==
         KSYM_ERR_AMBIGUOUS);
   CHECK(n == 2);

@@ -183,6 +183,11 @@ int64_t ksym_lookup_batch(const ksym_index* idx, const uint64_t* addrs,
                           size_t n, ksym_hit* out) {
   KSYM_CHECK_ARG(idx != nullptr && (n == 0 || (addrs != nullptr && out != nullptr)));
   static_assert(sizeof(ksym_hit) == sizeof(ksym::SymbolHit), "hit layout");
+  static_assert(static_cast<int>(ksym::LengthMatch::kKallsymsLength) ==
+                        KSYM_LEN_KERNEL &&
+                    static_cast<int>(ksym::LengthMatch::kElfSize) ==
+                        KSYM_LEN_ELF_SIZE,
+                "length_match values");
   // Chunks through a local array so the caller's C struct stays the
   // contract, not the C++ one.
   constexpr size_t kChunk = 1024;
@@ -255,6 +260,25 @@ int ksym_symbol_resolved(const ksym_index* idx, uint32_t symbol, char* buf,
   return CopyOut(ksym::ResolvedText(s, s.Symbol(symbol)), buf, len);
 }
 
+int ksym_candidate_resolved(const ksym_index* idx,
+                            const ksym_candidate* candidate, char* buf,
+                            size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && candidate != nullptr &&
+                 (len == 0 || buf != nullptr));
+  if (BadSymbol(idx, candidate->symbol)) {
+    return Fail(KSYM_ERR_INVALID, "no such symbol index");
+  }
+  if (candidate->length_match > KSYM_LEN_ELF_SIZE) {
+    return Fail(KSYM_ERR_INVALID, "no such length_match value");
+  }
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  ksym::Candidate c;
+  c.address = candidate->address;
+  c.symbol = s.Symbol(candidate->symbol);
+  c.length_match = static_cast<ksym::LengthMatch>(candidate->length_match);
+  return CopyOut(ksym::ResolvedText(s, c), buf, len);
+}
+
 int ksym_symbol_select(const ksym_index* idx, uint32_t symbol, char* buf,
                        size_t len) {
   KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
@@ -281,6 +305,11 @@ int ksym_symbol_object(const ksym_index* idx, uint32_t symbol, char* buf,
   return CopyOut(s.index().ObjectPath(s.Facts(symbol).object), buf, len);
 }
 
+static ksym_candidate ToC(const ksym::Candidate& c) {
+  return ksym_candidate{c.symbol.index, static_cast<uint32_t>(c.length_match),
+                        c.address};
+}
+
 int ksym_resolve(const ksym_index* idx, const char* query, ksym_candidate* out,
                  size_t cap) {
   KSYM_CHECK_ARG(idx != nullptr && query != nullptr &&
@@ -288,7 +317,7 @@ int ksym_resolve(const ksym_index* idx, const char* query, ksym_candidate* out,
   auto c = idx->symbolizer->Resolve(query);
   if (!c.ok()) return Fail(KSYM_ERR_SYNTAX, c.status().message());
   for (size_t k = 0; k < c->size() && k < cap; ++k) {
-    out[k] = ksym_candidate{(*c)[k].symbol.index, 0, (*c)[k].address};
+    out[k] = ToC((*c)[k]);
   }
   return static_cast<int>(c->size());
 }
@@ -302,7 +331,7 @@ int ksym_resolve_unique(const ksym_index* idx, const char* query,
   std::vector<ksym::Candidate> ambiguous;
   auto u = idx->symbolizer->ResolveUnique(query, &ambiguous);
   if (u.ok()) {
-    *out = ksym_candidate{u->symbol.index, 0, u->address};
+    *out = ToC(*u);
     if (count != nullptr) *count = 1;
     return 0;
   }
@@ -312,7 +341,7 @@ int ksym_resolve_unique(const ksym_index* idx, const char* query,
     case absl::StatusCode::kFailedPrecondition:
       for (size_t k = 0; k < ambiguous.size() && k < cap; ++k) {
         candidates[k] =
-            ksym_candidate{ambiguous[k].symbol.index, 0, ambiguous[k].address};
+            ToC(ambiguous[k]);
       }
       if (count != nullptr) *count = ambiguous.size();
       return Fail(KSYM_ERR_AMBIGUOUS, u.status().message());

@@ -31,6 +31,8 @@ struct PySymbol {
   uint32_t index = 0;
   uint64_t address = 0;  // looked-up address, or a candidate's target
   uint64_t offset = 0;   // address - start
+  // For a resolve candidate of a query with /0xLEN: which size it matched.
+  LengthMatch length_match = LengthMatch::kNotAsked;
 
   SymbolFacts facts() const { return s->Facts(index); }
   std::string name() const {
@@ -40,7 +42,13 @@ struct PySymbol {
   }
   std::string qualified() const { return s->QualifiedName(s->Symbol(index)); }
   std::string frame() const { return FrameText(*s, s->Symbol(index), offset); }
-  std::string resolved() const { return ResolvedText(*s, s->Symbol(index)); }
+  std::string resolved() const {
+    Candidate c;
+    c.address = address;
+    c.symbol = s->Symbol(index);
+    c.length_match = length_match;
+    return ResolvedText(*s, c);
+  }
   std::vector<std::string> modules() const {
     std::vector<std::string> out;
     for (absl::string_view m : s->DisplayModules(facts())) out.emplace_back(m);
@@ -228,6 +236,7 @@ class PyIndex {
     for (const Candidate& x : c) {
       out.push_back(MakeSymbol(s_, x.symbol.index, x.address,
                                x.address - x.symbol.address));
+      out.back().length_match = x.length_match;
     }
     return out;
   }

@@ -21,11 +21,12 @@ static char *frame_text(const struct ksym_index *idx, uint64_t addr) {
   return s;
 }
 
-/* ksym_symbol_resolved's text for a symbol, likewise. */
-static char *resolved_text(const struct ksym_index *idx, uint32_t symbol) {
-  int n = ksym_symbol_resolved(idx, symbol, NULL, 0);
+/* ksym_candidate_resolved's text for a candidate, likewise. */
+static char *resolved_text(const struct ksym_index *idx,
+                           const struct ksym_candidate *c) {
+  int n = ksym_candidate_resolved(idx, c, NULL, 0);
   char *s = n < 0 ? NULL : malloc((size_t)n + 1);
-  if (s != NULL) ksym_symbol_resolved(idx, symbol, s, (size_t)n + 1);
+  if (s != NULL) ksym_candidate_resolved(idx, c, s, (size_t)n + 1);
   return s;
 }
 
@@ -42,7 +43,7 @@ static int print_candidates(const struct ksym_index *idx, const char *query) {
   /* An index never changes once open: the same n candidates again. */
   n = ksym_resolve(idx, query, c, (size_t)n);
   for (int j = 0; j < n; ++j) {
-    char *name = resolved_text(idx, c[j].symbol);
+    char *name = resolved_text(idx, &c[j]);
     if (name == NULL) {
       fprintf(stderr, "lookup: %s: %s\n", query, ksym_last_error());
       free(c);

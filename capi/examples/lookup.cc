@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     ksym_resolve(idx.get(), argv[k], c.data(), c.size());
     for (const ksym_candidate& x : c) {
       std::string q = Text([&](char* b, size_t len) {
-        return ksym_symbol_resolved(idx.get(), x.symbol, b, len);
+        return ksym_candidate_resolved(idx.get(), &x, b, len);
       });
       std::printf("%016" PRIx64 " %s\n", x.address, q.c_str());
     }

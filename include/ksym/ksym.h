@@ -197,9 +197,18 @@ int ksym_symbol_object(const struct ksym_index *idx, uint32_t symbol,
 
 /* A symbol matching a query. */
 struct ksym_candidate {
-  uint32_t symbol;  /* symbol index */
-  uint32_t reserved;
-  uint64_t address; /* the symbol's address plus the query's +0xOFF */
+  uint32_t symbol;       /* symbol index */
+  uint32_t length_match; /* enum ksym_length_match: which size /0xLEN met */
+  uint64_t address;      /* the symbol's address plus the query's +0xOFF */
+};
+
+/* For a query with /0xLEN, the size it matched: the kernel's length (the
+ * distance to the next symbol, as %pS and faddr2line print it) first, the
+ * ELF size only when no candidate had it as the kernel's length. */
+enum ksym_length_match {
+  KSYM_LEN_NOT_ASKED = 0,  /* the query had no /0xLEN */
+  KSYM_LEN_KERNEL = 1,
+  KSYM_LEN_ELF_SIZE = 2,
 };
 
 /* Every symbol matching `query` ("name", "name [mod]", "name {obj}",
@@ -208,6 +217,12 @@ struct ksym_candidate {
  * KSYM_ERR_SYNTAX. */
 int ksym_resolve(const struct ksym_index *idx, const char *query,
                  struct ksym_candidate *out, size_t cap);
+/* What `ksym resolve` prints after a candidate's address: the text of
+ * ksym_symbol_resolved, then, for a query with /0xLEN,
+ * " (LEN matched ...)" saying which size matched. */
+int ksym_candidate_resolved(const struct ksym_index *idx,
+                            const struct ksym_candidate *candidate, char *buf,
+                            size_t len);
 /* Exactly one symbol: returns 0 and *out; KSYM_ERR_NOT_FOUND;
  * KSYM_ERR_SYNTAX; or KSYM_ERR_AMBIGUOUS, with up to cap of the remaining
  * candidates in `candidates` and their number in *count (either may be

@@ -47,6 +47,7 @@
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
+#include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/debian_kernel.h"
 
 namespace ksym {
@@ -78,22 +79,6 @@ std::string Read(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
   EXPECT_TRUE(text.ok()) << text.status();
   return text.ok() ? *text : "";
-}
-
-std::string BuildIdNote(const std::string& hex) {
-  std::string desc;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    desc.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  std::string out;
-  auto u32 = [&](uint32_t v) { out.append(reinterpret_cast<char*>(&v), 4); };
-  u32(4);
-  u32(static_cast<uint32_t>(desc.size()));
-  u32(3);  // NT_GNU_BUILD_ID
-  out.append("GNU\0", 4);
-  out += desc;
-  while (out.size() % 4 != 0) out.push_back('\0');
-  return out;
 }
 
 std::string Xz(const std::string& in) {
@@ -256,7 +241,7 @@ std::string Make(const Options& o) {
     absl::StrAppendFormat(&kallsyms, "%016x %c %s\n", a, e.type, e.name);
   }
   Write(dir + "/proc/sys/kernel/osrelease", rel + "\n");
-  Write(dir + "/sys/kernel/notes", BuildIdNote(kernel.build_id));
+  Write(dir + "/sys/kernel/notes", testutil::BuildIdNotes(kernel.build_id));
   Link(kernel.k.vmlinux, dir + "/usr/lib/debug/boot/vmlinux-" + rel);
   Link(kernel.k.system_map, dir + "/usr/lib/debug/boot/System.map-" + rel);
   const std::string mods = dir + "/lib/modules/" + rel;
@@ -272,7 +257,7 @@ std::string Make(const Options& o) {
             absl::StrFormat("0x%016x\n", address + o.module_shift));
     }
     Write(sys + "/notes/.note.gnu.build-id",
-          BuildIdNote(m.name == o.bad_build_id_module ? std::string(40, 'e')
+          testutil::BuildIdNotes(m.name == o.bad_build_id_module ? std::string(40, 'e')
                                                       : m.symtab.build_id));
     absl::StrAppendFormat(&proc_modules, "%s %u 0 - Live 0x%016x\n", m.name,
                           65536, m.sections.begin()->second + o.module_shift);

@@ -40,6 +40,7 @@
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
+#include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/debian_kernel.h"
 #include "symbolizer/testing/debuginfod_server.h"
 
@@ -83,23 +84,6 @@ void RemoveTree(const std::string& dir) {
         return remove(path);
       },
       16, FTW_DEPTH | FTW_PHYS);
-}
-
-// An ELF note sequence holding one NT_GNU_BUILD_ID, as /sys/kernel/notes.
-std::string BuildIdNotes(const std::string& hex) {
-  std::string desc;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    desc.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  std::string out;
-  auto u32 = [&](uint32_t v) { out.append(reinterpret_cast<char*>(&v), 4); };
-  u32(4);
-  u32(static_cast<uint32_t>(desc.size()));
-  u32(3);  // NT_GNU_BUILD_ID
-  out.append("GNU\0", 4);
-  out += desc;
-  while (out.size() % 4 != 0) out.push_back('\0');
-  return out;
 }
 
 // A debuginfod client cache of its own per test: a file one test fetched
@@ -216,7 +200,7 @@ void MakeRoot(Shared& s) {
     absl::StrAppendFormat(&kallsyms, "%016x %c %s\n", a, e.type, e.name);
   }
   Write(s.root + "/proc/sys/kernel/osrelease", r + "\n");
-  Write(s.root + "/sys/kernel/notes", BuildIdNotes(s.build_id));
+  Write(s.root + "/sys/kernel/notes", testutil::BuildIdNotes(s.build_id));
   const LoadedModule& m = s.module;
   if (!m.name.empty()) {
     const std::string sys = s.root + "/sys/module/" + m.name;
@@ -224,7 +208,7 @@ void MakeRoot(Shared& s) {
       Write(absl::StrCat(sys, "/sections/", section),
             absl::StrFormat("0x%016x\n", address));
     }
-    Write(sys + "/notes/.note.gnu.build-id", BuildIdNotes(m.debug.build_id));
+    Write(sys + "/notes/.note.gnu.build-id", testutil::BuildIdNotes(m.debug.build_id));
     Write(s.root + "/proc/modules",
           absl::StrFormat("%s 65536 0 - Live 0x%016x\n", m.name,
                           m.sections.begin()->second));

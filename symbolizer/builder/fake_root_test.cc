@@ -24,6 +24,7 @@
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
+#include "symbolizer/testing/build_id_note.h"
 
 namespace ksym {
 namespace {
@@ -56,23 +57,6 @@ std::string Read(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
   EXPECT_TRUE(text.ok()) << text.status();
   return text.ok() ? *text : "";
-}
-
-// An ELF note sequence holding one NT_GNU_BUILD_ID, as /sys/kernel/notes.
-std::string BuildIdNotes(const std::string& hex) {
-  std::string desc;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    desc.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  std::string out;
-  auto u32 = [&](uint32_t v) { out.append(reinterpret_cast<char*>(&v), 4); };
-  u32(4);
-  u32(static_cast<uint32_t>(desc.size()));
-  u32(3);  // NT_GNU_BUILD_ID
-  out.append("GNU\0", 4);
-  out += desc;
-  while (out.size() % 4 != 0) out.push_back('\0');
-  return out;
 }
 
 std::vector<KallsymsEntry> SystemMap() {
@@ -111,7 +95,7 @@ std::string Make(const FakeRoot& root) {
   Write(dir + "/proc/kallsyms", kallsyms);
   Write(dir + "/proc/sys/kernel/osrelease", absl::StrCat(kRelease, "\n"));
   Write(dir + "/sys/kernel/notes",
-        BuildIdNotes(root.notes_build_id.empty() ? VmlinuxBuildId()
+        testutil::BuildIdNotes(root.notes_build_id.empty() ? VmlinuxBuildId()
                                                  : root.notes_build_id));
   Write(absl::StrCat(dir, "/boot/System.map-", kRelease),
         "ffffffffffffffff B The real System.map is in the linux-image-"

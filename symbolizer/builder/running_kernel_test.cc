@@ -1,4 +1,5 @@
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/testing/build_id_note.h"
 
 #include <string>
 
@@ -25,6 +26,14 @@ TEST(ParseBuildIdNoteTest, FindsGnuBuildIdAmongOtherNotes) {
   absl::StatusOr<std::string> id = ParseBuildIdNote(notes, "notes");
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_EQ(*id, "deadbeef01");
+}
+
+TEST(ParseBuildIdNoteTest, ReadsTheNoteFakeRootsWrite) {
+  // The tests' fake /sys/kernel/notes must be what this parser reads.
+  absl::StatusOr<std::string> id =
+      ParseBuildIdNote(testutil::BuildIdNotes("0123456789abcdef01"), "notes");
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, "0123456789abcdef01");
 }
 
 TEST(ParseBuildIdNoteTest, AbsentIsNotFound) {

@@ -3,7 +3,8 @@
 // This file is the table of commands; each command group, with its flags
 // and help text, lives in tools/cli/ (build_commands.cc: build, export,
 // import; query_commands.cc: lookup, resolve, symbolize;
-// inspect_commands.cc: list, info, why, verify; probe_commands.cc: probe).
+// inspect_commands.cc: list, info, why, verify; probe_commands.cc: probe;
+// fleet_commands.cc: layout).
 // What they print comes from the library's front-end layer, symbolizer/api/.
 //
 // Exit codes: 0 success; 1 a lookup/resolve/why found nothing (or was
@@ -28,7 +29,7 @@ const Command* const kCommands[] = {
     &BuildCommand(),  &LookupCommand(), &ResolveCommand(),
     &ProbeCommand(),  &SymbolizeCommand(), &ListCommand(), &InfoCommand(),
     &WhyCommand(),
-    &VerifyCommand(), &ExportCommand(), &ImportCommand(),
+    &VerifyCommand(), &ExportCommand(), &ImportCommand(), &LayoutCommand(),
 };
 
 std::string Usage() {

@@ -60,6 +60,7 @@ const Command& InfoCommand();
 const Command& VerifyCommand();
 const Command& ProbeCommand();
 const Command& WhyCommand();
+const Command& LayoutCommand();
 
 // Prints "ksym: MESSAGE" on stderr and exits with `code`.
 [[noreturn]] void Die(int code, absl::string_view message);

@@ -1,0 +1,45 @@
+// Reads a host's layout record (host_layout.h) from its live files, under
+// ROOT ("" or "/" for this machine; a container's host root or a saved
+// system otherwise):
+//
+//   release    ROOT/proc/sys/kernel/osrelease
+//   build-id   ROOT/sys/kernel/notes
+//   _text      the first 1 MiB of ROOT/proc/kallsyms (_text is among its
+//              first lines; read no further: cheap, and 0 under
+//              kptr_restrict means unknown)
+//   modules    ROOT/proc/modules, then per module M
+//              ROOT/sys/module/M/notes/.note.gnu.build-id and
+//              ROOT/sys/module/M/sections/* (not .init.*: freed after load)
+//
+// Module names come from a file of the host and are untrusted: one that is
+// not a plain name ([A-Za-z0-9_-], at most 63 bytes, the kernel's
+// MODULE_NAME_LEN - 1) is an error, never part of a path. Each read is
+// bounded in bytes. What the host does not show is recorded as unknown.
+//
+//   absl::StatusOr<HostLayout> l = ReadHostLayout("/");
+#ifndef KSYM_SYMBOLIZER_FLEET_READ_HOST_LAYOUT_H_
+#define KSYM_SYMBOLIZER_FLEET_READ_HOST_LAYOUT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/fleet/host_layout.h"
+
+namespace ksym {
+
+// True for a kernel module name safe as one path component.
+bool IsModuleName(absl::string_view name);
+
+// The runtime address of _text (else _stext) in the first bytes of a
+// kallsyms text; NotFound when neither is there, or it reads 0 (hidden by
+// kptr_restrict).
+absl::StatusOr<uint64_t> FindTextAddress(absl::string_view kallsyms_head);
+
+// NotFound when ROOT/proc is missing; InvalidArgument for a malformed
+// /proc/modules, module name or section address (naming the file).
+absl::StatusOr<HostLayout> ReadHostLayout(const std::string& root);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_FLEET_READ_HOST_LAYOUT_H_

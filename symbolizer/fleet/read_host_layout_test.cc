@@ -1,0 +1,116 @@
+#include "symbolizer/fleet/read_host_layout.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "symbolizer/testing/build_id_note.h"
+
+namespace ksym {
+namespace {
+
+void Write(const std::string& path, const std::string& bytes) {
+  for (size_t i = 1; i < path.size(); ++i) {
+    if (path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
+  }
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr) << path;
+  std::fwrite(bytes.data(), 1, bytes.size(), f);
+  std::fclose(f);
+}
+
+std::string Root(const std::string& name) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  return absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", name);
+}
+
+// A host as the kernel shows it: kallsyms with the per-CPU absolute
+// symbols first, a module with its notes and sections (and .init ones).
+std::string MakeHost(const std::string& name, const std::string& modules) {
+  const std::string root = Root(name);
+  Write(root + "/proc/sys/kernel/osrelease", "6.1.0-57-cloud-amd64\n");
+  Write(root + "/sys/kernel/notes", testutil::BuildIdNotes("0123456789abcdef"));
+  Write(root + "/proc/kallsyms",
+        "0000000000000000 A fixed_percpu_data\n"
+        "0000000000001000 A cpu_debug_store\n"
+        "ffffffff9d000000 T _stext\n"
+        "ffffffff9d000000 T _text\n"
+        "ffffffff9d001000 T do_one_initcall\n");
+  Write(root + "/proc/modules", modules);
+  Write(root + "/sys/module/virtio_pci/notes/.note.gnu.build-id",
+        testutil::BuildIdNotes("aabbccdd"));
+  Write(root + "/sys/module/virtio_pci/sections/.text", "0xffffffffc0381000\n");
+  Write(root + "/sys/module/virtio_pci/sections/.data", "0xffffffffc0385000\n");
+  Write(root + "/sys/module/virtio_pci/sections/.init.text",
+        "0xffffffffc0390000\n");
+  return root;
+}
+
+TEST(ReadHostLayoutTest, ReadsAFakeHost) {
+  const std::string root = MakeHost(
+      "host1", "virtio_pci 28672 0 - Live 0xffffffffc0381000\n"
+               "fat 86016 0 - Live 0xffffffffc0400000\n");
+  absl::StatusOr<HostLayout> l = ReadHostLayout(root);
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_EQ(l->release, "6.1.0-57-cloud-amd64");
+  EXPECT_EQ(l->build_id, "0123456789abcdef");
+  EXPECT_TRUE(l->text_known);
+  EXPECT_EQ(l->text_address, 0xffffffff9d000000u);
+  ASSERT_EQ(l->modules.size(), 2u);
+  EXPECT_EQ(l->modules[0].name, "virtio_pci");
+  EXPECT_EQ(l->modules[0].build_id, "aabbccdd");
+  ASSERT_EQ(l->modules[0].sections.size(), 2u);  // .init.text left out
+  EXPECT_EQ(l->modules[0].sections[0].name, ".data");
+  EXPECT_EQ(l->modules[0].sections[1].address, 0xffffffffc0381000u);
+  // fat's notes and sections are not readable: unknown, not an error.
+  EXPECT_EQ(l->modules[1].build_id, "");
+  EXPECT_TRUE(l->modules[1].sections.empty());
+  // The record round-trips.
+  absl::StatusOr<HostLayout> back =
+      ParseHostLayout(FormatHostLayout(*l), "again");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(FormatHostLayout(*back), FormatHostLayout(*l));
+}
+
+TEST(ReadHostLayoutTest, ModuleNameIsNeverAPath) {
+  const std::string root =
+      MakeHost("host2", "../../etc 28672 0 - Live 0xffffffffc0381000\n");
+  absl::StatusOr<HostLayout> l = ReadHostLayout(root);
+  ASSERT_FALSE(l.ok());
+  EXPECT_TRUE(absl::StrContains(l.status().message(),
+                                "module name \"../../etc\" is not"))
+      << l.status();
+}
+
+TEST(ReadHostLayoutTest, MissingRoot) {
+  EXPECT_TRUE(absl::IsNotFound(ReadHostLayout(Root("nothing-here")).status()));
+}
+
+TEST(ReadHostLayoutTest, TextAddress) {
+  EXPECT_EQ(*FindTextAddress("ffffffff81000000 T _stext\n"
+                             "ffffffff81000000 T _text\n"),
+            0xffffffff81000000u);
+  EXPECT_EQ(*FindTextAddress("ffffffff81000000 T _stext\n"),
+            0xffffffff81000000u);
+  // kptr_restrict: zeros are no address.
+  EXPECT_FALSE(FindTextAddress("0000000000000000 T _text\n").ok());
+  // A cut last line does not count.
+  EXPECT_FALSE(FindTextAddress("ffffffff81000000 T _te").ok());
+}
+
+TEST(ReadHostLayoutTest, ModuleNames) {
+  EXPECT_TRUE(IsModuleName("virtio_pci"));
+  EXPECT_TRUE(IsModuleName("sha256-ssse3"));
+  EXPECT_FALSE(IsModuleName(".."));
+  EXPECT_FALSE(IsModuleName("a/b"));
+  EXPECT_FALSE(IsModuleName(""));
+  EXPECT_FALSE(IsModuleName(std::string(64, 'a')));
+}
+
+}  // namespace
+}  // namespace ksym

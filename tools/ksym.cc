@@ -4,7 +4,7 @@
 // and help text, lives in tools/cli/ (build_commands.cc: build, export,
 // import; query_commands.cc: lookup, resolve, symbolize;
 // inspect_commands.cc: list, info, why, verify; probe_commands.cc: probe;
-// fleet_commands.cc: layout).
+// fleet_commands.cc: layout, store).
 // What they print comes from the library's front-end layer, symbolizer/api/.
 //
 // Exit codes: 0 success; 1 a lookup/resolve/why found nothing (or was
@@ -30,6 +30,7 @@ const Command* const kCommands[] = {
     &ProbeCommand(),  &SymbolizeCommand(), &ListCommand(), &InfoCommand(),
     &WhyCommand(),
     &VerifyCommand(), &ExportCommand(), &ImportCommand(), &LayoutCommand(),
+    &StoreCommand(),
 };
 
 std::string Usage() {

@@ -61,6 +61,7 @@ const Command& VerifyCommand();
 const Command& ProbeCommand();
 const Command& WhyCommand();
 const Command& LayoutCommand();
+const Command& StoreCommand();
 
 // Prints "ksym: MESSAGE" on stderr and exits with `code`.
 [[noreturn]] void Die(int code, absl::string_view message);

@@ -1,4 +1,5 @@
-// Commands for symbolizing a fleet: layout (a host's layout record). See
+// Commands for symbolizing a fleet: layout (a host's layout record), store
+// (indexes by build-id). See
 // symbolizer/fleet/.
 #include <cstdio>
 #include <string>
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/files/safe_write.h"
 #include "symbolizer/fleet/host_layout.h"
+#include "symbolizer/fleet/index_store.h"
 #include "symbolizer/fleet/read_host_layout.h"
 #include "tools/cli/command.h"
 
@@ -35,7 +37,49 @@ int RunLayout(const Args& a) {
   return kExitOk;
 }
 
+int RunStore(const Args& a) {
+  if (a.positional.size() < 2 || a.positional[0] != "add") {
+    Die(kExitUsage, "store: expected `store add FILE...` (see ksym store --help)");
+  }
+  const std::string dir = a.value("--store");
+  if (dir.empty()) Die(kExitUsage, "store: --store DIR is required");
+  IndexStore store(dir);
+  KernelExtras extras;
+  extras.modules_dir = a.value("--modules-dir");
+  extras.system_map = a.value("--system-map");
+  for (size_t i = 1; i < a.positional.size(); ++i) {
+    absl::StatusOr<IndexStore::Added> added = store.Add(a.positional[i], extras);
+    if (!added.ok()) Die(kExitError, added.status().message());
+    std::printf("%s %s %s (%llu symbols)\n", added->build_id.c_str(),
+                added->module ? "module" : "kernel", added->path.c_str(),
+                static_cast<unsigned long long>(added->symbols));
+  }
+  return kExitOk;
+}
+
 }  // namespace
+
+const Command& StoreCommand() {
+  static const Command c{
+      "store", "add a vmlinux or debug .ko to an index store by build-id",
+      R"HELP(usage: ksym store add --store DIR [--modules-dir DIR] [--system-map FILE] FILE...
+
+Indexes each vmlinux or (debug) .ko (.ko.xz, .ko.zst, .ko.gz too) into the
+store DIR under its build-id: DIR/.build-id/xx/rest.ksym, a static index
+(link-time addresses; a module's sections placed as docs/fleet.md says)
+that serves every host and boot of that build. Prints
+"BUILD-ID kernel|module PATH (N symbols)" per file. Written to a temp file
+and renamed: several processes may fill one store at once.
+  --store DIR         the store
+  --modules-dir DIR   for a vmlinux: its /lib/modules/RELEASE (built-in
+                      modules, as `ksym build` reads them)
+  --system-map FILE   for a vmlinux: its System.map
+)HELP",
+      {"--store", "--modules-dir", "--system-map"},
+      {},
+      RunStore};
+  return c;
+}
 
 const Command& LayoutCommand() {
   static const Command c{

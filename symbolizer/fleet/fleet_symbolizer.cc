@@ -1,0 +1,256 @@
+#include "symbolizer/fleet/fleet_symbolizer.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "symbolizer/api/frame.h"
+#include "symbolizer/fleet/layout_map.h"
+#include "symbolizer/fleet/module_index.h"
+
+namespace ksym {
+
+FleetSymbolizer::FleetSymbolizer(const IndexStore& store, size_t max_open)
+    : store_(store), max_open_(max_open == 0 ? 1 : max_open) {}
+
+size_t FleetSymbolizer::open_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const Slot& s : slots_) n += s.index != nullptr;
+  return n;
+}
+
+FleetSymbolizer::Slot* FleetSymbolizer::Get(absl::string_view build_id) {
+  auto it = by_id_.find(build_id);
+  if (it != by_id_.end()) {
+    slots_.splice(slots_.begin(), slots_, it->second);
+    return &slots_.front();
+  }
+  while (slots_.size() >= max_open_) {
+    by_id_.erase(slots_.back().build_id);
+    slots_.pop_back();
+  }
+  Slot slot;
+  slot.serial = next_serial_++;
+  slot.build_id = std::string(build_id);
+  absl::StatusOr<std::unique_ptr<Symbolizer>> s = store_.Open(build_id);
+  if (!s.ok()) {
+    slot.status = s.status();
+  } else {
+    slot.index = *std::move(s);
+    slot.sections = ModuleSectionBases(*slot.index);
+    if (slot.sections.empty()) {
+      // A kernel build: where its _text is linked.
+      for (const char* anchor : {"_text", "_stext"}) {
+        Query q;
+        q.name = anchor;
+        std::vector<Candidate> c = slot.index->Resolve(q);
+        if (c.size() == 1) {
+          slot.text_known = true;
+          slot.link_text = c[0].address;
+          break;
+        }
+      }
+    }
+  }
+  slots_.push_front(std::move(slot));
+  by_id_[slots_.front().build_id] = slots_.begin();
+  return &slots_.front();
+}
+
+int32_t FleetSymbolizer::ProblemEntry(const std::string& text,
+                                      FleetBatch* batch,
+                                      absl::string_view build_id) {
+  auto [it, added] = problem_of_.try_emplace(
+      absl::StrCat(build_id, "/", text),
+      static_cast<int32_t>(batch->entries.size()));
+  if (added) {
+    FleetEntry e;
+    e.build_id = std::string(build_id);
+    e.qualified = absl::StrCat("?? (", text, ")");
+    batch->entries.push_back(std::move(e));
+  }
+  return it->second;
+}
+
+void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
+                             const std::vector<size_t>& rows,
+                             FleetBatch* batch) {
+  const Symbolizer& s = *slot->index;
+  constexpr size_t kChunk = 4096;
+  std::vector<SymbolHit> hits(std::min(targets.size(), kChunk));
+  char buf[SymbolInfo::kNameCapacity * 2];
+  for (size_t at = 0; at < targets.size(); at += kChunk) {
+    const size_t m = std::min(kChunk, targets.size() - at);
+    s.LocateBatch(absl::MakeConstSpan(targets.data() + at, m),
+                  absl::MakeSpan(hits.data(), m));
+    for (size_t k = 0; k < m; ++k) {
+      const SymbolHit& h = hits[k];
+      const size_t row = rows[at + k];
+      if (!h.found()) {
+        batch->entry[row] =
+            ProblemEntry(NotFoundReasonText(h.reason), batch, slot->build_id);
+        batch->offset[row] = 0;
+        continue;
+      }
+      auto [it, added] = entry_of_.try_emplace(
+          std::make_pair(slot->serial, h.symbol),
+          static_cast<int32_t>(batch->entries.size()));
+      if (added) {
+        FleetEntry e;
+        e.found = true;
+        e.build_id = slot->build_id;
+        size_t n = s.Name(h.symbol, buf, sizeof(buf));
+        e.name.assign(buf, std::min(n, sizeof(buf) - 1));
+        const SymbolInfo info = s.Symbol(h.symbol);
+        e.qualified = s.QualifiedName(info);
+        e.modules = absl::StrJoin(s.DisplayModules(info), " ");
+        e.object = std::string(s.DisplayObject(info));
+        batch->entries.push_back(std::move(e));
+      }
+      batch->entry[row] = it->second;
+      batch->offset[row] = h.offset;
+    }
+  }
+}
+
+namespace {
+
+void Grow(FleetBatch* batch, size_t n, size_t* first) {
+  *first = batch->entry.size();
+  batch->entry.resize(*first + n, -1);
+  batch->offset.resize(*first + n, 0);
+}
+
+}  // namespace
+
+void FleetSymbolizer::SymbolizeHost(const HostLayout& layout,
+                                    absl::Span<const uint64_t> addresses,
+                                    FleetBatch* batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (batch != entries_for_ || batch->entries.empty()) {
+    entry_of_.clear();
+    problem_of_.clear();
+    entries_for_ = batch;
+  }
+  size_t first = 0;
+  Grow(batch, addresses.size(), &first);
+  const LayoutMap map(layout);
+  // Rows by target build: 0 the kernel, 1 + i module i.
+  std::vector<std::vector<size_t>> rows(layout.modules.size() + 1);
+  std::vector<std::vector<uint64_t>> offsets(layout.modules.size() + 1);
+  std::vector<std::vector<absl::string_view>> sections(layout.modules.size() + 1);
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    const MappedAddress m = map.Map(addresses[i]);
+    switch (m.kind) {
+      case MappedAddress::Kind::kUnmapped:
+        batch->entry[first + i] = ProblemEntry(
+            layout.text_known
+                ? "below the kernel text and every module of the host layout"
+                : "the host layout has no _text address and no module here",
+            batch);
+        break;
+      case MappedAddress::Kind::kKernel:
+        rows[0].push_back(first + i);
+        offsets[0].push_back(m.offset);
+        break;
+      case MappedAddress::Kind::kModule:
+        rows[1 + m.module].push_back(first + i);
+        offsets[1 + m.module].push_back(m.offset);
+        sections[1 + m.module].push_back(m.section);
+        break;
+    }
+  }
+  for (size_t g = 0; g < rows.size(); ++g) {
+    if (rows[g].empty()) continue;
+    const std::string what =
+        g == 0 ? std::string("kernel")
+               : absl::StrCat("module ", layout.modules[g - 1].name);
+    const std::string& id =
+        g == 0 ? layout.build_id : layout.modules[g - 1].build_id;
+    auto fail = [&](const std::string& why) {
+      const int32_t e = ProblemEntry(why, batch);
+      for (size_t row : rows[g]) batch->entry[row] = e;
+    };
+    if (id.empty()) {
+      fail(absl::StrCat(what, ": build-id unknown in the host layout"));
+      continue;
+    }
+    Slot* slot = Get(id);
+    if (slot->index == nullptr) {
+      fail(absl::StrCat(what, ": ", slot->status.message()));
+      continue;
+    }
+    std::vector<size_t> answer_rows;
+    std::vector<uint64_t> answer_targets;
+    answer_rows.reserve(rows[g].size());
+    answer_targets.reserve(rows[g].size());
+    for (size_t k = 0; k < rows[g].size(); ++k) {
+      if (g == 0) {
+        if (!slot->text_known) {
+          batch->entry[rows[g][k]] = ProblemEntry(
+              absl::StrCat("kernel build-id ", id, ": its index has no _text"),
+              batch);
+          continue;
+        }
+        answer_targets.push_back(slot->link_text + offsets[g][k]);
+      } else {
+        auto base = slot->sections.find(sections[g][k]);
+        if (base == slot->sections.end()) {
+          batch->entry[rows[g][k]] = ProblemEntry(
+              absl::StrCat(what, ": section ", sections[g][k],
+                           " holds no symbol of build-id ", id),
+              batch);
+          continue;
+        }
+        answer_targets.push_back(base->second + offsets[g][k]);
+      }
+      answer_rows.push_back(rows[g][k]);
+    }
+    Answer(slot, answer_targets, answer_rows, batch);
+  }
+}
+
+void FleetSymbolizer::SymbolizeBuild(absl::string_view build_id,
+                                     absl::string_view section,
+                                     absl::Span<const uint64_t> addresses,
+                                     FleetBatch* batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (batch != entries_for_ || batch->entries.empty()) {
+    entry_of_.clear();
+    problem_of_.clear();
+    entries_for_ = batch;
+  }
+  size_t first = 0;
+  Grow(batch, addresses.size(), &first);
+  auto fail = [&](const std::string& why) {
+    const int32_t e = ProblemEntry(why, batch);
+    for (size_t i = 0; i < addresses.size(); ++i) batch->entry[first + i] = e;
+  };
+  Slot* slot = Get(build_id);
+  if (slot->index == nullptr) return fail(std::string(slot->status.message()));
+  uint64_t base = 0;
+  if (!slot->sections.empty()) {
+    auto it = slot->sections.find(section);
+    if (it == slot->sections.end()) {
+      return fail(absl::StrCat("section \"", section,
+                               "\" holds no symbol of module build-id ",
+                               build_id));
+    }
+    base = it->second;
+  } else if (!section.empty()) {
+    return fail(absl::StrCat("build-id ", build_id,
+                             " is a kernel build: its addresses take no "
+                             "section"));
+  }
+  std::vector<uint64_t> targets(addresses.begin(), addresses.end());
+  for (uint64_t& t : targets) t += base;
+  std::vector<size_t> rows(addresses.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = first + i;
+  Answer(slot, targets, rows, batch);
+}
+
+}  // namespace ksym

@@ -1,0 +1,108 @@
+// Batch symbolization over an index store (index_store.h): rows of a host's
+// runtime addresses with its layout record (host_layout.h), or of static
+// addresses of one build. Each row gets an entry (the symbol's name,
+// qualified name, modules, object: shared by every row in that symbol) and
+// its offset; rows that nothing covers get an entry saying why, as `ksym
+// lookup` prints it ("?? (in a gap between symbols)"), and so do rows whose
+// build is not in the store or whose module or section the layout or index
+// lacks. Never a silent guess.
+//
+//   IndexStore store("/srv/ksym-store");
+//   FleetSymbolizer fleet(store, /*max_open=*/64);
+//   FleetBatch batch;
+//   fleet.SymbolizeHost(layout, addresses, &batch);
+//   batch.entries[batch.entry[i]].qualified, batch.offset[i]
+//
+// One index is open per build-id (mmap: the page cache is shared by every
+// process of the machine), at most `max_open` of them, least recently used
+// closed first. Thread-safe (one lock: a worker's threads take turns).
+#ifndef KSYM_SYMBOLIZER_FLEET_FLEET_SYMBOLIZER_H_
+#define KSYM_SYMBOLIZER_FLEET_FLEET_SYMBOLIZER_H_
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "symbolizer/fleet/host_layout.h"
+#include "symbolizer/fleet/index_store.h"
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+
+struct FleetEntry {
+  bool found = false;
+  std::string build_id;   // of the index that answered ("" when none)
+  std::string name;       // "init_once"; "" when not found
+  std::string qualified;  // "init_once [ext4]"; "?? (why)" when not found
+  std::string modules;    // "ext4" (space separated), or ""
+  std::string object;     // the {object} annotation, or ""
+};
+
+struct FleetBatch {
+  std::vector<int32_t> entry;    // per row: index into entries
+  std::vector<uint64_t> offset;  // per row: address - symbol start (0: none)
+  std::vector<FleetEntry> entries;
+
+  void Clear() {
+    entry.clear();
+    offset.clear();
+    entries.clear();
+  }
+};
+
+class FleetSymbolizer {
+ public:
+  explicit FleetSymbolizer(const IndexStore& store, size_t max_open = 64);
+
+  // Appends one row per address: runtime addresses of the host `layout`
+  // describes.
+  void SymbolizeHost(const HostLayout& layout,
+                     absl::Span<const uint64_t> addresses, FleetBatch* batch);
+  // Appends one row per address of build `build_id`: link-time addresses of
+  // a kernel build; of a module build, offsets in `section`.
+  void SymbolizeBuild(absl::string_view build_id, absl::string_view section,
+                      absl::Span<const uint64_t> addresses, FleetBatch* batch);
+
+  size_t open_count() const;
+
+ private:
+  struct Slot {
+    uint64_t serial = 0;
+    std::string build_id;
+    absl::Status status;  // why it could not be opened
+    std::unique_ptr<Symbolizer> index;
+    bool text_known = false;
+    uint64_t link_text = 0;  // kernel: link-time _text
+    absl::flat_hash_map<std::string, uint64_t> sections;  // module builds
+  };
+  // The slot of `build_id`, opened (or its failure recorded) on first use.
+  Slot* Get(absl::string_view build_id);
+  // Looks up `targets` (index addresses) of `rows`, appending entries.
+  void Answer(Slot* slot, const std::vector<uint64_t>& targets,
+              const std::vector<size_t>& rows, FleetBatch* batch);
+  // The entry "?? (text)" (of `build_id` when an index answered).
+  int32_t ProblemEntry(const std::string& text, FleetBatch* batch,
+                       absl::string_view build_id = "");
+
+  const IndexStore& store_;
+  const size_t max_open_;
+  mutable std::mutex mu_;
+  uint64_t next_serial_ = 1;
+  std::list<Slot> slots_;  // most recently used first
+  absl::flat_hash_map<std::string, std::list<Slot>::iterator> by_id_;
+  // Per batch: (slot serial, symbol) and problem text -> entry.
+  absl::flat_hash_map<std::pair<uint64_t, uint32_t>, int32_t> entry_of_;
+  absl::flat_hash_map<std::string, int32_t> problem_of_;
+  const FleetBatch* entries_for_ = nullptr;
+};
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_FLEET_FLEET_SYMBOLIZER_H_

@@ -1,0 +1,159 @@
+#include "symbolizer/fleet/index_store.h"
+
+#include <sys/stat.h>
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "symbolizer/api/build_index.h"
+#include "symbolizer/disambiguation/disambiguate.h"
+#include "symbolizer/fleet/host_layout.h"
+#include "symbolizer/fleet/module_index.h"
+#include "symbolizer/index/writer.h"
+#include "symbolizer/sources/elf/elf_symtab.h"
+
+namespace ksym {
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+IndexStore::IndexStore(std::string dir, StoreOptions options)
+    : dir_(std::move(dir)), options_(std::move(options)) {}
+
+absl::StatusOr<std::string> IndexStore::PathFor(
+    absl::string_view build_id) const {
+  if (!IsBuildIdHex(build_id)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "build-id \"", absl::CHexEscape(build_id.substr(0, 130)),
+        "\" is not 2 to 128 lowercase hex digits"));
+  }
+  return absl::StrCat(dir_, "/.build-id/", build_id.substr(0, 2), "/",
+                      build_id.substr(2), ".ksym");
+}
+
+absl::StatusOr<IndexStore::Added> IndexStore::Add(
+    const std::string& elf_path, const KernelExtras& extras) const {
+  absl::StatusOr<std::string> id = ReadElfBuildIdFile(elf_path);
+  Added added;
+  if (id.ok() && !id->empty()) {
+    added.build_id = *id;
+  } else {
+    // Compressed modules (.ko.xz) are not ELF until decompressed: the
+    // module path below reads the build-id from the decompressed image.
+    absl::StatusOr<Catalog> c = ModuleCatalog(elf_path);
+    if (!c.ok()) return c.status();
+    added.build_id = c->identity.build_id;
+  }
+  absl::StatusOr<std::string> path = PathFor(added.build_id);
+  if (!path.ok()) return path.status();
+  added.path = *path;
+  if (absl::Status s = MakeParentDirs(*path); !s.ok()) return s;
+
+  absl::StatusOr<ElfSymbolTable> header = ReadElfSymtabFile(elf_path);
+  const bool module = !header.ok() || header->relocatable;
+  if (module) {
+    absl::StatusOr<Catalog> c = ModuleCatalog(elf_path);
+    if (!c.ok()) return c.status();
+    Disambiguate(*c);
+    absl::StatusOr<std::string> bytes = SerializeIndex(*c);
+    if (!bytes.ok()) return bytes.status();
+    if (absl::Status s = WriteIndexAtomically(*path, *bytes); !s.ok()) {
+      return s;
+    }
+    added.module = true;
+    added.symbols = c->symbols.size();
+    return added;
+  }
+  BuildInputs in;
+  in.vmlinux_path = elf_path;
+  in.modules_dir = extras.modules_dir;
+  in.system_map_path = extras.system_map;
+  absl::StatusOr<BuiltIndex> built = BuildIndexFile(in, *path);
+  if (!built.ok()) return built.status();
+  if (built->output.catalog.identity.build_id != added.build_id) {
+    return absl::InternalError(absl::StrCat(
+        elf_path, ": indexed build-id ", built->output.catalog.identity.build_id,
+        " differs from the file's ", added.build_id));
+  }
+  added.symbols = built->output.catalog.symbols.size();
+  return added;
+}
+
+absl::StatusOr<std::unique_ptr<Symbolizer>> IndexStore::OpenStored(
+    absl::string_view build_id, const std::string& path) const {
+  absl::StatusOr<std::unique_ptr<Symbolizer>> s = Symbolizer::Open(path);
+  if (!s.ok()) {
+    if (absl::IsNotFound(s.status())) return s.status();
+    return absl::DataLossError(absl::StrCat(
+        "store: ", s.status().message(), ": refused (remove it, or run `ksym "
+        "store add` with the build's file)"));
+  }
+  const IndexReader& index = (*s)->index();
+  if (index.build_id() != build_id) {
+    return absl::DataLossError(absl::StrCat(
+        "store: ", path, " holds the index of build-id ",
+        index.build_id().empty() ? "(none)" : index.build_id(), ", not ",
+        build_id, ": refused"));
+  }
+  if (index.address_space() == AddressSpace::kRuntime) {
+    return absl::DataLossError(absl::StrCat(
+        "store: ", path,
+        " is a runtime index (one host's addresses), not a static one: "
+        "refused"));
+  }
+  return s;
+}
+
+absl::StatusOr<std::string> IndexStore::FindDebugFile(
+    absl::string_view build_id) const {
+  const std::string rel = absl::StrCat("usr/lib/debug/.build-id/",
+                                       build_id.substr(0, 2), "/",
+                                       build_id.substr(2), ".debug");
+  if (!options_.debug_root.empty()) {
+    std::string path = options_.debug_root == "/"
+                           ? "/" + rel
+                           : absl::StrCat(options_.debug_root, "/", rel);
+    if (Exists(path)) return path;
+  }
+  if (options_.fetcher != nullptr) {
+    absl::StatusOr<FetchedFile> f =
+        options_.fetcher->FetchDebugInfo(build_id, {});
+    if (f.ok()) return f->path;
+    if (!absl::IsNotFound(f.status())) return f.status();
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "store: no index of build-id ", build_id, " in ", dir_,
+      options_.debug_root.empty() ? ""
+                                  : absl::StrCat(", no ", rel, " under ",
+                                                 options_.debug_root),
+      options_.fetcher != nullptr
+          ? absl::StrCat(", not on debuginfod (", options_.fetcher->Servers(),
+                         ")")
+          : ""));
+}
+
+absl::StatusOr<std::unique_ptr<Symbolizer>> IndexStore::Open(
+    absl::string_view build_id) const {
+  absl::StatusOr<std::string> path = PathFor(build_id);
+  if (!path.ok()) return path.status();
+  if (Exists(*path)) return OpenStored(build_id, *path);
+  absl::StatusOr<std::string> debug = FindDebugFile(build_id);
+  if (!debug.ok()) return debug.status();
+  absl::StatusOr<Added> added = Add(*debug);
+  if (!added.ok()) return added.status();
+  if (added->build_id != build_id) {
+    return absl::DataLossError(absl::StrCat(
+        "store: ", *debug, " has build-id ", added->build_id, ", not ",
+        build_id, ": refused"));
+  }
+  return OpenStored(build_id, *path);
+}
+
+}  // namespace ksym

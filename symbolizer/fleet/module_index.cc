@@ -1,0 +1,122 @@
+#include "symbolizer/fleet/module_index.h"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "symbolizer/builder/module_symbols.h"
+#include "symbolizer/sources/decompress.h"
+#include "symbolizer/sources/elf/dwarf_units.h"
+#include "symbolizer/sources/elf/elf_symtab.h"
+#include "symbolizer/sources/file_reader.h"
+
+namespace ksym {
+namespace {
+
+bool Placeable(const ElfSymbol& s) {
+  return (s.section_flags & SHF_ALLOC) != 0 && s.section_index != 0 &&
+         s.section_index < SHN_LORESERVE &&
+         !absl::StartsWith(s.section_name, ".init");
+}
+
+}  // namespace
+
+absl::StatusOr<Catalog> ModuleCatalog(const std::string& path) {
+  absl::StatusOr<std::string> raw = ReadFileToString(path);
+  if (!raw.ok()) return raw.status();
+  absl::StatusOr<std::string> elf = Decompress(*raw, path);
+  if (!elf.ok()) return elf.status();
+  raw->clear();
+  absl::StatusOr<ElfSymbolTable> symtab = ParseElfSymtab(*elf, path);
+  if (!symtab.ok()) return symtab.status();
+  if (!symtab->relocatable) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a relocatable ELF file (.ko)"));
+  }
+  if (symtab->build_id.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": no GNU build-id note: cannot be stored by "
+                           "build-id"));
+  }
+  // Each allocated section's extent, from its symbols.
+  struct Extent {
+    bool exec = false;
+    uint64_t end = 0;
+  };
+  std::map<std::string, Extent> extents;
+  for (const ElfSymbol& s : symtab->symbols) {
+    if (!Placeable(s)) continue;
+    Extent& e = extents[s.section_name];
+    e.exec = (s.section_flags & SHF_EXECINSTR) != 0;
+    e.end = std::max(e.end, s.value + std::max<uint64_t>(s.size, 1));
+  }
+  std::vector<std::string> order;
+  for (const auto& [name, e] : extents) order.push_back(name);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const std::string& a, const std::string& b) {
+                     return extents[a].exec > extents[b].exec;
+                   });
+  absl::flat_hash_map<std::string, uint64_t> bases;
+  Catalog c;
+  uint64_t base = kModuleIndexBase;
+  for (const std::string& name : order) {
+    bases[name] = base;
+    c.sources.push_back({kModuleSectionSource, name, SourceState::kFound,
+                         absl::StrFormat("0x%x", base)});
+    const uint64_t size = (extents[name].end + 0xfff) & ~uint64_t{0xfff};
+    base += size + kSectionSpacing;
+  }
+  std::optional<DwarfUnits> units;
+  if (absl::StatusOr<DwarfUnits> u = ParseDwarfUnits(*elf, path); u.ok()) {
+    units = *std::move(u);
+  }
+  c.sources.insert(c.sources.begin(),
+                   {"module", path, SourceState::kFound,
+                    units ? "symbols and DWARF objects" : "symbols (no DWARF)"});
+  PlacedModule placed = PlaceModuleSymbols(
+      *symtab, units ? &*units : nullptr, bases, /*kallsyms=*/{});
+  c.identity.release = symtab->module_name;
+  c.identity.build_id = symtab->build_id;
+  c.identity.arch = symtab->arch;
+  c.identity.address_space = AddressSpace::kStatic;
+  c.identity.kaslr_offset = 0;
+  const uint32_t set = c.InternModuleSet({symtab->module_name});
+  c.loadable_module_sets.insert(set);
+  for (PlacedSymbol& p : placed.symbols) {
+    Symbol s;
+    s.address = p.address;
+    s.size = p.size;
+    s.size_exact = true;
+    s.type = p.type;
+    s.name = std::move(p.name);
+    s.module_set = set;
+    if (!p.object.empty()) s.object = c.InternObject(p.object);
+    c.symbols.push_back(std::move(s));
+  }
+  c.FinalizeSizes();
+  return c;
+}
+
+absl::flat_hash_map<std::string, uint64_t> ModuleSectionBases(
+    const Symbolizer& index) {
+  absl::flat_hash_map<std::string, uint64_t> out;
+  for (const IndexReader::Source& s : index.index().sources()) {
+    if (s.what != kModuleSectionSource) continue;
+    uint64_t base = 0;
+    if (absl::StartsWith(s.why, "0x") &&
+        absl::SimpleHexAtoi(s.why.substr(2), &base)) {
+      out[std::string(s.path)] = base;
+    }
+  }
+  return out;
+}
+
+}  // namespace ksym

@@ -101,6 +101,12 @@ check "build -o FIFO exit" 3 $?
 [ -p "$tmp/fifo" ] && echo "ok: FIFO kept" || { echo "FAIL: FIFO replaced"; fail=1; }
 grep -q "refusing to replace" "$tmp/err" || { echo "FAIL: -o message: $(cat "$tmp/err")"; fail=1; }
 
+# `-o ''` used to write the running kernel's cache slot silently.
+XDG_CACHE_HOME="$tmp/empty-o-cache" "$ksym" build -q --kallsyms "$tmp/kallsyms" -o '' 2>"$tmp/err"
+check "build -o '' exit" 3 $?
+[ -e "$tmp/empty-o-cache" ] && { echo "FAIL: -o '' wrote the cache"; fail=1; }
+grep -q "index path is empty" "$tmp/err" || { echo "FAIL: -o '' message: $(cat "$tmp/err")"; fail=1; }
+
 # Devices are not inputs: no endless read of /dev/zero.
 timeout 20 "$ksym" import /dev/zero -o "$tmp/z.ksym" 2>"$tmp/err"
 check "import /dev/zero exit" 3 $?

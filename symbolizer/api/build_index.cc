@@ -26,6 +26,10 @@ absl::Status MakeParentDirs(const std::string& path) {
 absl::StatusOr<BuiltIndex> WriteIndexFile(BuildOutput output,
                                           const std::string& path,
                                           absl::Time start) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "the index path is empty (-o ''): name a file");
+  }
   absl::StatusOr<std::string> bytes = SerializeIndex(output.catalog);
   if (!bytes.ok()) return bytes.status();
   if (absl::Status s = MakeParentDirs(path); !s.ok()) return s;
@@ -42,6 +46,10 @@ absl::StatusOr<BuiltIndex> BuildIndexFile(const BuildInputs& inputs,
                                           const std::string& path,
                                           const ProgressFn& progress) {
   const absl::Time start = absl::Now();
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "the index path is empty (-o ''): name a file");
+  }
   absl::StatusOr<BuildOutput> out = BuildCatalog(inputs, progress);
   if (!out.ok()) return out.status();
   if (progress) progress(0, 0, "writing index");

@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "symbolizer/api/freshness.h"
+#include "symbolizer/builder/inputs.h"
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/files/private_dir.h"
 
 namespace ksym {
@@ -45,6 +47,14 @@ absl::StatusOr<std::string> DefaultIndexPath(const KernelIdentity& id,
   if (!env.ksym_index.empty()) return env.ksym_index;
   absl::StatusOr<std::string> dir = CacheDirectory(env);
   if (!dir.ok()) return dir.status();
+  // Both come from inputs (a root's osrelease, a vmlinux banner): names,
+  // never paths.
+  if (!id.release.empty()) {
+    if (absl::Status s = CheckKernelRelease(id.release); !s.ok()) return s;
+  }
+  if (!id.build_id.empty()) {
+    if (absl::Status s = CheckBuildId(id.build_id); !s.ok()) return s;
+  }
   std::string name = id.release.empty() ? "kernel" : id.release;
   if (!id.build_id.empty()) {
     absl::StrAppend(&name, "-", id.build_id.substr(0, 12));
@@ -68,11 +78,33 @@ absl::Status PrepareCache(const CacheEnvironment& env) {
   return EnsurePrivateDirectory(*dir);
 }
 
+bool IsHostRoot(const std::string& root) { return root.empty() || root == "/"; }
+
+// Whether `inputs` read the running kernel itself (discovery at /, or the
+// live /proc/kallsyms): only such a build may fill the running kernel's
+// cache slot, which OpenDefaultIndex then trusts.
+bool ReadsTheRunningKernel(const BuildInputs& in) {
+  if (!IsHostRoot(in.root)) return false;
+  if (in.identity_given) return false;
+  const bool discovery = in.kallsyms_path.empty() &&
+                         in.system_map_path.empty() &&
+                         in.vmlinux_path.empty() && in.build_dir.empty();
+  return discovery || !in.root.empty() || in.kallsyms_path == kLiveKallsyms;
+}
+
 }  // namespace
 
 absl::StatusOr<BuiltIndex> BuildDefaultIndex(const BuildInputs& inputs,
                                              const ProgressFn& progress) {
   const absl::Time start = absl::Now();
+  // A root is another system, often one an attacker made (a container
+  // image, a copied-in tree): its index never goes into the cache, where
+  // the running kernel's own would be looked for.
+  if (!IsHostRoot(inputs.root)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--root ", inputs.root,
+        ": an index of another root is not cached; name it with -o INDEX"));
+  }
   const CacheEnvironment env = CacheEnvironment::FromProcess();
   if (absl::Status s = PrepareCache(env); !s.ok()) return s;
   absl::StatusOr<BuildOutput> out = BuildCatalog(inputs, progress);
@@ -81,6 +113,16 @@ absl::StatusOr<BuiltIndex> BuildDefaultIndex(const BuildInputs& inputs,
   absl::StatusOr<std::string> path =
       DefaultIndexPath(out->catalog.identity, env);
   if (!path.ok()) return path.status();
+  if (env.ksym_index.empty() && !ReadsTheRunningKernel(inputs)) {
+    absl::StatusOr<std::string> running =
+        DefaultIndexPath(RunningKernelIdentity(), env);
+    if (running.ok() && *running == *path) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "these sources describe the running kernel (", *path,
+          ") but are not read from it: name the index with -o INDEX (the "
+          "running kernel's cached index is built only from /proc/kallsyms)"));
+    }
+  }
   return WriteIndexFile(*std::move(out), *path, start);
 }
 

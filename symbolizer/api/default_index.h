@@ -12,7 +12,8 @@
 // = the kernel release ("kernel" when unknown) plus "-" and the first 12
 // hex digits of its build-id when known: ~/.cache/ksym/6.1.0-28-cloud-
 // amd64-5c2a0c9e1a77.ksym. The build-id in the name keeps two builds of
-// one release apart.
+// one release apart. Both are checked as names first (identity_names.h): a
+// release that is a path ("../../tmp/x") is an error, never a file name.
 //
 // Open: when no file exists at that location, the running kernel is
 // indexed (BuildInputs{}: everything the machine has) and written there
@@ -65,7 +66,11 @@ absl::StatusOr<std::string> DefaultIndexPath(const KernelIdentity& id,
 absl::StatusOr<std::string> RunningKernelIndexPath();
 
 // Builds an index from `inputs` and writes it to the default path of the
-// kernel it describes (the identity the builder recorded).
+// kernel it describes (the identity the builder recorded). Refused
+// (InvalidArgument, "name it with -o INDEX") for a --root other than /, and
+// for sources that describe the running kernel without being read from it:
+// only the running kernel's own build fills the slot OpenDefaultIndex
+// trusts.
 absl::StatusOr<BuiltIndex> BuildDefaultIndex(const BuildInputs& inputs,
                                              const ProgressFn& progress = {});
 

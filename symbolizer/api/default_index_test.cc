@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/catalog/catalog.h"
 
 namespace ksym {
@@ -45,6 +46,73 @@ TEST(DefaultIndexPathTest, UnknownReleaseAndBuildId) {
             "/c/ksym/kernel.ksym");
   EXPECT_EQ(*DefaultIndexPath(Id("6.1.0", ""), {"", "/c", ""}),
             "/c/ksym/6.1.0.ksym");
+}
+
+// A release or build-id read from a root or a vmlinux is a name: one that
+// would climb out of the cache, or hold a newline, is an error.
+TEST(DefaultIndexPathTest, AReleaseOrBuildIdThatIsAPathIsRefused) {
+  for (const char* release : {"../../../../tmp/x/y", "6.1\n6.2", "a/b"}) {
+    absl::StatusOr<std::string> p =
+        DefaultIndexPath(Id(release, ""), {"", "/c", ""});
+    EXPECT_TRUE(absl::IsInvalidArgument(p.status())) << release << " " << *p;
+  }
+  absl::StatusOr<std::string> p =
+      DefaultIndexPath(Id("6.1.0", "../../x"), {"", "/c", ""});
+  EXPECT_TRUE(absl::IsInvalidArgument(p.status())) << *p;
+}
+
+std::string WriteKallsyms(const std::string& name) {
+  const std::string path = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
+  std::ofstream(path) << "ffffffff81000000 T _stext\n"
+                         "ffffffff81000100 T schedule\n"
+                         "ffffffff81000200 T _etext\n";
+  return path;
+}
+
+// `ksym build --root R` used to write R's index into the running kernel's
+// cache slot when R copied the host's osrelease and notes: a poisoned
+// cache the next `ksym lookup` trusted. A root's index is never cached.
+TEST(BuildDefaultIndexTest, ARootIsNeverCached) {
+  const std::string dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/rootc");
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  setenv("XDG_CACHE_HOME", dir.c_str(), 1);
+  unsetenv("KSYM_INDEX");
+  BuildInputs in;
+  in.root = dir;
+  absl::StatusOr<BuiltIndex> b = BuildDefaultIndex(in);
+  EXPECT_TRUE(absl::IsInvalidArgument(b.status())) << b.status();
+  EXPECT_NE(b.status().message().find("-o INDEX"), absl::string_view::npos)
+      << b.status();
+  struct stat st;
+  EXPECT_NE(stat(absl::StrCat(dir, "/ksym").c_str(), &st), 0);
+  unsetenv("XDG_CACHE_HOME");
+}
+
+// Sources that claim the running kernel's identity but are not read from
+// it (a saved kallsyms with the host's release and build-id) do not land
+// in its slot either.
+TEST(BuildDefaultIndexTest, ForeignSourcesWithTheRunningIdentityAreNotCached) {
+  const std::string dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/foreign");
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  setenv("XDG_CACHE_HOME", dir.c_str(), 1);
+  unsetenv("KSYM_INDEX");
+  BuildInputs in;
+  in.kallsyms_path = WriteKallsyms("foreign-kallsyms");
+  in.identity = RunningKernelIdentity();
+  in.identity_given = true;
+  absl::StatusOr<BuiltIndex> b = BuildDefaultIndex(in);
+  EXPECT_TRUE(absl::IsInvalidArgument(b.status())) << b.status();
+  absl::StatusOr<std::string> slot = RunningKernelIndexPath();
+  ASSERT_TRUE(slot.ok());
+  EXPECT_NE(access(slot->c_str(), F_OK), 0);
+  unsetenv("XDG_CACHE_HOME");
+}
+
+TEST(BuildIndexFileTest, AnEmptyPathIsAnError) {
+  BuildInputs in;
+  in.kallsyms_path = WriteKallsyms("empty-o-kallsyms");
+  absl::StatusOr<BuiltIndex> b = BuildIndexFile(in, "");
+  EXPECT_TRUE(absl::IsInvalidArgument(b.status())) << b.status();
 }
 
 TEST(OpenDefaultIndexTest, OpensAnExistingIndexWithoutBuilding) {

@@ -13,6 +13,7 @@
 #include "symbolizer/builder/debug_fetch.h"
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
 
@@ -48,9 +49,18 @@ void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
     if (id.release.empty()) id.release = u.release;
     id.arch = u.machine;
   }
+  // The release names files (lib/modules/R, vmlinux-R, the cache): a name
+  // from the root, never a path.
+  absl::Status release_ok = id.release.empty()
+                                ? absl::OkStatus()
+                                : CheckKernelRelease(id.release, osrelease);
+  if (!release_ok.ok()) id.release.clear();
   r.sources.push_back(
       !in.release.empty()
           ? Source("release", "--release", SourceState::kFound)
+      : !release_ok.ok()
+          ? Source("release", osrelease, SourceState::kRejected,
+                   absl::StrCat(release_ok.message(), "; give --release"))
       : !id.release.empty()
           ? Source("release", osrelease, SourceState::kFound)
           : Source("release", osrelease, SourceState::kMissing,
@@ -60,6 +70,9 @@ void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
   std::string why;
   if (notes.ok()) {
     absl::StatusOr<std::string> b = ParseBuildIdNote(*notes, r.notes);
+    if (b.ok()) {
+      if (absl::Status s = CheckBuildId(*b, r.notes); !s.ok()) b = s;
+    }
     if (b.ok()) {
       id.build_id = *b;
     } else {
@@ -218,6 +231,12 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in,
   r.kallsyms = in.kallsyms_path;
   r.system_map = explicit_or_build(in.system_map_path, "System.map");
   r.vmlinux = explicit_or_build(in.vmlinux_path, "vmlinux");
+  if (!in.release.empty()) {
+    if (absl::Status s = CheckKernelRelease(in.release, "--release");
+        !s.ok()) {
+      return s;
+    }
+  }
   if (DiscoveryMode(in)) {
     r.root = in.root.empty() ? "/" : in.root;
     if (!IsDirectory(r.root)) {

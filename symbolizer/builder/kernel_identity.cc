@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/builder/paths.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -63,6 +64,14 @@ absl::StatusOr<KernelIdentity> DecideIdentity(const BuildInputs& given,
       id.release = tree_release;
     } else {
       id.release = modules_release;
+    }
+  }
+  // The release names the cache file: from a banner or a tree it is
+  // untrusted text, kept only when it is a release.
+  if (!id.release.empty()) {
+    if (absl::Status s = CheckKernelRelease(id.release); !s.ok()) {
+      log.Warn(absl::StrCat(s.message(), ": recorded as unknown"));
+      id.release.clear();
     }
   }
   // A modules directory named for another release is the wrong one.

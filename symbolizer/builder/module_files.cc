@@ -13,6 +13,7 @@
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/loaded_modules.h"
 
@@ -46,7 +47,8 @@ void ReadSysfs(const ModuleSearch& s, LoadedModuleFiles& m) {
   absl::StatusOr<std::string> notes = ReadFileToString(m.build_id_file, 4096);
   if (notes.ok()) {
     absl::StatusOr<std::string> id = ParseBuildIdNote(*notes, m.build_id_file);
-    if (id.ok()) m.build_id = *id;
+    // It names a debug file (.build-id/xx/rest.debug): hex, bounded.
+    if (id.ok() && CheckBuildId(*id).ok()) m.build_id = *id;
   }
 }
 

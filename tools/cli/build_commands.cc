@@ -35,10 +35,9 @@ int RunBuild(const Args& a) {
   auto report = [&](uint64_t d, uint64_t t, absl::string_view w) {
     progress.Update(d, t, w);
   };
-  const std::string output = a.value("--output");
-  absl::StatusOr<BuiltIndex> built = output.empty()
-                                         ? BuildDefaultIndex(in, report)
-                                         : BuildIndexFile(in, output, report);
+  absl::StatusOr<BuiltIndex> built =
+      a.has("--output") ? BuildIndexFile(in, a.value("--output"), report)
+                        : BuildDefaultIndex(in, report);
   progress.Clear();
   if (!built.ok()) Die(kExitError, built.status().message());
   if (!quiet) {
@@ -129,7 +128,9 @@ Sources combine; the most precise facts win:
                       .objs, .ranges: object -> built-in module
   --build-dir DIR     a kernel build tree: all of the above plus the kbuild
                       .cmd files, found inside it
-  -o, --output INDEX  where to write (default: the running kernel's cache)
+  -o, --output INDEX  where to write (default: the running kernel's cache;
+                      required with --root and with sources that describe
+                      the running kernel but are not read from it)
   -q, --quiet         no progress or summary on stderr
 Names that stay ambiguous are listed on stderr, never guessed.
 )",

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "python/fleet_module.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/query/ambiguity.h"
@@ -252,6 +253,7 @@ PYBIND11_MODULE(_ksym, m) {
   using ksym::PySymbol;
   m.doc() = "ksym: unique, fast kernel symbol names (see help(ksym))";
   m.attr("NO_SYMBOL") = py::int_(ksym::SymbolHit::kNoSymbol);
+  ksym::BindFleet(m);
   py::class_<PySymbol>(m, "Symbol")
       .def_property_readonly("name", &PySymbol::name)
       .def_property_readonly("qualified", &PySymbol::qualified)

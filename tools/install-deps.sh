@@ -11,6 +11,7 @@ packages=(
   libzstd-dev elfutils binutils lld gcc xz-utils zstd
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   pybind11-dev python3-dev python3-numpy pkg-config linux-perf
+  python3-dask python3-distributed python3-pandas
 )
 
 missing=()

@@ -6,7 +6,7 @@
 #   PREFIX/include/ksym/ksym.h
 #   PREFIX/lib/libksym.so.0.1, libksym.so.0 -> , libksym.so -> ; libksym.a
 #   PREFIX/lib/pkgconfig/ksym.pc
-#   PREFIX/lib/python3/dist-packages/ksym/{__init__.py,_ksym.so}
+#   PREFIX/lib/python3/dist-packages/ksym/{__init__.py,fleet.py,_ksym.so}
 set -euo pipefail
 prefix=$1 src=$2 bin=$3
 case "$prefix" in /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
@@ -21,5 +21,7 @@ install -m 0644 "$bin/capi/libksym.a" "$prefix/lib/libksym.a"
 sed "s|@PREFIX@|$prefix|" "$src/capi/ksym.pc.in" > "$prefix/lib/pkgconfig/ksym.pc"
 install -m 0644 "$src/python/ksym/__init__.py" \
   "$prefix/lib/python3/dist-packages/ksym/__init__.py"
+install -m 0644 "$src/python/ksym/fleet.py" \
+  "$prefix/lib/python3/dist-packages/ksym/fleet.py"
 install -m 0755 "$bin/python/_ksym.so" \
   "$prefix/lib/python3/dist-packages/ksym/_ksym.so"

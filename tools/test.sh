@@ -17,6 +17,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/builder:debuginfod_server_test \
   //symbolizer/builder:debian_modules_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
+  //symbolizer/fleet:fleet_dask_test \
   --test_env=KSYM_DEBIAN_KERNEL="$kernel" "$@"
 rc=$?
 

@@ -19,6 +19,9 @@
     #    ValueError for a query that is not valid syntax
     idx.symbolize(line)   # what `ksym symbolize` does to a line of text
 
+Fleets (many hosts, many kernel builds; docs/fleet.md): ksym.fleet.symbolize
+on pandas and Dask DataFrames, ksym.fleet.HostLayout, ksym.fleet.Store.
+
 The extension is compiled against the ksym C++ library (pybind11); an Index
 is immutable and may be shared by threads (calls release the GIL while
 they search).

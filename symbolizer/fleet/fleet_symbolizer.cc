@@ -108,7 +108,7 @@ void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
         const SymbolInfo info = s.Symbol(h.symbol);
         e.qualified = s.QualifiedName(info);
         e.modules = absl::StrJoin(s.DisplayModules(info), " ");
-        e.object = std::string(s.DisplayObject(info));
+        e.object = std::string(s.index().ObjectPath(info.object));
         batch->entries.push_back(std::move(e));
       }
       batch->entry[row] = it->second;

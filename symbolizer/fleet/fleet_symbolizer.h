@@ -42,7 +42,7 @@ struct FleetEntry {
   std::string name;       // "init_once"; "" when not found
   std::string qualified;  // "init_once [ext4]"; "?? (why)" when not found
   std::string modules;    // "ext4" (space separated), or ""
-  std::string object;     // the {object} annotation, or ""
+  std::string object;     // the object file ("fs/ext4/super.o"), or ""
 };
 
 struct FleetBatch {

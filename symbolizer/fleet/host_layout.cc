@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/api/json_writer.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/strict_text.h"
 
@@ -34,13 +35,7 @@ bool ParseAddress(absl::string_view s, uint64_t* out) {
 
 }  // namespace
 
-bool IsBuildIdHex(absl::string_view id) {
-  if (id.size() < 2 || id.size() > 128 || id.size() % 2 != 0) return false;
-  for (char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+bool IsBuildIdHex(absl::string_view id) { return CheckBuildId(id).ok(); }
 
 std::string FormatHostLayout(const HostLayout& layout) {
   std::string out = absl::StrCat(kMagic, " ", kHostLayoutVersion, "\n");
@@ -151,7 +146,12 @@ absl::StatusOr<HostLayout> ParseHostLayout(absl::string_view bytes,
         if (f.size() != 3 || f[0] != "kernel") {
           return error("expected \"kernel RELEASE BUILD-ID\"");
         }
-        if (f[1] != "-") layout.release = std::string(f[1]);
+        if (f[1] != "-") {
+          if (absl::Status s = CheckKernelRelease(f[1]); !s.ok()) {
+            return error(s.message());
+          }
+          layout.release = std::string(f[1]);
+        }
         if (!build_id(f[2], &layout.build_id)) {
           return error("the build-id is not 2 to 128 lowercase hex digits");
         }

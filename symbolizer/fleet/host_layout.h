@@ -16,8 +16,8 @@
 // A runtime address maps to the kernel as an offset from _text (the static
 // index adds its link-time _text: the KASLR slide never needs to be known on
 // the host, where only kallsyms is readable), or to a module section and
-// an offset in it (layout_map.h). Build-ids are lowercase hex (2 to 128
-// digits); names and releases are printable, without blanks.
+// an offset in it (layout_map.h). Build-ids and releases are checked as
+// catalog/identity_names.h says; names are printable, without blanks.
 //
 //   absl::StatusOr<HostLayout> l = ParseHostLayout(bytes, "host1.layout");
 //   std::string again = FormatHostLayout(*l);   // == bytes, comments aside
@@ -54,8 +54,8 @@ struct HostLayout {
   std::vector<LayoutModule> modules;
 };
 
-// True for 2..128 lowercase hex digits, an even count: a GNU build-id as
-// ksym writes them, and safe as a file name (store.h).
+// CheckBuildId (catalog/identity_names.h): 2..128 lowercase hex digits, an
+// even count; safe as a file name (index_store.h).
 bool IsBuildIdHex(absl::string_view id);
 
 std::string FormatHostLayout(const HostLayout& layout);

@@ -66,6 +66,8 @@ TEST(HostLayoutTest, Errors) {
   ExpectError("ksym-layout 1\nkernel r ../../etc\ntext -\n",
               "host.layout:2: \"kernel r ../../etc\": the build-id is not");
   ExpectError("ksym-layout 1\nkernel r ABCD\ntext -\n", "the build-id is not");
+  ExpectError("ksym-layout 1\nkernel ../../tmp/x -\ntext -\n",
+              "host.layout:2: \"kernel ../../tmp/x -\": kernel release");
   ExpectError("ksym-layout 1\nkernel r abc\ntext -\n", "the build-id is not");
   ExpectError("ksym-layout 1\nkernel r -\ntext 12345678901234567\n",
               "host.layout:3:");

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/disambiguation/disambiguate.h"
-#include "symbolizer/fleet/host_layout.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/fleet/module_index.h"
 #include "symbolizer/index/writer.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -29,11 +29,7 @@ IndexStore::IndexStore(std::string dir, StoreOptions options)
 
 absl::StatusOr<std::string> IndexStore::PathFor(
     absl::string_view build_id) const {
-  if (!IsBuildIdHex(build_id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "build-id \"", absl::CHexEscape(build_id.substr(0, 130)),
-        "\" is not 2 to 128 lowercase hex digits"));
-  }
+  if (absl::Status s = CheckBuildId(build_id); !s.ok()) return s;
   return absl::StrCat(dir_, "/.build-id/", build_id.substr(0, 2), "/",
                       build_id.substr(2), ".ksym");
 }

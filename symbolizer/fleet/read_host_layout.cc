@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/loaded_modules.h"
@@ -107,10 +108,8 @@ absl::StatusOr<HostLayout> ReadHostLayout(const std::string& root) {
   HostLayout layout;
   layout.release = std::string(absl::StripAsciiWhitespace(
       ReadHead(Under(root, "proc/sys/kernel/osrelease"), 256)));
-  // Printed as one field of the record: a release with blanks is unknown.
-  if (layout.release.size() > 128 || HasBlankOrControl(layout.release)) {
-    layout.release.clear();
-  }
+  // Untrusted: a release that is not a kernel release is unknown.
+  if (!CheckKernelRelease(layout.release).ok()) layout.release.clear();
   const std::string notes = Under(root, "sys/kernel/notes");
   if (absl::StatusOr<std::string> n = ReadFileToString(notes, kMaxSmallFile);
       n.ok()) {

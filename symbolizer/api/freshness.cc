@@ -108,15 +108,19 @@ Freshness CheckFreshness(const Symbolizer& s, const LiveLayout& live) {
   }
   // The loaded modules must be the index's loadable modules.
   absl::flat_hash_set<std::string> indexed;
+  // Pseudo-modules are no part of the key: an index written before they
+  // were left out may still hold them.
   for (uint32_t set = 0; set < index.module_set_count(); ++set) {
     if (!index.ModuleSetLoadable(set)) continue;
     for (size_t j = 0; j < index.ModuleSetSize(set); ++j) {
-      indexed.insert(std::string(index.ModuleName(set, j)));
+      absl::string_view name = index.ModuleName(set, j);
+      if (!IsPseudoModule(name)) indexed.insert(std::string(name));
     }
   }
   std::vector<std::string> added, removed;
   absl::flat_hash_set<std::string> loaded;
   for (const LoadedModule& m : live.modules) {
+    if (IsPseudoModule(m.name)) continue;
     loaded.insert(m.name);
     if (!indexed.contains(m.name)) added.push_back(m.name);
   }

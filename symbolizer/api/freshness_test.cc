@@ -115,6 +115,104 @@ TEST(FreshnessTest, HiddenAddressesAndStaticIndexesAreNotCompared) {
   EXPECT_TRUE(CheckFreshness(st, Live(kSlide + 0x200000, kExt4)).fresh);
 }
 
+// An index written before pseudo-modules were left out still holds them as
+// loadable modules; they are no part of the freshness key.
+TEST(FreshnessTest, PseudoModulesInAnIndexAreNoPartOfTheKey) {
+  std::vector<KallsymsEntry> k = Kallsyms(kSlide, kExt4);
+  k.push_back(Entry(0xffffffffc0201000, 't', "ftrace_trampoline",
+                    "__builtin__ftrace"));
+  k.push_back(Entry(0xffffffffc0203000, 't',
+                    "bpf_prog_6deef7357e7b4530_sd_fw_egress", "bpf"));
+  k.push_back(Entry(0xffffffffc0205000, 't', "kprobe_insn_page",
+                    "__builtin__kprobes"));
+  absl::StatusOr<BuildOutput> out = BuildFromEntries(k, {}, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
+  ASSERT_TRUE(bytes.ok());
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "old", {});
+  ASSERT_TRUE(r.ok());
+  Symbolizer s(*std::move(r));
+  Freshness f = CheckFreshness(s, Live(kSlide, kExt4));
+  EXPECT_TRUE(f.fresh) << f.why;
+  // A real module still counts.
+  Freshness gone = CheckFreshness(s, Live(kSlide, kExt4, {}));
+  EXPECT_FALSE(gone.fresh);
+  EXPECT_EQ(gone.why, "the loaded modules changed (unloaded since: ext4)");
+}
+
+std::string TmpDir(const std::string& name) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string dir = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/", name);
+  mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+// A live system whose kallsyms has the pseudo-modules (as this machine's
+// 6.18 kernel has [__builtin__ftrace] and any machine running systemd has
+// [bpf]): the index built from it leaves them out and stays fresh while
+// BPF programs come and go.
+TEST(FreshnessTest, ABuildOfALiveRootWithPseudoModulesStaysFresh) {
+  const std::string root = TmpDir("pseudo");
+  mkdir((root + "/proc").c_str(), 0755);
+  mkdir((root + "/proc/sys").c_str(), 0755);
+  mkdir((root + "/proc/sys/kernel").c_str(), 0755);
+  std::ofstream(root + "/proc/sys/kernel/osrelease") << "6.18.0-test\n";
+  std::ofstream(root + "/proc/modules")
+      << "ext4 1015808 1 - Live 0xffffffffc0a00000\n";
+  const std::string core =
+      "ffffffff9d000000 T startup_64\n"
+      "ffffffff9d000000 T _text\n"
+      "ffffffff9d000100 t init_once\n"
+      "ffffffff9d000300 T do_exit\n"
+      "ffffffffc0201000 t ftrace_trampoline\t[__builtin__ftrace]\n"
+      "ffffffffc0a00000 t ext4_fill_super\t[ext4]\n"
+      "ffffffffc0a00100 t ext4_iget\t[ext4]\n";
+  std::ofstream(root + "/proc/kallsyms")
+      << core
+      << "ffffffffc0203000 t bpf_prog_6deef7357e7b4530_sd_fw_egress\t[bpf]\n"
+         "ffffffffc0205000 t kprobe_insn_page\t[__builtin__kprobes]\n";
+  BuildInputs in;
+  in.root = root;
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  bool noted = false;
+  for (const std::string& n : out->notes) {
+    noted = noted || n.find("pseudo-module lines not indexed") !=
+                         std::string::npos;
+  }
+  EXPECT_TRUE(noted);
+  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "live", {});
+  ASSERT_TRUE(r.ok()) << r.status();
+  Symbolizer s(*std::move(r));
+  for (const char* name :
+       {"ftrace_trampoline", "bpf_prog_6deef7357e7b4530_sd_fw_egress",
+        "kprobe_insn_page"}) {
+    Query q;
+    q.name = name;
+    EXPECT_TRUE(s.Resolve(q).empty()) << name;
+  }
+  Query q;
+  q.name = "ext4_iget";
+  EXPECT_EQ(s.Resolve(q).size(), 1u);
+
+  absl::StatusOr<LiveLayout> live = ReadLiveLayout(root);
+  ASSERT_TRUE(live.ok()) << live.status();
+  Freshness f = CheckFreshness(s, *live);
+  EXPECT_TRUE(f.fresh) << f.why;
+  // The BPF program unloaded, another loaded: still fresh.
+  std::ofstream(root + "/proc/kallsyms")
+      << core
+      << "ffffffffc0209000 t bpf_prog_0123456789abcdef_other\t[bpf]\n";
+  live = ReadLiveLayout(root);
+  ASSERT_TRUE(live.ok()) << live.status();
+  f = CheckFreshness(s, *live);
+  EXPECT_TRUE(f.fresh) << f.why;
+}
+
 TEST(FreshnessTest, ParseProcModules) {
   absl::StatusOr<std::vector<LoadedModule>> m = ParseProcModules(
       "ext4 1015808 1 - Live 0xffffffffc0a00000\n"

@@ -1,5 +1,6 @@
 #include "symbolizer/builder/loadable_modules.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -235,8 +236,10 @@ void AddKallsymsEntries(std::vector<KallsymsEntry>& entries,
 void AddLoadableModules(std::vector<KallsymsEntry> entries,
                         const LoadableModuleSources& sources, Catalog& c,
                         BuildLog& log) {
-  // The modules: ROOT/proc/modules, then those only kallsyms names (not the
-  // kernel's pseudo-modules: [__builtin__ftrace], [bpf]).
+  // The modules: ROOT/proc/modules, then those only kallsyms names. The
+  // kernel's pseudo-modules ([__builtin__ftrace], [bpf], ...) are left out:
+  // they change by the second, and a cached index holding them would be
+  // stale at once (their addresses are answered live from kallsyms).
   std::vector<std::string> names;
   absl::flat_hash_set<std::string> seen;
   const std::string proc_modules = JoinPath(sources.search.root, "proc/modules");
@@ -253,13 +256,25 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   }
   absl::flat_hash_map<std::string, std::vector<KallsymsEntry>> lines;
   std::vector<std::string> order;  // every [mod] of kallsyms, first seen
+  std::map<std::string, size_t> pseudo;  // lines left out, per pseudo-module
   for (KallsymsEntry& e : entries) {
-    if (!lines.contains(e.module)) order.push_back(e.module);
-    if (!absl::StartsWith(e.module, "__builtin__") && e.module != "bpf" &&
-        seen.insert(e.module).second) {
-      names.push_back(e.module);
+    if (IsPseudoModule(e.module)) {
+      ++pseudo[e.module];
+      continue;
     }
+    if (!lines.contains(e.module)) order.push_back(e.module);
+    if (seen.insert(e.module).second) names.push_back(e.module);
     lines[e.module].push_back(std::move(e));
+  }
+  if (!pseudo.empty()) {
+    std::vector<std::string> counts;
+    for (const auto& [module, n] : pseudo) {
+      counts.push_back(absl::StrCat("[", module, "] ", n));
+    }
+    log.Note(absl::StrCat(
+        "kallsyms pseudo-module lines not indexed (they come and go; "
+        "answered live from kallsyms): ",
+        absl::StrJoin(counts, ", ")));
   }
   const size_t kallsyms_lines = entries.size();
   entries.clear();
@@ -283,7 +298,7 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   } else {
     for (const std::string& n : names) outcome.kallsyms_only.push_back(n);
   }
-  // What is left: modules read from kallsyms only, pseudo-modules.
+  // What is left: modules read from kallsyms only.
   size_t from_kallsyms = 0;
   for (const std::string& module : order) {
     auto it = lines.find(module);

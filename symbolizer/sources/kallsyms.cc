@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/sources/input_errors.h"
@@ -367,6 +368,10 @@ class Parser {
 };
 
 }  // namespace
+
+bool IsPseudoModule(absl::string_view module) {
+  return absl::StartsWith(module, "__builtin__") || module == "bpf";
+}
 
 absl::StatusOr<std::vector<KallsymsEntry>> ParseKallsyms(
     absl::string_view text, absl::string_view filename) {

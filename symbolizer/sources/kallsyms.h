@@ -36,6 +36,14 @@ struct KallsymsEntry {
   std::string module;  // loadable module, without brackets; empty for vmlinux
 };
 
+// Whether a kallsyms [mod] is one of the kernel's pseudo-modules rather than
+// a loadable module: [__builtin__ftrace] (ftrace trampolines),
+// [__builtin__kprobes] (kprobe insn pages), any other [__builtin__*], and
+// [bpf] (BPF programs, trampolines, dispatchers). They come and go while
+// the system runs and are not in /proc/modules, so they never enter an
+// index nor its freshness key; their addresses are answered live.
+bool IsPseudoModule(absl::string_view module);
+
 // Parses /proc/kallsyms text. Symbol types must be letters: the kernel
 // prints nm's letter for vmlinux symbols and a letter from elf_type() for
 // module symbols. Empty lines are skipped; the last line may lack '\n'.

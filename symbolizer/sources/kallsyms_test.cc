@@ -373,5 +373,15 @@ TEST(ParseSystemMapTest, ErrorMessagesNameTheFormat) {
             "System.map:1: bad symbol type '-' (expected a letter or '?')");
 }
 
+TEST(IsPseudoModuleTest, BuiltinAndBpfAreNotModules) {
+  for (const char* m : {"__builtin__ftrace", "__builtin__kprobes",
+                        "__builtin__anything", "bpf"}) {
+    EXPECT_TRUE(IsPseudoModule(m)) << m;
+  }
+  for (const char* m : {"ext4", "bpf_preload", "builtin", "__builtin", ""}) {
+    EXPECT_FALSE(IsPseudoModule(m)) << m;
+  }
+}
+
 }  // namespace
 }  // namespace ksym

@@ -91,7 +91,7 @@ import sys
 for k, line in enumerate(sys.stdin):
     if k % 97 == 0:
         print("%x" % (int(line.split()[0], 16) + 5))')
-  queries=(init_once type_show 'init_once {ext4/super}' 'init_once+0x12/0x64' ext4_fill_super)
+  queries=(init_once type_show 'init_once {ext4/super}' 'init_once+0x12/0x64' 'init_once+0x12/0x70' ext4_fill_super)
   compare "$tmp/d.ksym" "$addrs" "${queries[@]}"
 fi
 exit $fail

@@ -34,6 +34,14 @@ case "$out" in
   *) echo "FAIL: lookup json: $out"; fail=1;;
 esac
 
+# The text's /0xLEN is the JSON's kernel_length (the distance to the next
+# symbol, as %pS prints it), whatever the ELF size.
+len=$("$ksym" lookup -i "$tmp/k.ksym" "$addr" | sed 's|.*+0x[0-9a-f]*/0x\([0-9a-f]*\).*|\1|')
+klen=$("$ksym" lookup -i "$tmp/k.ksym" --json "$addr" | sed 's|.*"kernel_length":\([0-9]*\).*|\1|')
+check "lookup text length is the JSON kernel_length" "$((16#$len))" "$klen"
+check "lookup --full-object on an index without objects" \
+  "$("$ksym" lookup -i "$tmp/k.ksym" "$addr")" "$("$ksym" lookup -i "$tmp/k.ksym" --full-object "$addr")"
+
 out=$("$ksym" lookup -i "$tmp/k.ksym" 1)
 check "lookup not found exit" 1 $?
 check "lookup not found text" "0000000000000001 ?? (not a kernel address: below the kernel text)" "$out"

@@ -5,11 +5,11 @@
 #   PYTHONPATH=PREFIX/lib/python3/dist-packages perf script -s tools/ksym_perf.py
 #
 #   dd 4112/4112 [001] 1234.567890 cpu-clock:
-#   	ffffffff81460ec2 init_once+0x12/0x64 {ext4/super.o} ([kernel.kallsyms])
+#   	ffffffff81460ec2 init_once+0x12/0x70 {ext4/super.o} ([kernel.kallsyms])
 #   	    7f0e1b2c3d4e __GI___libc_write (/usr/lib/x86_64-linux-gnu/libc.so.6)
 #
 # Kernel frames get exactly what `ksym lookup` prints for their address
-# (`name+0xOFF/0xSIZE [mod] {obj}`, or `?? (reason)`), from the running
+# (`name+0xOFF/0xLEN [mod] {obj}`, or `?? (reason)`), from the running
 # kernel's index ($KSYM_INDEX, else the cached one, built when missing);
 # user-space frames keep perf's symbol.
 import os

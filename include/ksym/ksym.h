@@ -11,7 +11,7 @@
  *   }
  *   char frame[512];
  *   ksym_format_frame(idx, 0xffffffff81460ec2, frame, sizeof(frame));
- *   // "init_once+0x12/0x64 {ext4/super.o}", exactly as `ksym lookup`
+ *   // "init_once+0x12/0x70 {ext4/super.o}", exactly as `ksym lookup`
  *   uint64_t addr;
  *   if (ksym_resolve_address(idx, "init_once {ext4/super}", &addr) == 0) ...
  *   ksym_close(idx);
@@ -148,8 +148,9 @@ int64_t ksym_lookup_batch(const struct ksym_index *idx, const uint64_t *addrs,
 int ksym_lookup_all(const struct ksym_index *idx, uint64_t addr,
                     uint32_t *symbols, size_t cap);
 
-/* What `ksym lookup` prints after the address: "name+0xOFF/0xSIZE [mod]
- * {obj}", or "?? (reason)" when nothing covers addr; where that name does
+/* What `ksym lookup` prints after the address: "name+0xOFF/0xLEN [mod]
+ * {obj}" (LEN as the kernel's %pS prints it: the distance to the next
+ * symbol, not the ELF size), or "?? (reason)" when nothing covers addr; where that name does
  * not select the symbol alone, " (ambiguous, N candidates; this one:
  * QUERY)" follows. Returns the length (snprintf rules) or a negative code. */
 int ksym_format_frame(const struct ksym_index *idx, uint64_t addr, char *buf,

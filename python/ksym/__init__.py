@@ -8,7 +8,7 @@
     #   how many symbols print as it; a query that selects s (@0xADDR added
     #   when the name is shared)
     s.resolved      # what `ksym resolve` prints: qualified [+ ambiguity marker]
-    str(s)          # 'init_once+0x12/0x64 {ext4/super.o}', as `ksym lookup`
+    str(s)          # 'init_once+0x12/0x70 {ext4/super.o}', as `ksym lookup`
     idx.frame(addr) # the same text, or '?? (reason)' when nothing covers addr
     symbols, offsets = idx.lookup_many(numpy_uint64_array)  # or any sequence
     # memoryviews of uint32 symbol indices (ksym.NO_SYMBOL: none) and uint64

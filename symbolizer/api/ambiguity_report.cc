@@ -141,7 +141,12 @@ std::string WhyText(const Symbolizer& s, absl::string_view name) {
     absl::StrAppend(
         &out, "  0x", absl::Hex(sym.address, absl::kZeroPad16), " ",
         std::string(1, sym.type), " size 0x", absl::Hex(sym.size),
-        sym.size_exact ? " (ELF)" : " (to the next symbol)", "\n",
+        sym.size_exact ? " (ELF)" : " (to the next symbol)",
+        sym.size_exact && s.KernelLength(sym) != sym.size
+            ? absl::StrCat(", frames print /0x", absl::Hex(s.KernelLength(sym)),
+                           " (to the next symbol)")
+            : "",
+        "\n",
         "    modules: ", ModuleList(s, sym), ", ", ModuleKind(s, sym), "\n",
         "    object:  ", obj.empty() ? "none" : obj, "\n",
         "    select:  ", a.query, a.unique ? "" : "   (its qualified name is shared)",

@@ -71,11 +71,13 @@ TEST(AmbiguityReportTest, WhyShowsEverySymbolAndWhatSeparatesThem) {
   const std::string t = WhyText(*s, "type_show");
   EXPECT_EQ(t,
             "type_show: 3 symbols\n"
-            "  0xffffffff81000400 t size 0x40 (ELF)\n"
+            "  0xffffffff81000400 t size 0x40 (ELF), frames print /0x100 (to "
+            "the next symbol)\n"
             "    modules: none, core kernel\n"
             "    object:  none\n"
             "    select:  type_show @0xffffffff81000400   (its qualified name is shared)\n"
-            "  0xffffffff81000500 t size 0x40 (ELF)\n"
+            "  0xffffffff81000500 t size 0x40 (ELF), frames print /0x100 (to "
+            "the next symbol)\n"
             "    modules: none, core kernel\n"
             "    object:  none\n"
             "    select:  type_show @0xffffffff81000500   (its qualified name is shared)\n"

@@ -8,13 +8,16 @@
 namespace ksym {
 
 void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
-                     uint64_t offset, std::string* out) {
+                     uint64_t offset, std::string* out, ObjectForm form) {
   absl::StrAppend(out, symbol.name(), "+0x", absl::Hex(offset), "/0x",
-                  absl::Hex(symbol.size));
+                  absl::Hex(s.KernelLength(symbol)));
   for (absl::string_view m : s.DisplayModules(symbol)) {
     absl::StrAppend(out, " [", m, "]");
   }
   absl::string_view obj = s.DisplayObject(symbol);
+  if (!obj.empty() && form == ObjectForm::kFullPath) {
+    obj = s.index().ObjectPath(symbol.object);
+  }
   if (!obj.empty()) absl::StrAppend(out, " {", obj, "}");
   out->append(AmbiguityMarker(s, symbol));
 }
@@ -54,9 +57,9 @@ std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol) {
 }
 
 std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,
-                      uint64_t offset) {
+                      uint64_t offset, ObjectForm form) {
   std::string out;
-  AppendFrameText(s, symbol, offset, &out);
+  AppendFrameText(s, symbol, offset, &out, form);
   return out;
 }
 

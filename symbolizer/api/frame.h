@@ -7,7 +7,9 @@
 //   std::string line = LookupLine(addr, t);
 //   // "ffffffff81460ec2 init_once+0x12/0x40 [rapl] {inode.o}"
 //
-// `name+0xOFF/0xSIZE` is the kernel's %pS format; then each display module
+// `name+0xOFF/0xLEN` is the kernel's %pS format, LEN the distance to the
+// next symbol (Symbolizer::KernelLength: what oopses print and
+// scripts/faddr2line compares; JSON has the ELF size too); then each display module
 // as ` [mod]` and the object annotation as ` {obj}` (Symbolizer's
 // DisplayModules / DisplayObject), so the frame carries the symbol's unique
 // name. Where that name still does not select the symbol alone, the marker
@@ -24,11 +26,20 @@
 
 namespace ksym {
 
-// "name+0xOFF/0xSIZE [mod]... {obj}" [+ ambiguity marker].
+// How `{obj}` is written. kShortest: the shortest path suffix, at `/`
+// boundaries, that tells the symbol from its same-named duplicates (the
+// /proc/kallmodsyms annotation: `{core.o}` is kernel/events/core.o when no
+// other duplicate is in a core.o). kFullPath: the object's path in the
+// build (`{kernel/events/core.o}`), still a query selecting the symbol.
+// Either is written only where the name needs it.
+enum class ObjectForm : uint8_t { kShortest, kFullPath };
+
+// "name+0xOFF/0xLEN [mod]... {obj}" [+ ambiguity marker].
 void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
-                     uint64_t offset, std::string* out);
+                     uint64_t offset, std::string* out,
+                     ObjectForm form = ObjectForm::kShortest);
 std::string FrameText(const Symbolizer& s, const SymbolInfo& symbol,
-                      uint64_t offset);
+                      uint64_t offset, ObjectForm form = ObjectForm::kShortest);
 // "?? (reason)".
 std::string NotFoundFrameText(NotFoundReason reason);
 // The frame text of a lookup result, found or not.

@@ -27,18 +27,43 @@ std::unique_ptr<Symbolizer> Sample() {
 TEST(FrameTextTest, PlainSymbol) {
   auto s = Sample();
   EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81000212)),
-            "init_once+0x12/0x40");
+            "init_once+0x12/0x100");
 }
 
 TEST(FrameTextTest, ModuleAndObjectQualifiers) {
   auto s = Sample();
   EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff8100033f)),
-            "init_once+0x3f/0x40 [rapl] {inode.o}");
+            "init_once+0x3f/0x100 [rapl] {inode.o}");
   // Module sets print in the index's order, one bracket each.
   const std::string t = FrameText(*s, s->Lookup(0xffffffff81000400));
   EXPECT_TRUE(t == "lio_fn+0x0/0x10 [liquidio] [liquidio_vf]" ||
               t == "lio_fn+0x0/0x10 [liquidio_vf] [liquidio]")
       << t;
+}
+
+// The length after the slash is what the kernel's %pS prints, the
+// distance to the next symbol (padding included), not the ELF size: an oops
+// says init_once+0x12/0x100 here, and scripts/faddr2line compares that.
+TEST(FrameTextTest, LengthIsTheDistanceToTheNextSymbol) {
+  auto s = Sample();
+  const LookupResult r = s->Lookup(0xffffffff81000212);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.symbol.size, 0x40u);
+  EXPECT_EQ(s->KernelLength(r.symbol), 0x100u);
+  // The highest symbol: nothing follows, the ELF size stands.
+  const LookupResult last = s->Lookup(0xffffffff81000400);
+  EXPECT_EQ(s->KernelLength(last.symbol), 0x10u);
+}
+
+TEST(FrameTextTest, FullObjectPathOnRequest) {
+  auto s = Sample();
+  const LookupResult r = s->Lookup(0xffffffff81000312);
+  EXPECT_EQ(FrameText(*s, r.symbol, r.offset, ObjectForm::kFullPath),
+            "init_once+0x12/0x100 [rapl] {fs/inode.o}");
+  // A symbol without an annotation gets none in either form.
+  const LookupResult u = s->Lookup(0xffffffff81000212);
+  EXPECT_EQ(FrameText(*s, u.symbol, u.offset, ObjectForm::kFullPath),
+            "init_once+0x12/0x100");
 }
 
 TEST(FrameTextTest, NotFoundSaysWhy) {
@@ -59,7 +84,7 @@ TEST(FrameTextTest, AppendsToExistingText) {
   LookupResult r = s->Lookup(0xffffffff81000200);
   std::string out = "x ";
   AppendFrameText(*s, r.symbol, r.offset, &out);
-  EXPECT_EQ(out, "x init_once+0x0/0x40");
+  EXPECT_EQ(out, "x init_once+0x0/0x100");
 }
 
 TEST(FrameTextTest, MarksANameThatStaysAmbiguous) {
@@ -71,7 +96,7 @@ TEST(FrameTextTest, MarksANameThatStaysAmbiguous) {
   const char* kMarker =
       " (ambiguous, 2 candidates; this one: dup @0xffffffff81000300)";
   EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81000312)),
-            std::string("dup+0x12/0x40") + kMarker);
+            std::string("dup+0x12/0x100") + kMarker);
   const SymbolInfo sym = s->Lookup(0xffffffff81000300).symbol;
   EXPECT_EQ(ResolvedText(*s, sym), std::string("dup") + kMarker);
   EXPECT_EQ(ListLine(*s, sym), std::string("ffffffff81000300 t dup") + kMarker);

@@ -18,6 +18,7 @@ void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
       .Field("start", JsonAddress(symbol.address))
       .Field("size", symbol.size)
       .Bool("size_exact", symbol.size_exact)
+      .Field("kernel_length", s.KernelLength(symbol))
       .Field("type", absl::string_view(&symbol.type, 1))
       .Strings("modules", s.DisplayModules(symbol));
   // Which rule inferred the built-in module, when it is not a fact.

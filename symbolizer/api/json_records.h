@@ -5,7 +5,7 @@
 //   LookupJson(s, addr, r.symbol, r.offset)
 //   // {"address":"0xffffffff81460ec2","found":true,"name":"init_once",
 //   //  "qualified":"init_once {ext4/super.o}","start":"0xffffffff81460eb0",
-//   //  "size":100,"size_exact":true,"type":"t","modules":[],
+//   //  "size":100,"size_exact":true,"kernel_length":112,"type":"t","modules":[],
 //   //  "object":"fs/ext4/super.o","annotation":"ext4/super.o","offset":18}
 //   NotFoundJson(1, NotFoundReason::kBelowFirstSymbol)
 //   // {"address":"0x1","found":false,"reason":"below the lowest symbol address"}
@@ -13,7 +13,9 @@
 //   // {"query":"init_once","candidates":[{"name":...,"target":"0x..."},...]}
 //
 // Addresses are strings "0x..." (JSON numbers lose 64-bit precision in
-// many readers); sizes and offsets are numbers. `object` is the full path
+// many readers); sizes and offsets are numbers. `size` is the ELF size
+// (exact when `size_exact`), `kernel_length` the length text frames print
+// after the slash, as %pS does: the distance to the next symbol. `object` is the full path
 // or null, `annotation` the printed {obj} or null. `unique` says whether
 // `qualified` selects this symbol alone, `candidates` how many symbols
 // print as `qualified`; a symbol that is not unique also has `select`, a
@@ -34,7 +36,8 @@ namespace ksym {
 // "0x" + lowercase hex.
 std::string JsonAddress(uint64_t address);
 
-// The symbol's fields: name, qualified, start, size, size_exact, type,
+// The symbol's fields: name, qualified, start, size, size_exact,
+// kernel_length, type,
 // modules, object, annotation, unique, candidates [, select]; on a runtime
 // index also static_start (the vmlinux address of a core-kernel symbol
 // when the KASLR offset is known, else null: static_address.h).

@@ -16,6 +16,8 @@ std::unique_ptr<Symbolizer> Sample() {
   c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
   c.symbols.push_back(MakeSymbol(0xffffffff81000200, "init_once", 't', 0x40, true));
   c.symbols.push_back(MakeSymbol(0xffffffff81000300, "init_once", 't', 0x40, true));
+  // 0x100 after init_once: its kernel length (%pS) is 0x100, its size 0x40.
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "after", 't', 0x10, true));
   const uint32_t inode = c.InternObject("fs/inode.o");
   c.objects[inode].annotation = "inode.o";
   c.symbols[2].object = inode;
@@ -49,7 +51,8 @@ TEST(LookupJsonTest, EveryFieldInOrder) {
             "\"name\":\"init_once\","
             "\"qualified\":\"init_once [rapl] {inode.o}\","
             "\"start\":\"0xffffffff81000300\",\"size\":64,"
-            "\"size_exact\":true,\"type\":\"t\",\"modules\":[\"rapl\"],"
+            "\"size_exact\":true,\"kernel_length\":256,"
+            "\"type\":\"t\",\"modules\":[\"rapl\"],"
             "\"modules_inferred\":null,\"object\":\"fs/inode.o\",\"annotation\":\"inode.o\","
             "\"unique\":true,\"candidates\":1,"
             // A runtime index with KASLR offset 0: the vmlinux start.

@@ -129,6 +129,14 @@ void Symbolizer::FillSymbol(uint32_t i, SymbolInfo* out,
       i, &out->type, out->name_buffer, SymbolInfo::kNameCapacity));
 }
 
+uint64_t Symbolizer::KernelLength(const SymbolFacts& s) const {
+  const uint32_t next = index_->AliasGroupEnd(s.index);
+  if (next >= index_->symbol_count()) return s.size;
+  const uint64_t end =
+      KernelAddressRule::InferredEnd(s.address, index_->Address(next));
+  return end > s.address ? end - s.address : s.size;
+}
+
 SymbolInfo Symbolizer::Symbol(uint32_t index) const {
   SymbolInfo s;
   FillSymbol(index, &s, kUnknownEnd);

@@ -180,6 +180,12 @@ class Symbolizer {
                              std::optional<uint64_t> offset = {}) const;
 
   SymbolInfo Symbol(uint32_t index) const;
+  // The length the kernel prints after the slash of %pS
+  // (`name+0xOFF/0xLEN`), in oopses and what scripts/faddr2line compares:
+  // the distance to the next symbol's address, padding included
+  // (kallsyms_lookup_size_offset). Where no next symbol tells it (the
+  // highest symbol, or one absurdly far: address_rule.h), the ELF size.
+  uint64_t KernelLength(const SymbolFacts& s) const;
   // "name [mod1] [mod2] {obj.o}": the unique name of the symbol.
   std::string QualifiedName(const SymbolInfo& symbol) const;
   // The /proc/kallmodsyms line, without newline:

@@ -126,13 +126,7 @@ std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
   for (Candidate& c : out) {
     if (q.offset.value_or(0) > len) continue;
     const SymbolInfo& s = c.symbol;
-    const uint32_t next = index_->AliasGroupEnd(s.index);
-    const uint64_t kernel_len =
-        next < index_->symbol_count()
-            ? KernelAddressRule::InferredEnd(s.address, index_->Address(next)) -
-                  s.address
-            : 0;
-    if (kernel_len != 0 && kernel_len == len) {
+    if (KernelLength(s) == len) {
       c.length_match = LengthMatch::kKallsymsLength;
       by_kernel.push_back(std::move(c));
     } else if (s.size_exact && s.size == len) {

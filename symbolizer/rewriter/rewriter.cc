@@ -148,7 +148,8 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   const absl::string_view object = ObjectQualifier(f.qualifiers);
   if (!object.empty()) absl::StrAppend(out, " {", object, "}");
   absl::StrAppend(out, kMismatchNotePrefix, s->name(), "+0x",
-                  absl::Hex(offset), "/0x", absl::Hex(s->size));
+                  absl::Hex(offset), "/0x",
+                  absl::Hex(symbolizer_.KernelLength(*s)));
   AppendQualifiers(*s, {}, out);
   out->push_back(')');
   ++stats_.mismatched;
@@ -214,7 +215,7 @@ bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
   ++stats_.frames;
   ++stats_.resolved;
   absl::StrAppend(out, " (", r.symbol.name(), "+0x", absl::Hex(r.offset), "/0x",
-                  absl::Hex(r.symbol.size));
+                  absl::Hex(symbolizer_.KernelLength(r.symbol)));
   AppendQualifiers(r.symbol, {}, out);
   CountName(r.symbol, AppendMarker(r.symbol, out));
   out->push_back(')');
@@ -236,7 +237,10 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
       absl::StrAppend(out, " ", text);
     }
   }
-  const absl::string_view object = symbolizer_.DisplayObject(s);
+  absl::string_view object = symbolizer_.DisplayObject(s);
+  if (!object.empty() && options_.full_object_path) {
+    object = symbolizer_.index().ObjectPath(s.object);
+  }
   if (!object.empty()) absl::StrAppend(out, " {", object, "}");
 }
 

@@ -29,7 +29,7 @@
 //   another alias than ksym would pick) or when symbol + offset is the
 //   address (%pB's return address just past a noreturn call); otherwise the
 //   text and the index disagree: the printed text stays and the index's
-//   answer is appended as a note ` (mismatch, index: NAME+0xOFF/0xSIZE
+//   answer is appended as a note ` (mismatch, index: NAME+0xOFF/0xLEN
 //   [MOD] {OBJ})` ("mismatched"). Nothing is ever renamed silently.
 //   A printed name the index does not know (BPF programs, trampolines) is
 //   left alone.
@@ -46,7 +46,8 @@
 // - Plain ftrace names (`NAME <-PARENT`, ` => NAME`) are qualified when
 //   exactly one symbol has the name, else get the same note.
 // - A bare 16-digit address inside a text symbol gets
-//   ` (NAME+0xOFF/0xSIZE [MOD] {OBJ})`; data addresses are left alone
+//   ` (NAME+0xOFF/0xLEN [MOD] {OBJ})` (LEN as %pS prints it: the distance
+//   to the next symbol); data addresses are left alone
 //   (kallsyms gives no data sizes, so `__start_rodata+0x2c94a` would be a
 //   guess).
 // - Anything the index cannot place stays byte-identical. Rewriting is
@@ -75,6 +76,9 @@ struct RewriteOptions {
   // Append the symbol's absolute address, as ftrace's sym-addr option
   // prints it (" <ffffffff81234567>"), to frames resolved from a name.
   bool append_addresses = false;
+  // Write `{obj}` as the object's full path (kernel/events/core.o), not
+  // the shortest suffix that separates duplicates (core.o).
+  bool full_object_path = false;
   // Candidates an ambiguity note lists before it ends with " | ...".
   size_t max_listed_candidates = 8;
 };

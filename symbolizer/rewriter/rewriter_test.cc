@@ -292,6 +292,18 @@ TEST(RewriterTest, AmbiguityNoteListsAtMostTheLimit) {
             "{core.o} | ...)");
 }
 
+TEST(RewriterTest, FullObjectPathOnRequest) {
+  RewriteOptions options;
+  options.full_object_path = true;
+  const std::string once = Rewrite(" type_show+0x1c/0x100 {base/core.o}", options);
+  EXPECT_EQ(once, " type_show+0x1c/0x100 {drivers/base/core.o}");
+  EXPECT_EQ(Rewrite(once, options), once);  // still idempotent
+  EXPECT_EQ(Rewrite("ffffffff81200112 init_once+0x12 ([kernel.kallsyms])",
+                    options),
+            "ffffffff81200112 init_once+0x12 {fs/fat/inode.o} "
+            "([kernel.kallsyms])");
+}
+
 TEST(RewriterTest, AppendAddresses) {
   RewriteOptions options;
   options.append_addresses = true;
@@ -686,6 +698,38 @@ TEST(RewriterTest, PinnedFramesWhoseNameIsNotUniqueAreMarked) {
   EXPECT_EQ(r.stats().ambiguous, 1u);
   Rewriter again(*s);
   EXPECT_EQ(again.RewriteText(out), out);
+}
+
+// Exact ELF sizes shorter than the distance to the next symbol (alignment
+// padding): what the rewriter writes says the kernel's length, as %pS
+// would print the frame and as scripts/faddr2line compares it.
+TEST(RewriterTest, WrittenFramesCarryTheKernelLength) {
+  Catalog c;
+  auto add = [&](uint64_t address, const char* name, uint64_t size) {
+    Symbol s;
+    s.address = address;
+    s.name = name;
+    s.type = 't';
+    s.size = size;
+    s.size_exact = true;
+    c.symbols.push_back(s);
+  };
+  add(0xffffffff81000000, "_stext", 0x10);
+  add(0xffffffff81000100, "padded", 0x64);  // next symbol 0x70 later
+  add(0xffffffff81000170, "other", 0x20);
+  add(0xffffffff81000200, "end", 0x10);
+  c.FinalizeSizes();
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  ASSERT_TRUE(bytes.ok());
+  auto reader = IndexReader::FromBuffer(*std::move(bytes));
+  ASSERT_TRUE(reader.ok());
+  Symbolizer s(*std::move(reader));
+  Rewriter r(s);
+  EXPECT_EQ(r.RewriteLine(" 0xffffffff81000112"),
+            " 0xffffffff81000112 (padded+0x12/0x70)");
+  EXPECT_EQ(r.RewriteLine(" [<ffffffff81000112>] other+0x12/0x20"),
+            " [<ffffffff81000112>] other+0x12/0x20 (mismatch, index: "
+            "padded+0x12/0x70)");
 }
 
 }  // namespace

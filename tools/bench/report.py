@@ -73,7 +73,7 @@ def ratios(run, base):
 # ---- outputs -> names
 
 def read_ksym(path):
-    """[(addr, name, start, size)] from `ADDR name+0xOFF/0xSIZE ...` lines."""
+    """[(addr, name, start, size)] from `ADDR name+0xOFF/0xLEN ...` lines (LEN: the distance to the next symbol, as %pS prints it)."""
     out = []
     with open(path) as f:
         for line in f:

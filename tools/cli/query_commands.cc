@@ -27,6 +27,8 @@ int RunLookup(const Args& a) {
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   const bool json = a.flag("--json"), all = a.flag("--all");
   const bool link_time = a.flag("--static");
+  const ObjectForm object_form =
+      a.flag("--full-object") ? ObjectForm::kFullPath : ObjectForm::kShortest;
   int status = kExitOk;
   std::vector<SymbolInfo> covering;
   auto one = [&](absl::string_view token, absl::string_view where) {
@@ -59,7 +61,7 @@ int RunLookup(const Args& a) {
     }
     for (const auto& [sym, off] : hits) {
       PutLine(json ? LookupJson(*s, given, sym, off)
-                   : AddressLine(given, FrameText(*s, sym, off)));
+                   : AddressLine(given, FrameText(*s, sym, off, object_form)));
     }
   };
   if (!a.positional.empty()) {
@@ -129,6 +131,7 @@ int RunSymbolize(const Args& a) {
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   RewriteOptions options;
   options.append_addresses = a.flag("--addresses");
+  options.full_object_path = a.flag("--full-object");
   Rewriter rewriter(*s, options);
   // Flushed per line from a pipe or terminal, so `dmesg -w | ksym
   // symbolize` and `cat trace_pipe | ksym symbolize` show each line as it
@@ -169,21 +172,28 @@ int RunSymbolize(const Args& a) {
 const Command& LookupCommand() {
   static const Command c{
       "lookup", "symbolize addresses (arguments, or one per line on stdin)",
-      R"(usage: ksym lookup [-i INDEX] [--json] [--all] [--static] [ADDR...]
+      R"(usage: ksym lookup [-i INDEX] [--json] [--all] [--static] [--full-object]
+                   [ADDR...]
 
 Symbolizes each ADDR (hex, with or without 0x). Without ADDR, reads
 stdin: the first word of each line is the address.
-Prints `ADDR name+0xOFF/0xSIZE [mod] {obj.o}`, or `ADDR ?? (reason)`.
+Prints `ADDR name+0xOFF/0xLEN [mod] {obj.o}`, or `ADDR ?? (reason)`;
+LEN is what the kernel's %pS prints (the distance to the next symbol), so
+`scripts/faddr2line vmlinux FRAME` takes the frame; --json also has the
+ELF size.
   --json   one JSON object per address (JSON Lines)
   --all    every symbol covering the address (aliases, nesting), not one
   --static ADDRs are link-time (vmlinux) addresses: on a runtime index they
            are moved by its KASLR offset (an error when it is unknown)
+  --full-object  write {obj} as the object's path in the build
+           ({kernel/events/core.o}), not the shortest suffix that tells the
+           duplicates apart ({core.o}); JSON always has both
 On a runtime index, JSON objects carry `static_start`: the vmlinux address
 of a core-kernel symbol (null for modules and absolute symbols).
 Exit 1 when some address has no symbol.
 )",
       {"--index"},
-      {"--json", "--all", "--static"},
+      {"--json", "--all", "--static", "--full-object"},
       RunLookup};
   return c;
 }
@@ -211,25 +221,28 @@ Exit 1 when a query matches nothing.
 const Command& SymbolizeCommand() {
   static const Command c{
       "symbolize", "rewrite stack dumps, perf script and ftrace output (stdin)",
-      R"(usage: ksym symbolize [-i INDEX] [--addresses] [--stats]
+      R"(usage: ksym symbolize [-i INDEX] [--addresses] [--stats] [--full-object]
 
 Copies stdin to stdout, making every kernel frame unambiguous: perf script
 frames and old [<ADDR>] traces get the symbol at their address with its
 qualifiers (`__handle_mm_fault+0x59 {memory.o}`); oops frames
 `name+0xOFF/0xLEN [mod]` are resolved (LEN narrows duplicates) and
 qualified, or marked ` (ambiguous, N candidates: ...)`; ftrace function
-names likewise; bare kernel addresses inside text get ` (name+0xOFF/0xSIZE)`.
+names likewise; bare kernel addresses inside text get ` (name+0xOFF/0xLEN)`.
 A frame whose printed name or offset disagrees with the index at its
 address is never renamed: it keeps its text and gets
-` (mismatch, index: name+0xOFF/0xSIZE ...)`; when many do, stderr warns
+` (mismatch, index: name+0xOFF/0xLEN ...)`; when many do, stderr warns
 that the index does not match this trace. Everything else passes through
 byte for byte, flushed per line when stdin is a pipe or terminal.
   --addresses   also append the resolved address to oops frames
+  --full-object write {obj} as the object's path in the build
+                ({kernel/events/core.o}), not the shortest suffix that tells
+                the duplicates apart ({core.o})
   --stats       print frame counts (resolved, mismatched, ambiguous,
                 unresolved) on stderr at the end
 )",
       {"--index"},
-      {"--addresses", "--stats"},
+      {"--addresses", "--stats", "--full-object"},
       RunSymbolize};
   return c;
 }

@@ -173,7 +173,8 @@ size_t ParseTail(absl::string_view s, size_t p, EndTest ok, bool* has_note) {
       if (e == kNpos) e = ParseObjectBrace(s, p + 1);
     }
     if (e == kNpos && (absl::StartsWith(s.substr(p), kAmbiguityNotePrefix) ||
-                       absl::StartsWith(s.substr(p), kMismatchNotePrefix))) {
+                       absl::StartsWith(s.substr(p), kMismatchNotePrefix) ||
+                       absl::StartsWith(s.substr(p), kUnplacedNotePrefix))) {
       e = ParseParenthesized(s, p);
       note = note || e != kNpos;
     }

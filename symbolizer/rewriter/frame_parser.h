@@ -63,6 +63,9 @@ inline constexpr absl::string_view kAmbiguityNotePrefix = " (ambiguous, ";
 //   [<ffffffff81530cb7>] read_zero+0x77/0xc0 (mismatch, index:
 //   bio_to_wbt_flags.part.0.isra.0+0x67/0x80)           [one line]
 inline constexpr absl::string_view kMismatchNotePrefix = " (mismatch, index: ";
+// How it marks a frame that names no symbol of the index (unplaced.h):
+//    init_once+0x80/0x70 (not placed: offset 0x80 is past the length 0x70)
+inline constexpr absl::string_view kUnplacedNotePrefix = " (not placed: ";
 
 struct FrameSpan {
   FrameKind kind = FrameKind::kSymbolic;
@@ -84,8 +87,8 @@ struct FrameSpan {
   // " [ext4] {super.o}" exactly as printed after the symbol (build ids
   // included), with any ambiguity note among them; or "".
   absl::string_view qualifiers;
-  // The qualifiers include an ambiguity or mismatch note
-  // (kAmbiguityNotePrefix, kMismatchNotePrefix).
+  // The qualifiers include an ambiguity, mismatch or unplaced note
+  // (kAmbiguityNotePrefix, kMismatchNotePrefix, kUnplacedNotePrefix).
   bool has_note = false;
 };
 

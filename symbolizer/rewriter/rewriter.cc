@@ -14,11 +14,17 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/api/text_policy.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/query/ambiguity.h"
+#include "symbolizer/rewriter/unplaced.h"
 
 namespace ksym {
 namespace {
+
+std::string EscapedName(absl::string_view name) {
+  return EscapeControlBytes(name);
+}
 
 std::string NormalizeModule(absl::string_view m) {
   std::string out(m);
@@ -126,8 +132,16 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
     }
   }
   if (s == nullptr) {
+    // The printed text stays and says why the index does not name it.
     ++stats_.unresolved;
-    return false;
+    // A name the index has, at an address where it has no text, stays as
+    // it is (only counted): such lines are often not frames at all.
+    if (NameKnown(f.name)) return false;
+    out->append(f.symbol.data(), f.symbol.size());
+    AppendPrintedQualifiers(f.qualifiers, out);
+    out->append(UnplacedNote(absl::StrCat(
+        "no symbol named ", EscapedName(f.name), " in the index")));
+    return true;
   }
   const uint64_t offset = f.address - s->address;
   if (f.offset.has_value() && *f.offset != offset) mismatched = true;
@@ -142,11 +156,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   // a reboot that moved KASLR, a module reloaded elsewhere). The printed
   // text stays, with what it printed after it, and the index's answer is
   // shown beside it, never instead of it.
-  for (const ModuleBracket& b : ModuleBrackets(f.qualifiers)) {
-    absl::StrAppend(out, " ", b.text);
-  }
-  const absl::string_view object = ObjectQualifier(f.qualifiers);
-  if (!object.empty()) absl::StrAppend(out, " {", object, "}");
+  AppendPrintedQualifiers(f.qualifiers, out);
   absl::StrAppend(out, kMismatchNotePrefix, s->name(), "+0x",
                   absl::Hex(offset), "/0x",
                   absl::Hex(symbolizer_.KernelLength(*s)));
@@ -183,7 +193,11 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
   }
   if (candidates.empty()) {
     ++stats_.unresolved;
-    return false;
+    out->append(f.symbol.data(), f.symbol.size());
+    AppendPrintedQualifiers(f.qualifiers, out);
+    out->append(UnplacedNote(UnplacedReason(
+        symbolizer_, q, f.length.has_value() && q.modules.empty())));
+    return true;
   }
   out->append(f.symbol.data(), f.symbol.size());
   if (candidates.size() == 1) {
@@ -196,11 +210,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
     ++stats_.resolved;
     return true;
   }
-  // The printed qualifiers without any earlier note.
-  for (const ModuleBracket& b : ModuleBrackets(f.qualifiers)) {
-    absl::StrAppend(out, " ", b.text);
-  }
-  if (!printed_object.empty()) absl::StrAppend(out, " {", printed_object, "}");
+  AppendPrintedQualifiers(f.qualifiers, out);
   AppendNote(candidates, out);
   ++stats_.ambiguous;
   CountName(candidates[0].symbol, /*not_unique=*/true);
@@ -241,6 +251,16 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
   if (!object.empty() && options_.full_object_path) {
     object = symbolizer_.index().ObjectPath(s.object);
   }
+  if (!object.empty()) absl::StrAppend(out, " {", object, "}");
+}
+
+void Rewriter::AppendPrintedQualifiers(absl::string_view qualifiers,
+                                       std::string* out) {
+  // As printed, without any earlier note.
+  for (const ModuleBracket& b : ModuleBrackets(qualifiers)) {
+    absl::StrAppend(out, " ", b.text);
+  }
+  const absl::string_view object = ObjectQualifier(qualifiers);
   if (!object.empty()) absl::StrAppend(out, " {", object, "}");
 }
 

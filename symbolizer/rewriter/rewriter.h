@@ -50,8 +50,11 @@
 //   to the next symbol); data addresses are left alone
 //   (kallsyms gives no data sizes, so `__start_rodata+0x2c94a` would be a
 //   guess).
-// - Anything the index cannot place stays byte-identical. Rewriting is
-//   idempotent: its own qualifiers, notes and annotations are recognized.
+// - A frame the index cannot place keeps its text and gets
+//   ` (not placed: WHY)` (unplaced.h): no symbol of that name, no copy of
+//   that length, an offset past the length. Bare addresses outside text
+//   are not frames and stay byte-identical. Rewriting is idempotent: its
+//   own qualifiers, notes and annotations are recognized.
 //
 // The index and the text must speak the same address space: a static
 // (vmlinux) index against runtime addresses of a KASLR kernel shows up as
@@ -92,7 +95,9 @@ struct RewriteStats {
   uint64_t mismatched = 0;  // addressed frames whose printed symbol or
                             // offset disagrees with the index: marked
   uint64_t ambiguous = 0;   // given an ambiguity note
-  uint64_t unresolved = 0;  // left as they were: the index cannot place them
+  // Named no symbol of the index: the text stays, with the note
+  // ` (not placed: WHY)` (unplaced.h).
+  uint64_t unresolved = 0;
   // Frames whose symbol name the index holds more than once, and of those
   // the ones whose output still does not name one symbol (an ambiguity
   // note, or a printed name marked as not unique).
@@ -126,6 +131,9 @@ class Rewriter {
   // printed bracket (with the build id).
   void AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
                         std::string* out) const;
+  // The frame's own " [mod]... {obj}" as printed, without earlier notes.
+  static void AppendPrintedQualifiers(absl::string_view qualifiers,
+                                      std::string* out);
   void AppendNote(const std::vector<Candidate>& candidates,
                   std::string* out) const;
   // Appends AmbiguityMarker (ambiguity.h) of s; true if it was not empty.

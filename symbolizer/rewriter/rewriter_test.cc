@@ -195,14 +195,18 @@ TEST(RewriterTest, ManyMismatchesSayTheIndexDoesNotMatch) {
             std::string::npos);
 }
 
-TEST(RewriterTest, PerfScriptNamesTheIndexDoesNotKnowStay) {
+TEST(RewriterTest, PerfScriptNamesTheIndexDoesNotKnowAreMarked) {
   Rewriter r(K());
   const std::string bpf =
       "\tffffffff81200112 bpf_prog_6deef7357e7b4530_sys_enter+0x12 "
       "([kernel.kallsyms])";
-  EXPECT_EQ(r.RewriteLine(bpf), bpf);
-  EXPECT_EQ(r.stats().unresolved, 1u);
-  EXPECT_EQ(r.stats().frames, 1u);
+  EXPECT_EQ(r.RewriteLine(bpf),
+            "\tffffffff81200112 bpf_prog_6deef7357e7b4530_sys_enter+0x12 "
+            "(not placed: no symbol named bpf_prog_6deef7357e7b4530_sys_enter "
+            "in the index) ([kernel.kallsyms])");
+  EXPECT_EQ(r.RewriteLine(r.RewriteLine(bpf)), r.RewriteLine(bpf));
+  EXPECT_EQ(r.stats().unresolved, 4u);
+  EXPECT_EQ(r.stats().frames, 4u);
 }
 
 TEST(RewriterTest, PerfScriptUnknownSymbolStays) {
@@ -265,11 +269,16 @@ TEST(RewriterTest, OopsFrameModules) {
   // Without [ext4] the kernel would have printed it: ext4's init_once (the
   // only one of size 0xc0) is no candidate.
   Rewriter r(K());
-  EXPECT_EQ(r.RewriteLine(" init_once+0x12/0xc0"), " init_once+0x12/0xc0");
+  EXPECT_EQ(r.RewriteLine(" init_once+0x12/0xc0"),
+            " init_once+0x12/0xc0 (not placed: the init_once 0xc0 long is in "
+            "init_once [ext4], a loadable module, and the frame names no "
+            "[module] (the kernel would have))");
   EXPECT_EQ(r.stats().unresolved, 1u);
   // A module the index does not have.
   EXPECT_EQ(r.RewriteLine(" init_once+0x12/0x40 [xfs]"),
-            " init_once+0x12/0x40 [xfs]");
+            " init_once+0x12/0x40 [xfs] (not placed: no init_once with these "
+            "qualifiers; the index has init_once [ext4], init_once "
+            "{fat/inode.o}, init_once {fs/inode.o})");
   EXPECT_EQ(r.stats().unresolved, 2u);
 }
 
@@ -730,6 +739,35 @@ TEST(RewriterTest, WrittenFramesCarryTheKernelLength) {
   EXPECT_EQ(r.RewriteLine(" [<ffffffff81000112>] other+0x12/0x20"),
             " [<ffffffff81000112>] other+0x12/0x20 (mismatch, index: "
             "padded+0x12/0x70)");
+}
+
+// No frame passes silently: every one the index cannot place says why on
+// its line, is counted, and a second run leaves the note as it is. Lines
+// that only look like addresses are not frames.
+TEST(RewriterTest, FramesThatCannotBePlacedAreMarked) {
+  Rewriter r(K());
+  const std::string in =
+      " ? init_once+0x23/0x71\n"
+      " init_once+0x90/0x80\n"
+      " no_such_fn+0x10/0x20\n"
+      " init_once+0x1000\n"
+      "clocksource: tsc: mask: 0xffffffffffffffff max_cycles: 0x2b3e459bf4c\n";
+  const std::string out = r.RewriteText(in);
+  EXPECT_EQ(out,
+            " ? init_once+0x23/0x71 (not placed: no init_once is 0x71 long; "
+            "the index has 0x40, 0x80)\n"
+            " init_once+0x90/0x80 (not placed: offset 0x90 is past the length "
+            "0x80)\n"
+            " no_such_fn+0x10/0x20 (not placed: no symbol named no_such_fn in "
+            "the index)\n"
+            " init_once+0x1000\n"
+            "clocksource: tsc: mask: 0xffffffffffffffff max_cycles: "
+            "0x2b3e459bf4c\n");
+  EXPECT_EQ(r.stats().frames, 3u);
+  EXPECT_EQ(r.stats().unresolved, 3u);
+  Rewriter again(K());
+  EXPECT_EQ(again.RewriteText(out), out);
+  EXPECT_EQ(again.stats().unresolved, 3u);
 }
 
 }  // namespace

@@ -232,14 +232,16 @@ names likewise; bare kernel addresses inside text get ` (name+0xOFF/0xLEN)`.
 A frame whose printed name or offset disagrees with the index at its
 address is never renamed: it keeps its text and gets
 ` (mismatch, index: name+0xOFF/0xLEN ...)`; when many do, stderr warns
-that the index does not match this trace. Everything else passes through
+that the index does not match this trace. A frame the index cannot place
+(unknown name, no copy of that length, offset past the length) keeps its
+text and gets ` (not placed: WHY)`. Everything else passes through
 byte for byte, flushed per line when stdin is a pipe or terminal.
   --addresses   also append the resolved address to oops frames
   --full-object write {obj} as the object's path in the build
                 ({kernel/events/core.o}), not the shortest suffix that tells
                 the duplicates apart ({core.o})
   --stats       print frame counts (resolved, mismatched, ambiguous,
-                unresolved) on stderr at the end
+                unresolved: marked not placed) on stderr at the end
 )",
       {"--index"},
       {"--addresses", "--stats", "--full-object"},

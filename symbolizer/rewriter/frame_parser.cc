@@ -234,6 +234,102 @@ size_t ParseAngleAddress(absl::string_view s, size_t p, uint64_t* value) {
   return e + 1;
 }
 
+// Whole-line formats whose frames the general scan would not see.
+//
+// bpftrace kstack (default mode), decimal offsets, one frame a line:
+//       __ext4_get_inode_loc+151
+// ftrace function_graph, a call, a leaf and a return:
+//    0)               |  ext4_create() {
+//    0)   0.721 us    |    recently_deleted();
+//    0) + 12.345 us   |  } /* ext4_create */
+// Each emits its frame and returns true; false leaves the line to the scan.
+class LineFormats {
+ public:
+  LineFormats(absl::string_view s, std::vector<FrameSpan>* out)
+      : s_(s), out_(out) {}
+
+  bool Run() { return Bpftrace() || FunctionGraph(); }
+
+ private:
+  // A name at p; its end, or kNpos.
+  size_t Name(size_t p) const {
+    if (!NameStartsAt(s_, p)) return kNpos;
+    size_t q = p + 1;
+    while (q < s_.size() && IsNameChar(s_[q])) ++q;
+    return q;
+  }
+
+  void Emit(FrameKind kind, size_t begin, size_t name_end, size_t symbol_end,
+            size_t end, std::optional<uint64_t> offset, bool has_note) {
+    FrameSpan f;
+    f.kind = kind;
+    f.begin = begin;
+    f.end = end;
+    f.symbol = s_.substr(begin, symbol_end - begin);
+    f.name = s_.substr(begin, name_end - begin);
+    f.offset = offset;
+    f.qualifiers = s_.substr(symbol_end, end - symbol_end);
+    f.has_note = has_note;
+    out_->push_back(f);
+  }
+
+  bool Bpftrace() {
+    // bpftrace indents each frame (4 or 8 spaces, or a tab); one space
+    // before NAME+DEC is more likely prose than a stack.
+    size_t p = 0;
+    while (p < s_.size() && IsBlank(s_[p])) ++p;
+    if (p < 4 && s_.substr(0, p).find('\t') == absl::string_view::npos) {
+      return false;
+    }
+    const size_t name_end = Name(p);
+    if (name_end == kNpos || name_end >= s_.size() || s_[name_end] != '+') {
+      return false;
+    }
+    size_t q = name_end + 1;
+    while (q < s_.size() && absl::ascii_isdigit(s_[q])) ++q;
+    uint64_t offset;
+    if (q == name_end + 1 || q - name_end > 20 ||
+        !absl::SimpleAtoi(s_.substr(name_end + 1, q - name_end - 1), &offset)) {
+      return false;
+    }
+    bool has_note;
+    const size_t end = ParseTail(s_, q, BlankOrEnd, &has_note);
+    if (end != s_.size()) return false;  // the frame is the whole line
+    Emit(FrameKind::kSymbolic, p, name_end, q, end, offset, has_note);
+    return true;
+  }
+
+  static bool CallEnd(absl::string_view s, size_t p) {
+    return absl::StartsWith(s.substr(p), "();") ||
+           absl::StartsWith(s.substr(p), "() {");
+  }
+  static bool CommentEnd(absl::string_view s, size_t p) {
+    return absl::StartsWith(s.substr(p), " */");
+  }
+
+  bool FunctionGraph() {
+    // " 0)" or "CPU)" columns, then the duration, then "|".
+    const size_t bar = s_.rfind('|');
+    if (bar == kNpos || s_.find(')') > bar) return false;
+    size_t p = bar + 1;
+    while (p < s_.size() && s_[p] == ' ') ++p;
+    const bool comment = absl::StartsWith(s_.substr(p), "} /* ");
+    if (comment) p += 5;
+    const size_t name_end = Name(p);
+    if (name_end == kNpos) return false;
+    bool has_note;
+    const size_t end = ParseTail(s_, name_end, comment ? CommentEnd : CallEnd,
+                                 &has_note);
+    if (!(comment ? CommentEnd(s_, end) : CallEnd(s_, end))) return false;
+    Emit(FrameKind::kPlainName, p, name_end, name_end, end, std::nullopt,
+         has_note);
+    return true;
+  }
+
+  absl::string_view s_;
+  std::vector<FrameSpan>* out_;
+};
+
 class Scanner {
  public:
   Scanner(absl::string_view s, std::vector<FrameSpan>* out)
@@ -386,6 +482,7 @@ const char* FrameKindName(FrameKind kind) {
 
 void FindFrames(absl::string_view line, std::vector<FrameSpan>* out) {
   out->clear();
+  if (LineFormats(line, out).Run()) return;
   Scanner(line, out).Run();
 }
 

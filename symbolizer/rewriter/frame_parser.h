@@ -11,6 +11,12 @@
 //   ftrace stacktrace (sym-offset, sym-addr) and function tracer:
 //    => bprm_execve+0x4a5/0x510 <ffffffff816c5b85>
 //        bash-1234    [001] .....   123.456: do_sys_open <-__x64_sys_openat
+//   ftrace function_graph (call, leaf, return):
+//    0)               |  ext4_create() {
+//    0)   0.721 us    |    recently_deleted();
+//    0) + 12.345 us   |  } /* ext4_create */
+//   bpftrace kstack, decimal offsets:
+//       __ext4_get_inode_loc+151
 //   available_filter_functions_addrs:
 //   ffffffff81234560 init_once
 //   bare address (%pB of an unknown address, register dumps):
@@ -25,7 +31,8 @@
 //
 // Addresses are exactly 16 hex digits (64-bit kernels), optionally with 0x;
 // offsets in a symbol are hex with 0x, as the kernel's %pS and perf print
-// them.
+// them, except on a bpftrace kstack line (decimal). Real samples of each
+// format: testdata/traces/.
 #ifndef KSYM_SYMBOLIZER_REWRITER_FRAME_PARSER_H_
 #define KSYM_SYMBOLIZER_REWRITER_FRAME_PARSER_H_
 

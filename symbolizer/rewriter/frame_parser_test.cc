@@ -1,10 +1,14 @@
 #include "symbolizer/rewriter/frame_parser.h"
 
+#include <fstream>
+
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 
 namespace ksym {
@@ -325,6 +329,99 @@ TEST(FindFramesTest, RandomInputKeepsSpansWellFormed) {
       last = f.end;
     }
   }
+}
+
+std::vector<std::string> TraceLines(const std::string& file) {
+  std::ifstream in("testdata/traces/" + file);
+  EXPECT_TRUE(in.good()) << file;
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!absl::StartsWith(line, "#")) lines.push_back(line);
+  }
+  return lines;
+}
+
+// bpftrace's kstack: one frame a line, decimal offsets (real sample).
+TEST(FindFramesTest, BpftraceKstackLines) {
+  size_t frames = 0;
+  for (const std::string& line : TraceLines("bpftrace-kstack.txt")) {
+    const std::vector<FrameSpan> f = FindFrames(line);
+    if (!absl::StartsWith(line, "    ")) {
+      EXPECT_TRUE(f.empty()) << line;
+      continue;
+    }
+    ASSERT_EQ(f.size(), 1u) << line;
+    const size_t plus = line.find('+');
+    EXPECT_EQ(f[0].kind, FrameKind::kSymbolic);
+    EXPECT_EQ(f[0].name, line.substr(4, plus - 4));
+    uint64_t want;
+    ASSERT_TRUE(absl::SimpleAtoi(line.substr(plus + 1), &want));
+    EXPECT_EQ(f[0].offset, want) << line;  // decimal, as bpftrace prints it
+    EXPECT_FALSE(f[0].length.has_value());
+    ++frames;
+  }
+  EXPECT_GT(frames, 0u);
+  // Qualifiers and a note an earlier run appended stay with the frame.
+  const std::vector<FrameSpan> q =
+      FindFrames("    init_once+18 {inode.o} (not placed: x)");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].end, std::string("    init_once+18 {inode.o} (not placed: x)").size());
+  EXPECT_TRUE(q[0].has_note);
+  // Not a kstack line: text around it, or hex.
+  EXPECT_TRUE(FindFrames("    x+18 apples").empty());
+  EXPECT_TRUE(FindFrames("init_once+18").empty());
+}
+
+// function_graph: calls `NAME() {`, leaves `NAME();`, returns
+// `} /* NAME */`, with or without the latency columns (real samples from
+// the kernel's Documentation/trace/ftrace.rst).
+TEST(FindFramesTest, FunctionGraphLines) {
+  size_t frames = 0;
+  for (const std::string& line : TraceLines("function-graph.txt")) {
+    const std::vector<FrameSpan> f = FindFrames(line);
+    const size_t comment = line.find("} /* ");
+    const size_t call = line.find("()");
+    if (comment == std::string::npos && call == std::string::npos) {
+      EXPECT_TRUE(f.empty()) << line;
+      continue;
+    }
+    ASSERT_EQ(f.size(), 1u) << line;
+    EXPECT_EQ(f[0].kind, FrameKind::kPlainName);
+    std::string want;
+    if (comment != std::string::npos) {
+      want = line.substr(comment + 5, line.find(" */") - comment - 5);
+    } else {
+      const size_t start = line.find_last_of(' ', call) + 1;
+      want = line.substr(start, call - start);
+    }
+    EXPECT_EQ(f[0].name, want) << line;
+    ++frames;
+  }
+  EXPECT_GT(frames, 10u);
+  // After a rewrite the qualifiers sit between the name and "();".
+  const std::vector<FrameSpan> q =
+      FindFrames(" 0)   0.570 us    |        init_once {inode.o}();");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].qualifiers, " {inode.o}");
+}
+
+// perf script -F ip,sym,symoff and -F ip,sym (no DSO column): kernel
+// frames are addressed, perf's `[unknown]` user frames are not frames.
+TEST(FindFramesTest, PerfScriptWithoutDso) {
+  size_t frames = 0;
+  for (const std::string& line : TraceLines("perf-script-ip-sym.txt")) {
+    const std::vector<FrameSpan> f = FindFrames(line);
+    if (absl::StrContains(line, "[unknown]") || line.empty()) {
+      EXPECT_TRUE(f.empty()) << line;
+      continue;
+    }
+    ASSERT_EQ(f.size(), 1u) << line;
+    EXPECT_EQ(f[0].kind, FrameKind::kAddressed) << line;
+    EXPECT_FALSE(f[0].name.empty()) << line;
+    ++frames;
+  }
+  EXPECT_GT(frames, 5u);
 }
 
 }  // namespace

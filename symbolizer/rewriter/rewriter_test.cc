@@ -770,5 +770,34 @@ TEST(RewriterTest, FramesThatCannotBePlacedAreMarked) {
   EXPECT_EQ(again.stats().unresolved, 3u);
 }
 
+// bpftrace kstack (decimal offsets) and ftrace function_graph lines get
+// what oops and ftrace frames get: qualifiers, notes, and idempotence.
+TEST(RewriterTest, BpftraceAndFunctionGraphFrames) {
+  Rewriter r(K());
+  const std::string in =
+      "    iget_locked+18\n"
+      "    fat_iget+18\n"
+      "    type_show+18\n"
+      " 0)               |  fat_iget() {\n"
+      " 0)   0.570 us    |    type_show();\n"
+      " 0)   3.807 us    |  } /* bm_init */\n"
+      " 0)   0.570 us    |    no_such_fn();\n";
+  const std::string out = r.RewriteText(in);
+  EXPECT_EQ(out,
+            "    iget_locked+18 {fs/inode.o}\n"
+            "    fat_iget+18 {fat/inode.o}\n"
+            "    type_show+18 (ambiguous, 2 candidates: type_show {core.o} | "
+            "type_show {genhd.o})\n"
+            " 0)               |  fat_iget {fat/inode.o}() {\n"
+            " 0)   0.570 us    |    type_show (ambiguous, 2 candidates: "
+            "type_show {core.o} | type_show {genhd.o})();\n"
+            " 0)   3.807 us    |  } /* bm_init {binfmt_misc.o} */\n"
+            " 0)   0.570 us    |    no_such_fn (not placed: no symbol named "
+            "no_such_fn in the index)();\n");
+  EXPECT_EQ(r.stats().frames, 7u);
+  Rewriter again(K());
+  EXPECT_EQ(again.RewriteText(out), out);
+}
+
 }  // namespace
 }  // namespace ksym

@@ -58,6 +58,10 @@ int main(void) {
   CHECK(ksym_index_info(idx, &info) == 0);
   CHECK(info.symbol_count == 6);
   CHECK(info.type_size == sizeof(info));
+  /* Built from kallsyms alone: a runtime index whose offset is unknown,
+   * not 0. */
+  CHECK(info.runtime_addresses);
+  CHECK(!info.kaslr_offset_known);
 
   struct ksym_hit hit;
   CHECK(ksym_lookup(idx, 0xffffffff81000310, &hit) == 0);

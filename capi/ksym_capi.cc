@@ -161,6 +161,7 @@ int ksym_index_info(const ksym_index* idx, ksym_info* out) {
   full.object_count = r.object_count();
   full.file_size = r.file_size();
   full.kaslr_offset = r.kaslr_offset();
+  full.kaslr_offset_known = r.kaslr_offset_known();
   full.runtime_addresses = r.address_space() == ksym::AddressSpace::kRuntime;
   CopyOut(r.release(), full.release, sizeof(full.release));
   CopyOut(r.build_id(), full.build_id, sizeof(full.build_id));

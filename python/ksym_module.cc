@@ -208,7 +208,13 @@ class PyIndex {
     d["arch"] = std::string(r.arch());
     d["symbols"] = r.symbol_count();
     d["runtime_addresses"] = r.address_space() == AddressSpace::kRuntime;
-    d["kaslr_offset"] = r.kaslr_offset();
+    // None when unknown (a runtime index built from kallsyms alone), never
+    // a 0 that would read as "no KASLR".
+    if (r.kaslr_offset_known()) {
+      d["kaslr_offset"] = r.kaslr_offset();
+    } else {
+      d["kaslr_offset"] = py::none();
+    }
     d["file_size"] = r.file_size();
     return d;
   }

@@ -235,6 +235,26 @@ check "why not found exit" 1 $?
 namb=$("$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ambiguous_qualified_names"])')
 check "info lists every ambiguous name with a reason" "$namb" "$("$ksym" info -i "$tmp/k.ksym" | grep -c '^  ambiguous:   .* symbols): ')"
 
+# KASLR as an input: a static index (System.map) and the addresses of a
+# kernel that moved by 0x2a400000.
+grep -v "$(printf '\t')" "$tmp/kallsyms" > "$tmp/System.map"
+"$ksym" build -q --system-map "$tmp/System.map" -o "$tmp/s.ksym"
+moved=$(printf '%016x' $((0x$addr + 0x2a400000)))
+out=$("$ksym" lookup -i "$tmp/s.ksym" --kaslr-offset 0x2a400000 "$moved")
+check "lookup --kaslr-offset exit" 0 $?
+case "$out" in "$moved $name+0x0/0x"*) echo "ok: lookup --kaslr-offset";; *) echo "FAIL: lookup --kaslr-offset: $out"; fail=1;; esac
+"$ksym" lookup -i "$tmp/s.ksym" "$moved" >/dev/null
+check "lookup of a moved address without the offset finds nothing" 1 $?
+"$ksym" lookup -i "$tmp/s.ksym" --kaslr-offset zz "$moved" 2>"$tmp/err" >/dev/null
+check "lookup --kaslr-offset bad value exit" 2 $?
+printf ' [<%s>] %s+0x0/0x10\nKernel Offset: 0x2a400000 from 0xffffffff81000000 (relocation range: 0xffffffff80000000-0xffffffffbfffffff)\n' "$moved" "$name" |
+  "$ksym" symbolize -i "$tmp/s.ksym" --stats >"$tmp/out" 2>"$tmp/err"
+check "symbolize takes the oops's Kernel Offset" "<stdin>:2: KASLR offset 0x2a400000 (its \"Kernel Offset:\" line), applied to lines 1-2" "$(grep -o '<stdin>:2: KASLR.*' "$tmp/err")"
+grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize with Kernel Offset: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+printf ' [<%s>] %s+0x0/0x10\n' "$moved" "$name" |
+  "$ksym" symbolize -i "$tmp/s.ksym" --kaslr-offset 2a400000 --stats >"$tmp/out" 2>"$tmp/err"
+grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize --kaslr-offset: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+
 "$ksym" frobnicate >/dev/null 2>&1
 check "unknown command exit" 2 $?
 "$ksym" lookup --help | grep -q "usage: ksym lookup"

@@ -100,12 +100,16 @@ struct ksym_info {
   uint32_t module_set_count; /* distinct module sets, excluding "none" */
   uint32_t object_count;     /* distinct object files */
   uint64_t file_size;        /* bytes */
-  int64_t kaslr_offset;      /* runtime minus static address */
+  int64_t kaslr_offset;      /* runtime minus static address; see
+                                kaslr_offset_known */
   bool runtime_addresses;    /* addresses are the running kernel's */
   char release[128];         /* "6.1.0-28-cloud-amd64", "" if unknown */
   char build_id[80];         /* lowercase hex, "" if unknown */
   char arch[32];             /* "x86_64" */
-  uint8_t reserved[64];
+  /* false for a runtime index whose KASLR offset nothing told (built from
+   * kallsyms alone): kaslr_offset is then 0 and means nothing. */
+  bool kaslr_offset_known;
+  uint8_t reserved[63];
 };
 
 int ksym_index_info(const struct ksym_index *idx, struct ksym_info *out);

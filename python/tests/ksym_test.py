@@ -19,6 +19,12 @@ def check(cond, what):
     ok = ok and cond
 
 
+# An index built from kallsyms alone: runtime addresses, offset unknown
+# (None, never a 0 that reads as "no KASLR").
+info = idx.info()
+check(info["runtime_addresses"] and info["kaslr_offset"] is None,
+      "info(): an unknown KASLR offset is None")
+
 first = idx.symbol(0)
 check(idx.lookup(first.start - 1) is None, "nothing below the first symbol")
 check(idx.frame(first.start - 1).startswith("?? ("), "frame says why not")

@@ -27,4 +27,19 @@ absl::StatusOr<uint64_t> RuntimeFromStatic(const IndexReader& index,
   return static_address + static_cast<uint64_t>(index.kaslr_offset());
 }
 
+absl::StatusOr<uint64_t> ShiftForKaslrOffset(const IndexReader& index,
+                                             uint64_t kaslr_offset) {
+  if (index.address_space() == AddressSpace::kStatic) return kaslr_offset;
+  if (!index.kaslr_offset_known() ||
+      static_cast<uint64_t>(index.kaslr_offset()) == kaslr_offset) {
+    return 0;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the KASLR offset 0x", absl::Hex(kaslr_offset),
+      " is not this runtime index's (0x",
+      absl::Hex(static_cast<uint64_t>(index.kaslr_offset())),
+      "): the addresses are of another boot; give a static (vmlinux) index "
+      "with --kaslr-offset, or the index of that boot"));
+}
+
 }  // namespace ksym

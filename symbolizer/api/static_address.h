@@ -5,6 +5,7 @@
 //
 //   StaticStart(s, sym)         // sym.address - kaslr_offset, or nullopt
 //   RuntimeFromStatic(index, 0xffffffff81000000)   // `lookup --static`
+//   ShiftForKaslrOffset(index, 0x2a400000)  // `lookup --kaslr-offset`
 #ifndef KSYM_SYMBOLIZER_API_STATIC_ADDRESS_H_
 #define KSYM_SYMBOLIZER_API_STATIC_ADDRESS_H_
 
@@ -28,6 +29,15 @@ std::optional<uint64_t> StaticStart(const Symbolizer& s,
 // FailedPrecondition when the runtime index's offset is unknown.
 absl::StatusOr<uint64_t> RuntimeFromStatic(const IndexReader& index,
                                            uint64_t static_address);
+
+// What to subtract from an address the running kernel printed to place it
+// in the index, given that kernel's KASLR offset (`--kaslr-offset`, an
+// oops's "Kernel Offset:" line): the offset itself on a static index; 0 on
+// a runtime index whose own offset it is (or unknown, nothing to check).
+// InvalidArgument when a runtime index has another offset: its addresses
+// are of another boot.
+absl::StatusOr<uint64_t> ShiftForKaslrOffset(const IndexReader& index,
+                                             uint64_t kaslr_offset);
 
 }  // namespace ksym
 

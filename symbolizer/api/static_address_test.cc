@@ -106,3 +106,28 @@ TEST(StaticAddressTest, AnUnknownOffsetCannotPlaceThem) {
 
 }  // namespace
 }  // namespace ksym
+
+namespace ksym {
+namespace {
+
+TEST(StaticAddressTest, ShiftForKaslrOffset) {
+  // A static index: the running kernel's offset is what to subtract.
+  std::unique_ptr<Symbolizer> st = Open({}, StaticMap());
+  EXPECT_EQ(*ShiftForKaslrOffset(st->index(), kSlide), kSlide);
+  EXPECT_EQ(*ShiftForKaslrOffset(st->index(), 0), 0u);
+  // A runtime index already speaks runtime addresses: its own offset is
+  // no shift, another is another boot.
+  std::unique_ptr<Symbolizer> rt = Open(Live(), StaticMap());
+  EXPECT_EQ(*ShiftForKaslrOffset(rt->index(), kSlide), 0u);
+  absl::StatusOr<uint64_t> other =
+      ShiftForKaslrOffset(rt->index(), kSlide + 0x200000);
+  EXPECT_TRUE(absl::IsInvalidArgument(other.status()));
+  EXPECT_NE(other.status().message().find("another boot"),
+            absl::string_view::npos);
+  // Nothing to check when the runtime index's offset is unknown.
+  std::unique_ptr<Symbolizer> unknown = Open(Live(), {});
+  EXPECT_EQ(*ShiftForKaslrOffset(unknown->index(), 0x1234000), 0u);
+}
+
+}  // namespace
+}  // namespace ksym

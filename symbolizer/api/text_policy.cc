@@ -64,6 +64,26 @@ std::string CopiedLineMessage(absl::string_view label, uint64_t number,
                       ") copied unchanged");
 }
 
+std::string KernelOffsetMessage(absl::string_view label, uint64_t number,
+                                const KernelOffsetLine& offset,
+                                uint64_t first_line) {
+  return absl::StrCat(
+      label, ":", number, ": ",
+      offset.disabled ? std::string("KASLR disabled")
+                      : absl::StrCat("KASLR offset 0x", absl::Hex(offset.offset)),
+      " (its \"Kernel Offset:\" line), applied to lines ", first_line, "-",
+      number);
+}
+
+std::string UnplacedLinesMessage(absl::string_view label, uint64_t first,
+                                 uint64_t last) {
+  return absl::StrCat(
+      label, ":", first, "-", last,
+      ": no \"Kernel Offset:\" line for these lines: their addresses were "
+      "read as link-time ones (give --kaslr-offset OFF when they are a KASLR "
+      "kernel's)");
+}
+
 bool ParseAddressText(absl::string_view text, uint64_t* address) {
   return ParseOptionallyPrefixedHex(text, address);
 }

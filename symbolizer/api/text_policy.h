@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "symbolizer/rewriter/kernel_offset.h"
 
 namespace ksym {
 
@@ -44,6 +45,16 @@ std::string SkippedLineMessage(absl::string_view label, uint64_t number);
 // unchanged".
 std::string CopiedLineMessage(absl::string_view label, uint64_t number,
                               uint64_t length);
+
+// "<stdin>:57: KASLR offset 0x2a400000 (Kernel Offset: line), applied to
+// lines 1-57", or "...: KASLR disabled (...)".
+std::string KernelOffsetMessage(absl::string_view label, uint64_t number,
+                                const KernelOffsetLine& offset,
+                                uint64_t first_line);
+// Lines no "Kernel Offset:" line came for (after the last one, or too
+// many to hold): read without an offset, and what to do about it.
+std::string UnplacedLinesMessage(absl::string_view label, uint64_t first,
+                                 uint64_t last);
 
 // An address as a user types it: optional 0x/0X and 1 to 16 hex digits,
 // nothing else ("0x0x1", " 1", "+1" are not addresses).

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -94,7 +95,8 @@ bool Rewriter::NameKnown(absl::string_view name) const {
 
 bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   ++stats_.frames;
-  const LookupResult r = symbolizer_.Lookup(f.address);
+  const uint64_t at = f.address - options_.kaslr_offset;  // in the index
+  const LookupResult r = symbolizer_.Lookup(at);
   const bool text = r.found && IsTextType(r.symbol.type);
   const SymbolInfo* s = nullptr;
   SymbolInfo held;
@@ -103,7 +105,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
     s = &r.symbol;
   } else {
     // Another alias, or an outer symbol the address is nested in.
-    symbolizer_.LookupAll(f.address, &covering_);
+    symbolizer_.LookupAll(at, &covering_);
     for (const SymbolInfo& c : covering_) {
       if (c.name() == f.name) {
         s = &c;
@@ -117,7 +119,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
       Query q;
       q.name = std::string(f.name);
       for (const Candidate& c : symbolizer_.Resolve(q)) {
-        if (c.symbol.address + *f.offset == f.address) {
+        if (c.symbol.address + *f.offset == at) {
           held = c.symbol;
           s = &held;
           break;
@@ -143,7 +145,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
         "no symbol named ", EscapedName(f.name), " in the index")));
     return true;
   }
-  const uint64_t offset = f.address - s->address;
+  const uint64_t offset = at - s->address;
   if (f.offset.has_value() && *f.offset != offset) mismatched = true;
   out->append(f.symbol.data(), f.symbol.size());
   if (!mismatched) {
@@ -205,7 +207,9 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
     CountName(candidates[0].symbol, AppendMarker(candidates[0].symbol, out));
     if (options_.append_addresses) {
       absl::StrAppend(out, " <",
-                      absl::Hex(candidates[0].address, absl::kZeroPad16), ">");
+                      absl::Hex(candidates[0].address + options_.kaslr_offset,
+                                absl::kZeroPad16),
+                      ">");
     }
     ++stats_.resolved;
     return true;
@@ -218,7 +222,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
 }
 
 bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
-  const LookupResult r = symbolizer_.Lookup(f.address);
+  const LookupResult r = symbolizer_.Lookup(f.address - options_.kaslr_offset);
   // Random 64-bit values (register dumps, hashes) are not frames: only
   // addresses inside text symbols count.
   if (!r.found || !IsTextType(r.symbol.type)) return false;
@@ -359,8 +363,57 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
   std::string rewritten;
   uint64_t number = 0;
   uint64_t long_length = 0;  // > 0: copying an over-long line through
+  // kernel_offset_from_text: complete lines (with their newline, if any)
+  // waiting for an offset line, the first one numbered held_first.
+  std::vector<std::string> held;
+  size_t held_bytes = 0;
+  uint64_t held_first = 0;
+  const uint64_t default_offset = rewriter->options().kaslr_offset;
   auto write = [&](absl::string_view text) {
     return std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  };
+  // Rewrites one complete line (its newline, if any, included) and
+  // writes it.
+  auto emit = [&](absl::string_view whole) {
+    absl::string_view text = whole;
+    const bool nl = absl::ConsumeSuffix(&text, "\n");
+    const bool cr = absl::ConsumeSuffix(&text, "\r");
+    rewritten.clear();
+    rewriter->RewriteLine(text, &rewritten);
+    if (cr) rewritten.push_back('\r');
+    if (nl) rewritten.push_back('\n');
+    return write(rewritten);
+  };
+  // Writes the held lines rewritten with `offset`.
+  auto release = [&](uint64_t offset) {
+    rewriter->set_kaslr_offset(offset);
+    bool ok = true;
+    for (const std::string& h : held) ok = ok && emit(h);
+    held.clear();
+    held_bytes = 0;
+    rewriter->set_kaslr_offset(default_offset);
+    return ok;
+  };
+  auto release_unmatched = [&]() {
+    if (held.empty()) return true;
+    if (options.on_released) {
+      options.on_released(held_first, held_first + held.size() - 1);
+    }
+    return release(default_offset);
+  };
+  // A complete line: held or written.
+  auto complete = [&](absl::string_view whole) {
+    if (!options.kernel_offset_from_text) return emit(whole);
+    if (held.empty()) held_first = number;
+    held.emplace_back(whole);
+    held_bytes += whole.size();
+    std::optional<KernelOffsetLine> k = ParseKernelOffsetLine(whole);
+    if (k.has_value()) {
+      if (options.on_kernel_offset) options.on_kernel_offset(number, *k, held_first);
+      return release(k->offset);
+    }
+    if (held_bytes > options.max_held) return release_unmatched();
+    return true;
   };
   errno = 0;
   while (true) {
@@ -376,7 +429,7 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
       if (line.size() - (nl ? 1 : 0) > options.max_line) {
         // Too long to rewrite: what came so far goes out unchanged.
         long_length = line.size() - (nl ? 1 : 0);
-        const bool ok = write(line);
+        const bool ok = release_unmatched() && write(line);
         line.clear();
         if (!ok) break;
       }
@@ -387,14 +440,9 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
       if (options.on_long_line) options.on_long_line(number, long_length);
       long_length = 0;
     } else {
-      absl::string_view text(line.data(), line.size() - 1);
-      const bool cr = absl::ConsumeSuffix(&text, "\r");
-      rewritten.clear();
-      rewriter->RewriteLine(text, &rewritten);
-      if (cr) rewritten.push_back('\r');
-      rewritten.push_back('\n');
+      const bool ok = complete(line);
       line.clear();
-      if (!write(rewritten)) break;
+      if (!ok) break;
     }
     if (options.flush_each_line && std::fflush(out) != 0) break;
   }
@@ -405,12 +453,15 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
     ++number;
     if (options.on_long_line) options.on_long_line(number, long_length);
   } else if (!line.empty()) {
-    absl::string_view text = line;
-    const bool cr = absl::ConsumeSuffix(&text, "\r");
-    rewritten.clear();
-    rewriter->RewriteLine(text, &rewritten);
-    if (cr) rewritten.push_back('\r');
-    if (!write(rewritten)) return absl::ErrnoToStatus(errno, "writing output");
+    ++number;
+    if (!complete(line)) return absl::ErrnoToStatus(errno, "writing output");
+  }
+  // Lines after the last offset line keep the given offset, unannounced
+  // when no offset line came at all.
+  if (!held.empty()) {
+    const bool ok = held_first == 1 ? release(default_offset)
+                                    : release_unmatched();
+    if (!ok) return absl::ErrnoToStatus(errno, "writing output");
   }
   if (std::fflush(out) != 0) {
     return absl::ErrnoToStatus(errno, "writing output");

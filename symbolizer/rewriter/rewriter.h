@@ -72,6 +72,7 @@
 #include "absl/strings/string_view.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/frame_parser.h"
+#include "symbolizer/rewriter/kernel_offset.h"
 
 namespace ksym {
 
@@ -84,6 +85,12 @@ struct RewriteOptions {
   bool full_object_path = false;
   // Candidates an ambiguity note lists before it ends with " | ...".
   size_t max_listed_candidates = 8;
+  // The trace's addresses minus the index's: the KASLR offset of the
+  // kernel that printed the trace, when the index is a static (vmlinux)
+  // one (`symbolize --kaslr-offset`, or an oops's "Kernel Offset:" line,
+  // kernel_offset.h). Printed addresses are moved by it before each lookup
+  // and appended addresses after.
+  uint64_t kaslr_offset = 0;
 };
 
 struct RewriteStats {
@@ -119,6 +126,9 @@ class Rewriter {
   std::string RewriteText(absl::string_view text);
 
   const RewriteStats& stats() const { return stats_; }
+  const RewriteOptions& options() const { return options_; }
+  // RewriteOptions::kaslr_offset, from the next line on.
+  void set_kaslr_offset(uint64_t offset) { options_.kaslr_offset = offset; }
 
  private:
   // Appends the replacement of frame f to *out; returns false (and appends
@@ -171,6 +181,24 @@ struct RewriteStreamOptions {
   size_t max_line = size_t{1} << 20;
   // Called once per such line with its 1-based number and its length.
   std::function<void(uint64_t line_number, uint64_t length)> on_long_line;
+  // Take the KASLR offset from the text (a static index that was told
+  // none): the kernel prints an oops's "Kernel Offset:" line
+  // (kernel_offset.h) at the end of its panic report, after the frames it
+  // applies to, so lines are held back until one comes and are then
+  // rewritten with its offset; each such line applies to the lines since
+  // the previous one. Lines after the last one (or in a text without one)
+  // use RewriteOptions::kaslr_offset. Output then comes per offset line
+  // and at EOF, not per line; more than `max_held` bytes held, or an
+  // over-long line, releases what is held with the offset in use.
+  bool kernel_offset_from_text = false;
+  size_t max_held = size_t{64} << 20;
+  // Told of each offset line found: its 1-based number, the offset and the
+  // first line it was applied to.
+  std::function<void(uint64_t line_number, const KernelOffsetLine& offset,
+                     uint64_t first_line)>
+      on_kernel_offset;
+  // Told when held lines had to be released without an offset line.
+  std::function<void(uint64_t first_line, uint64_t last_line)> on_released;
 };
 
 // Reads lines from `in` until EOF, writes their rewrites to `out`. Read and

@@ -325,6 +325,24 @@ TEST(RewriterTest, AppendAddresses) {
             " [<ffffffff81200112>] init_once+0x12/0x80 {fat/inode.o}");
 }
 
+// A static index against a KASLR kernel's trace: printed addresses are the
+// index's plus the offset.
+TEST(RewriterTest, KaslrOffsetMovesPrintedAddresses) {
+  RewriteOptions options;
+  options.kaslr_offset = 0x2a400000;
+  EXPECT_EQ(Rewrite(" [<ffffffffab600112>] init_once+0x12/0x80", options),
+            " [<ffffffffab600112>] init_once+0x12/0x80 {fat/inode.o}");
+  EXPECT_EQ(Rewrite(" 0xffffffffab600112", options),
+            " 0xffffffffab600112 (init_once+0x12/0x80 {fat/inode.o})");
+  options.append_addresses = true;
+  EXPECT_EQ(Rewrite(" init_once+0x12/0x80", options),
+            " init_once+0x12/0x80 {fat/inode.o} <ffffffffab600112>");
+  // Without it the same frame does not match the index.
+  Rewriter r(K());
+  EXPECT_NE(r.RewriteLine(" [<ffffffffab600112>] init_once+0x12/0x80"),
+            " [<ffffffffab600112>] init_once+0x12/0x80 {fat/inode.o}");
+}
+
 TEST(RewriterTest, OldFormatAddressDecides) {
   EXPECT_EQ(Rewrite(" [<ffffffff81200112>] init_once+0x12/0x80"),
             " [<ffffffff81200112>] init_once+0x12/0x80 {fat/inode.o}");
@@ -628,6 +646,70 @@ TEST(RewriteStreamTest, OverlongLinesAreCopiedUnchanged) {
   EXPECT_NE(expected.RewriteLine(frame), frame);  // it was rewritten
   EXPECT_EQ(long_lines, (std::vector<std::pair<uint64_t, uint64_t>>{
                             {2, huge.size()}, {4, huge.size()}}));
+  fclose(in);
+  fclose(out);
+}
+
+// The panic's "Kernel Offset:" line comes after the frames it applies to:
+// they are held back and rewritten with it; lines after it use the given
+// offset (0) and are said.
+TEST(RewriteStreamTest, KernelOffsetLineAppliesToTheLinesBeforeIt) {
+  const std::string text =
+      " [<ffffffffab600112>] init_once+0x12/0x80\n"
+      " ? 0xffffffffab600112\n"
+      "[   9.1] Kernel Offset: 0x2a400000 from 0xffffffff81000000 "
+      "(relocation range: 0xffffffff80000000-0xffffffffbfffffff)\n"
+      " [<ffffffff81200112>] init_once+0x12/0x80";
+  FILE* in = tmpfile();
+  FILE* out = tmpfile();
+  ASSERT_NE(in, nullptr);
+  ASSERT_NE(out, nullptr);
+  fwrite(text.data(), 1, text.size(), in);
+  rewind(in);
+  Rewriter r(K());
+  RewriteStreamOptions options;
+  options.kernel_offset_from_text = true;
+  std::vector<std::string> told;
+  options.on_kernel_offset = [&](uint64_t n, const KernelOffsetLine& k,
+                                 uint64_t first) {
+    told.push_back(absl::StrCat(n, ":", absl::Hex(k.offset), ":", first));
+  };
+  options.on_released = [&](uint64_t first, uint64_t last) {
+    told.push_back(absl::StrCat("released ", first, "-", last));
+  };
+  ASSERT_TRUE(RewriteStream(in, out, &r, options).ok());
+  EXPECT_EQ(ReadAll(out),
+            " [<ffffffffab600112>] init_once+0x12/0x80 {fat/inode.o}\n"
+            " ? 0xffffffffab600112 (init_once+0x12/0x80 {fat/inode.o})\n"
+            "[   9.1] Kernel Offset: 0x2a400000 from 0xffffffff81000000 "
+            "(relocation range: 0xffffffff80000000-0xffffffffbfffffff)\n"
+            " [<ffffffff81200112>] init_once+0x12/0x80 {fat/inode.o}");
+  EXPECT_EQ(told, (std::vector<std::string>{"3:2a400000:1", "released 4-4"}));
+  EXPECT_EQ(r.stats().mismatched, 0u);
+  EXPECT_EQ(r.options().kaslr_offset, 0u);
+  fclose(in);
+  fclose(out);
+}
+
+// Without an offset line, everything comes out at the end, unannounced,
+// exactly as without holding.
+TEST(RewriteStreamTest, NoKernelOffsetLineIsPlainRewriting) {
+  FILE* in = tmpfile();
+  FILE* out = tmpfile();
+  ASSERT_NE(in, nullptr);
+  ASSERT_NE(out, nullptr);
+  fputs(kMixed, in);
+  rewind(in);
+  Rewriter r(K());
+  RewriteStreamOptions options;
+  options.kernel_offset_from_text = true;
+  options.max_held = 64;  // released early, and said
+  int released = 0;
+  options.on_released = [&](uint64_t, uint64_t) { ++released; };
+  ASSERT_TRUE(RewriteStream(in, out, &r, options).ok());
+  Rewriter expected(K());
+  EXPECT_EQ(ReadAll(out), expected.RewriteText(kMixed));
+  EXPECT_GT(released, 0);
   fclose(in);
   fclose(out);
 }

@@ -14,6 +14,7 @@
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/static_address.h"
+#include "symbolizer/rewriter/kernel_offset.h"
 #include "symbolizer/rewriter/rewriter.h"
 #include "tools/cli/command.h"
 
@@ -23,12 +24,35 @@ namespace {
 
 void PutLine(const std::string& line) { std::puts(line.c_str()); }
 
+// The shift of `--kaslr-offset TEXT` on this index; dies when it is not
+// a hex number or not this runtime index's offset.
+uint64_t KaslrShift(const Symbolizer& s, const std::string& text,
+                    const char* command) {
+  uint64_t offset;
+  if (!ParseAddressText(text, &offset)) {
+    Die(kExitUsage, absl::StrCat(command, ": --kaslr-offset: not a hex number: \"",
+                                 QuoteForMessage(text), "\""));
+  }
+  absl::StatusOr<uint64_t> shift = ShiftForKaslrOffset(s.index(), offset);
+  if (!shift.ok()) {
+    Die(kExitUsage, absl::StrCat(command, ": ", shift.status().message()));
+  }
+  return *shift;
+}
+
 int RunLookup(const Args& a) {
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   const bool json = a.flag("--json"), all = a.flag("--all");
   const bool link_time = a.flag("--static");
   const ObjectForm object_form =
       a.flag("--full-object") ? ObjectForm::kFullPath : ObjectForm::kShortest;
+  // --kaslr-offset: the addresses are the running kernel's, the index a
+  // static one (or that boot's own).
+  uint64_t shift = 0;
+  if (a.has("--kaslr-offset")) {
+    if (link_time) Die(kExitUsage, "lookup: --static and --kaslr-offset exclude each other");
+    shift = KaslrShift(*s, a.value("--kaslr-offset"), "lookup");
+  }
   int status = kExitOk;
   std::vector<SymbolInfo> covering;
   auto one = [&](absl::string_view token, absl::string_view where) {
@@ -46,6 +70,7 @@ int RunLookup(const Args& a) {
       if (!runtime.ok()) Die(kExitError, runtime.status().message());
       addr = *runtime;
     }
+    addr -= shift;
     std::vector<std::pair<SymbolInfo, uint64_t>> hits;
     LookupResult r = s->Lookup(addr);
     if (all) {
@@ -132,11 +157,27 @@ int RunSymbolize(const Args& a) {
   RewriteOptions options;
   options.append_addresses = a.flag("--addresses");
   options.full_object_path = a.flag("--full-object");
+  RewriteStreamOptions stream;
+  if (a.has("--kaslr-offset")) {
+    options.kaslr_offset = KaslrShift(*s, a.value("--kaslr-offset"), "symbolize");
+  } else if (s->index().address_space() == AddressSpace::kStatic) {
+    // A static index told no offset: an oops's "Kernel Offset:" line says
+    // it, after the frames it applies to.
+    stream.kernel_offset_from_text = true;
+    stream.on_kernel_offset = [](uint64_t line, const KernelOffsetLine& k,
+                                 uint64_t first) {
+      std::fprintf(stderr, "ksym: %s\n",
+                   KernelOffsetMessage("<stdin>", line, k, first).c_str());
+    };
+    stream.on_released = [](uint64_t first, uint64_t last) {
+      std::fprintf(stderr, "ksym: %s\n",
+                   UnplacedLinesMessage("<stdin>", first, last).c_str());
+    };
+  }
   Rewriter rewriter(*s, options);
   // Flushed per line from a pipe or terminal, so `dmesg -w | ksym
   // symbolize` and `cat trace_pipe | ksym symbolize` show each line as it
   // comes.
-  RewriteStreamOptions stream;
   stream.flush_each_line = ShouldFlushEachLine(0, 1);
   stream.max_line = kMaxInputLine;
   stream.on_long_line = [](uint64_t number, uint64_t length) {
@@ -188,11 +229,15 @@ ELF size.
   --full-object  write {obj} as the object's path in the build
            ({kernel/events/core.o}), not the shortest suffix that tells the
            duplicates apart ({core.o}); JSON always has both
+  --kaslr-offset OFF  ADDRs are the running kernel's, whose KASLR offset is
+           OFF (hex; `Kernel Offset:` of an oops, or _text in its kallsyms
+           minus _text in System.map): on a static index they are moved
+           back by OFF; a runtime index must be of that boot
 On a runtime index, JSON objects carry `static_start`: the vmlinux address
 of a core-kernel symbol (null for modules and absolute symbols).
 Exit 1 when some address has no symbol.
 )",
-      {"--index"},
+      {"--index", "--kaslr-offset"},
       {"--json", "--all", "--static", "--full-object"},
       RunLookup};
   return c;
@@ -221,7 +266,7 @@ Exit 1 when a query matches nothing.
 const Command& SymbolizeCommand() {
   static const Command c{
       "symbolize", "rewrite stack dumps, perf script and ftrace output (stdin)",
-      R"(usage: ksym symbolize [-i INDEX] [--addresses] [--stats] [--full-object]
+      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF] [--addresses] [--stats] [--full-object]
 
 Copies stdin to stdout, making every kernel frame unambiguous: perf script
 frames and old [<ADDR>] traces get the symbol at their address with its
@@ -236,6 +281,12 @@ that the index does not match this trace. A frame the index cannot place
 (unknown name, no copy of that length, offset past the length) keeps its
 text and gets ` (not placed: WHY)`. Everything else passes through
 byte for byte, flushed per line when stdin is a pipe or terminal.
+On a static (vmlinux) index, the addresses of a KASLR kernel are moved
+back by its offset: --kaslr-offset OFF (hex), else the `Kernel Offset:
+0x... from 0x...` line a panic ends with (its report's lines are held
+until it comes; stderr says which lines it was applied to; give
+--kaslr-offset 0 to stream line by line).
+  --kaslr-offset OFF  the trace's KASLR offset (see above)
   --addresses   also append the resolved address to oops frames
   --full-object write {obj} as the object's path in the build
                 ({kernel/events/core.o}), not the shortest suffix that tells
@@ -243,7 +294,7 @@ byte for byte, flushed per line when stdin is a pipe or terminal.
   --stats       print frame counts (resolved, mismatched, ambiguous,
                 unresolved: marked not placed) on stderr at the end
 )",
-      {"--index"},
+      {"--index", "--kaslr-offset"},
       {"--addresses", "--stats", "--full-object"},
       RunSymbolize};
   return c;

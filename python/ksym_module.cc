@@ -305,5 +305,11 @@ PYBIND11_MODULE(_ksym, m) {
       .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
       .def("symbolize", &PyIndex::Symbolize, py::arg("text"))
       .def("info", &PyIndex::Info)
-      .def("__len__", &PyIndex::Size);
+      .def("__len__", &PyIndex::Size)
+      // Every symbol in address order, as idx.symbol(i) gives it.
+      .def("__iter__", [](py::object self) {
+        py::module_ builtins = py::module_::import("builtins");
+        return builtins.attr("map")(self.attr("symbol"),
+                                    builtins.attr("range")(py::len(self)));
+      });
 }

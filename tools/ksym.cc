@@ -17,6 +17,8 @@
 #include <iostream>
 #include <string>
 
+#include "ksym/ksym.h"
+#include "symbolizer/index/format.h"
 #include "symbolizer/api/process_output.h"
 #include "tools/cli/command.h"
 
@@ -49,7 +51,9 @@ commands:
   }
   out += R"(
 Without -i INDEX, commands use the running kernel's cached index
-($KSYM_INDEX, else ~/.cache/ksym/RELEASE.ksym), building it when missing.
+($KSYM_INDEX, else ~/.cache/ksym/RELEASE-BUILDID.ksym, under
+$XDG_CACHE_HOME/ksym when that is set), building it when missing.
+`ksym --version` prints the version and the index format version.
 `ksym COMMAND --help` describes each command.
 )";
   return out;
@@ -71,6 +75,13 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    // The C API's version (ksym.h, ksym.pc) and the index format this
+    // binary writes and reads.
+    std::printf("ksym %d.%d (index format %u)\n", KSYM_VERSION_MAJOR,
+                KSYM_VERSION_MINOR, ksym::format::kFormatVersion);
+    return FinishStdout(kExitOk);
+  }
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
     std::fputs(Usage().c_str(), stdout);
     return FinishStdout(kExitOk);

@@ -57,8 +57,17 @@ check "bad address message" 'ksym: lookup: not a hex address: "xyz"' "$(cat "$tm
 
 n=$("$ksym" resolve -i "$tmp/k.ksym" "$dup" | wc -l)
 check "resolve finds every duplicate of $dup" "$ndup" "$n"
-"$ksym" resolve -i "$tmp/k.ksym" --unique "$dup" >/dev/null 2>"$tmp/err"
+"$ksym" resolve -i "$tmp/k.ksym" --unique "$dup" >"$tmp/out" 2>"$tmp/err"
 check "resolve --unique ambiguous exit" 1 $?
+# A script reading stdout must not take the first candidate for the answer.
+check "resolve --unique ambiguous prints nothing on stdout" "" "$(cat "$tmp/out")"
+check "resolve --unique ambiguous lists each candidate on stderr" "$ndup" \
+  "$(grep -c "^  $dup" "$tmp/err")"
+out=$("$ksym" --version)
+check "--version exit" 0 $?
+case "$out" in "ksym "[0-9]*.[0-9]*" (index format "[0-9]*")") echo "ok: --version";; *) echo "FAIL: --version: $out"; fail=1;; esac
+"$ksym" --help | grep -q 'RELEASE-BUILDID.ksym' && echo "ok: --help names the cache file" \
+  || { echo "FAIL: --help does not name RELEASE-BUILDID.ksym"; fail=1; }
 grep -q "is ambiguous: $ndup symbols match" "$tmp/err" || { echo "FAIL: ambiguity message: $(cat "$tmp/err")"; fail=1; }
 out=$("$ksym" resolve -i "$tmp/k.ksym" --json "$name")
 case "$out" in

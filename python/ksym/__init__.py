@@ -13,6 +13,7 @@
     symbols, offsets = idx.lookup_many(numpy_uint64_array)  # or any sequence
     # memoryviews of uint32 symbol indices (ksym.NO_SYMBOL: none) and uint64
     # offsets; idx.symbol(i) gives the Symbol of an index.
+    len(idx), list(idx)   # how many symbols; each, in address order
     idx.resolve("init_once")                 # every match, a list of Symbol
     idx.resolve_unique("init_once {ext4/super}")
     # -> Symbol; raises ksym.AmbiguousError (.candidates) or LookupError;

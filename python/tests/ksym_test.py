@@ -33,6 +33,13 @@ hit = idx.lookup(s.start)
 check(hit is not None and hit.start == s.start and hit.offset == 0, "lookup at a start")
 check(str(hit) == hit.frame == idx.frame(s.start), "str(Symbol) is the frame text")
 
+# Iteration: every symbol, in address order, as idx.symbol(i).
+listed = list(idx)
+check(len(listed) == len(idx), "iter(Index) yields len(Index) symbols")
+check(all(a.start <= b.start for a, b in zip(listed, listed[1:])),
+      "iter(Index) is in address order")
+check(listed[len(idx) // 2].qualified == s.qualified, "iter(Index)[i] is idx.symbol(i)")
+
 # Duplicate names: resolve lists all, resolve_unique refuses with them.
 names = {}
 for i in range(0, len(idx), 7):

@@ -120,9 +120,17 @@ int RunResolve(const Args& a) {
     if (unique && c->size() > 1) {
       std::vector<Candidate> ambiguous;
       absl::StatusOr<Candidate> u = s->ResolveUnique(query, &ambiguous);
-      std::fprintf(stderr, "ksym: resolve: %s\n",
-                   std::string(u.status().message()).c_str());
-      if (status == kExitOk) status = kExitNotFound;
+      if (u.ok()) {
+        // The exactly printed name, or text over data, narrowed it to one.
+        *c = {*std::move(u)};
+      } else {
+        // The candidates go to stderr only: a script reading stdout must
+        // not take the first of several for the answer.
+        std::fprintf(stderr, "ksym: resolve: %s\n",
+                     std::string(u.status().message()).c_str());
+        if (status == kExitOk) status = kExitNotFound;
+        if (!json) return;
+      }
     }
     if (json) {
       PutLine(ResolveJson(*s, query, *c));
@@ -254,7 +262,9 @@ Prints `ADDRESS qualified-name` for every symbol matching each QUERY
 `{obj}` matches a path suffix at / boundaries; LEN keeps the duplicates of
 that size, as scripts/faddr2line does.
   --json     one JSON object per query: {"query":..,"candidates":[..]}
-  --unique   exit 1 (listing candidates on stderr) unless exactly one matches
+  --unique   exit 1 unless exactly one matches, printing nothing on stdout
+             and a query selecting each candidate on stderr (--json still
+             prints the record with every candidate)
 Exit 1 when a query matches nothing.
 )",
       {"--index"},

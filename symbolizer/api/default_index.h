@@ -22,7 +22,10 @@
 // addresses and /proc/modules, well under a millisecond) and rebuilt the
 // same way when stale: a reboot that moved KASLR, a module loaded,
 // unloaded or reloaded elsewhere. So the cached index is, in effect, keyed
-// by build-id, KASLR offset and the loaded-module set.
+// by build-id, KASLR offset and the loaded-module set. Once per index file
+// and boot (a stamp NAME.ksym.verified beside it), every core kallsyms line
+// is compared too, so an index planted in the cache, or one left there
+// from before, whose names differ anywhere is rebuilt.
 //
 // Safety (the index may be built and read by root): the cache directory
 // DIR is created 0700 and must be a directory owned by the user, not

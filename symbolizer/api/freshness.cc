@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,11 +45,18 @@ std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
 }  // namespace
 
-absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root) {
+absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root,
+                                          LiveDepth depth) {
   const std::string base = root == "/" ? "" : root;
   const std::string kallsyms = absl::StrCat(base, "/proc/kallsyms");
   LiveLayout live;
-  std::string head = ReadHead(kallsyms, kKallsymsHead);
+  std::string head;
+  if (depth == LiveDepth::kHead) {
+    head = ReadHead(kallsyms, kKallsymsHead);
+  } else {
+    absl::StatusOr<std::string> all = ReadFileToString(kallsyms);
+    if (all.ok()) head = *std::move(all);
+  }
   if (head.empty()) {
     return absl::NotFoundError(absl::StrCat(kallsyms, ": unreadable"));
   }
@@ -57,8 +65,12 @@ absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root) {
   if (!entries.ok()) return entries.status();
   for (KallsymsEntry& e : *entries) {
     if (!e.module.empty()) continue;
-    live.kallsyms_head.push_back(std::move(e));
-    if (live.kallsyms_head.size() == kHeadEntries) break;
+    if (live.kallsyms_head.size() < kHeadEntries) {
+      live.kallsyms_head.push_back(e);
+    }
+    if (depth == LiveDepth::kEveryCoreSymbol) {
+      live.kallsyms_core.push_back(std::move(e));
+    }
   }
   const std::string modules = absl::StrCat(base, "/proc/modules");
   absl::StatusOr<std::string> text = ReadFileToString(modules);
@@ -105,6 +117,25 @@ Freshness CheckFreshness(const Symbolizer& s, const LiveLayout& live) {
   if (hidden) {
     f.why = "kallsyms addresses are hidden (kptr_restrict): not checked";
     return f;
+  }
+  // Every core line: that name at that address (one binary search each).
+  for (const KallsymsEntry& e : live.kallsyms_core) {
+    std::optional<uint32_t> last = index.Predecessor(e.address);
+    bool there = false;
+    if (last.has_value() && index.Address(*last) == e.address) {
+      for (uint32_t i = index.AliasGroupBegin(*last);
+           !there && i < index.AliasGroupEnd(*last); ++i) {
+        there = index.NameEquals(i, e.name);
+      }
+    }
+    if (!there) {
+      f.fresh = false;
+      f.why = absl::StrCat("the live kallsyms has ", e.name, " at ",
+                           Hex(e.address),
+                           " but the index has no such symbol there (built "
+                           "from other files?)");
+      return f;
+    }
   }
   // The loaded modules must be the index's loadable modules.
   absl::flat_hash_set<std::string> indexed;

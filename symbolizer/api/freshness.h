@@ -33,11 +33,23 @@ struct LiveLayout {
   // The first core-kernel entries of kallsyms (at most a few dozen).
   std::vector<KallsymsEntry> kallsyms_head;
   std::vector<LoadedModule> modules;
+  // With LiveDepth::kEveryCoreSymbol: every core-kernel line (no [mod]).
+  std::vector<KallsymsEntry> kallsyms_core;
 };
 
-// Reads the first few KB of ROOT/proc/kallsyms and ROOT/proc/modules (a
-// missing proc/modules: a kernel without loadable modules).
-absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root = "/");
+// How much of kallsyms to read: its head (a reboot moves every address),
+// or every core-kernel line, so that a cached index whose names differ
+// from the live ones anywhere is stale (an index planted in the cache,
+// built from a tree that renamed one symbol). The whole file costs what
+// the kernel takes to print it: ~0.1 s for 121,000 lines (see
+// freshness_test's note), against well under 1 ms for the head.
+enum class LiveDepth { kHead, kEveryCoreSymbol };
+
+// Reads the first few KB of ROOT/proc/kallsyms (or all of it) and
+// ROOT/proc/modules (a missing proc/modules: a kernel without loadable
+// modules).
+absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root = "/",
+                                          LiveDepth depth = LiveDepth::kHead);
 
 struct Freshness {
   bool fresh = true;
@@ -48,7 +60,8 @@ struct Freshness {
 };
 
 // A static index, or live addresses hidden (all zero), count as fresh: they
-// cannot be compared.
+// cannot be compared. With kallsyms_core read, every core line must be in
+// the index: that name at that address.
 Freshness CheckFreshness(const Symbolizer& s, const LiveLayout& live);
 
 // For an explicitly given index on a live system: a warning when it is a

@@ -259,5 +259,46 @@ TEST(FreshnessTest, ReadLiveLayoutUnderARoot) {
   EXPECT_EQ(live->modules[0].name, "ext4");
 }
 
+// A root that copied the host's osrelease and notes and renamed one symbol
+// got its index into the running kernel's cache; the head check accepted
+// it. Every core line is compared when the whole file is read.
+TEST(FreshnessTest, ARenamedSymbolPastTheHeadIsStale) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string root = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/renamed");
+  mkdir(root.c_str(), 0755);
+  mkdir((root + "/proc").c_str(), 0755);
+  std::vector<KallsymsEntry> live_entries, planted;
+  std::string kallsyms;
+  for (int i = 0; i < 200; ++i) {  // far more than the head
+    const uint64_t a = 0xffffffff9d000000 + 16 * i;
+    const std::string name = absl::StrCat("fn", i);
+    absl::StrAppend(&kallsyms, absl::Hex(a, absl::kZeroPad16), " t ", name,
+                    "\n");
+    live_entries.push_back(Entry(a, 't', name.c_str()));
+    planted.push_back(
+        Entry(a, 't', i == 150 ? "attacker_chosen_name" : name.c_str()));
+  }
+  std::ofstream(root + "/proc/kallsyms") << kallsyms;
+  auto index = [](const std::vector<KallsymsEntry>& entries) {
+    absl::StatusOr<BuildOutput> out = BuildFromEntries(entries, {}, {});
+    EXPECT_TRUE(out.ok()) << out.status();
+    absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
+    EXPECT_TRUE(bytes.ok()) << bytes.status();
+    absl::StatusOr<std::unique_ptr<IndexReader>> r =
+        IndexReader::FromBuffer(*std::move(bytes), "test", {});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return std::make_unique<Symbolizer>(*std::move(r));
+  };
+  absl::StatusOr<LiveLayout> live =
+      ReadLiveLayout(root, LiveDepth::kEveryCoreSymbol);
+  ASSERT_TRUE(live.ok()) << live.status();
+  EXPECT_EQ(live->kallsyms_core.size(), 200u);
+  EXPECT_TRUE(CheckFreshness(*index(live_entries), *live).fresh);
+  Freshness f = CheckFreshness(*index(planted), *live);
+  EXPECT_FALSE(f.fresh);
+  EXPECT_NE(f.why.find("fn150 at 0xffffffff9d000960"), std::string::npos)
+      << f.why;
+}
+
 }  // namespace
 }  // namespace ksym

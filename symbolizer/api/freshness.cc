@@ -1,6 +1,7 @@
 #include "symbolizer/api/freshness.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -26,8 +28,14 @@ constexpr size_t kHeadEntries = 16;
 
 std::string ReadHead(const std::string& path, size_t max) {
   std::string out(max, '\0');
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // A FIFO under a root would block the open and the reads: regular only.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return "";
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return "";
+  }
   size_t got = 0;
   while (got < max) {
     ssize_t n = read(fd, &out[got], max - got);
@@ -47,14 +55,13 @@ std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
 absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root,
                                           LiveDepth depth) {
-  const std::string base = root == "/" ? "" : root;
-  const std::string kallsyms = absl::StrCat(base, "/proc/kallsyms");
+  const std::string kallsyms = PathInRoot(root, "proc/kallsyms");
   LiveLayout live;
   std::string head;
   if (depth == LiveDepth::kHead) {
     head = ReadHead(kallsyms, kKallsymsHead);
   } else {
-    absl::StatusOr<std::string> all = ReadFileToString(kallsyms);
+    absl::StatusOr<std::string> all = ReadRegularFile(kallsyms);
     if (all.ok()) head = *std::move(all);
   }
   if (head.empty()) {
@@ -72,8 +79,8 @@ absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root,
       live.kallsyms_core.push_back(std::move(e));
     }
   }
-  const std::string modules = absl::StrCat(base, "/proc/modules");
-  absl::StatusOr<std::string> text = ReadFileToString(modules);
+  const std::string modules = PathInRoot(root, "proc/modules");
+  absl::StatusOr<std::string> text = ReadRegularFile(modules);
   if (text.ok()) {
     absl::StatusOr<std::vector<LoadedModule>> m =
         ParseProcModules(*text, modules);

@@ -14,6 +14,7 @@
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/catalog/identity_names.h"
+#include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
 
@@ -31,9 +32,15 @@ InputSource Source(absl::string_view what, std::string path, SourceState state,
   return {std::string(what), std::move(path), state, std::move(why)};
 }
 
-// Reads a small text file whole ("" when unreadable), whitespace stripped.
+// `rel` under r.root, resolved as the root would (root_path.h).
+std::string InRoot(const ResolvedInputs& r, absl::string_view rel) {
+  return PathInRoot(r.root, rel);
+}
+
+// Reads a small text file of the root whole ("" when unreadable or not a
+// regular file), whitespace stripped.
 std::string ReadSmall(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFileToString(path);
+  absl::StatusOr<std::string> text = ReadRegularFile(path, 4096);
   if (!text.ok()) return "";
   return std::string(absl::StripAsciiWhitespace(*text));
 }
@@ -42,7 +49,7 @@ std::string ReadSmall(const std::string& path) {
 void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
   KernelIdentity& id = r.live_identity;
   id.address_space = AddressSpace::kRuntime;
-  const std::string osrelease = JoinPath(r.root, "proc/sys/kernel/osrelease");
+  const std::string osrelease = InRoot(r, "proc/sys/kernel/osrelease");
   id.release = !in.release.empty() ? in.release : ReadSmall(osrelease);
   struct utsname u;
   if (r.root == "/" && uname(&u) == 0) {
@@ -65,8 +72,8 @@ void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
           ? Source("release", osrelease, SourceState::kFound)
           : Source("release", osrelease, SourceState::kMissing,
                    "unreadable; give --release"));
-  r.notes = JoinPath(r.root, "sys/kernel/notes");
-  absl::StatusOr<std::string> notes = ReadFileToString(r.notes);
+  r.notes = InRoot(r, "sys/kernel/notes");
+  absl::StatusOr<std::string> notes = ReadRegularFile(r.notes, 1 << 20);
   std::string why;
   if (notes.ok()) {
     absl::StatusOr<std::string> b = ParseBuildIdNote(*notes, r.notes);
@@ -110,7 +117,7 @@ void DiscoverVmlinux(ResolvedInputs& r, DebugFileFetcher* fetcher,
   }
   bool any = false;
   for (const std::string& c : candidates) {
-    std::string path = JoinPath(r.root, c);
+    std::string path = InRoot(r, c);
     if (!IsRegularFile(path)) continue;
     any = true;
     absl::StatusOr<std::string> build_id = ReadElfBuildIdFile(path);
@@ -138,7 +145,7 @@ void DiscoverVmlinux(ResolvedInputs& r, DebugFileFetcher* fetcher,
   if (!any) {
     r.sources.push_back(Source(
         "vmlinux",
-        candidates.empty() ? "" : JoinPath(r.root, candidates[0]),
+        candidates.empty() ? "" : InRoot(r, candidates[0]),
         SourceState::kMissing,
         absl::StrCat("not installed (Debian/Ubuntu: the linux-image-RELEASE-"
                      "dbg or -dbgsym package; Fedora: kernel-debuginfo",
@@ -170,10 +177,10 @@ void DiscoverSystemMap(ResolvedInputs& r) {
   for (const std::string& c :
        {absl::StrCat("boot/System.map-", rel),
         absl::StrCat("usr/lib/debug/boot/System.map-", rel)}) {
-    std::string path = JoinPath(r.root, c);
+    std::string path = InRoot(r, c);
     if (first.empty()) first = path;
     if (!IsRegularFile(path)) continue;
-    absl::StatusOr<std::string> head = ReadFileToString(path);
+    absl::StatusOr<std::string> head = ReadRegularFile(path);
     if (!head.ok()) {
       r.sources.push_back(Source("System.map", path, SourceState::kRejected,
                                  std::string(head.status().message())));
@@ -194,10 +201,10 @@ void DiscoverSystemMap(ResolvedInputs& r) {
       Source("System.map", first, SourceState::kMissing, "not installed"));
 }
 
-bool HasModuleFiles(const std::string& dir) {
+bool HasModuleFiles(const std::string& root, const std::string& dir) {
   for (const char* f : {"modules.builtin", "modules.builtin.modinfo",
                         "modules.builtin.objs", "modules.builtin.ranges"}) {
-    if (IsRegularFile(JoinPath(dir, f))) return true;
+    if (IsRegularFile(ConfinedPath(root, JoinPath(dir, f)))) return true;
   }
   return false;
 }
@@ -246,19 +253,23 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in,
     r.live = true;
     DiscoverIdentity(in, r);
     if (r.kallsyms.empty()) {
-      r.kallsyms = JoinPath(r.root, "proc/kallsyms");
+      absl::StatusOr<std::string> kallsyms =
+          ResolveInRoot(r.root, "proc/kallsyms");
+      if (!kallsyms.ok()) return kallsyms.status();
+      r.kallsyms = *kallsyms;
       if (!IsRegularFile(r.kallsyms)) {
         return absl::NotFoundError(absl::StrCat(
-            r.kallsyms, ": missing, so there is no running kernel to index "
-                        "here (give --root DIR, or its files)"));
+            r.kallsyms, ": missing (or not a regular file), so there is no "
+                        "running kernel to index here (give --root DIR, or "
+                        "its files)"));
       }
     }
     if (r.vmlinux.empty()) DiscoverVmlinux(r, fetcher, progress);
     if (r.system_map.empty()) DiscoverSystemMap(r);
-    const std::string modules = JoinPath(
-        r.root, absl::StrCat("lib/modules/", r.live_identity.release));
+    const std::string modules =
+        InRoot(r, absl::StrCat("lib/modules/", r.live_identity.release));
     if (r.modules_dir.empty() && !r.live_identity.release.empty()) {
-      if (HasModuleFiles(modules)) {
+      if (HasModuleFiles(r.root, modules)) {
         r.modules_dir = modules;
       } else {
         r.sources.push_back(Source("modules directory", modules,
@@ -271,7 +282,7 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in,
   r.kernel_release = in_build("include/config/kernel.release");
   auto module_file = [&](absl::string_view name) {
     if (!r.modules_dir.empty()) {
-      std::string path = JoinPath(r.modules_dir, name);
+      std::string path = ConfinedPath(r.root, JoinPath(r.modules_dir, name));
       if (IsRegularFile(path)) return path;
     }
     return in_build(name);

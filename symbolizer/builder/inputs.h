@@ -109,6 +109,10 @@ struct ResolvedInputs {
 // given (debuginfod), the vmlinux is fetched by that build-id and checked
 // (see debug_fetch.h); `progress` shows the download.
 // Every candidate looked at is in `sources`, found, missing or rejected.
+// A root is untrusted: each path under it is resolved as the root would
+// (files/root_path.h: absolute symlinks inside it, `..` never above it),
+// its small files are read only when regular (a FIFO is not waited on),
+// and a release that is not a kernel release is rejected.
 absl::StatusOr<ResolvedInputs> DiscoverInputs(
     const BuildInputs& in, DebugFileFetcher* fetcher = nullptr,
     const ProgressFn& progress = {});

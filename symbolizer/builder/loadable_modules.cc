@@ -9,10 +9,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "symbolizer/builder/module_symbols.h"
 #include "symbolizer/builder/paths.h"
+#include "symbolizer/catalog/identity_names.h"
+#include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/decompress.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -242,9 +245,10 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   // stale at once (their addresses are answered live from kallsyms).
   std::vector<std::string> names;
   absl::flat_hash_set<std::string> seen;
-  const std::string proc_modules = JoinPath(sources.search.root, "proc/modules");
+  const std::string proc_modules =
+      PathInRoot(sources.search.root, "proc/modules");
   if (sources.live) {
-    if (auto text = ReadFileToString(proc_modules); text.ok()) {
+    if (auto text = ReadRegularFile(proc_modules); text.ok()) {
       if (auto mods = ParseProcModules(*text, proc_modules); mods.ok()) {
         for (LoadedModule& m : *mods) {
           if (seen.insert(m.name).second) names.push_back(std::move(m.name));
@@ -278,13 +282,28 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   }
   const size_t kallsyms_lines = entries.size();
   entries.clear();
-  const std::string modules_dir = JoinPath(
+  const std::string modules_dir = PathInRoot(
       sources.search.root, absl::StrCat("lib/modules/", sources.search.release));
 
   Outcome outcome;
   if (sources.live && !names.empty()) {
     log.Progress("reading loadable modules");
-    for (const LoadedModuleFiles& m : FindLoadedModuleFiles(sources.search, names)) {
+    // A name names ROOT/sys/module/NAME: one that is not a module name
+    // ("../../tmp/x") is refused, its kallsyms lines kept as they are.
+    std::vector<std::string> valid;
+    for (const std::string& n : names) {
+      absl::Status ok = CheckModuleName(n);
+      if (ok.ok()) {
+        valid.push_back(n);
+        continue;
+      }
+      log.Warn(absl::StrCat(proc_modules, " or kallsyms: ", ok.message(),
+                            ": no module files read for it"));
+      outcome.kallsyms_only.push_back(n);
+      outcome.kallsyms_only_why.push_back(
+          absl::StrCat(absl::CEscape(n), " (not a module name)"));
+    }
+    for (const LoadedModuleFiles& m : FindLoadedModuleFiles(sources.search, valid)) {
       std::vector<KallsymsEntry>& own = lines[m.name];
       std::string why;
       if (AddFromFiles(m, sources.search, own, c, outcome, log, why)) {

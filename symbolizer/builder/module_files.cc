@@ -14,6 +14,7 @@
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/catalog/identity_names.h"
+#include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/loaded_modules.h"
 
@@ -22,15 +23,21 @@ namespace {
 
 // Sections and build-id from ROOT/sys/module/M.
 void ReadSysfs(const ModuleSearch& s, LoadedModuleFiles& m) {
-  const std::string dir = JoinPath(s.root, absl::StrCat("sys/module/", m.name));
-  m.sections_dir = JoinPath(dir, "sections");
+  // The name comes from the root's proc/modules or kallsyms: a name, never
+  // a path (loadable_modules.cc refuses others before they get here).
+  if (!CheckModuleName(m.name).ok()) return;
+  const std::string dir =
+      PathInRoot(s.root, absl::StrCat("sys/module/", m.name));
+  if (dir.empty()) return;
+  m.sections_dir = ConfinedPath(s.root, JoinPath(dir, "sections"));
   if (DIR* d = opendir(m.sections_dir.c_str())) {
     bool any_nonzero = false;
     while (struct dirent* e = readdir(d)) {
       absl::string_view section = e->d_name;
       if (section == "." || section == "..") continue;
-      const std::string path = JoinPath(m.sections_dir, section);
-      absl::StatusOr<std::string> text = ReadFileToString(path, 4096);
+      const std::string path =
+          ConfinedPath(s.root, JoinPath(m.sections_dir, section));
+      absl::StatusOr<std::string> text = ReadRegularFile(path, 4096);
       if (!text.ok()) continue;
       absl::StatusOr<uint64_t> address = ParseSectionAddress(*text, path);
       if (!address.ok()) continue;
@@ -43,8 +50,8 @@ void ReadSysfs(const ModuleSearch& s, LoadedModuleFiles& m) {
       m.hidden = true;
     }
   }
-  m.build_id_file = JoinPath(dir, "notes/.note.gnu.build-id");
-  absl::StatusOr<std::string> notes = ReadFileToString(m.build_id_file, 4096);
+  m.build_id_file = ConfinedPath(s.root, JoinPath(dir, "notes/.note.gnu.build-id"));
+  absl::StatusOr<std::string> notes = ReadRegularFile(m.build_id_file, 4096);
   if (notes.ok()) {
     absl::StatusOr<std::string> id = ParseBuildIdNote(*notes, m.build_id_file);
     // It names a debug file (.build-id/xx/rest.debug): hex, bounded.
@@ -90,7 +97,10 @@ std::string WithoutCompression(absl::string_view path) {
   return std::string(path);
 }
 
-void AddIfFile(std::vector<std::string>& v, std::string path) {
+// `path` (under the root) resolved in the root, kept when a regular file.
+void AddIfFile(const ModuleSearch& s, std::vector<std::string>& v,
+               const std::string& found) {
+  std::string path = ConfinedPath(s.root, found);
   if (!IsRegularFile(path)) return;
   for (const std::string& p : v) {
     if (p == path) return;
@@ -103,13 +113,14 @@ void AddIfFile(std::vector<std::string>& v, std::string path) {
 std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
     const ModuleSearch& s, const std::vector<std::string>& names) {
   const std::string modules_dir =
-      JoinPath(s.root, absl::StrCat("lib/modules/", s.release));
+      PathInRoot(s.root, absl::StrCat("lib/modules/", s.release));
   const std::string debug_dir =
-      JoinPath(s.root, absl::StrCat("usr/lib/debug/lib/modules/", s.release));
+      PathInRoot(s.root, absl::StrCat("usr/lib/debug/lib/modules/", s.release));
   // modules.dep: name -> relative path.
   absl::flat_hash_map<std::string, std::string> dep;
-  const std::string dep_path = JoinPath(modules_dir, "modules.dep");
-  if (absl::StatusOr<std::string> text = ReadFileToString(dep_path);
+  const std::string dep_path =
+      ConfinedPath(s.root, JoinPath(modules_dir, "modules.dep"));
+  if (absl::StatusOr<std::string> text = ReadRegularFile(dep_path);
       text.ok()) {
     if (auto files = ParseModulesDep(*text, dep_path); files.ok()) {
       for (ModuleFile& f : *files) dep.emplace(f.name, std::move(f.path));
@@ -128,12 +139,12 @@ std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
     std::string rel;
     if (auto it = dep.find(name); it != dep.end()) {
       rel = it->second;
-      AddIfFile(m.ko_candidates, JoinPath(modules_dir, rel));
+      AddIfFile(s, m.ko_candidates, JoinPath(modules_dir, rel));
     }
     if (m.ko_candidates.empty()) {
       if (!did_walk) Walk(modules_dir, false, walked);
       did_walk = true;
-      for (const std::string& p : walked[name]) AddIfFile(m.ko_candidates, p);
+      for (const std::string& p : walked[name]) AddIfFile(s, m.ko_candidates, p);
     }
     if (rel.empty() && !m.ko_candidates.empty()) {
       absl::string_view first = m.ko_candidates[0];
@@ -142,11 +153,11 @@ std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
     if (!rel.empty()) {
       const std::string base = JoinPath(debug_dir, WithoutCompression(rel));
       for (const char* suffix : {"", ".xz", ".zst", ".gz", ".debug"}) {
-        AddIfFile(m.debug_candidates, absl::StrCat(base, suffix));
+        AddIfFile(s, m.debug_candidates, absl::StrCat(base, suffix));
       }
     }
     if (m.build_id.size() > 2) {
-      AddIfFile(m.debug_candidates,
+      AddIfFile(s, m.debug_candidates,
                 JoinPath(s.root, absl::StrCat("usr/lib/debug/.build-id/",
                                               m.build_id.substr(0, 2), "/",
                                               m.build_id.substr(2), ".debug")));
@@ -155,7 +166,7 @@ std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
       if (!did_walk_debug) Walk(debug_dir, true, walked_debug);
       did_walk_debug = true;
       for (const std::string& p : walked_debug[name]) {
-        AddIfFile(m.debug_candidates, p);
+        AddIfFile(s, m.debug_candidates, p);
       }
     }
     out.push_back(std::move(m));

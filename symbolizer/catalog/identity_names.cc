@@ -67,4 +67,22 @@ absl::Status CheckBuildId(absl::string_view build_id, absl::string_view what) {
   return absl::OkStatus();
 }
 
+absl::Status CheckModuleName(absl::string_view name, absl::string_view what) {
+  if (name.empty() || name.size() > kMaxModuleNameBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " ", Shown(name), " is ", name.size(),
+                     " bytes (a module name has 1 to ", kMaxModuleNameBytes,
+                     ")"));
+  }
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        c != '-') {
+      return absl::InvalidArgumentError(absl::StrCat(
+          what, " ", Shown(name), " holds ", Shown(absl::string_view(&c, 1)),
+          ": not a module name (letters, digits, _ and - only)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace ksym

@@ -8,6 +8,7 @@
 //   CheckKernelRelease("6.1.0-28-cloud-amd64")   -> OK
 //   CheckKernelRelease("../../../../tmp/x/y")    -> InvalidArgument
 //   CheckBuildId("5c2a0c9e1a77...")              -> OK
+//   CheckModuleName("virtio_pci")                -> OK
 #ifndef KSYM_SYMBOLIZER_CATALOG_IDENTITY_NAMES_H_
 #define KSYM_SYMBOLIZER_CATALOG_IDENTITY_NAMES_H_
 
@@ -34,6 +35,16 @@ absl::Status CheckKernelRelease(absl::string_view release,
 // An even number (2 to 128) of lowercase hex digits.
 absl::Status CheckBuildId(absl::string_view build_id,
                           absl::string_view what = "build-id");
+
+// The kernel's MODULE_NAME_LEN (64 - sizeof(unsigned long)) less the NUL.
+inline constexpr size_t kMaxModuleNameBytes = 55;
+
+// A loaded module's name as /proc/modules, kallsyms [mod] and sysfs give
+// it, before it names ROOT/sys/module/NAME: 1 to 55 bytes of
+// [A-Za-z0-9_-] ("virtio_pci", "__builtin__ftrace"). "../../tmp/x" is
+// InvalidArgument.
+absl::Status CheckModuleName(absl::string_view name,
+                             absl::string_view what = "module name");
 
 }  // namespace ksym
 

@@ -49,5 +49,19 @@ TEST(CheckBuildId, LowercaseHexOfEvenLength) {
   }
 }
 
+TEST(CheckModuleName, KernelNamesPassPathsDoNot) {
+  for (const char* m : {"virtio_pci", "ext4", "__builtin__ftrace", "bpf",
+                        "snd-hda-intel"}) {
+    EXPECT_TRUE(CheckModuleName(m).ok()) << m;
+  }
+  for (const std::string& m :
+       {std::string(""), std::string("../../tmp/x"), std::string("a/b"),
+        std::string(".."), std::string("a b"), std::string("x\n"),
+        std::string(56, 'a')}) {
+    EXPECT_TRUE(absl::IsInvalidArgument(CheckModuleName(m))) << m;
+  }
+  EXPECT_TRUE(CheckModuleName(std::string(55, 'a')).ok());
+}
+
 }  // namespace
 }  // namespace ksym

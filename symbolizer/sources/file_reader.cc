@@ -41,11 +41,15 @@ class FdCloser {
 
 }  // namespace
 
-absl::StatusOr<std::string> ReadFileToString(const std::string& path,
-                                             uint64_t max_bytes) {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     uint64_t max_bytes, bool regular_only) {
   int fd;
+  // O_NONBLOCK: opening a FIFO for reading would wait for a writer.
+  const int flags = O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0);
   do {
-    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd = open(path.c_str(), flags);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return ErrnoError(errno, path);
   FdCloser closer(fd);
@@ -53,6 +57,15 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path,
   std::string contents;
   struct stat st;
   if (fstat(fd, &st) != 0) return ErrnoError(errno, path);
+  if (regular_only && !S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": is a ",
+        S_ISFIFO(st.st_mode)  ? "FIFO"
+        : S_ISDIR(st.st_mode) ? "directory"
+        : S_ISSOCK(st.st_mode) ? "socket"
+                               : "device",
+        ", not a regular file"));
+  }
   if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": is a ", S_ISSOCK(st.st_mode) ? "socket" : "device",
@@ -89,6 +102,18 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path,
   }
   contents.resize(used);
   return contents;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             uint64_t max_bytes) {
+  return ReadFile(path, max_bytes, /*regular_only=*/false);
+}
+
+absl::StatusOr<std::string> ReadRegularFile(const std::string& path,
+                                            uint64_t max_bytes) {
+  return ReadFile(path, max_bytes, /*regular_only=*/true);
 }
 
 }  // namespace ksym

@@ -31,6 +31,13 @@ inline constexpr uint64_t kMaxInputBytes = uint64_t{4} << 30;
 absl::StatusOr<std::string> ReadFileToString(
     const std::string& path, uint64_t max_bytes = kMaxInputBytes);
 
+// ReadFileToString for a file of a system under --root (proc/modules,
+// osrelease, sys/module/M/sections/.text, notes): a regular file only
+// (procfs and sysfs files are), so a FIFO planted there is an error at
+// once instead of a build that waits forever for a writer.
+absl::StatusOr<std::string> ReadRegularFile(
+    const std::string& path, uint64_t max_bytes = kMaxInputBytes);
+
 }  // namespace ksym
 
 #endif  // KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_

@@ -13,6 +13,7 @@
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/json_records.h"
+#include "symbolizer/api/live_pseudo.h"
 #include "symbolizer/api/static_address.h"
 #include "symbolizer/rewriter/kernel_offset.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -53,6 +54,8 @@ int RunLookup(const Args& a) {
     if (link_time) Die(kExitUsage, "lookup: --static and --kaslr-offset exclude each other");
     shift = KaslrShift(*s, a.value("--kaslr-offset"), "lookup");
   }
+  // The running kernel's BPF programs and trampolines, never cached.
+  std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s);
   int status = kExitOk;
   std::vector<SymbolInfo> covering;
   auto one = [&](absl::string_view token, absl::string_view where) {
@@ -78,6 +81,13 @@ int RunLookup(const Args& a) {
       for (const SymbolInfo& c : covering) hits.push_back({c, addr - c.address});
     } else if (r.found) {
       hits.push_back({r.symbol, r.offset});
+    }
+    if (live != nullptr && (hits.empty() || !r.symbol.size_exact)) {
+      if (std::optional<PseudoHit> h = live->Lookup(addr)) {
+        PutLine(json ? LiveJson(given, *h)
+                     : AddressLine(given, LiveFrameText(*h)));
+        return;
+      }
     }
     if (hits.empty() && status == kExitOk) status = kExitNotFound;
     if (hits.empty()) {

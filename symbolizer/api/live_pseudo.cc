@@ -1,0 +1,172 @@
+#include "symbolizer/api/live_pseudo.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "symbolizer/api/json_records.h"
+#include "symbolizer/api/json_writer.h"
+#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/sources/file_reader.h"
+#include "symbolizer/sources/kallsyms.h"
+
+namespace ksym {
+namespace {
+
+// "ADDR T NAME\t[MOD]" (the kernel's "%px %c %s\t[%s]"); false when
+// malformed.
+bool ParseLine(absl::string_view line, PseudoSymbol* out) {
+  const size_t sp1 = line.find(' ');
+  if (sp1 == absl::string_view::npos || sp1 == 0 || sp1 > 16) return false;
+  if (!absl::SimpleHexAtoi(line.substr(0, sp1), &out->address)) return false;
+  if (line.size() < sp1 + 3 || line[sp1 + 2] != ' ' ||
+      !absl::ascii_isalpha(line[sp1 + 1])) {
+    return false;
+  }
+  out->type = line[sp1 + 1];
+  absl::string_view rest = line.substr(sp1 + 3);
+  const size_t tab = rest.find("\t[");
+  if (tab == 0 || tab == absl::string_view::npos || rest.back() != ']') {
+    return false;
+  }
+  out->name = std::string(rest.substr(0, tab));
+  out->module = std::string(rest.substr(tab + 2, rest.size() - tab - 3));
+  return !out->module.empty() &&
+         out->name.find_first_of(" \t") == std::string::npos;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
+    absl::string_view text, absl::string_view filename) {
+  std::vector<PseudoSymbol> out;
+  size_t at = 0;
+  while ((at = text.find("\t[", at)) != absl::string_view::npos) {
+    const size_t begin = text.rfind('\n', at);
+    const size_t start = begin == absl::string_view::npos ? 0 : begin + 1;
+    size_t end = text.find('\n', at);
+    if (end == absl::string_view::npos) end = text.size();
+    absl::string_view line = text.substr(start, end - start);
+    at = end;
+    const size_t open = line.find("\t[");
+    absl::string_view module = line.substr(open + 2);
+    if (!module.empty() && module.back() == ']') module.remove_suffix(1);
+    if (!IsPseudoModule(module)) continue;
+    PseudoSymbol s;
+    if (!ParseLine(line, &s)) {
+      const size_t line_number =
+          1 + static_cast<size_t>(
+                  std::count(text.begin(), text.begin() + start, '\n'));
+      return absl::InvalidArgumentError(absl::StrCat(
+          filename, ":", line_number,
+          ": expected \"ADDRESS TYPE NAME\\t[MODULE]\""));
+    }
+    out.push_back(std::move(s));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const PseudoSymbol& a, const PseudoSymbol& b) {
+                     return a.address < b.address;
+                   });
+  return out;
+}
+
+std::string LiveFrameText(const PseudoHit& hit) {
+  return absl::StrCat(hit.symbol->name, "+0x", absl::Hex(hit.offset), " [",
+                      hit.symbol->module, "]");
+}
+
+LiveOverlay::LiveOverlay(const Symbolizer& index, std::string root)
+    : index_(index), root_(std::move(root)) {}
+
+void LiveOverlay::SetForTesting(std::vector<PseudoSymbol> symbols) {
+  symbols_ = std::move(symbols);
+  read_ = true;
+}
+
+void LiveOverlay::ReadOnce() {
+  if (read_) return;
+  read_ = true;
+  const std::string path =
+      absl::StrCat(root_ == "/" ? "" : root_, "/proc/kallsyms");
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) {
+    read_status_ = text.status();
+    return;
+  }
+  absl::StatusOr<std::vector<PseudoSymbol>> s =
+      ParsePseudoSymbols(*text, path);
+  if (!s.ok()) {
+    read_status_ = s.status();
+    return;
+  }
+  symbols_ = *std::move(s);
+}
+
+std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address) {
+  const LookupResult r = index_.Lookup(address);
+  if (r.found && r.symbol.size_exact) return std::nullopt;
+  ReadOnce();
+  // The last pseudo symbol at or below the address.
+  auto it = std::upper_bound(
+      symbols_.begin(), symbols_.end(), address,
+      [](uint64_t a, const PseudoSymbol& s) { return a < s.address; });
+  if (it == symbols_.begin()) return std::nullopt;
+  // Of aliases at one address, the first kallsyms lists.
+  auto first = it - 1;
+  while (first != symbols_.begin() && (first - 1)->address == first->address) {
+    --first;
+  }
+  const PseudoSymbol& s = *first;
+  // Ends at the next pseudo symbol (aliases at one address excepted) ...
+  for (auto next = it; next != symbols_.end(); ++next) {
+    if (next->address > s.address) {
+      if (address >= next->address) return std::nullopt;
+      break;
+    }
+  }
+  // ... or at the index's next symbol above its start.
+  const IndexReader& index = index_.index();
+  uint32_t lo = 0, hi = static_cast<uint32_t>(index.symbol_count());
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (index.Address(mid) <= s.address) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo < index.symbol_count() && address >= index.Address(lo)) {
+    return std::nullopt;
+  }
+  return PseudoHit{&s, address - s.address};
+}
+
+bool IsRunningKernelIndex(const IndexReader& index) {
+  if (index.address_space() != AddressSpace::kRuntime) return false;
+  const KernelIdentity running = RunningKernelIdentity();
+  return !index.build_id().empty() && !running.build_id.empty()
+             ? index.build_id() == running.build_id
+             : !index.release().empty() && index.release() == running.release;
+}
+
+std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s) {
+  if (!IsRunningKernelIndex(s.index())) return nullptr;
+  return std::make_unique<LiveOverlay>(s, "/");
+}
+
+std::string LiveJson(uint64_t address, const PseudoHit& hit) {
+  JsonLine j;
+  j.Field("address", JsonAddress(address))
+      .Bool("found", true)
+      .Field("name", hit.symbol->name)
+      .Field("start", JsonAddress(hit.symbol->address))
+      .Field("type", absl::string_view(&hit.symbol->type, 1))
+      .Strings("modules", std::vector<absl::string_view>{hit.symbol->module})
+      .Field("offset", hit.offset)
+      .Bool("live", true);
+  return j.Finish();
+}
+
+}  // namespace ksym

@@ -1,0 +1,94 @@
+// Addresses a cached index never holds, answered live: the kernel's
+// pseudo-modules (sources/kallsyms.h IsPseudoModule) come and go by the
+// second, so their current /proc/kallsyms lines are read at most once per
+// process, and only those lines are kept:
+//
+//   ffffffffc0203000 t bpf_prog_6deef7357e7b4530_sd_fw_egress	[bpf]
+//   ffffffffc0201000 t ftrace_trampoline	[__builtin__ftrace]
+//
+// A pseudo symbol reaches from its address to the next higher address of
+// any other pseudo symbol or of any symbol in the index (kallsyms gives no
+// sizes): within that range an address is named
+// `bpf_prog_6deef7357e7b4530_sd_fw_egress+0x4c [bpf]`.
+//
+//   LiveOverlay live(symbolizer, "/");      // nothing read yet
+//   if (auto hit = live.Lookup(addr)) puts(LiveFrameText(*hit).c_str());
+#ifndef KSYM_SYMBOLIZER_API_LIVE_PSEUDO_H_
+#define KSYM_SYMBOLIZER_API_LIVE_PSEUDO_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/query/symbolizer.h"
+
+namespace ksym {
+
+struct PseudoSymbol {
+  uint64_t address = 0;
+  char type = 't';
+  std::string name;    // "bpf_prog_6deef7357e7b4530_sd_fw_egress"
+  std::string module;  // "bpf", "__builtin__ftrace", ...
+};
+
+// The pseudo-module lines of kallsyms text, sorted by address. Other
+// lines are skipped without being parsed; a malformed pseudo-module line
+// is an InvalidArgument "FILE:LINE: ...".
+absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
+    absl::string_view kallsyms, absl::string_view filename);
+
+struct PseudoHit {
+  const PseudoSymbol* symbol = nullptr;
+  uint64_t offset = 0;  // address - symbol->address
+};
+
+// "bpf_prog_6deef7357e7b4530_sd_fw_egress+0x4c [bpf]": no /0xLEN, the
+// length is not known from kallsyms.
+std::string LiveFrameText(const PseudoHit& hit);
+
+class LiveOverlay {
+ public:
+  // Over `index`, a runtime index of the kernel running under `root`.
+  LiveOverlay(const Symbolizer& index, std::string root);
+
+  // The pseudo symbol covering `address` when the index has no exact
+  // answer there (no symbol, or one whose size is only inferred): reads
+  // ROOT/proc/kallsyms on first use. nullopt when none covers it, or when
+  // kallsyms could not be read (read_status() says why).
+  std::optional<PseudoHit> Lookup(uint64_t address);
+  const absl::Status& read_status() const { return read_status_; }
+
+  // For tests: the lines as if read from kallsyms.
+  void SetForTesting(std::vector<PseudoSymbol> symbols);
+
+ private:
+  void ReadOnce();
+
+  const Symbolizer& index_;
+  std::string root_;
+  bool read_ = false;
+  absl::Status read_status_;
+  std::vector<PseudoSymbol> symbols_;
+};
+
+// Whether the live overlay applies to `index`: a runtime index of the
+// kernel running now (same build-id, or same release when either has
+// none).
+bool IsRunningKernelIndex(const IndexReader& index);
+
+// The overlay of `s` when it is the running kernel's runtime index (every
+// front end's lookups go through it), else nullptr.
+std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s);
+
+// The JSON Lines record of a live answer, like LookupJson's:
+// {"address":"0x...","found":true,"name":"bpf_prog_...","start":"0x...",
+//  "modules":["bpf"],"offset":76,"live":true} (no size: kallsyms has none).
+std::string LiveJson(uint64_t address, const PseudoHit& hit);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_API_LIVE_PSEUDO_H_

@@ -1,0 +1,101 @@
+#include "symbolizer/api/live_pseudo.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "symbolizer/builder/builder.h"
+#include "symbolizer/index/reader.h"
+#include "symbolizer/index/writer.h"
+#include "symbolizer/testing/index_testing.h"
+
+namespace ksym {
+namespace {
+
+using testutil::Entry;
+
+constexpr char kKallsyms[] =
+    "ffffffff9d000000 T _text\n"
+    "ffffffff9d000100 T do_exit\n"
+    "ffffffffc0201000 t ftrace_trampoline\t[__builtin__ftrace]\n"
+    "ffffffffc0203000 t bpf_prog_6deef7357e7b4530_sd_fw_egress\t[bpf]\n"
+    "ffffffffc0203000 t bpf_prog_6deef7357e7b4530_alias\t[bpf]\n"
+    "ffffffffc0a00000 t ext4_fill_super\t[ext4]\n"
+    "ffffffffc0a00100 t ext4_iget\t[ext4]\n"
+    "ffffffffc0a08000 t bpf_trampoline_6442457541\t[bpf]\n";
+
+TEST(ParsePseudoSymbolsTest, KeepsOnlyPseudoModuleLinesSorted) {
+  absl::StatusOr<std::vector<PseudoSymbol>> s =
+      ParsePseudoSymbols(kKallsyms, "/proc/kallsyms");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->size(), 4u);
+  EXPECT_EQ((*s)[0].name, "ftrace_trampoline");
+  EXPECT_EQ((*s)[0].module, "__builtin__ftrace");
+  EXPECT_EQ((*s)[0].address, 0xffffffffc0201000u);
+  EXPECT_EQ((*s)[1].name, "bpf_prog_6deef7357e7b4530_sd_fw_egress");
+  EXPECT_EQ((*s)[1].module, "bpf");
+  EXPECT_EQ((*s)[1].type, 't');
+  EXPECT_EQ((*s)[3].name, "bpf_trampoline_6442457541");
+}
+
+TEST(ParsePseudoSymbolsTest, AMalformedPseudoLineSaysWhere) {
+  absl::StatusOr<std::vector<PseudoSymbol>> s = ParsePseudoSymbols(
+      "ffffffff9d000000 T _text\n"
+      "garbage line\tof ext4 [ext4]\n"
+      "ffffffffc0203000 tt bpf_prog_x\t[bpf]\n",
+      "/proc/kallsyms");
+  ASSERT_TRUE(absl::IsInvalidArgument(s.status()));
+  EXPECT_EQ(s.status().message(),
+            "/proc/kallsyms:3: expected \"ADDRESS TYPE NAME\\t[MODULE]\"");
+}
+
+std::unique_ptr<Symbolizer> Index() {
+  // The index as the build writes it: no pseudo-module lines.
+  std::vector<KallsymsEntry> k = {
+      Entry(0xffffffff9d000000, 'T', "_text"),
+      Entry(0xffffffff9d000100, 'T', "do_exit"),
+      Entry(0xffffffffc0a00000, 't', "ext4_fill_super", "ext4"),
+      Entry(0xffffffffc0a00100, 't', "ext4_iget", "ext4")};
+  absl::StatusOr<BuildOutput> out = BuildFromEntries(k, {}, {});
+  EXPECT_TRUE(out.ok()) << out.status();
+  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
+  EXPECT_TRUE(bytes.ok());
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test", {});
+  EXPECT_TRUE(r.ok());
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+TEST(LiveOverlayTest, NamesAddressesThePseudoSymbolsCover) {
+  std::unique_ptr<Symbolizer> s = Index();
+  LiveOverlay live(*s, "/nonexistent-root");
+  live.SetForTesting(*ParsePseudoSymbols(kKallsyms, "k"));
+  std::optional<PseudoHit> hit = live.Lookup(0xffffffffc020304c);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(LiveFrameText(*hit),
+            "bpf_prog_6deef7357e7b4530_sd_fw_egress+0x4c [bpf]");
+  hit = live.Lookup(0xffffffffc0201010);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(LiveFrameText(*hit), "ftrace_trampoline+0x10 [__builtin__ftrace]");
+  EXPECT_EQ(hit->symbol->name, "ftrace_trampoline");
+  // The program ends where ext4 begins (the index's next symbol).
+  EXPECT_FALSE(live.Lookup(0xffffffffc0a00004).has_value());
+  // Inside ext4_iget's inferred extent but past a BPF trampoline's start:
+  // the trampoline is nearer.
+  hit = live.Lookup(0xffffffffc0a08010);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(LiveFrameText(*hit), "bpf_trampoline_6442457541+0x10 [bpf]");
+  // Below every pseudo symbol: nothing live.
+  EXPECT_FALSE(live.Lookup(0xffffffff9d000104).has_value());
+}
+
+TEST(LiveOverlayTest, AnUnreadableKallsymsIsSaidNotGuessed) {
+  std::unique_ptr<Symbolizer> s = Index();
+  LiveOverlay live(*s, "/nonexistent-root");
+  EXPECT_FALSE(live.Lookup(0xffffffffc020304c).has_value());
+  EXPECT_FALSE(live.read_status().ok());
+}
+
+}  // namespace
+}  // namespace ksym

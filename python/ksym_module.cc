@@ -24,6 +24,17 @@ namespace py = pybind11;
 namespace ksym {
 namespace {
 
+// Names, objects and frames are bytes from the index (kallsyms names are
+// not always UTF-8): a byte that is not UTF-8 reads as "\\xff" instead of
+// raising UnicodeDecodeError.
+py::str Text(const std::string& bytes) {
+  PyObject* o = PyUnicode_DecodeUTF8(bytes.data(),
+                                     static_cast<Py_ssize_t>(bytes.size()),
+                                     "backslashreplace");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
 // One symbol as Python sees it: a handle (symbol index, the address asked
 // about) whose fields are decoded from the index when read, so a lookup
 // costs one Locate and one small object.
@@ -72,6 +83,9 @@ class PyIndex {
   explicit PyIndex(std::unique_ptr<Symbolizer> s) : s_(std::move(s)) {}
 
   static PyIndex Open(const std::string& path, bool verify_checksums) {
+    if (path.find('\0') != std::string::npos) {
+      throw py::value_error("ksym.Index: the path holds a NUL byte");
+    }
     IndexOptions o;
     o.verify_checksums = verify_checksums;
     absl::StatusOr<std::unique_ptr<Symbolizer>> s;
@@ -195,15 +209,15 @@ class PyIndex {
     throw py::value_error(msg);
   }
 
-  std::string Symbolize(const std::string& text) const {
+  py::str Symbolize(const std::string& text) const {
     Rewriter r(*s_, RewriteOptions{});
-    return r.RewriteText(text);
+    return Text(r.RewriteText(text));
   }
 
   py::dict Info() const {
     const IndexReader& r = s_->index();
     py::dict d;
-    d["release"] = std::string(r.release());
+    d["release"] = Text(std::string(r.release()));
     d["build_id"] = std::string(r.build_id());
     d["arch"] = std::string(r.arch());
     d["symbols"] = r.symbol_count();
@@ -261,9 +275,12 @@ PYBIND11_MODULE(_ksym, m) {
   m.attr("NO_SYMBOL") = py::int_(ksym::SymbolHit::kNoSymbol);
   ksym::BindFleet(m);
   py::class_<PySymbol>(m, "Symbol")
-      .def_property_readonly("name", &PySymbol::name)
-      .def_property_readonly("qualified", &PySymbol::qualified)
-      .def_property_readonly("resolved", &PySymbol::resolved)
+      .def_property_readonly("name",
+                             [](const PySymbol& p) { return ksym::Text(p.name()); })
+      .def_property_readonly(
+          "qualified", [](const PySymbol& p) { return ksym::Text(p.qualified()); })
+      .def_property_readonly(
+          "resolved", [](const PySymbol& p) { return ksym::Text(p.resolved()); })
       .def_property_readonly(
           "unique",
           [](const PySymbol& p) { return Ambiguity(*p.s, p.s->Symbol(p.index)).unique; })
@@ -283,22 +300,38 @@ PYBIND11_MODULE(_ksym, m) {
           "size_exact", [](const PySymbol& p) { return p.facts().size_exact; })
       .def_property_readonly(
           "type", [](const PySymbol& p) { return std::string(1, p.facts().type); })
-      .def_property_readonly("modules", &PySymbol::modules)
-      .def_property_readonly("object", &PySymbol::object)
-      .def_property_readonly("frame", &PySymbol::frame)
+      .def_property_readonly("modules",
+                             [](const PySymbol& p) {
+                               py::list out;
+                               for (const std::string& m : p.modules()) {
+                                 out.append(ksym::Text(m));
+                               }
+                               return out;
+                             })
+      .def_property_readonly("object",
+                             [](const PySymbol& p) -> py::object {
+                               std::optional<std::string> o = p.object();
+                               if (!o.has_value()) return py::none();
+                               return ksym::Text(*o);
+                             })
+      .def_property_readonly("frame",
+                             [](const PySymbol& p) { return ksym::Text(p.frame()); })
       .def_readonly("index", &PySymbol::index)
-      .def("__str__", &PySymbol::frame)
+      .def("__str__", [](const PySymbol& p) { return ksym::Text(p.frame()); })
       .def("__repr__", [](const PySymbol& p) {
-        return absl::StrCat("<ksym.Symbol 0x", absl::Hex(p.address), " ",
-                            p.frame(), ">");
+        return ksym::Text(absl::StrCat("<ksym.Symbol 0x", absl::Hex(p.address), " ",
+                                 p.frame(), ">"));
       });
   py::class_<PyIndex>(m, "Index")
+      // Checksums verified by default, as the CLI and ksym_open do.
       .def(py::init(&PyIndex::Open), py::arg("path"),
-           py::arg("verify_checksums") = false)
+           py::arg("verify_checksums") = true)
       .def_static("running", &PyIndex::Running,
-                  py::arg("verify_checksums") = false)
+                  py::arg("verify_checksums") = true)
       .def("lookup", &PyIndex::Lookup, py::arg("address"))
-      .def("frame", &PyIndex::Frame, py::arg("address"))
+      .def("frame",
+           [](const PyIndex& i, uint64_t a) { return ksym::Text(i.Frame(a)); },
+           py::arg("address"))
       .def("symbol", &PyIndex::Symbol, py::arg("index"))
       .def("lookup_many", &PyIndex::LookupMany, py::arg("addresses"))
       .def("resolve", &PyIndex::Resolve, py::arg("query"))

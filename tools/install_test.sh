@@ -68,6 +68,43 @@ queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
 compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
 LD_PRELOAD="$py_preload" "$python" python/tests/ksym_test.py "$tmp/s.ksym" || fail=1
 
+# Python verifies checksums by default, as the CLI and ksym_open do: a byte
+# flipped near the end of the file used to give wrong names silently. A
+# name that is not UTF-8 reads, escaped, instead of raising; a path with a
+# NUL byte is an error, not a shorter path.
+cp "$tmp/s.ksym" "$tmp/flipped.ksym"
+size=$(stat -c %s "$tmp/flipped.ksym")
+printf '\x5a' | dd of="$tmp/flipped.ksym" bs=1 seek=$((size - 9)) conv=notrunc status=none
+{ echo "ffffffff81000000 T _text"
+  printf 'ffffffff81000100 t bad_\xff\xfe_name\n'
+  echo "ffffffff81000200 T _etext"
+} > "$tmp/latin1"
+"$prefix/bin/ksym" build -q --kallsyms "$tmp/latin1" -o "$tmp/latin1.ksym" || { echo "FAIL: build of a non-UTF-8 name"; fail=1; }
+LD_PRELOAD="$py_preload" "$python" - "$tmp" <<'PY' || fail=1
+import sys, ksym
+tmp = sys.argv[1]
+ok = True
+def check(cond, what):
+    global ok
+    print(("ok: " if cond else "FAIL: ") + what)
+    ok = ok and cond
+try:
+    ksym.Index(tmp + "/flipped.ksym")
+    check(False, "a damaged index raises by default")
+except ValueError as e:
+    check("checksum" in str(e), "a damaged index raises by default: %s" % e)
+idx = ksym.Index(tmp + "/latin1.ksym")
+s = idx.lookup(0xffffffff81000104)
+check(s is not None and s.name == "bad_\\xff\\xfe_name", "a non-UTF-8 name reads escaped: %r" % (s and s.name))
+check("bad_\\xff\\xfe_name+0x4/" in s.frame and "bad_" in idx.frame(0xffffffff81000104), "its frame too")
+try:
+    ksym.Index(tmp + "/latin1.ksym\0.other")
+    check(False, "a NUL byte in a path raises")
+except ValueError:
+    check(True, "a NUL byte in a path raises ValueError")
+sys.exit(0 if ok else 1)
+PY
+
 # More candidates than a fixed buffer would hold: 100 symbols of one name
 # (an allyesconfig kernel has a _sub_I_65535_1 per object with a
 # constructor). Every program must print all of them, as the CLI does.

@@ -268,4 +268,17 @@ grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize --kas
 check "unknown command exit" 2 $?
 "$ksym" lookup --help | grep -q "usage: ksym lookup"
 check "help" 0 $?
+# probe --format perf alone keeps the caveat of the all-formats view, on
+# stderr: the one line on stdout is what a script captures.
+"$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp/none" --blacklist "$tmp/none" \
+  --format perf "$name" >"$tmp/out" 2>"$tmp/err"
+check "probe --format perf exit" 0 $?
+check "probe --format perf prints one line" 1 "$(wc -l < "$tmp/out")"
+caveat=$("$ksym" probe -i "$tmp/k.ksym" --tracefs "$tmp/none" --blacklist "$tmp/none" "$name" \
+  | sed -n 's/^perf: .*   # //p')
+if [ -n "$caveat" ] && grep -qF "ksym: probe: perf: $caveat" "$tmp/err"; then
+  echo "ok: probe --format keeps the caveat"
+else
+  echo "FAIL: probe --format perf dropped the caveat: '$caveat'"; cat "$tmp/err"; fail=1
+fi
 exit $fail

@@ -136,6 +136,12 @@ absl::StatusOr<std::string> ProbeFormat(const ProbePlacement& p,
   return t->text;
 }
 
+std::string ProbeCaveat(const ProbePlacement& p, absl::string_view format) {
+  const ToolSpec* t = Tool(p, format);
+  if (t == nullptr || !t->available) return "";
+  return t->reason;
+}
+
 std::string ProbeText(const Symbolizer& s, const ProbePlacement& p) {
   std::string out = absl::StrCat("symbol:       ", p.spec.query, " at 0x",
                                  absl::Hex(p.spec.address), "\n",

@@ -60,6 +60,12 @@ inline constexpr const char* kProbeFormats[] = {
 // format.
 absl::StatusOr<std::string> ProbeFormat(const ProbePlacement& p,
                                         absl::string_view format);
+// What a user of ProbeFormat's line must know that the line cannot say
+// (bpftrace needs --unsafe for a raw address; a static address needs the
+// KASLR offset added), as the all-formats view prints it after `#`; ""
+// when nothing. `probe --format F` prints it on stderr every time, so the
+// one line a script captures is still right.
+std::string ProbeCaveat(const ProbePlacement& p, absl::string_view format);
 // Every format, one `format: text` (or `format: unavailable: reason`) a
 // line, then the target's reasoning and the notes; ends with a newline.
 std::string ProbeText(const Symbolizer& s, const ProbePlacement& p);

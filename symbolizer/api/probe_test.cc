@@ -70,6 +70,21 @@ TEST(PlaceProbeTest, EveryFormatForADuplicate) {
   EXPECT_NE(json.find("\"same_name\":2,"), std::string::npos);
 }
 
+// `probe --format F` alone must keep what the all-formats view says after
+// `#`: a static address is not the running kernel's.
+TEST(PlaceProbeTest, OneFormatKeepsItsCaveat) {
+  auto s = Static();
+  absl::StatusOr<ProbePlacement> p = PlaceProbe(*s, Request("init_once {proc/inode}"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  const std::string caveat = ProbeCaveat(*p, "address");
+  EXPECT_NE(caveat.find("KASLR offset"), std::string::npos) << caveat;
+  EXPECT_NE(ProbeText(*s, *p).find("0xffffffff81000300   # " + caveat),
+            std::string::npos);
+  EXPECT_EQ(ProbeCaveat(*p, "kprobe"), "");     // _text+OFF needs nothing
+  EXPECT_EQ(ProbeCaveat(*p, "bpftrace"), "");   // no form: its error says why
+  EXPECT_EQ(ProbeCaveat(*p, "dtrace"), "");
+}
+
 TEST(PlaceProbeTest, AmbiguousQueryListsSelectingQueries) {
   auto s = Static();
   std::vector<Candidate> ambiguous;

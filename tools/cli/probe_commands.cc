@@ -83,6 +83,11 @@ int RunProbe(const Args& a) {
                                                                       : kExitNotFound;
   }
   std::puts(line->c_str());
+  const std::string caveat = ProbeCaveat(*p, format);
+  if (!caveat.empty()) {
+    std::fprintf(stderr, "ksym: probe: %s: %s\n", format.c_str(),
+                 caveat.c_str());
+  }
   for (const std::string& n : p->notes) {
     std::fprintf(stderr, "ksym: probe: note: %s\n", n.c_str());
   }
@@ -111,7 +116,9 @@ return probes off the entry, data symbols, the kernel's kprobe blacklist
                  bpftrace (a probe spec), perf (a `perf probe` argument),
                  ftrace (the set_ftrace_filter index), libbpf
                  (bpf_kprobe_opts fields), kprobe_multi, address, or json
-                 (everything); default: every form, one a line
+                 (everything); default: every form, one a line. What the
+                 line cannot say (bpftrace --unsafe, add the KASLR offset)
+                 goes to stderr every time, as `ksym: probe: F: ...`
   --event G/N    kprobe_events group/event (default ksym/p_NAME_OFF[_...])
   --return       a return probe (kretprobe)
   --kernel R     the kernel release whose rules apply (default: the index's)

@@ -239,6 +239,11 @@ out=$("$ksym" why -i "$tmp/k.ksym" "$fdup")
 check "why exit" 0 $?
 check "why lists every $fdup" "$nfdup" "$(grep -c '^  0x' <<< "$out")"
 grep -q "^still ambiguous: $fdup (.*no object files at all" <<< "$out" || { echo "FAIL: why reason: $out"; fail=1; }
+# Any query resolve takes: a query naming one of them explains the name.
+q=$("$ksym" resolve -i "$tmp/k.ksym" "$fdup" | head -1 | awk '{print $2" @0x"$1}')
+check "why takes a resolve query" "$out" "$("$ksym" why -i "$tmp/k.ksym" "$q")"
+"$ksym" why -i "$tmp/k.ksym" "no_such_symbol_anywhere [x]" 2>/dev/null
+check "why of nothing exit" 1 $?
 "$ksym" why -i "$tmp/k.ksym" no_such_symbol_anywhere >/dev/null 2>&1
 check "why not found exit" 1 $?
 namb=$("$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ambiguous_qualified_names"])')

@@ -160,6 +160,15 @@ std::string WhyText(const Symbolizer& s, absl::string_view name) {
   return out;
 }
 
+std::string WhyName(const Symbolizer& s, absl::string_view query) {
+  bool named = false;
+  s.index().ForEachNamed(query, [&](uint32_t) { named = true; });
+  if (named) return std::string(query);
+  absl::StatusOr<std::vector<Candidate>> c = s.Resolve(query);
+  if (!c.ok() || c->empty()) return "";
+  return std::string((*c)[0].symbol.name());
+}
+
 std::string WhyJson(const Symbolizer& s, absl::string_view name) {
   std::vector<uint32_t> indices;
   s.index().ForEachNamed(name, [&](uint32_t i) { indices.push_back(i); });

@@ -42,6 +42,11 @@ void ExplainGroup(const Symbolizer& s, AmbiguousGroup* group);
 // query that selects it), then each group still ambiguous with its reason
 // and remedy. Empty when the index has no such name.
 std::string WhyText(const Symbolizer& s, absl::string_view name);
+// The symbol name `why` explains for any query `ksym resolve` takes
+// (`init_once [ext4]`, `ext4:init_once`, `init_once+0x12/0x70`): the
+// query itself when symbols have that name, else the name of what it
+// matches; "" when it matches nothing or is not a query.
+std::string WhyName(const Symbolizer& s, absl::string_view query);
 // The same as one JSON object: {"name":..,"symbols":[{symbol fields
 // (json_records.h), "module_kind", "select"}],"ambiguous":[{"qualified",
 // "symbols","reason","remedy"}]}.

@@ -65,6 +65,16 @@ TEST(AmbiguityReportTest, EveryAmbiguousNameWithItsReason) {
             "range covers them");
 }
 
+TEST(AmbiguityReportTest, WhyTakesAnyQuery) {
+  auto s = Sample();
+  EXPECT_EQ(WhyName(*s, "init_once"), "init_once");
+  EXPECT_EQ(WhyName(*s, "init_once {proc/inode}"), "init_once");
+  EXPECT_EQ(WhyName(*s, "foo:mod_fn"), "mod_fn");
+  EXPECT_EQ(WhyName(*s, "init_once+0x4/0x100"), "init_once");
+  EXPECT_EQ(WhyName(*s, "init_once [nosuchmod]"), "");
+  EXPECT_EQ(WhyName(*s, "nope"), "");
+}
+
 TEST(AmbiguityReportTest, WhyShowsEverySymbolAndWhatSeparatesThem) {
   auto s = Sample();
   EXPECT_EQ(WhyText(*s, "nope"), "");

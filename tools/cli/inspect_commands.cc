@@ -5,6 +5,7 @@
 #include "symbolizer/api/ambiguity_report.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/index_info.h"
+#include "symbolizer/api/text_policy.h"
 #include "tools/cli/command.h"
 
 namespace ksym {
@@ -42,10 +43,12 @@ int RunWhy(const Args& a) {
   if (a.positional.empty()) Die(kExitUsage, "why: expected a symbol NAME");
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   int status = kExitOk;
-  for (const std::string& name : a.positional) {
-    const std::string text = WhyText(*s, name);
+  for (const std::string& query : a.positional) {
+    const std::string name = WhyName(*s, query);
+    const std::string text = name.empty() ? "" : WhyText(*s, name);
     if (text.empty()) {
-      std::fprintf(stderr, "ksym: why: no symbol named \"%s\"\n", name.c_str());
+      std::fprintf(stderr, "ksym: why: nothing matches \"%s\"\n",
+                   QuoteForMessage(query).c_str());
       status = kExitNotFound;
       continue;
     }
@@ -109,12 +112,14 @@ the reason, address segments, section sizes.
 const Command& WhyCommand() {
   static const Command c{
       "why", "every symbol of a name, and why some stay ambiguous",
-      R"(usage: ksym why [-i INDEX] [--json] NAME...
+      R"(usage: ksym why [-i INDEX] [--json] QUERY...
 
-For each NAME (a plain symbol name): every symbol of that name with its
-address, size, type, modules (built-in or loadable), object file and the
-query that selects it; then each qualified name still shared, why, and
-what input would separate them. Exit 1 when a NAME is not in the index.
+For each QUERY (a name, or any query `ksym resolve` takes: `init_once
+[ext4]`, `ext4:init_once`, `init_once+0x12/0x70`): every symbol of that
+name with its address, size, type, modules (built-in or loadable), full
+object path and the query that selects it; then each qualified name still
+shared, why, and what input would separate them. Exit 1 when a QUERY
+matches nothing.
 )",
       {"--index"},
       {"--json"},

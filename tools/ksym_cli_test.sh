@@ -141,6 +141,8 @@ if [ -w /dev/full ]; then
   done
   echo "RIP at $addr" | "$ksym" symbolize -i "$tmp/k.ksym" >/dev/full 2>/dev/null
   check "symbolize > /dev/full exit" 3 $?
+  "$ksym" lookup --help >/dev/full 2>/dev/null
+  check "SUBCMD --help > /dev/full exit" 3 $?
 fi
 
 # Long lines are bounded: skipped with a message, echoed text is cut.

@@ -47,7 +47,8 @@ Args ParseArgs(const Command& command, int argc, char** argv) {
   }
   if (line->help) {
     std::fputs(command.help, stdout);
-    std::exit(kExitOk);
+    // `ksym lookup --help > /dev/full` used to exit 0.
+    std::exit(FinishStdout(kExitOk));
   }
   Args args;
   args.values = std::move(line->values);

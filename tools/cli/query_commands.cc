@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/live_pseudo.h"
@@ -119,7 +120,7 @@ int RunResolve(const Args& a) {
   const bool json = a.flag("--json"), unique = a.flag("--unique");
   int status = kExitOk;
   auto one = [&](const std::string& query) {
-    absl::StatusOr<std::vector<Candidate>> c = s->Resolve(query);
+    absl::StatusOr<std::vector<Candidate>> c = ResolveGlob(*s, query);
     if (!c.ok()) {
       std::fprintf(stderr, "ksym: resolve: %s\n",
                    std::string(c.status().message()).c_str());
@@ -269,6 +270,7 @@ const Command& ResolveCommand() {
 Prints `ADDRESS qualified-name` for every symbol matching each QUERY
 (stdin, one per line, when none are given). QUERY forms:
   name   name [mod]...   name {obj}   mod:name   name+0xOFF   name+0xOFF/0xLEN
+  vfs_rea*   init_onc? [ext4]   (globs in the name: every matching name)
 `{obj}` matches a path suffix at / boundaries; LEN keeps the duplicates of
 that size, as scripts/faddr2line does.
   --json     one JSON object per query: {"query":..,"candidates":[..]}

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace ksym {
 namespace {
@@ -21,8 +22,8 @@ absl::Status CheckOwnerAndMode(const std::string& what, const struct stat& st,
   if (st.st_mode & (S_IWGRP | S_IWOTH)) {
     return absl::FailedPreconditionError(absl::StrCat(
         what, " is writable by ",
-        (st.st_mode & S_IWOTH) ? "others" : "its group", " (mode 0",
-        absl::Hex(st.st_mode & 07777), "); refusing to trust it (chmod go-w "
+        (st.st_mode & S_IWOTH) ? "others" : "its group", " (mode ",
+        absl::StrFormat("%04o", st.st_mode & 07777), "); refusing to trust it (chmod go-w "
         "it, or remove it)"));
   }
   return absl::OkStatus();

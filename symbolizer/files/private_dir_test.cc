@@ -47,9 +47,12 @@ TEST(EnsurePrivateDirectoryTest, RefusesAWorldWritableDirectory) {
   absl::Status s = EnsurePrivateDirectory(dir);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), "writable by others")) << s;
+  // The mode as chmod takes it, not 0x3ff printed as "03ff".
+  EXPECT_TRUE(absl::StrContains(s.message(), "(mode 1777)")) << s;
   ASSERT_EQ(chmod(dir.c_str(), 0770), 0);
   s = EnsurePrivateDirectory(dir);
   EXPECT_TRUE(absl::StrContains(s.message(), "writable by its group")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "(mode 0770)")) << s;
 }
 
 TEST(EnsurePrivateDirectoryTest, RefusesADirectoryOwnedBySomeoneElse) {

@@ -214,6 +214,13 @@ absl::Status CheckTableObjects(const proto::SymbolTable& t,
                                 " (expected the path's end after a '/')"));
     }
     c->objects[k].annotation = o.annotation();
+    if (o.module_rule() > 0xff) {
+      return e.Bad(field + ".module_rule",
+                   absl::StrCat(o.module_rule(),
+                                " is out of range (expected 0..255, a rule "
+                                "of the index's kModuleRules)"));
+    }
+    c->objects[k].module_rule = static_cast<uint8_t>(o.module_rule());
   }
   return absl::OkStatus();
 }

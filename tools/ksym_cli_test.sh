@@ -249,7 +249,11 @@ check "why of nothing exit" 1 $?
 "$ksym" why -i "$tmp/k.ksym" no_such_symbol_anywhere >/dev/null 2>&1
 check "why not found exit" 1 $?
 namb=$("$ksym" info -i "$tmp/k.ksym" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ambiguous_qualified_names"])')
-check "info lists every ambiguous name with a reason" "$namb" "$("$ksym" info -i "$tmp/k.ksym" | grep -c '^  ambiguous:   .* symbols): ')"
+check "info --all-ambiguous lists every ambiguous name with a reason" "$namb" "$("$ksym" info -i "$tmp/k.ksym" --all-ambiguous | grep -c '^  ambiguous:   .* symbols): ')"
+# Grouped by reason: a kallsyms index has one reason, so one group that
+# counts every name.
+check "info groups the ambiguous names by reason" "1" "$("$ksym" info -i "$tmp/k.ksym" | grep -c '^  ambiguous:   ')"
+check "info's group counts every name" "$namb" "$("$ksym" info -i "$tmp/k.ksym" | sed -n 's/^  ambiguous:   \([0-9]*\) names .*/\1/p')"
 
 # KASLR as an input: a static index (System.map) and the addresses of a
 # kernel that moved by 0x2a400000.

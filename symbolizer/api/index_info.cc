@@ -3,6 +3,10 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/json_records.h"
@@ -55,7 +59,66 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s) {
   return info;
 }
 
-std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
+namespace {
+
+// The reason with every run of digits read as N: groups that differ only
+// in their counts share it.
+std::string ReasonKey(absl::string_view reason) {
+  std::string key;
+  for (size_t i = 0; i < reason.size(); ++i) {
+    if (absl::ascii_isdigit(reason[i])) {
+      key.push_back('N');
+      while (i + 1 < reason.size() && absl::ascii_isdigit(reason[i + 1])) ++i;
+    } else {
+      key.push_back(reason[i]);
+    }
+  }
+  return key;
+}
+
+void AppendGroupedAmbiguity(const IndexInfo& info, std::string* out) {
+  struct Group {
+    std::vector<std::string> names;
+    size_t symbols = 0;
+    size_t padding = 0;  // __pfx_NAME folded into NAME
+  };
+  std::vector<std::pair<std::string, Group>> groups;  // first-seen order
+  absl::flat_hash_map<std::string, size_t> where;
+  absl::flat_hash_set<std::string> names;
+  for (const AmbiguousGroup& g : info.groups) names.insert(g.qualified);
+  for (const AmbiguousGroup& g : info.groups) {
+    const std::string key = ReasonKey(g.reason);
+    auto [it, added] = where.try_emplace(key, groups.size());
+    if (added) groups.push_back({key, Group{}});
+    Group& group = groups[it->second].second;
+    group.symbols += g.symbols.size();
+    if (absl::StartsWith(g.qualified, "__pfx_") &&
+        names.contains(g.qualified.substr(6))) {
+      ++group.padding;
+      continue;
+    }
+    group.names.push_back(g.qualified);
+  }
+  for (const auto& [reason, g] : groups) {
+    absl::StrAppendFormat(out, "  ambiguous:   %u names (%u symbols)%s: %s\n",
+                          g.names.size() + g.padding, g.symbols,
+                          g.padding ? absl::StrFormat(", %u of them __pfx_ "
+                                                      "padding of the others",
+                                                      g.padding)
+                                    : "",
+                          reason);
+    std::vector<std::string> shown(
+        g.names.begin(),
+        g.names.begin() + std::min(g.names.size(), kListedPerReason));
+    absl::StrAppend(out, "               ", absl::StrJoin(shown, ", "),
+                    g.names.size() > shown.size() ? ", ..." : "", "\n");
+  }
+}
+
+}  // namespace
+
+std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
+                          bool all_ambiguous) {
   const IndexReader& r = s.index();
   const uint64_t n = info.symbols;
   std::string out;
@@ -104,12 +167,20 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info) {
                         info.duplicate_text_names,
                         info.ambiguous_qualified_names,
                         info.ambiguous_symbols);
-  for (const AmbiguousGroup& g : info.groups) {
-    absl::StrAppendFormat(&out, "  ambiguous:   %s (%u symbols): %s\n",
-                          g.qualified, g.symbols.size(), g.reason);
+  if (all_ambiguous) {
+    for (const AmbiguousGroup& g : info.groups) {
+      absl::StrAppendFormat(&out, "  ambiguous:   %s (%u symbols): %s\n",
+                            g.qualified, g.symbols.size(), g.reason);
+    }
+  } else {
+    AppendGroupedAmbiguity(info, &out);
   }
   if (!info.groups.empty()) {
-    out += "  (`ksym why NAME` shows each symbol and what would separate them)\n";
+    out += all_ambiguous
+               ? "  (`ksym why NAME` shows each symbol and what would "
+                 "separate them)\n"
+               : "  (`ksym info --all-ambiguous` lists every name; `ksym why "
+                 "NAME` shows each symbol and what would separate them)\n";
   }
   absl::StrAppendFormat(&out, "index:         %u bytes, %.1f bytes/symbol\n",
                         r.file_size(),

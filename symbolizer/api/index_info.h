@@ -42,8 +42,14 @@ struct IndexInfo {
 
 IndexInfo ComputeIndexInfo(const Symbolizer& s);
 
-// The `ksym info` text: several lines, each ending in a newline.
-std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info);
+// The `ksym info` text: several lines, each ending in a newline. The
+// names still ambiguous are grouped by reason (counts in the reason read
+// as N), a `__pfx_NAME` padding symbol folded into its NAME, and at most
+// kListedPerReason names listed per group; `all_ambiguous` lists every
+// name on its own line with its reason instead.
+inline constexpr size_t kListedPerReason = 8;
+std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
+                          bool all_ambiguous = false);
 // The `ksym info --json` object (one line, no newline): release, build_id,
 // arch, address_space, sources ([{what,state,path,why}], state "found",
 // "missing" or "rejected"), kaslr_offset (null when unknown), file_size,

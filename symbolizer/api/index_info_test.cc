@@ -56,11 +56,17 @@ TEST(IndexInfoTest, TextNamesWhatIsStillAmbiguous) {
       << t;
   // Every ambiguous name, with its reason (this index has objects, but none
   // for the two type_show).
-  EXPECT_NE(t.find("  ambiguous:   type_show (2 symbols): 2 of 2 have no object "
+  EXPECT_NE(t.find("  ambiguous:   1 names (2 symbols): N of N have no object "
                    "file: no DWARF compile unit or linker map range covers "
-                   "them\n"),
+                   "them\n               type_show\n"),
             std::string::npos)
       << t;
+  const std::string all = IndexInfoText(*s, ComputeIndexInfo(*s), /*all_ambiguous=*/true);
+  EXPECT_NE(all.find("  ambiguous:   type_show (2 symbols): 2 of 2 have no object "
+                     "file: no DWARF compile unit or linker map range covers "
+                     "them\n"),
+            std::string::npos)
+      << all;
   EXPECT_EQ(t.back(), '\n');
 }
 

@@ -34,7 +34,8 @@ int RunInfo(const Args& a) {
   if (a.flag("--json")) {
     std::puts(IndexInfoJson(*s, info).c_str());
   } else {
-    std::fputs(IndexInfoText(*s, info).c_str(), stdout);
+    std::fputs(IndexInfoText(*s, info, a.flag("--all-ambiguous")).c_str(),
+               stdout);
   }
   return kExitOk;
 }
@@ -97,14 +98,17 @@ Prints every symbol as /proc/kallmodsyms would:
 const Command& InfoCommand() {
   static const Command c{
       "info", "what an index holds: counts, duplicates, segments, sections",
-      R"(usage: ksym info [-i INDEX] [--json]
+      R"(usage: ksym info [-i INDEX] [--json] [--all-ambiguous]
 
 Describes an index: kernel identity, symbol counts, duplicate names
-before and after disambiguation, every qualified name still ambiguous with
-the reason, address segments, section sizes.
+before and after disambiguation, the qualified names still ambiguous
+grouped by reason (a __pfx_NAME padding symbol counted with NAME; a few
+names listed per reason), address segments, section sizes.
+  --all-ambiguous  every name still ambiguous on its own line, with its reason
+  --json           everything as one JSON object (every name)
 )",
       {"--index"},
-      {"--json"},
+      {"--json", "--all-ambiguous"},
       RunInfo};
   return c;
 }

@@ -11,8 +11,10 @@
 # Kernel frames get exactly what `ksym lookup` prints for their address
 # (`name+0xOFF/0xLEN [mod] {obj}`, or `?? (reason)`), from the running
 # kernel's index ($KSYM_INDEX, else the cached one, built when missing);
-# user-space frames keep perf's symbol.
+# user-space frames keep perf's symbol. An index of another kernel than
+# perf.data's (`perf buildid-list -k`) is refused before any output.
 import os
+import subprocess
 import sys
 
 import ksym
@@ -21,6 +23,55 @@ import ksym
 KERNEL_START = 0xffff800000000000
 
 _index = ksym.Index.running()
+
+
+def _perf_data_path():
+    """The -i/--input of the perf process running this script (perf.data
+    by default)."""
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            args = [a.decode(errors="replace") for a in f.read().split(b"\0")]
+    except OSError:
+        return "perf.data"
+    for k, a in enumerate(args):
+        if a in ("-i", "--input") and k + 1 < len(args):
+            return args[k + 1]
+        if a.startswith("--input="):
+            return a[len("--input="):]
+        if a.startswith("-i") and len(a) > 2:
+            return a[2:]
+    return "perf.data"
+
+
+def _check_kernel_build_id():
+    """Refuses an index of another kernel than the one perf.data was
+    recorded on: every kernel frame would be named wrongly."""
+    want = _index.info().get("build_id") or ""
+    path = _perf_data_path()
+    try:
+        out = subprocess.run(["perf", "buildid-list", "-k", "-i", path],
+                             capture_output=True, text=True, timeout=60)
+        got = out.stdout.strip().split()[0] if out.stdout.strip() else ""
+    except (OSError, subprocess.SubprocessError) as e:
+        got, out = "", None
+        sys.stderr.write("ksym_perf: kernel build-id of %s not checked: %s\n"
+                         % (path, e))
+        return
+    if not got or not want:
+        sys.stderr.write("ksym_perf: kernel build-id not checked: %s\n" % (
+            "the index has none" if not want else
+            "perf buildid-list -k found none in " + path))
+        return
+    if got != want:
+        sys.stderr.write(
+            "ksym_perf: %s was recorded on kernel build-id %s, the index is of "
+            "%s: its names would be another kernel's (set KSYM_INDEX to an "
+            "index of the recording kernel)\n" % (path, got, want))
+        sys.exit(1)
+
+
+def trace_begin():
+    _check_kernel_build_id()
 
 
 def _user_symbol(frame):

@@ -45,5 +45,21 @@ if cmp -s "$tmp/want" "$tmp/got"; then
 else
   echo "FAIL: ksym_perf.py differs from ksym lookup"; diff "$tmp/want" "$tmp/got" | head; fail=1
 fi
+# An index of another kernel (another build-id) is refused, not used.
+if [ -n "${KSYM_DEBIAN_KERNEL:-}" ]; then
+  k=$KSYM_DEBIAN_KERNEL release=$(ls "$KSYM_DEBIAN_KERNEL/lib/modules")
+  "$ksym" build -q --system-map "$k/usr/lib/debug/boot/System.map-$release" \
+    --vmlinux "$k/usr/lib/debug/boot/vmlinux-$release" -o "$tmp/other.ksym" \
+    || { echo "FAIL: build of the Debian index"; fail=1; }
+  LD_PRELOAD="$preload" KSYM_INDEX="$tmp/other.ksym" PYTHONPATH="$tmp/py" \
+    perf script -i "$tmp/perf.data" -s "$handler" > "$tmp/other.out" 2>"$tmp/other.err"
+  if grep -q "was recorded on kernel build-id" "$tmp/other.err" && \
+     ! grep -q '\[kernel.kallsyms\]' "$tmp/other.out"; then
+    echo "ok: an index of another kernel is refused"
+  else
+    echo "FAIL: an index of another kernel was not refused"; head -5 "$tmp/other.err"; fail=1
+  fi
+fi
+grep -q "kernel build-id not checked" "$tmp/script.err" && { echo "FAIL: build-id not checked: $(cat "$tmp/script.err")"; fail=1; }
 grep -q '?? (' "$tmp/got" && echo "note: some kernel frames have no symbol: $(grep -c '?? (' "$tmp/got")"
 exit $fail

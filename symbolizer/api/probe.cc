@@ -53,7 +53,12 @@ absl::StatusOr<ProbePlacement> PlaceProbe(const Symbolizer& symbolizer,
   // offset the debugfs blacklist needs.
   std::optional<FtraceFunctions> ftrace;
   std::optional<int64_t> to_files;
-  if (!request.filter_functions.empty() || !request.filter_functions_addrs.empty()) {
+  const absl::string_view index_build_id = symbolizer.index().build_id();
+  const bool foreign_tracefs = !request.tracefs_build_id.empty() &&
+                               !index_build_id.empty() &&
+                               request.tracefs_build_id != index_build_id;
+  if (!foreign_tracefs && (!request.filter_functions.empty() ||
+                           !request.filter_functions_addrs.empty())) {
     absl::StatusOr<FtraceFunctions> f = FtraceFunctions::Parse(
         request.filter_functions, request.filter_functions_label,
         request.filter_functions_addrs, request.filter_functions_addrs_label);
@@ -98,7 +103,13 @@ absl::StatusOr<ProbePlacement> PlaceProbe(const Symbolizer& symbolizer,
   out.spec = *std::move(spec);
   out.notes.insert(out.notes.begin(), out.spec.notes.begin(), out.spec.notes.end());
 
-  if (!ftrace.has_value()) {
+  if (foreign_tracefs) {
+    out.ftrace.reason = absl::StrCat(
+        request.filter_functions_label, " is of another kernel (build-id ",
+        request.tracefs_build_id, " in ", request.tracefs_build_id_label,
+        ") than the index (build-id ", index_build_id,
+        "): give the tracefs of the index's kernel (--tracefs, --root)");
+  } else if (!ftrace.has_value()) {
     out.ftrace.reason = request.ftrace_unavailable.empty()
                             ? "no available_filter_functions given"
                             : request.ftrace_unavailable;

@@ -36,6 +36,11 @@ struct ProbeRequest {
   std::string filter_functions, filter_functions_label;
   std::string filter_functions_addrs, filter_functions_addrs_label;
   std::string ftrace_unavailable;
+  // The build-id of the kernel whose tracefs the ftrace files came from
+  // (its /sys/kernel/notes), "" when unknown. When it is not the index's,
+  // those files name another kernel's functions: the ftrace form is
+  // refused, saying so, instead of blaming notrace or inlining.
+  std::string tracefs_build_id, tracefs_build_id_label;
 };
 
 struct ProbePlacement {

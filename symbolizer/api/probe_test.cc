@@ -70,6 +70,39 @@ TEST(PlaceProbeTest, EveryFormatForADuplicate) {
   EXPECT_NE(json.find("\"same_name\":2,"), std::string::npos);
 }
 
+// The tracefs of another kernel (the host's, with an index of another
+// build) names another kernel's functions: refused with why.
+TEST(PlaceProbeTest, FtraceOfAnotherKernelIsRefused) {
+  Catalog c;
+  c.identity.address_space = AddressSpace::kStatic;
+  c.identity.build_id = "01d2640d3a13145ee314eb05b155f141b7b7058b";
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "do_exit", 'T', 0x80, true));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  ProbeRequest r;
+  r.query = "do_exit";
+  r.filter_functions = "schedule\nvfs_read\n";
+  r.filter_functions_label = "/sys/kernel/tracing/available_filter_functions";
+  r.tracefs_build_id = "32a7f3bacee6bf69da94f497a8a076483baea20e";
+  r.tracefs_build_id_label = "/sys/kernel/notes";
+  absl::StatusOr<ProbePlacement> p = PlaceProbe(*s, r);
+  ASSERT_TRUE(p.ok()) << p.status();
+  absl::StatusOr<std::string> f = ProbeFormat(*p, "ftrace");
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.status().message().find(
+                "is of another kernel (build-id 32a7f3bacee6bf69da94f497a8a0764"
+                "83baea20e in /sys/kernel/notes) than the index (build-id "
+                "01d2640d3a13145ee314eb05b155f141b7b7058b)"),
+            absl::string_view::npos)
+      << f.status();
+  // The same build-id: the files are used.
+  r.tracefs_build_id = "01d2640d3a13145ee314eb05b155f141b7b7058b";
+  r.filter_functions = "do_exit\n";
+  p = PlaceProbe(*s, r);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(*ProbeFormat(*p, "ftrace"), "1");
+}
+
 // `probe --format F` alone must keep what the all-formats view says after
 // `#`: a static address is not the running kernel's.
 TEST(PlaceProbeTest, OneFormatKeepsItsCaveat) {

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/probe.h"
+#include "symbolizer/builder/running_kernel.h"
 #include "symbolizer/sources/file_reader.h"
 #include "tools/cli/command.h"
 
@@ -61,6 +62,20 @@ int RunProbe(const Args& a) {
                &req.filter_functions_addrs, &req.filter_functions_addrs_label,
                &why_addrs);
   req.ftrace_unavailable = why_names;
+  // Whose tracefs it is: the build-id of the kernel it belongs to (the
+  // host's, or the saved system's under --root), unless --tracefs names a
+  // directory of unknown origin.
+  if (!a.has("--tracefs")) {
+    const std::string notes = root + "/sys/kernel/notes";
+    absl::StatusOr<std::string> bytes = ReadFileToString(notes);
+    if (bytes.ok()) {
+      absl::StatusOr<std::string> id = ParseBuildIdNote(*bytes, notes);
+      if (id.ok()) {
+        req.tracefs_build_id = *std::move(id);
+        req.tracefs_build_id_label = notes;
+      }
+    }
+  }
 
   absl::StatusOr<ProbePlacement> p = PlaceProbe(*s, req);
   if (!p.ok()) {

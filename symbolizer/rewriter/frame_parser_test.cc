@@ -424,5 +424,28 @@ TEST(FindFramesTest, PerfScriptWithoutDso) {
   EXPECT_GT(frames, 5u);
 }
 
+// An oops Call Trace with <IRQ> ... </IRQ> and `? ` (unreliable) frames:
+// every frame line is one %pS frame, the markers none.
+TEST(FindFramesTest, OopsCallTraceWithIrqMarkers) {
+  size_t frames = 0;
+  for (const std::string& line : TraceLines("oops-irq.txt")) {
+    const std::vector<FrameSpan> f = FindFrames(line);
+    if (!absl::StartsWith(line, " ? ")) {
+      EXPECT_TRUE(f.empty()) << line;
+      continue;
+    }
+    ASSERT_EQ(f.size(), 1u) << line;
+    EXPECT_EQ(f[0].kind, FrameKind::kSymbolic);
+    EXPECT_EQ(f[0].name, line.substr(3, line.find('+') - 3));
+    EXPECT_TRUE(f[0].length.has_value()) << line;
+    if (absl::StrContains(line, "[nikal]")) {
+      ASSERT_EQ(ModuleBrackets(f[0].qualifiers).size(), 1u);
+      EXPECT_EQ(ModuleBrackets(f[0].qualifiers)[0].module, "nikal");
+    }
+    ++frames;
+  }
+  EXPECT_EQ(frames, 10u);
+}
+
 }  // namespace
 }  // namespace ksym

@@ -229,7 +229,9 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
       break;
     case TargetForm::kModuleSymbol:
       p.bpftrace = Available(absl::StrCat(kind, p.module, ":", name, off),
-                             "MOD:FUNC needs bpftrace >= 0.26");
+                             "MOD:FUNC needs bpftrace >= 0.26.0: 0.21 to "
+                             "0.25 accept it but drop MOD (bpftrace "
+                             "8f14b68bc)");
       break;
     case TargetForm::kAddress:
       p.bpftrace =
@@ -237,7 +239,8 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
               ? Unavailable("ksym knows no bpftrace form for a return probe at "
                             "a raw address")
               : Available(absl::StrCat("kprobe:", Hex(p.address)),
-                          "a raw address needs bpftrace --unsafe");
+                          "a raw address needs bpftrace >= 0.26.0 "
+                          "(0b6309f78) and --unsafe");
       break;
     case TargetForm::kTextOffset:
       p.bpftrace = Unavailable(absl::StrCat(

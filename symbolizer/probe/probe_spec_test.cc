@@ -131,6 +131,8 @@ TEST(ProbeSpecTest, DuplicateInRuntimeIndexIsTheAddress) {
             "p:ksym/p_init_once_0_ffffffff81000200 0xffffffff81000200");
   EXPECT_EQ(p.bpftrace.text, "kprobe:0xffffffff81000200");
   EXPECT_NE(p.bpftrace.reason.find("--unsafe"), std::string::npos);
+  // kprobe:0xADDR is first in bpftrace v0.26.0 (git tag --contains 0b6309f78).
+  EXPECT_NE(p.bpftrace.reason.find(">= 0.26.0"), std::string::npos);
   EXPECT_EQ(p.perf.text, "0xffffffff81000200");
   EXPECT_EQ(p.libbpf.text, "func_name = NULL, .offset = 0xffffffff81000200");
   EXPECT_EQ(p.kprobe_multi.text, ".addrs = {0xffffffff81000200}, .cnt = 1");

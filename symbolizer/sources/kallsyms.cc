@@ -159,6 +159,7 @@ class Parser {
         ++p;
         continue;
       }
+      fields.skip = false;
       const char* next = ParseFast(p, end, fields);
       if (next == nullptr) {
         // The careful parser is the authority; it names what is wrong.
@@ -169,6 +170,11 @@ class Parser {
             absl::string_view(p, static_cast<size_t>(line_end - p)), fields);
         if (!status.ok()) return status;
         next = nl != nullptr ? nl + 1 : end;
+      }
+      if (format_ == Format::kSystemMap &&
+          (fields.skip || IsIgnoredByKallsyms(fields.name))) {
+        p = next;
+        continue;
       }
       if (fields.name.size() > kMaxSymbolNameLength) {
         return Error(absl::StrCat(
@@ -203,6 +209,7 @@ class Parser {
     char type = 0;
     absl::string_view name;
     absl::string_view module;
+    bool skip = false;  // a System.map line the kernel's kallsyms leaves out
   };
 
   // Parses one well-formed line starting at `p` (not empty) and returns the
@@ -318,6 +325,13 @@ class Parser {
     const char* q = SkipNameBytes(name, line_end);
     absl::string_view name_view(name, static_cast<size_t>(q - name));
     if (q < line_end && *q != '\t') {
+      // arm64's nVHE hypervisor objects put local labels with a \x02 byte
+      // in System.map ("__kvm_nvhe_.L14472\x02..."): kallsyms skips them.
+      if (format_ == Format::kSystemMap && IsIgnoredByKallsyms(name_view)) {
+        fields.name = name_view;
+        fields.skip = true;
+        return absl::OkStatus();
+      }
       return Error(absl::StrCat("bad character ", QuoteChar(*q),
                                 " in symbol name ", QuoteInput(name_view)));
     }
@@ -368,6 +382,32 @@ class Parser {
 };
 
 }  // namespace
+
+bool IsIgnoredByKallsyms(absl::string_view name) {
+  // scripts/kallsyms.c is_ignored_symbol() (6.1) and scripts/mksysmap
+  // (6.3+): mapping symbols and the local symbols of prefixed objects.
+  static constexpr absl::string_view kPrefixes[] = {
+      "__efistub_$",       // arm64 EFI stub namespace: mapping symbols
+      "__efistub_.L",      //   and local labels
+      "__kvm_nvhe_$",      // arm64 non-VHE KVM namespace: mapping symbols
+      "__kvm_nvhe_.L",     //   and local labels
+      "__AArch64ADRPThunk_",  // arm64 lld
+      "__ARMV5PILongThunk_",  // arm lld
+      "__ARMV7PILongThunk_",
+      "__ThumbV7PILongThunk_",
+      "__LA25Thunk_",  // mips lld
+      "__microLA25Thunk_",
+      "__kcfi_typeid_",  // CFI type identifiers
+      "__kvm_nvhe___kcfi_typeid_",
+      "__pi___kcfi_typeid_",
+  };
+  if (!name.empty() && name[0] == '$') return true;  // $x, $d, $t, $a
+  if (absl::StartsWith(name, ".L")) return true;     // assembler locals
+  for (absl::string_view p : kPrefixes) {
+    if (absl::StartsWith(name, p)) return true;
+  }
+  return false;
+}
 
 bool IsPseudoModule(absl::string_view module) {
   return absl::StartsWith(module, "__builtin__") || module == "bpf";

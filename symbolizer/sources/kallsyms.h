@@ -44,6 +44,14 @@ struct KallsymsEntry {
 // index nor its freshness key; their addresses are answered live.
 bool IsPseudoModule(absl::string_view module);
 
+// Whether the kernel's own kallsyms (scripts/kallsyms.c, scripts/mksysmap)
+// leaves a System.map/ELF symbol out: mapping symbols ($x, $d), assembler
+// locals (.L*), and those of the prefixed arm64 nVHE KVM and EFI stub
+// objects (__kvm_nvhe_$x, __kvm_nvhe_.L14472), linker thunks, KCFI type
+// ids. ParseSystemMap skips such lines, even with bytes it refuses
+// elsewhere (the \x02 of nVHE local labels).
+bool IsIgnoredByKallsyms(absl::string_view name);
+
 // Parses /proc/kallsyms text. Symbol types must be letters: the kernel
 // prints nm's letter for vmlinux symbols and a letter from elf_type() for
 // module symbols. Empty lines are skipped; the last line may lack '\n'.

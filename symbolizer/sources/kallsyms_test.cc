@@ -383,5 +383,37 @@ TEST(IsPseudoModuleTest, BuiltinAndBpfAreNotModules) {
   }
 }
 
+// arm64 System.map lines the kernel's kallsyms leaves out (nVHE KVM
+// objects linked with `ld -r` and prefixed: their mapping symbols and local
+// labels, one with the \x02 byte GNU as puts in them): skipped, never a
+// failed build; the lines around them are kept.
+TEST(ParseSystemMapTest, SkipsWhatTheKernelsKallsymsSkips) {
+  const std::string text =
+      std::string("ffff800008000000 T _text\n"
+                  "ffff800008010000 t __kvm_nvhe_$x\n"
+                  "ffff800008010000 T __kvm_nvhe___kvm_vcpu_run\n"
+                  "ffff800008010040 t __kvm_nvhe_.L14472") +
+      '\x02' +
+      "1\n"
+      "ffff800008010080 t $d\n"
+      "ffff800008010100 t __efistub_$x\n"
+      "ffff800008010200 T el1_sync\n";
+  absl::StatusOr<std::vector<KallsymsEntry>> e =
+      ParseSystemMap(text, "System.map");
+  ASSERT_TRUE(e.ok()) << e.status();
+  std::vector<std::string> names;
+  for (const KallsymsEntry& x : *e) names.push_back(x.name);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "_text", "__kvm_nvhe___kvm_vcpu_run", "el1_sync"}));
+  // A \x02 elsewhere is still an error that says where.
+  absl::StatusOr<std::vector<KallsymsEntry>> bad = ParseSystemMap(
+      std::string("ffff800008000000 T _text\nffff800008000010 t foo\x02x\n"),
+      "System.map");
+  ASSERT_TRUE(absl::IsInvalidArgument(bad.status()));
+  EXPECT_NE(bad.status().message().find("System.map:2:"),
+            absl::string_view::npos)
+      << bad.status();
+}
+
 }  // namespace
 }  // namespace ksym

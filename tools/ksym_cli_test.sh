@@ -275,6 +275,17 @@ printf ' [<%s>] %s+0x0/0x10\n' "$moved" "$name" |
   "$ksym" symbolize -i "$tmp/s.ksym" --kaslr-offset 2a400000 --stats >"$tmp/out" 2>"$tmp/err"
 grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize --kaslr-offset: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
 
+# lookup --all lists at most 256 symbols; 300 aliases at one address used
+# to come back as 256 lines with no word about the rest.
+{ echo "ffffffff81000000 T _text"
+  for i in $(seq 1 300); do echo "ffffffff81001000 t alias_$i"; done
+  echo "ffffffff81002000 T _etext"
+} > "$tmp/aliases"
+"$ksym" build -q --kallsyms "$tmp/aliases" -o "$tmp/aliases.ksym"
+out=$("$ksym" lookup -i "$tmp/aliases.ksym" --all ffffffff81001000 2>"$tmp/err")
+check "lookup --all cap: lines" 256 "$(wc -l <<< "$out")"
+grep -q "300 symbols cover it; only the best 256 are listed" "$tmp/err" || { echo "FAIL: lookup --all cap not said: $(cat "$tmp/err")"; fail=1; }
+
 "$ksym" frobnicate >/dev/null 2>&1
 check "unknown command exit" 2 $?
 "$ksym" lookup --help | grep -q "usage: ksym lookup"

@@ -276,19 +276,20 @@ LookupResult Symbolizer::Lookup(uint64_t address) const {
   return r;
 }
 
-void Symbolizer::LookupAll(uint64_t address,
-                           std::vector<SymbolInfo>* out) const {
+size_t Symbolizer::LookupAll(uint64_t address,
+                             std::vector<SymbolInfo>* out) const {
   out->clear();
   uint32_t found[kMaxCovering];
   NotFoundReason reason;
   uint64_t inferred_end;
-  const size_t count = std::min(
-      Covering(address, found, kMaxCovering, &reason, &inferred_end),
-      kMaxCovering);
+  const size_t total =
+      Covering(address, found, kMaxCovering, &reason, &inferred_end);
+  const size_t count = std::min(total, kMaxCovering);
   out->resize(count);
   for (size_t k = 0; k < count; ++k) {
     FillSymbol(found[k], &(*out)[k], inferred_end);
   }
+  return total;
 }
 
 void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,

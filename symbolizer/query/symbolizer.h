@@ -133,8 +133,10 @@ class Symbolizer {
   const IndexReader& index() const { return *index_; }
 
   LookupResult Lookup(uint64_t address) const;
-  // Every symbol covering `address`, best first; empty when none.
-  void LookupAll(uint64_t address, std::vector<SymbolInfo>* out) const;
+  // Every symbol covering `address`, best first, at most kMaxCovering of
+  // them; empty when none. Returns how many cover it: more than
+  // out->size() when the list was cut, which the caller must say.
+  size_t LookupAll(uint64_t address, std::vector<SymbolInfo>* out) const;
   // out[i] = Lookup(addresses[i]); out.size() must equal addresses.size().
   // Sorted input is fastest: consecutive addresses in one symbol skip the
   // search.

@@ -78,8 +78,17 @@ int RunLookup(const Args& a) {
     std::vector<std::pair<SymbolInfo, uint64_t>> hits;
     LookupResult r = s->Lookup(addr);
     if (all) {
-      s->LookupAll(addr, &covering);
+      const size_t total = s->LookupAll(addr, &covering);
       for (const SymbolInfo& c : covering) hits.push_back({c, addr - c.address});
+      if (total > covering.size()) {
+        // Never a silently shortened list.
+        std::fprintf(stderr,
+                     "ksym: lookup: %.*s0x%llx: %zu symbols cover it; only "
+                     "the best %zu are listed\n",
+                     static_cast<int>(where.size()), where.data(),
+                     static_cast<unsigned long long>(given), total,
+                     covering.size());
+      }
     } else if (r.found) {
       hits.push_back({r.symbol, r.offset});
     }

@@ -1,4 +1,4 @@
-// Fuzzes ParseModulesBuiltin and ModuleNameFromPath on what it returns.
+// Fuzzes ParseModulesBuiltin and ModuleNameOfPath on what it returns.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/sources/modules_builtin.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -17,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!absl::StartsWith(path, "kernel/") || !absl::EndsWith(path, ".ko")) {
       std::abort();
     }
-    const std::string name = ksym::ModuleNameFromPath(path);
+    const std::string name = ksym::ModuleNameOfPath(path);
     if (name.find('-') != std::string::npos ||
         name.find(',') != std::string::npos) {
       std::abort();

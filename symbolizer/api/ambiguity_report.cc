@@ -10,6 +10,7 @@
 #include "symbolizer/api/json_writer.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/format.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
 
 namespace ksym {
@@ -25,8 +26,9 @@ std::string ModuleKind(const Symbolizer& s, const SymbolInfo& sym) {
 std::string ModuleList(const Symbolizer& s, const SymbolInfo& sym) {
   const IndexReader& r = s.index();
   std::string out;
+  QualifierWriter<StringAppender> w(StringAppender{&out}, "");
   for (size_t j = 0; j < r.ModuleSetSize(sym.module_set); ++j) {
-    absl::StrAppend(&out, j ? " " : "", "[", r.ModuleName(sym.module_set, j), "]");
+    w.Module(r.ModuleName(sym.module_set, j));
   }
   return out.empty() ? "none" : out;
 }

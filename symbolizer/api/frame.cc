@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/text_policy.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
 
 namespace ksym {
@@ -11,14 +12,11 @@ void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
                      uint64_t offset, std::string* out, ObjectForm form) {
   absl::StrAppend(out, symbol.name(), "+0x", absl::Hex(offset), "/0x",
                   absl::Hex(s.KernelLength(symbol)));
-  for (absl::string_view m : s.DisplayModules(symbol)) {
-    absl::StrAppend(out, " [", m, "]");
-  }
   absl::string_view obj = s.DisplayObject(symbol);
   if (!obj.empty() && form == ObjectForm::kFullPath) {
     obj = s.index().ObjectPath(symbol.object);
   }
-  if (!obj.empty()) absl::StrAppend(out, " {", obj, "}");
+  AppendQualifiers(s.DisplayModules(symbol), obj, out);
   out->append(AmbiguityMarker(s, symbol));
 }
 

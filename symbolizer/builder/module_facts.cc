@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/inferred_modules.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -81,7 +82,7 @@ void FromKbuildCmd(Steps& s) {
     std::vector<std::string> modules;
     for (const std::string& modfile : cmd.modfiles) {
       if (s.files.builtin->contains(absl::StrCat("kernel/", modfile, ".ko"))) {
-        modules.push_back(ModuleNameFromPath(modfile));
+        modules.push_back(ModuleNameOfPath(modfile));
       }
     }
     std::sort(modules.begin(), modules.end());
@@ -127,7 +128,7 @@ void FromSingleObjectModules(Steps& s) {
       absl::string_view file = path;
       absl::ConsumePrefix(&file, "kernel/");
       absl::ConsumeSuffix(&file, ".ko");
-      module_files.emplace_back(ModuleNameFromPath(path), std::string(file));
+      module_files.emplace_back(ModuleNameOfPath(path), std::string(file));
     }
     std::sort(module_files.begin(), module_files.end());
   }

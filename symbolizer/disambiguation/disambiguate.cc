@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/attribution/attribution.h"
+#include "symbolizer/names/qualified_name.h"
 #include "absl/strings/string_view.h"
 
 namespace ksym {
@@ -90,8 +91,10 @@ std::string AmbiguityReason(const Catalog& catalog,
   uint32_t object = catalog.symbols[run.front()].object;
   for (uint32_t i : run) {
     if (catalog.symbols[i].object != object) {
-      return absl::StrCat("different objects annotated {",
-                          catalog.objects[object].annotation, "}");
+      std::string reason = "different objects annotated";
+      AppendQualifiers(std::vector<std::string>{},
+                       catalog.objects[object].annotation, &reason);
+      return reason;
     }
   }
   return absl::StrCat("same object ", catalog.objects[object].path,
@@ -214,19 +217,15 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
 
 std::string KallmodsymsSuffix(const Catalog& catalog, const Symbol& symbol) {
   std::string out;
+  QualifierWriter<StringAppender> w(StringAppender{&out}, "\t");
   // Built-in modules annotate text symbols only (/proc/kallmodsyms);
   // loadable modules name every symbol, as /proc/kallsyms does.
   const bool show_modules = IsTextType(symbol.type) ||
                             catalog.loadable_module_sets.contains(symbol.module_set);
   if (show_modules && symbol.module_set < catalog.module_sets.size()) {
-    for (const std::string& module : catalog.module_sets[symbol.module_set]) {
-      absl::StrAppend(&out, out.empty() ? "\t[" : " [", module, "]");
-    }
+    w.Modules(catalog.module_sets[symbol.module_set]);
   }
-  absl::string_view annotation = AnnotationOf(catalog, symbol);
-  if (!annotation.empty()) {
-    absl::StrAppend(&out, out.empty() ? "\t{" : " {", annotation, "}");
-  }
+  w.Object(AnnotationOf(catalog, symbol));
   return out;
 }
 

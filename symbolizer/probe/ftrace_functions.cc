@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/sources/input_errors.h"
 #include "symbolizer/sources/strict_text.h"
 
@@ -50,9 +51,14 @@ std::string LoadableModule(const IndexReader& index, uint32_t set) {
   return std::string(index.ModuleName(set, 0));
 }
 
-std::string Listed(const FtraceRecord& r) {
-  return r.module.empty() ? r.name : absl::StrCat(r.name, " [", r.module, "]");
+// "name" or "name [mod]", as available_filter_functions lists it.
+std::string Listed(absl::string_view name, absl::string_view module) {
+  std::vector<absl::string_view> modules;
+  if (!module.empty()) modules.push_back(module);
+  return FormatQualifiedName(name, modules, "");
 }
+
+std::string Listed(const FtraceRecord& r) { return Listed(r.name, r.module); }
 
 }  // namespace
 
@@ -190,7 +196,7 @@ absl::StatusOr<FtraceIndex> FtraceFunctions::Find(const Symbolizer& symbolizer,
     return FtraceIndex{static_cast<uint32_t>(lines[0] + 1), 0, Listed(records_[lines[0]])};
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      label_, " lists ", name, module.empty() ? "" : absl::StrCat(" [", module, "]"),
+      label_, " lists ", Listed(name, module),
       " on ", lines.size(), " lines and the index has ", functions,
       " such functions: which line is ", qualified,
       " needs available_filter_functions_addrs (Linux 6.5+)"));

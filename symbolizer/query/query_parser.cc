@@ -7,8 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/names/qualified_name.h"
 
 namespace ksym {
 namespace {
@@ -49,40 +49,14 @@ std::string ParseNumber(absl::string_view s, absl::string_view example,
   return absl::SimpleAtoi(s, out) ? "" : kOverflow;
 }
 
-// Kernel module names are KBUILD_MODNAME: file names with '-' turned to '_'.
-bool IsModuleName(absl::string_view s) {
-  return !s.empty() && AllOf(s, [](unsigned char c) {
-    return absl::ascii_isalnum(c) || c == '_' || c == '-';
-  });
-}
-
-std::string NormalizeModule(absl::string_view s) {
-  std::string out(s);
-  std::replace(out.begin(), out.end(), '-', '_');
-  return out;
-}
-
-bool IsObjectSuffix(absl::string_view s) {
-  for (absl::string_view part : absl::StrSplit(s, '/')) {
-    if (part.empty()) return false;
-    if (!AllOf(part, [](unsigned char c) {
-          return !absl::ascii_isspace(c) && c != '[' && c != ']' && c != '{' &&
-                 c != '}';
-        })) {
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string Query::ToString() const {
   std::string out = name;
   if (offset.has_value()) absl::StrAppend(&out, "+0x", absl::Hex(*offset));
   if (length.has_value()) absl::StrAppend(&out, "/0x", absl::Hex(*length));
-  for (const std::string& m : modules) absl::StrAppend(&out, " [", m, "]");
-  if (!object.empty()) absl::StrAppend(&out, " {", object, ".o}");
+  AppendQualifiers(modules, object.empty() ? "" : absl::StrCat(object, ".o"),
+                   &out);
   if (address.has_value()) absl::StrAppend(&out, " @0x", absl::Hex(*address));
   return out;
 }
@@ -116,12 +90,12 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
                    "empty module before \":\", expected MOD:NAME like "
                    "ext4:ext4_fill_super");
     }
-    if (!IsModuleName(mod)) {
+    if (!IsModuleNameText(mod)) {
       return Error(q, absl::StrCat("bad module \"", mod,
                                    "\" before \":\", expected a module name "
                                    "like ext4"));
     }
-    out.modules.push_back(NormalizeModule(mod));
+    out.modules.push_back(NormalizeModuleName(mod));
     head.remove_prefix(colon + 1);
   }
 
@@ -232,17 +206,15 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
       if (inner.empty()) {
         return Error(q, "empty module \"[]\", expected [module] like [ext4]");
       }
-      const std::pair<absl::string_view, absl::string_view> mod_and_id =
-          absl::StrSplit(inner, absl::MaxSplits(' ', 1));
-      const bool has_id = inner.find(' ') != absl::string_view::npos;
-      if (!IsModuleName(mod_and_id.first) ||
-          (has_id && (mod_and_id.second.size() != kBuildIdHexDigits ||
-                      !AllOf(mod_and_id.second, absl::ascii_isxdigit)))) {
+      // A query's build id is the whole one a stack trace prints.
+      const std::optional<ModuleBracketToken> bracket = ScanModuleBracket(whole);
+      if (!bracket.has_value() || (!bracket->build_id.empty() &&
+                                   bracket->build_id.size() != kBuildIdHexDigits)) {
         return Error(q, absl::StrCat("bad module \"", whole,
                                      "\", expected [module] like [ext4] or "
                                      "[module BUILDID] with 40 hex digits"));
       }
-      out.modules.push_back(NormalizeModule(mod_and_id.first));
+      out.modules.push_back(NormalizeModuleName(bracket->module));
       continue;
     }
 
@@ -256,7 +228,7 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
       return Error(q, absl::StrCat("empty object \"", whole,
                                    "\", expected {object.o} like {core.o}"));
     }
-    if (!IsObjectSuffix(inner)) {
+    if (!IsObjectPathSuffix(inner)) {
       return Error(q, absl::StrCat("bad object \"", whole,
                                    "\", expected a path suffix like "
                                    "{sched/core.o}"));

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
@@ -48,17 +49,9 @@ size_t Symbolizer::QualifiedName(uint32_t index, char* buf, size_t cap) const {
   const size_t n = index_->TypeAndName(index, &f.type, name, sizeof(name));
   BoundedWriter w{buf, cap};
   w.Append(absl::string_view(name, n));
-  ForEachDisplayModule(f, [&](absl::string_view m) {
-    w.Append(" [");
-    w.Append(m);
-    w.Append("]");
-  });
-  const absl::string_view obj = DisplayObject(f);
-  if (!obj.empty()) {
-    w.Append(" {");
-    w.Append(obj);
-    w.Append("}");
-  }
+  QualifierWriter qualifiers([&w](absl::string_view s) { w.Append(s); });
+  ForEachDisplayModule(f, [&](absl::string_view m) { qualifiers.Module(m); });
+  qualifiers.Object(DisplayObject(f));
   return w.Finish();
 }
 
@@ -75,23 +68,13 @@ absl::string_view Symbolizer::DisplayObject(const SymbolFacts& s) const {
 }
 
 std::string Symbolizer::QualifiedName(const SymbolInfo& s) const {
-  std::string out(s.name());
-  for (absl::string_view m : DisplayModules(s)) absl::StrAppend(&out, " [", m, "]");
-  absl::string_view obj = DisplayObject(s);
-  if (!obj.empty()) absl::StrAppend(&out, " {", obj, "}");
-  return out;
+  return FormatQualifiedName(s.name(), DisplayModules(s), DisplayObject(s));
 }
 
 std::string Symbolizer::KallmodsymsLine(const SymbolInfo& s) const {
   std::string out = absl::StrFormat("%016x %c ", s.address, s.type);
   out.append(s.name().data(), s.name().size());
-  const char* sep = "\t";
-  for (absl::string_view m : DisplayModules(s)) {
-    absl::StrAppend(&out, sep, "[", m, "]");
-    sep = " ";
-  }
-  absl::string_view obj = DisplayObject(s);
-  if (!obj.empty()) absl::StrAppend(&out, sep, "{", obj, "}");
+  AppendQualifiers(DisplayModules(s), DisplayObject(s), &out, "\t");
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/address_rule.h"
 #include "symbolizer/query/symbolizer.h"
 
@@ -151,9 +152,8 @@ std::vector<Candidate> Symbolizer::Narrowed(const Query& q) const {
     if (!kept.empty()) all = std::move(kept);
   };
   if (all.size() > 1) {
-    std::string printed = q.name;
-    for (const std::string& m : q.modules) absl::StrAppend(&printed, " [", m, "]");
-    if (!q.object.empty()) absl::StrAppend(&printed, " {", q.object, ".o}");
+    const std::string printed = FormatQualifiedName(
+        q.name, q.modules, q.object.empty() ? "" : absl::StrCat(q.object, ".o"));
     narrow([&](const Candidate& c) { return QualifiedName(c.symbol) == printed; });
   }
   if (all.size() > 1) {

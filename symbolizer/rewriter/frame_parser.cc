@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "symbolizer/names/qualified_name.h"
 
 namespace ksym {
 namespace {
@@ -18,9 +19,6 @@ bool IsNameChar(char c) {
 }
 bool IsWordChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-bool IsModuleChar(char c) {
-  return absl::ascii_isalnum(c) || c == '_' || c == '-';
-}
 
 bool BlankOrEnd(absl::string_view s, size_t p) {
   return p >= s.size() || IsBlank(s[p]);
@@ -121,29 +119,19 @@ bool ParseSymbol(absl::string_view s, size_t p, SymbolToken* t) {
   return true;
 }
 
-// "[MOD]" or "[MOD BUILDID]" at p; returns the end or kNpos.
+// "[MOD]" or "[MOD BUILDID]" at p (names/qualified_name.h); returns the
+// end or kNpos.
 size_t ParseModuleBracket(absl::string_view s, size_t p) {
-  if (p >= s.size() || s[p] != '[') return kNpos;
-  size_t q = p + 1;
-  while (q < s.size() && IsModuleChar(s[q])) ++q;
-  if (q == p + 1) return kNpos;
-  if (q < s.size() && s[q] == ' ') {
-    const size_t id = q + 1;
-    q = id;
-    while (q < s.size() && absl::ascii_isxdigit(s[q])) ++q;
-    if (q == id) return kNpos;
-  }
-  if (q >= s.size() || s[q] != ']') return kNpos;
-  return q + 1;
+  if (p > s.size()) return kNpos;
+  const std::optional<ModuleBracketToken> b = ScanModuleBracket(s.substr(p));
+  return b.has_value() ? p + b->size : kNpos;
 }
 
-// "{OBJ}" at p; returns the end or kNpos.
+// "{OBJ}" at p (names/qualified_name.h); returns the end or kNpos.
 size_t ParseObjectBrace(absl::string_view s, size_t p) {
-  if (p >= s.size() || s[p] != '{') return kNpos;
-  size_t q = p + 1;
-  while (q < s.size() && !IsBlank(s[q]) && s[q] != '{' && s[q] != '}') ++q;
-  if (q == p + 1 || q >= s.size() || s[q] != '}') return kNpos;
-  return q + 1;
+  if (p > s.size()) return kNpos;
+  const std::optional<ObjectBraceToken> o = ScanObjectBrace(s.substr(p));
+  return o.has_value() ? p + o->size : kNpos;
 }
 
 // " (...)" at p with balanced parentheses inside; returns the end or kNpos.
@@ -501,18 +489,17 @@ std::vector<ModuleBracket> ModuleBrackets(absl::string_view qualifiers) {
       p = note;
       continue;
     }
-    const size_t e = ParseModuleBracket(qualifiers, p);
-    if (e == kNpos) {
+    const std::optional<ModuleBracketToken> token =
+        ScanModuleBracket(qualifiers.substr(p));
+    if (!token.has_value()) {
       ++p;
       continue;
     }
     ModuleBracket b;
-    b.text = qualifiers.substr(p, e - p);
-    size_t m = p + 1;
-    while (m < e && IsModuleChar(qualifiers[m])) ++m;
-    b.module = qualifiers.substr(p + 1, m - (p + 1));
+    b.text = qualifiers.substr(p, token->size);
+    b.module = token->module;
     out.push_back(b);
-    p = e;
+    p += token->size;
   }
   return out;
 }
@@ -525,8 +512,9 @@ absl::string_view ObjectQualifier(absl::string_view qualifiers) {
       p = note;
       continue;
     }
-    const size_t e = ParseObjectBrace(qualifiers, p);
-    if (e != kNpos) return qualifiers.substr(p + 1, e - p - 2);
+    const std::optional<ObjectBraceToken> o =
+        ScanObjectBrace(qualifiers.substr(p));
+    if (o.has_value()) return o->object;
     ++p;
   }
   return {};

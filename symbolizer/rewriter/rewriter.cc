@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/rewriter/unplaced.h"
 
@@ -25,12 +26,6 @@ namespace {
 
 std::string EscapedName(absl::string_view name) {
   return EscapeControlBytes(name);
-}
-
-std::string NormalizeModule(absl::string_view m) {
-  std::string out(m);
-  std::replace(out.begin(), out.end(), '-', '_');
-  return out;
 }
 
 }  // namespace
@@ -175,7 +170,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
   q.offset = f.offset;
   q.length = f.length;
   for (const ModuleBracket& b : ModuleBrackets(f.qualifiers)) {
-    q.modules.push_back(NormalizeModule(b.module));
+    q.modules.push_back(NormalizeModuleName(b.module));
   }
   std::sort(q.modules.begin(), q.modules.end());
   q.modules.erase(std::unique(q.modules.begin(), q.modules.end()),
@@ -240,13 +235,15 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
                                 std::string* out) const {
   std::vector<ModuleBracket> brackets;
   if (!printed.empty()) brackets = ModuleBrackets(printed);
+  // A module bracket as printed (with its build id) stays as printed.
+  QualifierWriter<StringAppender> w(StringAppender{out});
   for (absl::string_view m : symbolizer_.DisplayModules(s)) {
     absl::string_view text;
     for (const ModuleBracket& b : brackets) {
-      if (NormalizeModule(b.module) == m) text = b.text;
+      if (NormalizeModuleName(b.module) == m) text = b.text;
     }
     if (text.empty()) {
-      absl::StrAppend(out, " [", m, "]");
+      w.Module(m);
     } else {
       absl::StrAppend(out, " ", text);
     }
@@ -255,7 +252,7 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
   if (!object.empty() && options_.full_object_path) {
     object = symbolizer_.index().ObjectPath(s.object);
   }
-  if (!object.empty()) absl::StrAppend(out, " {", object, "}");
+  w.Object(object);
 }
 
 void Rewriter::AppendPrintedQualifiers(absl::string_view qualifiers,
@@ -264,8 +261,8 @@ void Rewriter::AppendPrintedQualifiers(absl::string_view qualifiers,
   for (const ModuleBracket& b : ModuleBrackets(qualifiers)) {
     absl::StrAppend(out, " ", b.text);
   }
-  const absl::string_view object = ObjectQualifier(qualifiers);
-  if (!object.empty()) absl::StrAppend(out, " {", object, "}");
+  ksym::AppendQualifiers(std::vector<absl::string_view>{},
+                         ObjectQualifier(qualifiers), out);
 }
 
 bool Rewriter::AppendMarker(const SymbolInfo& s, std::string* out) const {

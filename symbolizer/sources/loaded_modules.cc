@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/sources/strict_text.h"
 
 namespace ksym {
@@ -69,23 +70,7 @@ absl::StatusOr<uint64_t> ParseSectionAddress(absl::string_view text,
 }
 
 std::string ModuleNameOfFile(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  absl::string_view base =
-      slash == absl::string_view::npos ? path : path.substr(slash + 1);
-  bool stripped = false;
-  for (absl::string_view suffix :
-       {".ko", ".ko.xz", ".ko.zst", ".ko.gz", ".ko.debug"}) {
-    if (absl::ConsumeSuffix(&base, suffix)) {
-      stripped = true;
-      break;
-    }
-  }
-  if (!stripped || base.empty()) return "";
-  std::string name(base);
-  for (char& c : name) {
-    if (c == '-' || c == ',') c = '_';
-  }
-  return name;
+  return IsModuleFileName(path) ? ModuleNameOfPath(path) : "";
 }
 
 absl::StatusOr<std::vector<ModuleFile>> ParseModulesDep(

@@ -58,10 +58,10 @@ struct ModuleFile {
 absl::StatusOr<std::vector<ModuleFile>> ParseModulesDep(
     absl::string_view text, absl::string_view filename);
 
-// The kernel's name of the module in `path`: the file name without its
-// directory and ".ko", ".ko.xz", ".ko.zst", ".ko.gz" or ".ko.debug", with
-// '-' and ',' turned into '_' as KBUILD_MODNAME does ("kernel/arch/x86/crypto/
-// sha256-ssse3.ko.zst" -> "sha256_ssse3"). "" when it is no module file.
+// The kernel's name of the module in `path` (names/qualified_name.h
+// ModuleNameOfPath: "kernel/arch/x86/crypto/sha256-ssse3.ko.zst" ->
+// "sha256_ssse3"); "" when it is no module file (.ko, .ko.xz, .ko.zst,
+// .ko.gz, .ko.debug).
 std::string ModuleNameOfFile(absl::string_view path);
 
 }  // namespace ksym

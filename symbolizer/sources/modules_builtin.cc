@@ -127,17 +127,6 @@ absl::StatusOr<std::vector<std::string>> ParseModulesBuiltin(
   return paths;
 }
 
-std::string ModuleNameFromPath(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
-  absl::ConsumeSuffix(&path, ".ko");
-  std::string name(path);
-  for (char& c : name) {
-    if (c == '-' || c == ',') c = '_';
-  }
-  return name;
-}
-
 absl::StatusOr<BuiltinModinfo> ParseModulesBuiltinModinfo(
     absl::string_view bytes, absl::string_view filename) {
   BuiltinModinfo modinfo;

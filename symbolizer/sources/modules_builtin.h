@@ -41,11 +41,6 @@ namespace ksym {
 absl::StatusOr<std::vector<std::string>> ParseModulesBuiltin(
     absl::string_view text, absl::string_view filename);
 
-// The module name the kernel uses for a module file path: the basename
-// without ".ko", with '-' and ',' turned into '_' (kbuild's name-fix):
-// "kernel/fs/nls/nls_iso8859-1.ko" -> "nls_iso8859_1".
-std::string ModuleNameFromPath(absl::string_view path);
-
 struct ModinfoRecord {
   std::string module;  // "ext4"; "a:b" for an object shared by two modules
   std::string key;     // "file", "license", "alias", "parm", ...

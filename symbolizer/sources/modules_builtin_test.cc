@@ -57,17 +57,6 @@ TEST(ParseModulesBuiltinTest, Errors) {
   }
 }
 
-TEST(ModuleNameFromPathTest, KbuildNameFix) {
-  EXPECT_EQ(ModuleNameFromPath("kernel/drivers/nls/nls_iso8859-1.ko"),
-            "nls_iso8859_1");
-  EXPECT_EQ(ModuleNameFromPath("kernel/fs/ext4/ext4.ko"), "ext4");
-  EXPECT_EQ(ModuleNameFromPath("kernel/arch/x86/crypto/crc32c-intel.ko"),
-            "crc32c_intel");
-  EXPECT_EQ(ModuleNameFromPath("fs/nls/nls_iso8859-1"), "nls_iso8859_1");
-  EXPECT_EQ(ModuleNameFromPath("drivers/net/foo,bar.ko"), "foo_bar");
-  EXPECT_EQ(ModuleNameFromPath("ext4"), "ext4");
-}
-
 // ---- modules.builtin.modinfo ----
 
 std::string Bytes(const char* data, size_t size) {

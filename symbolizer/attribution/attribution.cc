@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/names/qualified_name.h"
 
 namespace ksym {
 namespace {
@@ -60,17 +60,6 @@ void Sweep(const std::vector<Range>& ranges, Better better,
     while (!open.empty() && ranges[open.top()].end <= address) open.pop();
     visit(i, open.empty() ? kNoRange : static_cast<int32_t>(open.top()));
   }
-}
-
-// Module name of a modules.builtin.objs module object: fs/nls/nls_iso8859-1.o
-// → nls_iso8859_1.
-std::string ModuleName(absl::string_view module_object) {
-  size_t slash = module_object.rfind('/');
-  if (slash != absl::string_view::npos) {
-    module_object.remove_prefix(slash + 1);
-  }
-  absl::ConsumeSuffix(&module_object, ".o");
-  return absl::StrReplaceAll(module_object, {{"-", "_"}});
 }
 
 }  // namespace
@@ -249,7 +238,8 @@ ObjectModulesFromBuiltinObjs(
         builtin_objs) {
   absl::flat_hash_map<std::string, std::vector<std::string>> result;
   for (const auto& [module_object, members] : builtin_objs) {
-    std::string module = ModuleName(module_object);
+    // fs/nls/nls_iso8859-1.o → nls_iso8859_1.
+    std::string module = ModuleNameOfPath(module_object);
     if (members.empty()) {
       result[module_object].push_back(module);
     } else {

@@ -319,6 +319,13 @@ TEST(ObjectModulesFromBuiltinObjsTest, DashesBecomeUnderscores) {
                                         ElementsAre("nls_iso8859_1"))));
 }
 
+// kbuild's name-fix turns ',' into '_' as well (scripts/Makefile.lib).
+TEST(ObjectModulesFromBuiltinObjsTest, CommasBecomeUnderscores) {
+  auto modules = ObjectModulesFromBuiltinObjs({{"drivers/net/foo,bar.o", {}}});
+  EXPECT_THAT(modules, UnorderedElementsAre(Pair("drivers/net/foo,bar.o",
+                                                 ElementsAre("foo_bar"))));
+}
+
 TEST(ObjectModulesFromBuiltinObjsTest, SharedObjectGetsAllModulesSorted) {
   auto modules = ObjectModulesFromBuiltinObjs({
       {"drivers/net/ethernet/cavium/liquidio/liquidio_vf.o",

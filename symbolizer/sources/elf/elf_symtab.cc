@@ -14,8 +14,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/sources/elf/elf_handle.h"
 
 namespace ksym {
@@ -98,14 +98,6 @@ std::string ModinfoName(absl::string_view modinfo) {
   return "";
 }
 
-std::string ModuleNameFromPath(absl::string_view path) {
-  size_t slash = path.rfind('/');
-  if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
-  size_t dot = path.find('.');
-  if (dot != absl::string_view::npos) path = path.substr(0, dot);
-  return absl::StrReplaceAll(path, {{"-", "_"}});
-}
-
 std::string BuildIdFromNote(Elf_Data* data) {
   GElf_Nhdr nhdr;
   size_t name_offset = 0;
@@ -180,7 +172,7 @@ absl::StatusOr<ElfSymbolTable> ParseElf(Elf* elf, absl::string_view path) {
     }
   }
   if (table.relocatable && table.module_name.empty()) {
-    table.module_name = ModuleNameFromPath(path);
+    table.module_name = ModuleNameOfPath(path);
   }
   if (symtab == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(

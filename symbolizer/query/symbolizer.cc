@@ -72,6 +72,28 @@ Symbolizer::Symbolizer(std::unique_ptr<IndexReader> index)
     : index_(std::move(index)),
       rule_(KernelAddressRule::ForIndex(*index_)) {
   RankLargeAliasGroups();
+  FindSimpleSymbols();
+}
+
+void Symbolizer::FindSimpleSymbols() {
+  if (!index_->has_overlaps()) return;
+  const uint64_t n = index_->symbol_count();
+  simple_.assign((n + 63) / 64, 0);
+  // One pass in address order: `reach` is the highest end of an exact
+  // extent among the symbols before the current alias group. Inferred
+  // extents end at the next address and never reach further.
+  uint64_t reach = 0;
+  uint32_t i = 0;
+  while (i < n) {
+    const uint64_t a = index_->Address(i);
+    uint32_t j = i + 1;
+    while (j < n && index_->Address(j) == a) ++j;
+    if (j == i + 1 && reach <= a) simple_[i >> 6] |= uint64_t{1} << (i & 63);
+    for (uint32_t k = i; k < j; ++k) {
+      if (index_->SizeExact(k)) reach = std::max(reach, index_->End(k));
+    }
+    i = j;
+  }
 }
 
 void Symbolizer::RankLargeAliasGroups() {
@@ -318,7 +340,8 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
   // index without overlapping symbols: it is the only candidate, so the
   // ranking of Covering (and its scratch array) is not needed. Answers
   // are Covering's (LocateTest.RandomAgainstLookup).
-  if (!index_->has_overlaps() && index_->symbol_count() > 0) {
+  const bool overlaps = index_->has_overlaps();
+  if (index_->symbol_count() > 0) {
     if (!rule_.IsKernelAddress(address)) {
       hit.reason = NotFoundReason::kNotKernelAddress;
       return hit;
@@ -330,7 +353,7 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
     }
     const uint32_t p = *pred;
     const uint64_t start = index_->Address(p);
-    if (p == 0 || index_->Address(p - 1) != start) {
+    if (overlaps ? Simple(p) : (p == 0 || index_->Address(p - 1) != start)) {
       const bool has_next = p + 1 < index_->symbol_count();
       // Predecessor makes Address(p + 1) > address: an inferred extent
       // covers it unless that is absurdly far (address_rule.h); a symbol
@@ -368,7 +391,10 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
   // previous answer's extent has the same answer. The extent's end is
   // looked up only when the next address is not below its start, so
   // unsorted input pays little for the check.
-  const bool can_reuse = !index_->has_overlaps();
+  // With overlaps, only a Simple symbol's answer is reused, up to the next
+  // symbol's address (an exact extent may reach past it).
+  const bool overlaps = index_->has_overlaps();
+  const uint64_t count = index_->symbol_count();
   bool have_prev = false, have_end = false;
   uint64_t start = 0, end = 0;
   uint32_t symbol = SymbolHit::kNoSymbol;
@@ -385,6 +411,9 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
                   : std::max(KernelAddressRule::InferredEnd(
                                  start, index_->End(symbol)),
                              start + 1);
+        if (overlaps && symbol + 1 < count) {
+          end = std::min(end, index_->Address(symbol + 1));
+        }
         have_end = true;
       }
       if (a < end) {
@@ -395,7 +424,7 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
       }
     }
     out[k] = Locate(a);
-    have_prev = can_reuse && out[k].found();
+    have_prev = out[k].found() && (!overlaps || Simple(out[k].symbol));
     have_end = false;
     if (have_prev) {
       symbol = out[k].symbol;

@@ -225,6 +225,14 @@ class Symbolizer {
     for (size_t j = 0; j < k; ++j) f(index_->ModuleName(set, j));
   }
   void RankLargeAliasGroups();
+  void FindSimpleSymbols();
+  // In an index with overlapping symbols: whether symbol i is alone at its
+  // address and no earlier symbol reaches its address. Then what covers
+  // an address whose predecessor is i is i alone, or nothing: Locate
+  // answers it without the overlap search (a vmlinux index: most symbols).
+  bool Simple(uint32_t i) const {
+    return (simple_[i >> 6] >> (i & 63)) & 1;
+  }
 
   // The symbols named BASE.llvm.HASH, by BASE; nullptr when none. Built on
   // first use (one walk over all names).
@@ -251,6 +259,8 @@ class Symbolizer {
   };
   static constexpr uint32_t kLargeAliasGroup = 128;
   std::vector<RankedGroup> large_groups_;  // by begin
+  // Bit i: Simple(i). Empty unless the index has overlaps. 1 bit a symbol.
+  std::vector<uint64_t> simple_;
 };
 
 }  // namespace ksym

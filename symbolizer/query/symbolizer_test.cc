@@ -642,6 +642,19 @@ TEST(LocateTest, RandomAgainstLookup) {
         ASSERT_EQ(batch[k].offset, want.offset);
       }
     }
+    // Sorted, as a merge reuses the previous answer (with overlaps: a
+    // symbol alone at its address that nothing earlier reaches).
+    std::sort(addrs.begin(), addrs.end());
+    s->LocateBatch(addrs, absl::MakeSpan(batch));
+    for (size_t k = 0; k < addrs.size(); ++k) {
+      const LookupResult want = s->Lookup(addrs[k]);
+      ASSERT_EQ(batch[k].found(), want.found) << std::hex << addrs[k];
+      ASSERT_EQ(batch[k].reason, want.reason) << std::hex << addrs[k];
+      if (want.found) {
+        ASSERT_EQ(batch[k].symbol, want.symbol.index) << std::hex << addrs[k];
+        ASSERT_EQ(batch[k].offset, want.offset);
+      }
+    }
   }
 }
 

@@ -17,6 +17,7 @@
 #include "symbolizer/fleet/host_layout.h"
 #include "symbolizer/fleet/index_store.h"
 #include "symbolizer/fleet/layout_map.h"
+#include "symbolizer/fleet/module_index.h"
 #include "symbolizer/fleet/read_host_layout.h"
 
 namespace py = pybind11;
@@ -104,6 +105,21 @@ class PyStore {
     absl::StatusOr<std::string> p = store_->PathFor(build_id);
     if (!p.ok()) RaiseStatus(p.status());
     return *p;
+  }
+
+  // Section -> placed base of a module build's index ({} for a kernel).
+  py::dict ModuleSections(const std::string& build_id) const {
+    absl::StatusOr<std::unique_ptr<Symbolizer>> s;
+    {
+      py::gil_scoped_release release;
+      s = store_->Open(build_id);
+    }
+    if (!s.ok()) RaiseStatus(s.status());
+    py::dict out;
+    for (const auto& [name, base] : ModuleSectionBases(**s)) {
+      out[py::str(name)] = base;
+    }
+    return out;
   }
 
   const IndexStore& store() const { return *store_; }
@@ -235,6 +251,7 @@ void BindFleet(py::module_& m) {
       .def("add", &PyStore::Add, py::arg("path"), py::arg("modules_dir") = "",
            py::arg("system_map") = "")
       .def("path_for", &PyStore::PathFor, py::arg("build_id"))
+      .def("module_sections", &PyStore::ModuleSections, py::arg("build_id"))
       .def_property_readonly("dir", &PyStore::dir);
   py::class_<PyFleet>(m, "FleetSymbolizer")
       .def(py::init<std::shared_ptr<PyStore>, size_t>(), py::arg("store"),

@@ -149,6 +149,45 @@ int main(void) {
   CHECK(ksym_lookup(NULL, 1, &hit) == KSYM_ERR_INVALID);
   CHECK(strcmp(ksym_strerror(KSYM_ERR_AMBIGUOUS), "ambiguous") == 0);
 
+  /* Fleet: a host's layout record maps its runtime addresses. */
+  const char *record =
+      "ksym-layout 1\n"
+      "kernel 6.1.0-57-cloud-amd64 0123456789abcdef\n"
+      "text ffffffff9d000000\n"
+      "module virtio_pci aabbccdd\n"
+      "section .text ffffffffc0381000\n";
+  struct ksym_layout *layout = NULL;
+  CHECK(ksym_layout_parse(record, strlen(record), &layout) == 0);
+  struct ksym_mapped m = {.type_size = sizeof(m)};
+  CHECK(ksym_layout_map(layout, 0xffffffffc0382a50, &m) == 0);
+  CHECK(m.kind == KSYM_MAPPED_MODULE && m.offset == 0x1a50);
+  CHECK(strcmp(m.build_id, "aabbccdd") == 0);
+  CHECK(strcmp(m.module, "virtio_pci") == 0 && strcmp(m.section, ".text") == 0);
+  CHECK(ksym_layout_map(layout, 0xffffffff9d000010, &m) == 0);
+  CHECK(m.kind == KSYM_MAPPED_KERNEL && m.offset == 0x10 && m.module == NULL);
+  CHECK(strcmp(m.build_id, "0123456789abcdef") == 0);
+  CHECK(ksym_layout_map(layout, 0x1000, &m) == KSYM_ERR_NOT_FOUND);
+  CHECK(ksym_layout_format(layout, buf, sizeof(buf)) == (int)strlen(record));
+  CHECK(strcmp(buf, record) == 0);
+  /* In this index (no _text) the kernel offset is placed from _stext; a
+   * module's section is not a kernel build's. */
+  uint64_t placed = 0;
+  CHECK(ksym_layout_map(layout, 0xffffffff9d000010, &m) == 0);
+  CHECK(ksym_mapped_address(idx, &m, &placed) == 0);
+  CHECK(placed == 0xffffffff81000010);
+  CHECK(ksym_layout_map(layout, 0xffffffffc0382a50, &m) == 0);
+  CHECK(ksym_mapped_address(idx, &m, &placed) == KSYM_ERR_NOT_FOUND);
+  CHECK(strstr(ksym_last_error(), "kernel build") != NULL);
+  ksym_layout_free(layout);
+  CHECK(ksym_layout_parse("kallsyms\n", 9, &layout) == KSYM_ERR_FORMAT);
+  CHECK(layout == NULL);
+  CHECK(strstr(ksym_last_error(), "<layout>:1:") != NULL);
+  struct ksym_index *stored = NULL;
+  CHECK(ksym_store_open("/nonexistent", "../../etc", NULL, &stored) ==
+        KSYM_ERR_FORMAT);
+  CHECK(ksym_store_open("/nonexistent", "abcd", NULL, &stored) == KSYM_ERR_IO);
+  CHECK(stored == NULL);
+
   ksym_close(idx);
   ksym_close(NULL);
   if (failures == 0) printf("ok\n");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <vector>
@@ -14,10 +15,23 @@
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/fleet/build_addressing.h"
+#include "symbolizer/fleet/host_layout.h"
+#include "symbolizer/fleet/index_store.h"
+#include "symbolizer/fleet/layout_map.h"
+#include "symbolizer/fleet/read_host_layout.h"
 #include "symbolizer/query/symbolizer.h"
 
 struct ksym_index {
   std::unique_ptr<ksym::Symbolizer> symbolizer;
+  // Fleet: where a mapped address lies in this build (read on first use).
+  mutable std::once_flag addressing_once;
+  mutable ksym::BuildAddressing addressing;
+};
+
+struct ksym_layout {
+  ksym::HostLayout layout;
+  std::unique_ptr<ksym::LayoutMap> map;
 };
 
 namespace {
@@ -376,6 +390,107 @@ int ksym_build(const ksym_build_opts* opts, const char* output) {
   auto built = output != nullptr ? ksym::BuildIndexFile(in, output)
                                  : ksym::BuildDefaultIndex(in);
   if (!built.ok()) return FailStatus(built.status());
+  return 0;
+}
+
+namespace {
+
+int NewLayout(absl::StatusOr<ksym::HostLayout> l, ksym_layout** out) {
+  if (!l.ok()) return FailStatus(l.status());
+  auto* layout = new ksym_layout;
+  layout->layout = *std::move(l);
+  layout->map = std::make_unique<ksym::LayoutMap>(layout->layout);
+  *out = layout;
+  return 0;
+}
+
+}  // namespace
+
+int ksym_layout_parse(const char* text, size_t len, ksym_layout** out) {
+  KSYM_CHECK_ARG(out != nullptr && (len == 0 || text != nullptr));
+  *out = nullptr;
+  return NewLayout(ksym::ParseHostLayout(absl::string_view(text, len),
+                                         "<layout>"),
+                   out);
+}
+
+int ksym_layout_read(const char* root, ksym_layout** out) {
+  KSYM_CHECK_ARG(out != nullptr);
+  *out = nullptr;
+  return NewLayout(ksym::ReadHostLayout(root != nullptr ? root : "/"), out);
+}
+
+void ksym_layout_free(ksym_layout* layout) { delete layout; }
+
+int ksym_layout_format(const ksym_layout* layout, char* buf, size_t len) {
+  KSYM_CHECK_ARG(layout != nullptr && (len == 0 || buf != nullptr));
+  return CopyOut(ksym::FormatHostLayout(layout->layout), buf, len);
+}
+
+int ksym_layout_map(const ksym_layout* layout, uint64_t addr,
+                    ksym_mapped* out) {
+  KSYM_CHECK_ARG(layout != nullptr && out != nullptr);
+  KSYM_CHECK_ARG(out->type_size >= offsetof(ksym_mapped, offset) +
+                                       sizeof(uint64_t));
+  const ksym::MappedAddress m = layout->map->Map(addr);
+  ksym_mapped full;
+  std::memset(&full, 0, sizeof(full));
+  full.type_size = sizeof(full);
+  full.offset = m.offset;
+  switch (m.kind) {
+    case ksym::MappedAddress::Kind::kUnmapped:
+      return Fail(KSYM_ERR_NOT_FOUND,
+                  layout->layout.text_known
+                      ? "below the kernel text and every module of the layout"
+                      : "the layout has no _text address and no module here");
+    case ksym::MappedAddress::Kind::kKernel:
+      full.kind = KSYM_MAPPED_KERNEL;
+      full.build_id = layout->layout.build_id.c_str();
+      break;
+    case ksym::MappedAddress::Kind::kModule: {
+      const ksym::LayoutModule& mod = layout->layout.modules[m.module];
+      full.kind = KSYM_MAPPED_MODULE;
+      full.build_id = mod.build_id.c_str();
+      full.module = mod.name.c_str();
+      full.section = m.section.data();  // a NUL-terminated std::string's
+      break;
+    }
+  }
+  return CopyStruct(full, out);
+}
+
+int ksym_store_open(const char* store, const char* build_id,
+                    const char* debug_root, ksym_index** out) {
+  KSYM_CHECK_ARG(store != nullptr && build_id != nullptr && out != nullptr);
+  *out = nullptr;
+  ksym::StoreOptions o;
+  if (debug_root != nullptr) o.debug_root = debug_root;
+  ksym::IndexStore s(store, o);
+  absl::StatusOr<std::unique_ptr<ksym::Symbolizer>> idx = s.Open(build_id);
+  if (!idx.ok()) return FailStatus(idx.status());
+  auto* index = new ksym_index;
+  index->symbolizer = *std::move(idx);
+  *out = index;
+  return 0;
+}
+
+int ksym_mapped_address(const ksym_index* idx, const ksym_mapped* mapped,
+                        uint64_t* addr) {
+  KSYM_CHECK_ARG(idx != nullptr && mapped != nullptr && addr != nullptr);
+  KSYM_CHECK_ARG(mapped->type_size >= offsetof(ksym_mapped, offset) +
+                                          sizeof(uint64_t));
+  KSYM_CHECK_ARG(mapped->kind == KSYM_MAPPED_KERNEL ||
+                 (mapped->kind == KSYM_MAPPED_MODULE &&
+                  mapped->section != nullptr));
+  std::call_once(idx->addressing_once, [idx] {
+    idx->addressing = ksym::BuildAddressing::Of(*idx->symbolizer);
+  });
+  absl::StatusOr<uint64_t> a = idx->addressing.IndexAddress(
+      mapped->kind == KSYM_MAPPED_KERNEL ? ksym::MappedAddress::Kind::kKernel
+                                         : ksym::MappedAddress::Kind::kModule,
+      mapped->section != nullptr ? mapped->section : "", mapped->offset);
+  if (!a.ok()) return Fail(KSYM_ERR_NOT_FOUND, a.status().message());
+  *addr = *a;
   return 0;
 }
 

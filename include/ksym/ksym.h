@@ -259,6 +259,68 @@ struct ksym_build_opts {
  * the default path of the kernel it describes when output is NULL. */
 int ksym_build(const struct ksym_build_opts *opts, const char *output);
 
+/* ---- Fleets (docs/fleet.md) ----
+ *
+ * A host's layout record (`ksym layout`) maps its runtime addresses to the
+ * static index of a kernel or module build, kept by build-id in a store
+ * (`ksym store add`):
+ *
+ *   struct ksym_layout *l;
+ *   ksym_layout_parse(text, strlen(text), &l);
+ *   struct ksym_mapped m = {.type_size = sizeof(m)};
+ *   if (ksym_layout_map(l, addr, &m) == 0) {
+ *     struct ksym_index *idx;
+ *     uint64_t a;
+ *     if (ksym_store_open(store, m.build_id, &idx) == 0 &&
+ *         ksym_mapped_address(idx, &m, &a) == 0)
+ *       ksym_format_frame(idx, a, frame, sizeof(frame));
+ *   }
+ */
+struct ksym_layout; /* opaque: one host's layout record */
+
+/* From the record's text (the `ksym layout` format, version 1). */
+int ksym_layout_parse(const char *text, size_t len, struct ksym_layout **out);
+/* Reads this host's layout under root (NULL or "/": this machine). */
+int ksym_layout_read(const char *root, struct ksym_layout **out);
+void ksym_layout_free(struct ksym_layout *layout);
+/* The record's text (snprintf rules). */
+int ksym_layout_format(const struct ksym_layout *layout, char *buf,
+                       size_t len);
+
+enum ksym_mapped_kind {
+  KSYM_MAPPED_KERNEL = 1, /* offset from the runtime _text */
+  KSYM_MAPPED_MODULE = 2, /* offset in `section` of module `module` */
+};
+
+struct ksym_mapped {
+  size_t type_size;     /* sizeof(struct ksym_mapped) */
+  int kind;             /* enum ksym_mapped_kind */
+  const char *build_id; /* of the kernel or module build; "" unknown */
+  const char *module;   /* module name; NULL for the kernel */
+  const char *section;  /* module section; NULL for the kernel */
+  uint64_t offset;
+};
+
+/* Which build and where in it a runtime address of the host is; strings
+ * point into the layout. KSYM_ERR_NOT_FOUND when nothing of the layout
+ * lies at or below the address (or _text is unknown). */
+int ksym_layout_map(const struct ksym_layout *layout, uint64_t addr,
+                    struct ksym_mapped *out);
+
+/* Opens the static index of build_id from the store directory (checksums,
+ * build-id and static address space checked; a damaged or foreign file is
+ * KSYM_ERR_FORMAT). debug_root (NULL: none) is a local debug tree from which
+ * a missing build-id is indexed on demand. */
+int ksym_store_open(const char *store, const char *build_id,
+                    const char *debug_root, struct ksym_index **out);
+
+/* The address in the build's index of a mapped address (kernel: link-time
+ * _text + offset; module: the section's placed base + offset), for
+ * ksym_lookup / ksym_format_frame. KSYM_ERR_NOT_FOUND with the reason in
+ * ksym_last_error() when the index does not place it. */
+int ksym_mapped_address(const struct ksym_index *idx,
+                        const struct ksym_mapped *mapped, uint64_t *addr);
+
 #ifdef __cplusplus
 }
 #endif

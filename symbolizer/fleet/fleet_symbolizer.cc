@@ -9,7 +9,6 @@
 #include "absl/strings/str_join.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/fleet/layout_map.h"
-#include "symbolizer/fleet/module_index.h"
 
 namespace ksym {
 
@@ -41,20 +40,7 @@ FleetSymbolizer::Slot* FleetSymbolizer::Get(absl::string_view build_id) {
     slot.status = s.status();
   } else {
     slot.index = *std::move(s);
-    slot.sections = ModuleSectionBases(*slot.index);
-    if (slot.sections.empty()) {
-      // A kernel build: where its _text is linked.
-      for (const char* anchor : {"_text", "_stext"}) {
-        Query q;
-        q.name = anchor;
-        std::vector<Candidate> c = slot.index->Resolve(q);
-        if (c.size() == 1) {
-          slot.text_known = true;
-          slot.link_text = c[0].address;
-          break;
-        }
-      }
-    }
+    slot.addressing = BuildAddressing::Of(*slot.index);
   }
   slots_.push_front(std::move(slot));
   by_id_[slots_.front().build_id] = slots_.begin();
@@ -189,25 +175,16 @@ void FleetSymbolizer::SymbolizeHost(const HostLayout& layout,
     answer_rows.reserve(rows[g].size());
     answer_targets.reserve(rows[g].size());
     for (size_t k = 0; k < rows[g].size(); ++k) {
-      if (g == 0) {
-        if (!slot->text_known) {
-          batch->entry[rows[g][k]] = ProblemEntry(
-              absl::StrCat("kernel build-id ", id, ": its index has no _text"),
-              batch);
-          continue;
-        }
-        answer_targets.push_back(slot->link_text + offsets[g][k]);
-      } else {
-        auto base = slot->sections.find(sections[g][k]);
-        if (base == slot->sections.end()) {
-          batch->entry[rows[g][k]] = ProblemEntry(
-              absl::StrCat(what, ": section ", sections[g][k],
-                           " holds no symbol of build-id ", id),
-              batch);
-          continue;
-        }
-        answer_targets.push_back(base->second + offsets[g][k]);
+      absl::StatusOr<uint64_t> target = slot->addressing.IndexAddress(
+          g == 0 ? MappedAddress::Kind::kKernel : MappedAddress::Kind::kModule,
+          g == 0 ? absl::string_view() : sections[g][k], offsets[g][k]);
+      if (!target.ok()) {
+        batch->entry[rows[g][k]] = ProblemEntry(
+            absl::StrCat(what, " build-id ", id, ": ", target.status().message()),
+            batch);
+        continue;
       }
+      answer_targets.push_back(*target);
       answer_rows.push_back(rows[g][k]);
     }
     Answer(slot, answer_targets, answer_rows, batch);
@@ -233,18 +210,13 @@ void FleetSymbolizer::SymbolizeBuild(absl::string_view build_id,
   Slot* slot = Get(build_id);
   if (slot->index == nullptr) return fail(std::string(slot->status.message()));
   uint64_t base = 0;
-  if (!slot->sections.empty()) {
-    auto it = slot->sections.find(section);
-    if (it == slot->sections.end()) {
-      return fail(absl::StrCat("section \"", section,
-                               "\" holds no symbol of module build-id ",
-                               build_id));
+  if (slot->addressing.module || !section.empty()) {
+    absl::StatusOr<uint64_t> b = slot->addressing.IndexAddress(
+        MappedAddress::Kind::kModule, section, 0);
+    if (!b.ok()) {
+      return fail(absl::StrCat("build-id ", build_id, ": ", b.status().message()));
     }
-    base = it->second;
-  } else if (!section.empty()) {
-    return fail(absl::StrCat("build-id ", build_id,
-                             " is a kernel build: its addresses take no "
-                             "section"));
+    base = *b;
   }
   std::vector<uint64_t> targets(addresses.begin(), addresses.end());
   for (uint64_t& t : targets) t += base;

@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "symbolizer/fleet/build_addressing.h"
 #include "symbolizer/fleet/host_layout.h"
 #include "symbolizer/fleet/index_store.h"
 #include "symbolizer/query/symbolizer.h"
@@ -78,9 +79,7 @@ class FleetSymbolizer {
     std::string build_id;
     absl::Status status;  // why it could not be opened
     std::unique_ptr<Symbolizer> index;
-    bool text_known = false;
-    uint64_t link_text = 0;  // kernel: link-time _text
-    absl::flat_hash_map<std::string, uint64_t> sections;  // module builds
+    BuildAddressing addressing;
   };
   // The slot of `build_id`, opened (or its failure recorded) on first use.
   Slot* Get(absl::string_view build_id);

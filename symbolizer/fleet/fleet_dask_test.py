@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -60,9 +61,14 @@ def write(path, data, mode="w"):
 
 
 def link(src, dst):
+    # A hard link (else a copy): `ksym build --root` follows no symlink out
+    # of the root.
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     if not os.path.lexists(dst):
-        os.symlink(os.path.realpath(src), dst)
+        try:
+            os.link(os.path.realpath(src), dst)
+        except OSError:
+            shutil.copyfile(os.path.realpath(src), dst)
 
 
 def notes(build_id):

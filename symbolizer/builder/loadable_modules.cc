@@ -79,17 +79,7 @@ uint32_t LoadableSet(const std::string& name, Catalog& c) {
 
 void AddPlaced(const std::string& module, PlacedModule& placed, Catalog& c) {
   const uint32_t set = LoadableSet(module, c);
-  for (PlacedSymbol& p : placed.symbols) {
-    Symbol s;
-    s.address = p.address;
-    s.size = p.size;
-    s.size_exact = true;
-    s.type = p.type;
-    s.name = std::move(p.name);
-    s.module_set = set;
-    if (!p.object.empty()) s.object = c.InternObject(p.object);
-    c.symbols.push_back(std::move(s));
-  }
+  AddPlacedSymbols(set, placed, c);
   AddKallsymsEntries(placed.kallsyms_only, c);
 }
 

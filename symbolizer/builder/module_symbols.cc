@@ -135,4 +135,19 @@ PlacedModule PlaceModuleSymbols(
   return out;
 }
 
+void AddPlacedSymbols(uint32_t module_set, PlacedModule& placed,
+                      Catalog& catalog) {
+  for (PlacedSymbol& p : placed.symbols) {
+    Symbol s;
+    s.address = p.address;
+    s.size = p.size;
+    s.size_exact = true;
+    s.type = p.type;
+    s.name = std::move(p.name);
+    s.module_set = module_set;
+    if (!p.object.empty()) s.object = catalog.InternObject(p.object);
+    catalog.symbols.push_back(std::move(s));
+  }
+}
+
 }  // namespace ksym

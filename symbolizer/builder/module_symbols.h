@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "symbolizer/catalog/catalog.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/kallsyms.h"
@@ -61,6 +62,11 @@ PlacedModule PlaceModuleSymbols(
     const ElfSymbolTable& symtab, const DwarfUnits* units,
     const absl::flat_hash_map<std::string, uint64_t>& sections,
     std::vector<KallsymsEntry> kallsyms);
+
+// Adds `placed`'s symbols to `catalog` with the module set `module_set`
+// (exact sizes, objects interned); the symbols' strings are moved out.
+void AddPlacedSymbols(uint32_t module_set, PlacedModule& placed,
+                      Catalog& catalog);
 
 }  // namespace ksym
 

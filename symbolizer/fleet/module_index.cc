@@ -90,17 +90,7 @@ absl::StatusOr<Catalog> ModuleCatalog(const std::string& path) {
   c.identity.kaslr_offset = 0;
   const uint32_t set = c.InternModuleSet({symtab->module_name});
   c.loadable_module_sets.insert(set);
-  for (PlacedSymbol& p : placed.symbols) {
-    Symbol s;
-    s.address = p.address;
-    s.size = p.size;
-    s.size_exact = true;
-    s.type = p.type;
-    s.name = std::move(p.name);
-    s.module_set = set;
-    if (!p.object.empty()) s.object = c.InternObject(p.object);
-    c.symbols.push_back(std::move(s));
-  }
+  AddPlacedSymbols(set, placed, c);
   c.FinalizeSizes();
   return c;
 }

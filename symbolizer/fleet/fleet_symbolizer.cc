@@ -103,27 +103,24 @@ void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
   }
 }
 
-namespace {
-
-void Grow(FleetBatch* batch, size_t n, size_t* first) {
-  *first = batch->entry.size();
-  batch->entry.resize(*first + n, -1);
-  batch->offset.resize(*first + n, 0);
-}
-
-}  // namespace
-
-void FleetSymbolizer::SymbolizeHost(const HostLayout& layout,
-                                    absl::Span<const uint64_t> addresses,
-                                    FleetBatch* batch) {
-  std::lock_guard<std::mutex> lock(mu_);
+size_t FleetSymbolizer::BeginRows(size_t n, FleetBatch* batch) {
+  // Entries are shared within one batch only.
   if (batch != entries_for_ || batch->entries.empty()) {
     entry_of_.clear();
     problem_of_.clear();
     entries_for_ = batch;
   }
-  size_t first = 0;
-  Grow(batch, addresses.size(), &first);
+  const size_t first = batch->entry.size();
+  batch->entry.resize(first + n, -1);
+  batch->offset.resize(first + n, 0);
+  return first;
+}
+
+void FleetSymbolizer::SymbolizeHost(const HostLayout& layout,
+                                    absl::Span<const uint64_t> addresses,
+                                    FleetBatch* batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t first = BeginRows(addresses.size(), batch);
   const LayoutMap map(layout);
   // Rows by target build: 0 the kernel, 1 + i module i.
   std::vector<std::vector<size_t>> rows(layout.modules.size() + 1);
@@ -196,13 +193,7 @@ void FleetSymbolizer::SymbolizeBuild(absl::string_view build_id,
                                      absl::Span<const uint64_t> addresses,
                                      FleetBatch* batch) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (batch != entries_for_ || batch->entries.empty()) {
-    entry_of_.clear();
-    problem_of_.clear();
-    entries_for_ = batch;
-  }
-  size_t first = 0;
-  Grow(batch, addresses.size(), &first);
+  const size_t first = BeginRows(addresses.size(), batch);
   auto fail = [&](const std::string& why) {
     const int32_t e = ProblemEntry(why, batch);
     for (size_t i = 0; i < addresses.size(); ++i) batch->entry[first + i] = e;

@@ -86,6 +86,9 @@ class FleetSymbolizer {
   // Looks up `targets` (index addresses) of `rows`, appending entries.
   void Answer(Slot* slot, const std::vector<uint64_t>& targets,
               const std::vector<size_t>& rows, FleetBatch* batch);
+  // Appends `n` unanswered rows to `batch` and returns the first one's index;
+  // forgets the entries of a previous batch. Called with mu_ held.
+  size_t BeginRows(size_t n, FleetBatch* batch);
   // The entry "?? (text)" (of `build_id` when an index answered).
   int32_t ProblemEntry(const std::string& text, FleetBatch* batch,
                        absl::string_view build_id = "");

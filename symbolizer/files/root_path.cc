@@ -44,15 +44,15 @@ absl::Status LoopError(absl::string_view root, absl::string_view path) {
 
 absl::StatusOr<std::string> UserSpaceWalk(const std::string& root,
                                           absl::string_view path) {
-  std::deque<std::string> todo;
+  std::deque<std::string> pending;
   for (absl::string_view c : absl::StrSplit(path, '/')) {
-    todo.emplace_back(c);
+    pending.emplace_back(c);
   }
   std::vector<std::string> done;
   int links = 0;
-  while (!todo.empty()) {
-    std::string c = std::move(todo.front());
-    todo.pop_front();
+  while (!pending.empty()) {
+    std::string c = std::move(pending.front());
+    pending.pop_front();
     if (c.empty() || c == ".") continue;
     if (c == "..") {
       if (!done.empty()) done.pop_back();
@@ -63,7 +63,7 @@ absl::StatusOr<std::string> UserSpaceWalk(const std::string& root,
     struct stat st;
     if (lstat(at.c_str(), &st) != 0) {
       // Missing (or not a directory): the rest cannot exist either.
-      for (std::string& rest : todo) {
+      for (std::string& rest : pending) {
         if (!rest.empty() && rest != "." && rest != "..") {
           done.push_back(std::move(rest));
         }
@@ -82,7 +82,7 @@ absl::StatusOr<std::string> UserSpaceWalk(const std::string& root,
     const absl::string_view t(target, static_cast<size_t>(n));
     if (!t.empty() && t[0] == '/') done.clear();  // absolute: from the root
     std::vector<std::string> parts = absl::StrSplit(t, '/');
-    todo.insert(todo.begin(), parts.begin(), parts.end());
+    pending.insert(pending.begin(), parts.begin(), parts.end());
   }
   return Joined(root, done);
 }

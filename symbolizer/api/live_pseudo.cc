@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/json_writer.h"
@@ -13,31 +11,6 @@
 #include "symbolizer/sources/kallsyms.h"
 
 namespace ksym {
-namespace {
-
-// "ADDR T NAME\t[MOD]" (the kernel's "%px %c %s\t[%s]"); false when
-// malformed.
-bool ParseLine(absl::string_view line, PseudoSymbol* out) {
-  const size_t sp1 = line.find(' ');
-  if (sp1 == absl::string_view::npos || sp1 == 0 || sp1 > 16) return false;
-  if (!absl::SimpleHexAtoi(line.substr(0, sp1), &out->address)) return false;
-  if (line.size() < sp1 + 3 || line[sp1 + 2] != ' ' ||
-      !absl::ascii_isalpha(line[sp1 + 1])) {
-    return false;
-  }
-  out->type = line[sp1 + 1];
-  absl::string_view rest = line.substr(sp1 + 3);
-  const size_t tab = rest.find("\t[");
-  if (tab == 0 || tab == absl::string_view::npos || rest.back() != ']') {
-    return false;
-  }
-  out->name = std::string(rest.substr(0, tab));
-  out->module = std::string(rest.substr(tab + 2, rest.size() - tab - 3));
-  return !out->module.empty() &&
-         out->name.find_first_of(" \t") == std::string::npos;
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
     absl::string_view text, absl::string_view filename) {
@@ -54,8 +27,11 @@ absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
     absl::string_view module = line.substr(open + 2);
     if (!module.empty() && module.back() == ']') module.remove_suffix(1);
     if (!IsPseudoModule(module)) continue;
-    PseudoSymbol s;
-    if (!ParseLine(line, &s)) {
+    // The one kallsyms line parser, on this line alone.
+    absl::StatusOr<std::vector<KallsymsEntry>> parsed =
+        ParseKallsyms(line, filename);
+    if (absl::IsFailedPrecondition(parsed.status())) return parsed.status();
+    if (!parsed.ok() || parsed->size() != 1) {
       const size_t line_number =
           1 + static_cast<size_t>(
                   std::count(text.begin(), text.begin() + start, '\n'));
@@ -63,7 +39,7 @@ absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
           filename, ":", line_number,
           ": expected \"ADDRESS TYPE NAME\\t[MODULE]\""));
     }
-    out.push_back(std::move(s));
+    out.push_back(std::move(parsed->front()));
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const PseudoSymbol& a, const PseudoSymbol& b) {

@@ -25,15 +25,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/kallsyms.h"
 
 namespace ksym {
 
-struct PseudoSymbol {
-  uint64_t address = 0;
-  char type = 't';
-  std::string name;    // "bpf_prog_6deef7357e7b4530_sd_fw_egress"
-  std::string module;  // "bpf", "__builtin__ftrace", ...
-};
+// A kallsyms line of a pseudo-module: name
+// "bpf_prog_6deef7357e7b4530_sd_fw_egress", module "bpf" or
+// "__builtin__ftrace", ...
+using PseudoSymbol = KallsymsEntry;
 
 // The pseudo-module lines of kallsyms text, sorted by address. Other
 // lines are skipped without being parsed; a malformed pseudo-module line

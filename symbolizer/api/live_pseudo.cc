@@ -81,8 +81,12 @@ void LiveOverlay::ReadOnce() {
 }
 
 std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address) {
-  const LookupResult r = index_.Lookup(address);
-  if (r.found && r.symbol.size_exact) return std::nullopt;
+  return Lookup(address, index_.Lookup(address));
+}
+
+std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
+                                             const LookupResult& indexed) {
+  if (indexed.found && indexed.symbol.size_exact) return std::nullopt;
   ReadOnce();
   // The last pseudo symbol at or below the address.
   auto it = std::upper_bound(

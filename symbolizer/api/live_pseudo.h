@@ -59,6 +59,9 @@ class LiveOverlay {
   // ROOT/proc/kallsyms on first use. nullopt when none covers it, or when
   // kallsyms could not be read (read_status() says why).
   std::optional<PseudoHit> Lookup(uint64_t address);
+  // The same, given the index's answer for `address` already looked up.
+  std::optional<PseudoHit> Lookup(uint64_t address,
+                                  const LookupResult& indexed);
   const absl::Status& read_status() const { return read_status_; }
 
   // For tests: the lines as if read from kallsyms.

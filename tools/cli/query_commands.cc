@@ -92,8 +92,8 @@ int RunLookup(const Args& a) {
     } else if (r.found) {
       hits.push_back({r.symbol, r.offset});
     }
-    if (live != nullptr && (hits.empty() || !r.symbol.size_exact)) {
-      if (std::optional<PseudoHit> h = live->Lookup(addr)) {
+    if (live != nullptr) {
+      if (std::optional<PseudoHit> h = live->Lookup(addr, r)) {
         PutLine(json ? LiveJson(given, *h)
                      : AddressLine(given, LiveFrameText(*h)));
         return;

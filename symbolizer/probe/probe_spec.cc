@@ -249,31 +249,45 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
       break;
   }
 
-  // perf probe.
-  switch (p.form) {
-    case TargetForm::kSymbol:
-      p.perf = Available(options.is_return ? absl::StrCat(name, "%return")
-                                           : WithOffset(name, p.offset),
-                         "with debuginfo, perf probe also probes inlined copies "
-                         "of the function unless given --no-inlines");
-      break;
-    case TargetForm::kModuleSymbol:
-      p.perf = Available(absl::StrCat("-m ", p.module, " ",
-                                      options.is_return
-                                          ? absl::StrCat(name, "%return")
-                                          : WithOffset(name, p.offset)));
-      break;
-    case TargetForm::kAddress:
-      p.perf = options.is_return
-                   ? Unavailable("ksym knows no perf probe form for a return "
-                                 "probe at an absolute address")
-                   : Available(Hex(p.address));
-      break;
-    case TargetForm::kTextOffset:
-      p.perf = Unavailable(
-          "perf probe takes runtime addresses of duplicated names: use a "
-          "runtime index");
-      break;
+  // perf probe (tools/perf/util/probe-event.c). Without -m, perf looks a
+  // name up in vmlinux's map only; with -m MOD, in MOD's map, probing every
+  // copy of the name there, and it writes MOD:SYM+OFF to kprobe_events,
+  // which every kernel places inside MOD (tracefs skips the uniqueness count
+  // for MOD:SYM before 6.11 and counts inside MOD since). An absolute
+  // address goes through kprobe_warn_out_range(), which refuses anything
+  // outside vmlinux's .text: a module address, even with -m.
+  const std::string perf_point = options.is_return
+                                     ? absl::StrCat(name, "%return")
+                                     : WithOffset(name, p.offset);
+  const std::string perf_module = absl::StrCat("-m ", p.module, " ", perf_point);
+  if (!p.module.empty() && p.same_name_in_module == 1 &&
+      p.form != TargetForm::kTextOffset) {
+    p.perf = Available(perf_module);
+  } else if (!p.module.empty()) {
+    p.perf = Unavailable(absl::StrCat(
+        "perf probe -m ", p.module, " probes all ", p.same_name_in_module,
+        " copies of ", name, " in ", p.module,
+        ", and refuses a module address as outside the kernel's .text"));
+  } else {
+    switch (p.form) {
+      case TargetForm::kSymbol:
+        p.perf = Available(perf_point,
+                           "with debuginfo, perf probe also probes inlined "
+                           "copies of the function unless given --no-inlines");
+        break;
+      case TargetForm::kModuleSymbol:  // has a module: handled above
+      case TargetForm::kAddress:
+        p.perf = options.is_return
+                     ? Unavailable("ksym knows no perf probe form for a return "
+                                   "probe at an absolute address")
+                     : Available(Hex(p.address));
+        break;
+      case TargetForm::kTextOffset:
+        p.perf = Unavailable(
+            "perf probe takes runtime addresses of duplicated names: use a "
+            "runtime index");
+        break;
+    }
   }
 
   // libbpf: bpf_program__attach_kprobe_opts / kprobe_multi.

@@ -25,6 +25,11 @@
 //   0xADDR           with a runtime index,
 //   _text+0xOFF      with a static index (core kernel symbols).
 //
+// perf probe looks a bare name up in vmlinux only, probes every copy of
+// a name with -m MOD, and refuses absolute addresses outside vmlinux's
+// .text: a module function is `-m MOD SYM` when SYM is unique in MOD,
+// and has no perf form otherwise.
+//
 // A static index holds no loadable modules: a SYM unique there may still be
 // refused (never misplaced: kallsyms searches the core kernel first) when a
 // loaded module defines it too; the spec says so in `notes`.

@@ -146,6 +146,9 @@ TEST(ProbeSpecTest, ModuleSymbolFormNeedsKernel611) {
   EXPECT_EQ(p.same_name_in_module, 1u);
   EXPECT_EQ(p.form, TargetForm::kAddress);
   EXPECT_EQ(p.target, "0xffffffffc0001000");
+  // perf writes -m MOD SYM as MOD:SYM, which tracefs places inside MOD on
+  // every kernel; it would refuse the module address.
+  EXPECT_EQ(p.perf.text, "-m ext4 init_once");
 
   auto s = SymbolizerFromCatalog(Kernel(AddressSpace::kRuntime, "6.11.0"));
   p = Spec(*s, "init_once [ext4]");
@@ -175,7 +178,28 @@ TEST(ProbeSpecTest, UniqueNameInAModuleIsBare) {
   ProbeSpec p = Spec(*s, "ext4_fill_super");
   EXPECT_EQ(p.form, TargetForm::kSymbol);
   EXPECT_EQ(p.kprobe_events.text, "p:ksym/p_ext4_fill_super_0 ext4_fill_super");
+  // Without -m, perf probe looks names up in vmlinux only.
+  EXPECT_EQ(p.perf.text, "-m ext4 ext4_fill_super");
   EXPECT_TRUE(p.notes.empty());  // a runtime index has the loaded modules
+}
+
+TEST(ProbeSpecTest, PerfRefusesACopyOfANameDuplicatedInsideItsModule) {
+  Catalog c = Kernel(AddressSpace::kRuntime, "6.11.0");
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  Symbol m = MakeSymbol(0xffffffffc0003000, "init_once", 't', 0x30, true);
+  m.module_set = ext4;
+  c.symbols.push_back(m);
+  auto s = SymbolizerFromCatalog(std::move(c));
+  ProbeSpec p = Spec(*s, "init_once @0xffffffffc0003000");
+  EXPECT_EQ(p.same_name_in_module, 2u);
+  EXPECT_EQ(p.form, TargetForm::kAddress);
+  EXPECT_FALSE(p.perf.available);
+  EXPECT_EQ(p.perf.reason,
+            "perf probe -m ext4 probes all 2 copies of init_once in ext4, and "
+            "refuses a module address as outside the kernel's .text");
+  // A core-kernel duplicate's runtime address is inside .text: perf takes it.
+  p = Spec(*s, "init_once {fs/inode.o}");
+  EXPECT_EQ(p.perf.text, "0xffffffff81000200");
 }
 
 TEST(ProbeSpecTest, EventNames) {

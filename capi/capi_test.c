@@ -120,6 +120,17 @@ int main(void) {
   CHECK(ksym_resolve(idx, "type_show", c, 4) == 2);
   CHECK(c[0].address == 0xffffffff81000100 && c[1].address == 0xffffffff81000200);
   CHECK(ksym_resolve(idx, "type_show", NULL, 0) == 2);
+  /* Globs, as `ksym resolve` takes them: names in byte order, each name's
+   * candidates in address order, the rest of the query applied to each. */
+  CHECK(ksym_resolve(idx, "type_sho?", c, 4) == 2);
+  CHECK(ksym_resolve(idx, "*h*", c, 4) == 3);
+  CHECK(c[0].address == 0xffffffff81000300); /* schedule */
+  CHECK(c[1].address == 0xffffffff81000100 && c[2].address == 0xffffffff81000200);
+  CHECK(ksym_resolve(idx, "*t* [ext4]", c, 4) == 1);
+  CHECK(c[0].address == 0xffffffffc0001000); /* ext4_fill_super */
+  CHECK(ksym_resolve(idx, "sched*+0x8", c, 4) == 1);
+  CHECK(c[0].address == 0xffffffff81000308);
+  CHECK(ksym_resolve(idx, "nothing_like_it*", c, 4) == 0);
   CHECK(c[0].length_match == KSYM_LEN_NOT_ASKED);
   CHECK(ksym_candidate_resolved(idx, &c[0], buf, sizeof(buf)) > 0);
   CHECK(strstr(buf, "LEN matched") == NULL);

@@ -15,6 +15,7 @@
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/fleet/build_addressing.h"
 #include "symbolizer/fleet/host_layout.h"
 #include "symbolizer/fleet/index_store.h"
@@ -329,7 +330,7 @@ int ksym_resolve(const ksym_index* idx, const char* query, ksym_candidate* out,
                  size_t cap) {
   KSYM_CHECK_ARG(idx != nullptr && query != nullptr &&
                  (cap == 0 || out != nullptr));
-  auto c = idx->symbolizer->Resolve(query);
+  auto c = ksym::ResolveGlob(*idx->symbolizer, query);
   if (!c.ok()) return Fail(KSYM_ERR_SYNTAX, c.status().message());
   for (size_t k = 0; k < c->size() && k < cap; ++k) {
     out[k] = ToC((*c)[k]);

@@ -15,6 +15,7 @@
 #include "python/fleet_module.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -183,7 +184,7 @@ class PyIndex {
   }
 
   std::vector<PySymbol> Resolve(const std::string& query) const {
-    absl::StatusOr<std::vector<Candidate>> c = s_->Resolve(query);
+    absl::StatusOr<std::vector<Candidate>> c = ResolveGlob(*s_, query);
     if (!c.ok()) throw py::value_error(std::string(c.status().message()));
     return Candidates(*c);
   }

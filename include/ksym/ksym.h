@@ -219,7 +219,10 @@ enum ksym_length_match {
 /* Every symbol matching `query` ("name", "name [mod]", "name {obj}",
  * "mod:name", "name+0xOFF", "name+0xOFF/0xLEN"), in address order: writes
  * up to cap candidates and returns how many match (0: none), or
- * KSYM_ERR_SYNTAX. */
+ * KSYM_ERR_SYNTAX. `*` and `?` in the name part are globs, as `ksym
+ * resolve` takes them ("vfs_rea*", fnmatch(3)): the candidates of each
+ * matching name, names in byte order, each name's in address order; a glob
+ * walks every name of the index (tens of ms), an exact name never does. */
 int ksym_resolve(const struct ksym_index *idx, const char *query,
                  struct ksym_candidate *out, size_t cap);
 /* What `ksym resolve` prints after a candidate's address: the text of

@@ -15,6 +15,7 @@
     # offsets; idx.symbol(i) gives the Symbol of an index.
     len(idx), list(idx)   # how many symbols; each, in address order
     idx.resolve("init_once")                 # every match, a list of Symbol
+    idx.resolve("vfs_rea*")                  # globs, as `ksym resolve` takes them
     idx.resolve_unique("init_once {ext4/super}")
     # -> Symbol; raises ksym.AmbiguousError (.candidates) or LookupError;
     #    ValueError for a query that is not valid syntax

@@ -3,6 +3,7 @@
     ksym_test.py INDEX      (an index with duplicate names, e.g. kallsyms)
 """
 import array
+import fnmatch
 import sys
 
 import numpy
@@ -47,6 +48,13 @@ for i in range(0, len(idx), 7):
 dup = next(n for n, v in names.items() if len(v) > 1 and not n.startswith("__pfx_"))
 every = idx.resolve(dup)
 check(len(every) >= 2, "resolve finds the duplicates of %s" % dup)
+# Globs, as `ksym resolve` takes them: every copy of every matching name.
+globbed = idx.resolve(dup[:-1] + "?")
+check(set(c.address for c in every) <= set(c.address for c in globbed),
+      "resolve('%s?') has every copy of %s" % (dup[:-1], dup))
+check(all(fnmatch.fnmatchcase(c.name, dup[:-1] + "?") for c in globbed),
+      "resolve('%s?') names match the glob" % dup[:-1])
+check(idx.resolve("no_such_symbol_anywhere*") == [], "a glob matching nothing")
 try:
     idx.resolve_unique(dup)
     check(False, "resolve_unique raises on %s" % dup)

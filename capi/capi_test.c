@@ -1,7 +1,9 @@
 /* The C API from plain C99: build, open, lookup, format, resolve, errors. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ksym/ksym.h"
 
@@ -198,6 +200,47 @@ int main(void) {
         KSYM_ERR_FORMAT);
   CHECK(ksym_store_open("/nonexistent", "abcd", NULL, &stored) == KSYM_ERR_IO);
   CHECK(stored == NULL);
+
+  /* A root, as `ksym build --root`: its own kallsyms and release, written
+   * only where the caller says (never into the running kernel's cache). */
+  char root[2048], dir[4096], rooted[4096];
+  snprintf(root, sizeof(root), "%s/root", tmp ? tmp : "/tmp");
+  snprintf(rooted, sizeof(rooted), "%s/rooted.ksym", tmp ? tmp : "/tmp");
+  const char *dirs[] = {"", "/proc", "/proc/sys", "/proc/sys/kernel"};
+  for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); ++k) {
+    snprintf(dir, sizeof(dir), "%s%s", root, dirs[k]);
+    mkdir(dir, 0700);
+  }
+  snprintf(dir, sizeof(dir), "%s/proc/kallsyms", root);
+  f = fopen(dir, "w");
+  fputs("ffffffff81000000 T _stext\n"
+        "ffffffff81000100 T in_the_root\n"
+        "ffffffff81000200 T _etext\n",
+        f);
+  fclose(f);
+  snprintf(dir, sizeof(dir), "%s/proc/sys/kernel/osrelease", root);
+  f = fopen(dir, "w");
+  fputs("6.1.0-rooted\n", f);
+  fclose(f);
+  memset(&b, 0, sizeof(b));
+  b.type_size = sizeof(b);
+  b.root = root;
+  CHECK(ksym_build(&b, NULL) == KSYM_ERR_FORMAT);
+  CHECK(strstr(ksym_last_error(), "not cached") != NULL);
+  CHECK(ksym_build(&b, rooted) == 0);
+  struct ksym_index *ri = NULL;
+  CHECK(ksym_open(rooted, &ri) == 0);
+  if (ri != NULL) {
+    CHECK(ksym_index_info(ri, &info) == 0);
+    CHECK(strcmp(info.release, "6.1.0-rooted") == 0);
+    CHECK(ksym_resolve_address(ri, "in_the_root", &addr) == 0);
+    CHECK(addr == 0xffffffff81000100);
+    ksym_close(ri);
+  }
+  /* An older caller's shorter struct: root and release are not read. */
+  b.type_size = offsetof(struct ksym_build_opts, root);
+  b.kallsyms = kallsyms;
+  CHECK(ksym_build(&b, rooted) == 0);
 
   ksym_close(idx);
   ksym_close(NULL);

@@ -375,6 +375,10 @@ int ksym_resolve_address(const ksym_index* idx, const char* query,
   return r;
 }
 
+// The struct's size is ABI: fields are carved out of `reserved`.
+static_assert(sizeof(ksym_build_opts) == sizeof(size_t) + 8 * sizeof(void*) + 48,
+              "ksym_build_opts changed size");
+
 int ksym_build(const ksym_build_opts* opts, const char* output) {
   ksym::BuildInputs in;
   if (opts != nullptr) {
@@ -387,6 +391,11 @@ int ksym_build(const ksym_build_opts* opts, const char* output) {
     in.linker_map_path = str(opts->linker_map);
     in.modules_dir = str(opts->modules_dir);
     in.build_dir = str(opts->build_dir);
+    // root and release came later: read them only from callers that know them.
+    if (opts->type_size >= offsetof(ksym_build_opts, release) + sizeof(const char*)) {
+      in.root = str(opts->root);
+      in.release = str(opts->release);
+    }
   }
   auto built = output != nullptr ? ksym::BuildIndexFile(in, output)
                                  : ksym::BuildDefaultIndex(in);

@@ -254,12 +254,20 @@ struct ksym_build_opts {
   const char *linker_map;  /* vmlinux.map (GNU ld or lld -Map) */
   const char *modules_dir; /* /lib/modules/RELEASE */
   const char *build_dir;   /* a kernel build tree */
-  uint8_t reserved[64];
+  /* The live system read below this directory (a container's host root, a
+   * saved system: ROOT/proc/kallsyms, ROOT/boot, ...), as `ksym build
+   * --root`; its paths never leave it. Needs an output path. */
+  const char *root;
+  /* The release to look for (default: the root's, or the running
+   * kernel's, proc/sys/kernel/osrelease), as `ksym build --release`. */
+  const char *release;
+  uint8_t reserved[48];
 };
 
 /* Builds an index from the sources in opts (all NULL: the running kernel
  * from /proc/kallsyms) and writes it to output (temp file + rename), or to
- * the default path of the kernel it describes when output is NULL. */
+ * the default path of the kernel it describes when output is NULL (refused
+ * with a root: a root's index is never the running kernel's). */
 int ksym_build(const struct ksym_build_opts *opts, const char *output);
 
 /* ---- Fleets (docs/fleet.md) ----

@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   pybind11-dev python3-dev python3-numpy pkg-config linux-perf
   python3-dask python3-distributed python3-pandas
+  libbpf-dev clang
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/json_writer.h"
@@ -49,8 +50,53 @@ absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
 }
 
 std::string LiveFrameText(const PseudoHit& hit) {
-  return absl::StrCat(hit.symbol->name, "+0x", absl::Hex(hit.offset), " [",
-                      hit.symbol->module, "]");
+  std::string text = absl::StrCat(hit.symbol->name, "+0x", absl::Hex(hit.offset),
+                                  " [", hit.symbol->module, "]");
+  if (hit.bpf_program != nullptr) {
+    if (const BpfLine* l = hit.bpf_place.line) {
+      absl::StrAppend(&text, " ", l->file, ":", l->line);
+      if (l->column != 0) absl::StrAppend(&text, ":", l->column);
+    }
+    absl::StrAppend(&text, " (BPF program ", hit.bpf_program->id,
+                    hit.bpf_place.line == nullptr ? ", no line info" : "", ")");
+  } else if (!hit.bpf_note.empty()) {
+    absl::StrAppend(&text, " (no BPF line info: ", hit.bpf_note, ")");
+  }
+  return text;
+}
+
+void LiveOverlay::PlaceInBpfProgram(uint64_t address, PseudoHit* hit) {
+  if (hit->symbol->module != "bpf" ||
+      !absl::StartsWith(hit->symbol->name, "bpf_prog_")) {
+    return;
+  }
+  for (const std::unique_ptr<BpfProgram>& p : programs_) {
+    BpfPlace place = LocateInBpfProgram(*p, address);
+    if (place.found) {
+      hit->bpf_program = p.get();
+      hit->bpf_place = place;
+      return;
+    }
+  }
+  if (!bpf_status_.ok()) {
+    hit->bpf_note = std::string(bpf_status_.message());
+    return;
+  }
+  // Only the running kernel's programs can be asked about.
+  if (root_ != "/") return;
+  absl::StatusOr<std::optional<BpfProgram>> found = FindLoadedBpfProgram(address);
+  if (!found.ok()) {
+    bpf_status_ = found.status();  // the same for every later address
+    hit->bpf_note = std::string(bpf_status_.message());
+    return;
+  }
+  if (!found->has_value()) {
+    hit->bpf_note = "no loaded program holds the address now (unloaded?)";
+    return;
+  }
+  programs_.push_back(std::make_unique<BpfProgram>(**std::move(found)));
+  hit->bpf_program = programs_.back().get();
+  hit->bpf_place = LocateInBpfProgram(*hit->bpf_program, address);
 }
 
 LiveOverlay::LiveOverlay(const Symbolizer& index, std::string root)
@@ -120,7 +166,9 @@ std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
   if (lo < index.symbol_count() && address >= index.Address(lo)) {
     return std::nullopt;
   }
-  return PseudoHit{&s, address - s.address};
+  PseudoHit hit{&s, address - s.address};
+  PlaceInBpfProgram(address, &hit);
+  return hit;
 }
 
 bool IsRunningKernelIndex(const IndexReader& index) {
@@ -146,6 +194,16 @@ std::string LiveJson(uint64_t address, const PseudoHit& hit) {
       .Strings("modules", std::vector<absl::string_view>{hit.symbol->module})
       .Field("offset", hit.offset)
       .Bool("live", true);
+  if (hit.bpf_program != nullptr) {
+    JsonLine b;
+    b.Field("id", hit.bpf_program->id).Field("function", hit.bpf_place.function);
+    if (const BpfLine* l = hit.bpf_place.line) {
+      b.Field("file", l->file).Field("line", l->line).Field("column", l->column);
+    }
+    j.Raw("bpf", b.Finish());
+  } else if (!hit.bpf_note.empty()) {
+    j.Field("bpf_note", hit.bpf_note);
+  }
   return j.Finish();
 }
 

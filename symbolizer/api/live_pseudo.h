@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/sources/bpf_programs.h"
 #include "symbolizer/sources/kallsyms.h"
 
 namespace ksym {
@@ -43,10 +44,18 @@ absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
 struct PseudoHit {
   const PseudoSymbol* symbol = nullptr;
   uint64_t offset = 0;  // address - symbol->address
+  // A BPF program's address (bpf_prog_*): the program read from the kernel
+  // and the function and source line there (sources/bpf_programs.h), or
+  // why it could not be read (bpf_note).
+  const BpfProgram* bpf_program = nullptr;
+  BpfPlace bpf_place;
+  std::string bpf_note;
 };
 
 // "bpf_prog_6deef7357e7b4530_sd_fw_egress+0x4c [bpf]": no /0xLEN, the
-// length is not known from kallsyms.
+// length is not known from kallsyms. A BPF program's frame goes on with
+// its source line and id, " /src/prog.c:12:5 (BPF program 42)", or says
+// why there is none: " (no BPF line info: ...)".
 std::string LiveFrameText(const PseudoHit& hit);
 
 class LiveOverlay {
@@ -69,12 +78,16 @@ class LiveOverlay {
 
  private:
   void ReadOnce();
+  // Fills the hit's BPF program fields, reading each program once.
+  void PlaceInBpfProgram(uint64_t address, PseudoHit* hit);
 
   const Symbolizer& index_;
   std::string root_;
   bool read_ = false;
   absl::Status read_status_;
   std::vector<PseudoSymbol> symbols_;
+  std::vector<std::unique_ptr<BpfProgram>> programs_;  // read so far
+  absl::Status bpf_status_;  // the first failure to read programs
 };
 
 // Whether the live overlay applies to `index`: a runtime index of the

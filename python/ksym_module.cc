@@ -16,6 +16,7 @@
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
+#include "symbolizer/api/live_pseudo.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -211,7 +212,12 @@ class PyIndex {
   }
 
   py::str Symbolize(const std::string& text) const {
-    Rewriter r(*s_, RewriteOptions{});
+    RewriteOptions options;
+    // The running kernel's BPF programs and trampolines, as `ksym
+    // symbolize` names them.
+    std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s_);
+    if (live != nullptr) options.live_frame = RewriterLiveFrames(live.get());
+    Rewriter r(*s_, options);
     return Text(r.RewriteText(text));
   }
 

@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/live_pseudo.h"
+#include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -205,11 +206,9 @@ TEST(LiveBpfTest, ProgramFramesCarryTheirBtfSourceLines) {
   EXPECT_EQ(hit->bpf_place.line->file, file);
   EXPECT_EQ(hit->bpf_place.line->line, marks.at("scale_entry"));
   const std::string text = LiveFrameText(*hit);
-  EXPECT_TRUE(absl::StrContains(
-      text, absl::StrCat("_ksym_scale+0x0 [bpf] ", file, ":",
-                         marks.at("scale_entry"))))
-      << text;
-  EXPECT_TRUE(absl::EndsWith(text, absl::StrCat(" (BPF program ", info.id, ")")))
+  EXPECT_TRUE(absl::EndsWith(
+      text, absl::StrCat("_ksym_scale+0x0 [bpf] (BPF program ", info.id, ", ",
+                         file, ":", marks.at("scale_entry"), ")")))
       << text;
   EXPECT_TRUE(absl::StrContains(
       LiveJson(scale_at, *hit),
@@ -217,6 +216,24 @@ TEST(LiveBpfTest, ProgramFramesCarryTheirBtfSourceLines) {
                    ",\"function\":\"ksym_scale\",\"file\":\"", file,
                    "\",\"line\":", marks.at("scale_entry"))))
       << LiveJson(scale_at, *hit);
+
+  // `ksym symbolize`: a perf script frame of the program gets the same
+  // note; a bare address is said to be what is loaded now.
+  {
+    RewriteOptions options;
+    options.live_frame = RewriterLiveFrames(&live);
+    Rewriter r(*o.s, options);
+    const std::string name = hit->symbol->name;
+    const std::string note = absl::StrCat(" [bpf] (BPF program ", info.id, ", ",
+                                          file, ":", marks.at("scale_entry"), ")");
+    EXPECT_EQ(r.RewriteLine(absl::StrCat("\t", absl::Hex(scale_at), " ", name,
+                                         "+0x0 ([kernel.kallsyms])")),
+              absl::StrCat("\t", absl::Hex(scale_at), " ", name, "+0x0", note,
+                           " ([kernel.kallsyms])"));
+    EXPECT_EQ(r.RewriteLine(absl::StrCat(" [<", absl::Hex(scale_at), ">]")),
+              absl::StrCat(" [<", absl::Hex(scale_at), ">] (now: ", name, "+0x0",
+                           note, ")"));
+  }
 
   // Every byte of each function: lines of that function only, in order.
   const std::set<uint32_t> prog_lines = {marks.at("prog_call"), marks.at("prog_return")};

@@ -53,14 +53,16 @@ std::string LiveFrameText(const PseudoHit& hit) {
   std::string text = absl::StrCat(hit.symbol->name, "+0x", absl::Hex(hit.offset),
                                   " [", hit.symbol->module, "]");
   if (hit.bpf_program != nullptr) {
+    absl::StrAppend(&text, " (BPF program ", hit.bpf_program->id, ", ");
     if (const BpfLine* l = hit.bpf_place.line) {
-      absl::StrAppend(&text, " ", l->file, ":", l->line);
+      absl::StrAppend(&text, l->file, ":", l->line);
       if (l->column != 0) absl::StrAppend(&text, ":", l->column);
+    } else {
+      text += "no line info";
     }
-    absl::StrAppend(&text, " (BPF program ", hit.bpf_program->id,
-                    hit.bpf_place.line == nullptr ? ", no line info" : "", ")");
+    text += ")";
   } else if (!hit.bpf_note.empty()) {
-    absl::StrAppend(&text, " (no BPF line info: ", hit.bpf_note, ")");
+    absl::StrAppend(&text, " (BPF program not read: ", hit.bpf_note, ")");
   }
   return text;
 }
@@ -182,6 +184,21 @@ bool IsRunningKernelIndex(const IndexReader& index) {
 std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s) {
   if (!IsRunningKernelIndex(s.index())) return nullptr;
   return std::make_unique<LiveOverlay>(s, "/");
+}
+
+std::function<std::optional<LiveFrame>(uint64_t)> RewriterLiveFrames(
+    LiveOverlay* live) {
+  return [live](uint64_t address) -> std::optional<LiveFrame> {
+    std::optional<PseudoHit> hit = live->Lookup(address);
+    if (!hit.has_value()) return std::nullopt;
+    LiveFrame f;
+    f.name = hit->symbol->name;
+    f.offset = hit->offset;
+    f.text = LiveFrameText(*hit);
+    const size_t head = absl::StrCat(f.name, "+0x", absl::Hex(f.offset)).size();
+    f.suffix = f.text.substr(head);
+    return f;
+  };
 }
 
 std::string LiveJson(uint64_t address, const PseudoHit& hit) {

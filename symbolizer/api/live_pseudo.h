@@ -17,6 +17,7 @@
 #define KSYM_SYMBOLIZER_API_LIVE_PSEUDO_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/bpf_programs.h"
 #include "symbolizer/sources/kallsyms.h"
 
@@ -54,8 +56,9 @@ struct PseudoHit {
 
 // "bpf_prog_6deef7357e7b4530_sd_fw_egress+0x4c [bpf]": no /0xLEN, the
 // length is not known from kallsyms. A BPF program's frame goes on with
-// its source line and id, " /src/prog.c:12:5 (BPF program 42)", or says
-// why there is none: " (no BPF line info: ...)".
+// its id and source line, " (BPF program 42, /src/prog.c:12:5)", or says
+// why there is none: " (BPF program 42, no line info)", " (BPF program not
+// read: ...)".
 std::string LiveFrameText(const PseudoHit& hit);
 
 class LiveOverlay {
@@ -98,6 +101,12 @@ bool IsRunningKernelIndex(const IndexReader& index);
 // The overlay of `s` when it is the running kernel's runtime index (every
 // front end's lookups go through it), else nullptr.
 std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s);
+
+// The rewriter's hook (RewriteOptions::live_frame) answering from `live`,
+// which must outlive it: `ksym symbolize` and Python's symbolize name the
+// running kernel's BPF programs and trampolines as `lookup` does.
+std::function<std::optional<LiveFrame>(uint64_t)> RewriterLiveFrames(
+    LiveOverlay* live);
 
 // The JSON Lines record of a live answer, like LookupJson's:
 // {"address":"0x...","found":true,"name":"bpf_prog_...","start":"0x...",

@@ -73,6 +73,10 @@ inline constexpr absl::string_view kMismatchNotePrefix = " (mismatch, index: ";
 // How it marks a frame that names no symbol of the index (unplaced.h):
 //    init_once+0x80/0x70 (not placed: offset 0x80 is past the length 0x70)
 inline constexpr absl::string_view kUnplacedNotePrefix = " (not placed: ";
+// How a BPF program's frame of the running kernel is told (api/live_pseudo):
+//    bpf_prog_715e0f2e5866e0b2_ksym_scale+0x10 [bpf] (BPF program 159,
+//    /src/p.c:11:13)                                    [one line]
+inline constexpr absl::string_view kBpfNotePrefix = " (BPF program ";
 
 struct FrameSpan {
   FrameKind kind = FrameKind::kSymbolic;

@@ -128,6 +128,16 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
       mismatched = true;
     }
   }
+  if (s == nullptr && options_.live_frame) {
+    // A BPF program or trampoline of the running kernel.
+    if (std::optional<LiveFrame> live = options_.live_frame(at);
+        live.has_value() && live->name == f.name) {
+      ++stats_.resolved;
+      out->append(f.symbol.data(), f.symbol.size());
+      out->append(live->suffix);  // its [bpf] and note, replacing any printed
+      return true;
+    }
+  }
   if (s == nullptr) {
     // The printed text stays and says why the index does not name it.
     ++stats_.unresolved;
@@ -219,7 +229,17 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
 bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
   const LookupResult r = symbolizer_.Lookup(f.address - options_.kaslr_offset);
   // Random 64-bit values (register dumps, hashes) are not frames: only
-  // addresses inside text symbols count.
+  // addresses inside text symbols count, and the running kernel's BPF
+  // programs and trampolines.
+  if ((!r.found || !r.symbol.size_exact) && options_.live_frame) {
+    if (std::optional<LiveFrame> live =
+            options_.live_frame(f.address - options_.kaslr_offset)) {
+      ++stats_.frames;
+      ++stats_.resolved;
+      absl::StrAppend(out, " (now: ", live->text, ")");
+      return true;
+    }
+  }
   if (!r.found || !IsTextType(r.symbol.type)) return false;
   ++stats_.frames;
   ++stats_.resolved;

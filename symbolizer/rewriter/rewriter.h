@@ -32,7 +32,8 @@
 //   answer is appended as a note ` (mismatch, index: NAME+0xOFF/0xLEN
 //   [MOD] {OBJ})` ("mismatched"). Nothing is ever renamed silently.
 //   A printed name the index does not know (BPF programs, trampolines) is
-//   left alone.
+//   answered by RewriteOptions::live_frame on the running kernel, else
+//   marked not placed.
 // - `NAME+0xOFF/0xLEN [MOD]` without address is resolved like
 //   scripts/faddr2line: LEN narrows same-named symbols by size, and without
 //   `[MOD]` symbols of loadable modules are excluded (the kernel always
@@ -65,6 +66,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,17 @@
 #include "symbolizer/rewriter/kernel_offset.h"
 
 namespace ksym {
+
+// A frame of the running kernel that no index holds (a BPF program, a
+// trampoline), answered live by the caller (api/live_pseudo.h).
+struct LiveFrame {
+  std::string name;    // "bpf_prog_715e0f2e5866e0b2_ksym_scale"
+  uint64_t offset = 0;
+  std::string text;    // the frame as `ksym lookup` prints it
+  // What the text has after "NAME+0xOFF": " [bpf] (BPF program 159,
+  // /src/p.c:11:13)".
+  std::string suffix;
+};
 
 struct RewriteOptions {
   // Append the symbol's absolute address, as ftrace's sym-addr option
@@ -91,6 +104,13 @@ struct RewriteOptions {
   // kernel_offset.h). Printed addresses are moved by it before each lookup
   // and appended addresses after.
   uint64_t kaslr_offset = 0;
+  // For an index of the running kernel: what the kernel has now at an
+  // index address no indexed symbol places exactly, or nullopt. A frame
+  // printed with the same name there is placed (the BPF tag in the name
+  // is a hash of the program, so it is the same program) and gets the
+  // suffix; a bare address gets ` (now: TEXT)`, since what is loaded now
+  // may not be what ran when the trace was taken.
+  std::function<std::optional<LiveFrame>(uint64_t address)> live_frame;
 };
 
 struct RewriteStats {

@@ -209,6 +209,54 @@ TEST(RewriterTest, PerfScriptNamesTheIndexDoesNotKnowAreMarked) {
   EXPECT_EQ(r.stats().frames, 4u);
 }
 
+// The running kernel's BPF programs, as api/live_pseudo answers them.
+std::optional<LiveFrame> LiveBpf(uint64_t address) {
+  const uint64_t start = 0xffffffffc0b00000;
+  if (address < start || address >= start + 0x40) return std::nullopt;
+  LiveFrame f;
+  f.name = "bpf_prog_715e0f2e5866e0b2_ksym_scale";
+  f.offset = address - start;
+  f.suffix = " [bpf] (BPF program 159, /src/p.c:11:13)";
+  f.text = absl::StrCat(f.name, "+0x", absl::Hex(f.offset), f.suffix);
+  return f;
+}
+
+TEST(RewriterTest, LiveBpfFramesOfTheRunningKernel) {
+  RewriteOptions o;
+  o.live_frame = LiveBpf;
+  Rewriter r(K(), o);
+  // perf script: the same program (the tag hashes its instructions) gets
+  // its source line and id.
+  EXPECT_EQ(r.RewriteLine("\tffffffffc0b00010 "
+                          "bpf_prog_715e0f2e5866e0b2_ksym_scale+0x10 "
+                          "([kernel.kallsyms])"),
+            "\tffffffffc0b00010 bpf_prog_715e0f2e5866e0b2_ksym_scale+0x10 "
+            "[bpf] (BPF program 159, /src/p.c:11:13) ([kernel.kallsyms])");
+  EXPECT_EQ(r.stats().resolved, 1u);
+  // Another program there now: never its line; not placed, as without.
+  EXPECT_EQ(r.RewriteLine("\tffffffffc0b00010 "
+                          "bpf_prog_0123456789abcdef_other+0x10 "
+                          "([kernel.kallsyms])"),
+            "\tffffffffc0b00010 bpf_prog_0123456789abcdef_other+0x10 "
+            "(not placed: no symbol named bpf_prog_0123456789abcdef_other in "
+            "the index) ([kernel.kallsyms])");
+  EXPECT_EQ(r.stats().unresolved, 1u);
+  // A bare address: what is loaded there now, said as such.
+  EXPECT_EQ(r.RewriteLine(" ? 0xffffffffc0b00004"),
+            " ? 0xffffffffc0b00004 (now: "
+            "bpf_prog_715e0f2e5866e0b2_ksym_scale+0x4 [bpf] (BPF program 159, "
+            "/src/p.c:11:13))");
+  for (const char* line :
+       {"\tffffffffc0b00010 bpf_prog_715e0f2e5866e0b2_ksym_scale+0x10 "
+        "([kernel.kallsyms])",
+        " ? 0xffffffffc0b00004", " [<ffffffffc0b00008>]"}) {
+    EXPECT_EQ(r.RewriteLine(r.RewriteLine(line)), r.RewriteLine(line)) << line;
+  }
+  // Without the hook, nothing changes.
+  Rewriter plain(K());
+  EXPECT_EQ(plain.RewriteLine(" 0xffffffffc0b00004"), " 0xffffffffc0b00004");
+}
+
 TEST(RewriterTest, PerfScriptUnknownSymbolStays) {
   // perf writes [unknown] for frame-pointer garbage in user callchains
   // (real line: eu-addr2line's callchain); naming it would invent a frame.

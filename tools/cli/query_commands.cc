@@ -202,6 +202,9 @@ int RunSymbolize(const Args& a) {
                    UnplacedLinesMessage("<stdin>", first, last).c_str());
     };
   }
+  // The running kernel's BPF programs and trampolines, never cached.
+  std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s);
+  if (live != nullptr) options.live_frame = RewriterLiveFrames(live.get());
   Rewriter rewriter(*s, options);
   // Flushed per line from a pipe or terminal, so `dmesg -w | ksym
   // symbolize` and `cat trace_pipe | ksym symbolize` show each line as it

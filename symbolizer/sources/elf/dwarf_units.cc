@@ -2,13 +2,7 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
-#include <elfutils/libdwfl.h>
-#include <gelf.h>
-#include <libelf.h>
 
-#include <cstring>
-#include <functional>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,7 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "symbolizer/sources/elf/elf_handle.h"
+#include "symbolizer/sources/elf/dwarf_file.h"
 
 namespace ksym {
 namespace {
@@ -66,102 +60,12 @@ absl::string_view FirstComponent(absl::string_view path) {
   return path.substr(0, path.find('/'));
 }
 
-absl::Status LibdwError(absl::string_view path, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": ", what, ": ", dwarf_errmsg(-1)));
-}
-
-absl::Status LibdwflError(absl::string_view path, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": ", what, ": ", dwfl_errmsg(-1)));
-}
-
-absl::Status NoDebugInfo(absl::string_view path) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      path,
-      ": no DWARF debug info (stripped?); use the -dbg package's vmlinux"));
-}
-
-struct ElfFacts {
-  bool relocatable = false;       // ET_REL: debug sections need relocating
-  bool compressed_debug = false;  // some SHF_COMPRESSED section
-};
-
-// Checks the header and section table before libdw does, so a missing
-// .debug_info gets its own message.
-absl::StatusOr<ElfFacts> InspectElf(Elf* elf, absl::string_view path) {
-  absl::StatusOr<GElf_Ehdr> ehdr = ReadElfHeader(elf, path);
-  if (!ehdr.ok()) return ehdr.status();
-  size_t shstrndx = 0;
-  if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
-    return LibelfError(path, "finding the section name table");
-  }
-  bool has_info = false;
-  ElfFacts facts;
-  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr;
-       scn = elf_nextscn(elf, scn)) {
-    GElf_Shdr shdr;
-    if (gelf_getshdr(scn, &shdr) == nullptr) {
-      return LibelfError(path, "reading a section header");
-    }
-    const char* name = elf_strptr(elf, shstrndx, shdr.sh_name);
-    if (name != nullptr && shdr.sh_type != SHT_NOBITS &&
-        (strcmp(name, ".debug_info") == 0 ||
-         strcmp(name, ".zdebug_info") == 0)) {
-      has_info = true;
-    }
-    if (shdr.sh_flags & SHF_COMPRESSED) facts.compressed_debug = true;
-  }
-  if (!has_info) return NoDebugInfo(path);
-  facts.relocatable = ehdr->e_type == ET_REL;
-  return facts;
-}
-
-// libdw stops quietly at a unit whose length runs past the end of
-// .debug_info, which would drop every later unit: walk the unit headers and
-// make that an error.
-absl::Status CheckUnitLengths(Dwarf* dwarf, absl::string_view path) {
-  Elf* elf = dwarf_getelf(dwarf);
-  size_t shstrndx = 0;
-  if (elf == nullptr || elf_getshdrstrndx(elf, &shstrndx) != 0) {
-    return LibelfError(path, "finding the section name table");
-  }
-  uint64_t size = 0;
-  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr;
-       scn = elf_nextscn(elf, scn)) {
-    GElf_Shdr shdr;
-    if (gelf_getshdr(scn, &shdr) == nullptr) continue;
-    const char* name = elf_strptr(elf, shstrndx, shdr.sh_name);
-    if (name == nullptr || strcmp(name, ".debug_info") != 0) continue;
-    // The data, not the header: libdw has inflated compressed sections.
-    Elf_Data* data = elf_getdata(scn, nullptr);
-    if (data == nullptr) return LibelfError(path, "reading .debug_info");
-    size = data->d_size;
-  }
-  Dwarf_Off offset = 0;
-  Dwarf_Off next = 0;
-  size_t header_size = 0;
-  while (offset < size &&
-         dwarf_next_unit(dwarf, offset, &next, &header_size, nullptr, nullptr,
-                         nullptr, nullptr, nullptr, nullptr) == 0) {
-    if (next > size) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "%s: unit at 0x%x runs past the end of .debug_info (ends at 0x%x, "
-          "expected at most 0x%x)",
-          path, offset, next, size));
-    }
-    offset = next;
-  }
-  return absl::OkStatus();
-}
-
-// Appends every compile/skeleton unit of `dwarf`. With `module` set (a
-// relocatable file laid out by libdwfl), addresses are turned back into
-// section-relative offsets.
-absl::Status CollectUnits(Dwarf* dwarf, Dwfl_Module* module, Dwarf_Addr bias,
-                          absl::string_view path,
+// Appends every compile/skeleton unit of `file`. In a relocatable file,
+// addresses are turned back into section-relative offsets.
+absl::Status CollectUnits(const DwarfFile& file,
                           std::vector<DwarfUnit>* units) {
-  if (absl::Status s = CheckUnitLengths(dwarf, path); !s.ok()) return s;
+  Dwarf* dwarf = file.dwarf;
+  absl::string_view path = file.path;
   Dwarf_CU* cu = nullptr;
   Dwarf_CU* next = nullptr;
   while (true) {
@@ -193,22 +97,18 @@ absl::Status CollectUnits(Dwarf* dwarf, Dwfl_Module* module, Dwarf_Addr bias,
     ptrdiff_t offset = 0;
     while ((offset = dwarf_ranges(&cudie, offset, &base, &start, &end)) > 0) {
       if (start >= end) continue;
-      if (module == nullptr) {
-        unit.ranges.emplace_back(start + bias, end + bias);
+      if (!file.relocatable) {
+        unit.ranges.emplace_back(start + file.bias, end + file.bias);
         continue;
       }
-      Dwarf_Addr relative = start + bias;
-      int index = dwfl_module_relocate_address(module, &relative);
-      const char* section =
-          index < 0 ? nullptr
-                    : dwfl_module_relocation_info(module, index, nullptr);
-      if (section == nullptr) {
+      absl::StatusOr<SectionOffset> at = ToSectionOffset(file, start);
+      if (!at.ok()) {
         return absl::InvalidArgumentError(absl::StrFormat(
             "%s: unit at 0x%x (%s): range 0x%x-0x%x lies in no section", path,
             unit.offset, unit.name, start, end));
       }
-      unit.ranges.emplace_back(relative, relative + (end - start));
-      unit.range_sections.emplace_back(section);
+      unit.ranges.emplace_back(at->offset, at->offset + (end - start));
+      unit.range_sections.emplace_back(at->section);
     }
     if (offset < 0) {
       return LibdwError(path, absl::StrFormat("unit at 0x%x (%s): ranges",
@@ -218,58 +118,10 @@ absl::Status CollectUnits(Dwarf* dwarf, Dwfl_Module* module, Dwarf_Addr bias,
   return absl::OkStatus();
 }
 
-absl::StatusOr<DwarfUnits> ReadLinked(Elf* elf, absl::string_view path) {
-  // libdw leaves .rela.debug_* alone, which is right for a linked vmlinux:
-  // its --emit-relocs copies are already applied.
-  std::unique_ptr<Dwarf, int (*)(Dwarf*)> dwarf(
-      dwarf_begin_elf(elf, DWARF_C_READ, nullptr), dwarf_end);
-  if (dwarf == nullptr) return LibdwError(path, "opening DWARF");
+absl::StatusOr<DwarfUnits> CollectFile(const DwarfFile& file) {
   DwarfUnits result;
-  absl::Status status =
-      CollectUnits(dwarf.get(), nullptr, 0, path, &result.units);
-  if (!status.ok()) return status;
-  result.source_prefix = AssignObjectPaths(&result.units);
-  return result;
-}
-
-int NoSeparateDebuginfo(Dwfl_Module*, void**, const char*, Dwarf_Addr,
-                        const char*, const char*, GElf_Word, char**) {
-  return -1;
-}
-
-// Everything is in the one file: never search for separate debug files.
-Dwfl_Callbacks OfflineCallbacks() {
-  Dwfl_Callbacks callbacks = {};
-  callbacks.find_debuginfo = NoSeparateDebuginfo;
-  callbacks.section_address = dwfl_offline_section_address;
-  return callbacks;
-}
-
-// libdwfl lays out the sections of a relocatable file and applies the
-// relocations of its debug sections (without them every string offset and
-// address in a .ko's .debug_info reads as 0).
-absl::StatusOr<DwarfUnits> ReadRelocatable(
-    absl::string_view path, const std::function<Dwfl_Module*(Dwfl*)>& report) {
-  // libdwfl keeps the pointer.
-  static const Dwfl_Callbacks callbacks = OfflineCallbacks();
-  std::unique_ptr<Dwfl, void (*)(Dwfl*)> dwfl(dwfl_begin(&callbacks), dwfl_end);
-  if (dwfl == nullptr) return LibdwflError(path, "starting libdwfl");
-  dwfl_report_begin(dwfl.get());
-  Dwfl_Module* module = report(dwfl.get());
-  if (module == nullptr) return LibdwflError(path, "reporting the module");
-  if (dwfl_report_end(dwfl.get(), nullptr, nullptr) != 0) {
-    return LibdwflError(path, "reporting the module");
-  }
-  Dwarf_Addr bias = 0;
-  Dwarf* dwarf = dwfl_module_getdwarf(module, &bias);
-  if (dwarf == nullptr) return LibdwflError(path, "reading DWARF");
-  if (dwfl_module_relocations(module) < 0) {
-    return LibdwflError(path, "listing sections");
-  }
-  DwarfUnits result;
-  result.relocatable = true;
-  absl::Status status = CollectUnits(dwarf, module, bias, path, &result.units);
-  if (!status.ok()) return status;
+  result.relocatable = file.relocatable;
+  if (absl::Status s = CollectUnits(file, &result.units); !s.ok()) return s;
   result.source_prefix = AssignObjectPaths(&result.units);
   return result;
 }
@@ -373,41 +225,23 @@ std::string AssignObjectPaths(std::vector<DwarfUnit>* units) {
 
 absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
                                            absl::string_view path) {
-  absl::StatusOr<ElfFacts> facts;
-  {
-    ElfHandle elf = ElfHandle::OverMemory(bytes);
-    facts = InspectElf(elf.get(), path);
-    if (!facts.ok()) return facts.status();
-    if (!facts->relocatable && !facts->compressed_debug) {
-      return ReadLinked(elf.get(), path);
-    }
-  }
-  // Over caller memory libelf edits headers in place: libdwfl writes the
-  // layout and the relocations into the image, and decompressing a section
-  // rewrites its header. Work on a copy.
-  std::string copy(bytes);
-  if (!facts->relocatable) {
-    ElfHandle elf = ElfHandle::OverMemory(copy);
-    return ReadLinked(elf.get(), path);
-  }
-  std::string name(path);
-  return ReadRelocatable(path, [&](Dwfl* dwfl) {
-    return dwfl_report_offline_memory(dwfl, name.c_str(), name.c_str(),
-                                      copy.data(), copy.size());
+  absl::StatusOr<DwarfUnits> result;
+  absl::Status status = WithDwarfBytes(bytes, path, [&](const DwarfFile& file) {
+    result = CollectFile(file);
+    return result.status();
   });
+  if (!status.ok()) return status;
+  return result;
 }
 
 absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path) {
-  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path);
-  if (!elf.ok()) return elf.status();
-  // ELF_C_READ_MMAP copies what libelf changes, so decompressing is safe.
-  absl::StatusOr<ElfFacts> facts = InspectElf(elf->get(), path);
-  if (!facts.ok()) return facts.status();
-  if (!facts->relocatable) return ReadLinked(elf->get(), path);
-  // libdwfl maps the file itself, privately, so relocating never writes it.
-  return ReadRelocatable(path, [&](Dwfl* dwfl) {
-    return dwfl_report_offline(dwfl, path.c_str(), path.c_str(), -1);
+  absl::StatusOr<DwarfUnits> result;
+  absl::Status status = WithDwarfFile(path, [&](const DwarfFile& file) {
+    result = CollectFile(file);
+    return result.status();
   });
+  if (!status.ok()) return status;
+  return result;
 }
 
 }  // namespace ksym

@@ -1,0 +1,68 @@
+// Opens the DWARF of one ELF file for the readers of this package
+// (dwarf_units, dwarf_lines): a linked vmlinux directly through libdw; a
+// relocatable .ko through libdwfl, which lays its sections out and applies
+// the relocations of its debug sections (without them every string offset
+// and address in a .ko's .debug_info reads as 0).
+//
+//   absl::Status s = WithDwarfFile("vmlinux", [&](const DwarfFile& file) {
+//     return Walk(file.dwarf);
+//   });
+#ifndef KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_FILE_H_
+#define KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_FILE_H_
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace ksym {
+
+// Valid only during the visitor call.
+struct DwarfFile {
+  Dwarf* dwarf = nullptr;
+  // Relocatable files only: the module libdwfl laid out; DWARF addresses
+  // plus `bias` are addresses of that layout.
+  Dwfl_Module* module = nullptr;
+  Dwarf_Addr bias = 0;
+  bool relocatable = false;
+  absl::string_view path;  // names the file in messages
+};
+
+using DwarfFileVisitor = std::function<absl::Status(const DwarfFile&)>;
+
+// Parses the ELF image in `bytes`, which are never written: a .ko (whose
+// debug sections get relocated) or a file with SHF_COMPRESSED debug sections
+// is copied first. Errors: not ELF → InvalidArgument `PATH: not an ELF
+// file`; no .debug_info → FailedPrecondition `PATH: no DWARF debug info
+// (stripped?); use the -dbg package's vmlinux`; a unit running past the end
+// of .debug_info or libdw refusing the file → InvalidArgument. Otherwise
+// returns what `visit` returns.
+absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
+                            const DwarfFileVisitor& visit);
+
+// Maps the file read-only (a .ko privately, copy-on-write); compressed debug
+// sections are inflated into memory. A missing file is NotFound.
+absl::Status WithDwarfFile(const std::string& path,
+                           const DwarfFileVisitor& visit);
+
+// A relocatable file's DWARF address as the section it lies in and the
+// offset inside it (".text", 0x40). InvalidArgument when in no section.
+struct SectionOffset {
+  const char* section = nullptr;  // owned by libdwfl
+  uint64_t offset = 0;
+};
+absl::StatusOr<SectionOffset> ToSectionOffset(const DwarfFile& file,
+                                              Dwarf_Addr address);
+
+// InvalidArgument `PATH: WHAT: <libdw's message for its last error>`.
+absl::Status LibdwError(absl::string_view path, absl::string_view what);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_FILE_H_

@@ -8,7 +8,7 @@ packages=(
   bazel-rules-proto
   g++ libabsl-dev libprotobuf-dev protobuf-compiler python3-protobuf
   libdw-dev libelf-dev libdebuginfod-dev debuginfod zlib1g-dev liblzma-dev
-  libzstd-dev elfutils binutils lld gcc xz-utils zstd
+  libzstd-dev elfutils binutils lld llvm gcc xz-utils zstd
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   pybind11-dev python3-dev python3-numpy pkg-config linux-perf
   python3-dask python3-distributed python3-pandas

@@ -127,9 +127,9 @@ Dwfl_Callbacks OfflineCallbacks() {
   return callbacks;
 }
 
-absl::Status VisitRelocatable(
-    absl::string_view path, const std::function<Dwfl_Module*(Dwfl*)>& report,
-    const DwarfFileVisitor& visit) {
+absl::Status VisitRelocatable(absl::string_view path,
+                              const std::function<Dwfl_Module*(Dwfl*)>& report,
+                              const DwarfFileVisitor& visit) {
   // libdwfl keeps the pointer.
   static const Dwfl_Callbacks callbacks = OfflineCallbacks();
   std::unique_ptr<Dwfl, void (*)(Dwfl*)> dwfl(dwfl_begin(&callbacks), dwfl_end);

@@ -1,0 +1,487 @@
+#include "symbolizer/sources/elf/dwarf_lines.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "symbolizer/sources/elf/dwarf_file.h"
+#include "symbolizer/sources/elf/dwarf_units.h"
+
+namespace ksym {
+namespace {
+
+constexpr uint32_t kUnset = UINT32_MAX;
+
+// A row of one unit's line table, as libdw sorted them (by address).
+struct UnitRow {
+  Dwarf_Addr address = 0;
+  uint32_t file = 0;  // global file id
+  uint32_t line = 0;
+  uint32_t column = 0;
+  bool end_sequence = false;
+};
+
+// An inlined call of the subprogram being read, addresses absolute.
+struct PendingCall {
+  uint32_t name = 0;
+  uint32_t parent = kNoParent;  // index in the pending list
+  uint32_t call_file = 0;
+  uint32_t call_line = 0;
+  uint32_t call_column = 0;
+  std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> ranges;
+};
+
+std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> DieRanges(Dwarf_Die* die) {
+  std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> ranges;
+  Dwarf_Addr base = 0, start = 0, end = 0;
+  ptrdiff_t offset = 0;
+  while ((offset = dwarf_ranges(die, offset, &base, &start, &end)) > 0) {
+    if (start < end) ranges.emplace_back(start, end);
+  }
+  return ranges;
+}
+
+uint32_t UdataAttr(Dwarf_Die* die, int name) {
+  Dwarf_Attribute attr;
+  Dwarf_Word value = 0;
+  if (dwarf_attr(die, name, &attr) == nullptr ||
+      dwarf_formudata(&attr, &value) != 0) {
+    return 0;
+  }
+  return value > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(value);
+}
+
+// The name llvm-symbolizer prints: the linkage name, else DW_AT_name,
+// following abstract origins and specifications.
+const char* FunctionName(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  for (int name : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name}) {
+    if (dwarf_attr_integrate(die, name, &attr) != nullptr) {
+      if (const char* s = dwarf_formstring(&attr); s != nullptr) return s;
+    }
+  }
+  return nullptr;
+}
+
+std::string StringAttr(Dwarf_Die* die, int name) {
+  Dwarf_Attribute attr;
+  if (dwarf_attr(die, name, &attr) == nullptr) return "";
+  const char* s = dwarf_formstring(&attr);
+  return s == nullptr ? "" : s;
+}
+
+class LineTableBuilder {
+ public:
+  explicit LineTableBuilder(const DwarfFile& file) : file_(file) {
+    table_.relocatable = file.relocatable;
+    table_.prefixes.emplace_back();
+    table_.files.emplace_back();
+    if (!file.relocatable) table_.sections.emplace_back();
+  }
+
+  absl::StatusOr<LineTable> Build() {
+    if (absl::Status s = FindSourcePrefix(); !s.ok()) return s;
+    Dwarf_CU* cu = nullptr;
+    Dwarf_CU* next = nullptr;
+    while (true) {
+      Dwarf_Half version = 0;
+      uint8_t unit_type = 0;
+      Dwarf_Die cudie;
+      int rc = dwarf_get_units(file_.dwarf, cu, &next, &version, &unit_type,
+                               &cudie, nullptr);
+      if (rc == 1) break;
+      if (rc != 0) return LibdwError(file_.path, "reading a unit header");
+      cu = next;
+      if (unit_type != DW_UT_compile && unit_type != DW_UT_skeleton) continue;
+      if (absl::Status s = ReadUnit(&cudie); !s.ok()) return s;
+    }
+    SortAndDropOverlaps();
+    return std::move(table_);
+  }
+
+ private:
+  // The source tree prefix of names outside every comp_dir (assembler
+  // files: "/build/reproducible-path/linux-6.1.192/"), as dwarf_units
+  // finds it for object paths.
+  absl::Status FindSourcePrefix() {
+    std::vector<DwarfUnit> units;
+    Dwarf_CU* cu = nullptr;
+    Dwarf_CU* next = nullptr;
+    Dwarf_Die cudie;
+    uint8_t unit_type = 0;
+    while (dwarf_get_units(file_.dwarf, cu, &next, nullptr, &unit_type, &cudie,
+                           nullptr) == 0) {
+      cu = next;
+      if (unit_type != DW_UT_compile && unit_type != DW_UT_skeleton) continue;
+      DwarfUnit& unit = units.emplace_back();
+      if (const char* name = dwarf_diename(&cudie)) unit.name = name;
+      unit.comp_dir = StringAttr(&cudie, DW_AT_comp_dir);
+    }
+    source_prefix_ = AssignObjectPaths(&units);
+    if (!source_prefix_.empty() && !absl::EndsWith(source_prefix_, "/")) {
+      source_prefix_ += '/';
+    }
+    return absl::OkStatus();
+  }
+
+  uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>* ids,
+                  std::vector<std::string>* values, absl::string_view s) {
+    auto [it, inserted] = ids->try_emplace(s, values->size());
+    if (inserted) values->emplace_back(s);
+    return it->second;
+  }
+
+  uint32_t NameId(const char* name) {
+    return Intern(&name_ids_, &table_.names, name == nullptr ? "" : name);
+  }
+
+  // The global id of file `index` of the current unit's file table.
+  uint32_t FileId(size_t index) {
+    if (unit_files_ == nullptr || index >= unit_file_ids_.size()) return 0;
+    uint32_t& id = unit_file_ids_[index];
+    if (id != kUnset) return id;
+    const char* src = dwarf_filesrc(unit_files_, index, nullptr, nullptr);
+    if (src == nullptr) return id = 0;
+    std::string path = src;
+    // libdw joins a relative directory to the name and stops there;
+    // llvm-symbolizer puts it under comp_dir (except DWARF 5's directory 0,
+    // which is comp_dir itself).
+    if (!absl::StartsWith(path, "/") && !comp_dir_.empty() &&
+        !(unit_dir0_ != nullptr &&
+          absl::StartsWith(path, absl::StrCat(unit_dir0_, "/")))) {
+      path = absl::StrCat(comp_dir_, "/", path);
+    }
+    // A directory written with a trailing '/' ("arch/x86/include/asm/",
+    // from TRACE_INCLUDE_PATH) gets a second one from libdw's join; LLVM's
+    // path append writes one.
+    for (size_t pos; (pos = path.find("//")) != std::string::npos;) {
+      path.erase(pos, 1);
+    }
+    std::string prefix;
+    if (!comp_dir_.empty() && absl::StartsWith(path, comp_dir_ + "/")) {
+      prefix = comp_dir_ + "/";
+    } else if (!source_prefix_.empty() &&
+               absl::StartsWith(path, source_prefix_)) {
+      prefix = source_prefix_;
+    }
+    uint32_t prefix_id = Intern(&prefix_ids_, &table_.prefixes, prefix);
+    std::string rest = path.substr(prefix.size());
+    auto [it, inserted] =
+        file_ids_.try_emplace(std::make_pair(prefix_id, rest),
+                              static_cast<uint32_t>(table_.files.size()));
+    if (inserted) table_.files.push_back(SourceFile{prefix_id, rest});
+    return id = it->second;
+  }
+
+  absl::Status ReadUnit(Dwarf_Die* cudie) {
+    comp_dir_ = StringAttr(cudie, DW_AT_comp_dir);
+    unit_rows_.clear();
+    unit_files_ = nullptr;
+    unit_dir0_ = nullptr;
+    unit_file_ids_.clear();
+    size_t nfiles = 0;
+    if (dwarf_getsrcfiles(cudie, &unit_files_, &nfiles) == 0) {
+      unit_file_ids_.assign(nfiles, kUnset);
+      const char* const* dirs = nullptr;
+      size_t ndirs = 0;
+      if (dwarf_getsrcdirs(unit_files_, &dirs, &ndirs) == 0 && ndirs > 0) {
+        unit_dir0_ = dirs[0];
+      }
+    } else {
+      unit_files_ = nullptr;  // a unit without a line table (data only)
+    }
+    Dwarf_Lines* lines = nullptr;
+    size_t nlines = 0;
+    if (unit_files_ != nullptr &&
+        dwarf_getsrclines(cudie, &lines, &nlines) == 0) {
+      unit_rows_.reserve(nlines);
+      for (size_t i = 0; i < nlines; ++i) {
+        Dwarf_Line* line = dwarf_onesrcline(lines, i);
+        UnitRow row;
+        Dwarf_Files* files = nullptr;
+        size_t index = 0;
+        int lineno = 0, column = 0;
+        bool end = false;
+        if (line == nullptr || dwarf_lineaddr(line, &row.address) != 0 ||
+            dwarf_lineno(line, &lineno) != 0 ||
+            dwarf_lineendsequence(line, &end) != 0) {
+          return LibdwError(file_.path, "reading a line row");
+        }
+        dwarf_linecol(line, &column);
+        if (dwarf_line_file(line, &files, &index) == 0) {
+          row.file = FileId(index);
+        }
+        row.line = static_cast<uint32_t>(std::max(lineno, 0));
+        row.column = static_cast<uint32_t>(std::max(column, 0));
+        row.end_sequence = end;
+        unit_rows_.push_back(row);
+      }
+      // libdw sorts by address already; keep the rule explicit and stable.
+      std::stable_sort(unit_rows_.begin(), unit_rows_.end(),
+                       [](const UnitRow& a, const UnitRow& b) {
+                         return a.address < b.address;
+                       });
+    }
+    unit_function_ranges_.clear();
+    Dwarf_Die child;
+    if (dwarf_child(cudie, &child) == 0) {
+      do {
+        if (dwarf_tag(&child) == DW_TAG_subprogram) {
+          if (absl::Status s = ReadFunction(&child); !s.ok()) return s;
+        }
+      } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    return AddUncoveredCode(cudie);
+  }
+
+  void WalkInlined(Dwarf_Die* die, uint32_t parent) {
+    Dwarf_Die child;
+    if (dwarf_child(die, &child) != 0) return;
+    do {
+      int tag = dwarf_tag(&child);
+      if (tag == DW_TAG_inlined_subroutine) {
+        PendingCall call;
+        call.ranges = DieRanges(&child);
+        uint32_t index = parent;
+        if (!call.ranges.empty()) {
+          call.name = NameId(FunctionName(&child));
+          call.parent = parent;
+          Dwarf_Attribute attr;
+          if (dwarf_attr(&child, DW_AT_call_file, &attr) != nullptr) {
+            call.call_file = FileId(UdataAttr(&child, DW_AT_call_file));
+          }
+          call.call_line = UdataAttr(&child, DW_AT_call_line);
+          call.call_column = UdataAttr(&child, DW_AT_call_column);
+          index = static_cast<uint32_t>(pending_.size());
+          pending_.push_back(std::move(call));
+        }
+        WalkInlined(&child, index);
+      } else if (tag == DW_TAG_lexical_block) {
+        WalkInlined(&child, parent);
+      }
+    } while (dwarf_siblingof(&child, &child) == 0);
+  }
+
+  absl::Status ReadFunction(Dwarf_Die* die) {
+    std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> ranges = DieRanges(die);
+    if (ranges.empty()) return absl::OkStatus();  // a declaration
+    uint32_t name = NameId(FunctionName(die));
+    pending_.clear();
+    WalkInlined(die, kNoParent);
+    for (const auto& [low, high] : ranges) {
+      unit_function_ranges_.emplace_back(low, high);
+      if (absl::Status s = AddFunction(name, low, high); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // Code of the unit that no subprogram covers (assembler, bodies GCC
+  // describes by line rows alone) becomes a function with no name, so its
+  // lines are answered as llvm-symbolizer answers them.
+  absl::Status AddUncoveredCode(Dwarf_Die* cudie) {
+    std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>>& covered =
+        unit_function_ranges_;
+    std::sort(covered.begin(), covered.end());
+    pending_.clear();
+    uint32_t no_name = NameId(nullptr);
+    for (auto [low, high] : DieRanges(cudie)) {
+      auto it = std::upper_bound(
+          covered.begin(), covered.end(), low,
+          [](Dwarf_Addr a, const std::pair<Dwarf_Addr, Dwarf_Addr>& r) {
+            return a < r.first;
+          });
+      if (it != covered.begin()) low = std::max(low, (it - 1)->second);
+      while (low < high) {
+        Dwarf_Addr gap_end =
+            it == covered.end() ? high : std::min(high, it->first);
+        if (low < gap_end && HasLine(low, gap_end)) {
+          if (absl::Status s = AddFunction(no_name, low, gap_end); !s.ok()) {
+            return s;
+          }
+        }
+        if (it == covered.end()) break;
+        low = std::max(low, it->second);
+        ++it;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Whether a row with a line starts in [low, high): alignment padding
+  // after a function, which only continues its last row, is left out.
+  bool HasLine(Dwarf_Addr low, Dwarf_Addr high) const {
+    auto it = std::lower_bound(
+        unit_rows_.begin(), unit_rows_.end(), low,
+        [](const UnitRow& r, Dwarf_Addr a) { return r.address < a; });
+    for (; it != unit_rows_.end() && it->address < high; ++it) {
+      if (!it->end_sequence && it->line != 0) return true;
+    }
+    return false;
+  }
+
+  absl::Status AddFunction(uint32_t name, Dwarf_Addr low, Dwarf_Addr high) {
+    FunctionLines f;
+    f.name = name;
+    f.size = high - low;
+    if (file_.relocatable) {
+      absl::StatusOr<SectionOffset> at = ToSectionOffset(file_, low);
+      if (!at.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrFormat("%s: function %s at 0x%x lies in no section",
+                            file_.path, table_.names[name], low));
+      }
+      f.section = Intern(&section_ids_, &table_.sections, at->section);
+      f.start = at->offset;
+    } else {
+      f.start = low + file_.bias;
+    }
+    AddRows(low, high, &f);
+    AddCalls(low, high, &f);
+    table_.functions.push_back(f);
+    return absl::OkStatus();
+  }
+
+  // The unit's rows inside [low, high) as offsets from low, the row in
+  // force at low first. Of rows at one address the last one counts (as in
+  // LLVM's line lookup), an end of sequence becomes a no-line row, and a
+  // row repeating the previous location is left out.
+  void AddRows(Dwarf_Addr low, Dwarf_Addr high, FunctionLines* f) {
+    f->first_row = static_cast<uint32_t>(table_.rows.size());
+    auto it = std::lower_bound(
+        unit_rows_.begin(), unit_rows_.end(), low,
+        [](const UnitRow& r, Dwarf_Addr a) { return r.address < a; });
+    auto append = [&](uint32_t offset, const UnitRow& r) {
+      LineRow row{offset, 0, 0, 0};
+      if (!r.end_sequence) row = LineRow{offset, r.file, r.line, r.column};
+      size_t count = table_.rows.size() - f->first_row;
+      if (count > 0 && table_.rows.back().offset == offset) {
+        if (r.end_sequence) return;  // another sequence starts here
+        table_.rows.pop_back();
+        --count;
+      }
+      if (count > 0) {
+        const LineRow& last = table_.rows.back();
+        if (last.file == row.file && last.line == row.line &&
+            last.column == row.column) {
+          return;
+        }
+      }
+      table_.rows.push_back(row);
+    };
+    if (it != unit_rows_.begin() &&
+        (it == unit_rows_.end() || it->address != low)) {
+      const UnitRow& before = *(it - 1);
+      if (!before.end_sequence) append(0, before);
+    }
+    for (; it != unit_rows_.end() && it->address < high; ++it) {
+      append(static_cast<uint32_t>(it->address - low), *it);
+    }
+    f->row_count = static_cast<uint32_t>(table_.rows.size()) - f->first_row;
+  }
+
+  // The pending calls with code inside [low, high), ranges clipped and made
+  // relative to low; a call whose parent has no code here hangs from the
+  // nearest ancestor that has.
+  void AddCalls(Dwarf_Addr low, Dwarf_Addr high, FunctionLines* f) {
+    f->first_call = static_cast<uint32_t>(table_.calls.size());
+    std::vector<uint32_t> new_index(pending_.size(), kNoParent);
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const PendingCall& p = pending_[i];
+      InlineCall call;
+      call.first_range = static_cast<uint32_t>(table_.inline_ranges.size());
+      for (const auto& [b, e] : p.ranges) {
+        Dwarf_Addr begin = std::max(b, low), end = std::min(e, high);
+        if (begin >= end) continue;
+        table_.inline_ranges.push_back(
+            OffsetRange{static_cast<uint32_t>(begin - low),
+                        static_cast<uint32_t>(end - low)});
+      }
+      call.range_count =
+          static_cast<uint32_t>(table_.inline_ranges.size()) - call.first_range;
+      uint32_t parent = p.parent == kNoParent ? kNoParent : new_index[p.parent];
+      if (call.range_count == 0) {
+        new_index[i] = parent;  // children hang from the ancestor
+        continue;
+      }
+      call.name = p.name;
+      call.parent = parent;
+      call.call_file = p.call_file;
+      call.call_line = p.call_line;
+      call.call_column = p.call_column;
+      new_index[i] = static_cast<uint32_t>(table_.calls.size()) - f->first_call;
+      table_.calls.push_back(call);
+    }
+    f->call_count = static_cast<uint32_t>(table_.calls.size()) - f->first_call;
+  }
+
+  void SortAndDropOverlaps() {
+    std::vector<FunctionLines>& fs = table_.functions;
+    std::stable_sort(fs.begin(), fs.end(),
+                     [](const FunctionLines& a, const FunctionLines& b) {
+                       return std::make_pair(a.section, a.start) <
+                              std::make_pair(b.section, b.start);
+                     });
+    size_t kept = 0;
+    for (size_t i = 0; i < fs.size(); ++i) {
+      if (kept > 0 && fs[kept - 1].section == fs[i].section &&
+          fs[i].start < fs[kept - 1].start + fs[kept - 1].size) {
+        ++table_.overlapping_functions;
+        continue;
+      }
+      fs[kept++] = fs[i];
+    }
+    fs.resize(kept);
+    fs.shrink_to_fit();
+  }
+
+  const DwarfFile& file_;
+  LineTable table_;
+  std::string source_prefix_;
+  absl::flat_hash_map<std::string, uint32_t> name_ids_;
+  absl::flat_hash_map<std::string, uint32_t> prefix_ids_;
+  absl::flat_hash_map<std::string, uint32_t> section_ids_;
+  absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> file_ids_;
+  // The unit being read.
+  std::string comp_dir_;
+  Dwarf_Files* unit_files_ = nullptr;
+  const char* unit_dir0_ = nullptr;
+  std::vector<uint32_t> unit_file_ids_;
+  std::vector<UnitRow> unit_rows_;
+  std::vector<PendingCall> pending_;
+  std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> unit_function_ranges_;
+};
+
+}  // namespace
+
+absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
+                                         absl::string_view path) {
+  absl::StatusOr<LineTable> result;
+  absl::Status status = WithDwarfBytes(bytes, path, [&](const DwarfFile& f) {
+    result = LineTableBuilder(f).Build();
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path) {
+  absl::StatusOr<LineTable> result;
+  absl::Status status = WithDwarfFile(path, [&](const DwarfFile& f) {
+    result = LineTableBuilder(f).Build();
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace ksym

@@ -1,0 +1,39 @@
+// Reads, through libdw, the line rows and inline trees of every function of
+// one ELF file (a vmlinux, or a debug .ko whose addresses come out
+// section-relative) into a LineTable (line_table.h):
+//
+//  - every DW_TAG_subprogram with code, one FunctionLines per contiguous
+//    range, named by DW_AT_linkage_name or DW_AT_name (through
+//    DW_AT_abstract_origin / DW_AT_specification);
+//  - the rows of its unit's line table (dwarf_getsrclines) inside that
+//    range, the row in force at the start included;
+//  - its DW_TAG_inlined_subroutine DIEs (through lexical blocks) with the
+//    abstract origin's name, DW_AT_call_file/call_line/call_column and
+//    their ranges;
+//  - file paths composed as llvm-symbolizer composes them (a relative
+//    directory is under DW_AT_comp_dir), stored as a build prefix (the
+//    unit's comp_dir, or the source tree that dwarf_units'
+//    AssignObjectPaths finds) and the path under it.
+//
+//   absl::StatusOr<LineTable> t = ReadLineTableFile("vmlinux");
+//   for (const SourceFrame& f : t->Symbolize(0xffffffff81a11520)) ...
+#ifndef KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_
+#define KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/sources/elf/line_table.h"
+
+namespace ksym {
+
+// Errors as ParseDwarfUnits gives them (not ELF, no DWARF, malformed
+// DWARF), naming `path`.
+absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
+                                         absl::string_view path);
+absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path);
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_

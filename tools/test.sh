@@ -18,6 +18,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/builder:debian_modules_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
   //symbolizer/fleet:fleet_dask_test \
+  //symbolizer/sources/elf:debian_lines_test \
   --test_env=KSYM_DEBIAN_KERNEL="$kernel" "$@"
 rc=$?
 

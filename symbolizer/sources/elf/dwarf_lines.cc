@@ -226,11 +226,13 @@ class LineTableBuilder {
         row.end_sequence = end;
         unit_rows_.push_back(row);
       }
-      // libdw sorts by address already; keep the rule explicit and stable.
-      std::stable_sort(unit_rows_.begin(), unit_rows_.end(),
-                       [](const UnitRow& a, const UnitRow& b) {
-                         return a.address < b.address;
-                       });
+      // libdw hands them sorted by address; sort only if it ever does not.
+      auto by_address = [](const UnitRow& a, const UnitRow& b) {
+        return a.address < b.address;
+      };
+      if (!std::is_sorted(unit_rows_.begin(), unit_rows_.end(), by_address)) {
+        std::stable_sort(unit_rows_.begin(), unit_rows_.end(), by_address);
+      }
     }
     unit_function_ranges_.clear();
     Dwarf_Die child;
@@ -441,7 +443,6 @@ class LineTableBuilder {
       fs[kept++] = fs[i];
     }
     fs.resize(kept);
-    fs.shrink_to_fit();
   }
 
   const DwarfFile& file_;
@@ -461,6 +462,18 @@ class LineTableBuilder {
   std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> unit_function_ranges_;
 };
 
+// Drops the vectors' growth room, once libdw has freed its memory (a
+// copy while it is alive would raise the peak).
+LineTable Compact(LineTable table) {
+  table.functions.shrink_to_fit();
+  table.rows.shrink_to_fit();
+  table.calls.shrink_to_fit();
+  table.inline_ranges.shrink_to_fit();
+  table.names.shrink_to_fit();
+  table.files.shrink_to_fit();
+  return table;
+}
+
 }  // namespace
 
 absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
@@ -471,7 +484,7 @@ absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
     return result.status();
   });
   if (!status.ok()) return status;
-  return result;
+  return Compact(*std::move(result));
 }
 
 absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path) {
@@ -481,7 +494,7 @@ absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path) {
     return result.status();
   });
   if (!status.ok()) return status;
-  return result;
+  return Compact(*std::move(result));
 }
 
 }  // namespace ksym

@@ -22,13 +22,20 @@
 
 namespace {
 
-std::string PeakMemory() {
+// Peak and current resident memory, split into anonymous pages and file
+// pages (the mapped ELF file's).
+std::string Memory() {
   std::ifstream status("/proc/self/status");
   std::string line;
+  std::string out;
   while (std::getline(status, line)) {
-    if (absl::StartsWith(line, "VmHWM:")) return line;
+    if (absl::StartsWith(line, "VmHWM:") ||
+        absl::StartsWith(line, "RssAnon:") ||
+        absl::StartsWith(line, "RssFile:")) {
+      absl::StrAppend(&out, out.empty() ? "" : ", ", line);
+    }
   }
-  return "";
+  return out;
 }
 
 int Summary(const ksym::LineTable& t, double seconds) {
@@ -41,7 +48,7 @@ int Summary(const ksym::LineTable& t, double seconds) {
       seconds, t.functions.size(), t.overlapping_functions, t.rows.size(),
       no_line_rows, t.calls.size(), t.inline_ranges.size(), t.files.size(),
       t.prefixes.size(), t.names.size(), t.sections.size(), t.MemoryBytes(),
-      PeakMemory());
+      Memory());
   for (size_t i = 0; i < t.prefixes.size(); ++i) {
     size_t files = 0;
     for (const ksym::SourceFile& f : t.files) files += f.prefix == i;

@@ -3,7 +3,10 @@
 #include <dwarf.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -100,7 +103,7 @@ absl::Status CheckUnitLengths(Dwarf* dwarf, absl::string_view path) {
   return absl::OkStatus();
 }
 
-absl::Status VisitLinked(Elf* elf, absl::string_view path,
+absl::Status VisitLinked(Elf* elf, absl::string_view path, bool mapped_file,
                          const DwarfFileVisitor& visit) {
   // libdw leaves .rela.debug_* alone, which is right for a linked vmlinux:
   // its --emit-relocs copies are already applied.
@@ -110,6 +113,8 @@ absl::Status VisitLinked(Elf* elf, absl::string_view path,
   if (absl::Status s = CheckUnitLengths(dwarf.get(), path); !s.ok()) return s;
   DwarfFile file;
   file.dwarf = dwarf.get();
+  file.elf = elf;
+  file.mapped_file = mapped_file;
   file.path = path;
   return visit(file);
 }
@@ -168,7 +173,7 @@ absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
     facts = InspectElf(elf.get(), path);
     if (!facts.ok()) return facts.status();
     if (!facts->relocatable && !facts->compressed_debug) {
-      return VisitLinked(elf.get(), path, visit);
+      return VisitLinked(elf.get(), path, false, visit);
     }
   }
   // Over caller memory libelf edits headers in place: libdwfl writes the
@@ -177,7 +182,7 @@ absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
   std::string copy(bytes);
   if (!facts->relocatable) {
     ElfHandle elf = ElfHandle::OverMemory(copy);
-    return VisitLinked(elf.get(), path, visit);
+    return VisitLinked(elf.get(), path, false, visit);
   }
   std::string name(path);
   return VisitRelocatable(
@@ -196,7 +201,9 @@ absl::Status WithDwarfFile(const std::string& path,
   // ELF_C_READ_MMAP copies what libelf changes, so decompressing is safe.
   absl::StatusOr<ElfFacts> facts = InspectElf(elf->get(), path);
   if (!facts.ok()) return facts.status();
-  if (!facts->relocatable) return VisitLinked(elf->get(), path, visit);
+  // libelf maps the file PROT_READ, MAP_PRIVATE: its pages can be dropped
+  // and read again.
+  if (!facts->relocatable) return VisitLinked(elf->get(), path, true, visit);
   // libdwfl maps the file itself, privately, so relocating never writes it.
   return VisitRelocatable(
       path,
@@ -204,6 +211,18 @@ absl::Status WithDwarfFile(const std::string& path,
         return dwfl_report_offline(dwfl, path.c_str(), path.c_str(), -1);
       },
       visit);
+}
+
+void ReleaseMappedPages(const DwarfFile& file) {
+  if (!file.mapped_file || file.elf == nullptr) return;
+  size_t size = 0;
+  char* image = elf_rawfile(file.elf, &size);
+  if (image == nullptr || size == 0) return;
+  uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t begin = reinterpret_cast<uintptr_t>(image) & ~(page - 1);
+  uintptr_t end = reinterpret_cast<uintptr_t>(image) + size;
+  // Best effort: a failure only leaves the pages resident.
+  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
 
 absl::StatusOr<SectionOffset> ToSectionOffset(const DwarfFile& file,

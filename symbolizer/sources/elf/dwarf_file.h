@@ -31,6 +31,13 @@ struct DwarfFile {
   Dwfl_Module* module = nullptr;
   Dwarf_Addr bias = 0;
   bool relocatable = false;
+  // Linked files only: the ELF `dwarf` reads, for a reader that opens
+  // handles of its own over it (dwarf_begin_elf) to free libdw's per-unit
+  // caches as it goes.
+  Elf* elf = nullptr;
+  // True when `elf` reads a read-only mapping of the file (WithDwarfFile),
+  // never caller memory.
+  bool mapped_file = false;
   absl::string_view path;  // names the file in messages
 };
 
@@ -59,6 +66,12 @@ struct SectionOffset {
 };
 absl::StatusOr<SectionOffset> ToSectionOffset(const DwarfFile& file,
                                               Dwarf_Addr address);
+
+// Drops the pages of a mapped file's image from the resident set: they are
+// read again from the file when next touched, so a reader walking a 600 MB
+// vmlinux unit by unit need not keep all it has passed resident. Does
+// nothing unless file.mapped_file.
+void ReleaseMappedPages(const DwarfFile& file);
 
 // InvalidArgument `PATH: WHAT: <libdw's message for its last error>`.
 absl::Status LibdwError(absl::string_view path, absl::string_view what);

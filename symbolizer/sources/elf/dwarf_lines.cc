@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,25 +92,69 @@ class LineTableBuilder {
 
   absl::StatusOr<LineTable> Build() {
     if (absl::Status s = FindSourcePrefix(); !s.ok()) return s;
-    Dwarf_CU* cu = nullptr;
-    Dwarf_CU* next = nullptr;
-    while (true) {
-      Dwarf_Half version = 0;
-      uint8_t unit_type = 0;
-      Dwarf_Die cudie;
-      int rc = dwarf_get_units(file_.dwarf, cu, &next, &version, &unit_type,
-                               &cudie, nullptr);
-      if (rc == 1) break;
-      if (rc != 0) return LibdwError(file_.path, "reading a unit header");
-      cu = next;
-      if (unit_type != DW_UT_compile && unit_type != DW_UT_skeleton) continue;
-      if (absl::Status s = ReadUnit(&cudie); !s.ok()) return s;
-    }
+    absl::Status status = file_.elf != nullptr ? ReadUnitsInBatches(file_.elf)
+                                               : ReadUnits(file_.dwarf);
+    if (!status.ok()) return status;
     SortAndDropOverlaps();
     return std::move(table_);
   }
 
  private:
+  absl::Status ReadUnits(Dwarf* dwarf) {
+    Dwarf_CU* cu = nullptr;
+    Dwarf_CU* next = nullptr;
+    while (true) {
+      uint8_t unit_type = 0;
+      Dwarf_Die cudie;
+      int rc = dwarf_get_units(dwarf, cu, &next, nullptr, &unit_type, &cudie,
+                               nullptr);
+      if (rc == 1) return absl::OkStatus();
+      if (rc != 0) return LibdwError(file_.path, "reading a unit header");
+      cu = next;
+      if (unit_type != DW_UT_compile && unit_type != DW_UT_skeleton) continue;
+      if (absl::Status s = ReadUnit(&cudie); !s.ok()) return s;
+    }
+  }
+
+  // libdw keeps every unit's decoded line program until its handle ends
+  // (about 150 MB for a distribution vmlinux): a fresh handle per batch of
+  // units lets it go, for a small cost in re-read abbreviations; the pages
+  // of the mapped file read so far are let go too.
+  absl::Status ReadUnitsInBatches(Elf* elf) {
+    constexpr int kUnitsPerBatch = 256;
+    Dwarf_Off offset = 0;
+    while (true) {
+      ReleaseMappedPages(file_);
+      std::unique_ptr<Dwarf, int (*)(Dwarf*)> dwarf(
+          dwarf_begin_elf(elf, DWARF_C_READ, nullptr), dwarf_end);
+      if (dwarf == nullptr) return LibdwError(file_.path, "opening DWARF");
+      for (int n = 0; n < kUnitsPerBatch; ++n) {
+        Dwarf_Off next = 0;
+        size_t header_size = 0;
+        int rc =
+            dwarf_next_unit(dwarf.get(), offset, &next, &header_size, nullptr,
+                            nullptr, nullptr, nullptr, nullptr, nullptr);
+        if (rc == 1) return absl::OkStatus();
+        Dwarf_Die cudie;
+        Dwarf_Half version = 0;
+        uint8_t unit_type = 0;
+        if (rc != 0 ||
+            dwarf_offdie(dwarf.get(), offset + header_size, &cudie) ==
+                nullptr ||
+            dwarf_cu_info(cudie.cu, &version, &unit_type, nullptr, nullptr,
+                          nullptr, nullptr, nullptr) != 0) {
+          return LibdwError(
+              file_.path, absl::StrFormat("reading the unit at 0x%x", offset));
+        }
+        offset = next;
+        if (unit_type != DW_UT_compile && unit_type != DW_UT_skeleton) {
+          continue;
+        }
+        if (absl::Status s = ReadUnit(&cudie); !s.ok()) return s;
+      }
+    }
+  }
+
   // The source tree prefix of names outside every comp_dir (assembler
   // files: "/build/reproducible-path/linux-6.1.192/"), as dwarf_units
   // finds it for object paths.

@@ -291,15 +291,25 @@ class LineTableBuilder {
     return AddUncoveredCode(cudie);
   }
 
-  void WalkInlined(Dwarf_Die* die, uint32_t parent) {
+  // Inlined calls nest as deep as the source's calls (a dozen in a
+  // kernel); a DIE tree deeper than this is refused, not recursed into.
+  static constexpr int kMaxNesting = 256;
+
+  absl::Status WalkInlined(Dwarf_Die* die, uint32_t parent, int depth) {
     Dwarf_Die child;
-    if (dwarf_child(die, &child) != 0) return;
+    if (dwarf_child(die, &child) != 0) return absl::OkStatus();
+    if (depth >= kMaxNesting) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: DIE at 0x%x: inlined calls and lexical blocks nest deeper "
+          "than %d levels",
+          file_.path, dwarf_dieoffset(die), kMaxNesting));
+    }
     do {
       int tag = dwarf_tag(&child);
+      uint32_t child_parent = parent;
       if (tag == DW_TAG_inlined_subroutine) {
         PendingCall call;
         call.ranges = DieRanges(&child);
-        uint32_t index = parent;
         if (!call.ranges.empty()) {
           call.name = NameId(FunctionName(&child));
           call.parent = parent;
@@ -309,14 +319,16 @@ class LineTableBuilder {
           }
           call.call_line = UdataAttr(&child, DW_AT_call_line);
           call.call_column = UdataAttr(&child, DW_AT_call_column);
-          index = static_cast<uint32_t>(pending_.size());
+          child_parent = static_cast<uint32_t>(pending_.size());
           pending_.push_back(std::move(call));
         }
-        WalkInlined(&child, index);
-      } else if (tag == DW_TAG_lexical_block) {
-        WalkInlined(&child, parent);
+      } else if (tag != DW_TAG_lexical_block) {
+        continue;
       }
+      absl::Status s = WalkInlined(&child, child_parent, depth + 1);
+      if (!s.ok()) return s;
     } while (dwarf_siblingof(&child, &child) == 0);
+    return absl::OkStatus();
   }
 
   absl::Status ReadFunction(Dwarf_Die* die) {
@@ -324,7 +336,7 @@ class LineTableBuilder {
     if (ranges.empty()) return absl::OkStatus();  // a declaration
     uint32_t name = NameId(FunctionName(die));
     pending_.clear();
-    WalkInlined(die, kNoParent);
+    if (absl::Status s = WalkInlined(die, kNoParent, 0); !s.ok()) return s;
     for (const auto& [low, high] : ranges) {
       unit_function_ranges_.emplace_back(low, high);
       if (absl::Status s = AddFunction(name, low, high); !s.ok()) return s;
@@ -377,6 +389,12 @@ class LineTableBuilder {
   }
 
   absl::Status AddFunction(uint32_t name, Dwarf_Addr low, Dwarf_Addr high) {
+    // Rows and inline ranges are 32-bit offsets from the function start.
+    if (high - low > UINT32_MAX) {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "%s: function %s at 0x%x is 0x%x bytes long, more than 4 GiB",
+          file_.path, table_.names[name], low, high - low));
+    }
     FunctionLines f;
     f.name = name;
     f.size = high - low;

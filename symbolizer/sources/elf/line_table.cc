@@ -72,6 +72,7 @@ std::vector<SourceFrame> LineTable::Symbolize(uint64_t address,
   if (row != rows_begin) {
     --row;
     innermost.file = FilePath(row->file);
+    innermost.file_id = row->file;
     innermost.line = row->line;
     innermost.column = row->column;
   }
@@ -82,6 +83,7 @@ std::vector<SourceFrame> LineTable::Symbolize(uint64_t address,
     caller.function =
         names[k == 0 ? f->name : calls[f->first_call + chain[k - 1]].name];
     caller.file = FilePath(call.call_file);
+    caller.file_id = call.call_file;
     caller.line = call.call_line;
     caller.column = call.call_column;
     frames.push_back(std::move(caller));
@@ -93,6 +95,11 @@ std::string LineTable::FilePath(uint32_t file) const {
   if (file == 0 || file >= files.size()) return "";
   const SourceFile& f = files[file];
   return absl::StrCat(prefixes[f.prefix], f.path);
+}
+
+std::string LineTable::SourcePath(uint32_t file) const {
+  if (file == 0 || file >= files.size()) return "";
+  return files[file].path;
 }
 
 size_t LineTable::MemoryBytes() const {

@@ -73,8 +73,9 @@ struct FunctionLines {
 // One frame of an answer.
 struct SourceFrame {
   std::string function;
-  std::string file;   // full path: prefix + path, as DWARF composes it
-  uint32_t line = 0;  // 0: unknown
+  std::string file;      // full path: prefix + path, as DWARF composes it
+  uint32_t file_id = 0;  // index into LineTable::files; 0: unknown
+  uint32_t line = 0;     // 0: unknown
   uint32_t column = 0;
 };
 
@@ -104,7 +105,11 @@ struct LineTable {
   // Innermost first; empty when no function holds the address.
   std::vector<SourceFrame> Symbolize(uint64_t address,
                                      uint32_t section = 0) const;
+  // prefix + path ("debian/build/build_amd64_none_cloud-amd64/fs/inode.c").
   std::string FilePath(uint32_t file) const;
+  // The path under the build prefix, as decode_stacktrace.sh prints it
+  // after stripping its base path ("fs/inode.c").
+  std::string SourcePath(uint32_t file) const;
   // Bytes held by the vectors and strings (capacity, not size).
   size_t MemoryBytes() const;
 };

@@ -95,6 +95,14 @@ TEST(LineTableTest, JoinsPrefixAndPath) {
   EXPECT_EQ(t.FilePath(1), "/src/a.c");
   EXPECT_EQ(t.FilePath(2), "include/h.h");
   EXPECT_EQ(t.FilePath(99), "");
+  EXPECT_EQ(t.SourcePath(1), "a.c");
+  EXPECT_EQ(t.SourcePath(2), "include/h.h");
+  EXPECT_EQ(t.SourcePath(0), "");
+  std::vector<SourceFrame> frames = t.Symbolize(0x1018);
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0].file_id, 2u);  // the row's
+  EXPECT_EQ(frames[1].file_id, 2u);  // inner's call site
+  EXPECT_EQ(frames[2].file_id, 1u);  // outer's call site
   EXPECT_GT(t.MemoryBytes(), sizeof(LineTable));
 }
 

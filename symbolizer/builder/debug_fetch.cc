@@ -16,7 +16,8 @@ uint64_t Megabytes(uint64_t bytes) { return (bytes + (1 << 19)) >> 20; }
 
 CheckedFetch FetchDebugFile(DebugFileFetcher& fetcher, absl::string_view what,
                             absl::string_view build_id,
-                            const ProgressFn& progress) {
+                            const ProgressFn& progress,
+                            const FetchLimits& limits) {
   CheckedFetch out;
   out.source.what = std::string(what);
   const std::string label =
@@ -35,7 +36,7 @@ CheckedFetch FetchDebugFile(DebugFileFetcher& fetcher, absl::string_view what,
     };
     progress(0, 0, label);
   }
-  absl::StatusOr<FetchedFile> got = fetcher.FetchDebugInfo(build_id, on_bytes);
+  absl::StatusOr<FetchedFile> got = fetcher.FetchDebugInfo(build_id, on_bytes, limits);
   if (!got.ok()) {
     out.source.path = fetcher.Servers();
     out.source.state = SourceState::kMissing;
@@ -51,14 +52,17 @@ CheckedFetch FetchDebugFile(DebugFileFetcher& fetcher, absl::string_view what,
   absl::StatusOr<std::string> id = ReadElfBuildIdFile(got->path);
   if (!id.ok()) {
     out.source.state = SourceState::kRejected;
-    out.source.why = absl::StrCat(via, ": ", id.status().message());
+    out.source.why = absl::StrCat(via, ": ", id.status().message(),
+                                  "; removed from the cache");
+    fetcher.Discard(*got);
     return out;
   }
   if (*id != build_id) {
     out.source.state = SourceState::kRejected;
     out.source.why =
         absl::StrCat(via, ": build-id ", id->empty() ? "(none)" : *id,
-                     " but ", build_id, " was asked for");
+                     " but ", build_id, " was asked for; removed from the cache");
+    fetcher.Discard(*got);
     return out;
   }
   out.source.state = SourceState::kFound;
@@ -76,7 +80,7 @@ ModuleDebugFetch(DebugFileFetcher& fetcher, ProgressFn progress,
              absl::string_view build_id) -> absl::StatusOr<std::string> {
     CheckedFetch got = FetchDebugFile(
         fetcher, absl::StrCat("module ", module, " debug"), build_id,
-        progress);
+        progress, kModuleDebugLimits);
     const std::string why = got.source.why;
     sources->push_back(std::move(got.source));
     if (got.path.empty()) return absl::NotFoundError(why);

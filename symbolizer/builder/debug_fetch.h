@@ -32,11 +32,13 @@ struct CheckedFetch {
 };
 
 // Fetches the debug file of `what` ("vmlinux", "ext4 debug .ko") by
-// `build_id` (lowercase hex) through `fetcher`. `progress` gets a line
-// "fetching WHAT from debuginfod (12/566 MB)" while bytes arrive.
+// `build_id` (lowercase hex) through `fetcher`, within `limits`. `progress`
+// gets a line "fetching WHAT from debuginfod (12/566 MB)" while bytes
+// arrive. A file rejected is discarded from the fetcher's cache.
 CheckedFetch FetchDebugFile(DebugFileFetcher& fetcher, absl::string_view what,
                             absl::string_view build_id,
-                            const ProgressFn& progress);
+                            const ProgressFn& progress,
+                            const FetchLimits& limits = kVmlinuxDebugLimits);
 
 // The loadable-module stage's hook for a module's debug file (module_files.h
 // ModuleDebugLookup) over `fetcher`: (module, build-id) -> the checked path,

@@ -24,12 +24,15 @@ class FakeFetcher : public DebugFileFetcher {
       : answer_(std::move(answer)) {}
   std::string Servers() const override { return kServers; }
   absl::StatusOr<FetchedFile> FetchDebugInfo(
-      absl::string_view build_id, const FetchProgressFn& progress) override {
+      absl::string_view build_id, const FetchProgressFn& progress,
+      const FetchLimits&) override {
     asked.push_back(std::string(build_id));
     if (progress) progress(5 << 20, 10 << 20);
     return answer_;
   }
+  void Discard(const FetchedFile& file) override { discarded.push_back(file.path); }
   std::vector<std::string> asked;
+  std::vector<std::string> discarded;
 
  private:
   absl::StatusOr<FetchedFile> answer_;
@@ -70,6 +73,7 @@ TEST(DebugFetchTest, ACachedFileSaysSo) {
   FakeFetcher fetcher(FetchedFile{kVmlinux, ""});
   CheckedFetch got = FetchDebugFile(fetcher, "vmlinux", VmlinuxBuildId(), {});
   EXPECT_EQ(got.source.state, SourceState::kFound);
+  EXPECT_TRUE(fetcher.discarded.empty());
   EXPECT_EQ(got.source.why,
             absl::StrCat("via debuginfod (from its cache; servers ", kServers,
                          ")"));
@@ -86,6 +90,9 @@ TEST(DebugFetchTest, AnotherBuildIdIsRejectedNamingBoth) {
   EXPECT_TRUE(absl::StrContains(got.source.why, VmlinuxBuildId()))
       << got.source.why;
   EXPECT_TRUE(absl::StrContains(got.source.why, "http://x/y"));
+  // The cache does not keep what was rejected.
+  EXPECT_EQ(fetcher.discarded, std::vector<std::string>{kVmlinux});
+  EXPECT_TRUE(absl::StrContains(got.source.why, "removed from the cache"));
 }
 
 TEST(DebugFetchTest, AFileThatIsNotElfIsRejected) {
@@ -98,6 +105,7 @@ TEST(DebugFetchTest, AFileThatIsNotElfIsRejected) {
   EXPECT_EQ(got.path, "");
   EXPECT_EQ(got.source.state, SourceState::kRejected);
   EXPECT_EQ(got.source.path, path);
+  EXPECT_EQ(fetcher.discarded, std::vector<std::string>{path});
 }
 
 TEST(DebugFetchTest, NoServerHavingItIsMissingWithTheReason) {

@@ -332,7 +332,8 @@ class OneFileFetcher : public DebugFileFetcher {
       : answer_(std::move(answer)) {}
   std::string Servers() const override { return "http://debuginfod.test"; }
   absl::StatusOr<FetchedFile> FetchDebugInfo(absl::string_view build_id,
-                                             const FetchProgressFn&) override {
+                                             const FetchProgressFn&,
+                                             const FetchLimits&) override {
     asked.push_back(std::string(build_id));
     return answer_;
   }

@@ -20,7 +20,12 @@
 // 600 s by default).
 //
 // The fetched file is not checked here: the caller compares its build-id
-// with the one asked for (a server can be wrong).
+// with the one asked for (a server can be wrong), and Discard()s a file it
+// rejects so that the cache does not keep it.
+//
+// A server is untrusted: each fetch is bounded in bytes and in time
+// (FetchLimits), whether or not the server says the size; a download past
+// either bound is stopped and leaves nothing in the cache.
 #ifndef KSYM_SYMBOLIZER_FILES_DEBUGINFOD_FETCH_H_
 #define KSYM_SYMBOLIZER_FILES_DEBUGINFOD_FETCH_H_
 
@@ -31,6 +36,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace ksym {
 
@@ -43,6 +49,20 @@ struct FetchedFile {
 // the size is unknown.
 using FetchProgressFn = std::function<void(uint64_t, uint64_t)>;
 
+// Bounds of one fetch, retries included; 0 / InfiniteDuration: none.
+struct FetchLimits {
+  uint64_t max_bytes = 0;
+  absl::Duration max_time = absl::InfiniteDuration();
+};
+
+// What a debug file can be: a vmlinux with DWARF is at most a few GB (a
+// Debian -dbg vmlinux is under 1 GB), a module's debug .ko far less. A
+// server streaming more, or for longer, is stopped.
+inline const FetchLimits kVmlinuxDebugLimits{uint64_t{4} << 30,
+                                             absl::Minutes(30)};
+inline const FetchLimits kModuleDebugLimits{uint64_t{1} << 30,
+                                            absl::Minutes(10)};
+
 class DebugFileFetcher {
  public:
   virtual ~DebugFileFetcher() = default;
@@ -53,9 +73,15 @@ class DebugFileFetcher {
   // The debug file of `build_id` (lowercase hex). NotFound when no server
   // has it; InvalidArgument for a build-id that is not hex; other codes
   // for a server that failed (Unavailable: connection refused, ...), each
-  // message naming the build-id and the servers. Not thread-safe.
+  // message naming the build-id and the servers; ResourceExhausted for a
+  // download stopped at a bound of `limits`, saying which. Not thread-safe.
   virtual absl::StatusOr<FetchedFile> FetchDebugInfo(
-      absl::string_view build_id, const FetchProgressFn& progress) = 0;
+      absl::string_view build_id, const FetchProgressFn& progress,
+      const FetchLimits& limits) = 0;
+
+  // Removes a fetched file the caller rejected (another build-id, not
+  // ELF) from the cache. Fakes that serve their own files keep them.
+  virtual void Discard(const FetchedFile& file) { (void)file; }
 };
 
 // A libdebuginfod client when DEBUGINFOD_URLS is set and not blank, else

@@ -120,7 +120,8 @@ absl::StatusOr<std::string> IndexStore::FindDebugFile(
   }
   if (options_.fetcher != nullptr) {
     absl::StatusOr<FetchedFile> f =
-        options_.fetcher->FetchDebugInfo(build_id, {});
+        // A build-id alone does not say vmlinux or module: the larger bound.
+        options_.fetcher->FetchDebugInfo(build_id, {}, kVmlinuxDebugLimits);
     if (f.ok()) return f->path;
     if (!absl::IsNotFound(f.status())) return f.status();
   }

@@ -457,6 +457,12 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
       if (options.on_long_line) options.on_long_line(number, long_length);
       long_length = 0;
     } else {
+      if (options.check_source) {
+        if (absl::Status st = options.check_source(number); !st.ok()) {
+          std::fflush(out);
+          return st;
+        }
+      }
       const bool ok = complete(line);
       line.clear();
       if (!ok) break;
@@ -471,6 +477,12 @@ absl::Status RewriteStream(std::FILE* in, std::FILE* out, Rewriter* rewriter,
     if (options.on_long_line) options.on_long_line(number, long_length);
   } else if (!line.empty()) {
     ++number;
+    if (options.check_source) {
+      if (absl::Status st = options.check_source(number); !st.ok()) {
+        std::fflush(out);
+        return st;
+      }
+    }
     if (!complete(line)) return absl::ErrnoToStatus(errno, "writing output");
   }
   // Lines after the last offset line keep the given offset, unannounced

@@ -217,6 +217,10 @@ struct RewriteStreamOptions {
   std::function<void(uint64_t line_number, const KernelOffsetLine& offset,
                      uint64_t first_line)>
       on_kernel_offset;
+  // Called before a line is rewritten, with its 1-based number: an error
+  // stops the stream there (what was written is flushed) and is returned.
+  // For an index that may change under the reader (api/index_watch.h).
+  std::function<absl::Status(uint64_t line_number)> check_source;
   // Told when held lines had to be released without an offset line.
   std::function<void(uint64_t first_line, uint64_t last_line)> on_released;
 };

@@ -666,6 +666,41 @@ TEST(RewriteStreamTest, RewritesEveryLine) {
   fclose(out);
 }
 
+// A source check that fails stops the stream before that line: nothing
+// after it is answered, and the error is returned.
+TEST(RewriteStreamTest, AFailedSourceCheckStopsBeforeTheLine) {
+  FILE* in = tmpfile();
+  FILE* out = tmpfile();
+  ASSERT_NE(in, nullptr);
+  ASSERT_NE(out, nullptr);
+  fputs("a\nb\nc\nd", in);
+  rewind(in);
+  Rewriter r(K());
+  RewriteStreamOptions o;
+  std::vector<uint64_t> asked;
+  o.check_source = [&](uint64_t line) {
+    asked.push_back(line);
+    return line == 3 ? absl::DataLossError("index changed") : absl::OkStatus();
+  };
+  absl::Status st = RewriteStream(in, out, &r, o);
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ReadAll(out), "a\nb\n");
+  EXPECT_EQ(asked, (std::vector<uint64_t>{1, 2, 3}));
+  // The last line, without a newline, is checked too.
+  rewind(in);
+  FILE* out2 = tmpfile();
+  asked.clear();
+  o.check_source = [&](uint64_t line) {
+    asked.push_back(line);
+    return line == 4 ? absl::DataLossError("index changed") : absl::OkStatus();
+  };
+  EXPECT_FALSE(RewriteStream(in, out2, &r, o).ok());
+  EXPECT_EQ(ReadAll(out2), "a\nb\nc\n");
+  fclose(in);
+  fclose(out);
+  fclose(out2);
+}
+
 // A line longer than max_line is copied unchanged and said, never held
 // whole; the lines around it are rewritten as usual, NUL bytes included.
 TEST(RewriteStreamTest, OverlongLinesAreCopiedUnchanged) {

@@ -118,9 +118,33 @@ void Progress::Clear() {
   shown_ = false;
 }
 
+std::string IndexPathOf(const Args& args) {
+  if (args.has("--index")) return args.value("--index");
+  absl::StatusOr<std::string> path = RunningKernelIndexPath();
+  return path.ok() ? *path : "";
+}
+
+// Checks `watch` before `line` when due; ends the command on a change.
+void CheckIndexBefore(IndexWatch* watch, uint64_t line) {
+  if (watch == nullptr || !IndexWatch::Due(line, false)) return;
+  absl::Status st = watch->Check(line);
+  if (!st.ok()) {
+    std::fflush(stdout);
+    Die(kExitError, st.message());
+  }
+  if (std::optional<std::string> n = watch->replaced_notice()) {
+    std::fprintf(stderr, "ksym: %s\n", n->c_str());
+  }
+}
+
 int ForEachStdinLine(
-    const std::function<void(absl::string_view, uint64_t)>& f) {
-  return static_cast<int>(ForEachInputLine(stdin, f, [](uint64_t number) {
+    const std::function<void(absl::string_view, uint64_t)>& f,
+    IndexWatch* watch) {
+  auto checked = [&](absl::string_view line, uint64_t number) {
+    CheckIndexBefore(watch, number);
+    f(line, number);
+  };
+  return static_cast<int>(ForEachInputLine(stdin, checked, [](uint64_t number) {
     std::fprintf(stderr, "ksym: %s\n",
                  SkippedLineMessage("<stdin>", number).c_str());
   }));

@@ -16,6 +16,7 @@
 
 #include "absl/strings/string_view.h"
 #include "symbolizer/index/reader.h"
+#include "symbolizer/api/index_watch.h"
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
@@ -76,6 +77,10 @@ Args ParseArgs(const Command& command, int argc, char** argv);
 std::unique_ptr<Symbolizer> OpenIndex(const Args& args,
                                       IndexOptions options = {});
 
+// The file OpenIndex opens for these args (-i INDEX, else the running
+// kernel's default path), for an IndexWatch; "" when there is none.
+std::string IndexPathOf(const Args& args);
+
 // Progress on stderr when it is a terminal: one line, rewritten in place.
 class Progress {
  public:
@@ -97,8 +102,12 @@ int FinishStdout(int status);
 // Calls f(line, line_number) for each stdin line; a line longer than
 // kMaxInputLine (symbolizer/api/text_policy.h) is skipped with a message.
 // Returns how many lines were skipped.
+// With a watch, the index is checked before line 1 and every
+// IndexWatch::kCheckEvery lines: a file rewritten in place ends the command
+// (exit 3) saying which lines may be wrong.
 int ForEachStdinLine(
-    const std::function<void(absl::string_view, uint64_t)>& f);
+    const std::function<void(absl::string_view, uint64_t)>& f,
+    IndexWatch* watch = nullptr);
 
 }  // namespace cli
 }  // namespace ksym

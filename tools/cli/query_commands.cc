@@ -112,12 +112,13 @@ int RunLookup(const Args& a) {
   if (!a.positional.empty()) {
     for (const std::string& p : a.positional) one(p, "");
   } else {
+    IndexWatch watch(IndexPathOf(a));
     if (ForEachStdinLine([&](absl::string_view line, uint64_t number) {
       absl::string_view t = absl::StripAsciiWhitespace(line);
       if (t.empty()) return;
       t = t.substr(0, t.find_first_of(" \t"));
       one(t, absl::StrCat("<stdin>:", number, ": "));
-    }) > 0) {
+    }, &watch) > 0) {
       status = kExitUsage;
     }
   }
@@ -167,10 +168,11 @@ int RunResolve(const Args& a) {
   if (!a.positional.empty()) {
     for (const std::string& q : a.positional) one(q);
   } else {
+    IndexWatch watch(IndexPathOf(a));
     if (ForEachStdinLine([&](absl::string_view line, uint64_t) {
       absl::string_view t = absl::StripAsciiWhitespace(line);
       if (!t.empty()) one(std::string(t));
-    }) > 0) {
+    }, &watch) > 0) {
       status = kExitUsage;
     }
   }
@@ -211,6 +213,17 @@ int RunSymbolize(const Args& a) {
   // comes.
   stream.flush_each_line = ShouldFlushEachLine(0, 1);
   stream.max_line = kMaxInputLine;
+  // An index rewritten in place under this stream stops it (a replaced one
+  // is said once and read on as opened).
+  IndexWatch watch(IndexPathOf(a));
+  stream.check_source = [&](uint64_t line) {
+    if (!IndexWatch::Due(line, stream.flush_each_line)) return absl::OkStatus();
+    absl::Status st = watch.Check(line);
+    if (std::optional<std::string> n = watch.replaced_notice()) {
+      std::fprintf(stderr, "ksym: %s\n", n->c_str());
+    }
+    return st;
+  };
   stream.on_long_line = [](uint64_t number, uint64_t length) {
     std::fprintf(stderr, "ksym: %s\n",
                  CopiedLineMessage("<stdin>", number, length).c_str());

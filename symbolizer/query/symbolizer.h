@@ -29,6 +29,11 @@
 // scripts/faddr2line print it) is LEN, else those whose ELF size is LEN;
 // Candidate::length_match says which.
 //
+// Names shared by many symbols (made-up or hostile inputs: a real kernel
+// repeats a name a dozen times at most) are examined once per name and
+// the findings kept (name_groups.h), so that asking about each of N copies
+// costs O(N) in all, not O(N^2).
+//
 // All methods are const and thread-safe. Lookup does not allocate.
 #ifndef KSYM_SYMBOLIZER_QUERY_SYMBOLIZER_H_
 #define KSYM_SYMBOLIZER_QUERY_SYMBOLIZER_H_
@@ -48,6 +53,7 @@
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/query/address_rule.h"
+#include "symbolizer/query/name_groups.h"
 #include "symbolizer/query/query_parser.h"
 
 namespace ksym {
@@ -181,6 +187,24 @@ class Symbolizer {
   std::string SelectingQuery(const SymbolInfo& symbol,
                              std::optional<uint64_t> offset = {}) const;
 
+  // Over the symbols named `name` (IndexReader::ForEachNamed, no LLVM
+  // copies): how many there are, and how many of them print as `symbol`
+  // prints (the same shown module set and {object}), text ones apart.
+  struct SameNameCounts {
+    uint32_t named = 0;
+    uint32_t printed_alike = 0;
+    uint32_t printed_alike_text = 0;
+  };
+  SameNameCounts CountSameName(const SymbolFacts& symbol,
+                               absl::string_view name) const;
+
+  // Names of at least `symbols` symbols are examined once and the findings
+  // kept (default kLargeNameGroup). Call before any query; tests set 1 to
+  // compare the kept findings with the per-query path on every name.
+  void set_large_name_group_for_testing(uint32_t symbols) {
+    large_name_group_ = symbols;
+  }
+
   SymbolInfo Symbol(uint32_t index) const;
   // The length the kernel prints after the slash of %pS
   // (`name+0xOFF/0xLEN`), in oopses and what scripts/faddr2line compares:
@@ -215,6 +239,17 @@ class Symbolizer {
   // Resolve, then narrowed as ResolveUnique narrows: the exactly printed
   // name, then text over data.
   std::vector<Candidate> Narrowed(const Query& query) const;
+  // The kept findings on `name` when it has at least large_name_group_
+  // symbols (computed on first use), else nullptr with *hits set to its
+  // symbols, for the caller to walk.
+  const NameGroup* LargeNameGroup(absl::string_view name,
+                                  std::vector<uint32_t>* hits) const;
+  NameGroup BuildNameGroup(const std::vector<uint32_t>& members) const;
+  // Whether `q` (a query SelectingQuery built for `s`, without @ADDR)
+  // selects `s` alone, from the kept findings on its name; nullopt when
+  // they cannot tell (then Narrowed must).
+  std::optional<bool> SelectsAlone(const NameGroup& group, const Query& q,
+                                   const SymbolInfo& s) const;
   // Calls f(module name) for each module DisplayModules lists.
   template <typename F>
   void ForEachDisplayModule(const SymbolFacts& s, F f) const {
@@ -259,6 +294,11 @@ class Symbolizer {
   };
   static constexpr uint32_t kLargeAliasGroup = 128;
   std::vector<RankedGroup> large_groups_;  // by begin
+
+  static constexpr uint32_t kLargeNameGroup = 64;
+  uint32_t large_name_group_ = kLargeNameGroup;
+  std::unique_ptr<NameGroupCache> name_groups_ =
+      std::make_unique<NameGroupCache>();
   // Bit i: Simple(i). Empty unless the index has overlaps. 1 bit a symbol.
   std::vector<uint64_t> simple_;
 };

@@ -5,9 +5,14 @@
 //
 // BM_Build reports ns per kallsyms line (parse + catalog + disambiguation
 // + serialization); BM_Open is mmap + header/section validation.
+// BM_DuplicateName* need no kallsyms: N copies of one name, asked about
+// each copy, the per-query way (/0) and from the name's kept findings
+// (/1, name_groups.h); ns_per_copy stays flat when the cost is linear.
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,6 +21,7 @@
 #include "benchmark/benchmark.h"
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
@@ -219,6 +225,74 @@ void BM_ResolveQueryText(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ResolveQueryText);
+
+// An index of `copies` text symbols named "dup", 0x40 apart, written once
+// per size; returns its path.
+const std::string& DuplicateNameIndex(uint32_t copies) {
+  static auto* paths = new std::map<uint32_t, std::string>;
+  std::string& path = (*paths)[copies];
+  if (!path.empty()) return path;
+  Catalog c;
+  const uint64_t base = 0xffffffff81000000;
+  c.symbols.push_back({.address = base, .type = 'T', .name = "_text"});
+  for (uint32_t k = 0; k < copies; ++k) {
+    c.symbols.push_back(
+        {.address = base + 0x1000 + 0x40 * k, .type = 't', .name = "dup"});
+  }
+  c.symbols.push_back(
+      {.address = base + 0x1000 + 0x40 * copies, .type = 'T', .name = "after"});
+  c.FinalizeSizes();
+  path = absl::StrCat("/tmp/ksym-bench-dup-", getpid(), "-", copies, ".ksym");
+  (void)WriteFileAtomically(path, *SerializeIndex(c));
+  return path;
+}
+
+// Opens the index afresh (untimed), so that each iteration pays for the
+// one walk over the name too; range(1) == 0 asks the per-query way.
+std::unique_ptr<Symbolizer> OpenDuplicates(benchmark::State& state) {
+  state.PauseTiming();
+  std::unique_ptr<Symbolizer> s =
+      *Symbolizer::Open(DuplicateNameIndex(state.range(0)));
+  if (state.range(1) == 0) s->set_large_name_group_for_testing(~0u);
+  state.ResumeTiming();
+  return s;
+}
+
+void CountPerCopy(benchmark::State& state) {
+  state.counters["ns_per_copy"] = benchmark::Counter(
+      static_cast<double>(state.range(0)) * state.iterations(),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// What list, why and every printed frame ask of each symbol: the
+// ambiguity marker.
+void BM_DuplicateNameAmbiguity(benchmark::State& state) {
+  for (auto _ : state) {
+    std::unique_ptr<Symbolizer> s = OpenDuplicates(state);
+    for (uint32_t k = 1; k <= state.range(0); ++k) {
+      benchmark::DoNotOptimize(Ambiguity(*s, s->Symbol(k)).candidates);
+    }
+  }
+  CountPerCopy(state);
+}
+BENCHMARK(BM_DuplicateNameAmbiguity)
+    ->Unit(benchmark::kMillisecond)
+    ->Args({1000, 0})->Args({2000, 0})
+    ->Args({1000, 1})->Args({4000, 1})->Args({16000, 1})->Args({64000, 1});
+
+// `resolve --unique dup`: the error lists a selecting query per copy.
+void BM_DuplicateNameResolveUnique(benchmark::State& state) {
+  for (auto _ : state) {
+    std::unique_ptr<Symbolizer> s = OpenDuplicates(state);
+    absl::StatusOr<Candidate> c = s->ResolveUnique("dup");
+    benchmark::DoNotOptimize(c.status().message().data());
+  }
+  CountPerCopy(state);
+}
+BENCHMARK(BM_DuplicateNameResolveUnique)
+    ->Unit(benchmark::kMillisecond)
+    ->Args({1000, 0})->Args({2000, 0})
+    ->Args({1000, 1})->Args({4000, 1})->Args({16000, 1})->Args({64000, 1});
 
 }  // namespace
 }  // namespace ksym

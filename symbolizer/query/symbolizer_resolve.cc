@@ -172,10 +172,18 @@ std::string Symbolizer::SelectingQuery(const SymbolInfo& s,
   absl::ConsumeSuffix(&obj, ".o");
   q.object = std::string(obj);
   q.offset = offset;
-  std::vector<Candidate> hits = Narrowed(q);
-  if (hits.size() != 1 || hits[0].symbol.index != s.index) {
-    q.address = s.address;
+  // Asked for each of N copies of a name, Narrowed would walk all N each
+  // time; a name of many symbols is answered from what was kept about it.
+  std::vector<uint32_t> unused;
+  std::optional<bool> alone;
+  if (const NameGroup* g = LargeNameGroup(q.name, &unused)) {
+    alone = SelectsAlone(*g, q, s);
   }
+  if (!alone.has_value()) {
+    std::vector<Candidate> hits = Narrowed(q);
+    alone = hits.size() == 1 && hits[0].symbol.index == s.index;
+  }
+  if (!*alone) q.address = s.address;
   return q.ToString();
 }
 

@@ -48,8 +48,23 @@ class Output {
   size_t used_ = 0;
 };
 
+// The output bound for `input` bytes: `max`, and kMaxExpansion times the
+// input (with a floor for tiny inputs), so that a small crafted file cannot
+// make gigabytes (a decompression bomb).
+uint64_t Limit(uint64_t max, size_t input) {
+  const uint64_t by_ratio =
+      std::max<uint64_t>(uint64_t{input} * kMaxExpansion, kExpansionFloor);
+  return std::min(max, by_ratio);
+}
+
 absl::Status TooLarge(absl::string_view path, absl::string_view format,
-                      uint64_t max) {
+                      uint64_t max, size_t input) {
+  if (Limit(max, input) < max) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        path, ": ", format, ": decompresses to more than ", kMaxExpansion,
+        " times its ", input, " bytes, which no kernel module does "
+        "(a decompression bomb?)"));
+  }
   return absl::ResourceExhaustedError(
       absl::StrCat(path, ": ", format, ": decompresses to more than ", max,
                    " bytes"));
@@ -86,13 +101,13 @@ absl::StatusOr<std::string> DecompressXz(absl::string_view in,
   if (r != LZMA_OK) return Corrupt(path, "xz", LzmaMessage(r));
   s.next_in = reinterpret_cast<const uint8_t*>(in.data());
   s.avail_in = in.size();
-  Output out(max, in.size());
+  Output out(Limit(max, in.size()), in.size());
   for (;;) {
     size_t room = 0;
     char* p = out.Room(&room);
     if (p == nullptr) {
       lzma_end(&s);
-      return TooLarge(path, "xz", max);
+      return TooLarge(path, "xz", max, in.size());
     }
     s.next_out = reinterpret_cast<uint8_t*>(p);
     s.avail_out = room;
@@ -116,14 +131,14 @@ absl::StatusOr<std::string> DecompressZstd(absl::string_view in,
   ZSTD_DCtx* ctx = ZSTD_createDCtx();
   if (ctx == nullptr) return Corrupt(path, "zstd", "out of memory");
   ZSTD_inBuffer input{in.data(), in.size(), 0};
-  Output out(max, in.size());
+  Output out(Limit(max, in.size()), in.size());
   size_t last = 1;  // ZSTD_decompressStream's hint: 0 once a frame ends
   while (input.pos < input.size || last != 0) {
     size_t room = 0;
     char* p = out.Room(&room);
     if (p == nullptr) {
       ZSTD_freeDCtx(ctx);
-      return TooLarge(path, "zstd", max);
+      return TooLarge(path, "zstd", max, in.size());
     }
     ZSTD_outBuffer output{p, room, 0};
     const size_t before = input.pos;
@@ -155,13 +170,13 @@ absl::StatusOr<std::string> DecompressGzip(absl::string_view in,
   s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   // Module files are far below 4 GiB (ReadFileToString's limit).
   s.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
-  Output out(max, in.size());
+  Output out(Limit(max, in.size()), in.size());
   for (;;) {
     size_t room = 0;
     char* p = out.Room(&room);
     if (p == nullptr) {
       inflateEnd(&s);
-      return TooLarge(path, "gzip", max);
+      return TooLarge(path, "gzip", max, in.size());
     }
     room = std::min<size_t>(room, UINT32_MAX);
     s.next_out = reinterpret_cast<Bytef*>(p);

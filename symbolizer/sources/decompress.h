@@ -35,11 +35,18 @@ Compression DetectCompression(absl::string_view bytes);
 // a distribution kernel are a few hundred MB); a larger output is refused
 // as ResourceExhausted rather than filling memory.
 inline constexpr uint64_t kMaxDecompressedBytes = uint64_t{2} << 30;
+// Nor more than this many times its compressed size: kbuild's xz, zstd and
+// gzip shrink a module (debug ones included) 3 to 10 times; a crafted
+// stream of zeros shrinks thousands of times. Inputs under 1 MiB may still
+// give kExpansionFloor bytes.
+inline constexpr uint64_t kMaxExpansion = 64;
+inline constexpr uint64_t kExpansionFloor = uint64_t{64} << 20;
 
 // The decompressed bytes; uncompressed input is returned as it is.
 // `path` names the input in errors: InvalidArgument "PATH: xz: corrupt
 // data" (or the zstd/zlib message) for damaged or truncated input,
-// ResourceExhausted when the output would exceed `max_bytes`.
+// ResourceExhausted when the output would exceed `max_bytes` or
+// kMaxExpansion times the input.
 absl::StatusOr<std::string> Decompress(
     absl::string_view bytes, absl::string_view path,
     uint64_t max_bytes = kMaxDecompressedBytes);

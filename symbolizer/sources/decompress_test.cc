@@ -4,7 +4,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "zstd.h"
 #include "symbolizer/sources/file_reader.h"
 
 namespace ksym {
@@ -82,6 +84,29 @@ TEST(DecompressTest, OutputLargerThanTheLimitIsRefused) {
     ASSERT_FALSE(out.ok()) << name;
     EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted)
         << out.status();
+  }
+}
+
+// 80 MiB of zeros in a few KB: refused once the output passes 64 times the
+// input (here the 64 MiB floor), long before the 2 GiB bound.
+TEST(DecompressTest, ADecompressionBombIsRefusedByItsRatio) {
+  const std::string zeros(size_t{80} << 20, '\0');
+  std::string bomb(ZSTD_compressBound(zeros.size()), '\0');
+  const size_t n = ZSTD_compress(bomb.data(), bomb.size(), zeros.data(),
+                                 zeros.size(), 1);
+  ASSERT_FALSE(ZSTD_isError(n));
+  bomb.resize(n);
+  absl::StatusOr<std::string> out = Decompress(bomb, "bomb.ko.zst");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(out.status().message(),
+            absl::StrCat("bomb.ko.zst: zstd: decompresses to more than 64 "
+                         "times its ", n,
+                         " bytes, which no kernel module does (a "
+                         "decompression bomb?)"));
+  // A module's real ratio (3-5x) is far from the bound.
+  for (const char* name : {"fixture.ko.xz", "fixture.ko.zst", "fixture.ko.gz"}) {
+    EXPECT_TRUE(Decompress(Fixture(name), name).ok()) << name;
   }
 }
 

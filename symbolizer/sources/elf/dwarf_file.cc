@@ -4,16 +4,20 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "symbolizer/sources/elf/elf_handle.h"
 
 namespace ksym {
@@ -103,8 +107,50 @@ absl::Status CheckUnitLengths(Dwarf* dwarf, absl::string_view path) {
   return absl::OkStatus();
 }
 
+// The read-only private file mapping that holds .debug_info's raw bytes,
+// found in /proc/self/maps; {0, 0} if there is none (libelf reads a file it
+// cannot map into memory it allocates, which must never be dropped). Call
+// before libdw inflates compressed sections (their data then moves).
+std::pair<uintptr_t, uintptr_t> FindFileMapping(Elf* elf) {
+  size_t shstrndx = 0;
+  if (elf_getshdrstrndx(elf, &shstrndx) != 0) return {0, 0};
+  uintptr_t bytes = 0;
+  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr;
+       scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr shdr;
+    if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+    const char* name = elf_strptr(elf, shstrndx, shdr.sh_name);
+    if (name == nullptr || strcmp(name, ".debug_info") != 0) continue;
+    Elf_Data* data = elf_rawdata(scn, nullptr);
+    if (data != nullptr && data->d_size > 0) {
+      bytes = reinterpret_cast<uintptr_t>(data->d_buf);
+    }
+  }
+  if (bytes == 0) return {0, 0};
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    // "START-END PERMS OFFSET DEV INODE PATH"
+    std::vector<absl::string_view> f =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (f.size() < 6) continue;
+    std::vector<absl::string_view> range = absl::StrSplit(f[0], '-');
+    uint64_t begin = 0, end = 0;
+    if (range.size() != 2 || !absl::SimpleHexAtoi(range[0], &begin) ||
+        !absl::SimpleHexAtoi(range[1], &end) || bytes < begin || bytes >= end) {
+      continue;
+    }
+    if (f[1] != "r--p" || f[4] == "0") return {0, 0};
+    return {begin, end};
+  }
+  return {0, 0};
+}
+
 absl::Status VisitLinked(Elf* elf, absl::string_view path, bool mapped_file,
                          const DwarfFileVisitor& visit) {
+  std::pair<uintptr_t, uintptr_t> mapping =
+      mapped_file ? FindFileMapping(elf)
+                  : std::make_pair(uintptr_t{0}, uintptr_t{0});
   // libdw leaves .rela.debug_* alone, which is right for a linked vmlinux:
   // its --emit-relocs copies are already applied.
   std::unique_ptr<Dwarf, int (*)(Dwarf*)> dwarf(
@@ -114,7 +160,8 @@ absl::Status VisitLinked(Elf* elf, absl::string_view path, bool mapped_file,
   DwarfFile file;
   file.dwarf = dwarf.get();
   file.elf = elf;
-  file.mapped_file = mapped_file;
+  file.mapping_begin = mapping.first;
+  file.mapping_end = mapping.second;
   file.path = path;
   return visit(file);
 }
@@ -214,15 +261,11 @@ absl::Status WithDwarfFile(const std::string& path,
 }
 
 void ReleaseMappedPages(const DwarfFile& file) {
-  if (!file.mapped_file || file.elf == nullptr) return;
-  size_t size = 0;
-  char* image = elf_rawfile(file.elf, &size);
-  if (image == nullptr || size == 0) return;
-  uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-  uintptr_t begin = reinterpret_cast<uintptr_t>(image) & ~(page - 1);
-  uintptr_t end = reinterpret_cast<uintptr_t>(image) + size;
-  // Best effort: a failure only leaves the pages resident.
-  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+  if (file.mapping_begin >= file.mapping_end) return;
+  // Best effort: a failure only leaves the pages resident. The mapping is
+  // PROT_READ and MAP_PRIVATE, so no page of it differs from the file.
+  madvise(reinterpret_cast<void*>(file.mapping_begin),
+          file.mapping_end - file.mapping_begin, MADV_DONTNEED);
 }
 
 absl::StatusOr<SectionOffset> ToSectionOffset(const DwarfFile& file,

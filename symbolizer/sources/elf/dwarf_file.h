@@ -35,9 +35,11 @@ struct DwarfFile {
   // handles of its own over it (dwarf_begin_elf) to free libdw's per-unit
   // caches as it goes.
   Elf* elf = nullptr;
-  // True when `elf` reads a read-only mapping of the file (WithDwarfFile),
-  // never caller memory.
-  bool mapped_file = false;
+  // The read-only private mapping of the file that `elf` reads
+  // (WithDwarfFile), [begin, end); empty over caller memory or when libelf
+  // read the file instead of mapping it.
+  uintptr_t mapping_begin = 0;
+  uintptr_t mapping_end = 0;
   absl::string_view path;  // names the file in messages
 };
 
@@ -70,7 +72,7 @@ absl::StatusOr<SectionOffset> ToSectionOffset(const DwarfFile& file,
 // Drops the pages of a mapped file's image from the resident set: they are
 // read again from the file when next touched, so a reader walking a 600 MB
 // vmlinux unit by unit need not keep all it has passed resident. Does
-// nothing unless file.mapped_file.
+// nothing without a mapping (never touches memory that is not the file's).
 void ReleaseMappedPages(const DwarfFile& file);
 
 // InvalidArgument `PATH: WHAT: <libdw's message for its last error>`.

@@ -144,12 +144,36 @@ absl::Status ReadVmlinux(const ResolvedInputs& in,
   return absl::OkStatus();
 }
 
+// No kallsyms or System.map is near this: an allyesconfig kernel's hold
+// about a million symbols, well under 100 MB.
+constexpr uint64_t kMaxSymbolMapBytes = uint64_t{512} << 20;
+
 }  // namespace
 
 absl::StatusOr<std::vector<KallsymsEntry>> ReadSymbolMap(
     const std::string& path, bool kallsyms, BuildLog& log) {
   log.Progress(absl::StrCat("reading ", path));
-  absl::StatusOr<std::string> text = ReadFileToString(path);
+  // The first lines are parsed as they arrive: garbage on a pipe is an
+  // error at its first line, not after gigabytes of it were held.
+  auto check_head = [&](absl::string_view head) -> absl::Status {
+    const size_t nl = head.rfind('\n');
+    if (nl == absl::string_view::npos) {
+      if (head.size() < kHeadBytes) return absl::OkStatus();  // one short line
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":1: no line end in the first ", kHeadBytes,
+          " bytes (expected ", kallsyms ? "kallsyms" : "System.map",
+          " lines \"ADDRESS TYPE NAME\")"));
+    }
+    if (!kallsyms && absl::StrContains(head.substr(0, 200), kPlaceholder)) {
+      return absl::OkStatus();  // said below, with the whole file
+    }
+    absl::StatusOr<std::vector<KallsymsEntry>> first =
+        kallsyms ? ParseKallsyms(head.substr(0, nl + 1), path)
+                 : ParseSystemMap(head.substr(0, nl + 1), path);
+    return first.status();
+  };
+  absl::StatusOr<std::string> text =
+      ReadFileToString(path, kMaxSymbolMapBytes, check_head);
   if (!text.ok()) return text.status();
   if (!kallsyms && absl::StrContains(text->substr(0, 200), kPlaceholder)) {
     return absl::FailedPreconditionError(absl::StrCat(

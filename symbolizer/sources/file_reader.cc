@@ -44,7 +44,8 @@ class FdCloser {
 namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,
-                                     uint64_t max_bytes, bool regular_only) {
+                                     uint64_t max_bytes, bool regular_only,
+                                     const HeadCheck& check_head = {}) {
   int fd;
   // O_NONBLOCK: opening a FIFO for reading would wait for a writer.
   const int flags = O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0);
@@ -91,7 +92,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
       return ErrnoError(errno, path);
     }
     if (n == 0) break;
+    const size_t before = used;
     used += static_cast<size_t>(n);
+    if (check_head && before < kHeadBytes && used >= kHeadBytes) {
+      absl::Status st = check_head(absl::string_view(contents.data(), kHeadBytes));
+      if (!st.ok()) return st;
+    }
     if (used > max_bytes) {
       return absl::ResourceExhaustedError(absl::StrCat(
           path, ": more than the ", max_bytes,
@@ -99,6 +105,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
     }
     // Grow geometrically so a large /proc file costs O(n) copies.
     if (used == contents.size()) chunk = std::max(chunk, used);
+  }
+  if (check_head && used < kHeadBytes) {
+    absl::Status st = check_head(absl::string_view(contents.data(), used));
+    if (!st.ok()) return st;
   }
   contents.resize(used);
   return contents;
@@ -109,6 +119,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
 absl::StatusOr<std::string> ReadFileToString(const std::string& path,
                                              uint64_t max_bytes) {
   return ReadFile(path, max_bytes, /*regular_only=*/false);
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             uint64_t max_bytes,
+                                             const HeadCheck& check_head) {
+  return ReadFile(path, max_bytes, /*regular_only=*/false, check_head);
 }
 
 absl::StatusOr<std::string> ReadRegularFile(const std::string& path,

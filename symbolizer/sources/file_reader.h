@@ -13,9 +13,12 @@
 #define KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ksym {
 
@@ -30,6 +33,17 @@ inline constexpr uint64_t kMaxInputBytes = uint64_t{4} << 30;
 // ResourceExhausted.
 absl::StatusOr<std::string> ReadFileToString(
     const std::string& path, uint64_t max_bytes = kMaxInputBytes);
+
+// The bytes a HeadCheck sees: the first kHeadBytes read (or all of a
+// shorter input).
+inline constexpr size_t kHeadBytes = size_t{64} << 10;
+using HeadCheck = std::function<absl::Status(absl::string_view head)>;
+// ReadFileToString that calls `check_head` once on the first bytes and
+// stops with its error: a parser refuses garbage (`yes | ksym build
+// --kallsyms /dev/stdin`) before gigabytes of it are read and held.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             uint64_t max_bytes,
+                                             const HeadCheck& check_head);
 
 // ReadFileToString for a file of a system under --root (proc/modules,
 // osrelease, sys/module/M/sections/.text, notes): a regular file only

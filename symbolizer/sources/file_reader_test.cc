@@ -131,6 +131,49 @@ TEST(ReadFileToStringTest, EndlessPipeIsBounded) {
       << read.status();
 }
 
+// `yes | ksym build --kallsyms /dev/stdin`: the head check sees the first
+// 64 KiB once and its error ends the read, long before the byte bound.
+TEST(ReadFileToStringTest, AHeadCheckStopsAnEndlessPipeOfGarbageEarly) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    close(fds[0]);
+    static const char kYes[] = "y\ny\ny\ny\n";
+    while (write(fds[1], kYes, sizeof(kYes) - 1) > 0) {
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  const std::string path = "/proc/self/fd/" + std::to_string(fds[0]);
+  int calls = 0;
+  size_t seen = 0;
+  absl::StatusOr<std::string> read = ReadFileToString(
+      path, uint64_t{1} << 40, [&](absl::string_view head) {
+        ++calls;
+        seen = head.size();
+        return absl::InvalidArgumentError("not kallsyms");
+      });
+  close(fds[0]);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  EXPECT_EQ(read.status().message(), "not kallsyms");
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(seen, kHeadBytes);
+}
+
+TEST(ReadFileToStringTest, AHeadCheckSeesAllOfAShortInput) {
+  std::string path = WriteTempFile("short", "ffffffff81000000 T _text\n");
+  std::string seen;
+  absl::StatusOr<std::string> read =
+      ReadFileToString(path, 1000, [&](absl::string_view head) {
+        seen = std::string(head);
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(seen, *read);
+}
+
 TEST(ReadFileToStringTest, LargerThanTheLimitIsRefusedUpFront) {
   std::string path = WriteTempFile("big", std::string(1000, 'x'));
   absl::StatusOr<std::string> read = ReadFileToString(path, 999);

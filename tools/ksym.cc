@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   // write(2) of the previous output line.
   std::cin.tie(nullptr);
   ksym::ReportSigbusAsChangedIndex(kExitError);
+  ksym::ReportOutOfMemory(kExitError);
   if (argc < 2) {
     std::fputs(Usage().c_str(), stderr);
     return kExitUsage;

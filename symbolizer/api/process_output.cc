@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <new>
+
+
 
 namespace ksym {
 namespace {
@@ -28,6 +31,25 @@ void ReportSigbusAsChangedIndex(int exit_code) {
   sa.sa_handler = OnSigbus;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGBUS, &sa, nullptr);
+}
+
+namespace {
+int oom_exit_code = 3;
+
+void OnOutOfMemory() {
+  // No allocation here: only write(2) of a constant.
+  static const char kMessage[] =
+      "ksym: out of memory (an address-space limit, or an input too large "
+      "for this machine)\n";
+  ssize_t ignored = write(2, kMessage, sizeof(kMessage) - 1);
+  (void)ignored;
+  _exit(oom_exit_code);
+}
+}  // namespace
+
+void ReportOutOfMemory(int exit_code) {
+  oom_exit_code = exit_code;
+  std::set_new_handler(OnOutOfMemory);
 }
 
 absl::Status FlushOutput(std::FILE* out) {

@@ -20,6 +20,12 @@ namespace ksym {
 // buffered output.
 void ReportSigbusAsChangedIndex(int exit_code);
 
+// Makes a failed allocation (an address-space limit, a huge input) a
+// message "ksym: out of memory (...)" on stderr and _exit(`exit_code`)
+// instead of an uncaught std::bad_alloc (SIGABRT, exit 134). Stdout is
+// not flushed: what it holds may be a half-written answer.
+void ReportOutOfMemory(int exit_code);
+
 // Flushes `out`; a failed write (a full disk, /dev/full) now or earlier is
 // an error "cannot write standard output: REASON" (code from errno).
 absl::Status FlushOutput(std::FILE* out);

@@ -40,6 +40,7 @@
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/builder/module_files.h"
 #include "symbolizer/builder/paths.h"
+#include "proto/convert.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
 #include "symbolizer/query/symbolizer.h"
@@ -447,6 +448,39 @@ TEST(DebianModulesTest, AModuleOfAnotherBuildIsRejectedNamingBothIds) {
     EXPECT_EQ(s.object, kNoObject) << s.name;
   }
   EXPECT_GT(from_kallsyms, 0u);
+}
+
+// A trace tool ships the table with a trace: a runtime index with real
+// modules (their .ko objects, debug units, build-ids and sources) survives
+// export --absolute and import byte for byte; the default (link-time)
+// export leaves the modules out and says so.
+TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
+  BuildOutput out = Build(Make({"proto"}));
+  absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
+      IndexReader::FromBuffer(*bytes, "runtime", {});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_GT((*reader)->module_set_count(), 1u);
+  for (ProtoFormat format :
+       {ProtoFormat::kBinary, ProtoFormat::kTextProto, ProtoFormat::kJson}) {
+    ExportOptions absolute;
+    absolute.absolute = true;
+    absl::StatusOr<std::string> table =
+        ExportSymbolTableBytes(**reader, format, absolute);
+    ASSERT_TRUE(table.ok()) << table.status();
+    absl::StatusOr<Catalog> back =
+        ImportSymbolTableBytes(*table, format, "runtime.pb");
+    ASSERT_TRUE(back.ok()) << back.status();
+    absl::StatusOr<std::string> again = SerializeIndex(*back);
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(*again == *bytes) << "format " << static_cast<int>(format);
+  }
+  std::string note;
+  absl::StatusOr<std::string> linktime =
+      ExportSymbolTableBytes(**reader, ProtoFormat::kBinary, {}, &note);
+  ASSERT_TRUE(linktime.ok()) << linktime.status();
+  EXPECT_NE(note.find("module"), std::string::npos) << note;
 }
 
 // The same build after the modules were reloaded elsewhere: an index of the

@@ -25,6 +25,7 @@
 #include "fuzz/index_exercise.h"
 #include "fuzz/sample_index.h"
 #include "proto/convert.h"
+#include "symbolizer/index/file_header.h"
 #include "symbolizer/index/reader.h"
 
 namespace {
@@ -68,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (flags & 4) file.resize(first_offset);
   if (flags & 2) ksym::FixSectionCrcs(file);
-  ksym::FixHeaderCrc(file);
+  ksym::format::UpdateHeaderCrc(&file);
   ksym::IndexOptions options;
   options.verify_checksums = (flags & 1) != 0;
   auto reader = ksym::IndexReader::FromBuffer(file, "fuzz.ksym", options);

@@ -1,18 +1,13 @@
 #include "fuzz/sample_index.h"
 
-#include <zlib.h>
-
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/disambiguation/disambiguate.h"
-#include "symbolizer/index/bytes.h"
-#include "symbolizer/index/format.h"
+#include "symbolizer/index/file_header.h"
 #include "symbolizer/index/writer.h"
 
 namespace ksym {
@@ -30,11 +25,6 @@ Symbol Sym(uint64_t address, const char* name, char type, uint64_t size = 0,
   s.module_set = module_set;
   s.object = object;
   return s;
-}
-
-uint32_t Crc(const char* p, size_t n) {
-  return static_cast<uint32_t>(
-      crc32(0, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n)));
 }
 
 }  // namespace
@@ -151,27 +141,14 @@ std::string ManyAliasesIndexBytes(uint32_t aliases) {
   return *std::move(bytes);
 }
 
-void FixHeaderCrc(std::string& f) {
-  if (f.size() < format::kHeaderSize) return;
-  const uint64_t count = bytes::Load32(&f[24]);
-  const uint64_t end = std::min<uint64_t>(
-      f.size(), format::kHeaderSize + format::kSectionEntrySize * count);
-  std::string head = f.substr(0, end);
-  std::memset(&head[40], 0, 4);
-  bytes::Store<uint32_t>(&f[40], Crc(head.data(), head.size()));
-}
-
 void FixSectionCrcs(std::string& f) {
-  if (f.size() < format::kHeaderSize) return;
-  const uint64_t count = bytes::Load32(&f[24]);
-  for (uint64_t i = 0; i < count; ++i) {
-    const uint64_t e = format::kHeaderSize + format::kSectionEntrySize * i;
-    if (e + format::kSectionEntrySize > f.size()) break;
-    const uint64_t offset = bytes::Load64(&f[e + 8]);
-    const uint64_t size = bytes::Load64(&f[e + 16]);
-    if (offset > f.size() || size > f.size() - offset) continue;
-    bytes::Store<uint32_t>(&f[e + 4], Crc(f.data() + offset, size));
+  absl::StatusOr<format::FileHead> head = format::FileHead::Decode(f);
+  if (!head.ok()) return;  // refused before any section is read
+  for (format::SectionEntry& e : head->sections) {
+    if (e.offset > f.size() || e.size > f.size() - e.offset) continue;
+    e.crc = format::SectionCrc(absl::string_view(f).substr(e.offset, e.size));
   }
+  head->EncodeOver(&f);
 }
 
 }  // namespace ksym

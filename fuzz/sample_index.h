@@ -26,12 +26,9 @@ std::string SampleIndexBytes();
 // symbol counts, one huge alias group, a large overlaps table.
 std::string ManyAliasesIndexBytes(uint32_t aliases);
 
-// Recomputes the header CRC-32 (format.h, header_crc) over the header with
-// the field zeroed and the section directory, as far as `file` holds them.
-void FixHeaderCrc(std::string& file);
-
 // Recomputes every section's CRC-32 in the directory, for sections that lie
-// inside `file`.
+// inside `file`, and then the header's (format::FileHead); leaves a file
+// whose header and directory do not decode as it is.
 void FixSectionCrcs(std::string& file);
 
 }  // namespace ksym

@@ -1,6 +1,7 @@
 // The .ksym index file format, byte by byte. Writer (writer.h) and reader
 // (reader.h) both follow this header; change them together and bump
-// kFormatVersion when the layout changes.
+// kFormatVersion when the layout changes. The header and the section
+// directory are code in file_header.h (FileHeader, SectionEntry, HeaderCrc).
 //
 // All integers are little-endian. Offsets are from the start of the file.
 // The file is a header, a section directory, and sections, each section
@@ -13,7 +14,7 @@
 //   | ...sections, 8-byte aligned...                               |
 //   +--------------------------------------------------------------+
 //
-// Header (struct FileHeader):
+// Header (struct FileHeader, file_header.h):
 //   0   u8[8]  magic "KSYMIDX\0"
 //   8   u32    version (kFormatVersion). A reader refuses newer versions.
 //   12  u32    header_size (64)
@@ -25,7 +26,8 @@
 //              field zeroed, followed by the section directory
 //   44  u8[20] reserved, zero
 //
-// SectionEntry (struct SectionEntry):
+// SectionEntry (struct SectionEntry, file_header.h; entry i at
+// SectionEntryOffset(i)):
 //   0   u32    id (SectionId); each id at most once, unknown ids are skipped
 //   4   u32    crc: CRC-32 of the section's bytes (checked by Open unless
 //              IndexOptions.verify_checksums is off, and by `ksym verify`)

@@ -1,28 +1,12 @@
 #include "symbolizer/index/section_directory.h"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <cstring>
-#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "symbolizer/index/bytes.h"
 
 namespace ksym {
-
-uint32_t SectionCrc(absl::string_view s) {
-  // zlib's crc32 takes a uInt length; feed it in chunks.
-  uLong crc = crc32(0, nullptr, 0);
-  while (!s.empty()) {
-    const size_t n = std::min<size_t>(s.size(), 1u << 30);
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(s.data()),
-                static_cast<uInt>(n));
-    s.remove_prefix(n);
-  }
-  return static_cast<uint32_t>(crc);
-}
 
 const char* format::SectionName(uint32_t id) {
   switch (id) {
@@ -54,17 +38,11 @@ absl::StatusOr<SectionDirectory> ReadSectionDirectory(absl::string_view data,
   SectionDirectory d;
   absl::string_view* sec = d.section;
   bool* present = d.present;
-  const char* base = data.data();
   const uint64_t size = data.size();
-  if (size < format::kHeaderSize) {
-    return loss("truncated index: ", size, " bytes, the header alone is ",
-                format::kHeaderSize);
-  }
-  if (std::memcmp(base, format::kMagic, sizeof(format::kMagic)) != 0) {
-    return loss("not a ksym index (bad magic 0x",
-                absl::Hex(bytes::Load64(base), absl::kZeroPad16), ")");
-  }
-  const uint32_t version = bytes::Load32(base + 8);
+  const absl::StatusOr<format::FileHeader> header =
+      format::FileHeader::Decode(data);
+  if (!header.ok()) return loss(header.status().message());
+  const uint32_t version = header->version;
   if (version > format::kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         label, ": index format version ", version,
@@ -72,47 +50,44 @@ absl::StatusOr<SectionDirectory> ReadSectionDirectory(absl::string_view data,
         "); upgrade ksym or rebuild the index"));
   }
   if (version == 0) return loss("bad format version 0");
-  if (bytes::Load32(base + 12) != format::kHeaderSize) {
-    return loss("bad header size ", bytes::Load32(base + 12), ", expected ",
+  if (header->header_size != format::kHeaderSize) {
+    return loss("bad header size ", header->header_size, ", expected ",
                 format::kHeaderSize);
   }
-  const uint64_t file_size = bytes::Load64(base + 16);
-  if (file_size != size) {
-    return loss(file_size > size ? "truncated index: " : "trailing bytes: ",
-                "header says ", file_size, " bytes, file has ", size);
+  if (header->file_size != size) {
+    return loss(header->file_size > size ? "truncated index: "
+                                         : "trailing bytes: ",
+                "header says ", header->file_size, " bytes, file has ", size);
   }
-  const uint32_t section_count = bytes::Load32(base + 24);
-  if (section_count > format::kMaxSections) {
-    return loss("section count ", section_count, " exceeds ",
+  if (header->section_count > format::kMaxSections) {
+    return loss("section count ", header->section_count, " exceeds ",
                 format::kMaxSections);
   }
-  const uint64_t dir_end =
-      format::kHeaderSize + uint64_t{format::kSectionEntrySize} * section_count;
+  const uint64_t dir_end = format::SectionEntryOffset(header->section_count);
   if (dir_end > size) return loss("section directory runs past end of file");
   {
-    std::string head(base, dir_end);
-    std::memset(&head[40], 0, 4);
-    const uint32_t want = bytes::Load32(base + 40);
-    const uint32_t got = SectionCrc(head);
+    const uint32_t want = header->header_crc;
+    const uint32_t got = format::HeaderCrc(data.substr(0, dir_end));
     if (want != got) {
       return loss("header checksum mismatch (stored 0x", absl::Hex(want),
                   ", computed 0x", absl::Hex(got), ")");
     }
   }
-  const uint32_t flags = bytes::Load32(base + 28);
-  if (flags & ~format::kFlagRuntimeAddresses) {
-    return loss("unknown header flags 0x", absl::Hex(flags));
+  if (header->flags & ~format::kFlagRuntimeAddresses) {
+    return loss("unknown header flags 0x", absl::Hex(header->flags));
   }
-  d.flags = flags;
-  d.symbol_count = bytes::Load64(base + 32);
+  d.flags = header->flags;
+  d.symbol_count = header->symbol_count;
   if (d.symbol_count >= 0xffffffffull) {
     return loss("symbol count ", d.symbol_count, " too large");
   }
 
-  for (uint32_t i = 0; i < section_count; ++i) {
-    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint32_t id = bytes::Load32(e);
-    const uint64_t off = bytes::Load64(e + 8), len = bytes::Load64(e + 16);
+  for (uint32_t i = 0; i < header->section_count; ++i) {
+    absl::StatusOr<format::SectionEntry> e = format::SectionEntry::Decode(
+        data.substr(format::SectionEntryOffset(i)));
+    if (!e.ok()) return loss(e.status().message());  // within dir_end
+    const uint32_t id = e->id;
+    const uint64_t off = e->offset, len = e->size;
     if (off % format::kSectionAlignment != 0 || off < dir_end || off > size ||
         len > size - off) {
       return loss("section ", format::SectionName(id), " (id ", id,
@@ -126,7 +101,7 @@ absl::StatusOr<SectionDirectory> ReadSectionDirectory(absl::string_view data,
     present[id] = true;
     sec[id] = data.substr(off, len);
     if (verify_checksums) {
-      const uint32_t want = bytes::Load32(e + 4), got = SectionCrc(sec[id]);
+      const uint32_t want = e->crc, got = format::SectionCrc(sec[id]);
       if (want != got) {
         return loss("section ", format::SectionName(id),
                     " checksum mismatch (stored 0x", absl::Hex(want),
@@ -147,20 +122,25 @@ absl::StatusOr<SectionDirectory> ReadSectionDirectory(absl::string_view data,
   return d;
 }
 
+namespace {
+
+// The directory of `data`, which passed ReadSectionDirectory.
+std::vector<format::SectionEntry> Entries(absl::string_view data) {
+  absl::StatusOr<format::FileHead> head = format::FileHead::Decode(data);
+  return head.ok() ? std::move(head->sections)
+                   : std::vector<format::SectionEntry>();
+}
+
+}  // namespace
+
 absl::Status VerifySectionChecksums(absl::string_view data,
                                     absl::string_view label) {
-  const char* base = data.data();
-  const uint32_t section_count = bytes::Load32(base + 24);
-  for (uint32_t i = 0; i < section_count; ++i) {
-    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint32_t id = bytes::Load32(e);
-    const uint32_t want = bytes::Load32(e + 4);
-    const uint32_t got =
-        SectionCrc(data.substr(bytes::Load64(e + 8), bytes::Load64(e + 16)));
-    if (want != got) {
+  for (const format::SectionEntry& e : Entries(data)) {
+    const uint32_t got = format::SectionCrc(data.substr(e.offset, e.size));
+    if (e.crc != got) {
       return absl::DataLossError(absl::StrCat(
-          label, ": section ", format::SectionName(id),
-          " checksum mismatch (stored 0x", absl::Hex(want), ", computed 0x",
+          label, ": section ", format::SectionName(e.id),
+          " checksum mismatch (stored 0x", absl::Hex(e.crc), ", computed 0x",
           absl::Hex(got), ")"));
     }
   }
@@ -169,13 +149,8 @@ absl::Status VerifySectionChecksums(absl::string_view data,
 
 std::vector<SectionInfo> ListSections(absl::string_view data) {
   std::vector<SectionInfo> out;
-  const char* base = data.data();
-  const uint32_t section_count = bytes::Load32(base + 24);
-  for (uint32_t i = 0; i < section_count; ++i) {
-    const char* e = base + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint32_t id = bytes::Load32(e);
-    out.push_back({id, format::SectionName(id), bytes::Load64(e + 8),
-                   bytes::Load64(e + 16)});
+  for (const format::SectionEntry& e : Entries(data)) {
+    out.push_back({e.id, format::SectionName(e.id), e.offset, e.size});
   }
   return out;
 }

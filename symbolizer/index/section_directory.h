@@ -1,5 +1,6 @@
 // The first job of opening a .ksym index (format.h): check the 64-byte
-// header and the section directory, and cut the file into its sections.
+// header and the section directory (decoded by file_header.h), and cut the
+// file into its sections.
 // Takes bytes; knows nothing of what a section holds (reader.cc sizes and
 // interprets them).
 //
@@ -21,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "symbolizer/index/file_header.h"
 #include "symbolizer/index/format.h"
 
 namespace ksym {
@@ -39,9 +41,6 @@ struct SectionDirectory {
   absl::string_view section[format::kLastSectionId + 1];
   bool present[format::kLastSectionId + 1] = {};
 };
-
-// CRC-32 (zlib crc32) of any length.
-uint32_t SectionCrc(absl::string_view bytes);
 
 // Validates header and directory and, with `verify_checksums`, every known
 // section's CRC-32. Unknown section ids are bounds-checked and skipped.

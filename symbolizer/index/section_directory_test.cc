@@ -1,14 +1,13 @@
 // Header and section directory checks, on files built byte by byte.
 #include "symbolizer/index/section_directory.h"
 
-#include <cstring>
 #include <map>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "symbolizer/index/bytes.h"
+#include "symbolizer/index/file_header.h"
 #include "symbolizer/index/format.h"
 
 namespace ksym {
@@ -35,46 +34,51 @@ Layout Required() {
   return l;
 }
 
-void FixHeaderCrc(std::string& f) {
-  const uint32_t count = bytes::Load32(&f[24]);
-  std::string head =
-      f.substr(0, format::kHeaderSize + format::kSectionEntrySize * count);
-  std::memset(&head[40], 0, 4);
-  bytes::Store<uint32_t>(&f[40], SectionCrc(head));
-}
-
 std::string Encode(const Layout& l) {
-  std::string f(format::kHeaderSize, '\0');
-  std::memcpy(&f[0], format::kMagic, sizeof(format::kMagic));
-  bytes::Store<uint32_t>(&f[8], format::kFormatVersion);
-  bytes::Store<uint32_t>(&f[12], format::kHeaderSize);
-  bytes::Store<uint32_t>(&f[24], static_cast<uint32_t>(l.sections.size()));
-  bytes::Store<uint32_t>(&f[28], l.flags);
-  bytes::Store<uint64_t>(&f[32], l.symbol_count);
-  f.resize(f.size() + format::kSectionEntrySize * l.sections.size());
-  size_t e = format::kHeaderSize;
+  format::FileHead head;
+  head.header.flags = l.flags;
+  head.header.symbol_count = l.symbol_count;
+  std::string f(format::SectionEntryOffset(l.sections.size()), '\0');
   for (const auto& [id, body] : l.sections) {
     f.resize((f.size() + 7) / 8 * 8, '\0');
-    bytes::Store<uint32_t>(&f[e], id);
-    bytes::Store<uint32_t>(&f[e + 4], SectionCrc(body));
-    bytes::Store<uint64_t>(&f[e + 8], f.size());
-    bytes::Store<uint64_t>(&f[e + 16], body.size());
+    head.sections.push_back({id, format::SectionCrc(body), f.size(),
+                             body.size()});
     f += body;
-    e += format::kSectionEntrySize;
   }
-  bytes::Store<uint64_t>(&f[16], f.size());
-  FixHeaderCrc(f);
+  head.header.file_size = f.size();
+  head.EncodeOver(&f);
   return f;
 }
 
-// Offset of the directory entry of section `id`.
-size_t EntryOf(const std::string& f, uint32_t id) {
-  for (uint32_t i = 0; i < bytes::Load32(&f[24]); ++i) {
-    const size_t e = format::kHeaderSize + format::kSectionEntrySize * i;
-    if (bytes::Load32(&f[e]) == id) return e;
+// Decodes the header and directory of `f`, lets `patch` change them and
+// writes them back with a fresh header checksum.
+template <typename Patch>
+std::string Patched(std::string f, Patch patch) {
+  absl::StatusOr<format::FileHead> head = format::FileHead::Decode(f);
+  EXPECT_TRUE(head.ok()) << head.status();
+  if (!head.ok()) return f;
+  patch(*head);
+  head->EncodeOver(&f);
+  return f;
+}
+
+// The same, with the header written as patched (its checksum unchanged).
+template <typename Patch>
+std::string WithHeader(std::string f, Patch patch) {
+  format::FileHeader h = *format::FileHeader::Decode(f);
+  patch(h);
+  return f.replace(0, format::kHeaderSize, h.Encode());
+}
+
+// The offset of the bytes of section `id`.
+uint64_t OffsetOf(const std::string& f, uint32_t id) {
+  absl::StatusOr<format::FileHead> head = format::FileHead::Decode(f);
+  const format::SectionEntry* e = head.ok() ? head->Find(id) : nullptr;
+  if (e == nullptr) {
+    ADD_FAILURE() << "no section " << id;
+    return 0;
   }
-  ADD_FAILURE() << "no section " << id;
-  return 0;
+  return e->offset;
 }
 
 absl::Status Error(const std::string& f, bool verify = true) {
@@ -107,7 +111,7 @@ TEST(SectionDirectoryTest, UnknownSectionIsSkippedButChecksummed) {
   absl::StatusOr<SectionDirectory> d = ReadSectionDirectory(f, "t", true);
   ASSERT_TRUE(d.ok()) << d.status();
   // Its CRC is not checked at open (it is not read), but by a full verify.
-  f[bytes::Load64(&f[EntryOf(f, format::kLastSectionId + 7) + 8])] ^= 1;
+  f[OffsetOf(f, format::kLastSectionId + 7)] ^= 1;
   EXPECT_TRUE(ReadSectionDirectory(f, "t", true).ok());
   const absl::Status s = VerifySectionChecksums(f, "t");
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
@@ -123,43 +127,42 @@ TEST(SectionDirectoryTest, HeaderErrorsNameWhatIsWrong) {
   f[0] = 'X';
   EXPECT_TRUE(absl::StartsWith(Error(f).message(),
                                "t.ksym: not a ksym index (bad magic 0x"));
-  f = good;
-  bytes::Store<uint32_t>(&f[8], format::kFormatVersion + 1);
+  f = WithHeader(good, [](format::FileHeader& h) {
+    h.version = format::kFormatVersion + 1;
+  });
   EXPECT_EQ(Error(f).code(), absl::StatusCode::kFailedPrecondition);
   f = good;
   EXPECT_TRUE(absl::StrContains(Error(f + "x").message(), "trailing bytes"));
-  f = good;
-  f[44] = 1;  // reserved header byte, covered by the header CRC
+  // A reserved header byte, covered by the header CRC.
+  f = WithHeader(good, [](format::FileHeader& h) { h.reserved[0] = 1; });
   EXPECT_TRUE(
       absl::StrContains(Error(f).message(), "header checksum mismatch"));
-  f = good;
-  bytes::Store<uint32_t>(&f[28], 2);
-  FixHeaderCrc(f);
+  f = Patched(good, [](format::FileHead& h) { h.header.flags = 2; });
   EXPECT_EQ(Error(f).message(), "t.ksym: unknown header flags 0x2");
-  f = good;
-  bytes::Store<uint64_t>(&f[32], 0xffffffffull);
-  FixHeaderCrc(f);
+  f = Patched(good, [](format::FileHead& h) {
+    h.header.symbol_count = 0xffffffffull;
+  });
   EXPECT_EQ(Error(f).message(), "t.ksym: symbol count 4294967295 too large");
-  f = good;
-  bytes::Store<uint32_t>(&f[24], format::kMaxSections + 1);
+  f = WithHeader(good, [](format::FileHeader& h) {
+    h.section_count = format::kMaxSections + 1;
+  });
   EXPECT_EQ(Error(f).message(), "t.ksym: section count 65 exceeds 64");
 }
 
 TEST(SectionDirectoryTest, DirectoryErrorsNameTheSection) {
   const std::string good = Encode(Required());
-  std::string f = good;
-  size_t e = EntryOf(f, format::kObjects);
-  bytes::Store<uint64_t>(&f[e + 8], bytes::Load64(&f[e + 8]) + 4);
-  FixHeaderCrc(f);
+  std::string f = Patched(good, [](format::FileHead& h) {
+    h.Find(format::kObjects)->offset += 4;
+  });
   EXPECT_TRUE(absl::StrContains(Error(f).message(),
                                 "section objects (id 10) at offset"));
-  f = good;
-  bytes::Store<uint64_t>(&f[e + 16], f.size());
-  FixHeaderCrc(f);
+  f = Patched(good, [&](format::FileHead& h) {
+    h.Find(format::kObjects)->size = good.size();
+  });
   EXPECT_TRUE(absl::StrContains(Error(f).message(), "lies outside the file"));
-  f = good;
-  bytes::Store<uint32_t>(&f[EntryOf(f, format::kObjects)], format::kAttribution);
-  FixHeaderCrc(f);
+  f = Patched(good, [](format::FileHead& h) {
+    h.Find(format::kObjects)->id = format::kAttribution;
+  });
   EXPECT_EQ(Error(f).message(), "t.ksym: section attribution appears twice");
   Layout l = Required();
   l.sections.erase(format::kNameHash);
@@ -168,7 +171,7 @@ TEST(SectionDirectoryTest, DirectoryErrorsNameTheSection) {
 
 TEST(SectionDirectoryTest, SectionChecksumUnlessTurnedOff) {
   std::string f = Encode(Required());
-  f[bytes::Load64(&f[EntryOf(f, format::kNameData) + 8])] ^= 0x40;
+  f[OffsetOf(f, format::kNameData)] ^= 0x40;
   const absl::Status s = Error(f);
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(absl::StartsWith(

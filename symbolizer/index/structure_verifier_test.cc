@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/bytes.h"
+#include "symbolizer/index/file_header.h"
 #include "symbolizer/index/format.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
@@ -47,12 +48,13 @@ std::string Serialize(const Catalog& c) {
 
 // The bytes of section `id` inside `f`.
 char* SectionOf(std::string& f, uint32_t id) {
-  for (uint32_t i = 0; i < bytes::Load32(&f[24]); ++i) {
-    const size_t e = format::kHeaderSize + format::kSectionEntrySize * i;
-    if (bytes::Load32(&f[e]) == id) return &f[bytes::Load64(&f[e + 8])];
+  absl::StatusOr<format::FileHead> head = format::FileHead::Decode(f);
+  const format::SectionEntry* e = head.ok() ? head->Find(id) : nullptr;
+  if (e == nullptr) {
+    ADD_FAILURE() << "no section " << id;
+    return &f[0];
   }
-  ADD_FAILURE() << "no section " << id;
-  return &f[0];
+  return &f[e->offset];
 }
 
 // Opens without checksums and runs VerifyStructure.

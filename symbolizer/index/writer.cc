@@ -1,8 +1,5 @@
 #include "symbolizer/index/writer.h"
 
-#include <string.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -14,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/index/bytes.h"
+#include "symbolizer/index/file_header.h"
 #include "symbolizer/index/format.h"
 #include "symbolizer/index/name_codec.h"
 
@@ -79,14 +77,6 @@ void ComputeMaxEnds(std::vector<OverlapEntry>& a) {
     for (uint64_t j = lo; j <= hi; ++j) m = std::max(m, a[j].end);
     a[i].max_end = m;
   }
-}
-
-void AppendSection(std::string* file, std::vector<std::pair<uint32_t,
-                   std::pair<uint64_t, uint64_t>>>* dir, uint32_t id,
-                   const std::string& body) {
-  while (file->size() % format::kSectionAlignment) file->push_back('\0');
-  dir->push_back({id, {file->size(), body.size()}});
-  file->append(body);
 }
 
 }  // namespace
@@ -394,48 +384,29 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog) {
             [](const auto& a, const auto& b) { return a.first < b.first; });
 
   // Lay out: header, directory, sections.
-  std::string file(format::kHeaderSize +
-                       format::kSectionEntrySize * sections.size(),
-                   '\0');
-  std::vector<std::pair<uint32_t, std::pair<uint64_t, uint64_t>>> dir;
-  for (const auto& s : sections) AppendSection(&file, &dir, s.first, s.second);
-  while (file.size() % format::kSectionAlignment) file.push_back('\0');
-
-  char* h = file.data();
-  std::memcpy(h, format::kMagic, sizeof(format::kMagic));
-  bytes::Store<uint32_t>(h + 8, format::kFormatVersion);
-  bytes::Store<uint32_t>(h + 12, format::kHeaderSize);
-  bytes::Store<uint64_t>(h + 16, file.size());
-  bytes::Store<uint32_t>(h + 24, static_cast<uint32_t>(sections.size()));
-  bytes::Store<uint32_t>(h + 28, catalog.identity.address_space ==
-                                         AddressSpace::kRuntime
-                                     ? format::kFlagRuntimeAddresses
-                                     : 0);
-  bytes::Store<uint64_t>(h + 32, n);
-  for (size_t i = 0; i < dir.size(); ++i) {
-    char* e = h + format::kHeaderSize + format::kSectionEntrySize * i;
-    const uint64_t off = dir[i].second.first, size = dir[i].second.second;
-    bytes::Store<uint32_t>(e, dir[i].first);
-    bytes::Store<uint32_t>(
-        e + 4, static_cast<uint32_t>(crc32(
-                   0, reinterpret_cast<const Bytef*>(h + off), size)));
-    bytes::Store<uint64_t>(e + 8, off);
-    bytes::Store<uint64_t>(e + 16, size);
+  format::FileHead head;
+  head.header.flags =
+      catalog.identity.address_space == AddressSpace::kRuntime
+          ? format::kFlagRuntimeAddresses
+          : 0;
+  head.header.symbol_count = n;
+  std::string file(format::SectionEntryOffset(sections.size()), '\0');
+  for (const auto& [id, body] : sections) {
+    while (file.size() % format::kSectionAlignment) file.push_back('\0');
+    head.sections.push_back(
+        {id, format::SectionCrc(body), file.size(), body.size()});
+    file.append(body);
   }
-  const size_t covered =
-      format::kHeaderSize + format::kSectionEntrySize * dir.size();
-  bytes::Store<uint32_t>(
-      h + 40, static_cast<uint32_t>(
-                  crc32(0, reinterpret_cast<const Bytef*>(h), covered)));
+  while (file.size() % format::kSectionAlignment) file.push_back('\0');
+  head.header.file_size = file.size();
+  head.EncodeOver(&file);
   return file;
 }
 
 bool IsRuntimeIndex(absl::string_view index_bytes) {
-  return index_bytes.size() >= format::kHeaderSize &&
-         std::memcmp(index_bytes.data(), format::kMagic,
-                     sizeof(format::kMagic)) == 0 &&
-         (bytes::Load32(index_bytes.data() + 28) &
-          format::kFlagRuntimeAddresses) != 0;
+  const absl::StatusOr<format::FileHeader> h =
+      format::FileHeader::Decode(index_bytes);
+  return h.ok() && (h->flags & format::kFlagRuntimeAddresses) != 0;
 }
 
 absl::Status WriteIndexAtomically(const std::string& path,

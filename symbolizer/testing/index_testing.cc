@@ -1,14 +1,9 @@
 #include "symbolizer/testing/index_testing.h"
 
-#include <zlib.h>
-
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <utility>
 
-#include "symbolizer/index/bytes.h"
-#include "symbolizer/index/format.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
 
@@ -50,16 +45,6 @@ std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog) {
     std::abort();
   }
   return std::make_unique<Symbolizer>(*std::move(r));
-}
-
-void FixHeaderCrc(std::string& f) {
-  const uint32_t count = bytes::Load32(&f[24]);
-  std::string head = f.substr(0, format::kHeaderSize +
-                                     format::kSectionEntrySize * count);
-  std::memset(&head[40], 0, 4);
-  bytes::Store<uint32_t>(
-      &f[40], static_cast<uint32_t>(crc32(
-                  0, reinterpret_cast<const Bytef*>(head.data()), head.size())));
 }
 
 }  // namespace testutil

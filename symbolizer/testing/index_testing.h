@@ -26,11 +26,6 @@ Symbol MakeSymbol(uint64_t address, const std::string& name, char type = 't',
 // FinalizeSizes, SerializeIndex, open from the bytes; dies on error.
 std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog);
 
-// Recomputes the header checksum of an index after a test patched its
-// header or section directory, so that the check under test is the one
-// that fires.
-void FixHeaderCrc(std::string& index);
-
 }  // namespace testutil
 }  // namespace ksym
 

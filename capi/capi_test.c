@@ -46,6 +46,17 @@ int main(void) {
   CHECK(ksym_open("/nonexistent/x.ksym", &idx) == KSYM_ERR_IO);
   CHECK(idx == NULL);
   CHECK(strstr(ksym_last_error(), "/nonexistent/x.ksym") != NULL);
+  {
+    /* A message longer than 4096 bytes (here quoting a long path) is cut
+     * and says its length. */
+    static char long_path[9000];
+    memset(long_path, 'p', sizeof(long_path) - 1);
+    memcpy(long_path, "/nonexistent/", 13);
+    CHECK(ksym_open(long_path, &idx) < 0);
+    CHECK(strlen(ksym_last_error()) <= 4096);
+    CHECK(strlen(ksym_last_error()) > 4000);
+    CHECK(strstr(ksym_last_error(), " bytes)") != NULL);
+  }
   CHECK(ksym_open(garbage, &idx) == KSYM_ERR_FORMAT);
   struct ksym_open_opts o;
   memset(&o, 0, sizeof(o));
@@ -114,6 +125,21 @@ int main(void) {
   CHECK(addr == 0xffffffff81000308);
   CHECK(ksym_resolve_address(idx, "type_show", &addr) == KSYM_ERR_AMBIGUOUS);
   CHECK(strstr(ksym_last_error(), "ambiguous") != NULL);
+  {
+    /* A message quoting a 50 MB query is bounded, its control bytes
+     * escaped. */
+    const size_t n = (size_t)50 << 20;
+    char *huge = malloc(n + 1);
+    CHECK(huge != NULL);
+    memset(huge, 'a', n);
+    huge[1] = '\x1b';
+    huge[n] = '\0';
+    CHECK(ksym_resolve_address(idx, huge, &addr) < 0);
+    CHECK(strlen(ksym_last_error()) <= 4096);
+    CHECK(strchr(ksym_last_error(), '\x1b') == NULL);
+    CHECK(strstr(ksym_last_error(), "bytes)") != NULL);
+    free(huge);
+  }
   CHECK(ksym_resolve_address(idx, "no_such_fn", &addr) == KSYM_ERR_NOT_FOUND);
   CHECK(ksym_resolve_address(idx, "bad [", &addr) == KSYM_ERR_SYNTAX);
 

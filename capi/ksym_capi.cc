@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/api/build_index.h"
@@ -39,8 +40,22 @@ namespace {
 
 thread_local std::string last_error;
 
+// ksym_last_error() keeps at most this many bytes of a message (ksym.h):
+// a message echoing a caller's 50 MB input must not cost 50 MB per thread.
+constexpr size_t kMaxLastError = 4096;
+
 int Fail(int code, absl::string_view message) {
-  last_error.assign(message.data(), message.size());
+  if (message.size() <= kMaxLastError) {
+    last_error.assign(message.data(), message.size());
+    return code;
+  }
+  const std::string tail = absl::StrCat("... (", message.size(), " bytes)");
+  size_t cut = kMaxLastError - tail.size();
+  // Not inside a UTF-8 sequence.
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xc0) == 0x80) {
+    --cut;
+  }
+  last_error = absl::StrCat(message.substr(0, cut), tail);
   return code;
 }
 

@@ -62,8 +62,10 @@ enum ksym_error {
   KSYM_ERR_INTERNAL = -7   /* anything else */
 };
 
-/* The message of the last failed call in this thread ("" if none). Valid
- * until the next ksym call in this thread. */
+/* The message of the last failed call in this thread ("" if none), at
+ * most 4096 bytes (a longer one is cut and ends "... (N bytes)"), with the
+ * control bytes of any input it quotes escaped as \xNN. Valid until the
+ * next ksym call in this thread. */
 const char *ksym_last_error(void);
 /* A fixed description of a KSYM_ERR_* code. */
 const char *ksym_strerror(int code);

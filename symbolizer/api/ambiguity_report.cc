@@ -10,6 +10,7 @@
 #include "symbolizer/api/json_writer.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/format.h"
+#include "symbolizer/names/printable.h"
 #include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
 
@@ -134,29 +135,34 @@ std::string WhyText(const Symbolizer& s, absl::string_view name) {
   std::vector<uint32_t> indices;
   s.index().ForEachNamed(name, [&](uint32_t i) { indices.push_back(i); });
   if (indices.empty()) return "";
-  std::string out = absl::StrCat(name, ": ", indices.size(), " symbol",
-                                 indices.size() == 1 ? "" : "s", "\n");
+  // Names, modules and object paths come from the index's inputs: each is
+  // escaped (names/printable.h), so none drives a terminal or splits a line.
+  std::string out = absl::StrCat(EscapeUnprintable(name), ": ", indices.size(),
+                                 " symbol", indices.size() == 1 ? "" : "s", "\n");
   for (uint32_t i : indices) {
     const SymbolInfo sym = s.Symbol(i);
     const NameAmbiguity a = Ambiguity(s, sym);
     absl::string_view obj = s.index().ObjectPath(sym.object);
     absl::StrAppend(
         &out, "  0x", absl::Hex(sym.address, absl::kZeroPad16), " ",
-        std::string(1, sym.type), " size 0x", absl::Hex(sym.size),
+        EscapeUnprintable(std::string(1, sym.type)), " size 0x",
+        absl::Hex(sym.size),
         sym.size_exact ? " (ELF)" : " (to the next symbol)",
         sym.size_exact && s.KernelLength(sym) != sym.size
             ? absl::StrCat(", frames print /0x", absl::Hex(s.KernelLength(sym)),
                            " (to the next symbol)")
             : "",
         "\n",
-        "    modules: ", ModuleList(s, sym), ", ", ModuleKind(s, sym), "\n",
-        "    object:  ", obj.empty() ? "none" : obj, "\n",
-        "    select:  ", a.query, a.unique ? "" : "   (its qualified name is shared)",
-        "\n");
+        "    modules: ", EscapeUnprintable(ModuleList(s, sym)), ", ",
+        ModuleKind(s, sym), "\n",
+        "    object:  ", obj.empty() ? "none" : EscapeUnprintable(obj), "\n",
+        "    select:  ", EscapeUnprintable(a.query),
+        a.unique ? "" : "   (its qualified name is shared)", "\n");
   }
   for (const AmbiguousGroup& g : GroupsOf(s, indices)) {
-    absl::StrAppend(&out, "still ambiguous: ", g.qualified, " (",
-                    g.symbols.size(), " symbols): ", g.reason, "\n",
+    absl::StrAppend(&out, "still ambiguous: ", EscapeUnprintable(g.qualified),
+                    " (", g.symbols.size(), " symbols): ",
+                    EscapeUnprintable(g.reason), "\n",
                     "  what would separate them: ", g.remedy, "\n");
   }
   return out;

@@ -1,5 +1,6 @@
 #include "symbolizer/api/ambiguity_report.h"
 
+#include <algorithm>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -108,6 +109,33 @@ TEST(AmbiguityReportTest, WhyShowsEverySymbolAndWhatSeparatesThem) {
   EXPECT_EQ(j.rfind("{\"name\":\"nvhe_fn\",\"symbols\":[{\"name\":\"nvhe_fn\",", 0), 0u) << j;
   EXPECT_NE(j.find("\"ambiguous\":[{\"qualified\":\"nvhe_fn\",\"symbols\":2,"),
             std::string::npos) << j;
+}
+
+// why prints names, module names and object paths from the index's
+// inputs: each escaped, so none drives a terminal or adds a line.
+TEST(AmbiguityReportTest, WhyEscapesWhatItPrints) {
+  Catalog c;
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000200, "bad\xff\x1b", 't', 0x40, true));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000300, "bad\xff\x1b", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000400, "end", 't', 0x40, true));
+  const uint32_t obj = c.InternObject("fs/x\n\x1b[2J.o");
+  c.objects[obj].annotation = "x\n\x1b[2J.o";
+  c.symbols[0].object = obj;
+  c.symbols[1].object = obj;
+  auto s = SymbolizerFromCatalog(std::move(c));
+  const std::string text = WhyText(*s, "bad\xff\x1b");
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\xff'), std::string::npos) << text;
+  EXPECT_NE(text.find("bad\\xff\\x1b: 2 symbols\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("    object:  fs/x\\x0a\\x1b[2J.o\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("still ambiguous: bad\\xff\\x1b {x\\x0a\\x1b[2J.o}"),
+            std::string::npos)
+      << text;
+  // Every line is one of why's own: 1 + 4 per symbol + 2 for the group.
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 4 * 2 + 2) << text;
 }
 
 }  // namespace

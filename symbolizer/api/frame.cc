@@ -10,6 +10,7 @@ namespace ksym {
 
 void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
                      uint64_t offset, std::string* out, ObjectForm form) {
+  const size_t start = out->size();
   absl::StrAppend(out, symbol.name(), "+0x", absl::Hex(offset), "/0x",
                   absl::Hex(s.KernelLength(symbol)));
   absl::string_view obj = s.DisplayObject(symbol);
@@ -18,10 +19,18 @@ void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
   }
   AppendQualifiers(s.DisplayModules(symbol), obj, out);
   out->append(AmbiguityMarker(s, symbol));
+  // Names and paths come from the index's inputs: nothing of them reaches
+  // a terminal raw.
+  const absl::string_view added = absl::string_view(*out).substr(start);
+  if (!IsPrintable(added)) {
+    const std::string escaped = EscapeControlBytes(added);
+    out->replace(start, std::string::npos, escaped);
+  }
 }
 
 std::string ResolvedText(const Symbolizer& s, const SymbolInfo& symbol) {
-  return absl::StrCat(s.QualifiedName(symbol), AmbiguityMarker(s, symbol));
+  return EscapeControlBytes(
+      absl::StrCat(s.QualifiedName(symbol), AmbiguityMarker(s, symbol)));
 }
 
 std::string ResolvedText(const Symbolizer& s, const Candidate& c) {
@@ -50,7 +59,7 @@ std::string ListLine(const Symbolizer& s, const SymbolInfo& symbol) {
         EscapeControlBytes(
             absl::string_view(line).substr(name_end + (has_tab ? 1 : 0))));
   }
-  absl::StrAppend(&line, AmbiguityMarker(s, symbol));
+  absl::StrAppend(&line, EscapeControlBytes(AmbiguityMarker(s, symbol)));
   return line;
 }
 

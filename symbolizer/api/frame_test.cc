@@ -124,6 +124,42 @@ TEST(ListLineTest, EscapesControlBytes) {
             "ffffffff81000300 t tab\\x09here");
 }
 
+// Frames (lookup, symbolize) and resolved names print names and paths
+// from the index's inputs: control bytes and bytes that are not UTF-8 are
+// escaped there too, in the marker's query as well.
+TEST(FrameTextTest, EscapesControlBytesAndBytesThatAreNotUtf8) {
+  Catalog c;
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000200, "evil\x1b]0;t\x07", 't', 0x40, true));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000300, "bad\xff\xfe", 't', 0x40, true));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81000400, "bad\xff\xfe", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000500, "caf\xc3\xa9", 't'));
+  const uint32_t obj = c.InternObject("fs/in\x9bode.o");
+  c.objects[obj].annotation = "in\x9bode.o";
+  c.symbols[0].object = obj;
+  auto s = SymbolizerFromCatalog(std::move(c));
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81000210)),
+            "evil\\x1b]0;t\\x07+0x10/0x100 {in\\x9bode.o}");
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81000210).symbol, 0x10,
+                      ObjectForm::kFullPath),
+            "evil\\x1b]0;t\\x07+0x10/0x100 {fs/in\\x9bode.o}");
+  const SymbolInfo bad = s->Lookup(0xffffffff81000300).symbol;
+  EXPECT_EQ(FrameText(*s, bad, 4),
+            "bad\\xff\\xfe+0x4/0x100 (ambiguous, 2 candidates; this one: "
+            "bad\\xff\\xfe @0xffffffff81000300)");
+  EXPECT_EQ(ResolvedText(*s, bad),
+            "bad\\xff\\xfe (ambiguous, 2 candidates; this one: "
+            "bad\\xff\\xfe @0xffffffff81000300)");
+  EXPECT_EQ(ListLine(*s, bad),
+            "ffffffff81000300 t bad\\xff\\xfe (ambiguous, 2 candidates; this "
+            "one: bad\\xff\\xfe @0xffffffff81000300)");
+  // Valid UTF-8 is printed as it is.
+  EXPECT_EQ(ResolvedText(*s, s->Lookup(0xffffffff81000500).symbol),
+            "caf\xc3\xa9");
+}
+
 TEST(AddressLineTest, SixteenHexDigits) {
   EXPECT_EQ(AddressText(1), "0000000000000001");
   EXPECT_EQ(AddressLine(0xffffffff81000200, "init_once+0x0/0x40"),

@@ -14,6 +14,7 @@
 #include "symbolizer/api/json_writer.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/format.h"
+#include "symbolizer/names/printable.h"
 
 namespace ksym {
 namespace {
@@ -106,10 +107,11 @@ void AppendGroupedAmbiguity(const IndexInfo& info, std::string* out) {
                                                       "padding of the others",
                                                       g.padding)
                                     : "",
-                          reason);
-    std::vector<std::string> shown(
-        g.names.begin(),
-        g.names.begin() + std::min(g.names.size(), kListedPerReason));
+                          EscapeUnprintable(reason));
+    std::vector<std::string> shown;
+    for (size_t k = 0; k < std::min(g.names.size(), kListedPerReason); ++k) {
+      shown.push_back(EscapeUnprintable(g.names[k]));
+    }
     absl::StrAppend(out, "               ", absl::StrJoin(shown, ", "),
                     g.names.size() > shown.size() ? ", ..." : "", "\n");
   }
@@ -124,8 +126,9 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
   std::string out;
   absl::StrAppendFormat(
       &out, "kernel:        %s  build-id %s  %s\n",
-      r.release().empty() ? "(unknown release)" : r.release(),
-      r.build_id().empty() ? "(unknown)" : r.build_id(), r.arch());
+      r.release().empty() ? "(unknown release)" : EscapeUnprintable(r.release()),
+      r.build_id().empty() ? "(unknown)" : EscapeUnprintable(r.build_id()),
+      EscapeUnprintable(r.arch()));
   if (r.kaslr_offset_known()) {
     absl::StrAppendFormat(&out, "addresses:     %s, KASLR offset 0x%x\n",
                           SpaceName(r),
@@ -137,8 +140,9 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
   for (const IndexReader::Source& src : r.sources()) {
     absl::StrAppendFormat(&out, "  source      %-24s %-8s %s%s%s\n", src.what,
                           SourceStateName(src.state),
-                          src.path.empty() ? "-" : src.path,
-                          src.why.empty() ? "" : ": ", src.why);
+                          src.path.empty() ? "-" : EscapeUnprintable(src.path),
+                          src.why.empty() ? "" : ": ",
+                          EscapeUnprintable(src.why));
   }
   absl::StrAppendFormat(&out,
                         "symbols:       %u (%u text), %u with exact sizes\n",
@@ -170,7 +174,8 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
   if (all_ambiguous) {
     for (const AmbiguousGroup& g : info.groups) {
       absl::StrAppendFormat(&out, "  ambiguous:   %s (%u symbols): %s\n",
-                            g.qualified, g.symbols.size(), g.reason);
+                            EscapeUnprintable(g.qualified), g.symbols.size(),
+                            EscapeUnprintable(g.reason));
     }
   } else {
     AppendGroupedAmbiguity(info, &out);

@@ -86,5 +86,23 @@ TEST(IndexInfoTest, JsonHasTheSameCounts) {
       << j;
 }
 
+// The release and source paths come from the index's inputs (a root's
+// osrelease, a path under it): escaped like every printed name.
+TEST(IndexInfoTest, TextEscapesTheReleaseAndPaths) {
+  Catalog c;
+  c.identity.release = "6.1\x1b]0;pwned\x07";
+  c.identity.arch = "x86_64";
+  c.sources.push_back({"kallsyms", "/r/k\xff\nx", SourceState::kFound, ""});
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  const std::string text = IndexInfoText(*s, ComputeIndexInfo(*s), false);
+  EXPECT_NE(text.find("kernel:        6.1\\x1b]0;pwned\\x07  "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("/r/k\\xff\\x0ax\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\xff'), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ksym

@@ -89,31 +89,11 @@ bool ParseAddressText(absl::string_view text, uint64_t* address) {
 }
 
 std::string EscapeControlBytes(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f || c == '\\') {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
+  return EscapeUnprintable(text);
 }
 
 std::string QuoteForMessage(absl::string_view text) {
-  std::string out;
-  for (unsigned char c : text.substr(0, kMaxEchoed)) {
-    if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (text.size() > kMaxEchoed) {
-    absl::StrAppend(&out, "... (", text.size(), " bytes)");
-  }
-  return out;
+  return QuoteBounded(text, kMaxEchoed);
 }
 
 }  // namespace ksym

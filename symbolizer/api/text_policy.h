@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "symbolizer/names/printable.h"
 #include "symbolizer/rewriter/kernel_offset.h"
 
 namespace ksym {
@@ -25,9 +26,6 @@ namespace ksym {
 // (lookup, resolve) or copied unchanged (symbolize) with a message, so one
 // huge line cannot cost memory without bound.
 inline constexpr size_t kMaxInputLine = size_t{1} << 20;
-
-// The most input bytes a message echoes.
-inline constexpr size_t kMaxEchoed = 200;
 
 // Calls f(line, number) for each line of `in` (without its '\n'; number is
 // 1-based) and on_too_long(number) for each line longer than `max_line`,
@@ -60,15 +58,17 @@ std::string UnplacedLinesMessage(absl::string_view label, uint64_t first,
 // nothing else ("0x0x1", " 1", "+1" are not addresses).
 bool ParseAddressText(absl::string_view text, uint64_t* address);
 
-// `text` for a message: control bytes, '\' and '"' escaped as \xNN, cut
-// after kMaxEchoed bytes with the full length said ("... (N bytes)"), so
-// echoed input stays one short line and cannot drive a terminal.
+// `text` for a message: control bytes, bytes that are not UTF-8, '\' and
+// '"' escaped as \xNN, cut after kMaxEchoed bytes with the full length
+// said ("... (N bytes)"), so echoed input stays one short line and cannot
+// drive a terminal (names/printable.h QuoteBounded).
 std::string QuoteForMessage(absl::string_view text);
 
-// `text` with control bytes (below 0x20, 0x7f) and '\' escaped as \xNN,
-// as QuoteForMessage does, but whole: for names printed as data (`ksym
-// list`), so a name from a damaged or hostile kallsyms cannot drive a
-// terminal or split a line, and the escape stays reversible.
+// `text` with control bytes (C0, DEL, C1), bytes that are not UTF-8 and
+// '\' escaped as \xNN, as QuoteForMessage does, but whole: for names
+// printed as data (`ksym list`), so a name from a damaged or hostile
+// kallsyms cannot drive a terminal or split a line, and the escape stays
+// reversible.
 std::string EscapeControlBytes(absl::string_view text);
 
 }  // namespace ksym

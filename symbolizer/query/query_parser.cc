@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/names/printable.h"
 #include "symbolizer/names/qualified_name.h"
 
 namespace ksym {
@@ -16,9 +17,15 @@ namespace {
 // %20phN in the kernel's " [%s %20phN]" stack-trace module annotation.
 constexpr size_t kBuildIdHexDigits = 40;
 
+// The query and the parts of it that `what` quotes are untrusted: the
+// message is escaped and bounded (names/printable.h) before any front end
+// prints it.
 absl::Status Error(absl::string_view query, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("query \"", query, "\": ", what));
+  constexpr size_t kMaxWhat = 2 * kMaxEchoed;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "query \"", QuoteBounded(query, kMaxEchoed), "\": ",
+      EscapeUnprintable(what.substr(0, kMaxWhat)),
+      what.size() > kMaxWhat ? "..." : ""));
 }
 
 template <typename Pred>

@@ -430,9 +430,25 @@ TEST(ParseQueryErrorTest, TrailingGarbage) {
             "query \"__handle_mm_fault+0x59 ([kernel.kallsyms])\": unexpected "
             "\"([kernel.kallsyms])\", expected [module] or {object.o}");
   // A pasted /proc/kallsyms line starts with the address.
+  // (its tab, like every control byte, echoed escaped)
   EXPECT_EQ(ErrorOf("ffffffff97606f80 t test_msr\t[rapl]"),
-            "query \"ffffffff97606f80 t test_msr\t[rapl]\": unexpected \"t\", "
-            "expected [module] or {object.o}");
+            "query \"ffffffff97606f80 t test_msr\\x09[rapl]\": unexpected "
+            "\"t\", expected [module] or {object.o}");
+}
+
+// A query is untrusted input: the message quoting it cannot drive a
+// terminal, and stays short whatever the query's length.
+TEST(ParseQueryErrorTest, EchoedQueryIsEscapedAndBounded) {
+  EXPECT_EQ(ErrorOf("x\x1b]0;pwned\x07 y"),
+            "query \"x\\x1b]0;pwned\\x07 y\": bad symbol name "
+            "\"x\\x1b]0;pwned\\x07\", unexpected \"]\"");
+  EXPECT_EQ(ErrorOf("foo \xff\xfe"),
+            "query \"foo \\xff\\xfe\": unexpected \"\\xff\\xfe\", expected "
+            "[module] or {object.o}");
+  const std::string huge = "foo " + std::string(1 << 20, 'x');
+  const std::string message = ErrorOf(huge);
+  EXPECT_LT(message.size(), 1000u);
+  EXPECT_NE(message.find("... (1048580 bytes)"), std::string::npos) << message;
 }
 
 TEST(ParseQueryErrorTest, BadAddress) {

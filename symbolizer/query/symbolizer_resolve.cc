@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/names/printable.h"
 #include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/address_rule.h"
 #include "symbolizer/query/symbolizer.h"
@@ -193,17 +194,18 @@ absl::StatusOr<Candidate> Symbolizer::ResolveUnique(
   if (!q.ok()) return q.status();
   std::vector<Candidate> all = Narrowed(*q);
   if (all.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no symbol matches \"", query, "\""));
+    return absl::NotFoundError(absl::StrCat(
+        "no symbol matches \"", QuoteBounded(query, kMaxEchoed), "\""));
   }
   if (all.size() == 1) return std::move(all[0]);
   std::string list;
   for (const Candidate& c : all) {
-    absl::StrAppend(&list, "\n  ", SelectingQuery(c.symbol, q->offset));
+    absl::StrAppend(&list, "\n  ",
+                    EscapeUnprintable(SelectingQuery(c.symbol, q->offset)));
   }
   absl::Status st = absl::FailedPreconditionError(
-      absl::StrCat("\"", query, "\" is ambiguous: ", all.size(),
-                   " symbols match; select one with:", list));
+      absl::StrCat("\"", QuoteBounded(query, kMaxEchoed), "\" is ambiguous: ",
+                   all.size(), " symbols match; select one with:", list));
   if (ambiguous != nullptr) *ambiguous = std::move(all);
   return st;
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/json_writer.h"
+#include "symbolizer/names/printable.h"
 #include "symbolizer/probe/kprobe_blacklist.h"
 
 namespace ksym {
@@ -102,6 +103,9 @@ absl::StatusOr<ProbePlacement> PlaceProbe(const Symbolizer& symbolizer,
   if (!spec.ok()) return spec.status();
   out.spec = *std::move(spec);
   out.notes.insert(out.notes.begin(), out.spec.notes.begin(), out.spec.notes.end());
+  // Notes are for people (stderr, text, JSON) and quote names and paths
+  // from the index's inputs: escaped once, here.
+  for (std::string& n : out.notes) n = EscapeUnprintable(n);
 
   if (foreign_tracefs) {
     out.ftrace.reason = absl::StrCat(
@@ -142,31 +146,36 @@ absl::StatusOr<std::string> ProbeFormat(const ProbePlacement& p,
   }
   if (!t->available) {
     return absl::FailedPreconditionError(
-        absl::StrCat("no ", format, " form for ", p.spec.query, ": ", t->reason));
+        absl::StrCat("no ", format, " form for ", EscapeUnprintable(p.spec.query),
+                     ": ", EscapeUnprintable(t->reason)));
   }
-  return t->text;
+  // A name from the index's inputs is never written raw: a newline in it
+  // would add a second definition to kprobe_events.
+  return EscapeUnprintable(t->text);
 }
 
 std::string ProbeCaveat(const ProbePlacement& p, absl::string_view format) {
   const ToolSpec* t = Tool(p, format);
   if (t == nullptr || !t->available) return "";
-  return t->reason;
+  return EscapeUnprintable(t->reason);
 }
 
 std::string ProbeText(const Symbolizer& s, const ProbePlacement& p) {
-  std::string out = absl::StrCat("symbol:       ", p.spec.query, " at 0x",
+  // Names and paths from the index's inputs are escaped (names/printable.h).
+  const auto e = [](absl::string_view text) { return EscapeUnprintable(text); };
+  std::string out = absl::StrCat("symbol:       ", e(p.spec.query), " at 0x",
                                  absl::Hex(p.spec.address), "\n",
-                                 "target:       ", p.spec.target, " (",
-                                 p.spec.form_reason, ")\n");
+                                 "target:       ", e(p.spec.target), " (",
+                                 e(p.spec.form_reason), ")\n");
   for (const char* f : kProbeFormats) {
     const ToolSpec& t = *Tool(p, f);
     std::string label = absl::StrCat(f, ":");
     label.resize(14, ' ');
     if (t.available) {
-      absl::StrAppend(&out, label, t.text);
-      if (!t.reason.empty()) absl::StrAppend(&out, "   # ", t.reason);
+      absl::StrAppend(&out, label, e(t.text));
+      if (!t.reason.empty()) absl::StrAppend(&out, "   # ", e(t.reason));
     } else {
-      absl::StrAppend(&out, label, "unavailable: ", t.reason);
+      absl::StrAppend(&out, label, "unavailable: ", e(t.reason));
     }
     out.push_back('\n');
   }

@@ -165,5 +165,30 @@ TEST(PlaceProbeTest, FtraceRefusalsAreReasons) {
   EXPECT_EQ(p->ftrace.reason, r.ftrace_unavailable);
 }
 
+// A name from the index's inputs is never written raw: not in the text,
+// not in one format's line (which goes to kprobe_events), not in a note.
+TEST(PlaceProbeTest, NamesAndNotesAreEscaped) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "bad\xff\xfe", 'T', 0x80, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "end", 'T', 0x80, true));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  ProbeRequest r;
+  r.query = "bad\xff\xfe";
+  r.blacklist_unavailable = "/r/blacklist\x1b[2J: unreadable";
+  absl::StatusOr<ProbePlacement> p = PlaceProbe(*s, r);
+  ASSERT_TRUE(p.ok()) << p.status();
+  const std::string text = ProbeText(*s, *p);
+  EXPECT_EQ(text.find('\xff'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("symbol:       bad\\xff\\xfe at 0xffffffff81000100"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("/r/blacklist\\x1b[2J"), std::string::npos) << text;
+  absl::StatusOr<std::string> line = ProbeFormat(*p, "bpftrace");
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_EQ(*line, "kprobe:bad\\xff\\xfe");
+}
+
 }  // namespace
 }  // namespace ksym

@@ -1,7 +1,10 @@
-// The .ksym index file format, byte by byte. Writer (writer.h) and reader
-// (reader.h) both follow this header; change them together and bump
-// kFormatVersion when the layout changes. The header and the section
-// directory are code in file_header.h (FileHeader, SectionEntry, HeaderCrc).
+// The .ksym index file format, byte by byte. The header and the section
+// directory are code in file_header.h (FileHeader, SectionEntry, HeaderCrc);
+// each section is a codec (Encode, Decode and accessors) in the file pair
+// named with it below, listed in section_table.h, which says how to add
+// one. The writer (writer.h) and the reader (reader.h) go through that
+// table and name no section. Bump kFormatVersion when the layout changes
+// in a way older readers cannot skip.
 //
 // All integers are little-endian. Offsets are from the start of the file.
 // The file is a header, a section directory, and sections, each section
@@ -37,18 +40,18 @@
 // Symbols are numbered 0..N-1 in ascending (address, name) order. Every
 // per-symbol column below is indexed by that number.
 //
-// kStrings: a blob of strings referenced by "string refs": a u32 offset of a
+// kStrings (string_table.h): a blob of strings referenced by "string refs": a u32 offset of a
 //   record `u16 length, length bytes` (no terminator). Offset 0 holds the
 //   empty string. Used for identity, module names and object paths;
 //   each distinct string is stored once.
 //
-// kIdentity (32 bytes):
+// kIdentity (identity_section.h, 32 bytes):
 //   0  i64 kaslr_offset   4 x u32 string refs: release, build_id (lowercase
 //   hex), arch, and a reserved ref (0); then u32 identity flags (bit 0 =
 //   kIdentityKaslrUnknown: a runtime index whose KASLR offset nothing told,
 //   kaslr_offset is then 0 and means nothing) and u32 reserved (0).
 //
-// kSegments: u32 count, u32 reserved, then count x {u64 base, u32
+// kSegments (address_section.h, with kAddressOffsets): u32 count, u32 reserved, then count x {u64 base, u32
 //   first_symbol, u32 symbol_count}. Segments are sorted by base, cover
 //   symbols 0..N-1 contiguously in order, and every symbol in a segment
 //   lies within [base, base + 2^32). Far-apart address ranges (per-cpu data
@@ -57,12 +60,13 @@
 //
 // kAddressOffsets: u32[N]: address(i) = segment(i).base + offset[i].
 //
-// kSizes (optional): u32[N]; kSizeInferred means "no size in the source":
+// kSizes (extent_section.h, with kOverlaps; optional): u32[N]; kSizeInferred means "no size in the source":
 //   the symbol ends at the next higher symbol address (kallsyms semantics;
 //   the last address ends where it starts). Absent section = all inferred.
 //
-// kNameTable: the name codec's token table (see name_table.h for its
-//   layout): 256 codes, each expanding to a byte string.
+// kNameTable (name_section.h, with kNameData and kNameBlocks): the name
+//   codec's token table (see name_table.h for its layout): 256 codes, each
+//   expanding to a byte string.
 // kNameData: one record per symbol, in symbol order:
 //   u8 type (kallsyms letter), varint encoded_length (LEB128, at most 2
 //   bytes), encoded_length bytes of codec output. A name decodes to at most
@@ -74,26 +78,26 @@
 //   record of symbol b * kNameBlockSize; later records of the block are
 //   reached by skipping.
 //
-// kModuleSets: u32 count, u32 reserved, then count x {u32 first, u16 size,
+// kModuleSets (module_set_section.h): u32 count, u32 reserved, then count x {u32 first, u16 size,
 //   u16 flags} indexing u32 string refs that follow the table (module names,
 //   sorted). Set 0 is the empty set. flags bit 0 = loadable module (names
 //   printed for every symbol type, as /proc/kallsyms does); otherwise
 //   built-in (printed for text symbols only, as /proc/kallmodsyms does).
 //
-// kObjects: u32 count, u32 reserved, then count x {u32 path (string ref),
+// kObjects (object_section.h, with kModuleRules): u32 count, u32 reserved, then count x {u32 path (string ref),
 //   u32 annotation_start}: the {annotation} is the path's suffix starting at
 //   byte annotation_start, or none when kNoAnnotation.
 //
-// kAttribution: u32 count, u32 reserved, then count x {u32 first_symbol,
+// kAttribution (attribution_section.h): u32 count, u32 reserved, then count x {u32 first_symbol,
 //   u32 module_set, u32 object}: runs of symbols with the same module set
 //   and object, sorted by first_symbol, the first starting at 0. object
 //   kNoObjectId = not attributed.
 //
-// kSources (optional): the sources the build looked for. u32 count, u32
+// kSources (sources_section.h; optional): the sources the build looked for. u32 count, u32
 //   reserved, then count x {u32 what, u32 path, u32 why (string refs),
 //   u32 state (0 found, 1 missing, 2 rejected)}.
 //
-// kOverlaps: the stabbing structure for symbols whose exact extent reaches
+// kOverlaps (extent_section.h): the stabbing structure for symbols whose exact extent reaches
 //   past the next higher symbol address (nested or overlapping symbols).
 //   All other symbols are found by binary search on the address column.
 //   u32 count, u32 reserved, then count x {u64 start, u64 end, u64 max_end,
@@ -104,7 +108,7 @@
 //   A stabbing query walks from the root 2^K - 1 (K = floor(log2(count)))
 //   and visits only subtrees whose max_end exceeds the address.
 //
-// kNameHash: u32 bucket_count (B >= 1), u32 flags, u32 offsets[B + 1],
+// kNameHash (name_hash_section.h): u32 bucket_count (B >= 1), u32 flags, u32 offsets[B + 1],
 //   u32 slots[N]. The symbols named n are in bucket NameHash(n) % B, which
 //   is slots[offsets[b] .. offsets[b + 1]), ascending by symbol. With flags
 //   bit 0 (kNameHashTagged, set when N < 2^24) a slot is
@@ -114,22 +118,22 @@
 //   (stable by definition; never std::hash/absl::Hash, which change
 //   between builds).
 //
-// kModuleRules (optional, version 2+): u8[object_count], one per object of
+// kModuleRules (object_section.h; optional, version 2+): u8[object_count], one per object of
 //   kObjects: 0 when the module set of the object's symbols is a fact of
 //   the kernel build (or there is none), else the rule that inferred it
 //   (InferenceRule in symbolizer/attribution/builtin_inference.h: 1
 //   initcall, 2 dynamic debug, 3 between members, 4 directory run, 5 name
 //   affinity; kLastModuleRule). Absent section = no inferred module.
 //
-// Opening validates the header (unknown flag bits are damage), directory,
-// every section's size against the counts and, by default, every section's
-// CRC-32, so a damaged file is an error rather than different answers.
+// Opening validates the header (unknown flag bits are damage), directory
+// (section_directory.h), every section's size against the counts (each
+// section's Decode) and, by default, every section's CRC-32, so a damaged file is an error rather than different answers.
 // Lookups bounds-check every offset they follow, so no byte of any file can
 // make them read outside the mapping, even with checksums turned off;
 // VerifyStructure checks the cross-references a forged checksum would hide,
 // including that every string ref points at the start of a record, every
 // string ref of kSources, and the values of kModuleRules (an object with a
-// rule has a module set).
+// rule has a module set) (structure_verifier.h).
 #ifndef KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 #define KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 

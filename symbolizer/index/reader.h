@@ -11,6 +11,7 @@
 #ifndef KSYM_SYMBOLIZER_INDEX_READER_H_
 #define KSYM_SYMBOLIZER_INDEX_READER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "symbolizer/index/format.h"
 #include "symbolizer/index/name_codec.h"
 #include "symbolizer/index/section_directory.h"
+#include "symbolizer/index/section_table.h"
 
 namespace ksym {
 
@@ -64,12 +66,12 @@ class IndexReader {
   // past their successor, with correct subtree maxima.
   absl::Status VerifyStructure() const;
 
-  uint64_t symbol_count() const { return symbol_count_; }
+  uint64_t symbol_count() const { return s_.symbol_count; }
   AddressSpace address_space() const { return address_space_; }
-  int64_t kaslr_offset() const { return kaslr_offset_; }
+  int64_t kaslr_offset() const { return s_.identity.kaslr_offset; }
   // False when the index says its KASLR offset is unknown (a runtime index
   // from kallsyms alone); kaslr_offset() is then 0 and means nothing.
-  bool kaslr_offset_known() const { return kaslr_offset_known_; }
+  bool kaslr_offset_known() const { return s_.identity.kaslr_offset_known; }
   // The sources the build looked for (empty for older indexes).
   struct Source {
     absl::string_view what, path, why;
@@ -108,11 +110,11 @@ class IndexReader {
   // length (as Name) and sets *type.
   size_t TypeAndName(uint32_t i, char* type, char* buf, size_t cap) const;
 
-  uint32_t module_set_count() const { return module_set_count_; }
+  uint32_t module_set_count() const { return s_.module_sets.count(); }
   size_t ModuleSetSize(uint32_t set) const;
   absl::string_view ModuleName(uint32_t set, size_t j) const;
   bool ModuleSetLoadable(uint32_t set) const;
-  uint32_t object_count() const { return object_count_; }
+  uint32_t object_count() const { return s_.objects.count(); }
   absl::string_view ObjectPath(uint32_t object) const;
   // 0, or the InferenceRule that inferred the module set of the object's
   // symbols (format.h kModuleRules).
@@ -120,8 +122,8 @@ class IndexReader {
   // The {annotation} of the object, or "" when it needs none.
   absl::string_view ObjectAnnotation(uint32_t object) const;
 
-  bool has_overlaps() const { return overlap_count_ > 0; }
-  uint64_t overlap_count() const { return overlap_count_; }
+  bool has_overlaps() const { return s_.extents.overlap_count() > 0; }
+  uint64_t overlap_count() const { return s_.extents.overlap_count(); }
 
   // Last symbol whose address is <= addr (the last of its alias group).
   std::optional<uint32_t> Predecessor(uint64_t addr) const;
@@ -142,15 +144,12 @@ class IndexReader {
   friend class StructureVerifier;  // structure_verifier.h
   IndexReader() = default;
   absl::Status Init(absl::string_view label, IndexOptions options);
-  absl::string_view StringAt(uint32_t ref) const;
-  bool NameRecord(uint32_t i, char* type, absl::string_view* encoded) const;
-  struct Overlap {
-    uint64_t start, end, max_end;
-    uint32_t symbol;
-  };
-  Overlap OverlapAt(uint64_t pos) const;
-  size_t SegmentOfSymbol(uint32_t i) const;
-  uint32_t RunOf(uint32_t i) const;  // index of the run holding i, or ~0u
+  absl::string_view StringAt(uint32_t ref) const { return s_.strings.At(ref); }
+  bool NameRecord(uint32_t i, char* type, absl::string_view* encoded) const {
+    return s_.names.Record(i, type, encoded);
+  }
+  using Overlap = ExtentSection::Overlap;
+  Overlap OverlapAt(uint64_t pos) const { return s_.extents.OverlapAt(pos); }
 
   // Every kSampleStride-th symbol's address, read at open: the first search
   // steps of Predecessor stay in this small, cache-resident array instead
@@ -165,47 +164,18 @@ class IndexReader {
   size_t mapping_size_ = 0;
   absl::string_view data_;
 
-  uint64_t symbol_count_ = 0;
   AddressSpace address_space_ = AddressSpace::kStatic;
-  int64_t kaslr_offset_ = 0;
-  bool kaslr_offset_known_ = true;
-  std::vector<Source> sources_;
+  IndexSections s_;  // section_table.h
+  // Resolved at open from the identity and sources sections.
   absl::string_view release_, build_id_, arch_;
-  uint32_t identity_refs_[3] = {};
-
-  absl::string_view strings_;
-  const char* segments_ = nullptr;
-  uint32_t segment_count_ = 0;
-  const char* offsets_ = nullptr;
-  const char* sizes_ = nullptr;       // null: all inferred
-  std::optional<NameDecoder> names_;  // set by Init
-  absl::string_view name_data_;
-  const char* name_blocks_ = nullptr;
-  uint64_t name_block_count_ = 0;
-  const char* module_sets_ = nullptr;
-  uint32_t module_set_count_ = 0;
-  const char* module_refs_ = nullptr;
-  uint64_t module_ref_count_ = 0;
-  const char* objects_ = nullptr;
-  uint32_t object_count_ = 0;
-  const char* module_rules_ = nullptr;  // null: no inferred modules
-  const char* source_table_ = nullptr;  // null: no sources section
-  uint64_t source_count_ = 0;
-  const char* runs_ = nullptr;
-  uint32_t run_count_ = 0;
-  const char* overlaps_ = nullptr;
-  uint64_t overlap_count_ = 0;
-  const char* hash_offsets_ = nullptr;
-  const char* hash_slots_ = nullptr;
-  uint32_t bucket_count_ = 0;
-  bool name_hash_tagged_ = false;
+  std::vector<Source> sources_;
 };
 
 // ---- inline templates ----
 
 template <typename F>
 void IndexReader::ForEachOverlapCovering(uint64_t addr, F f) const {
-  const uint64_t n = overlap_count_;
+  const uint64_t n = s_.extents.overlap_count();
   if (n == 0) return;
   int root_level = 63 - __builtin_clzll(n);  // floor(log2 n)
   struct Item {
@@ -237,19 +207,20 @@ void IndexReader::ForEachOverlapCovering(uint64_t addr, F f) const {
 
 template <typename F>
 void IndexReader::ForEachNamed(absl::string_view name, F f) const {
-  if (bucket_count_ == 0) return;
+  const NameHashSection& hash = s_.name_hash;
+  if (hash.bucket_count() == 0) return;
   const uint64_t h = format::NameHash(name);
-  const uint32_t b = static_cast<uint32_t>(h % bucket_count_);
-  uint32_t lo = bytes::Load32(hash_offsets_ + 4 * uint64_t{b});
-  uint32_t hi = bytes::Load32(hash_offsets_ + 4 * (uint64_t{b} + 1));
-  if (hi > symbol_count_) hi = static_cast<uint32_t>(symbol_count_);
-  const uint32_t mask = name_hash_tagged_ ? format::kNameHashSymbolMask : ~0u;
-  const uint32_t tag = name_hash_tagged_ ? static_cast<uint32_t>(h >> 56) << 24 : 0;
+  const uint32_t b = static_cast<uint32_t>(h % hash.bucket_count());
+  const uint32_t lo = hash.Offset(b);
+  const uint32_t hi = std::min<uint64_t>(hash.Offset(uint64_t{b} + 1),
+                                         s_.symbol_count);
+  const uint32_t mask = hash.SymbolMask();
+  const uint32_t tag = hash.TagOf(h);
   for (uint32_t k = lo; k < hi; ++k) {
-    const uint32_t slot = bytes::Load32(hash_slots_ + 4 * uint64_t{k});
+    const uint32_t slot = hash.Slot(k);
     if ((slot & ~mask) != tag) continue;
     const uint32_t s = slot & mask;
-    if (s < symbol_count_ && NameEquals(s, name)) f(s);
+    if (s < s_.symbol_count && NameEquals(s, name)) f(s);
   }
 }
 

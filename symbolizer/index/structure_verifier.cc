@@ -14,7 +14,8 @@ absl::Status StructureVerifier::Run() const {
   auto bad = [&](auto&&... parts) {
     return absl::DataLossError(absl::StrCat(r_.label_, ": ", parts...));
   };
-  const uint64_t n = r_.symbol_count_;
+  const IndexSections& sec = r_.s_;
+  const uint64_t n = sec.symbol_count;
   char buf[IndexReader::kMaxNameLength];
   for (uint64_t i = 0; i < n; ++i) {
     const uint32_t s = static_cast<uint32_t>(i);
@@ -27,7 +28,7 @@ absl::Status StructureVerifier::Run() const {
     if (!r_.NameRecord(s, &type, &enc)) {
       return bad("name record of symbol ", i, " is out of bounds");
     }
-    const size_t len = r_.names_->Decode(enc, buf, sizeof(buf));
+    const size_t len = sec.names.decoder().Decode(enc, buf, sizeof(buf));
     if (len > sizeof(buf)) {
       return bad("name of symbol ", i, " does not decode");
     }
@@ -42,43 +43,42 @@ absl::Status StructureVerifier::Run() const {
                  ", not a kallsyms type letter");
     }
   }
-  for (uint32_t r = 0; r < r_.run_count_; ++r) {
-    const char* e = r_.runs_ + 12 * uint64_t{r};
-    if (r > 0 && bytes::Load32(e) <= bytes::Load32(e - 12)) {
+  const AttributionSection& runs = sec.attribution;
+  for (uint32_t r = 0; r < runs.run_count(); ++r) {
+    if (r > 0 && runs.RunFirst(r) <= runs.RunFirst(r - 1)) {
       return bad("attribution run ", r, " is out of order");
     }
-    if (bytes::Load32(e + 4) >= r_.module_set_count_) {
+    if (runs.RunModuleSet(r) >= sec.module_sets.count()) {
       return bad("attribution run ", r, " names module set ",
-                 bytes::Load32(e + 4), " of ", r_.module_set_count_);
+                 runs.RunModuleSet(r), " of ", sec.module_sets.count());
     }
-    const uint32_t obj = bytes::Load32(e + 8);
-    if (obj != format::kNoObjectId && obj >= r_.object_count_) {
+    const uint32_t obj = runs.RunObject(r);
+    if (obj != format::kNoObjectId && obj >= sec.objects.count()) {
       return bad("attribution run ", r, " names object ", obj, " of ",
-                 r_.object_count_);
+                 sec.objects.count());
     }
   }
+  const NameHashSection& hash = sec.name_hash;
   uint32_t prev = 0;
-  for (uint64_t b = 0; b <= r_.bucket_count_; ++b) {
-    const uint32_t o = bytes::Load32(r_.hash_offsets_ + 4 * b);
-    if (o < prev || o > n || (b == r_.bucket_count_ && o != n)) {
+  for (uint64_t b = 0; b <= hash.bucket_count(); ++b) {
+    const uint32_t o = hash.Offset(b);
+    if (o < prev || o > n || (b == hash.bucket_count() && o != n)) {
       return bad("name hash bucket ", b, " has offset ", o,
                  " out of order");
     }
     prev = o;
   }
-  for (uint64_t b = 0; b < r_.bucket_count_; ++b) {
-    const uint32_t lo = bytes::Load32(r_.hash_offsets_ + 4 * b);
-    const uint32_t hi = bytes::Load32(r_.hash_offsets_ + 4 * (b + 1));
+  for (uint64_t b = 0; b < hash.bucket_count(); ++b) {
+    const uint32_t lo = hash.Offset(b);
+    const uint32_t hi = hash.Offset(b + 1);
     for (uint32_t k = lo; k < hi; ++k) {
-      const uint32_t slot = bytes::Load32(r_.hash_slots_ + 4 * uint64_t{k});
-      const uint32_t s =
-          r_.name_hash_tagged_ ? slot & format::kNameHashSymbolMask : slot;
+      const uint32_t slot = hash.Slot(k);
+      const uint32_t s = slot & hash.SymbolMask();
       if (s >= n) return bad("name hash slot ", k, " names symbol ", s);
       const size_t len = r_.Name(s, buf, sizeof(buf));
       const uint64_t h = format::NameHash(absl::string_view(buf, len));
-      if (h % r_.bucket_count_ != b ||
-          (r_.name_hash_tagged_ &&
-           slot >> 24 != static_cast<uint32_t>(h >> 56))) {
+      if (h % hash.bucket_count() != b ||
+          (slot & ~hash.SymbolMask()) != hash.TagOf(h)) {
         return bad("symbol ", s, " is in the wrong name hash bucket");
       }
     }
@@ -91,19 +91,20 @@ absl::Status StructureVerifier::VerifyReferences() const {
   auto bad = [&](auto&&... parts) {
     return absl::DataLossError(absl::StrCat(r_.label_, ": ", parts...));
   };
+  const IndexSections& sec = r_.s_;
   // The strings section is a run of `u16 length, bytes` records; a string
   // ref must point at the start of one (a ref into the middle of a record
   // would read as another, shorter string).
-  std::vector<bool> record_start(r_.strings_.size(), false);
-  for (uint64_t pos = 0; pos < r_.strings_.size();) {
-    if (pos + 2 > r_.strings_.size() ||
-        pos + 2 + bytes::Load16(r_.strings_.data() + pos) >
-            r_.strings_.size()) {
+  const absl::string_view strings = sec.strings.bytes();
+  std::vector<bool> record_start(strings.size(), false);
+  for (uint64_t pos = 0; pos < strings.size();) {
+    if (pos + 2 > strings.size() ||
+        pos + 2 + bytes::Load16(strings.data() + pos) > strings.size()) {
       return bad("strings section: the record at byte ", pos,
                  " runs past its end");
     }
     record_start[pos] = true;
-    pos += 2 + bytes::Load16(r_.strings_.data() + pos);
+    pos += 2 + bytes::Load16(strings.data() + pos);
   }
   auto valid_ref = [&](uint32_t ref) {
     return ref < record_start.size() && record_start[ref];
@@ -111,20 +112,20 @@ absl::Status StructureVerifier::VerifyReferences() const {
   {
     const char* names[] = {"release", "build_id", "arch"};
     for (int k = 0; k < 3; ++k) {
-      const uint32_t ref = r_.identity_refs_[k];
+      const uint32_t ref = sec.identity.refs[k];
       if (!valid_ref(ref)) {
         return bad("identity ", names[k], " string ref ", ref,
                    " is not a string of the strings section");
       }
     }
   }
-  for (uint32_t set = 0; set < r_.module_set_count_; ++set) {
-    const char* e = r_.module_sets_ + 8 * uint64_t{set};
-    const uint64_t first = bytes::Load32(e), size = bytes::Load16(e + 4);
-    const uint16_t flags = bytes::Load16(e + 6);
-    if (first > r_.module_ref_count_ || size > r_.module_ref_count_ - first) {
+  const ModuleSetSection& sets = sec.module_sets;
+  for (uint32_t set = 0; set < sets.count(); ++set) {
+    const uint64_t first = sets.First(set), size = sets.Size(set);
+    const uint16_t flags = sets.Flags(set);
+    if (first > sets.ref_count() || size > sets.ref_count() - first) {
       return bad("module set ", set, " (first ", first, ", size ", size,
-                 ") runs past its ", r_.module_ref_count_, " module references");
+                 ") runs past its ", sets.ref_count(), " module references");
     }
     if (set == 0 && size != 0) return bad("module set 0 is not empty");
     if (flags & ~uint16_t{format::kModuleSetLoadable}) {
@@ -132,7 +133,7 @@ absl::Status StructureVerifier::VerifyReferences() const {
                  absl::Hex(flags));
     }
     for (uint64_t j = 0; j < size; ++j) {
-      const uint32_t ref = bytes::Load32(r_.module_refs_ + 4 * (first + j));
+      const uint32_t ref = sets.Ref(first + j);
       if (!valid_ref(ref) || r_.StringAt(ref).empty()) {
         return bad("module set ", set, " member ", j, " has string ref ", ref,
                    ", which is not a module name in the strings section");
@@ -142,11 +143,12 @@ absl::Status StructureVerifier::VerifyReferences() const {
       }
     }
   }
-  for (uint64_t k = 0; k < r_.source_count_; ++k) {
-    const char* e = r_.source_table_ + 16 * k;
+  for (uint64_t k = 0; k < sec.sources.count(); ++k) {
+    const SourcesSection::Entry e = sec.sources.At(k);
     const char* fields[] = {"what", "path", "why"};
+    const uint32_t refs[] = {e.what, e.path, e.why};
     for (int f = 0; f < 3; ++f) {
-      const uint32_t ref = bytes::Load32(e + 4 * f);
+      const uint32_t ref = refs[f];
       if (!valid_ref(ref) || (f == 0 && r_.StringAt(ref).empty())) {
         return bad("source ", k, " has ", fields[f], " string ref ", ref,
                    f == 0 ? ", which is not a name in the strings section"
@@ -154,9 +156,10 @@ absl::Status StructureVerifier::VerifyReferences() const {
       }
     }
   }
-  if (r_.module_rules_ != nullptr) {
-    for (uint32_t o = 0; o < r_.object_count_; ++o) {
-      const uint8_t rule = static_cast<uint8_t>(r_.module_rules_[o]);
+  const ObjectSection& objects = sec.objects;
+  if (objects.has_module_rules()) {
+    for (uint32_t o = 0; o < objects.count(); ++o) {
+      const uint8_t rule = objects.ModuleRule(o);
       if (rule > format::kLastModuleRule) {
         return bad("object ", o, " has module rule ", rule, ", not 0 to ",
                    format::kLastModuleRule);
@@ -164,19 +167,19 @@ absl::Status StructureVerifier::VerifyReferences() const {
     }
     // A rule says how the module set of the object's symbols was
     // inferred: symbols of such an object have one.
-    for (uint32_t run = 0; run < r_.run_count_; ++run) {
-      const char* e = r_.runs_ + 12 * uint64_t{run};
-      const uint32_t obj = bytes::Load32(e + 8);
-      if (obj < r_.object_count_ && r_.module_rules_[obj] != 0 &&
-          bytes::Load32(e + 4) == 0) {
+    const AttributionSection& runs = sec.attribution;
+    for (uint32_t run = 0; run < runs.run_count(); ++run) {
+      const uint32_t obj = runs.RunObject(run);
+      if (obj < objects.count() && objects.ModuleRule(obj) != 0 &&
+          runs.RunModuleSet(run) == 0) {
         return bad("attribution run ", run, " gives object ", obj,
                    ", whose module set was inferred, no module set");
       }
     }
   }
-  for (uint32_t o = 0; o < r_.object_count_; ++o) {
-    const char* e = r_.objects_ + 8 * uint64_t{o};
-    const uint32_t ref = bytes::Load32(e), start = bytes::Load32(e + 4);
+  for (uint32_t o = 0; o < objects.count(); ++o) {
+    const uint32_t ref = objects.PathRef(o);
+    const uint32_t start = objects.AnnotationStart(o);
     if (!valid_ref(ref) || r_.StringAt(ref).empty()) {
       return bad("object ", o, " has string ref ", ref,
                  ", which is not a path in the strings section");
@@ -193,7 +196,8 @@ absl::Status StructureVerifier::VerifyOverlaps() const {
   auto bad = [&](auto&&... parts) {
     return absl::DataLossError(absl::StrCat(r_.label_, ": ", parts...));
   };
-  const uint64_t n = r_.symbol_count_;
+  const uint64_t n = r_.s_.symbol_count;
+  const uint64_t overlap_count = r_.s_.extents.overlap_count();
   // Exactly the exact-size symbols reaching past the next higher address
   // are in the overlap table (format.h), in (start, symbol) order, with
   // their own extent and the subtree maxima the stabbing walk relies on.
@@ -215,7 +219,7 @@ absl::Status StructureVerifier::VerifyOverlaps() const {
                  "address space");
     }
     if (!has_next || end <= next_higher) continue;
-    if (k >= r_.overlap_count_) {
+    if (k >= overlap_count) {
       return bad("symbol ", i, " reaches past the next symbol but is missing "
                  "from the overlaps table");
     }
@@ -227,16 +231,16 @@ absl::Status StructureVerifier::VerifyOverlaps() const {
     }
     ++k;
   }
-  if (k != r_.overlap_count_) {
-    return bad("overlaps table has ", r_.overlap_count_, " entries, ", k,
+  if (k != overlap_count) {
+    return bad("overlaps table has ", overlap_count, " entries, ", k,
                " symbols reach past their successor");
   }
   // max_end of each node is the largest end in its subtree, the contiguous
   // positions [pos - 2^k + 1, pos + 2^k - 1] (clipped): O(n log n) in all.
-  for (uint64_t pos = 0; pos < r_.overlap_count_; ++pos) {
+  for (uint64_t pos = 0; pos < overlap_count; ++pos) {
     const int level = __builtin_ctzll(~pos);
     const uint64_t span = (uint64_t{1} << level) - 1;
-    const uint64_t hi = std::min(r_.overlap_count_ - 1, pos + span);
+    const uint64_t hi = std::min(overlap_count - 1, pos + span);
     uint64_t m = 0;
     for (uint64_t q = pos - span; q <= hi; ++q) {
       m = std::max(m, r_.OverlapAt(q).end);

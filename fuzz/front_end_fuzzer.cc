@@ -23,7 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "symbolizer/api/command_line.h"
+#include "tools/cli/command_line.h"
 #include "symbolizer/api/json_writer.h"
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/sources/strict_text.h"

@@ -19,7 +19,7 @@
 
 #include "ksym/ksym.h"
 #include "symbolizer/index/format.h"
-#include "symbolizer/api/process_output.h"
+#include "tools/cli/process_output.h"
 #include "tools/cli/command.h"
 
 namespace ksym {

@@ -12,10 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/build_index.h"
-#include "symbolizer/api/command_line.h"
+#include "tools/cli/command_line.h"
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/freshness.h"
-#include "symbolizer/api/process_output.h"
+#include "tools/cli/process_output.h"
 #include "symbolizer/api/text_policy.h"
 
 namespace ksym {

@@ -95,7 +95,7 @@ class Progress {
 };
 
 // Flushes stdout; a failed write (a full disk, /dev/full) is reported on
-// stderr (FlushOutput, symbolizer/api/process_output.h) and turns `status`
+// stderr (FlushOutput, tools/cli/process_output.h) and turns `status`
 // into kExitError.
 int FinishStdout(int status);
 

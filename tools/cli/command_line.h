@@ -8,8 +8,8 @@
 // -i -o -q -h are short for --index --output --quiet --help; "--flag=VALUE"
 // and "--flag VALUE" both work for value flags; "--" ends options; a word
 // that does not start with '-' (or is "-" alone) is positional.
-#ifndef KSYM_SYMBOLIZER_API_COMMAND_LINE_H_
-#define KSYM_SYMBOLIZER_API_COMMAND_LINE_H_
+#ifndef KSYM_TOOLS_CLI_COMMAND_LINE_H_
+#define KSYM_TOOLS_CLI_COMMAND_LINE_H_
 
 #include <map>
 #include <string>
@@ -35,4 +35,4 @@ absl::StatusOr<CommandLine> ParseCommandLine(
 
 }  // namespace ksym
 
-#endif  // KSYM_SYMBOLIZER_API_COMMAND_LINE_H_
+#endif  // KSYM_TOOLS_CLI_COMMAND_LINE_H_

@@ -4,8 +4,8 @@
 // the Python module, which live in someone else's process, do not install
 // it (their callers are told the rule in symbolizer/README.md: replace
 // index files by rename, never truncate them in place).
-#ifndef KSYM_SYMBOLIZER_API_PROCESS_OUTPUT_H_
-#define KSYM_SYMBOLIZER_API_PROCESS_OUTPUT_H_
+#ifndef KSYM_TOOLS_CLI_PROCESS_OUTPUT_H_
+#define KSYM_TOOLS_CLI_PROCESS_OUTPUT_H_
 
 #include <cstdio>
 
@@ -32,4 +32,4 @@ absl::Status FlushOutput(std::FILE* out);
 
 }  // namespace ksym
 
-#endif  // KSYM_SYMBOLIZER_API_PROCESS_OUTPUT_H_
+#endif  // KSYM_TOOLS_CLI_PROCESS_OUTPUT_H_

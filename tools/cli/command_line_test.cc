@@ -1,4 +1,4 @@
-#include "symbolizer/api/command_line.h"
+#include "tools/cli/command_line.h"
 
 #include "gtest/gtest.h"
 

@@ -5,7 +5,7 @@
 #include <new>
 
 #include "gtest/gtest.h"
-#include "symbolizer/api/process_output.h"
+#include "tools/cli/process_output.h"
 
 namespace ksym {
 namespace {

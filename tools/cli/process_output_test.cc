@@ -1,4 +1,4 @@
-#include "symbolizer/api/process_output.h"
+#include "tools/cli/process_output.h"
 
 #include <cstdio>
 

@@ -19,5 +19,6 @@
 #include "proto/export.h"        // IWYU pragma: export
 #include "proto/import.h"        // IWYU pragma: export
 #include "proto/proto_format.h"  // IWYU pragma: export
+#include "proto/table_files.h"   // IWYU pragma: export
 
 #endif  // KSYM_PROTO_CONVERT_H_

@@ -7,9 +7,6 @@
 #include "proto/convert.h"
 #include "symbolizer/api/build_index.h"
 #include "symbolizer/api/default_index.h"
-#include "symbolizer/files/safe_write.h"
-#include "symbolizer/index/writer.h"
-#include "symbolizer/sources/file_reader.h"
 #include "tools/cli/command.h"
 
 namespace ksym {
@@ -62,19 +59,19 @@ int RunExport(const Args& a) {
   ExportOptions options;
   options.absolute = a.flag("--absolute");
   std::string note;
-  absl::StatusOr<std::string> bytes =
-      ExportSymbolTableBytes(s->index(), *format, options, &note);
-  if (!bytes.ok()) Die(kExitError, absl::StrCat("export: ", bytes.status().message()));
-  if (!note.empty()) std::fprintf(stderr, "ksym: export: %s\n", note.c_str());
   if (out == "-") {
+    absl::StatusOr<std::string> bytes =
+        ExportSymbolTableBytes(s->index(), *format, options, &note);
+    if (!bytes.ok()) Die(kExitError, absl::StrCat("export: ", bytes.status().message()));
+    if (!note.empty()) std::fprintf(stderr, "ksym: export: %s\n", note.c_str());
     std::fwrite(bytes->data(), 1, bytes->size(), stdout);
     return kExitOk;  // main() reports a failed write
   }
-  SafeWriteOptions write;
-  write.mode = ExportFileMode(s->index(), options);
-  if (absl::Status st = WriteFileAtomically(out, *bytes, write); !st.ok()) {
-    Die(kExitError, st.message());
+  if (absl::Status st = ExportTableFile(s->index(), *format, options, out, &note);
+      !st.ok()) {
+    Die(kExitError, absl::StrCat("export: ", st.message()));
   }
+  if (!note.empty()) std::fprintf(stderr, "ksym: export: %s\n", note.c_str());
   return kExitOk;
 }
 
@@ -85,13 +82,7 @@ int RunImport(const Args& a) {
   const std::string in = a.positional[0];
   absl::StatusOr<ProtoFormat> format = FormatFor(a, in);
   if (!format.ok()) Die(kExitUsage, format.status().message());
-  absl::StatusOr<std::string> bytes = ReadFileToString(in);
-  if (!bytes.ok()) Die(kExitError, bytes.status().message());
-  absl::StatusOr<Catalog> catalog = ImportSymbolTableBytes(*bytes, *format, in);
-  if (!catalog.ok()) Die(kExitError, catalog.status().message());
-  absl::StatusOr<std::string> index = SerializeIndex(*catalog);
-  if (!index.ok()) Die(kExitError, index.status().message());
-  if (absl::Status st = WriteIndexAtomically(a.value("--output"), *index);
+  if (absl::Status st = ImportTableFile(in, *format, a.value("--output"));
       !st.ok()) {
     Die(kExitError, st.message());
   }

@@ -140,60 +140,91 @@ bool ParseInitcallName(absl::string_view symbol, std::string* modname,
   return false;
 }
 
-BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
-  BuiltinInference out;
-  const std::vector<LinkedUnit>& units = in.units;
-  absl::flat_hash_map<absl::string_view, uint32_t> unit_of;
-  for (uint32_t u = 0; u < units.size(); ++u) {
-    unit_of.try_emplace(units[u].object_path, u);
+namespace {
+
+// One inference: the evidence rules label units, the link-order rules
+// claim the units between and around them, naming habit settles meeting
+// runs. One method per rule; InferBuiltinModules runs them in order.
+class Inference {
+ public:
+  explicit Inference(const BuiltinInferenceInputs& in)
+      : in_(in), units_(in.units), state_(units_.size()), finder_(units_) {
+    for (uint32_t u = 0; u < units_.size(); ++u) {
+      unit_of_.try_emplace(units_[u].object_path, u);
+    }
   }
 
-  // Modules already described exactly are not inferred.
-  absl::flat_hash_set<absl::string_view> known_modules;
-  for (const auto& [object, modules] : in.known_objects) {
-    known_modules.insert(modules.begin(), modules.end());
+  BuiltinInference Run() {
+    LabelKnownObjects();
+    FindComposites();
+    InitcallEvidence();
+    DynamicDebugEvidence();
+    CollectAnchorsAndConflicts();
+    FindBlindComposites();
+    claim_.assign(units_.size(), -1);
+    claim_rule_.assign(units_.size(), InferenceRule::kNone);
+    claimers_.assign(units_.size(), {});
+    for (size_t m = 0; m < composites_.size(); ++m) {
+      if (composites_[m].anchors.empty()) {
+        ClaimLoneDirectory(m);
+      } else {
+        ClaimBetweenMembers(m);
+        if (!blind_[m]) ClaimRunsToBoundaries(m);
+      }
+    }
+    SettleByNameAffinity();
+    return Result();
   }
 
-  std::vector<UnitState> state(units.size());
-  for (uint32_t u = 0; u < units.size(); ++u) {
-    auto it = in.known_objects.find(units[u].object_path);
-    if (it != in.known_objects.end()) {
-      state[u].label = it->second.empty() ? Label::kCore : Label::kOtherModule;
+ private:
+  // Modules already described exactly are not inferred; their objects
+  // (and core objects) are labelled from the exact facts.
+  void LabelKnownObjects() {
+    for (const auto& [object, modules] : in_.known_objects) {
+      known_modules_.insert(modules.begin(), modules.end());
+    }
+    for (uint32_t u = 0; u < units_.size(); ++u) {
+      auto it = in_.known_objects.find(units_[u].object_path);
+      if (it != in_.known_objects.end()) {
+        state_[u].label =
+            it->second.empty() ? Label::kCore : Label::kOtherModule;
+      }
     }
   }
 
   // Composite modules: a module file that is not itself an object.
-  std::vector<Composite> composites;
-  absl::flat_hash_map<std::string, int> composite_of;
-  absl::flat_hash_set<absl::string_view> seen;
-  for (const auto& [module, file] : in.module_files) {
-    if (!seen.insert(module).second) continue;
-    auto single = unit_of.find(absl::StrCat(file, ".o"));
-    if (single != unit_of.end()) {
-      UnitState& s = state[single->second];
-      if (s.label == Label::kUnknown) s.label = Label::kOtherModule;
-      continue;
+  void FindComposites() {
+    absl::flat_hash_set<absl::string_view> seen;
+    for (const auto& [module, file] : in_.module_files) {
+      if (!seen.insert(module).second) continue;
+      auto single = unit_of_.find(absl::StrCat(file, ".o"));
+      if (single != unit_of_.end()) {
+        UnitState& s = state_[single->second];
+        if (s.label == Label::kUnknown) s.label = Label::kOtherModule;
+        continue;
+      }
+      if (known_modules_.contains(module)) continue;
+      absl::string_view dir = Dirname(file);
+      if (dir.empty()) continue;
+      composite_of_.emplace(module, static_cast<int>(composites_.size()));
+      composites_.push_back({module, std::string(dir), {}});
     }
-    if (known_modules.contains(module)) continue;
-    absl::string_view dir = Dirname(file);
-    if (dir.empty()) continue;
-    composite_of.emplace(module, static_cast<int>(composites.size()));
-    composites.push_back({module, std::string(dir), {}});
   }
-  out.composite_modules = composites.size();
 
-  // Direct evidence: the object carries a KBUILD_MODNAME.
-  auto evidence = [&](uint32_t u, absl::string_view modname,
-                      InferenceRule rule) {
-    UnitState& s = state[u];
+  // Direct evidence: the object carries a KBUILD_MODNAME. Evidence that
+  // names a module of no composite (its own basename, a single-object
+  // module) is "not a member" (kCore): for a member, KBUILD_MODNAME is
+  // always the module's name.
+  void Evidence(uint32_t u, absl::string_view modname, InferenceRule rule) {
+    UnitState& s = state_[u];
     if (s.label == Label::kOtherModule || s.label == Label::kCore) {
       // Exact facts win; a disagreeing name is only reported.
       return;
     }
-    const std::string& path = units[u].object_path;
-    auto c = composite_of.find(modname);
-    const bool member = c != composite_of.end() &&
-                        Under(path, composites[c->second].dir);
+    const std::string& path = units_[u].object_path;
+    auto c = composite_of_.find(modname);
+    const bool member = c != composite_of_.end() &&
+                        Under(path, composites_[c->second].dir);
     std::string what = absl::StrCat(InferenceRuleName(rule), " says ", modname);
     if (s.label == Label::kConflict) {
       absl::StrAppend(&s.evidence, ", ", what);
@@ -212,16 +243,13 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
     if (!member && s.label == Label::kCore) return;
     s.label = Label::kConflict;
     absl::StrAppend(&s.evidence, ", ", what);
-  };
+  }
 
-  // Evidence that names a module of no composite (its own basename, a
-  // single-object module) is "not a member" (kCore above): for a member,
-  // KBUILD_MODNAME is always the module's name.
-  const UnitFinder finder(units);
-  {
+  // __initcall__kmod_MODNAME_...: the object of the function it calls.
+  void InitcallEvidence() {
     absl::flat_hash_map<absl::string_view, std::optional<uint64_t>> address_of;
     std::vector<std::pair<std::string, std::string>> calls;
-    for (const NamedAddress& s : in.symbols) {
+    for (const NamedAddress& s : in_.symbols) {
       std::string modname, fn;
       if (ParseInitcallName(s.name, &modname, &fn)) {
         calls.emplace_back(std::move(modname), std::move(fn));
@@ -229,7 +257,7 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
     }
     absl::flat_hash_set<std::string> wanted;
     for (const auto& [m, fn] : calls) wanted.insert(fn);
-    for (const NamedAddress& s : in.symbols) {
+    for (const NamedAddress& s : in_.symbols) {
       if (!wanted.contains(s.name)) continue;
       auto [it, inserted] = address_of.try_emplace(s.name, s.address);
       if (!inserted && it->second != s.address) it->second.reset();
@@ -238,125 +266,139 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
       auto it = address_of.find(fn);
       // A function name defined twice cannot say which object it is.
       if (it == address_of.end() || !it->second) continue;
-      std::optional<uint32_t> u = finder.Find(*it->second);
-      if (u) evidence(*u, modname, InferenceRule::kInitcall);
-    }
-  }
-  for (const DyndbgSite& d : in.dyndbg) {
-    absl::string_view file = d.filename;
-    // __FILE__ of a header names the header, not the object.
-    if (!absl::ConsumeSuffix(&file, ".c")) continue;
-    auto it = unit_of.find(absl::StrCat(file, ".o"));
-    if (it != unit_of.end()) {
-      evidence(it->second, d.modname, InferenceRule::kDynamicDebug);
+      std::optional<uint32_t> u = finder_.Find(*it->second);
+      if (u) Evidence(*u, modname, InferenceRule::kInitcall);
     }
   }
 
-  for (uint32_t u = 0; u < units.size(); ++u) {
-    if (state[u].label == Label::kMember) {
-      composites[state[u].member_of].anchors.push_back(u);
-    } else if (state[u].label == Label::kConflict) {
-      out.conflicts.push_back(
-          absl::StrCat(units[u].object_path, ": ", state[u].evidence));
+  // A dynamic debug site's KBUILD_MODNAME, for the .c file it names.
+  void DynamicDebugEvidence() {
+    for (const DyndbgSite& d : in_.dyndbg) {
+      absl::string_view file = d.filename;
+      // __FILE__ of a header names the header, not the object.
+      if (!absl::ConsumeSuffix(&file, ".c")) continue;
+      auto it = unit_of_.find(absl::StrCat(file, ".o"));
+      if (it != unit_of_.end()) {
+        Evidence(it->second, d.modname, InferenceRule::kDynamicDebug);
+      }
+    }
+  }
+
+  void CollectAnchorsAndConflicts() {
+    for (uint32_t u = 0; u < units_.size(); ++u) {
+      if (state_[u].label == Label::kMember) {
+        composites_[state_[u].member_of].anchors.push_back(u);
+      } else if (state_[u].label == Label::kConflict) {
+        out_.conflicts.push_back(
+            absl::StrCat(units_[u].object_path, ": ", state_[u].evidence));
+      }
     }
   }
 
   // A directory with a module that has no evidence at all: its members may
   // be any unknown object there, so nobody extends into it.
-  auto dirs_overlap = [](absl::string_view a, absl::string_view b) {
-    return a == b || Under(a, b) || Under(b, a);
-  };
-  std::vector<bool> blind(composites.size(), false);
-  for (size_t m = 0; m < composites.size(); ++m) {
-    for (size_t o = 0; o < composites.size(); ++o) {
-      if (o != m && composites[o].anchors.empty() &&
-          dirs_overlap(composites[m].dir, composites[o].dir)) {
-        blind[m] = true;
+  void FindBlindComposites() {
+    auto dirs_overlap = [](absl::string_view a, absl::string_view b) {
+      return a == b || Under(a, b) || Under(b, a);
+    };
+    blind_.assign(composites_.size(), false);
+    for (size_t m = 0; m < composites_.size(); ++m) {
+      for (size_t o = 0; o < composites_.size(); ++o) {
+        if (o != m && composites_[o].anchors.empty() &&
+            dirs_overlap(composites_[m].dir, composites_[o].dir)) {
+          blind_[m] = true;
+        }
       }
     }
   }
 
   // Claims by the link-order rules: unit → (module, rule); every module
   // that claims a unit is kept, to settle or report conflicts.
-  std::vector<int> claim(units.size(), -1);
-  std::vector<InferenceRule> claim_rule(units.size(), InferenceRule::kNone);
-  std::vector<std::vector<int>> claimers(units.size());
-  auto add_claim = [&](uint32_t u, int m, InferenceRule rule) {
-    std::vector<int>& who = claimers[u];
+  void AddClaim(uint32_t u, int m, InferenceRule rule) {
+    std::vector<int>& who = claimers_[u];
     if (std::find(who.begin(), who.end(), m) == who.end()) who.push_back(m);
-    if (claim[u] == -1) {
-      claim[u] = m;
-      claim_rule[u] = rule;
-    } else if (claim[u] != m) {
-      claim[u] = -2;
+    if (claim_[u] == -1) {
+      claim_[u] = m;
+      claim_rule_[u] = rule;
+    } else if (claim_[u] != m) {
+      claim_[u] = -2;
     }
-  };
-  for (size_t m = 0; m < composites.size(); ++m) {
-    const Composite& c = composites[m];
+  }
+
+  bool Open(const Composite& c, uint32_t u) const {
+    return Under(units_[u].object_path, c.dir) &&
+           state_[u].label == Label::kUnknown;
+  }
+
+  // No evidence at all: only a directory that holds nothing else, in one
+  // run, is taken whole (no other module's directory is it or below it).
+  void ClaimLoneDirectory(size_t m) {
+    const Composite& c = composites_[m];
+    bool alone = true;
+    for (size_t o = 0; o < composites_.size() && alone; ++o) {
+      const std::string& d = composites_[o].dir;
+      alone = o == m || !(d == c.dir || Under(d, c.dir));
+    }
+    int64_t first = -1, last = -1, count = 0;
+    for (uint32_t u = 0; u < units_.size() && alone; ++u) {
+      if (!Under(units_[u].object_path, c.dir)) continue;
+      alone = state_[u].label == Label::kUnknown;
+      if (first < 0) first = u;
+      last = u;
+      ++count;
+    }
+    if (!alone || count == 0 || last - first + 1 != count) return;
+    for (int64_t u = first; u <= last; ++u) {
+      AddClaim(static_cast<uint32_t>(u), static_cast<int>(m),
+               InferenceRule::kDirectoryRun);
+    }
+  }
+
+  // The unknown objects of its directory between two members.
+  void ClaimBetweenMembers(size_t m) {
+    const Composite& c = composites_[m];
     const std::vector<uint32_t>& a = c.anchors;
-    auto open = [&](uint32_t u) {
-      return Under(units[u].object_path, c.dir) &&
-             state[u].label == Label::kUnknown;
-    };
-    if (a.empty()) {
-      // No evidence at all: only a directory that holds nothing else, in
-      // one run, is taken whole (no other module's directory is it or
-      // below it).
-      bool alone = true;
-      for (size_t o = 0; o < composites.size() && alone; ++o) {
-        const std::string& d = composites[o].dir;
-        alone = o == m || !(d == c.dir || Under(d, c.dir));
-      }
-      int64_t first = -1, last = -1, count = 0;
-      for (uint32_t u = 0; u < units.size() && alone; ++u) {
-        if (!Under(units[u].object_path, c.dir)) continue;
-        alone = state[u].label == Label::kUnknown;
-        if (first < 0) first = u;
-        last = u;
-        ++count;
-      }
-      if (!alone || count == 0 || last - first + 1 != count) continue;
-      for (int64_t u = first; u <= last; ++u) {
-        add_claim(static_cast<uint32_t>(u), static_cast<int>(m),
-                  InferenceRule::kDirectoryRun);
-      }
-      continue;
-    }
     for (size_t k = 0; k + 1 < a.size(); ++k) {
       bool clean = true;
-      for (uint32_t u = a[k] + 1; u < a[k + 1] && clean; ++u) clean = open(u);
+      for (uint32_t u = a[k] + 1; u < a[k + 1] && clean; ++u) {
+        clean = Open(c, u);
+      }
       if (!clean) continue;
       for (uint32_t u = a[k] + 1; u < a[k + 1]; ++u) {
-        add_claim(u, static_cast<int>(m), InferenceRule::kBetweenMembers);
+        AddClaim(u, static_cast<int>(m), InferenceRule::kBetweenMembers);
       }
     }
-    if (blind[m]) continue;
-    // A run may end where the directory's objects end or at an object of
-    // another module; ending at a core object leaves the boundary unknown.
+  }
+
+  // A run may end where the directory's objects end or at an object of
+  // another module; ending at a core object leaves the boundary unknown.
+  void ClaimRunsToBoundaries(size_t m) {
+    const Composite& c = composites_[m];
+    const std::vector<uint32_t>& a = c.anchors;
     auto stop_ok = [&](int64_t u) {
-      if (u < 0 || u >= static_cast<int64_t>(units.size())) return true;
-      if (!Under(units[u].object_path, c.dir)) return true;
-      const UnitState& s = state[u];
+      if (u < 0 || u >= static_cast<int64_t>(units_.size())) return true;
+      if (!Under(units_[u].object_path, c.dir)) return true;
+      const UnitState& s = state_[u];
       return s.label == Label::kOtherModule ||
              (s.label == Label::kMember && s.member_of != static_cast<int>(m));
     };
     int64_t lo = static_cast<int64_t>(a.front()) - 1;
-    while (lo >= 0 && open(static_cast<uint32_t>(lo))) --lo;
+    while (lo >= 0 && Open(c, static_cast<uint32_t>(lo))) --lo;
     if (stop_ok(lo)) {
       for (int64_t u = lo + 1; u < a.front(); ++u) {
-        add_claim(static_cast<uint32_t>(u), static_cast<int>(m),
-                  InferenceRule::kDirectoryRun);
+        AddClaim(static_cast<uint32_t>(u), static_cast<int>(m),
+                 InferenceRule::kDirectoryRun);
       }
     }
     int64_t hi = static_cast<int64_t>(a.back()) + 1;
-    while (hi < static_cast<int64_t>(units.size()) &&
-           open(static_cast<uint32_t>(hi))) {
+    while (hi < static_cast<int64_t>(units_.size()) &&
+           Open(c, static_cast<uint32_t>(hi))) {
       ++hi;
     }
     if (stop_ok(hi)) {
       for (int64_t u = a.back() + 1; u < hi; ++u) {
-        add_claim(static_cast<uint32_t>(u), static_cast<int>(m),
-                  InferenceRule::kDirectoryRun);
+        AddClaim(static_cast<uint32_t>(u), static_cast<int>(m),
+                 InferenceRule::kDirectoryRun);
       }
     }
   }
@@ -365,78 +407,108 @@ BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
   // habit settles it only when one module's name words (>= 3 letters) name
   // most of the object's functions and the other's name none:
   // uncore_snb.o's snb_uncore_* between intel_uncore and intel_cstate.
-  {
-    std::vector<std::vector<absl::string_view>> names(units.size());
+  void SettleByNameAffinity() {
+    std::vector<std::vector<absl::string_view>> names(units_.size());
     bool any = false;
-    for (uint32_t u = 0; u < units.size(); ++u) any |= claim[u] == -2;
-    if (any) {
-      for (const NamedAddress& sym : in.symbols) {
-        if (absl::StartsWith(sym.name, "__initcall")) continue;
-        std::optional<uint32_t> u = finder.Find(sym.address);
-        if (u && claim[*u] == -2) names[*u].push_back(sym.name);
-      }
+    for (uint32_t u = 0; u < units_.size(); ++u) any |= claim_[u] == -2;
+    if (!any) return;
+    for (const NamedAddress& sym : in_.symbols) {
+      if (absl::StartsWith(sym.name, "__initcall")) continue;
+      std::optional<uint32_t> u = finder_.Find(sym.address);
+      if (u && claim_[*u] == -2) names[*u].push_back(sym.name);
     }
-    for (uint32_t u = 0; u < units.size(); ++u) {
-      if (claim[u] != -2 || names[u].empty()) continue;
-      std::vector<size_t> exclusive(claimers[u].size(), 0);
-      for (absl::string_view name : names[u]) {
-        std::vector<absl::string_view> words =
-            absl::StrSplit(name, absl::ByAnyChar("_."), absl::SkipEmpty());
-        int only = -1;
-        size_t matching = 0;
-        for (size_t k = 0; k < claimers[u].size(); ++k) {
-          bool match = false;
-          for (absl::string_view t :
-               absl::StrSplit(composites[claimers[u][k]].name, '_')) {
-            if (t.size() < 3) continue;
-            match |= std::find(words.begin(), words.end(), t) != words.end();
-          }
-          if (match) {
-            ++matching;
-            only = static_cast<int>(k);
-          }
-        }
-        if (matching == 1) ++exclusive[only];
-      }
-      int winner = -1;
-      for (size_t k = 0; k < exclusive.size(); ++k) {
-        if (exclusive[k] == 0) continue;
-        winner = winner == -1 && exclusive[k] * 2 > names[u].size()
-                     ? static_cast<int>(k)
-                     : -2;
-      }
+    for (uint32_t u = 0; u < units_.size(); ++u) {
+      if (claim_[u] != -2 || names[u].empty()) continue;
+      const int winner = NameAffinityWinner(u, names[u]);
       if (winner >= 0) {
-        claim[u] = claimers[u][winner];
-        claim_rule[u] = InferenceRule::kNameAffinity;
+        claim_[u] = claimers_[u][winner];
+        claim_rule_[u] = InferenceRule::kNameAffinity;
       }
     }
   }
 
-  std::vector<bool> found(composites.size(), false);
-  for (uint32_t u = 0; u < units.size(); ++u) {
-    const UnitState& s = state[u];
-    if (s.label == Label::kMember) {
-      out.objects.push_back(
-          {units[u].object_path, composites[s.member_of].name, s.rule});
-      found[s.member_of] = true;
-    } else if (claim[u] >= 0) {
-      out.objects.push_back(
-          {units[u].object_path, composites[claim[u]].name, claim_rule[u]});
-      found[claim[u]] = true;
-    } else if (claim[u] == -2) {
-      std::vector<absl::string_view> who;
-      for (int m : claimers[u]) who.push_back(composites[m].name);
-      out.conflicts.push_back(absl::StrCat(units[u].object_path,
-                                           ": claimed by ",
-                                           absl::StrJoin(who, " and ")));
+  // The claimer (index into claimers_[u]) whose name words alone name more
+  // than half of `names`, or -1.
+  int NameAffinityWinner(uint32_t u,
+                         const std::vector<absl::string_view>& names) const {
+    std::vector<size_t> exclusive(claimers_[u].size(), 0);
+    for (absl::string_view name : names) {
+      std::vector<absl::string_view> words =
+          absl::StrSplit(name, absl::ByAnyChar("_."), absl::SkipEmpty());
+      int only = -1;
+      size_t matching = 0;
+      for (size_t k = 0; k < claimers_[u].size(); ++k) {
+        bool match = false;
+        for (absl::string_view t :
+             absl::StrSplit(composites_[claimers_[u][k]].name, '_')) {
+          if (t.size() < 3) continue;
+          match |= std::find(words.begin(), words.end(), t) != words.end();
+        }
+        if (match) {
+          ++matching;
+          only = static_cast<int>(k);
+        }
+      }
+      if (matching == 1) ++exclusive[only];
     }
+    int winner = -1;
+    for (size_t k = 0; k < exclusive.size(); ++k) {
+      if (exclusive[k] == 0) continue;
+      winner = winner == -1 && exclusive[k] * 2 > names.size()
+                   ? static_cast<int>(k)
+                   : -2;
+    }
+    return winner;
   }
-  for (size_t m = 0; m < composites.size(); ++m) {
-    if (!found[m]) out.modules_without_objects.push_back(composites[m].name);
+
+  BuiltinInference Result() {
+    out_.composite_modules = composites_.size();
+    std::vector<bool> found(composites_.size(), false);
+    for (uint32_t u = 0; u < units_.size(); ++u) {
+      const UnitState& s = state_[u];
+      if (s.label == Label::kMember) {
+        out_.objects.push_back(
+            {units_[u].object_path, composites_[s.member_of].name, s.rule});
+        found[s.member_of] = true;
+      } else if (claim_[u] >= 0) {
+        out_.objects.push_back({units_[u].object_path,
+                                composites_[claim_[u]].name, claim_rule_[u]});
+        found[claim_[u]] = true;
+      } else if (claim_[u] == -2) {
+        std::vector<absl::string_view> who;
+        for (int m : claimers_[u]) who.push_back(composites_[m].name);
+        out_.conflicts.push_back(absl::StrCat(units_[u].object_path,
+                                              ": claimed by ",
+                                              absl::StrJoin(who, " and ")));
+      }
+    }
+    for (size_t m = 0; m < composites_.size(); ++m) {
+      if (!found[m]) out_.modules_without_objects.push_back(composites_[m].name);
+    }
+    std::sort(out_.modules_without_objects.begin(),
+              out_.modules_without_objects.end());
+    return std::move(out_);
   }
-  std::sort(out.modules_without_objects.begin(),
-            out.modules_without_objects.end());
-  return out;
+
+  const BuiltinInferenceInputs& in_;
+  const std::vector<LinkedUnit>& units_;
+  std::vector<UnitState> state_;
+  const UnitFinder finder_;
+  absl::flat_hash_map<absl::string_view, uint32_t> unit_of_;
+  absl::flat_hash_set<absl::string_view> known_modules_;
+  std::vector<Composite> composites_;
+  absl::flat_hash_map<std::string, int> composite_of_;
+  std::vector<bool> blind_;
+  std::vector<int> claim_;  // module index; -1 none, -2 several
+  std::vector<InferenceRule> claim_rule_;
+  std::vector<std::vector<int>> claimers_;
+  BuiltinInference out_;
+};
+
+}  // namespace
+
+BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
+  return Inference(in).Run();
 }
 
 }  // namespace ksym

@@ -225,9 +225,12 @@ absl::Status CheckTableObjects(const proto::SymbolTable& t,
   return absl::OkStatus();
 }
 
-absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
-                               absl::string_view label, Catalog* c) {
-  const Errors e(label);
+namespace {
+
+// Every column as long as symbols.count says (sizes may be empty), and the
+// three attribution columns as long as each other.
+absl::Status CheckSymbolColumnLengths(const Errors& e,
+                                      const proto::SymbolColumns& s) {
   const uint64_t n = s.count();
   if (absl::Status st = CheckColumnLength(e, "symbols.address_deltas",
                                           s.address_deltas_size(), n);
@@ -261,149 +264,217 @@ absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
                                        "symbols.attribution_run_lengths)"));
     }
   }
+  return absl::OkStatus();
+}
 
-  // Names table.
-  const auto& names = s.names();
-  {
-    absl::flat_hash_map<absl::string_view, int> seen;
-    for (int k = 0; k < names.size(); ++k) {
-      const std::string& name = names[k];
-      const std::string field = Indexed("symbols.names", k);
-      if (name.empty()) return e.Bad(field, "empty (expected a symbol name)");
-      if (name.size() > kMaxSymbolNameLength) {
-        return e.Bad(field, absl::StrCat(name.size(),
-                                         " bytes long (expected at most ",
-                                         kMaxSymbolNameLength,
-                                         ", the kernel's KSYM_NAME_LEN - 1)"));
-      }
-      if (HasBlankOrControl(name)) {
-        return e.Bad(field, absl::StrCat(Quote(name),
-                                         " contains a space or control "
-                                         "character (expected a symbol "
-                                         "name)"));
-      }
-      auto [it, inserted] = seen.emplace(name, k);
-      if (!inserted) {
-        return e.Bad(field, absl::StrCat(Quote(name),
-                                         " duplicates symbols.names[",
-                                         it->second, "]"));
-      }
+// The names table: each a kernel symbol name, none twice.
+absl::Status CheckSymbolNames(
+    const Errors& e, const google::protobuf::RepeatedPtrField<std::string>& names) {
+  absl::flat_hash_map<absl::string_view, int> seen;
+  for (int k = 0; k < names.size(); ++k) {
+    const std::string& name = names[k];
+    const std::string field = Indexed("symbols.names", k);
+    if (name.empty()) return e.Bad(field, "empty (expected a symbol name)");
+    if (name.size() > kMaxSymbolNameLength) {
+      return e.Bad(field, absl::StrCat(name.size(),
+                                       " bytes long (expected at most ",
+                                       kMaxSymbolNameLength,
+                                       ", the kernel's KSYM_NAME_LEN - 1)"));
+    }
+    if (HasBlankOrControl(name)) {
+      return e.Bad(field, absl::StrCat(Quote(name),
+                                       " contains a space or control "
+                                       "character (expected a symbol "
+                                       "name)"));
+    }
+    auto [it, inserted] = seen.emplace(name, k);
+    if (!inserted) {
+      return e.Bad(field, absl::StrCat(Quote(name),
+                                       " duplicates symbols.names[",
+                                       it->second, "]"));
     }
   }
+  return absl::OkStatus();
+}
 
-  // Attribution runs.
+// Attribution runs: none empty, references in range, covering every symbol.
+absl::Status CheckAttributionRuns(const Errors& e,
+                                  const proto::SymbolColumns& s,
+                                  const Catalog& c) {
   uint64_t covered = 0;
-  for (int r = 0; r < runs; ++r) {
+  for (int r = 0; r < s.attribution_run_lengths_size(); ++r) {
     if (s.attribution_run_lengths(r) == 0) {
       return e.Bad(Indexed("symbols.attribution_run_lengths", r),
                    "0 (expected at least 1)");
     }
     covered += s.attribution_run_lengths(r);
-    if (s.attribution_module_sets(r) >= c->module_sets.size()) {
+    if (s.attribution_module_sets(r) >= c.module_sets.size()) {
       return e.Bad(Indexed("symbols.attribution_module_sets", r),
                    absl::StrCat(s.attribution_module_sets(r),
                                 " is out of range (expected less than ",
-                                c->module_sets.size(),
+                                c.module_sets.size(),
                                 ", the size of module_sets)"));
     }
-    if (s.attribution_objects(r) > c->objects.size()) {
+    if (s.attribution_objects(r) > c.objects.size()) {
       return e.Bad(Indexed("symbols.attribution_objects", r),
                    absl::StrCat(s.attribution_objects(r),
                                 " is out of range (expected 0 for none or "
                                 "k for objects[k - 1], k at most ",
-                                c->objects.size(), ")"));
+                                c.objects.size(), ")"));
     }
   }
-  if (covered != n) {
+  if (covered != s.count()) {
     return e.Bad("symbols.attribution_run_lengths",
-                 absl::StrCat("runs cover ", covered, " symbols for ", n,
-                              " symbols (expected symbols.count)"));
+                 absl::StrCat("runs cover ", covered, " symbols for ",
+                              s.count(), " symbols (expected symbols.count)"));
+  }
+  return absl::OkStatus();
+}
+
+// Reads the symbol columns row by row (lengths, names and runs checked
+// already): each row's address, name, type, size and attribution.
+class SymbolRows {
+ public:
+  SymbolRows(const Errors& e, const proto::SymbolColumns& s)
+      : e_(e),
+        s_(s),
+        run_left_(s.attribution_run_lengths_size() > 0
+                      ? s.attribution_run_lengths(0)
+                      : 0) {}
+
+  absl::Status Read(uint64_t i, const Symbol* previous, Symbol* sym) {
+    if (absl::Status st = Address(i, sym); !st.ok()) return st;
+    if (absl::Status st = Name(i, sym); !st.ok()) return st;
+    if (previous != nullptr && sym->address == previous->address &&
+        sym->name < previous->name) {
+      return e_.Bad(Indexed("symbols", i),
+                    absl::StrCat(Quote(sym->name), " sorts before ",
+                                 Quote(previous->name), " at the same address 0x",
+                                 absl::Hex(sym->address),
+                                 " (expected ascending (address, name))"));
+    }
+    if (absl::Status st = Type(i, sym); !st.ok()) return st;
+    if (absl::Status st = Size(i, sym); !st.ok()) return st;
+    Attribution(sym);
+    return absl::OkStatus();
   }
 
-  c->symbols.clear();
-  c->symbols.reserve(n);
-  uint64_t address = 0;
-  int introduced = 0;  // names[0, introduced) have been used
-  int run = 0;
-  uint64_t run_left = runs > 0 ? s.attribution_run_lengths(0) : 0;
-  for (uint64_t i = 0; i < n; ++i) {
-    Symbol sym;
-    const uint64_t delta = s.address_deltas(i);
-    if (i > 0 && delta > std::numeric_limits<uint64_t>::max() - address) {
-      return e.Bad(Indexed("symbols.address_deltas", i),
-                   absl::StrCat("0x", absl::Hex(delta), " after 0x",
-                                absl::Hex(address),
-                                " overflows 64 bits (expected addresses up "
-                                "to 0xffffffffffffffff)"));
-    }
-    address = i == 0 ? delta : address + delta;
-    sym.address = address;
+  // All names were used (each table name introduced by some symbol).
+  absl::Status CheckAllNamesUsed() const {
+    const int count = s_.names().size();
+    if (introduced_ == count) return absl::OkStatus();
+    return e_.Bad("symbols.names",
+                  absl::StrCat(count - introduced_, " of ", count,
+                               " names are never used (expected each used by "
+                               "some symbol)"));
+  }
 
-    const uint32_t ref = s.name_refs(i);
+ private:
+  absl::Status Address(uint64_t i, Symbol* sym) {
+    const uint64_t delta = s_.address_deltas(i);
+    if (i > 0 && delta > std::numeric_limits<uint64_t>::max() - address_) {
+      return e_.Bad(Indexed("symbols.address_deltas", i),
+                    absl::StrCat("0x", absl::Hex(delta), " after 0x",
+                                 absl::Hex(address_),
+                                 " overflows 64 bits (expected addresses up "
+                                 "to 0xffffffffffffffff)"));
+    }
+    address_ = i == 0 ? delta : address_ + delta;
+    sym->address = address_;
+    return absl::OkStatus();
+  }
+
+  // 0 introduces the next table name; k refers to names[k - 1], which an
+  // earlier symbol must have introduced.
+  absl::Status Name(uint64_t i, Symbol* sym) {
+    const auto& names = s_.names();
+    const uint32_t ref = s_.name_refs(i);
     int name_index;
     if (ref == 0) {
-      if (introduced == names.size()) {
-        return e.Bad(Indexed("symbols.name_refs", i),
-                     absl::StrCat("0 introduces a new name, but all ",
-                                  names.size(),
-                                  " symbols.names are in use (expected 1..",
-                                  names.size(), ")"));
+      if (introduced_ == names.size()) {
+        return e_.Bad(Indexed("symbols.name_refs", i),
+                      absl::StrCat("0 introduces a new name, but all ",
+                                   names.size(),
+                                   " symbols.names are in use (expected 1..",
+                                   names.size(), ")"));
       }
-      name_index = introduced++;
+      name_index = introduced_++;
     } else {
-      if (ref > static_cast<uint32_t>(introduced)) {
-        return e.Bad(Indexed("symbols.name_refs", i),
-                     absl::StrCat(ref, " refers to symbols.names[", ref - 1,
-                                  "], which no earlier symbol introduced "
-                                  "(expected 0 or at most ",
-                                  introduced, ")"));
+      if (ref > static_cast<uint32_t>(introduced_)) {
+        return e_.Bad(Indexed("symbols.name_refs", i),
+                      absl::StrCat(ref, " refers to symbols.names[", ref - 1,
+                                   "], which no earlier symbol introduced "
+                                   "(expected 0 or at most ",
+                                   introduced_, ")"));
       }
       name_index = static_cast<int>(ref - 1);
     }
-    sym.name = names[name_index];
-    if (i > 0 && delta == 0 && sym.name < c->symbols.back().name) {
-      return e.Bad(Indexed("symbols", i),
-                   absl::StrCat(Quote(sym.name), " sorts before ",
-                                Quote(c->symbols.back().name),
-                                " at the same address 0x", absl::Hex(address),
-                                " (expected ascending (address, name))"));
-    }
+    sym->name = names[name_index];
+    return absl::OkStatus();
+  }
 
-    const unsigned char type = s.types()[i];
+  absl::Status Type(uint64_t i, Symbol* sym) const {
+    const unsigned char type = s_.types()[i];
     if (!IsTypeLetter(type)) {
-      return e.Bad(Indexed("symbols.types", i),
-                   absl::StrCat("byte 0x", absl::Hex(type, absl::kZeroPad2),
-                                " is not a type letter (expected a-z, A-Z "
-                                "or '?')"));
+      return e_.Bad(Indexed("symbols.types", i),
+                    absl::StrCat("byte 0x", absl::Hex(type, absl::kZeroPad2),
+                                 " is not a type letter (expected a-z, A-Z "
+                                 "or '?')"));
     }
-    sym.type = static_cast<char>(type);
+    sym->type = static_cast<char>(type);
+    return absl::OkStatus();
+  }
 
-    if (s.sizes_size() != 0 && s.sizes(i) != 0) {
-      const uint64_t size = s.sizes(i) - 1;
-      if (size > std::numeric_limits<uint64_t>::max() - address) {
-        return e.Bad(Indexed("symbols.sizes", i),
-                     absl::StrCat("exact size 0x", absl::Hex(size), " at 0x",
-                                  absl::Hex(address),
-                                  " runs past the end of the address space "
-                                  "(expected address + size below 2^64)"));
-      }
-      sym.size = size;
-      sym.size_exact = true;
+  // sizes[i] is 0 for an inferred size, else the exact size + 1.
+  absl::Status Size(uint64_t i, Symbol* sym) const {
+    if (s_.sizes_size() == 0 || s_.sizes(i) == 0) return absl::OkStatus();
+    const uint64_t size = s_.sizes(i) - 1;
+    if (size > std::numeric_limits<uint64_t>::max() - sym->address) {
+      return e_.Bad(Indexed("symbols.sizes", i),
+                    absl::StrCat("exact size 0x", absl::Hex(size), " at 0x",
+                                 absl::Hex(sym->address),
+                                 " runs past the end of the address space "
+                                 "(expected address + size below 2^64)"));
     }
+    sym->size = size;
+    sym->size_exact = true;
+    return absl::OkStatus();
+  }
 
-    while (run_left == 0) run_left = s.attribution_run_lengths(++run);
-    --run_left;
-    sym.module_set = s.attribution_module_sets(run);
-    const uint32_t object = s.attribution_objects(run);
-    sym.object = object == 0 ? kNoObject : object - 1;
+  void Attribution(Symbol* sym) {
+    while (run_left_ == 0) run_left_ = s_.attribution_run_lengths(++run_);
+    --run_left_;
+    sym->module_set = s_.attribution_module_sets(run_);
+    const uint32_t object = s_.attribution_objects(run_);
+    sym->object = object == 0 ? kNoObject : object - 1;
+  }
+
+  const Errors& e_;
+  const proto::SymbolColumns& s_;
+  uint64_t address_ = 0;
+  int introduced_ = 0;  // names[0, introduced_) have been used
+  int run_ = 0;
+  uint64_t run_left_;
+};
+
+}  // namespace
+
+absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
+                               absl::string_view label, Catalog* c) {
+  const Errors e(label);
+  if (absl::Status st = CheckSymbolColumnLengths(e, s); !st.ok()) return st;
+  if (absl::Status st = CheckSymbolNames(e, s.names()); !st.ok()) return st;
+  if (absl::Status st = CheckAttributionRuns(e, s, *c); !st.ok()) return st;
+  c->symbols.clear();
+  c->symbols.reserve(s.count());
+  SymbolRows rows(e, s);
+  for (uint64_t i = 0; i < s.count(); ++i) {
+    Symbol sym;
+    const Symbol* previous = i > 0 ? &c->symbols.back() : nullptr;
+    if (absl::Status st = rows.Read(i, previous, &sym); !st.ok()) return st;
     c->symbols.push_back(std::move(sym));
   }
-  if (introduced != names.size()) {
-    return e.Bad("symbols.names",
-                 absl::StrCat(names.size() - introduced, " of ", names.size(),
-                              " names are never used (expected each used by "
-                              "some symbol)"));
-  }
+  if (absl::Status st = rows.CheckAllNamesUsed(); !st.ok()) return st;
   // Sorted already (checked above): this only fills the inferred sizes.
   c->FinalizeSizes();
   return absl::OkStatus();

@@ -74,39 +74,43 @@ bool Query::operator==(const Query& other) const {
          length == other.length && address == other.address;
 }
 
-absl::StatusOr<Query> ParseQuery(absl::string_view text) {
-  const absl::string_view q = absl::StripAsciiWhitespace(text);
-  if (q.empty())
-    return Error(q, "empty, expected a symbol name like init_once");
+namespace {
 
-  // The head `[MOD:]NAME[+OFF[/LEN]]` ends where the annotations begin.
-  size_t head_end = 0;
-  while (head_end < q.size() && !absl::ascii_isspace(q[head_end]) &&
-         q[head_end] != '[' && q[head_end] != '{' && q[head_end] != '@') {
-    ++head_end;
+// Where a word of the query ends: at a space or the next annotation.
+size_t WordEnd(absl::string_view s, size_t i) {
+  while (i < s.size() && !absl::ascii_isspace(s[i]) && s[i] != '[' &&
+         s[i] != '{' && s[i] != '@') {
+    ++i;
   }
-  absl::string_view head = q.substr(0, head_end);
-  const absl::string_view rest = q.substr(head_end);
+  return i;
+}
 
-  Query out;
-  const size_t colon = head.find(':');
-  if (colon != absl::string_view::npos) {
-    const absl::string_view mod = head.substr(0, colon);
-    if (mod.empty()) {
-      return Error(q,
-                   "empty module before \":\", expected MOD:NAME like "
-                   "ext4:ext4_fill_super");
-    }
-    if (!IsModuleNameText(mod)) {
-      return Error(q, absl::StrCat("bad module \"", mod,
-                                   "\" before \":\", expected a module name "
-                                   "like ext4"));
-    }
-    out.modules.push_back(NormalizeModuleName(mod));
-    head.remove_prefix(colon + 1);
+// `MOD:` before the name, into out->modules; `head` loses it.
+absl::Status ParseModulePrefix(absl::string_view q, absl::string_view* head,
+                               Query* out) {
+  const size_t colon = head->find(':');
+  if (colon == absl::string_view::npos) return absl::OkStatus();
+  const absl::string_view mod = head->substr(0, colon);
+  if (mod.empty()) {
+    return Error(q,
+                 "empty module before \":\", expected MOD:NAME like "
+                 "ext4:ext4_fill_super");
   }
+  if (!IsModuleNameText(mod)) {
+    return Error(q, absl::StrCat("bad module \"", mod,
+                                 "\" before \":\", expected a module name "
+                                 "like ext4"));
+  }
+  out->modules.push_back(NormalizeModuleName(mod));
+  head->remove_prefix(colon + 1);
+  return absl::OkStatus();
+}
 
-  absl::string_view name = head;
+// `+OFF[/LEN]` after the name, into out->offset and out->length; `name`
+// is what precedes it.
+absl::Status ParseOffsetAndLength(absl::string_view q, absl::string_view head,
+                                  absl::string_view* name, Query* out) {
+  *name = head;
   const size_t plus = head.find('+');
   const size_t slash = head.find('/');
   if (slash != absl::string_view::npos &&
@@ -115,39 +119,48 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
                                  "\" without offset, expected NAME+OFF/LEN "
                                  "like init_once+0x12/0x40"));
   }
-  if (plus != absl::string_view::npos) {
-    name = head.substr(0, plus);
-    absl::string_view off = head.substr(plus + 1);
-    absl::string_view len;
-    const size_t len_slash = off.find('/');
-    if (len_slash != absl::string_view::npos) {
-      len = off.substr(len_slash + 1);
-      off = off.substr(0, len_slash);
-    }
-    uint64_t value = 0;
-    std::string why = ParseNumber(off, "0x1c", &value);
-    if (!why.empty()) {
-      return Error(q, absl::StrCat("bad offset \"", off, "\", ", why));
-    }
-    out.offset = value;
-    if (len_slash != absl::string_view::npos) {
-      why = ParseNumber(len, "0x40", &value);
-      if (!why.empty()) {
-        return Error(q, absl::StrCat("bad length \"", len, "\", ", why));
-      }
-      if (value == 0) {
-        return Error(q, absl::StrCat("bad length \"", len,
-                                     "\", expected a nonzero symbol size "
-                                     "like 0x40"));
-      }
-      // scripts/faddr2line drops candidates with off > size; off == size
-      // is still accepted there.
-      if (*out.offset > value) {
-        return Error(q, absl::StrCat("offset \"", off, "\" is past length \"",
-                                     len, "\", expected OFF <= LEN"));
-      }
-      out.length = value;
-    }
+  if (plus == absl::string_view::npos) return absl::OkStatus();
+  *name = head.substr(0, plus);
+  absl::string_view off = head.substr(plus + 1);
+  absl::string_view len;
+  const size_t len_slash = off.find('/');
+  if (len_slash != absl::string_view::npos) {
+    len = off.substr(len_slash + 1);
+    off = off.substr(0, len_slash);
+  }
+  uint64_t value = 0;
+  std::string why = ParseNumber(off, "0x1c", &value);
+  if (!why.empty()) {
+    return Error(q, absl::StrCat("bad offset \"", off, "\", ", why));
+  }
+  out->offset = value;
+  if (len_slash == absl::string_view::npos) return absl::OkStatus();
+  why = ParseNumber(len, "0x40", &value);
+  if (!why.empty()) {
+    return Error(q, absl::StrCat("bad length \"", len, "\", ", why));
+  }
+  if (value == 0) {
+    return Error(q, absl::StrCat("bad length \"", len,
+                                 "\", expected a nonzero symbol size "
+                                 "like 0x40"));
+  }
+  // scripts/faddr2line drops candidates with off > size; off == size
+  // is still accepted there.
+  if (*out->offset > value) {
+    return Error(q, absl::StrCat("offset \"", off, "\" is past length \"",
+                                 len, "\", expected OFF <= LEN"));
+  }
+  out->length = value;
+  return absl::OkStatus();
+}
+
+// The head `[MOD:]NAME[+OFF[/LEN]]`.
+absl::Status ParseHead(absl::string_view q, absl::string_view head,
+                       Query* out) {
+  if (absl::Status st = ParseModulePrefix(q, &head, out); !st.ok()) return st;
+  absl::string_view name;
+  if (absl::Status st = ParseOffsetAndLength(q, head, &name, out); !st.ok()) {
+    return st;
   }
   if (name.empty()) {
     return Error(q,
@@ -160,34 +173,84 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
                  absl::StrCat("bad symbol name \"", name, "\", unexpected \"",
                               name.substr(bad, 1), "\""));
   }
-  out.name = std::string(name);
+  out->name = std::string(name);
+  return absl::OkStatus();
+}
 
-  bool have_object = false;
+// `@0xADDR`, the word `word`.
+absl::Status ParseAddress(absl::string_view q, absl::string_view word,
+                          Query* out) {
+  const absl::string_view hex = word.substr(1);
+  uint64_t value = 0;
+  if (out->address.has_value()) {
+    return Error(q, absl::StrCat("second address \"", word,
+                                 "\", expected at most one @0xADDR"));
+  }
+  if (!absl::StartsWith(hex, "0x") ||
+      !ParseNumber(hex, "0xffffffff81000000", &value).empty()) {
+    return Error(q, absl::StrCat("bad address \"", word,
+                                 "\", expected @0xADDR like "
+                                 "@0xffffffff81000000"));
+  }
+  out->address = value;
+  return absl::OkStatus();
+}
+
+// `[module]` or `[module BUILDID]`, the whole bracket `whole`.
+absl::Status ParseModule(absl::string_view q, absl::string_view whole,
+                         Query* out) {
+  if (whole.size() == 2) {
+    return Error(q, "empty module \"[]\", expected [module] like [ext4]");
+  }
+  // A query's build id is the whole one a stack trace prints.
+  const std::optional<ModuleBracketToken> bracket = ScanModuleBracket(whole);
+  if (!bracket.has_value() || (!bracket->build_id.empty() &&
+                               bracket->build_id.size() != kBuildIdHexDigits)) {
+    return Error(q, absl::StrCat("bad module \"", whole,
+                                 "\", expected [module] like [ext4] or "
+                                 "[module BUILDID] with 40 hex digits"));
+  }
+  out->modules.push_back(NormalizeModuleName(bracket->module));
+  return absl::OkStatus();
+}
+
+// `{object.o}`, the whole brace `whole`; at most one.
+absl::Status ParseObject(absl::string_view q, absl::string_view whole,
+                         Query* out) {
+  if (!out->object.empty()) {
+    return Error(q, absl::StrCat("second object \"", whole,
+                                 "\", expected at most one {object.o}"));
+  }
+  absl::string_view inner = whole.substr(1, whole.size() - 2);
+  absl::ConsumeSuffix(&inner, ".o");
+  if (inner.empty()) {
+    return Error(q, absl::StrCat("empty object \"", whole,
+                                 "\", expected {object.o} like {core.o}"));
+  }
+  if (!IsObjectPathSuffix(inner)) {
+    return Error(q, absl::StrCat("bad object \"", whole,
+                                 "\", expected a path suffix like "
+                                 "{sched/core.o}"));
+  }
+  out->object = std::string(inner);
+  return absl::OkStatus();
+}
+
+// The annotations after the head: `[module]`s, one `{object.o}`, one
+// `@0xADDR`, in any order.
+absl::Status ParseAnnotations(absl::string_view q, absl::string_view rest,
+                              Query* out) {
   size_t i = 0;
   while (true) {
     while (i < rest.size() && absl::ascii_isspace(rest[i])) ++i;
-    if (i == rest.size()) break;
+    if (i == rest.size()) return absl::OkStatus();
     const char open = rest[i];
     if (open == '@') {
-      size_t end = i + 1;
-      while (end < rest.size() && !absl::ascii_isspace(rest[end]) &&
-             rest[end] != '[' && rest[end] != '{' && rest[end] != '@') {
-        ++end;
+      const size_t end = WordEnd(rest, i + 1);
+      if (absl::Status st = ParseAddress(q, rest.substr(i, end - i), out);
+          !st.ok()) {
+        return st;
       }
-      const absl::string_view word = rest.substr(i, end - i);
-      const absl::string_view hex = word.substr(1);
-      uint64_t value = 0;
-      if (out.address.has_value()) {
-        return Error(q, absl::StrCat("second address \"", word,
-                                     "\", expected at most one @0xADDR"));
-      }
-      if (!absl::StartsWith(hex, "0x") ||
-          !ParseNumber(hex, "0xffffffff81000000", &value).empty()) {
-        return Error(q, absl::StrCat("bad address \"", word,
-                                     "\", expected @0xADDR like "
-                                     "@0xffffffff81000000"));
-      }
-      out.address = value;
       i = end;
       continue;
     }
@@ -206,43 +269,29 @@ absl::StatusOr<Query> ParseQuery(absl::string_view text) {
                           is_module ? "[module]" : "{object.o}"));
     }
     const absl::string_view whole = rest.substr(i, close + 1 - i);
-    absl::string_view inner = whole.substr(1, whole.size() - 2);
     i = close + 1;
-
-    if (is_module) {
-      if (inner.empty()) {
-        return Error(q, "empty module \"[]\", expected [module] like [ext4]");
-      }
-      // A query's build id is the whole one a stack trace prints.
-      const std::optional<ModuleBracketToken> bracket = ScanModuleBracket(whole);
-      if (!bracket.has_value() || (!bracket->build_id.empty() &&
-                                   bracket->build_id.size() != kBuildIdHexDigits)) {
-        return Error(q, absl::StrCat("bad module \"", whole,
-                                     "\", expected [module] like [ext4] or "
-                                     "[module BUILDID] with 40 hex digits"));
-      }
-      out.modules.push_back(NormalizeModuleName(bracket->module));
-      continue;
-    }
-
-    if (have_object) {
-      return Error(q, absl::StrCat("second object \"", whole,
-                                   "\", expected at most one {object.o}"));
-    }
-    have_object = true;
-    absl::ConsumeSuffix(&inner, ".o");
-    if (inner.empty()) {
-      return Error(q, absl::StrCat("empty object \"", whole,
-                                   "\", expected {object.o} like {core.o}"));
-    }
-    if (!IsObjectPathSuffix(inner)) {
-      return Error(q, absl::StrCat("bad object \"", whole,
-                                   "\", expected a path suffix like "
-                                   "{sched/core.o}"));
-    }
-    out.object = std::string(inner);
+    absl::Status st =
+        is_module ? ParseModule(q, whole, out) : ParseObject(q, whole, out);
+    if (!st.ok()) return st;
   }
+}
 
+}  // namespace
+
+absl::StatusOr<Query> ParseQuery(absl::string_view text) {
+  const absl::string_view q = absl::StripAsciiWhitespace(text);
+  if (q.empty())
+    return Error(q, "empty, expected a symbol name like init_once");
+  // The head `[MOD:]NAME[+OFF[/LEN]]` ends where the annotations begin.
+  const size_t head_end = WordEnd(q, 0);
+  Query out;
+  if (absl::Status st = ParseHead(q, q.substr(0, head_end), &out); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = ParseAnnotations(q, q.substr(head_end), &out);
+      !st.ok()) {
+    return st;
+  }
   std::sort(out.modules.begin(), out.modules.end());
   out.modules.erase(std::unique(out.modules.begin(), out.modules.end()),
                     out.modules.end());

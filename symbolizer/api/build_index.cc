@@ -1,8 +1,5 @@
 #include "symbolizer/api/build_index.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,17 +8,6 @@
 #include "symbolizer/index/writer.h"
 
 namespace ksym {
-
-absl::Status MakeParentDirs(const std::string& path) {
-  for (size_t p = path.find('/', 1); p != std::string::npos;
-       p = path.find('/', p + 1)) {
-    std::string dir = path.substr(0, p);
-    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::ErrnoToStatus(errno, absl::StrCat(dir, ": cannot create"));
-    }
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<BuiltIndex> WriteIndexFile(BuildOutput output,
                                           const std::string& path,
@@ -32,8 +18,11 @@ absl::StatusOr<BuiltIndex> WriteIndexFile(BuildOutput output,
   }
   absl::StatusOr<std::string> bytes = SerializeIndex(output.catalog);
   if (!bytes.ok()) return bytes.status();
-  if (absl::Status s = MakeParentDirs(path); !s.ok()) return s;
-  if (absl::Status s = WriteIndexAtomically(path, *bytes); !s.ok()) return s;
+  if (absl::Status s = WriteIndexAtomically(path, *bytes,
+                                            /*create_parents=*/true);
+      !s.ok()) {
+    return s;
+  }
   BuiltIndex built;
   built.path = path;
   built.file_size = bytes->size();

@@ -29,9 +29,6 @@ struct BuiltIndex {
   BuildOutput output;      // the catalog, disambiguation report, notes
 };
 
-// `mkdir -p` of the directory part of `path` (mode 0755).
-absl::Status MakeParentDirs(const std::string& path);
-
 // BuildCatalog(inputs), then WriteIndexFile to `path`. The file is written
 // as WriteIndexAtomically does (index/writer.h): never through a symlink,
 // never over a device or other non-regular file, 0600 when it holds

@@ -101,9 +101,28 @@ int RemoveStaleTempFiles(const std::string& path) {
   return removed;
 }
 
+namespace {
+
+// `mkdir -p` of the directory part of `path` (mode 0755).
+absl::Status CreateParentDirectories(const std::string& path) {
+  for (size_t p = path.find('/', 1); p != std::string::npos;
+       p = path.find('/', p + 1)) {
+    std::string dir = path.substr(0, p);
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::ErrnoToStatus(errno, absl::StrCat(dir, ": cannot create"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view bytes,
                                  SafeWriteOptions options) {
+  if (options.create_parents) {
+    if (absl::Status s = CreateParentDirectories(path); !s.ok()) return s;
+  }
   if (absl::Status s = CheckReplaceable(path); !s.ok()) return s;
   RemoveStaleTempFiles(path);
   std::string tmp;

@@ -32,6 +32,9 @@ namespace ksym {
 
 struct SafeWriteOptions {
   mode_t mode = 0644;
+  // Missing directories of the path are created first (mode 0755), as
+  // `mkdir -p` would.
+  bool create_parents = false;
 };
 
 absl::Status WriteFileAtomically(const std::string& path,

@@ -137,6 +137,26 @@ TEST(WriteFileAtomicallyTest, FailsCleanlyInAMissingDirectory) {
   EXPECT_TRUE(absl::StrContains(s.message(), "cannot create")) << s;
 }
 
+TEST(WriteFileAtomicallyTest, CreatesMissingParentsWhenAsked) {
+  const std::string dir = NewDir("parents");
+  const mode_t old = umask(022);
+  SafeWriteOptions options;
+  options.create_parents = true;
+  absl::Status s = WriteFileAtomically(dir + "/a/b/k", "x", options);
+  umask(old);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(Read(dir + "/a/b/k"), "x");
+  struct stat st;
+  ASSERT_EQ(stat((dir + "/a/b").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+  // A file where a directory must be is an error naming it.
+  Write(dir + "/f", "file");
+  s = WriteFileAtomically(dir + "/f/k", "x", options);
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(absl::StrContains(s.message(), dir + "/f")) << s;
+}
+
 TEST(RemoveStaleTempFilesTest, RemovesOnlyDeadProcessesTempsOfThisPath) {
   const std::string dir = NewDir("stale");
   const std::string path = dir + "/k.ksym";

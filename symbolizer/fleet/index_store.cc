@@ -50,7 +50,6 @@ absl::StatusOr<IndexStore::Added> IndexStore::Add(
   absl::StatusOr<std::string> path = PathFor(added.build_id);
   if (!path.ok()) return path.status();
   added.path = *path;
-  if (absl::Status s = MakeParentDirs(*path); !s.ok()) return s;
 
   absl::StatusOr<ElfSymbolTable> header = ReadElfSymtabFile(elf_path);
   const bool module = !header.ok() || header->relocatable;
@@ -60,7 +59,9 @@ absl::StatusOr<IndexStore::Added> IndexStore::Add(
     Disambiguate(*c);
     absl::StatusOr<std::string> bytes = SerializeIndex(*c);
     if (!bytes.ok()) return bytes.status();
-    if (absl::Status s = WriteIndexAtomically(*path, *bytes); !s.ok()) {
+    if (absl::Status s =
+            WriteIndexAtomically(*path, *bytes, /*create_parents=*/true);
+        !s.ok()) {
       return s;
     }
     added.module = true;

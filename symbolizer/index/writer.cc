@@ -85,8 +85,10 @@ bool IsRuntimeIndex(absl::string_view index_bytes) {
 }
 
 absl::Status WriteIndexAtomically(const std::string& path,
-                            absl::string_view index_bytes) {
+                                  absl::string_view index_bytes,
+                                  bool create_parents) {
   SafeWriteOptions options;
+  options.create_parents = create_parents;
   options.mode = IsRuntimeIndex(index_bytes) ? 0600 : 0644;
   return WriteFileAtomically(path, index_bytes, options);
 }

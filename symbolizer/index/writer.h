@@ -29,8 +29,10 @@ absl::StatusOr<std::string> SerializeIndex(const Catalog& catalog);
 // symlink, never over a non-regular file). An index holding runtime
 // addresses is written 0600: its addresses reveal the KASLR slide that
 // /proc/kallsyms hides from other users. Static indexes are 0644.
+// `create_parents` creates the missing directories of `path` first.
 absl::Status WriteIndexAtomically(const std::string& path,
-                            absl::string_view index_bytes);
+                                  absl::string_view index_bytes,
+                                  bool create_parents = false);
 
 // True when `index_bytes` starts with a ksym header whose flags say runtime
 // addresses.

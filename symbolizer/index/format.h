@@ -32,6 +32,7 @@
 // SectionEntry (struct SectionEntry, file_header.h; entry i at
 // SectionEntryOffset(i)):
 //   0   u32    id (SectionId); each id at most once, unknown ids are skipped
+//              (id 0 is none: a directory naming it is damage)
 //   4   u32    crc: CRC-32 of the section's bytes (checked by Open unless
 //              IndexOptions.verify_checksums is off, and by `ksym verify`)
 //   8   u64    offset (multiple of 8)
@@ -125,7 +126,8 @@
 //   initcall, 2 dynamic debug, 3 between members, 4 directory run, 5 name
 //   affinity; kLastModuleRule). Absent section = no inferred module.
 //
-// Opening validates the header (unknown flag bits are damage), directory
+// Opening validates the header (unknown flag bits and non-zero reserved
+// bytes are damage, as are unknown identity flags), directory
 // (section_directory.h), every section's size against the counts (each
 // section's Decode) and, by default, every section's CRC-32, so a damaged file is an error rather than different answers.
 // Lookups bounds-check every offset they follow, so no byte of any file can

@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace ksym {
 
 absl::Status IdentitySection::Encode(const Catalog& catalog,
@@ -39,8 +41,20 @@ absl::StatusOr<IdentitySection> IdentitySection::Decode(
   IdentitySection id;
   id.kaslr_offset = static_cast<int64_t>(bytes::Load64(s.data()));
   for (int k = 0; k < 3; ++k) id.refs[k] = bytes::Load32(s.data() + 8 + 4 * k);
-  id.kaslr_offset_known =
-      (bytes::Load32(s.data() + 24) & format::kIdentityKaslrUnknown) == 0;
+  // Bits and fields this version does not define are damage, never
+  // ignored: a forged flag would otherwise pass `ksym verify`.
+  const uint32_t flags = bytes::Load32(s.data() + 24);
+  if (flags & ~format::kIdentityKaslrUnknown) {
+    return absl::DataLossError(absl::StrCat(
+        "section identity has unknown flags 0x", absl::Hex(flags),
+        " (defined: 0x", absl::Hex(format::kIdentityKaslrUnknown), ")"));
+  }
+  if (bytes::Load32(s.data() + 20) != 0 || bytes::Load32(s.data() + 28) != 0) {
+    return absl::DataLossError(
+        "section identity: its reserved fields (bytes 20-23, 28-31) are not "
+        "zero");
+  }
+  id.kaslr_offset_known = (flags & format::kIdentityKaslrUnknown) == 0;
   return id;
 }
 

@@ -38,6 +38,28 @@ TEST(IdentitySectionTest, DecodeWantsItsSize) {
       "section identity is 31 bytes, expected 32"));
 }
 
+TEST(IdentitySectionTest, UndefinedFlagsAndReservedFieldsAreDamage) {
+  SectionRoundTrip t(SampleCatalog(), &IdentitySection::Encode);
+  ASSERT_TRUE(t.status().ok()) << t.status();
+  ASSERT_TRUE(IdentitySection::Decode(t.dir()).ok());
+  std::string& b = t.bytes(format::kIdentity);
+  b[24] |= 0x02;  // flags: a bit beyond kIdentityKaslrUnknown
+  absl::Status s = IdentitySection::Decode(t.dir()).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(s.message(),
+            "section identity has unknown flags 0x2 (defined: 0x1)");
+  b[24] = 0;
+  ASSERT_TRUE(IdentitySection::Decode(t.dir()).ok());
+  for (size_t at : {20, 23, 28, 31}) {
+    b[at] = 1;
+    EXPECT_TRUE(absl::StrContains(
+        IdentitySection::Decode(t.dir()).status().message(),
+        "reserved fields (bytes 20-23, 28-31) are not zero"))
+        << at;
+    b[at] = 0;
+  }
+}
+
 TEST(SourcesSectionTest, RoundTripsAndIsLeftOutWhenEmpty) {
   Catalog c = SampleCatalog();
   {

@@ -76,6 +76,13 @@ absl::StatusOr<SectionDirectory> ReadSectionDirectory(absl::string_view data,
   if (header->flags & ~format::kFlagRuntimeAddresses) {
     return loss("unknown header flags 0x", absl::Hex(header->flags));
   }
+  for (size_t k = 0; k < header->reserved.size(); ++k) {
+    if (header->reserved[k] != 0) {
+      return loss("reserved header byte ",
+                  format::kHeaderSize - header->reserved.size() + k,
+                  " is 0x", absl::Hex(header->reserved[k]), ", not zero");
+    }
+  }
   d.flags = header->flags;
   d.symbol_count = header->symbol_count;
   if (d.symbol_count >= 0xffffffffull) {
@@ -94,7 +101,13 @@ absl::StatusOr<SectionDirectory> ReadSectionDirectory(absl::string_view data,
                   ") at offset ", off, " size ", len,
                   " lies outside the file (", size, " bytes)");
     }
-    if (id == 0 || id > format::kLastSectionId) continue;  // unknown: skip
+    // Id 0 is no section and never written: a directory naming it is
+    // damage, not a newer section to skip (it would hide an optional one).
+    if (id == 0) {
+      return loss("section directory entry ", i,
+                  " has id 0, which is no section");
+    }
+    if (id > format::kLastSectionId) continue;  // unknown: skip
     if (present[id]) {
       return loss("section ", format::SectionName(id), " appears twice");
     }

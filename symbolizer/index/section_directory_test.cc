@@ -137,6 +137,13 @@ TEST(SectionDirectoryTest, HeaderErrorsNameWhatIsWrong) {
   f = WithHeader(good, [](format::FileHeader& h) { h.reserved[0] = 1; });
   EXPECT_TRUE(
       absl::StrContains(Error(f).message(), "header checksum mismatch"));
+  // The same byte with the checksum recomputed, as a forger would: still
+  // refused, the reserved bytes are zero in every version.
+  f = Patched(good, [](format::FileHead& h) { h.header.reserved[0] = 1; });
+  EXPECT_EQ(Error(f).message(), "t.ksym: reserved header byte 44 is 0x1, not zero");
+  f = Patched(good, [](format::FileHead& h) { h.header.reserved[19] = 0x80; });
+  EXPECT_EQ(Error(f).message(),
+            "t.ksym: reserved header byte 63 is 0x80, not zero");
   f = Patched(good, [](format::FileHead& h) { h.header.flags = 2; });
   EXPECT_EQ(Error(f).message(), "t.ksym: unknown header flags 0x2");
   f = Patched(good, [](format::FileHead& h) {
@@ -164,6 +171,17 @@ TEST(SectionDirectoryTest, DirectoryErrorsNameTheSection) {
     h.Find(format::kObjects)->id = format::kAttribution;
   });
   EXPECT_EQ(Error(f).message(), "t.ksym: section attribution appears twice");
+  // An optional section whose id is forged to 0 is refused, not skipped:
+  // skipping module_rules would drop every "inferred" mark unsaid.
+  Layout with_rules = Required();
+  with_rules.sections[format::kModuleRules] = "rules";
+  const std::string good_rules = Encode(with_rules);
+  ASSERT_TRUE(Error(good_rules).ok());
+  f = Patched(good_rules, [](format::FileHead& h) {
+    h.Find(format::kModuleRules)->id = 0;
+  });
+  EXPECT_EQ(Error(f).message(),
+            "t.ksym: section directory entry 12 has id 0, which is no section");
   Layout l = Required();
   l.sections.erase(format::kNameHash);
   EXPECT_EQ(Error(Encode(l)).message(), "t.ksym: missing section name_hash");

@@ -21,7 +21,16 @@ void AppendJsonString(std::string* out, absl::string_view s) {
           absl::StrAppendFormat(out, "\\u%04x", c);
         } else if (c < 0x80) {
           out->push_back(static_cast<char>(c));
-        } else if (const size_t n = Utf8SequenceLength(s, i); n > 0) {
+        } else if (const size_t n = Utf8SequenceLength(s, i);
+                   n == 2 && c == 0xc2 &&
+                   static_cast<unsigned char>(s[i + 1]) < 0xa0) {
+          // A C1 control (U+0080..U+009F: CSI, OSC... which some terminals
+          // obey like ESC [) is escaped like C0: JSON Lines reach
+          // terminals too, and the escape decodes to the same character.
+          absl::StrAppendFormat(out, "\\u%04x",
+                                static_cast<unsigned char>(s[i + 1]));
+          ++i;
+        } else if (n > 0) {
           // Valid UTF-8 is copied: "fünf_ß" decodes as itself.
           out->append(s.data() + i, n);
           i += n - 1;

@@ -36,6 +36,14 @@ TEST(JsonLineTest, Utf8IsKeptInvalidBytesAreReplaced) {
             "\\ufffd\\ufffd\\ufffd\\ufffd\"");
 }
 
+// C1 controls (U+0080..U+009F, 0xc2 0x80..0x9f in UTF-8) are escaped like
+// C0: some terminals obey U+009B as ESC [. U+00A0 and later are kept.
+TEST(JsonLineTest, C1ControlsAreEscaped) {
+  std::string out;
+  AppendJsonString(&out, "csi\xc2\x9b" "2J|\xc2\x80|\xc2\x9f|\xc2\xa0");
+  EXPECT_EQ(out, "\"csi\\u009b2J|\\u0080|\\u009f|\xc2\xa0\"");
+}
+
 TEST(JsonLineTest, EmptyObject) { EXPECT_EQ(JsonLine().Finish(), "{}"); }
 
 }  // namespace

@@ -299,22 +299,18 @@ void Rewriter::CountName(const SymbolInfo& s, bool not_unique) {
 
 void Rewriter::AppendNote(const std::vector<Candidate>& candidates,
                           std::string* out) const {
-  // Each candidate as a query that selects it (the qualified name, with
-  // @0xADDR where that is shared).
-  std::vector<std::string> names;
-  names.reserve(candidates.size());
-  for (const Candidate& c : candidates) {
-    names.push_back(symbolizer_.SelectingQuery(c.symbol));
-  }
+  // Each listed candidate as a query that selects it (the qualified name,
+  // with @0xADDR where that is shared); only the listed ones are worked
+  // out, so a name with thousands of copies costs a frame little.
   absl::StrAppend(out, kAmbiguityNotePrefix, candidates.size(),
                   " candidates: ");
-  for (size_t k = 0; k < names.size(); ++k) {
+  for (size_t k = 0; k < candidates.size(); ++k) {
     if (k > 0) out->append(" | ");
     if (k == options_.max_listed_candidates) {
       out->append("...");
       break;
     }
-    out->append(names[k]);
+    out->append(symbolizer_.SelectingQuery(candidates[k].symbol));
   }
   out->push_back(')');
 }

@@ -24,6 +24,8 @@
 namespace ksym {
 namespace {
 
+// A name, query or path from the index's inputs (or the trace), made safe
+// to print: nothing of it reaches a terminal raw (names/printable.h).
 std::string EscapedName(absl::string_view name) {
   return EscapeControlBytes(name);
 }
@@ -164,7 +166,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   // text stays, with what it printed after it, and the index's answer is
   // shown beside it, never instead of it.
   AppendPrintedQualifiers(f.qualifiers, out);
-  absl::StrAppend(out, kMismatchNotePrefix, s->name(), "+0x",
+  absl::StrAppend(out, kMismatchNotePrefix, EscapedName(s->name()), "+0x",
                   absl::Hex(offset), "/0x",
                   absl::Hex(symbolizer_.KernelLength(*s)));
   AppendQualifiers(*s, {}, out);
@@ -243,7 +245,8 @@ bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
   if (!r.found || !IsTextType(r.symbol.type)) return false;
   ++stats_.frames;
   ++stats_.resolved;
-  absl::StrAppend(out, " (", r.symbol.name(), "+0x", absl::Hex(r.offset), "/0x",
+  absl::StrAppend(out, " (", EscapedName(r.symbol.name()), "+0x",
+                  absl::Hex(r.offset), "/0x",
                   absl::Hex(symbolizer_.KernelLength(r.symbol)));
   AppendQualifiers(r.symbol, {}, out);
   CountName(r.symbol, AppendMarker(r.symbol, out));
@@ -263,7 +266,7 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
       if (NormalizeModuleName(b.module) == m) text = b.text;
     }
     if (text.empty()) {
-      w.Module(m);
+      w.Module(EscapedName(m));
     } else {
       absl::StrAppend(out, " ", text);
     }
@@ -272,7 +275,7 @@ void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
   if (!object.empty() && options_.full_object_path) {
     object = symbolizer_.index().ObjectPath(s.object);
   }
-  w.Object(object);
+  w.Object(EscapedName(object));
 }
 
 void Rewriter::AppendPrintedQualifiers(absl::string_view qualifiers,
@@ -286,7 +289,7 @@ void Rewriter::AppendPrintedQualifiers(absl::string_view qualifiers,
 }
 
 bool Rewriter::AppendMarker(const SymbolInfo& s, std::string* out) const {
-  const std::string marker = AmbiguityMarker(symbolizer_, s);
+  const std::string marker = EscapedName(AmbiguityMarker(symbolizer_, s));
   out->append(marker);
   return !marker.empty();
 }
@@ -310,7 +313,7 @@ void Rewriter::AppendNote(const std::vector<Candidate>& candidates,
       out->append("...");
       break;
     }
-    out->append(symbolizer_.SelectingQuery(candidates[k].symbol));
+    out->append(EscapedName(symbolizer_.SelectingQuery(candidates[k].symbol)));
   }
   out->push_back(')');
 }

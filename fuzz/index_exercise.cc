@@ -71,6 +71,19 @@ void ExerciseIndex(std::unique_ptr<IndexReader> index,
     probes.push_back(v);
   }
 
+  // Line lookups are bounds-checked on any index that opens: an error or
+  // an answer, never a read outside the mapping.
+  LineFrames frames;
+  const LineSection& lines = index->lines();
+  const uint64_t slide = static_cast<uint64_t>(index->kaslr_offset());
+  for (uint64_t addr : probes) {
+    (void)lines.Symbolize(addr, &frames);
+    (void)lines.Symbolize(addr - slide, &frames);
+  }
+  if (lines.present() && lines.function_count() < 4096) {
+    (void)lines.VerifyAll();
+  }
+
   Symbolizer symbolizer(std::move(index));
   const IndexReader& r = symbolizer.index();
   std::vector<SymbolInfo> all;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,24 @@ Symbol Sym(uint64_t address, const char* name, char type, uint64_t size = 0,
   s.module_set = module_set;
   s.object = object;
   return s;
+}
+
+// Lines of `outer` (which inlines `inner_helper` twice deep) and of the
+// second init_once, at link-time addresses (runtime minus the slide).
+std::shared_ptr<const LineTable> SampleLines(uint64_t slide) {
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "kernel/outer.c"}, {0, "/usr/include/helper.h"},
+             {1, "fs/fat/inode.c"}};
+  t.names = {"outer", "inner_helper", "leaf_helper", "init_once"};
+  t.rows = {{0x0, 1, 10, 0}, {0x40, 2, 3, 5}, {0x60, 0, 0, 0},
+            {0x80, 1, 12, 1}, {0x0, 3, 700, 2}, {0x10, 3, 705, 0}};
+  t.inline_ranges = {{0x40, 0x80}, {0x48, 0x50}};
+  t.calls = {{1, kNoParent, 1, 11, 2, 0, 1}, {2, 0, 2, 7, 9, 1, 1}};
+  t.functions = {{0, 0xffffffff81000100 - slide, 0x100, 0, 0, 4, 0, 2},
+                 {0, 0xffffffff81000340 - slide, 0x30, 3, 4, 2, 2, 0}};
+  return std::make_shared<const LineTable>(std::move(t));
 }
 
 }  // namespace
@@ -102,6 +121,7 @@ Catalog SampleCatalog() {
       Sym(0xffffffffc0b00000, "init_once", 't', 0x40, true, fat));
   c.symbols.push_back(
       Sym(0xffffffffc0b00040, "fat_fill_super", 'T', 0, false, fat));
+  c.lines = SampleLines(c.identity.kaslr_offset);
   c.FinalizeSizes();
   Disambiguate(c);
   return c;

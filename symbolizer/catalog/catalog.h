@@ -11,12 +11,14 @@
 #define KSYM_SYMBOLIZER_CATALOG_CATALOG_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "symbolizer/sources/elf/line_table.h"
 
 namespace ksym {
 
@@ -118,6 +120,9 @@ class Catalog {
   absl::flat_hash_set<uint32_t> loadable_module_sets;
   // The sources the build looked for (may be empty).
   std::vector<InputSource> sources;
+  // The vmlinux's source lines and inline trees (from its DWARF), or null:
+  // the index's optional line section (index/line_section.h).
+  std::shared_ptr<const LineTable> lines;
 
   // Returns the id of `modules` (sorted and deduplicated first), adding it if
   // new. The empty set is kNoModules.

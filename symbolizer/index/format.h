@@ -126,6 +126,40 @@
 //   initcall, 2 dynamic debug, 3 between members, 4 directory run, 5 name
 //   affinity; kLastModuleRule). Absent section = no inferred module.
 //
+// kLines (line_section.h; optional): source lines and inline trees of the
+//   vmlinux's functions, in link-time addresses (a runtime index's lookup
+//   subtracts kaslr_offset first). Self-contained: its strings are its own.
+//   Absent when the build read no DWARF or ran with --no-lines (kSources
+//   then has a "line tables" record saying why).
+//     0  u32 function_count F   4  u32 file_count (>= 1; file 0 = unknown)
+//     8  u32 prefix_count (>= 1; prefix 0 = "")   12 u32 flags (0)
+//     16 u64 strings_size S     24 u64 data_size D
+//     32 u32 prefixes[prefix_count]: string offsets (build prefixes, each
+//        ending in '/': the comp_dir stored once), zero-padded to 8 bytes
+//        files[file_count]: {u32 prefix (index), u32 path (string offset)}
+//        functions[F]: {u64 start, u32 size, u32 record (offset in data)},
+//        sorted by start, disjoint
+//        strings: S bytes of records `varint length, bytes`, each distinct
+//        string once
+//        data: D bytes, one record per function:
+//          varint name (string offset), varint row_count, row_count x
+//          {varint (offset_delta << 1 | file_changed), [varint file if
+//          file_changed], varint zigzag(line_delta), varint column}
+//          (deltas from the previous row, the first from offset 0, file 0,
+//          line 0; a row holds from its offset to the next row's; file 0
+//          line 0 is a gap), then varint call_count, call_count x
+//          {varint name, varint parent + 1 (0: the function itself; parent
+//          < this call's index: preorder), varint call_file, varint
+//          call_line, varint call_column, varint range_count, range_count x
+//          {varint zigzag(begin - previous range's end, the first from 0),
+//          varint length}} (DW_TAG_inlined_subroutine: ranges are offsets
+//          from the function start).
+//   An address's frames: the function whose [start, start + size) holds
+//   it; its last row at or before the offset gives the innermost file:line;
+//   the chain of calls descends into the first child holding the offset
+//   (LLVM's getInlinedChainForAddress); innermost first, each caller frame
+//   gets its callee's call site (llvm-symbolizer --inlines).
+//
 // Opening validates the header (unknown flag bits and non-zero reserved
 // bytes are damage, as are unknown identity flags), directory
 // (section_directory.h), every section's size against the counts (each
@@ -180,9 +214,10 @@ enum SectionId : uint32_t {
   kNameHash = 13,
   kSources = 14,
   kModuleRules = 15,
+  kLines = 16,
 };
 // The highest section id this version knows; higher ids are skipped.
-inline constexpr uint32_t kLastSectionId = kModuleRules;
+inline constexpr uint32_t kLastSectionId = kLines;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

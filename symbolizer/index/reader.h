@@ -122,6 +122,9 @@ class IndexReader {
   // The {annotation} of the object, or "" when it needs none.
   absl::string_view ObjectAnnotation(uint32_t object) const;
 
+  // The optional line section (present() false when the index has none).
+  const LineSection& lines() const { return s_.lines; }
+
   bool has_overlaps() const { return s_.extents.overlap_count() > 0; }
   uint64_t overlap_count() const { return s_.extents.overlap_count(); }
 

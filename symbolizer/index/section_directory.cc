@@ -25,6 +25,7 @@ const char* format::SectionName(uint32_t id) {
     case kNameHash: return "name_hash";
     case kSources: return "sources";
     case kModuleRules: return "module_rules";
+    case kLines: return "lines";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ constexpr SectionCodec kSectionCodecs[] = {
     Row<ObjectSection, &IndexSections::objects>("objects, module_rules"),
     Row<AttributionSection, &IndexSections::attribution>("attribution"),
     Row<NameHashSection, &IndexSections::name_hash>("name_hash"),
+    Row<LineSection, &IndexSections::lines>("lines"),
 };
 
 }  // namespace

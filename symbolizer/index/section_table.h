@@ -27,6 +27,7 @@
 #include "symbolizer/index/attribution_section.h"
 #include "symbolizer/index/extent_section.h"
 #include "symbolizer/index/identity_section.h"
+#include "symbolizer/index/line_section.h"
 #include "symbolizer/index/module_set_section.h"
 #include "symbolizer/index/name_hash_section.h"
 #include "symbolizer/index/name_section.h"
@@ -51,6 +52,7 @@ struct IndexSections {
   ObjectSection objects;
   AttributionSection attribution;
   NameHashSection name_hash;
+  LineSection lines;
 };
 
 struct SectionCodec {

@@ -189,6 +189,11 @@ absl::Status StructureVerifier::VerifyReferences() const {
                  " of its ", r_.StringAt(ref).size(), "-byte path");
     }
   }
+  // Every function record of the line section decodes (its tables were
+  // checked at open).
+  if (absl::Status st = sec.lines.VerifyAll(); !st.ok()) {
+    return bad(st.message());
+  }
   return absl::OkStatus();
 }
 

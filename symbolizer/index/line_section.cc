@@ -1,0 +1,381 @@
+#include "symbolizer/index/line_section.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "symbolizer/index/bytes.h"
+
+namespace ksym {
+namespace {
+
+constexpr uint32_t kId = format::kLines;
+
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+
+// The section's own string blob: `varint length, bytes` records, each
+// distinct string once.
+class BlobBuilder {
+ public:
+  uint32_t Add(absl::string_view s) {
+    auto [it, added] = refs_.try_emplace(s, static_cast<uint32_t>(blob_.size()));
+    if (added) {
+      bytes::AppendVarint(&blob_, s.size());
+      blob_.append(s.data(), s.size());
+    }
+    return it->second;
+  }
+  const std::string& blob() const { return blob_; }
+
+ private:
+  std::string blob_;
+  absl::flat_hash_map<std::string, uint32_t> refs_;
+};
+
+void EncodeFunction(const LineTable& t, const FunctionLines& f,
+                    BlobBuilder& strings, std::string* data) {
+  bytes::AppendVarint(data, strings.Add(t.names[f.name]));
+  bytes::AppendVarint(data, f.row_count);
+  uint32_t offset = 0, file = 0;
+  int64_t line = 0;
+  for (uint32_t i = 0; i < f.row_count; ++i) {
+    const LineRow& r = t.rows[f.first_row + i];
+    const bool file_changed = r.file != file;
+    bytes::AppendVarint(data, (uint64_t{r.offset - offset} << 1) | file_changed);
+    if (file_changed) bytes::AppendVarint(data, r.file);
+    bytes::AppendVarint(data, ZigZag(int64_t{r.line} - line));
+    bytes::AppendVarint(data, r.column);
+    offset = r.offset;
+    file = r.file;
+    line = r.line;
+  }
+  bytes::AppendVarint(data, f.call_count);
+  for (uint32_t i = 0; i < f.call_count; ++i) {
+    const InlineCall& c = t.calls[f.first_call + i];
+    bytes::AppendVarint(data, strings.Add(t.names[c.name]));
+    bytes::AppendVarint(data, c.parent == kNoParent ? 0 : uint64_t{c.parent} + 1);
+    bytes::AppendVarint(data, c.call_file);
+    bytes::AppendVarint(data, c.call_line);
+    bytes::AppendVarint(data, c.call_column);
+    bytes::AppendVarint(data, c.range_count);
+    uint32_t end = 0;
+    for (uint32_t r = 0; r < c.range_count; ++r) {
+      const OffsetRange& range = t.inline_ranges[c.first_range + r];
+      // Ranges are sorted in DWARF order, not always by address: the
+      // begin is a signed delta from the previous end.
+      bytes::AppendVarint(data, ZigZag(int64_t{range.begin} - end));
+      bytes::AppendVarint(data, range.end - range.begin);
+      end = range.end;
+    }
+  }
+}
+
+absl::Status Bad(uint64_t k, absl::string_view what) {
+  return SectionError(kId, "function ", k, ": ", what);
+}
+
+// A bounded reader over one function's record.
+class RecordReader {
+ public:
+  RecordReader(const char* p, const char* end) : p_(p), end_(end) {}
+  bool Next(uint64_t* v) { return bytes::ReadVarint(&p_, end_, 10, v); }
+  bool Next32(uint32_t* v) {
+    uint64_t x;
+    if (!Next(&x) || x > UINT32_MAX) return false;
+    *v = static_cast<uint32_t>(x);
+    return true;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace
+
+struct LineSection::Call {
+  uint32_t name, file, line, column;
+};
+
+bool LineSection::String(uint64_t ref, absl::string_view* out) const {
+  if (ref >= strings_.size()) return false;
+  const char* p = strings_.data() + ref;
+  const char* end = strings_.data() + strings_.size();
+  uint64_t len;
+  if (!bytes::ReadVarint(&p, end, 5, &len)) return false;
+  if (len > static_cast<uint64_t>(end - p)) return false;
+  *out = absl::string_view(p, len);
+  return true;
+}
+
+bool LineSection::File(uint64_t file, LineFrame* frame) const {
+  if (file >= file_count_) return false;
+  const char* e = files_ + kFileEntrySize * file;
+  const uint32_t prefix = bytes::Load32(e);
+  if (file == 0) {
+    frame->prefix = frame->path = {};
+    return true;
+  }
+  return String(bytes::Load32(prefixes_ + 4 * prefix), &frame->prefix) &&
+         String(bytes::Load32(e + 4), &frame->path);
+}
+
+absl::Status LineSection::DecodeFunction(uint64_t k, uint32_t target,
+                                         LineFrames* frames) const {
+  const char* fn = functions_ + kFunctionEntrySize * k;
+  const uint32_t at = bytes::Load32(fn + 12);
+  RecordReader r(data_.data() + at, data_.data() + data_.size());
+  uint32_t name;
+  absl::string_view function;
+  if (!r.Next32(&name) || !String(name, &function)) {
+    return Bad(k, "has a bad name");
+  }
+  uint32_t row_count;
+  if (!r.Next32(&row_count)) return Bad(k, "has a bad row count");
+  uint64_t offset = 0, file = 0;
+  int64_t line = 0;
+  LineFrame innermost;
+  for (uint32_t i = 0; i < row_count; ++i) {
+    uint64_t step, zline, column;
+    if (!r.Next(&step)) return Bad(k, absl::StrCat("row ", i, " is cut"));
+    if (step & 1 && !r.Next(&file)) {
+      return Bad(k, absl::StrCat("row ", i, " is cut"));
+    }
+    if (!r.Next(&zline) || !r.Next(&column)) {
+      return Bad(k, absl::StrCat("row ", i, " is cut"));
+    }
+    offset += step >> 1;
+    line += UnZigZag(zline);
+    if (file >= file_count_ || line < 0 || line > UINT32_MAX ||
+        column > UINT32_MAX || offset > UINT32_MAX) {
+      return Bad(k, absl::StrCat("row ", i, " is out of range"));
+    }
+    if (offset <= target) {
+      if (!File(file, &innermost)) return Bad(k, "has a bad file entry");
+      innermost.line = static_cast<uint32_t>(line);
+      innermost.column = static_cast<uint32_t>(column);
+    }
+  }
+  uint32_t call_count;
+  if (!r.Next32(&call_count)) return Bad(k, "has a bad call count");
+  absl::InlinedVector<Call, 16> chain;
+  uint32_t current = 0;  // parent + 1 of the next link; 0: the function
+  for (uint32_t i = 0; i < call_count; ++i) {
+    Call c;
+    uint32_t parent, range_count;
+    if (!r.Next32(&c.name) || !r.Next32(&parent) || !r.Next32(&c.file) ||
+        !r.Next32(&c.line) || !r.Next32(&c.column) ||
+        !r.Next32(&range_count)) {
+      return Bad(k, absl::StrCat("inline call ", i, " is cut"));
+    }
+    if (parent > i || c.file >= file_count_) {
+      return Bad(k, absl::StrCat("inline call ", i, " is out of range"));
+    }
+    bool holds = false;
+    int64_t end = 0;
+    for (uint32_t j = 0; j < range_count; ++j) {
+      uint64_t zbegin, length;
+      if (!r.Next(&zbegin) || !r.Next(&length)) {
+        return Bad(k, absl::StrCat("inline call ", i, " is cut"));
+      }
+      const int64_t begin = end + UnZigZag(zbegin);
+      end = begin + static_cast<int64_t>(length);
+      if (begin < 0 || end > UINT32_MAX) {
+        return Bad(k, absl::StrCat("inline call ", i, " is out of range"));
+      }
+      holds |= begin <= target && target < end;
+    }
+    // As LineTable::Symbolize: descend into the first child that holds it.
+    if (parent == current && holds) {
+      if (chain.size() >= kMaxInlineDepth) return Bad(k, "nests too deep");
+      chain.push_back(c);
+      current = i + 1;
+    }
+  }
+  absl::string_view inner_name = function;
+  if (!chain.empty() && !String(chain.back().name, &inner_name)) {
+    return Bad(k, "has a bad inline name");
+  }
+  innermost.function = inner_name;
+  frames->push_back(innermost);
+  for (size_t j = chain.size(); j-- > 0;) {
+    LineFrame caller;
+    caller.function = function;
+    if (j > 0 && !String(chain[j - 1].name, &caller.function)) {
+      return Bad(k, "has a bad inline name");
+    }
+    if (!File(chain[j].file, &caller)) return Bad(k, "has a bad call file");
+    caller.line = chain[j].line;
+    caller.column = chain[j].column;
+    frames->push_back(caller);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> LineSection::Symbolize(uint64_t address,
+                                            LineFrames* frames) const {
+  frames->clear();
+  if (function_count_ == 0) return false;
+  // The last function starting at or before `address`.
+  uint64_t lo = 0, hi = function_count_;
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (bytes::Load64(functions_ + kFunctionEntrySize * mid) <= address) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo == 0) return false;
+  const char* fn = functions_ + kFunctionEntrySize * (lo - 1);
+  const uint64_t offset = address - bytes::Load64(fn);
+  if (offset >= bytes::Load32(fn + 8)) return false;
+  if (absl::Status s = DecodeFunction(lo - 1, static_cast<uint32_t>(offset),
+                                      frames);
+      !s.ok()) {
+    frames->clear();
+    return s;
+  }
+  return true;
+}
+
+absl::Status LineSection::VerifyAll() const {
+  LineFrames frames;
+  for (uint64_t k = 0; k < function_count_; ++k) {
+    frames.clear();
+    if (absl::Status s = DecodeFunction(k, 0, &frames); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LineSection::Encode(const Catalog& catalog,
+                                 StringTableBuilder& /*strings*/,
+                                 EncodedSections* out) {
+  if (catalog.lines == nullptr) return absl::OkStatus();
+  const LineTable& t = *catalog.lines;
+  if (t.relocatable) {
+    return absl::InvalidArgumentError(
+        "the line section holds a linked file's lines, not a module's");
+  }
+  if (t.functions.size() > UINT32_MAX || t.files.size() > UINT32_MAX ||
+      t.prefixes.size() > UINT32_MAX || t.files.empty() ||
+      t.prefixes.empty()) {
+    return absl::InvalidArgumentError("line table too large or without file 0");
+  }
+  BlobBuilder strings;
+  std::string data;
+  std::string functions;
+  uint64_t previous_end = 0;
+  for (const FunctionLines& f : t.functions) {
+    if (f.section != 0 || f.size > UINT32_MAX || f.start < previous_end) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line table function ", t.names[f.name], " at 0x",
+          absl::Hex(f.start), " overlaps the one before it or is too large"));
+    }
+    previous_end = f.start + f.size;
+    if (data.size() > UINT32_MAX) {
+      return absl::InvalidArgumentError("line records past 4 GiB");
+    }
+    bytes::Append64(&functions, f.start);
+    bytes::Append32(&functions, static_cast<uint32_t>(f.size));
+    bytes::Append32(&functions, static_cast<uint32_t>(data.size()));
+    EncodeFunction(t, f, strings, &data);
+  }
+  std::string s;
+  bytes::Append32(&s, static_cast<uint32_t>(t.functions.size()));
+  bytes::Append32(&s, static_cast<uint32_t>(t.files.size()));
+  bytes::Append32(&s, static_cast<uint32_t>(t.prefixes.size()));
+  bytes::Append32(&s, 0);  // flags
+  std::string prefixes, files;
+  for (const std::string& p : t.prefixes) {
+    bytes::Append32(&prefixes, strings.Add(p));
+  }
+  while (prefixes.size() % 8 != 0) prefixes.push_back('\0');
+  for (const SourceFile& f : t.files) {
+    if (f.prefix >= t.prefixes.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line table file ", f.path, " has no prefix"));
+    }
+    bytes::Append32(&files, f.prefix);
+    bytes::Append32(&files, strings.Add(f.path));
+  }
+  bytes::Append64(&s, strings.blob().size());
+  bytes::Append64(&s, data.size());
+  absl::StrAppend(&s, prefixes, files, functions, strings.blob(), data);
+  out->push_back({kId, std::move(s)});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
+  LineSection s;
+  if (!dir.present[kId]) return s;
+  const absl::string_view b = dir.section[kId];
+  if (b.size() < kHeaderSize) {
+    return SectionError(kId, "is ", b.size(), " bytes, shorter than its ",
+                        kHeaderSize, "-byte header");
+  }
+  s.function_count_ = bytes::Load32(b.data());
+  s.file_count_ = bytes::Load32(b.data() + 4);
+  s.prefix_count_ = bytes::Load32(b.data() + 8);
+  const uint32_t flags = bytes::Load32(b.data() + 12);
+  const uint64_t strings_size = bytes::Load64(b.data() + 16);
+  const uint64_t data_size = bytes::Load64(b.data() + 24);
+  if (flags != 0) return SectionError(kId, "has unknown flags ", flags);
+  if (s.file_count_ == 0 || s.prefix_count_ == 0) {
+    return SectionError(kId, "has no file 0 or no prefix 0");
+  }
+  const uint64_t prefixes_size = (4 * s.prefix_count_ + 7) / 8 * 8;
+  const uint64_t tables = kHeaderSize + prefixes_size +
+                          kFileEntrySize * s.file_count_ +
+                          kFunctionEntrySize * s.function_count_;
+  // Counts are u32, so `tables` cannot overflow; the blob sizes can.
+  if (strings_size > b.size() || data_size > b.size() ||
+      tables + strings_size + data_size != b.size()) {
+    return SectionError(kId, "is ", b.size(), " bytes, not the ", tables,
+                        " of its tables + ", strings_size, " of strings + ",
+                        data_size, " of records");
+  }
+  s.prefixes_ = b.data() + kHeaderSize;
+  s.files_ = s.prefixes_ + prefixes_size;
+  s.functions_ = s.files_ + kFileEntrySize * s.file_count_;
+  s.strings_ = b.substr(tables, strings_size);
+  s.data_ = b.substr(tables + strings_size, data_size);
+  absl::string_view unused;
+  for (uint64_t p = 0; p < s.prefix_count_; ++p) {
+    if (!s.String(bytes::Load32(s.prefixes_ + 4 * p), &unused)) {
+      return SectionError(kId, "prefix ", p, " is not a string");
+    }
+  }
+  for (uint64_t f = 0; f < s.file_count_; ++f) {
+    const char* e = s.files_ + kFileEntrySize * f;
+    if (bytes::Load32(e) >= s.prefix_count_ ||
+        !s.String(bytes::Load32(e + 4), &unused)) {
+      return SectionError(kId, "file ", f, " has a bad prefix or path");
+    }
+  }
+  uint64_t previous_end = 0;
+  for (uint64_t k = 0; k < s.function_count_; ++k) {
+    const char* e = s.functions_ + kFunctionEntrySize * k;
+    const uint64_t start = bytes::Load64(e);
+    const uint64_t end = start + bytes::Load32(e + 8);
+    if (start < previous_end || end < start) {
+      return SectionError(kId, "function ", k, " at 0x", absl::Hex(start),
+                          " is out of order or overlaps the one before it");
+    }
+    if (bytes::Load32(e + 12) >= data_size) {
+      return SectionError(kId, "function ", k, " points past the records");
+    }
+    previous_end = end;
+  }
+  s.present_ = true;
+  return s;
+}
+
+}  // namespace ksym

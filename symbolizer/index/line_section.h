@@ -1,0 +1,93 @@
+// kLines (format.h, optional): the source lines and inline trees of the
+// vmlinux's functions (a LineTable, sources/elf/line_table.h), in the
+// spirit of LLVM GSYM: one deduplicated file table whose build prefix
+// (comp_dir) is stored once, per function delta-encoded rows and an inline
+// tree. Self-contained (its own string blob), so an index without it has
+// the same other sections byte for byte, and older readers skip it.
+//
+//   const LineSection& lines = reader.lines();
+//   LineFrames frames;
+//   absl::StatusOr<bool> found = lines.Symbolize(0xffffffff81a11520, &frames);
+//   // frames[0]: innermost (the inlined function, the row's file:line)
+//
+// Addresses are link-time (static) vmlinux addresses; a runtime index's
+// caller subtracts the KASLR offset first.
+#ifndef KSYM_SYMBOLIZER_INDEX_LINE_SECTION_H_
+#define KSYM_SYMBOLIZER_INDEX_LINE_SECTION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "symbolizer/catalog/catalog.h"
+#include "symbolizer/index/section_codec.h"
+#include "symbolizer/index/string_table.h"
+#include "symbolizer/sources/elf/line_table.h"
+
+namespace ksym {
+
+// One frame of an answer; the views point into the index mapping.
+struct LineFrame {
+  absl::string_view function;
+  absl::string_view prefix;  // build prefix ("debian/build/.../"), or ""
+  absl::string_view path;    // under the prefix ("fs/inode.c"); "" unknown
+  uint32_t line = 0;         // 0: unknown
+  uint32_t column = 0;       // 0: none
+};
+
+// Innermost first, as llvm-symbolizer --inlines prints them.
+using LineFrames = absl::InlinedVector<LineFrame, 8>;
+
+class LineSection {
+ public:
+  static constexpr uint64_t kHeaderSize = 32;
+  static constexpr uint64_t kFunctionEntrySize = 16;
+  static constexpr uint64_t kFileEntrySize = 8;
+  // Deeper inline chains are refused as damage (the kernel's are < 20).
+  static constexpr uint32_t kMaxInlineDepth = 256;
+
+  bool present() const { return present_; }
+  uint64_t function_count() const { return function_count_; }
+  uint64_t file_count() const { return file_count_; }
+
+  // Frames for a static address: true and `frames` filled when a
+  // function holds it (frames[0] has no line when no row does), false
+  // when none does. DataLoss when the function's record is damaged.
+  absl::StatusOr<bool> Symbolize(uint64_t address, LineFrames* frames) const;
+
+  // Decodes every function's record (VerifyStructure; tests).
+  absl::Status VerifyAll() const;
+
+  // Written when the catalog holds a line table (a linked file's: a
+  // relocatable one is InvalidArgument).
+  static absl::Status Encode(const Catalog& catalog,
+                             StringTableBuilder& strings,
+                             EncodedSections* out);
+  // Absent: present() false. Checks the header, the tables' sizes, every
+  // prefix and file entry, and that functions are sorted, disjoint and
+  // point inside the data.
+  static absl::StatusOr<LineSection> Decode(const SectionDirectory& dir);
+
+ private:
+  struct Call;
+  absl::Status DecodeFunction(uint64_t k, uint32_t offset,
+                              LineFrames* frames) const;
+  // The string record at `ref` of the blob.
+  bool String(uint64_t ref, absl::string_view* out) const;
+  bool File(uint64_t file, LineFrame* frame) const;
+
+  bool present_ = false;
+  uint64_t function_count_ = 0, file_count_ = 0, prefix_count_ = 0;
+  const char* prefixes_ = nullptr;
+  const char* files_ = nullptr;
+  const char* functions_ = nullptr;
+  absl::string_view strings_;
+  absl::string_view data_;
+};
+
+}  // namespace ksym
+
+#endif  // KSYM_SYMBOLIZER_INDEX_LINE_SECTION_H_

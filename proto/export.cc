@@ -111,6 +111,13 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
   } else {
     order = AbsoluteOrder(index);
   }
+  if (note != nullptr && index.lines().present()) {
+    // Never dropped silently: the user learns the import will lack it.
+    absl::StrAppend(note, note->empty() ? "" : "; ",
+                    "the index's line table is not exported (SymbolTable "
+                    "has no field for source lines yet): an index imported "
+                    "from this file answers without --lines");
+  }
   proto::SymbolTable t;
   t.set_version(kSymbolTableVersion);
 

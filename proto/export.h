@@ -37,7 +37,8 @@ unsigned ExportFileMode(const IndexReader& index, ExportOptions options);
 
 // The whole index as a table. Fails for strings that are not UTF-8 (proto3
 // `string` fields must be) and as ExportOptions says. `note`, when given,
-// receives what a link-time export changed ("" otherwise), for the user.
+// receives what a link-time export changed and that the line section
+// (format.h kLines) is left out ("" when neither), for the user.
 absl::StatusOr<proto::SymbolTable> ExportSymbolTable(
     const IndexReader& index, ExportOptions options = {},
     std::string* note = nullptr);

@@ -147,6 +147,31 @@ TEST(Export, RuntimeIndexWithoutAKnownSlideNeedsAbsolute) {
   EXPECT_TRUE(ExportSymbolTable(*r, {.absolute = true}).ok());
 }
 
+TEST(Export, SaysTheLineTableIsNotExported) {
+  Catalog c;
+  c.identity.address_space = AddressSpace::kStatic;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T', 0x10, true));
+  LineTable lines;
+  lines.sections = {""};
+  lines.prefixes = {""};
+  lines.files = {{}, {0, "init/main.c"}};
+  lines.names = {"_text"};
+  lines.rows = {{0, 1, 1, 0}};
+  lines.functions = {{0, 0xffffffff81000000, 0x10, 0, 0, 1, 0, 0}};
+  c.lines = std::make_shared<const LineTable>(std::move(lines));
+  c.FinalizeSizes();
+  std::unique_ptr<IndexReader> r = Open(IndexBytes(c));
+  ASSERT_TRUE(r->lines().present());
+  std::string note;
+  ASSERT_TRUE(ExportSymbolTable(*r, {}, &note).ok());
+  EXPECT_NE(note.find("line table is not exported"), std::string::npos)
+      << note;
+  c.lines = nullptr;
+  r = Open(IndexBytes(c));
+  ASSERT_TRUE(ExportSymbolTable(*r, {}, &note).ok());
+  EXPECT_EQ(note, "");
+}
+
 TEST(Export, StaticIndexIsUnchangedEitherWay) {
   Catalog c = SampleCatalog();
   c.identity.address_space = AddressSpace::kStatic;

@@ -17,6 +17,7 @@
 #include "symbolizer/builder/loadable_modules.h"
 #include "symbolizer/builder/module_facts.h"
 #include "symbolizer/builder/object_facts.h"
+#include "symbolizer/builder/source_lines.h"
 #include "symbolizer/builder/static_symbols.h"
 #include "symbolizer/builder/vmlinux_facts.h"
 
@@ -267,6 +268,8 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
     AddKallsymsEntries(unmatched, c);
   }
   c.sources = std::move(sources);
+  ReadSourceLines(statics.label == "vmlinux" ? in.vmlinux : std::string(),
+                  given.lines, c, log);
   if (runtime) {
     LoadableModuleSources mods;
     mods.kallsyms = in.kallsyms;

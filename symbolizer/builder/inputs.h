@@ -57,6 +57,9 @@ struct BuildInputs {
   // Where a loaded module's debug file comes from when ROOT has none (e.g.
   // debuginfod); may be empty. See module_files.h.
   ModuleDebugLookup module_debug_lookup;
+  // Read the vmlinux's source lines into the index's line section
+  // (`--no-lines`: not; the index then says so where lines are asked for).
+  bool lines = true;
 };
 
 // The live kernel's symbol list, read when no symbol source is given.

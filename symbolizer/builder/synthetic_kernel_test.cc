@@ -471,9 +471,38 @@ TEST(SyntheticKernelTest, ProgressNamesTheSlowSteps) {
                 absl::StrCat("reading DWARF compile units of ", kVmlinux),
                 "attributing objects",
                 "attributing modules",
+                absl::StrCat("reading source lines of ", kVmlinux),
                 "sorting",
                 "disambiguating",
             }));
+}
+
+// The vmlinux's DWARF gives the index its line table by default, with a
+// source record saying where it came from; --no-lines leaves it out and
+// the record says why.
+TEST(SyntheticKernelTest, LinesByDefaultAndNotWithNoLines) {
+  BuildInputs in;
+  in.vmlinux_path = kVmlinux;
+  in.modules_dir = kModules;
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_NE(out->catalog.lines, nullptr);
+  EXPECT_FALSE(out->catalog.lines->functions.empty());
+  auto record = [](const Catalog& c) {
+    for (const InputSource& s : c.sources) {
+      if (s.what == "line tables") return s;
+    }
+    return InputSource{};
+  };
+  EXPECT_EQ(record(out->catalog).state, SourceState::kFound);
+  EXPECT_EQ(record(out->catalog).path, kVmlinux);
+
+  in.lines = false;
+  out = BuildCatalog(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->catalog.lines, nullptr);
+  EXPECT_EQ(record(out->catalog).state, SourceState::kMissing);
+  EXPECT_EQ(record(out->catalog).why, "not read: built with --no-lines");
 }
 
 }  // namespace

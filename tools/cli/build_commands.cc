@@ -27,6 +27,7 @@ int RunBuild(const Args& a) {
   in.build_dir = a.value("--build-dir");
   in.root = a.value("--root");
   in.release = a.value("--release");
+  in.lines = !a.flag("--no-lines");
   const bool quiet = a.flag("--quiet");
   Progress progress(!quiet);
   auto report = [&](uint64_t d, uint64_t t, absl::string_view w) {
@@ -119,6 +120,9 @@ Sources combine; the most precise facts win:
                       .objs, .ranges: object -> built-in module
   --build-dir DIR     a kernel build tree: all of the above plus the kbuild
                       .cmd files, found inside it
+  --no-lines          leave out the vmlinux's source lines and inline trees
+                      (read from its DWARF by default: `lookup --lines`,
+                      `symbolize --lines`); a smaller index, a faster build
   -o, --output INDEX  where to write (default: the running kernel's cache;
                       required with --root and with sources that describe
                       the running kernel but are not read from it)
@@ -127,7 +131,7 @@ Names that stay ambiguous are listed on stderr, never guessed.
 )",
       {"--kallsyms", "--system-map", "--vmlinux", "--linker-map",
        "--modules-dir", "--build-dir", "--root", "--release", "--output"},
-      {"--quiet"},
+      {"--quiet", "--no-lines"},
       RunBuild};
   return c;
 }

@@ -19,6 +19,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
   //symbolizer/fleet:fleet_dask_test \
   //symbolizer/sources/elf:debian_lines_test \
+  //symbolizer/api:debian_source_lines_test \
   --test_env=KSYM_DEBIAN_KERNEL="$kernel" "$@"
 rc=$?
 

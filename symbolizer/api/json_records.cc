@@ -55,11 +55,13 @@ void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
 }
 
 std::string LookupJson(const Symbolizer& s, uint64_t address,
-                       const SymbolInfo& symbol, uint64_t offset) {
+                       const SymbolInfo& symbol, uint64_t offset,
+                       const SourceLines* lines) {
   JsonLine j;
   j.Field("address", JsonAddress(address)).Bool("found", true);
   AddSymbolFields(s, symbol, j);
   j.Field("offset", offset);
+  if (lines != nullptr) AddSourceLineFields(*lines, j);
   return j.Finish();
 }
 

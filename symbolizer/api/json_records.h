@@ -29,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "symbolizer/api/json_writer.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
@@ -44,9 +45,11 @@ std::string JsonAddress(uint64_t address);
 void AddSymbolFields(const Symbolizer& s, const SymbolInfo& symbol,
                      JsonLine& j);
 
-// One covering symbol of `address`.
+// One covering symbol of `address`; with `lines`, its "location" and
+// "inlined" fields too (source_lines.h AddSourceLineFields).
 std::string LookupJson(const Symbolizer& s, uint64_t address,
-                       const SymbolInfo& symbol, uint64_t offset);
+                       const SymbolInfo& symbol, uint64_t offset,
+                       const SourceLines* lines = nullptr);
 // No symbol covers `address`.
 std::string NotFoundJson(uint64_t address, NotFoundReason reason);
 // Every candidate of `query`, in the given order ([] when none). With

@@ -15,6 +15,7 @@
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/live_pseudo.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/api/static_address.h"
 #include "symbolizer/rewriter/kernel_offset.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -46,6 +47,7 @@ int RunLookup(const Args& a) {
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   const bool json = a.flag("--json"), all = a.flag("--all");
   const bool link_time = a.flag("--static");
+  const bool lines = a.flag("--lines");
   const ObjectForm object_form =
       a.flag("--full-object") ? ObjectForm::kFullPath : ObjectForm::kShortest;
   // --kaslr-offset: the addresses are the running kernel's, the index a
@@ -105,8 +107,18 @@ int RunLookup(const Args& a) {
                    : AddressLine(given, NotFoundFrameText(r.reason)));
     }
     for (const auto& [sym, off] : hits) {
-      PutLine(json ? LookupJson(*s, given, sym, off)
-                   : AddressLine(given, FrameText(*s, sym, off, object_form)));
+      if (!lines) {
+        PutLine(json ? LookupJson(*s, given, sym, off)
+                     : AddressLine(given, FrameText(*s, sym, off, object_form)));
+        continue;
+      }
+      const SourceLines l = LocateSourceLines(*s, sym, off);
+      if (json) {
+        PutLine(LookupJson(*s, given, sym, off, &l));
+        continue;
+      }
+      PutLine(AddressLine(given, FrameText(*s, sym, off, object_form)));
+      for (const std::string& t : SourceLineTexts(l)) PutLine(t);
     }
   };
   if (!a.positional.empty()) {
@@ -258,7 +270,7 @@ const Command& LookupCommand() {
   static const Command c{
       "lookup", "symbolize addresses (arguments, or one per line on stdin)",
       R"(usage: ksym lookup [-i INDEX] [--json] [--all] [--static] [--full-object]
-                   [ADDR...]
+                   [--lines] [ADDR...]
 
 Symbolizes each ADDR (hex, with or without 0x). Without ADDR, reads
 stdin: the first word of each line is the address.
@@ -277,12 +289,21 @@ ELF size.
            OFF (hex; `Kernel Offset:` of an oops, or _text in its kallsyms
            minus _text in System.map): on a static index they are moved
            back by OFF; a runtime index must be of that boot
+  --lines  after each frame, its source lines as `llvm-symbolizer --inlines`
+           gives them, innermost first: `  FUNCTION FILE:LINE:COL`, marked
+           ` (inlined)` on each function inlined into the next one (paths
+           under the build prefix); `  ?? (WHY)` when the index has no line
+           table (built with --no-lines or without the vmlinux's DWARF) or
+           none covers the address. JSON: "location" {function, file,
+           prefix, line, column} and "inlined" [the functions it was inlined
+           into, innermost first, with their call sites], or "location": null
+           and "location_missing": WHY
 On a runtime index, JSON objects carry `static_start`: the vmlinux address
 of a core-kernel symbol (null for modules and absolute symbols).
 Exit 1 when some address has no symbol.
 )",
       {"--index", "--kaslr-offset"},
-      {"--json", "--all", "--static", "--full-object"},
+      {"--json", "--all", "--static", "--full-object", "--lines"},
       RunLookup};
   return c;
 }

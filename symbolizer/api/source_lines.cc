@@ -1,0 +1,141 @@
+#include "symbolizer/api/source_lines.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "symbolizer/api/static_address.h"
+#include "symbolizer/names/printable.h"
+
+namespace ksym {
+namespace {
+
+constexpr absl::string_view kLineTables = "line tables";
+
+std::string FileText(const LineFrame& f) {
+  if (f.path.empty()) return "??";
+  // A path outside the build prefix (/usr/include/...) is printed whole.
+  return EscapeUnprintable(f.path);
+}
+
+}  // namespace
+
+std::string NoLineTableReason(const IndexReader& index) {
+  if (index.lines().present()) return "";
+  for (const IndexReader::Source& src : index.sources()) {
+    if (src.what != kLineTables) continue;
+    return absl::StrCat("the index has no line table: ",
+                        EscapeUnprintable(src.why.empty() ? "not read" : src.why));
+  }
+  return "the index has no line table: it was built by a ksym that reads no "
+         "source lines (rebuild it)";
+}
+
+SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,
+                              uint64_t offset) {
+  SourceLines out;
+  const IndexReader& index = s.index();
+  if (!index.lines().present()) {
+    out.state = SourceLines::State::kNoLineTable;
+    out.why = NoLineTableReason(index);
+    return out;
+  }
+  std::optional<uint64_t> start;
+  if (index.address_space() == AddressSpace::kStatic) {
+    start = symbol.address;
+  } else {
+    start = StaticStart(s, symbol);
+  }
+  if (!start) {
+    out.state = SourceLines::State::kNotCovered;
+    out.why = index.ModuleSetLoadable(symbol.module_set)
+                  ? "the line table holds the vmlinux's lines, not a "
+                    "loadable module's"
+                  : "no link-time address (KASLR offset unknown, or an "
+                    "absolute symbol)";
+    return out;
+  }
+  absl::StatusOr<bool> found = index.lines().Symbolize(*start + offset,
+                                                       &out.frames);
+  if (!found.ok()) {
+    out.state = SourceLines::State::kDamaged;
+    out.why = std::string(found.status().message());
+  } else if (!*found) {
+    out.state = SourceLines::State::kNotCovered;
+    out.why = symbol.size_exact && offset >= symbol.size
+                  ? absl::StrCat("past the end of the function's code (size 0x",
+                                 absl::Hex(symbol.size), "): padding")
+                  : "no DWARF function covers this address";
+  } else {
+    out.state = SourceLines::State::kFound;
+    out.symbol_name = std::string(symbol.name());
+  }
+  return out;
+}
+
+absl::string_view FrameFunction(const SourceLines& lines, size_t i) {
+  const absl::string_view f = lines.frames[i].function;
+  if (f.empty() && i + 1 == lines.frames.size()) return lines.symbol_name;
+  return f;
+}
+
+std::string LocationText(const LineFrame& f, bool column) {
+  std::string out = absl::StrCat(FileText(f), ":", f.line);
+  if (column && f.column != 0) absl::StrAppend(&out, ":", f.column);
+  return out;
+}
+
+std::vector<std::string> SourceLineTexts(const SourceLines& lines) {
+  std::vector<std::string> out;
+  if (lines.state != SourceLines::State::kFound) {
+    out.push_back(absl::StrCat("  ?? (", lines.why, ")"));
+    return out;
+  }
+  for (size_t i = 0; i < lines.frames.size(); ++i) {
+    const LineFrame& f = lines.frames[i];
+    out.push_back(absl::StrCat("  ", EscapeUnprintable(FrameFunction(lines, i)), " ",
+                               LocationText(f),
+                               i + 1 < lines.frames.size() ? " (inlined)" : ""));
+  }
+  return out;
+}
+
+namespace {
+
+std::string FrameJson(const LineFrame& f, absl::string_view function) {
+  JsonLine j;
+  j.Field("function", function)
+      .Field("file", f.path)
+      .Field("prefix", f.prefix)
+      .Field("line", f.line)
+      .Field("column", f.column);
+  return j.Finish();
+}
+
+}  // namespace
+
+void AddSourceLineFields(const SourceLines& lines, JsonLine& j) {
+  if (lines.state != SourceLines::State::kFound) {
+    j.Null("location").Field("location_missing", lines.why);
+    return;
+  }
+  j.Raw("location", FrameJson(lines.frames[0], FrameFunction(lines, 0)));
+  std::string inlined = "[";
+  for (size_t i = 1; i < lines.frames.size(); ++i) {
+    if (i > 1) inlined.push_back(',');
+    inlined += FrameJson(lines.frames[i], FrameFunction(lines, i));
+  }
+  inlined.push_back(']');
+  j.Raw("inlined", inlined);
+}
+
+std::string DecodeStacktraceText(const SourceLines& lines) {
+  std::string out;
+  if (lines.state != SourceLines::State::kFound) return out;
+  for (const LineFrame& f : lines.frames) {
+    if (!out.empty()) out.push_back(' ');
+    absl::StrAppend(&out, LocationText(f, /*column=*/false));
+  }
+  return out;
+}
+
+}  // namespace ksym

@@ -1,0 +1,135 @@
+#include "symbolizer/api/source_lines.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "symbolizer/testing/index_testing.h"
+
+namespace ksym {
+namespace {
+
+using testutil::MakeSymbol;
+using ::testing::ElementsAre;
+
+constexpr uint64_t kSlide = 0x1c000000;
+constexpr uint64_t kOpen = 0xffffffff81000100;  // link-time
+
+// do_open (0x40 bytes) inlines getname (from fs/open.c:20:3), which
+// inlines copy_name (from fs/namei.c:7:9) over [0x10, 0x18).
+std::shared_ptr<const LineTable> Lines() {
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "fs/open.c"}, {1, "fs/namei.c"}, {0, "/usr/include/x.h"}};
+  t.names = {"do_open", "getname", "copy_name"};
+  t.rows = {{0x0, 1, 10, 0}, {0x8, 2, 5, 1}, {0x10, 3, 2, 4}, {0x20, 1, 30, 0}};
+  t.inline_ranges = {{0x8, 0x20}, {0x10, 0x18}};
+  t.calls = {{1, kNoParent, 1, 20, 3, 0, 1}, {2, 0, 2, 7, 9, 1, 1}};
+  t.functions = {{0, kOpen, 0x40, 0, 0, 4, 0, 2}};
+  return std::make_shared<const LineTable>(std::move(t));
+}
+
+Catalog Kernel(bool runtime, bool lines) {
+  Catalog c;
+  const uint64_t shift = runtime ? kSlide : 0;
+  c.identity.address_space =
+      runtime ? AddressSpace::kRuntime : AddressSpace::kStatic;
+  c.identity.kaslr_offset = shift;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000 + shift, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(kOpen + shift, "do_open", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(kOpen + 0x40 + shift, "asm_fn", 'T', 0x10, true));
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  c.loadable_module_sets.insert(ext4);
+  Symbol m = MakeSymbol(0xffffffffc0a01000, "ext4_fill_super", 't', 0x40, true);
+  m.module_set = ext4;
+  if (runtime) c.symbols.push_back(m);
+  if (lines) {
+    c.lines = Lines();
+    c.sources.push_back({"line tables", "vmlinux", SourceState::kFound, ""});
+  } else {
+    c.sources.push_back({"line tables", "vmlinux", SourceState::kMissing,
+                         "not read: built with --no-lines"});
+  }
+  return c;
+}
+
+SourceLines At(const Symbolizer& s, uint64_t address) {
+  LookupResult r = s.Lookup(address);
+  EXPECT_TRUE(r.found);
+  return LocateSourceLines(s, r.symbol, r.offset);
+}
+
+TEST(SourceLinesTest, PrintsTheInlineChainInnermostFirst) {
+  for (bool runtime : {false, true}) {
+    std::unique_ptr<Symbolizer> s =
+        testutil::SymbolizerFromCatalog(Kernel(runtime, true));
+    const uint64_t base = kOpen + (runtime ? kSlide : 0);
+    SourceLines l = At(*s, base + 0x12);
+    ASSERT_EQ(l.state, SourceLines::State::kFound) << l.why;
+    EXPECT_THAT(SourceLineTexts(l),
+                ElementsAre("  copy_name /usr/include/x.h:2:4 (inlined)",
+                            "  getname fs/namei.c:7:9 (inlined)",
+                            "  do_open fs/open.c:20:3"));
+    EXPECT_EQ(DecodeStacktraceText(l),
+              "/usr/include/x.h:2 fs/namei.c:7 fs/open.c:20");
+    EXPECT_THAT(SourceLineTexts(At(*s, base + 0x2)),
+                ElementsAre("  do_open fs/open.c:10"));
+    JsonLine j;
+    AddSourceLineFields(At(*s, base + 0x8), j);
+    EXPECT_EQ(j.Finish(),
+              "{\"location\":{\"function\":\"getname\",\"file\":"
+              "\"fs/namei.c\",\"prefix\":\"debian/build/"
+              "build_amd64_none_cloud-amd64/\",\"line\":5,\"column\":1},"
+              "\"inlined\":[{\"function\":\"do_open\",\"file\":\"fs/open.c\","
+              "\"prefix\":\"debian/build/build_amd64_none_cloud-amd64/\","
+              "\"line\":20,\"column\":3}]}");
+    // Code without DWARF (assembler) is said, not answered.
+    SourceLines none = At(*s, base + 0x44);
+    EXPECT_EQ(none.state, SourceLines::State::kNotCovered);
+    EXPECT_THAT(SourceLineTexts(none),
+                ElementsAre("  ?? (no DWARF function covers this address)"));
+  }
+}
+
+TEST(SourceLinesTest, AnUnnamedFunctionTakesTheSymbolsName) {
+  Catalog c = Kernel(false, true);
+  LineTable t = *c.lines;
+  t.names[0] = "";  // assembler code: no DW_AT_name
+  c.lines = std::make_shared<const LineTable>(std::move(t));
+  std::unique_ptr<Symbolizer> s = testutil::SymbolizerFromCatalog(std::move(c));
+  EXPECT_THAT(SourceLineTexts(At(*s, kOpen + 0x2)),
+              ElementsAre("  do_open fs/open.c:10"));
+}
+
+TEST(SourceLinesTest, AModuleFrameIsNotAnsweredFromTheVmlinux) {
+  std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerFromCatalog(Kernel(true, true));
+  SourceLines l = At(*s, 0xffffffffc0a01010);
+  EXPECT_EQ(l.state, SourceLines::State::kNotCovered);
+  EXPECT_TRUE(absl::StrContains(l.why, "loadable module")) << l.why;
+}
+
+TEST(SourceLinesTest, AnIndexWithoutLinesSaysWhy) {
+  std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerFromCatalog(Kernel(false, false));
+  SourceLines l = At(*s, kOpen + 0x12);
+  EXPECT_EQ(l.state, SourceLines::State::kNoLineTable);
+  EXPECT_EQ(l.why,
+            "the index has no line table: not read: built with --no-lines");
+  JsonLine j;
+  AddSourceLineFields(l, j);
+  EXPECT_EQ(j.Finish(),
+            "{\"location\":null,\"location_missing\":\"the index has no line "
+            "table: not read: built with --no-lines\"}");
+  Catalog old = Kernel(false, false);
+  old.sources.clear();
+  s = testutil::SymbolizerFromCatalog(std::move(old));
+  EXPECT_TRUE(absl::StrContains(NoLineTableReason(s->index()), "rebuild"));
+}
+
+}  // namespace
+}  // namespace ksym

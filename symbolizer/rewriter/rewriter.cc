@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/names/qualified_name.h"
@@ -156,6 +157,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   if (f.offset.has_value() && *f.offset != offset) mismatched = true;
   out->append(f.symbol.data(), f.symbol.size());
   if (!mismatched) {
+    AppendLines(*s, offset, out);
     AppendQualifiers(*s, f.qualifiers, out);
     CountName(*s, AppendMarker(*s, out));
     ++stats_.resolved;
@@ -210,6 +212,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
   }
   out->append(f.symbol.data(), f.symbol.size());
   if (candidates.size() == 1) {
+    AppendLines(candidates[0].symbol, f.offset.value_or(0), out);
     AppendQualifiers(candidates[0].symbol, f.qualifiers, out);
     CountName(candidates[0].symbol, AppendMarker(candidates[0].symbol, out));
     if (options_.append_addresses) {
@@ -248,10 +251,28 @@ bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
   absl::StrAppend(out, " (", EscapedName(r.symbol.name()), "+0x",
                   absl::Hex(r.offset), "/0x",
                   absl::Hex(symbolizer_.KernelLength(r.symbol)));
+  AppendLines(r.symbol, r.offset, out);
   AppendQualifiers(r.symbol, {}, out);
   CountName(r.symbol, AppendMarker(r.symbol, out));
   out->push_back(')');
   return true;
+}
+
+void Rewriter::AppendLines(const SymbolInfo& s, uint64_t offset,
+                           std::string* out) const {
+  if (!options_.lines) return;
+  const SourceLines lines = LocateSourceLines(symbolizer_, s, offset);
+  switch (lines.state) {
+    case SourceLines::State::kFound:
+      absl::StrAppend(out, " (", DecodeStacktraceText(lines), ")");
+      return;
+    case SourceLines::State::kNoLineTable:
+      return;  // said once for the whole input (NoLineTableReason)
+    case SourceLines::State::kNotCovered:
+    case SourceLines::State::kDamaged:
+      absl::StrAppend(out, " (no source lines: ", lines.why, ")");
+      return;
+  }
 }
 
 void Rewriter::AppendQualifiers(const SymbolInfo& s, absl::string_view printed,

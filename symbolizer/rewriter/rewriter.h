@@ -104,6 +104,13 @@ struct RewriteOptions {
   // kernel_offset.h). Printed addresses are moved by it before each lookup
   // and appended addresses after.
   uint64_t kaslr_offset = 0;
+  // `symbolize --lines`: after the symbol of every frame placed on one
+  // symbol, its source lines as scripts/decode_stacktrace.sh prints them,
+  // ` (FILE:LINE INLINED-CALLER-FILE:LINE ...)` innermost first, from the
+  // index's line section (api/source_lines.h); ` (no source lines: WHY)`
+  // where it has none for that frame (a module's, code without DWARF).
+  // Off: lines are not rewritten idempotently.
+  bool lines = false;
   // For an index of the running kernel: what the kernel has now at an
   // index address no indexed symbol places exactly, or nullopt. A frame
   // printed with the same name there is placed (the BPF tag in the name
@@ -159,6 +166,9 @@ class Rewriter {
   bool RewriteBare(const FrameSpan& f, std::string* out);
   // " [mod] ... {obj}" of s; a module the frame already named keeps its
   // printed bracket (with the build id).
+  // RewriteOptions::lines: the source lines of s + offset.
+  void AppendLines(const SymbolInfo& s, uint64_t offset,
+                   std::string* out) const;
   void AppendQualifiers(const SymbolInfo& s, absl::string_view printed,
                         std::string* out) const;
   // The frame's own " [mod]... {obj}" as printed, without earlier notes.

@@ -966,3 +966,81 @@ TEST(RewriterTest, BpftraceAndFunctionGraphFrames) {
 
 }  // namespace
 }  // namespace ksym
+
+namespace ksym {
+namespace {
+
+// Two init_once of different lengths, each with its own lines (the second
+// inlines a helper), and a loadable module's init_once: --lines.
+std::unique_ptr<Symbolizer> KernelWithLines() {
+  Catalog c;
+  auto add = [&](uint64_t address, const char* name, uint64_t size,
+                 const char* object, uint32_t modules = kNoModules) {
+    Symbol s;
+    s.address = address;
+    s.name = name;
+    s.type = 't';
+    s.size = size;
+    s.size_exact = true;
+    s.module_set = modules;
+    if (object != nullptr) s.object = c.InternObject(object);
+    c.symbols.push_back(s);
+  };
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  c.loadable_module_sets.insert(ext4);
+  c.identity.address_space = AddressSpace::kRuntime;
+  c.identity.kaslr_offset = 0x1000000;
+  add(0xffffffff82200000, "init_once", 0x40, "fs/inode.o");
+  add(0xffffffff82200100, "init_once", 0x80, "fs/fat/inode.o");
+  add(0xffffffffc0a01040, "init_once", 0x40, nullptr, ext4);
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "/build/linux/"};
+  t.files = {{}, {1, "fs/inode.c"}, {1, "fs/fat/inode.c"},
+             {1, "include/linux/list.h"}};
+  t.names = {"init_once", "INIT_LIST_HEAD"};
+  t.rows = {{0, 1, 400, 0}, {0, 2, 700, 0}, {0x10, 3, 38, 2}};
+  t.inline_ranges = {{0x10, 0x20}};
+  t.calls = {{1, kNoParent, 2, 705, 3, 0, 1}};
+  t.functions = {{0, 0xffffffff81200000, 0x40, 0, 0, 1, 0, 0},
+                 {0, 0xffffffff81200100, 0x80, 0, 1, 2, 0, 1}};
+  c.lines = std::make_shared<const LineTable>(std::move(t));
+  c.FinalizeSizes();
+  Disambiguate(c);
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test");
+  EXPECT_TRUE(r.ok()) << r.status();
+  return std::make_unique<Symbolizer>(*std::move(r));
+}
+
+TEST(RewriterLinesTest, TheRightCopysLinesAsDecodeStacktracePrintsThem) {
+  std::unique_ptr<Symbolizer> k = KernelWithLines();
+  RewriteOptions options;
+  options.lines = true;
+  Rewriter r(*k, options);
+  // LEN picks the fs/fat copy: its lines, the inlined helper first.
+  EXPECT_EQ(r.RewriteLine(" init_once+0x12/0x80"),
+            " init_once+0x12/0x80 (include/linux/list.h:38 "
+            "fs/fat/inode.c:705) {fat/inode.o}");
+  EXPECT_EQ(r.RewriteLine(" init_once+0x12/0x40"),
+            " init_once+0x12/0x40 (fs/inode.c:400) {fs/inode.o}");
+  // perf script: the address decides.
+  EXPECT_EQ(r.RewriteLine("\tffffffff82200105 init_once+0x5 ([kernel.kallsyms])"),
+            "\tffffffff82200105 init_once+0x5 (fs/fat/inode.c:700) "
+            "{fat/inode.o} ([kernel.kallsyms])");
+  // A loadable module's frame: said, not answered from the vmlinux.
+  const std::string module = r.RewriteLine(" init_once+0x12/0x40 [ext4]");
+  EXPECT_NE(module.find("(no source lines: the line table holds the "
+                        "vmlinux's lines, not a loadable module's) [ext4]"),
+            std::string::npos)
+      << module;
+  // Without the option nothing changes.
+  Rewriter plain(*k, {});
+  EXPECT_EQ(plain.RewriteLine(" init_once+0x12/0x80"),
+            " init_once+0x12/0x80 {fat/inode.o}");
+}
+
+}  // namespace
+}  // namespace ksym

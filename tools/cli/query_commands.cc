@@ -199,6 +199,12 @@ int RunSymbolize(const Args& a) {
   RewriteOptions options;
   options.append_addresses = a.flag("--addresses");
   options.full_object_path = a.flag("--full-object");
+  options.lines = a.flag("--lines");
+  if (options.lines && !s->index().lines().present()) {
+    // Said once here; the frames pass without lines.
+    std::fprintf(stderr, "ksym: symbolize: --lines: %s\n",
+                 NoLineTableReason(s->index()).c_str());
+  }
   RewriteStreamOptions stream;
   if (a.has("--kaslr-offset")) {
     options.kaslr_offset = KaslrShift(*s, a.value("--kaslr-offset"), "symbolize");
@@ -334,7 +340,7 @@ Exit 1 when a query matches nothing.
 const Command& SymbolizeCommand() {
   static const Command c{
       "symbolize", "rewrite stack dumps, perf script and ftrace output (stdin)",
-      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF] [--addresses] [--stats] [--full-object]
+      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF] [--addresses] [--stats] [--full-object] [--lines]
 
 Copies stdin to stdout, making every kernel frame unambiguous: perf script
 frames and old [<ADDR>] traces get the symbol at their address with its
@@ -361,9 +367,16 @@ until it comes; stderr says which lines it was applied to; give
                 the duplicates apart ({core.o})
   --stats       print frame counts (resolved, mismatched, ambiguous,
                 unresolved: marked not placed) on stderr at the end
+  --lines       after the symbol of each frame placed on one symbol, its
+                source lines as scripts/decode_stacktrace.sh prints them:
+                ` (FILE:LINE CALLER-FILE:LINE ...)`, innermost first, for
+                the right copy of a duplicated name; ` (no source lines:
+                WHY)` for frames the line table does not hold (loadable
+                modules, code without DWARF); said once on stderr when the
+                index has no line table
 )",
       {"--index", "--kaslr-offset"},
-      {"--addresses", "--stats", "--full-object"},
+      {"--addresses", "--stats", "--full-object", "--lines"},
       RunSymbolize};
   return c;
 }

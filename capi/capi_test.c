@@ -76,6 +76,38 @@ int main(void) {
   CHECK(info.runtime_addresses);
   CHECK(!info.kaslr_offset_known);
 
+  /* The module list: ext4 placed by its one kallsyms line, said so. */
+  CHECK(ksym_modules(idx) == 1);
+  {
+    struct ksym_module m;
+    memset(&m, 0, sizeof(m));
+    m.type_size = sizeof(m);
+    CHECK(ksym_module_info(idx, 0, &m) == 0);
+    CHECK(strcmp(m.name, "ext4") == 0);
+    CHECK(strcmp(m.build_id, "") == 0);
+    CHECK(m.base == 0xffffffffc0001000ull);
+    CHECK(m.range_inferred);
+    CHECK(!m.symbols_from_ko && !m.debug_read);
+    CHECK(m.section_count == 0);
+    CHECK(ksym_module_info(idx, 1, &m) == KSYM_ERR_INVALID);
+    const char *section;
+    uint64_t address;
+    CHECK(ksym_module_section(idx, 0, 0, &section, &address) ==
+          KSYM_ERR_INVALID);
+    char line[256];
+    CHECK(ksym_module_format(idx, 0, line, sizeof(line)) > 0);
+    CHECK(strstr(line, "ext4 0xffffffffc0001000-") == line);
+    CHECK(strstr(line, "(range inferred from its symbols)") != NULL);
+    CHECK(strstr(line, "build-id (unknown)") != NULL);
+    /* An older caller's smaller struct: fields past it untouched. */
+    struct ksym_module small;
+    memset(&small, 0xee, sizeof(small));
+    small.type_size = offsetof(struct ksym_module, size) + sizeof(uint64_t);
+    CHECK(ksym_module_info(idx, 0, &small) == 0);
+    CHECK(small.base == 0xffffffffc0001000ull);
+    CHECK(small.section_count == 0xeeeeeeeeu);
+  }
+
   struct ksym_hit hit;
   CHECK(ksym_lookup(idx, 0xffffffff81000310, &hit) == 0);
   CHECK(hit.offset == 0x10);

@@ -17,6 +17,7 @@
 #include "symbolizer/api/default_index.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
+#include "symbolizer/api/module_list.h"
 #include "symbolizer/fleet/build_addressing.h"
 #include "symbolizer/fleet/host_layout.h"
 #include "symbolizer/fleet/index_store.h"
@@ -29,6 +30,9 @@ struct ksym_index {
   // Fleet: where a mapped address lies in this build (read on first use).
   mutable std::once_flag addressing_once;
   mutable ksym::BuildAddressing addressing;
+  // Its loadable modules (read on first use; their strings stay here).
+  mutable std::once_flag modules_once;
+  mutable std::vector<ksym::ModuleListing> modules;
 };
 
 struct ksym_layout {
@@ -91,6 +95,13 @@ int CopyOut(absl::string_view s, char* buf, size_t len) {
     buf[n] = '\0';
   }
   return static_cast<int>(s.size());
+}
+
+const std::vector<ksym::ModuleListing>& Modules(const ksym_index* idx) {
+  std::call_once(idx->modules_once, [idx] {
+    idx->modules = ksym::ListModules(idx->symbolizer->index());
+  });
+  return idx->modules;
 }
 
 bool BadSymbol(const ksym_index* idx, uint32_t symbol) {
@@ -177,6 +188,48 @@ int ksym_open_default(const ksym_open_opts* opts, ksym_index** out) {
 }
 
 void ksym_close(ksym_index* idx) { delete idx; }
+
+int ksym_modules(const ksym_index* idx) {
+  KSYM_CHECK_ARG(idx != nullptr);
+  return static_cast<int>(Modules(idx).size());
+}
+
+int ksym_module_info(const ksym_index* idx, uint32_t k, ksym_module* out) {
+  KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
+  KSYM_CHECK_ARG(out->type_size >= offsetof(ksym_module, size) +
+                                       sizeof(uint64_t));
+  KSYM_CHECK_ARG(k < Modules(idx).size());
+  const ksym::ModuleListing& m = Modules(idx)[k];
+  ksym_module full{};
+  full.type_size = sizeof(full);
+  full.name = m.name.c_str();
+  full.build_id = m.build_id.c_str();
+  full.base = m.base;
+  full.size = m.size;
+  full.section_count = static_cast<uint32_t>(m.sections.size());
+  full.range_inferred = m.range_inferred;
+  full.symbols_from_ko = m.symbols_from_ko;
+  full.debug_read = m.debug_read;
+  return CopyStruct(full, out);
+}
+
+int ksym_module_section(const ksym_index* idx, uint32_t k, uint32_t j,
+                        const char** name, uint64_t* address) {
+  KSYM_CHECK_ARG(idx != nullptr && name != nullptr && address != nullptr);
+  KSYM_CHECK_ARG(k < Modules(idx).size());
+  KSYM_CHECK_ARG(j < Modules(idx)[k].sections.size());
+  const auto& section = Modules(idx)[k].sections[j];
+  *name = section.first.c_str();
+  *address = section.second;
+  return 0;
+}
+
+int ksym_module_format(const ksym_index* idx, uint32_t k, char* buf,
+                       size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (buf != nullptr || len == 0));
+  KSYM_CHECK_ARG(k < Modules(idx).size());
+  return CopyOut(ksym::ModuleLine(Modules(idx)[k]), buf, len);
+}
 
 int ksym_index_info(const ksym_index* idx, ksym_info* out) {
   KSYM_CHECK_ARG(idx != nullptr && out != nullptr);

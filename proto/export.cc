@@ -148,6 +148,34 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
     p->set_state(static_cast<proto::InputSource::State>(s.state));
   }
 
+  // Loadable modules have runtime addresses only: a link-time table
+  // leaves them out with their symbols.
+  for (uint32_t k = 0; !link_time && k < index.module_count(); ++k) {
+    const IndexReader::Module m = index.ModuleAt(k);
+    if (absl::Status st = CheckUtf8(m.name, "module name"); !st.ok()) {
+      return st;
+    }
+    proto::LoadedModule* p = t.add_modules();
+    p->set_name(std::string(m.name));
+    p->set_base(m.base);
+    p->set_size(m.size);
+    p->set_range_inferred(m.range_inferred);
+    p->set_build_id(std::string(m.build_id));
+    p->set_symbols_from_ko(m.symbols_from_ko);
+    p->set_debug_read(m.debug_read);
+    for (uint32_t j = m.first_section; j < m.first_section + m.section_count;
+         ++j) {
+      const auto [name, address] = index.ModuleSectionAt(j);
+      if (absl::Status st = CheckUtf8(name, "module section name");
+          !st.ok()) {
+        return st;
+      }
+      proto::LoadedModule::Section* sec = p->add_sections();
+      sec->set_name(std::string(name));
+      sec->set_address(address);
+    }
+  }
+
   // Module names sorted, so each set's ids ascend with its names.
   std::vector<absl::string_view> modules;
   for (uint32_t set = 0; set < index.module_set_count(); ++set) {
@@ -228,6 +256,9 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
     }
     const int last = s->attribution_run_lengths_size() - 1;
     s->set_attribution_run_lengths(last, s->attribution_run_lengths(last) + 1);
+    if (index.ModuleAliasFirst(sym)) {
+      s->add_module_alias_first(static_cast<uint32_t>(i));
+    }
   }
   if (any_exact) {
     s->mutable_sizes()->Reserve(static_cast<int>(n));

@@ -20,6 +20,10 @@ absl::StatusOr<Catalog> ImportSymbolTable(const proto::SymbolTable& table,
   if (absl::Status st = CheckTableSources(table, label, &c); !st.ok()) {
     return st;
   }
+  if (absl::Status st = CheckTableLoadedModules(table, label, &c);
+      !st.ok()) {
+    return st;
+  }
   if (absl::Status st = CheckTableObjects(table, label, &c); !st.ok()) {
     return st;
   }

@@ -41,6 +41,14 @@ std::string Quote(absl::string_view s) {
 bool IsTypeLetter(unsigned char c) { return absl::ascii_isalpha(c) || c == '?'; }
 
 // The annotation is the whole path or a suffix starting after a '/'.
+// A build-id as the index keeps it: an even number of lowercase hex
+// digits, or none.
+bool IsBuildIdHex(absl::string_view b) {
+  bool hex = b.size() % 2 == 0;
+  for (char c : b) hex = hex && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
+  return hex;
+}
+
 bool IsAnnotationOf(absl::string_view annotation, absl::string_view path) {
   if (!absl::EndsWith(path, annotation)) return false;
   const size_t start = path.size() - annotation.size();
@@ -93,9 +101,7 @@ absl::Status CheckTableIdentity(const proto::KernelIdentity& id,
                                 "ADDRESS_SPACE_RUNTIME)"));
   }
   const std::string& b = id.build_id();
-  bool hex = b.size() % 2 == 0;
-  for (char c : b) hex = hex && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
-  if (!hex) {
+  if (!IsBuildIdHex(b)) {
     return e.Bad("identity.build_id",
                  absl::StrCat(Quote(b), " is not a build-id (expected an even "
                                         "number of lowercase hex digits)"));
@@ -187,6 +193,48 @@ absl::Status CheckTableSources(const proto::SymbolTable& t,
     }
     c->sources.push_back({s.what(), s.path(),
                           static_cast<SourceState>(s.state()), s.why()});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTableLoadedModules(const proto::SymbolTable& t,
+                                     absl::string_view label, Catalog* c) {
+  const Errors e(label);
+  for (int k = 0; k < t.modules_size(); ++k) {
+    const proto::LoadedModule& m = t.modules(k);
+    const std::string field = Indexed("modules", k);
+    if (m.name().empty() || (k > 0 && !(t.modules(k - 1).name() < m.name()))) {
+      return e.Bad(field + ".name",
+                   absl::StrCat(Quote(m.name()),
+                                " (expected a name after the previous "
+                                "module's, in byte order)"));
+    }
+    if (!IsBuildIdHex(m.build_id())) {
+      return e.Bad(field + ".build_id",
+                   absl::StrCat(Quote(m.build_id()),
+                                " is not a build-id (expected an even number "
+                                "of lowercase hex digits)"));
+    }
+    LoadedModuleRecord r;
+    r.name = m.name();
+    r.base = m.base();
+    r.size = m.size();
+    r.range_inferred = m.range_inferred();
+    r.build_id = m.build_id();
+    r.symbols_from_ko = m.symbols_from_ko();
+    r.debug_read = m.debug_read();
+    for (int j = 0; j < m.sections_size(); ++j) {
+      const proto::LoadedModule::Section& sec = m.sections(j);
+      if (sec.name().empty() ||
+          (j > 0 && !(m.sections(j - 1).name() < sec.name()))) {
+        return e.Bad(absl::StrCat(field, ".", Indexed("sections", j), ".name"),
+                     absl::StrCat(Quote(sec.name()),
+                                  " (expected a name after the previous "
+                                  "section's, in byte order)"));
+      }
+      r.sections.push_back({sec.name(), sec.address()});
+    }
+    c->modules.push_back(std::move(r));
   }
   return absl::OkStatus();
 }
@@ -457,6 +505,22 @@ class SymbolRows {
   uint64_t run_left_;
 };
 
+// symbols.module_alias_first: ascending symbol numbers, each marked.
+absl::Status MarkModuleAliasFirst(const Errors& e,
+                                  const proto::SymbolColumns& s, Catalog* c) {
+  const uint64_t n = c->symbols.size();
+  for (int k = 0; k < s.module_alias_first_size(); ++k) {
+    const uint32_t sym = s.module_alias_first(k);
+    if (sym >= n || (k > 0 && sym <= s.module_alias_first(k - 1))) {
+      return e.Bad(Indexed("symbols.module_alias_first", k),
+                   absl::StrCat(sym, " (expected ascending symbol numbers "
+                                     "below ", n, ")"));
+    }
+    c->symbols[sym].module_alias_first = true;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
@@ -475,6 +539,7 @@ absl::Status CheckTableSymbols(const proto::SymbolColumns& s,
     c->symbols.push_back(std::move(sym));
   }
   if (absl::Status st = rows.CheckAllNamesUsed(); !st.ok()) return st;
+  if (absl::Status st = MarkModuleAliasFirst(e, s, c); !st.ok()) return st;
   // Sorted already (checked above): this only fills the inferred sizes.
   c->FinalizeSizes();
   return absl::OkStatus();

@@ -41,6 +41,13 @@ absl::Status CheckTableModules(const proto::SymbolTable& table,
 absl::Status CheckTableSources(const proto::SymbolTable& table,
                                absl::string_view label, Catalog* catalog);
 
+// `modules`: names non-empty and ascending, build-ids lowercase hex (or
+// none), each module's sections named and ascending. Appends them to
+// `catalog`.
+absl::Status CheckTableLoadedModules(const proto::SymbolTable& table,
+                                     absl::string_view label,
+                                     Catalog* catalog);
+
 // `objects`: paths non-empty and each once, annotations a suffix of their
 // path at a '/'. Interns them into `catalog`, which must have none yet.
 absl::Status CheckTableObjects(const proto::SymbolTable& table,

@@ -201,6 +201,45 @@ TEST_F(ObjectsCheck, PathsAndAnnotations) {
   EXPECT_TRUE(Check().ok());
 }
 
+class LoadedModulesCheck : public CheckTest {
+ protected:
+  absl::Status Check() override {
+    Catalog c;
+    return CheckTableLoadedModules(t_, kLabel, &c);
+  }
+  proto::LoadedModule* Add(const std::string& name) {
+    proto::LoadedModule* m = t_.add_modules();
+    m->set_name(name);
+    return m;
+  }
+};
+
+TEST_F(LoadedModulesCheck, NamesBuildIdsAndSections) {
+  Add("ext4")->set_build_id("3a1f");
+  ASSERT_TRUE(Check().ok());
+  Add("ext4");
+  ExpectBad("modules[1].name: \"ext4\" (expected a name after the previous "
+            "module's, in byte order)");
+  t_.mutable_modules(1)->set_name("fat");
+  t_.mutable_modules(1)->set_build_id("3A1F");
+  ExpectBad("modules[1].build_id: \"3A1F\" is not a build-id (expected an "
+            "even number of lowercase hex digits)");
+  t_.mutable_modules(1)->set_build_id("");
+  t_.mutable_modules(1)->add_sections()->set_name(".text");
+  t_.mutable_modules(1)->add_sections()->set_name(".data");
+  ExpectBad("modules[1].sections[1].name: \".data\" (expected a name after "
+            "the previous section's, in byte order)");
+}
+
+TEST_F(SymbolsCheck, ModuleAliasFirst) {
+  s()->add_module_alias_first(1);
+  ASSERT_TRUE(Check().ok());
+  s()->add_module_alias_first(1);
+  ExpectBad(absl::StrCat("symbols.module_alias_first[1]: 1 (expected "
+                         "ascending symbol numbers below ",
+                         s()->count(), ")"));
+}
+
 TEST_F(SymbolsCheck, ColumnLengths) {
   proto::SymbolTable valid = t_;
   s()->set_count(12);

@@ -17,6 +17,7 @@
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/live_pseudo.h"
+#include "symbolizer/api/module_list.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -240,6 +241,36 @@ class PyIndex {
     return d;
   }
 
+  // The loadable modules, as `ksym modules --json` lists them (addresses
+  // as ints; `text` is the line `ksym modules` prints).
+  py::list Modules() const {
+    py::list out;
+    for (const ModuleListing& m : ListModules(s_->index())) {
+      py::dict d;
+      d["name"] = Text(m.name);
+      d["base"] = m.base;
+      d["size"] = m.size;
+      d["end"] = m.base + m.size;
+      d["range_inferred"] = m.range_inferred;
+      if (m.build_id.empty()) {
+        d["build_id"] = py::none();
+      } else {
+        d["build_id"] = Text(m.build_id);
+      }
+      d["symbols_from_ko"] = m.symbols_from_ko;
+      d["debug_read"] = m.debug_read;
+      d["symbols_from"] = ModuleSymbolsFrom(m);
+      py::list sections;
+      for (const auto& [name, address] : m.sections) {
+        sections.append(py::make_tuple(Text(name), address));
+      }
+      d["sections"] = sections;
+      d["text"] = Text(ModuleLine(m));
+      out.append(d);
+    }
+    return out;
+  }
+
   uint64_t Size() const { return s_->index().symbol_count(); }
 
  private:
@@ -345,6 +376,7 @@ PYBIND11_MODULE(_ksym, m) {
       .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
       .def("symbolize", &PyIndex::Symbolize, py::arg("text"))
       .def("info", &PyIndex::Info)
+      .def("modules", &PyIndex::Modules)
       .def("__len__", &PyIndex::Size)
       // Every symbol in address order, as idx.symbol(i) gives it.
       .def("__iter__", [](py::object self) {

@@ -66,7 +66,9 @@ addrs="$(awk 'NR % 101 == 1 {print $1}' "$tmp/kallsyms") 1 ffffffffffffffff"
 dups=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | head -20)
 queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
 compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
-LD_PRELOAD="$py_preload" "$python" python/tests/ksym_test.py "$tmp/s.ksym" || fail=1
+{ cat "$tmp/kallsyms"; printf 'ffffffffc0a01000 t vfat_mount\t[vfat]\nffffffffc0a01200 T vfat_fill_super\t[vfat]\n'; } > "$tmp/kmod"
+"$prefix/bin/ksym" build -q --kallsyms "$tmp/kmod" -o "$tmp/m.ksym" || exit 1
+LD_PRELOAD="$py_preload" "$python" python/tests/ksym_test.py "$tmp/s.ksym" "$tmp/m.ksym" || fail=1
 
 # Python verifies checksums by default, as the CLI and ksym_open do: a byte
 # flipped near the end of the file used to give wrong names silently. A

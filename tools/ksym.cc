@@ -3,7 +3,7 @@
 // This file is the table of commands; each command group, with its flags
 // and help text, lives in tools/cli/ (build_commands.cc: build, export,
 // import; query_commands.cc: lookup, resolve, symbolize;
-// inspect_commands.cc: list, info, why, verify; probe_commands.cc: probe;
+// inspect_commands.cc: list, info, modules, why, verify; probe_commands.cc: probe;
 // fleet_commands.cc: layout, store).
 // What they print comes from the library's front-end layer, symbolizer/api/.
 //
@@ -30,7 +30,7 @@ namespace {
 const Command* const kCommands[] = {
     &BuildCommand(),  &LookupCommand(), &ResolveCommand(),
     &ProbeCommand(),  &SymbolizeCommand(), &ListCommand(), &InfoCommand(),
-    &WhyCommand(),
+    &ModulesCommand(), &WhyCommand(),
     &VerifyCommand(), &ExportCommand(), &ImportCommand(), &LayoutCommand(),
     &StoreCommand(),
 };

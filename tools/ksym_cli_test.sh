@@ -342,4 +342,25 @@ for how in inplace rename; do
       "$(grep -c "was replaced on disk" "$tmp/werr")"
   fi
 done
+# The module list: a saved kallsyms places a module by its lines alone, and
+# says the range is inferred; a static index has none and says why.
+{ cat "$tmp/kallsyms"
+  printf 'ffffffffc0a01000 t vfat_mount\t[vfat]\nffffffffc0a01200 T vfat_fill_super\t[vfat]\n'
+  printf 'ffffffffc0b00000 t fat_flush\t[fat]\n'; } > "$tmp/kmod"
+"$ksym" build -q --kallsyms "$tmp/kmod" -o "$tmp/m.ksym"
+out=$("$ksym" modules -i "$tmp/m.ksym")
+check "modules exit" 0 $?
+check "modules lists each by name" "fat vfat" "$(echo "$out" | awk '{printf "%s%s", sep, $1; sep=" "}')"
+check "modules says a kallsyms-only range is inferred" \
+  "vfat 0xffffffffc0a01000-0xffffffffc0a01200 (range inferred from its symbols) build-id (unknown) symbols from kallsyms only, 0 sections" \
+  "$(echo "$out" | grep '^vfat')"
+check "modules --json" "vfat 0xffffffffc0a01000 False" \
+  "$("$ksym" modules -i "$tmp/m.ksym" --json | python3 -c 'import json,sys
+for l in sys.stdin:
+  m = json.loads(l)
+  if m["name"] == "vfat": print(m["name"], m["base"], m["symbols_from_ko"])')"
+"$ksym" modules -i "$tmp/s.ksym" >"$tmp/out" 2>"$tmp/err"
+check "modules of a static index exit" 0 $?
+check "modules of a static index prints nothing" "" "$(cat "$tmp/out")"
+check "modules of a static index says why" 1 "$(grep -c 'static index' "$tmp/err")"
 exit $fail

@@ -246,6 +246,47 @@ int ksym_resolve_unique(const struct ksym_index *idx, const char *query,
 int ksym_resolve_address(const struct ksym_index *idx, const char *query,
                          uint64_t *addr);
 
+/* ---- Loadable modules (a runtime index) ----
+ *
+ * What a profile's mapping of a module needs (pprof/Perfetto Mapping:
+ * range and build-id), as `ksym modules` lists them, sorted by name:
+ *
+ *   int n = ksym_modules(idx);
+ *   for (int k = 0; k < n; ++k) {
+ *     struct ksym_module m = {.type_size = sizeof(m)};
+ *     ksym_module_info(idx, k, &m);   // m.name, m.base, m.build_id, ...
+ *   }
+ */
+struct ksym_module {
+  size_t type_size;       /* sizeof(struct ksym_module) */
+  const char *name;       /* "ext4"; valid until ksym_close */
+  const char *build_id;   /* lowercase hex, "" when unknown */
+  uint64_t base;          /* core range [base, base + size) */
+  uint64_t size;
+  uint32_t section_count; /* ksym_module_section(k, 0 .. section_count-1) */
+  bool range_inferred;    /* from its symbols: no /proc/modules placed it */
+  bool symbols_from_ko;   /* its symbols came from its .ko, else from its
+                             kallsyms lines alone */
+  bool debug_read;        /* its debug .ko's DWARF gave objects */
+  uint8_t reserved0;
+  uint8_t reserved[48];
+};
+
+/* How many loadable modules the index lists (0 for a static index). */
+int ksym_modules(const struct ksym_index *idx);
+/* Facts of module k (< ksym_modules). */
+int ksym_module_info(const struct ksym_index *idx, uint32_t k,
+                     struct ksym_module *out);
+/* Section j of module k: its name (valid until ksym_close) and load
+ * address. */
+int ksym_module_section(const struct ksym_index *idx, uint32_t k, uint32_t j,
+                        const char **name, uint64_t *address);
+/* What `ksym modules` prints for module k: "NAME BASE-END build-id ID
+ * symbols from ..., N sections", a range inferred or a build-id unknown
+ * said in words, untrusted bytes escaped. */
+int ksym_module_format(const struct ksym_index *idx, uint32_t k, char *buf,
+                       size_t len);
+
 /* ---- Building an index ---- */
 
 struct ksym_build_opts {

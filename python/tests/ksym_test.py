@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The Python module's contract beyond what lookup.py compares with the CLI:
-    ksym_test.py INDEX      (an index with duplicate names, e.g. kallsyms)
+    ksym_test.py INDEX [MODULES_INDEX]
+INDEX: an index with duplicate names (e.g. kallsyms); MODULES_INDEX: one
+built from a kallsyms whose [vfat] lines are the only ones placing vfat.
 """
 import array
 import fnmatch
@@ -112,4 +114,15 @@ try:
     check(False, "missing index raises")
 except FileNotFoundError:
     check(True, "missing index raises FileNotFoundError")
+check(idx.modules() == [], "modules(): none in an index without [mod] lines")
+if len(sys.argv) > 2:
+    mods = {m["name"]: m for m in ksym.Index(sys.argv[2]).modules()}
+    vfat = mods.get("vfat")
+    check(vfat is not None and vfat["range_inferred"] and
+          vfat["build_id"] is None and not vfat["symbols_from_ko"] and
+          vfat["sections"] == [] and vfat["end"] == vfat["base"] + vfat["size"],
+          "modules(): a kallsyms-only module, its range inferred, build-id None")
+    check(vfat is not None and vfat["text"].startswith("vfat 0x%016x-" % vfat["base"]) and
+          "(range inferred from its symbols)" in vfat["text"],
+          "modules(): text is the line `ksym modules` prints")
 sys.exit(0 if ok else 1)

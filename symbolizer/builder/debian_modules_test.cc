@@ -416,6 +416,60 @@ TEST(DebianModulesTest, ModulesComeFromTheirKoAtTheirLoadAddresses) {
   EXPECT_GT(repeated, 0u) << "no module with a name repeated in two files";
 }
 
+// The module list says where each module was loaded, its build-id, its
+// section addresses and what the build read of it, as the files gave them.
+TEST(DebianModulesTest, EveryModuleIsListedWithItsRangeBuildIdAndSections) {
+  const Kernel& kernel = TheKernel();
+  ASSERT_GE(kernel.modules.size(), 3u);
+  BuildOutput out = Build(Make({"module_list"}));
+  const Catalog& c = out.catalog;
+  ASSERT_EQ(c.modules.size(), kernel.modules.size());
+  for (size_t k = 1; k < c.modules.size(); ++k) {
+    EXPECT_LT(c.modules[k - 1].name, c.modules[k].name);
+  }
+  for (const Module& m : kernel.modules) {
+    auto it = std::find_if(
+        c.modules.begin(), c.modules.end(),
+        [&](const LoadedModuleRecord& r) { return r.name == m.name; });
+    ASSERT_NE(it, c.modules.end()) << m.name;
+    EXPECT_EQ(it->base, m.sections.begin()->second) << m.name;
+    EXPECT_EQ(it->size, 65536u) << m.name;  // what proc/modules said
+    EXPECT_FALSE(it->range_inferred) << m.name;
+    EXPECT_EQ(it->build_id, m.symtab.build_id) << m.name;
+    EXPECT_TRUE(it->symbols_from_ko) << m.name;
+    EXPECT_EQ(it->debug_read, m.has_debug) << m.name;
+    ASSERT_EQ(it->sections.size(), m.sections.size()) << m.name;
+    size_t j = 0;
+    for (const auto& [section, address] : m.sections) {  // std::map: sorted
+      EXPECT_EQ(it->sections[j].name, section);
+      EXPECT_EQ(it->sections[j].address, address);
+      ++j;
+    }
+  }
+  // The same list read back from the index file.
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*bytes, "modules.ksym");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_TRUE((*r)->VerifyStructure().ok());
+  ASSERT_EQ((*r)->module_count(), c.modules.size());
+  for (uint32_t k = 0; k < (*r)->module_count(); ++k) {
+    const IndexReader::Module got = (*r)->ModuleAt(k);
+    const LoadedModuleRecord& want = c.modules[k];
+    EXPECT_EQ(got.name, want.name);
+    EXPECT_EQ(got.build_id, want.build_id);
+    EXPECT_EQ(got.base, want.base);
+    EXPECT_EQ(got.size, want.size);
+    EXPECT_EQ(got.debug_read, want.debug_read);
+    ASSERT_EQ(got.section_count, want.sections.size());
+    for (uint32_t j = 0; j < got.section_count; ++j) {
+      EXPECT_EQ((*r)->ModuleSectionAt(got.first_section + j).first,
+                want.sections[j].name);
+    }
+  }
+}
+
 TEST(DebianModulesTest, AModuleOfAnotherBuildIsRejectedNamingBothIds) {
   const Kernel& kernel = TheKernel();
   ASSERT_FALSE(kernel.modules.empty());
@@ -469,6 +523,18 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
     absl::StatusOr<std::string> table =
         ExportSymbolTableBytes(**reader, format, absolute);
     ASSERT_TRUE(table.ok()) << table.status();
+    if (format == ProtoFormat::kBinary) {
+      // What a profile's Mapping needs: each module's range and build-id.
+      proto::SymbolTable t;
+      ASSERT_TRUE(t.ParseFromString(*table));
+      ASSERT_EQ(t.modules_size(), static_cast<int>(out.catalog.modules.size()));
+      for (const proto::LoadedModule& m : t.modules()) {
+        EXPECT_GT(m.base(), 0u) << m.name();
+        EXPECT_GT(m.size(), 0u) << m.name();
+        EXPECT_EQ(m.build_id().size(), 40u) << m.name();
+        EXPECT_GT(m.sections_size(), 0) << m.name();
+      }
+    }
     absl::StatusOr<Catalog> back =
         ImportSymbolTableBytes(*table, format, "runtime.pb");
     ASSERT_TRUE(back.ok()) << back.status();
@@ -480,6 +546,9 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
   absl::StatusOr<std::string> linktime =
       ExportSymbolTableBytes(**reader, ProtoFormat::kBinary, {}, &note);
   ASSERT_TRUE(linktime.ok()) << linktime.status();
+  proto::SymbolTable lt;
+  ASSERT_TRUE(lt.ParseFromString(*linktime));
+  EXPECT_EQ(lt.modules_size(), 0);  // runtime ranges only at runtime
   EXPECT_NE(note.find("module"), std::string::npos) << note;
 }
 

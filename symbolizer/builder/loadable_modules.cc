@@ -1,5 +1,6 @@
 #include "symbolizer/builder/loadable_modules.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -86,7 +87,8 @@ void AddPlaced(const std::string& module, PlacedModule& placed, Catalog& c) {
 // One module from its files; false (with `why`) to fall back to kallsyms.
 bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
                   std::vector<KallsymsEntry>& lines, Catalog& c,
-                  Outcome& outcome, BuildLog& log, std::string& why) {
+                  Outcome& outcome, BuildLog& log, LoadedModuleRecord& record,
+                  std::string& why) {
   if (m.sections.empty()) {
     why = m.hidden ? "section addresses read as 0 (not root?)"
                    : absl::StrCat("no ", m.sections_dir);
@@ -179,8 +181,49 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
   outcome.text += placed.text_symbols;
   outcome.text_with_object += placed.text_with_object;
   (units ? outcome.with_debug : outcome.without_debug).push_back(m.name);
+  record.symbols_from_ko = true;
+  record.debug_read = units.has_value();
+  if (record.build_id.empty()) record.build_id = symbols->symtab.build_id;
   AddPlaced(m.name, placed, c);
   return true;
+}
+
+// The record of each module: its section addresses, sorted by name.
+std::vector<ModuleSectionAddress> SortedSections(
+    const absl::flat_hash_map<std::string, uint64_t>& sections) {
+  std::vector<ModuleSectionAddress> out;
+  for (const auto& [name, address] : sections) out.push_back({name, address});
+  std::sort(out.begin(), out.end(),
+            [](const ModuleSectionAddress& a, const ModuleSectionAddress& b) {
+              return a.name < b.name;
+            });
+  return out;
+}
+
+// A module /proc/modules did not place spans its symbols: from the lowest
+// address to the highest exact end (or highest address), said inferred.
+void InferMissingRanges(Catalog& c) {
+  absl::flat_hash_map<uint32_t, LoadedModuleRecord*> by_set;
+  for (LoadedModuleRecord& m : c.modules) {
+    if (m.base == 0) by_set[c.InternModuleSet({m.name})] = &m;
+  }
+  if (by_set.empty()) return;
+  absl::flat_hash_map<uint32_t, std::pair<uint64_t, uint64_t>> span;
+  for (const Symbol& s : c.symbols) {
+    if (!by_set.contains(s.module_set)) continue;
+    const uint64_t end = s.address + (s.size_exact ? s.size : 0);
+    auto [it, fresh] = span.try_emplace(s.module_set, s.address, end);
+    if (!fresh) {
+      it->second.first = std::min(it->second.first, s.address);
+      it->second.second = std::max(it->second.second, end);
+    }
+  }
+  for (const auto& [set, range] : span) {
+    LoadedModuleRecord& m = *by_set[set];
+    m.base = range.first;
+    m.size = range.second - range.first;
+    m.range_inferred = true;
+  }
 }
 
 std::string Names(const std::vector<std::string>& names) {
@@ -235,13 +278,17 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   // stale at once (their addresses are answered live from kallsyms).
   std::vector<std::string> names;
   absl::flat_hash_set<std::string> seen;
+  absl::flat_hash_map<std::string, LoadedModule> proc;  // by name
   const std::string proc_modules =
       PathInRoot(sources.search.root, "proc/modules");
   if (sources.live) {
     if (auto text = ReadRegularFile(proc_modules); text.ok()) {
       if (auto mods = ParseProcModules(*text, proc_modules); mods.ok()) {
         for (LoadedModule& m : *mods) {
-          if (seen.insert(m.name).second) names.push_back(std::move(m.name));
+          if (seen.insert(m.name).second) {
+            names.push_back(m.name);
+            proc.emplace(m.name, std::move(m));
+          }
         }
       } else {
         log.Warn(std::string(mods.status().message()));
@@ -275,6 +322,16 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   const std::string modules_dir = PathInRoot(
       sources.search.root, absl::StrCat("lib/modules/", sources.search.release));
 
+  // One record per module, filled as it is read.
+  absl::flat_hash_map<std::string, LoadedModuleRecord> records;
+  for (const std::string& n : names) {
+    LoadedModuleRecord& r = records[n];
+    r.name = n;
+    if (auto it = proc.find(n); it != proc.end() && it->second.address != 0) {
+      r.base = it->second.address;
+      r.size = it->second.size;
+    }
+  }
   Outcome outcome;
   if (sources.live && !names.empty()) {
     log.Progress("reading loadable modules");
@@ -295,8 +352,12 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
     }
     for (const LoadedModuleFiles& m : FindLoadedModuleFiles(sources.search, valid)) {
       std::vector<KallsymsEntry>& own = lines[m.name];
+      LoadedModuleRecord& record = records[m.name];
+      record.sections = SortedSections(m.sections);
+      record.build_id = m.build_id;
       std::string why;
-      if (AddFromFiles(m, sources.search, own, c, outcome, log, why)) {
+      if (AddFromFiles(m, sources.search, own, c, outcome, log, record,
+                       why)) {
         lines.erase(m.name);
       } else {
         outcome.kallsyms_only.push_back(m.name);
@@ -315,6 +376,12 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
     from_kallsyms += it->second.size();
     AddKallsymsEntries(it->second, c);
   }
+  for (auto& [name, record] : records) c.modules.push_back(std::move(record));
+  std::sort(c.modules.begin(), c.modules.end(),
+            [](const LoadedModuleRecord& a, const LoadedModuleRecord& b) {
+              return a.name < b.name;
+            });
+  InferMissingRanges(c);
   if (names.empty() && kallsyms_lines == 0) return;
 
   const size_t with_ko =

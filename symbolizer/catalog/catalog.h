@@ -83,6 +83,11 @@ struct Symbol {
   // True when `size` came from the source (ELF st_size); false when it was
   // inferred as the distance to the next higher address (kallsyms semantics).
   bool size_exact = false;
+  // Set on the symbol a loadable module's own symtab order makes the
+  // kernel name at its address (kernel/module/kallsyms.c
+  // find_kallsyms_symbol), when that is not the one the alias rules of
+  // vmlinux would pick (query/alias_order.h).
+  bool module_alias_first = false;
   char type = '?';  // kallsyms type letter: t T d D b B r R w W v V a A u U ...
   std::string name;
   uint32_t module_set = kNoModules;
@@ -99,6 +104,25 @@ struct ObjectFile {
   // (or none); else the InferenceRule (attribution/builtin_inference.h)
   // that inferred it.
   uint8_t module_rule = 0;
+};
+
+// A loadable module of a runtime index: where it was loaded and what the
+// build read of it.
+struct ModuleSectionAddress {
+  std::string name;  // ".text", ".data", ...
+  uint64_t address = 0;
+};
+struct LoadedModuleRecord {
+  std::string name;  // "ext4"
+  // Core range [base, base + size): from /proc/modules, or, when
+  // range_inferred, from the lowest symbol to the highest symbol end.
+  uint64_t base = 0;
+  uint64_t size = 0;
+  bool range_inferred = false;
+  std::string build_id;  // lowercase hex, "" unknown
+  bool symbols_from_ko = false;  // else from its kallsyms lines alone
+  bool debug_read = false;       // its debug .ko's DWARF gave objects
+  std::vector<ModuleSectionAddress> sections;  // sorted by name
 };
 
 // Text symbols (t T w W) are the ones kallmodsyms annotates.
@@ -123,6 +147,8 @@ class Catalog {
   // The vmlinux's source lines and inline trees (from its DWARF), or null:
   // the index's optional line section (index/line_section.h).
   std::shared_ptr<const LineTable> lines;
+  // Loadable modules of a runtime index, sorted by name (may be empty).
+  std::vector<LoadedModuleRecord> modules;
 
   // Returns the id of `modules` (sorted and deduplicated first), adding it if
   // new. The empty set is kNoModules.

@@ -160,6 +160,19 @@
 //   (LLVM's getInlinedChainForAddress); innermost first, each caller frame
 //   gets its callee's call site (llvm-symbolizer --inlines).
 //
+// kModules (module_section.h; optional): the loadable modules of a runtime
+//   index, sorted by name. u32 count, u32 reserved, then count x {u64 base,
+//   u64 size, u32 name, u32 build_id (string refs), u32 first_section,
+//   u32 section_count, u32 flags (kModuleFromKo, kModuleDebugRead,
+//   kModuleRangeInferred), u32 reserved}, then the modules' sections, each
+//   module's a run of first_section.. in name order: {u64 address, u32 name
+//   (string ref), u32 reserved}.
+//
+// kModuleAliasFirst (module_section.h; optional): u32[], ascending symbol
+//   numbers: the symbols a loadable module's symtab order makes the kernel
+//   name at their address where the alias rules of vmlinux
+//   (query/alias_order.h) would name another.
+//
 // Opening validates the header (unknown flag bits and non-zero reserved
 // bytes are damage, as are unknown identity flags), directory
 // (section_directory.h), every section's size against the counts (each
@@ -197,6 +210,10 @@ inline constexpr uint32_t kNameHashSymbolMask = 0x00ffffffu;
 inline constexpr uint32_t kIdentityKaslrUnknown = 1u << 0;
 // kModuleRules values are 0 .. kLastModuleRule.
 inline constexpr uint8_t kLastModuleRule = 5;
+// kModules flags.
+inline constexpr uint32_t kModuleFromKo = 1u << 0;
+inline constexpr uint32_t kModuleDebugRead = 1u << 1;
+inline constexpr uint32_t kModuleRangeInferred = 1u << 2;
 
 enum SectionId : uint32_t {
   kStrings = 1,
@@ -215,9 +232,11 @@ enum SectionId : uint32_t {
   kSources = 14,
   kModuleRules = 15,
   kLines = 16,
+  kModules = 17,
+  kModuleAliasFirst = 18,
 };
 // The highest section id this version knows; higher ids are skipped.
-inline constexpr uint32_t kLastSectionId = kLines;
+inline constexpr uint32_t kLastSectionId = kModuleAliasFirst;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

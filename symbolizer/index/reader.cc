@@ -91,6 +91,25 @@ absl::Status IndexReader::Init(absl::string_view label, IndexOptions options) {
   return absl::OkStatus();
 }
 
+IndexReader::Module IndexReader::ModuleAt(uint32_t k) const {
+  const ModuleSection::Entry e = s_.modules.At(k);
+  return {StringAt(e.name),
+          StringAt(e.build_id),
+          e.base,
+          e.size,
+          (e.flags & format::kModuleRangeInferred) != 0,
+          (e.flags & format::kModuleFromKo) != 0,
+          (e.flags & format::kModuleDebugRead) != 0,
+          e.first_section,
+          e.section_count};
+}
+
+std::pair<absl::string_view, uint64_t> IndexReader::ModuleSectionAt(
+    uint32_t j) const {
+  const ModuleSection::Placed p = s_.modules.Section(j);
+  return {StringAt(p.name), p.address};
+}
+
 absl::Status IndexReader::VerifyChecksums() const {
   return VerifySectionChecksums(data_, label_);
 }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,23 @@ class IndexReader {
 
   // The optional line section (present() false when the index has none).
   const LineSection& lines() const { return s_.lines; }
+  // The loadable modules of a runtime index (format.h kModules), sorted
+  // by name; none for an older or static index.
+  struct Module {
+    absl::string_view name, build_id;
+    uint64_t base, size;
+    bool range_inferred, symbols_from_ko, debug_read;
+    uint32_t first_section, section_count;  // ModuleSectionAt(first ..)
+  };
+  uint32_t module_count() const { return s_.modules.count(); }
+  Module ModuleAt(uint32_t k) const;  // k < module_count()
+  // j in [first_section, first_section + section_count) of a module.
+  std::pair<absl::string_view, uint64_t> ModuleSectionAt(uint32_t j) const;
+  // True for the symbol a loadable module's symtab order makes the kernel
+  // name at its address over its aliases (format.h kModuleAliasFirst).
+  bool ModuleAliasFirst(uint32_t i) const {
+    return s_.modules.alias_first_count() > 0 && s_.modules.IsAliasFirst(i);
+  }
 
   bool has_overlaps() const { return s_.extents.overlap_count() > 0; }
   uint64_t overlap_count() const { return s_.extents.overlap_count(); }

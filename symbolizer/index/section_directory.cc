@@ -26,6 +26,8 @@ const char* format::SectionName(uint32_t id) {
     case kSources: return "sources";
     case kModuleRules: return "module_rules";
     case kLines: return "lines";
+    case kModules: return "modules";
+    case kModuleAliasFirst: return "module_alias_first";
   }
   return "unknown";
 }

@@ -30,6 +30,7 @@ constexpr SectionCodec kSectionCodecs[] = {
     Row<AttributionSection, &IndexSections::attribution>("attribution"),
     Row<NameHashSection, &IndexSections::name_hash>("name_hash"),
     Row<LineSection, &IndexSections::lines>("lines"),
+    Row<ModuleSection, &IndexSections::modules>("modules, module_alias_first"),
 };
 
 }  // namespace

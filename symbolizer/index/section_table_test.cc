@@ -14,6 +14,10 @@ TEST(SectionTableTest, EncodesEveryRequiredSectionOnceAndDecodesThem) {
   Catalog c = SampleCatalog();
   c.objects[0].module_rule = 2;
   c.sources.push_back({"kallsyms", "/proc/kallsyms", SourceState::kFound, ""});
+  LoadedModuleRecord ext4;
+  ext4.name = "ext4";
+  c.modules.push_back(ext4);
+  c.symbols[2].module_alias_first = true;
   absl::StatusOr<EncodedSections> e = EncodeSections(c);
   ASSERT_TRUE(e.ok()) << e.status();
   std::set<uint32_t> ids;
@@ -24,7 +28,7 @@ TEST(SectionTableTest, EncodesEveryRequiredSectionOnceAndDecodesThem) {
     dir.present[id] = true;
     dir.section[id] = body;
   }
-  // With sizes, rules and sources, every section this version knows.
+  // With sizes, rules, sources and modules, every section this version knows.
   for (uint32_t id = 1; id <= format::kLastSectionId; ++id) {
     EXPECT_EQ(ids.count(id), 1u) << format::SectionName(id);
   }
@@ -37,6 +41,8 @@ TEST(SectionTableTest, EncodesEveryRequiredSectionOnceAndDecodesThem) {
   EXPECT_EQ(s->objects.ModuleRule(0), 2);
   EXPECT_EQ(s->sources.count(), 1u);
   EXPECT_EQ(s->module_sets.count(), c.module_sets.size());
+  EXPECT_EQ(s->modules.count(), 1u);
+  EXPECT_TRUE(s->modules.IsAliasFirst(2));
 }
 
 TEST(SectionTableTest, DecodeNamesTheFirstBadSection) {

@@ -156,6 +156,26 @@ absl::Status StructureVerifier::VerifyReferences() const {
       }
     }
   }
+  for (uint32_t k = 0; k < sec.modules.count(); ++k) {
+    const ModuleSection::Entry e = sec.modules.At(k);
+    if (!valid_ref(e.name) || r_.StringAt(e.name).empty() ||
+        !valid_ref(e.build_id)) {
+      return bad("module ", k, " has a name or build-id string ref that is "
+                 "not a string of the strings section");
+    }
+    if (k > 0 && !(r_.StringAt(sec.modules.At(k - 1).name) <
+                   r_.StringAt(e.name))) {
+      return bad("module ", k, " is not in name order after module ", k - 1);
+    }
+    for (uint32_t j = e.first_section; j < e.first_section + e.section_count;
+         ++j) {
+      const uint32_t ref = sec.modules.Section(j).name;
+      if (!valid_ref(ref) || r_.StringAt(ref).empty()) {
+        return bad("module ", k, " section ", j, " has string ref ", ref,
+                   ", which is not a name in the strings section");
+      }
+    }
+  }
   const ObjectSection& objects = sec.objects;
   if (objects.has_module_rules()) {
     for (uint32_t o = 0; o < objects.count(); ++o) {

@@ -58,6 +58,7 @@ const Command& ResolveCommand();
 const Command& SymbolizeCommand();
 const Command& ListCommand();
 const Command& InfoCommand();
+const Command& ModulesCommand();
 const Command& VerifyCommand();
 const Command& ProbeCommand();
 const Command& WhyCommand();

@@ -1,10 +1,12 @@
-// Commands that describe an index: list, info, why, verify.
+// Commands that describe an index: list, info, modules, why, verify.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "symbolizer/api/ambiguity_report.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/index_info.h"
+#include "symbolizer/api/module_list.h"
 #include "symbolizer/api/text_policy.h"
 #include "tools/cli/command.h"
 
@@ -38,6 +40,27 @@ int RunInfo(const Args& a) {
                stdout);
   }
   return kExitOk;
+}
+
+int RunModules(const Args& a) {
+  std::unique_ptr<Symbolizer> s = OpenIndex(a);
+  const std::vector<ModuleListing> modules = ListModules(s->index());
+  if (modules.empty() && !a.flag("--json")) {
+    std::fprintf(stderr, "ksym: modules: %s\n",
+                 NoModulesText(s->index()).c_str());
+  }
+  for (const ModuleListing& m : modules) {
+    if (a.flag("--json")) {
+      std::puts(ModuleJson(m).c_str());
+      continue;
+    }
+    std::puts(ModuleLine(m).c_str());
+    if (!a.flag("--sections")) continue;
+    for (const std::string& line : ModuleSectionLines(m)) {
+      std::puts(line.c_str());
+    }
+  }
+  return std::ferror(stdout) ? kExitError : kExitOk;
 }
 
 int RunWhy(const Args& a) {
@@ -110,6 +133,26 @@ names listed per reason), address segments, section sizes.
       {"--index"},
       {"--json", "--all-ambiguous"},
       RunInfo};
+  return c;
+}
+
+const Command& ModulesCommand() {
+  static const Command c{
+      "modules", "the loadable modules of a runtime index: range, build-id",
+      R"(usage: ksym modules [-i INDEX] [--sections] [--json]
+
+One line per loadable module of a runtime index, by name: its core range
+(from /proc/modules; "range inferred from its symbols" when only kallsyms
+placed it), its build-id, whether its symbols came from its .ko (with or
+without its debug data) or from kallsyms alone, and how many sections.
+What a profile's mapping of the module needs (pprof/Perfetto Mapping).
+  --sections  each section's load address on its own line after the module
+  --json      one JSON object per module (JSON Lines), sections included
+A static index has none (said on stderr; exit 0).
+)",
+      {"--index"},
+      {"--json", "--sections"},
+      RunModules};
   return c;
 }
 

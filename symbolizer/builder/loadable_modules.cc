@@ -13,6 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "symbolizer/builder/module_checks.h"
 #include "symbolizer/builder/module_symbols.h"
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/catalog/identity_names.h"
@@ -101,6 +102,7 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
     absl::StatusOr<ModuleElf> f = ReadModuleElf(path);
     std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
                                  : std::string(f.status().message());
+    if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
     if (!problem.empty()) {
       c.sources.push_back(Rejected(absl::StrCat("module ", m.name), path,
                                    std::move(problem)));
@@ -137,13 +139,18 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
     if (problem.empty()) {
       absl::StatusOr<DwarfUnits> u = ParseDwarfUnits(f->bytes, f->path);
       if (u.ok()) {
+        problem = ModuleUnitsProblem(*u);
+        if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
+      } else {
+        problem = std::string(u.status().message());
+      }
+      if (problem.empty()) {
         units = *std::move(u);
         f->bytes.clear();
         f->bytes.shrink_to_fit();
         debug = *std::move(f);
         break;
       }
-      problem = std::string(u.status().message());
     }
     c.sources.push_back(Rejected(absl::StrCat("module ", m.name, " debug"),
                                  candidates[i], std::move(problem)));

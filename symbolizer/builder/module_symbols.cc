@@ -60,6 +60,8 @@ const std::string* ObjectAt(const RangesBySection& index,
   return offset < u.end ? u.object : nullptr;
 }
 
+}  // namespace
+
 bool Placeable(const ElfSymbol& s) {
   if (s.name.empty()) return false;
   if (s.section_index == SHN_UNDEF || s.section_index >= SHN_LORESERVE) {
@@ -67,8 +69,6 @@ bool Placeable(const ElfSymbol& s) {
   }
   return (s.section_flags & SHF_ALLOC) != 0;
 }
-
-}  // namespace
 
 PlacedModule PlaceModuleSymbols(
     const ElfSymbolTable& symtab, const DwarfUnits* units,

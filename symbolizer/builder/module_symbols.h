@@ -55,6 +55,10 @@ struct PlacedModule {
   std::vector<std::string> disagree_examples;
 };
 
+// Whether a .ko symbol is placed at all: named, in a real section (not
+// undefined, absolute or common) that is allocated.
+bool Placeable(const ElfSymbol& s);
+
 // Places `symtab`'s symbols by `sections` (section name -> load address);
 // `units` (the debug .ko's compile units, relocatable) may be null.
 // `kallsyms` are the module's kallsyms lines, consumed.

@@ -25,6 +25,7 @@ struct SectionInfo {
   std::string name;
   uint32_t type = SHT_NULL;
   uint64_t flags = 0;
+  uint64_t size = 0;
 };
 
 // binutils' coff_section_type: a few section-name prefixes, followed by '.',
@@ -153,6 +154,7 @@ absl::StatusOr<ElfSymbolTable> ParseElf(Elf* elf, absl::string_view path) {
     info.name = name != nullptr ? name : "";
     info.type = shdr.sh_type;
     info.flags = shdr.sh_flags;
+    info.size = shdr.sh_size;
     if (shdr.sh_type == SHT_SYMTAB && symtab == nullptr) {
       symtab = scn;
       symtab_shdr = shdr;
@@ -241,6 +243,7 @@ absl::StatusOr<ElfSymbolTable> ParseElf(Elf* elf, absl::string_view path) {
     } else if (shndx < sections.size()) {
       out.section_name = sections[shndx].name;
       out.section_flags = sections[shndx].flags;
+      out.section_size = sections[shndx].size;
       sh_type = sections[shndx].type;
     } else {
       return absl::InvalidArgumentError(

@@ -38,6 +38,7 @@ struct ElfSymbol {
   // The section's name, or "*UND*", "*ABS*", "*COM*" as objdump prints them.
   std::string section_name;
   uint64_t section_flags = 0;  // sh_flags (SHF_ALLOC, SHF_WRITE, ...), or 0
+  uint64_t section_size = 0;   // sh_size of that section, or 0
   char nm_type = '?';          // T t D d B b R r W w V v A a U C i u N n ?
   // Index into ElfSymbolTable::files of the STT_FILE symbol this local symbol
   // follows, or -1 (global symbols, locals before any named STT_FILE).

@@ -86,6 +86,7 @@ unsigned ExportFileMode(const IndexReader& index, ExportOptions options) {
 absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
                                                      ExportOptions options,
                                                      std::string* note) {
+  if (note != nullptr) note->clear();
   ExportOrder order;
   const bool link_time =
       index.address_space() == AddressSpace::kRuntime && !options.absolute;

@@ -21,7 +21,8 @@
 namespace ksym {
 namespace {
 
-bool Placeable(const ElfSymbol& s) {
+// A symbol of the module's resident image: init sections are freed after load.
+bool ResidentSymbol(const ElfSymbol& s) {
   return (s.section_flags & SHF_ALLOC) != 0 && s.section_index != 0 &&
          s.section_index < SHN_LORESERVE &&
          !absl::StartsWith(s.section_name, ".init");
@@ -53,7 +54,7 @@ absl::StatusOr<Catalog> ModuleCatalog(const std::string& path) {
   };
   std::map<std::string, Extent> extents;
   for (const ElfSymbol& s : symtab->symbols) {
-    if (!Placeable(s)) continue;
+    if (!ResidentSymbol(s)) continue;
     Extent& e = extents[s.section_name];
     e.exec = (s.section_flags & SHF_EXECINSTR) != 0;
     e.end = std::max(e.end, s.value + std::max<uint64_t>(s.size, 1));

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capi/testing/line_index.h"
 #include "ksym/ksym.h"
 
 static int failures = 0;
@@ -16,6 +17,106 @@ static int failures = 0;
       ++failures;                                                    \
     }                                                                \
   } while (0)
+
+/* ksym_lookup_location and ksym_format_location on an index with a line
+ * table (capi/testing/line_index.h) and on the same without one. */
+static void check_lines(const char *tmp) {
+  char path[4096], bare[4096], buf[512];
+  snprintf(path, sizeof(path), "%s/lines.ksym", tmp);
+  snprintf(bare, sizeof(bare), "%s/no_lines.ksym", tmp);
+  CHECK(capi_test_write_line_index(path, 1) == 0);
+  CHECK(capi_test_write_line_index(bare, 0) == 0);
+  struct ksym_index *idx = NULL;
+  CHECK(ksym_open(path, &idx) == 0);
+  if (idx == NULL) return;
+  const uint64_t open = 0xffffffff81000100;
+
+  /* do_open+0x12: copy_name inlined into getname inlined into do_open. */
+  struct ksym_source_frame f[4];
+  memset(f, 0xee, sizeof(f));
+  for (int k = 0; k < 4; ++k) f[k].type_size = sizeof(f[k]);
+  CHECK(ksym_lookup_location(idx, open + 0x12, NULL, 0) == 3);
+  CHECK(ksym_lookup_location(idx, open + 0x12, f, 4) == 3);
+  CHECK(strcmp(f[0].function, "copy_name") == 0);
+  CHECK(strcmp(f[0].file, "/usr/include/x.h") == 0);
+  CHECK(strcmp(f[0].prefix, "") == 0);
+  CHECK(f[0].line == 2 && f[0].column == 4 && f[0].inlined);
+  CHECK(strcmp(f[1].function, "getname") == 0);
+  CHECK(strcmp(f[1].file, "fs/namei.c") == 0);
+  CHECK(strcmp(f[1].prefix, "debian/build/build_amd64_none_cloud-amd64/") ==
+        0);
+  CHECK(f[1].line == 7 && f[1].column == 9 && f[1].inlined);
+  CHECK(strcmp(f[2].function, "do_open") == 0);
+  CHECK(strcmp(f[2].file, "fs/open.c") == 0);
+  CHECK(f[2].line == 20 && f[2].column == 3 && !f[2].inlined);
+  CHECK(f[3].line == 0xeeeeeeeeu); /* past the count: untouched */
+  CHECK(f[0].type_size == sizeof(f[0]));
+  /* cap 1: the innermost frame, the full count. */
+  memset(&f[1], 0xee, sizeof(f[1]));
+  f[1].type_size = sizeof(f[1]);
+  CHECK(ksym_lookup_location(idx, open + 0x12, f, 1) == 3);
+  CHECK(strcmp(f[0].function, "copy_name") == 0);
+  CHECK(f[1].line == 0xeeeeeeeeu);
+  /* An older caller's smaller struct: `inlined` and later untouched. */
+  memset(&f[0], 0xee, sizeof(f[0]));
+  f[0].type_size = offsetof(struct ksym_source_frame, column) + sizeof(uint32_t);
+  CHECK(ksym_lookup_location(idx, open + 0x2, f, 1) == 1);
+  CHECK(strcmp(f[0].function, "do_open") == 0);
+  CHECK(f[0].line == 10 && f[0].column == 0);
+  CHECK(*(const unsigned char *)&f[0].inlined == 0xee);
+  CHECK(f[0].type_size ==
+        offsetof(struct ksym_source_frame, column) + sizeof(uint32_t));
+  f[0].type_size = offsetof(struct ksym_source_frame, line);
+  CHECK(ksym_lookup_location(idx, open + 0x2, f, 1) == KSYM_ERR_INVALID);
+  f[0].type_size = sizeof(f[0]);
+
+  /* A DWARF function without a name (assembler) takes the symbol's; the
+   * struct has the raw bytes, the text escapes them. */
+  CHECK(ksym_lookup_location(idx, open + 0x82, f, 4) == 1);
+  CHECK(strcmp(f[0].function, "entry_asm") == 0);
+  CHECK(strcmp(f[0].file, "arch/x86/entry/\x01" "entry.S") == 0);
+  CHECK(f[0].line == 40 && !f[0].inlined);
+  CHECK(ksym_format_location(idx, open + 0x82, buf, sizeof(buf)) > 0);
+  CHECK(strcmp(buf, "  entry_asm arch/x86/entry/\\x01entry.S:40\n") == 0);
+
+  /* What `ksym lookup --lines` prints after the frame line. */
+  const char *want =
+      "  copy_name /usr/include/x.h:2:4 (inlined)\n"
+      "  getname fs/namei.c:7:9 (inlined)\n"
+      "  do_open fs/open.c:20:3\n";
+  CHECK(ksym_format_location(idx, open + 0x12, NULL, 0) == (int)strlen(want));
+  CHECK(ksym_format_location(idx, open + 0x12, buf, sizeof(buf)) ==
+        (int)strlen(want));
+  CHECK(strcmp(buf, want) == 0);
+  CHECK(ksym_format_location(idx, open + 0x12, buf, 5) == (int)strlen(want));
+  CHECK(strcmp(buf, "  co") == 0);
+
+  /* None: the reason, as the CLI says it. */
+  CHECK(ksym_lookup_location(idx, open + 0x44, f, 4) == KSYM_ERR_NOT_FOUND);
+  CHECK(strcmp(ksym_last_error(), "no DWARF function covers this address") ==
+        0);
+  CHECK(ksym_format_location(idx, open + 0x44, buf, sizeof(buf)) > 0);
+  CHECK(strcmp(buf, "  ?? (no DWARF function covers this address)\n") == 0);
+  CHECK(ksym_lookup_location(idx, 1, f, 4) == KSYM_ERR_NOT_FOUND);
+  CHECK(strcmp(ksym_last_error(),
+               "not a kernel address: below the kernel text") == 0);
+  CHECK(ksym_format_location(idx, 1, buf, sizeof(buf)) == 0);
+  CHECK(buf[0] == '\0');
+  CHECK(ksym_lookup_location(idx, open, NULL, 4) == KSYM_ERR_INVALID);
+  CHECK(ksym_lookup_location(NULL, open, f, 4) == KSYM_ERR_INVALID);
+  ksym_close(idx);
+
+  idx = NULL;
+  CHECK(ksym_open(bare, &idx) == 0);
+  if (idx == NULL) return;
+  const char *why = "the index has no line table: not read: built with "
+                    "--no-lines";
+  CHECK(ksym_lookup_location(idx, open + 0x12, f, 4) == KSYM_ERR_NOT_FOUND);
+  CHECK(strcmp(ksym_last_error(), why) == 0);
+  CHECK(ksym_format_location(idx, open + 0x12, buf, sizeof(buf)) > 0);
+  CHECK(strncmp(buf, "  ?? (", 6) == 0 && strstr(buf, why) == buf + 6);
+  ksym_close(idx);
+}
 
 int main(void) {
   const char *tmp = getenv("TEST_TMPDIR");
@@ -299,6 +400,13 @@ int main(void) {
   b.type_size = offsetof(struct ksym_build_opts, root);
   b.kallsyms = kallsyms;
   CHECK(ksym_build(&b, rooted) == 0);
+
+  /* An index built from kallsyms has no line table, and says so. */
+  CHECK(ksym_lookup_location(idx, 0xffffffff81000310, NULL, 0) ==
+        KSYM_ERR_NOT_FOUND);
+  CHECK(strstr(ksym_last_error(), "the index has no line table") ==
+        ksym_last_error());
+  check_lines(tmp ? tmp : "/tmp");
 
   ksym_close(idx);
   ksym_close(NULL);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +19,7 @@
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/module_list.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/fleet/build_addressing.h"
 #include "symbolizer/fleet/host_layout.h"
 #include "symbolizer/fleet/index_store.h"
@@ -305,6 +307,77 @@ int ksym_format_frame(const ksym_index* idx, uint64_t addr, char* buf,
   return CopyOut(ksym::FrameText(s, s.Lookup(addr)), buf, len);
 }
 
+int ksym_lookup_location(const ksym_index* idx, uint64_t addr,
+                         ksym_source_frame* frames, size_t cap) {
+  KSYM_CHECK_ARG(idx != nullptr && (cap == 0 || frames != nullptr));
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  const ksym::LookupResult r = s.Lookup(addr);
+  if (!r.found) {
+    return Fail(KSYM_ERR_NOT_FOUND, ksym::NotFoundReasonText(r.reason));
+  }
+  const ksym::SourceLines l = ksym::LocateSourceLines(s, r.symbol, r.offset);
+  switch (l.state) {
+    case ksym::SourceLines::State::kFound:
+      break;
+    case ksym::SourceLines::State::kDamaged:
+      return Fail(KSYM_ERR_FORMAT, l.why);
+    default:
+      return Fail(KSYM_ERR_NOT_FOUND, l.why);
+  }
+  const size_t n = std::min(cap, l.frames.size());
+  for (size_t k = 0; k < n; ++k) {
+    KSYM_CHECK_ARG(frames[k].type_size >=
+                   offsetof(ksym_source_frame, column) + sizeof(uint32_t));
+  }
+  // The strings of this call, NUL-terminated, kept until the next call in
+  // this thread (ksym.h): offsets first, pointers once nothing moves.
+  thread_local std::string strings;
+  strings.clear();
+  struct Offsets {
+    size_t function, file, prefix;
+  };
+  absl::InlinedVector<Offsets, 8> at(n);
+  auto add = [](absl::string_view v) {
+    const size_t o = strings.size();
+    strings.append(v.data(), v.size());
+    strings.push_back('\0');
+    return o;
+  };
+  for (size_t k = 0; k < n; ++k) {
+    at[k].function = add(ksym::FrameFunction(l, k));
+    at[k].file = add(l.frames[k].path);
+    at[k].prefix = add(l.frames[k].prefix);
+  }
+  for (size_t k = 0; k < n; ++k) {
+    ksym_source_frame full;
+    std::memset(&full, 0, sizeof(full));
+    full.type_size = sizeof(full);
+    full.function = strings.data() + at[k].function;
+    full.file = strings.data() + at[k].file;
+    full.prefix = strings.data() + at[k].prefix;
+    full.line = l.frames[k].line;
+    full.column = l.frames[k].column;
+    full.inlined = k + 1 < l.frames.size();
+    CopyStruct(full, &frames[k]);
+  }
+  return static_cast<int>(l.frames.size());
+}
+
+int ksym_format_location(const ksym_index* idx, uint64_t addr, char* buf,
+                         size_t len) {
+  KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
+  const ksym::Symbolizer& s = *idx->symbolizer;
+  const ksym::LookupResult r = s.Lookup(addr);
+  std::string text;
+  if (r.found) {
+    for (const std::string& t : ksym::SourceLineTexts(
+             ksym::LocateSourceLines(s, r.symbol, r.offset))) {
+      absl::StrAppend(&text, t, "\n");
+    }
+  }
+  return CopyOut(text, buf, len);
+}
+
 int ksym_symbol_info(const ksym_index* idx, uint32_t symbol, ksym_symbol* out) {
   KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
   KSYM_CHECK_ARG(out->type_size >= offsetof(ksym_symbol, size) + sizeof(uint64_t));
@@ -444,6 +517,9 @@ int ksym_resolve_address(const ksym_index* idx, const char* query,
 }
 
 // The struct's size is ABI: fields are carved out of `reserved`.
+static_assert(sizeof(ksym_source_frame) ==
+                  sizeof(size_t) + 3 * sizeof(void*) + 8 + 32,
+              "ksym_source_frame changed size");
 static_assert(sizeof(ksym_build_opts) == sizeof(size_t) + 8 * sizeof(void*) + 48,
               "ksym_build_opts changed size");
 

@@ -1,6 +1,6 @@
-/* lookup.c: prints what `ksym lookup -i INDEX ADDR...` and `ksym resolve
- * -i INDEX QUERY...` print, through the C API:
- *   lookup INDEX ADDR... [-- QUERY...]
+/* lookup.c: prints what `ksym lookup -i INDEX [--lines] ADDR...` and `ksym
+ * resolve -i INDEX QUERY...` print, through the C API:
+ *   lookup INDEX [--lines] ADDR... [-- QUERY...]
  * Build: gcc lookup.c $(pkg-config --cflags --libs ksym)
  *
  * Sizes are never guessed: each call with capacity 0 says how much there
@@ -18,6 +18,14 @@ static char *frame_text(const struct ksym_index *idx, uint64_t addr) {
   int n = ksym_format_frame(idx, addr, NULL, 0);
   char *s = n < 0 ? NULL : malloc((size_t)n + 1);
   if (s != NULL) ksym_format_frame(idx, addr, s, (size_t)n + 1);
+  return s;
+}
+
+/* ksym_format_location's text for addr (the --lines lines), likewise. */
+static char *location_text(const struct ksym_index *idx, uint64_t addr) {
+  int n = ksym_format_location(idx, addr, NULL, 0);
+  char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+  if (s != NULL) ksym_format_location(idx, addr, s, (size_t)n + 1);
   return s;
 }
 
@@ -64,12 +72,20 @@ int main(int argc, char **argv) {
     return 2;
   }
   int k = 2;
+  const int lines = k < argc && strcmp(argv[k], "--lines") == 0;
+  k += lines;
   for (; k < argc && strcmp(argv[k], "--") != 0; ++k) {
     uint64_t addr = strtoull(argv[k], NULL, 16);
     char *frame = frame_text(idx, addr);
     if (frame == NULL) return 3;
     printf("%016" PRIx64 " %s\n", addr, frame);
     free(frame);
+    if (lines) {
+      char *text = location_text(idx, addr);
+      if (text == NULL) return 3;
+      fputs(text, stdout); /* "" when no symbol covers addr */
+      free(text);
+    }
   }
   for (++k; k < argc; ++k) {
     if (print_candidates(idx, argv[k]) != 0) return 3;

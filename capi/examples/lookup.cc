@@ -1,5 +1,7 @@
 // lookup.cc: the C API from C++ (g++), same output as lookup.c:
-//   lookup INDEX ADDR... [-- QUERY...]
+//   lookup INDEX [--lines] ADDR... [-- QUERY...]
+// --lines prints from ksym_lookup_location's frames (lookup.c prints
+// ksym_format_location's text): the same, for paths of printable bytes.
 // Build: g++ lookup.cc $(pkg-config --cflags --libs ksym)
 #include <ksym/ksym.h>
 
@@ -30,6 +32,28 @@ std::string Text(F f) {
   return s;
 }
 
+// The --lines lines of addr from its source frames, as `ksym lookup
+// --lines` prints them.
+void PrintLocation(ksym_index* idx, uint64_t addr) {
+  ksym_hit hit;
+  if (ksym_lookup(idx, addr, &hit) != 0) return;  // the frame said why
+  int n = ksym_lookup_location(idx, addr, nullptr, 0);
+  if (n < 0) {
+    std::printf("  ?? (%s)\n", ksym_last_error());
+    return;
+  }
+  std::vector<ksym_source_frame> f(n);
+  for (ksym_source_frame& x : f) x.type_size = sizeof(x);
+  ksym_lookup_location(idx, addr, f.data(), f.size());
+  for (const ksym_source_frame& x : f) {
+    std::string where = *x.file ? x.file : "??";
+    where += ":" + std::to_string(x.line);
+    if (x.column != 0) where += ":" + std::to_string(x.column);
+    std::printf("  %s %s%s\n", x.function, where.c_str(),
+                x.inlined ? " (inlined)" : "");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -40,12 +64,15 @@ int main(int argc, char** argv) {
   }
   Index idx(raw);
   int k = 2;
+  const bool lines = k < argc && std::string(argv[k]) == "--lines";
+  k += lines;
   for (; k < argc && std::string(argv[k]) != "--"; ++k) {
     const uint64_t addr = std::stoull(argv[k], nullptr, 16);
     std::string frame = Text([&](char* b, size_t n) {
       return ksym_format_frame(idx.get(), addr, b, n);
     });
     std::printf("%016" PRIx64 " %s\n", addr, frame.c_str());
+    if (lines) PrintLocation(idx.get(), addr);
   }
   for (++k; k < argc; ++k) {
     const int n = ksym_resolve(idx.get(), argv[k], nullptr, 0);

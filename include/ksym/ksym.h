@@ -162,6 +162,70 @@ int ksym_lookup_all(const struct ksym_index *idx, uint64_t addr,
 int ksym_format_frame(const struct ksym_index *idx, uint64_t addr, char *buf,
                       size_t len);
 
+/* ---- Source lines (an index built with its line table) ----
+ *
+ * The source lines of the code at an address, as `ksym lookup --lines`
+ * prints them and `llvm-symbolizer --inlines` gives them: innermost first.
+ * frames[0] is the function whose code is at the address (an inlined one,
+ * or the symbol's own) with the line row's file:line:column; each next
+ * frame is the function the previous one was inlined into, with the call
+ * site's file:line:column; the last is the symbol's function.
+ *
+ *   struct ksym_source_frame f[8];
+ *   for (size_t k = 0; k < 8; ++k) f[k].type_size = sizeof(f[k]);
+ *   int n = ksym_lookup_location(idx, addr, f, 8);
+ *   if (n < 0) printf("?? (%s)\n", ksym_last_error());
+ *   for (int k = 0; k < n && k < 8; ++k)
+ *     printf("%s %s:%u\n", f[k].function, f[k].file, f[k].line);
+ *   // strncpy_from_user lib/strncpy_from_user.c:139   (f[0].inlined)
+ *   // getname_flags fs/namei.c:150                   (f[1].inlined)
+ *   // do_sys_openat2 fs/open.c:1300
+ */
+struct ksym_source_frame {
+  size_t type_size;     /* sizeof(struct ksym_source_frame) */
+  /* Strings: NUL-terminated, the bytes DWARF has (not escaped; a NUL byte
+   * in one ends it early), valid until the next ksym_lookup_location call
+   * in this thread: copy them to keep them. */
+  const char *function; /* "getname"; the outermost frame of code DWARF
+                           names no function for (assembler) takes the
+                           symbol's name, as llvm-symbolizer does */
+  const char *file;     /* under the build prefix ("fs/namei.c"), as
+                           scripts/decode_stacktrace.sh prints it; a path
+                           outside it ("/usr/include/...") whole; "" when
+                           unknown */
+  const char *prefix;   /* the build prefix (DWARF comp_dir) the file is
+                           under ("debian/build/build_amd64_none_cloud-amd64/"),
+                           "" for none */
+  uint32_t line;        /* 0: unknown (frames[0]: no line row there) */
+  uint32_t column;      /* 0: none */
+  bool inlined;         /* inlined into the next frame (all but the last) */
+  uint8_t reserved[31];
+};
+
+/* The source frames of the code at addr (looked up as ksym_lookup does),
+ * innermost first: writes up to cap frames (each frames[k].type_size set
+ * by the caller; frames may be NULL when cap is 0) and returns how many
+ * there are (>= 1; more than cap means the chain was cut to cap).
+ * KSYM_ERR_NOT_FOUND when there are none, with the reason in
+ * ksym_last_error(), the text `ksym lookup --lines` prints in "?? (...)":
+ * no symbol covers addr (ksym_reason_text), the index has no line table
+ * and why (built with --no-lines, or without the vmlinux's DWARF, and what
+ * would give it), the line table has no function there (assembler code,
+ * padding past a function's end, a loadable module's code).
+ * KSYM_ERR_FORMAT when the line table is damaged there (checksums are
+ * checked at open only with verify_checksums). */
+int ksym_lookup_location(const struct ksym_index *idx, uint64_t addr,
+                         struct ksym_source_frame *frames, size_t cap);
+
+/* What `ksym lookup --lines` prints after the frame line of addr: one line
+ * per source frame, "  FUNCTION FILE:LINE[:COLUMN]" and " (inlined)" on
+ * all but the last, or "  ?? (WHY)" when there are none; lines end with
+ * '\n'. Length 0 when no symbol covers addr (the CLI then prints only
+ * ksym_format_frame's "?? (reason)"). Untrusted bytes escaped as \xNN.
+ * Returns the length (snprintf rules) or a negative code. */
+int ksym_format_location(const struct ksym_index *idx, uint64_t addr,
+                         char *buf, size_t len);
+
 /* ---- One symbol ---- */
 
 struct ksym_symbol {

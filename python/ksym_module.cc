@@ -18,6 +18,7 @@
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/live_pseudo.h"
 #include "symbolizer/api/module_list.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
@@ -69,12 +70,28 @@ struct PySymbol {
     for (absl::string_view m : s->DisplayModules(facts())) out.emplace_back(m);
     return out;
   }
+  // The source lines at this address (api/source_lines.h).
+  SourceLines lines() const {
+    return LocateSourceLines(*s, s->Symbol(index), offset);
+  }
   std::optional<std::string> object() const {
     absl::string_view obj = s->index().ObjectPath(facts().object);
     if (obj.empty()) return std::nullopt;
     return std::string(obj);
   }
 };
+
+// One source frame as `ksym lookup --lines --json` writes it.
+py::dict FrameDict(const SourceLines& l, size_t i) {
+  const LineFrame& f = l.frames[i];
+  py::dict d;
+  d["function"] = Text(std::string(FrameFunction(l, i)));
+  d["file"] = Text(std::string(f.path));
+  d["prefix"] = Text(std::string(f.prefix));
+  d["line"] = f.line;
+  d["column"] = f.column;
+  return d;
+}
 
 PySymbol MakeSymbol(const std::shared_ptr<const Symbolizer>& s, uint32_t index,
                     uint64_t address, uint64_t offset) {
@@ -212,8 +229,18 @@ class PyIndex {
     throw py::value_error(msg);
   }
 
-  py::str Symbolize(const std::string& text) const {
+  py::str Symbolize(const std::string& text, bool lines) const {
     RewriteOptions options;
+    options.lines = lines;
+    if (lines && !s_->index().lines().present()) {
+      // As `ksym symbolize --lines` says it once on stderr: the frames
+      // pass without lines.
+      const std::string why =
+          absl::StrCat("ksym: symbolize: lines: ", NoLineTableReason(s_->index()));
+      if (PyErr_WarnEx(PyExc_UserWarning, why.c_str(), 1) != 0) {
+        throw py::error_already_set();
+      }
+    }
     // The running kernel's BPF programs and trampolines, as `ksym
     // symbolize` names them.
     std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s_);
@@ -352,6 +379,43 @@ PYBIND11_MODULE(_ksym, m) {
                                if (!o.has_value()) return py::none();
                                return ksym::Text(*o);
                              })
+      .def_property_readonly("location",
+                             [](const PySymbol& p) -> py::object {
+                               const ksym::SourceLines l = p.lines();
+                               if (l.state != ksym::SourceLines::State::kFound) {
+                                 return py::none();
+                               }
+                               return ksym::FrameDict(l, 0);
+                             })
+      .def_property_readonly("inlined",
+                             [](const PySymbol& p) {
+                               const ksym::SourceLines l = p.lines();
+                               py::list out;
+                               if (l.state != ksym::SourceLines::State::kFound) {
+                                 return out;
+                               }
+                               for (size_t i = 1; i < l.frames.size(); ++i) {
+                                 out.append(ksym::FrameDict(l, i));
+                               }
+                               return out;
+                             })
+      .def_property_readonly("location_missing",
+                             [](const PySymbol& p) -> py::object {
+                               const ksym::SourceLines l = p.lines();
+                               if (l.state == ksym::SourceLines::State::kFound) {
+                                 return py::none();
+                               }
+                               return ksym::Text(l.why);
+                             })
+      .def_property_readonly("source_lines",
+                             [](const PySymbol& p) {
+                               py::list out;
+                               for (const std::string& t :
+                                    ksym::SourceLineTexts(p.lines())) {
+                                 out.append(ksym::Text(t));
+                               }
+                               return out;
+                             })
       .def_property_readonly("frame",
                              [](const PySymbol& p) { return ksym::Text(p.frame()); })
       .def_readonly("index", &PySymbol::index)
@@ -374,7 +438,8 @@ PYBIND11_MODULE(_ksym, m) {
       .def("lookup_many", &PyIndex::LookupMany, py::arg("addresses"))
       .def("resolve", &PyIndex::Resolve, py::arg("query"))
       .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
-      .def("symbolize", &PyIndex::Symbolize, py::arg("text"))
+      .def("symbolize", &PyIndex::Symbolize, py::arg("text"),
+           py::arg("lines") = false)
       .def("info", &PyIndex::Info)
       .def("modules", &PyIndex::Modules)
       .def("__len__", &PyIndex::Size)

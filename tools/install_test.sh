@@ -59,6 +59,25 @@ compare() {  # compare INDEX ADDRS QUERY...
   done
 }
 
+# `ksym lookup --lines`: the C program prints ksym_format_location's text,
+# the C++ one builds it from ksym_lookup_location's frames, Python prints
+# Symbol.source_lines (checked against Symbol.location and .inlined).
+compare_lines() {  # compare_lines INDEX ADDRS
+  local index=$1 addrs=$2
+  "$prefix/bin/ksym" lookup --lines -i "$index" $addrs > "$tmp/want" 2>/dev/null
+  [ -s "$tmp/want" ] || { echo "FAIL: the CLI printed nothing"; fail=1; }
+  for prog in "$tmp/lookup_c" "$tmp/lookup_static" "$tmp/lookup_cc" "$python python/examples/lookup.py"; do
+    local preload=
+    case "$prog" in "$python"*) preload=$py_preload ;; esac
+    LD_PRELOAD="$preload" $prog "$index" --lines $addrs > "$tmp/got" 2> "$tmp/err"
+    if cmp -s "$tmp/want" "$tmp/got"; then
+      echo "ok: ${prog##*/} --lines prints what the CLI prints ($(wc -l < "$tmp/want") lines, ${index##*/})"
+    else
+      echo "FAIL: $prog --lines differs from the CLI on $index"; diff "$tmp/want" "$tmp/got" | head; cat "$tmp/err" | head -5; fail=1
+    fi
+  done
+}
+
 gzip -dc "$sample" > "$tmp/kallsyms"
 "$prefix/bin/ksym" build -q --kallsyms "$tmp/kallsyms" -o "$tmp/s.ksym" || exit 1
 # Every 401st symbol, +3, and addresses nothing covers.
@@ -66,6 +85,8 @@ addrs="$(awk 'NR % 101 == 1 {print $1}' "$tmp/kallsyms") 1 ffffffffffffffff"
 dups=$(awk '{print $3}' "$tmp/kallsyms" | sort | uniq -d | head -20)
 queries=($dups schedule 'schedule+0x10' no_such_symbol_anywhere)
 compare "$tmp/s.ksym" "$addrs" "${queries[@]}"
+# No line table in an index from kallsyms: every front end says why.
+compare_lines "$tmp/s.ksym" "$addrs"
 { cat "$tmp/kallsyms"; printf 'ffffffffc0a01000 t vfat_mount\t[vfat]\nffffffffc0a01200 T vfat_fill_super\t[vfat]\n'; } > "$tmp/kmod"
 "$prefix/bin/ksym" build -q --kallsyms "$tmp/kmod" -o "$tmp/m.ksym" || exit 1
 LD_PRELOAD="$py_preload" "$python" python/tests/ksym_test.py "$tmp/s.ksym" "$tmp/m.ksym" || fail=1
@@ -132,6 +153,10 @@ for k, line in enumerate(sys.stdin):
         print("%x" % (int(line.split()[0], 16) + 5))')
   queries=(init_once type_show 'init_once {ext4/super}' 'init_once+0x12/0x64' 'init_once+0x12/0x70' ext4_fill_super)
   compare "$tmp/d.ksym" "$addrs" "${queries[@]}"
+  compare_lines "$tmp/d.ksym" "$addrs"
+  grep -q ' (inlined)$' "$tmp/want" && grep -q '^  ?? (' "$tmp/want" \
+    && echo "ok: the --lines comparison has inlined frames and frames without lines" \
+    || { echo "FAIL: the --lines addresses have no inlined frame or no frame without lines"; fail=1; }
   # The proto has no line table: exporting an index with one says so.
   "$prefix/bin/ksym" export -i "$tmp/d.ksym" -o "$tmp/d.pb" 2> "$tmp/export.err" \
     || { echo "FAIL: export"; fail=1; }

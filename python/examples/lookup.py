@@ -1,18 +1,30 @@
 #!/usr/bin/env python3
 """lookup.py: the Python module, same output as `ksym lookup` + `ksym resolve`:
-    lookup.py INDEX ADDR... [-- QUERY...]
+    lookup.py INDEX [--lines] ADDR... [-- QUERY...]
+--lines: as `ksym lookup --lines` (the source lines after each frame).
 """
 import sys
 
 import ksym
 
 args = sys.argv[2:]
+lines = bool(args) and args[0] == "--lines"
+if lines:
+    args = args[1:]
 split = args.index("--") if "--" in args else len(args)
 idx = ksym.Index(sys.argv[1])
 out = []
 for a in args[:split]:
     addr = int(a, 16)
     out.append("%016x %s" % (addr, idx.frame(addr)))
+    s = idx.lookup(addr)
+    if lines and s is not None:
+        out.extend(s.source_lines)
+        # The dicts say what the text says.
+        frames = [s.location] + s.inlined if s.location else []
+        assert len(frames) == len(s.source_lines) or s.location is None, hex(addr)
+        for f, t in zip(frames, s.source_lines):
+            assert t.startswith("  %s %s:%d" % (f["function"], f["file"], f["line"])), t
 for q in args[split + 1:]:
     for c in idx.resolve(q):
         out.append("%016x %s" % (c.address, c.resolved))

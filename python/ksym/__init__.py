@@ -10,6 +10,16 @@
     s.resolved      # what `ksym resolve` prints: qualified [+ ambiguity marker]
     str(s)          # 'init_once+0x12/0x70 {ext4/super.o}', as `ksym lookup`
     idx.frame(addr) # the same text, or '?? (reason)' when nothing covers addr
+    # Source lines (an index built with its line table), as `ksym lookup
+    # --lines` gives them, innermost first as llvm-symbolizer --inlines:
+    s.location      # {'function', 'file', 'prefix', 'line', 'column'} of the
+    #   code at the address (file under the build prefix; line 0: unknown,
+    #   column 0: none), or None when there are none, and then
+    s.location_missing  # why (no line table and what gives it, assembler
+    #   code, a module's code), else None
+    s.inlined       # the functions it was inlined into, innermost first,
+    #   each with its call site: a list of such dicts ([] when none)
+    s.source_lines  # the lines `ksym lookup --lines` prints after the frame
     symbols, offsets = idx.lookup_many(numpy_uint64_array)  # or any sequence
     # memoryviews of uint32 symbol indices (ksym.NO_SYMBOL: none) and uint64
     # offsets; idx.symbol(i) gives the Symbol of an index.
@@ -20,6 +30,8 @@
     # -> Symbol; raises ksym.AmbiguousError (.candidates) or LookupError;
     #    ValueError for a query that is not valid syntax
     idx.symbolize(line)   # what `ksym symbolize` does to a line of text
+    idx.symbolize(line, lines=True)   # ... and `ksym symbolize --lines`
+    #   (a UserWarning says why when the index has no line table)
 
 Fleets (many hosts, many kernel builds; docs/fleet.md): ksym.fleet.symbolize
 on pandas and Dask DataFrames, ksym.fleet.HostLayout, ksym.fleet.Store.

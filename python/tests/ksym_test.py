@@ -7,6 +7,7 @@ built from a kallsyms whose [vfat] lines are the only ones placing vfat.
 import array
 import fnmatch
 import sys
+import warnings
 
 import numpy
 
@@ -106,9 +107,22 @@ try:
 except TypeError:
     check(True, "32-bit buffers are refused with TypeError")
 
+# Source lines: an index from kallsyms has no line table, and says why.
+check(hit.location is None and hit.inlined == [], "no location without a line table")
+check(hit.location_missing.startswith("the index has no line table"),
+      "location_missing says why: %r" % hit.location_missing)
+check(hit.source_lines == ["  ?? (%s)" % hit.location_missing],
+      "source_lines: what `ksym lookup --lines` prints")
+
 line = "RIP at %016x" % (s.start + 1)
 check(idx.symbolize(line) == "%s (%s)" % (line, idx.frame(s.start + 1)),
       "symbolize a line")
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter("always")
+    with_lines = idx.symbolize(line, lines=True)
+check(with_lines == idx.symbolize(line), "symbolize(lines=True) without a line table: the frames")
+check(len(said) == 1 and "the index has no line table" in str(said[0].message),
+      "symbolize(lines=True) warns that the index has no line table")
 try:
     ksym.Index("/nonexistent/x.ksym")
     check(False, "missing index raises")

@@ -157,6 +157,35 @@ for k, line in enumerate(sys.stdin):
   grep -q ' (inlined)$' "$tmp/want" && grep -q '^  ?? (' "$tmp/want" \
     && echo "ok: the --lines comparison has inlined frames and frames without lines" \
     || { echo "FAIL: the --lines addresses have no inlined frame or no frame without lines"; fail=1; }
+  # Python's dicts on real data: what lookup --lines --json writes.
+  LD_PRELOAD="$py_preload" "$python" - "$tmp/d.ksym" "$prefix/bin/ksym" $addrs <<'PY' || fail=1
+import json, subprocess, sys, ksym
+idx = ksym.Index(sys.argv[1])
+ok = True
+def check(cond, what):
+    global ok
+    print(("ok: " if cond else "FAIL: ") + what)
+    ok = ok and cond
+syms = [s for s in (idx.lookup(int(a, 16)) for a in sys.argv[3:]) if s is not None]
+deep = next((s for s in syms if s.inlined), None)
+check(deep is not None, "an address with inlined frames")
+out = subprocess.run([sys.argv[2], "lookup", "--lines", "--json", "-i", sys.argv[1],
+                      "%x" % deep.address], capture_output=True, text=True).stdout
+j = json.loads(out)
+check(j["location"] == deep.location and j["inlined"] == deep.inlined,
+      "Symbol.location and .inlined are lookup --lines --json's: %s" % deep.location)
+check(deep.location["prefix"].endswith("/") and not deep.location["file"].startswith(deep.location["prefix"]),
+      "files are under the build prefix")
+none = next((s for s in syms if s.location is None), None)
+check(none is not None and none.location_missing and none.inlined == [] and
+      none.source_lines == ["  ?? (%s)" % none.location_missing],
+      "no lines: location_missing says why (%s)" % (none and none.location_missing))
+text = "[<%016x>] " % deep.address
+got = idx.symbolize(text, lines=True)
+check("%s:%d" % (deep.location["file"], deep.location["line"]) in got,
+      "symbolize(lines=True) prints file:line: %r" % got)
+sys.exit(0 if ok else 1)
+PY
   # The proto has no line table: exporting an index with one says so.
   "$prefix/bin/ksym" export -i "$tmp/d.ksym" -o "$tmp/d.pb" 2> "$tmp/export.err" \
     || { echo "FAIL: export"; fail=1; }

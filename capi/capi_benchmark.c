@@ -4,7 +4,9 @@
  * ksym_lookup on 1M random addresses inside the symbols' extents (a cold
  * cache for every lookup), the same on a 2,000-address working set,
  * ksym_lookup_batch on them, the same addresses sorted (the batch a
- * profiler has after sorting its samples), and ksym_format_frame. */
+ * profiler has after sorting its samples), ksym_format_frame, and, on an
+ * index with a line table, ksym_lookup_location (frames into an array of
+ * 16) and ksym_format_location. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,12 +74,24 @@ int main(int argc, char **argv) {
       found += ksym_format_frame(idx, addrs[k], buf, sizeof(buf)) > 0;
     }
     double t4 = cpu_ns();
+    struct ksym_source_frame frames[16];
+    for (int j = 0; j < 16; ++j) frames[j].type_size = sizeof(frames[j]);
+    for (size_t k = 0; k < n / 10; ++k) {
+      found += ksym_lookup_location(idx, addrs[k], frames, 16) > 0;
+    }
+    double t5 = cpu_ns();
+    for (size_t k = 0; k < n / 10; ++k) {
+      found += ksym_format_location(idx, addrs[k], buf, sizeof(buf)) > 0;
+    }
+    double t6 = cpu_ns();
     printf("%llu symbols: ksym_lookup random %.1f ns, working set %.1f ns, "
            "lookup_batch random %.1f ns/address, sorted %.1f ns/address "
-           "(%.1f M/s), format_frame %.1f ns\n",
+           "(%.1f M/s), format_frame %.1f ns, lookup_location %.1f ns, "
+           "format_location %.1f ns\n",
            (unsigned long long)info.symbol_count, (t1 - t0) / n,
            (t2 - t1) / n, (t3 - t2) / n, (t3s - t3) / n,
-           n / (t3s - t3) * 1e3, (t4 - t3s) / (n / 10));
+           n / (t3s - t3) * 1e3, (t4 - t3s) / (n / 10), (t5 - t4) / (n / 10),
+           (t6 - t5) / (n / 10));
   }
   fprintf(stderr, "(%llu found)\n", (unsigned long long)found);
   free(addrs);

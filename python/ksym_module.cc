@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "python/fleet_module.h"
 #include "symbolizer/api/default_index.h"
@@ -93,6 +94,9 @@ py::dict FrameDict(const SourceLines& l, size_t i) {
   return d;
 }
 
+// lookup_many(lines=True): no file (no lines there, or an unknown file).
+constexpr uint32_t kNoFile = 0xffffffffu;
+
 PySymbol MakeSymbol(const std::shared_ptr<const Symbolizer>& s, uint32_t index,
                     uint64_t address, uint64_t offset) {
   return PySymbol{s, index, address, offset};
@@ -148,7 +152,10 @@ class PyIndex {
 
   // Addresses from a buffer of 8-byte integers (numpy uint64/int64,
   // array.array('Q'), ...) without copying, else from any sequence of ints.
-  py::tuple LookupMany(py::object addresses) const {
+  // lines: also the innermost source line of each address (its
+  // Symbol.location's file and line), as two more arrays and the file table
+  // they index.
+  py::tuple LookupMany(py::object addresses, bool lines) const {
     std::vector<uint64_t> copied;
     const uint64_t* data = nullptr;
     size_t n = 0;
@@ -199,7 +206,54 @@ class PyIndex {
         PyMemoryView_FromObject(symbols_bytes.ptr()));
     py::object mv_o = py::reinterpret_steal<py::object>(
         PyMemoryView_FromObject(offsets_bytes.ptr()));
-    return py::make_tuple(mv_s.attr("cast")("I"), mv_o.attr("cast")("Q"));
+    if (!lines) return py::make_tuple(mv_s.attr("cast")("I"), mv_o.attr("cast")("Q"));
+    WarnWithoutLines("lookup_many");
+    py::bytearray files_bytes = py::reinterpret_steal<py::bytearray>(
+        PyByteArray_FromStringAndSize(nullptr, static_cast<py::ssize_t>(4 * n)));
+    py::bytearray lines_bytes = py::reinterpret_steal<py::bytearray>(
+        PyByteArray_FromStringAndSize(nullptr, static_cast<py::ssize_t>(4 * n)));
+    auto* files = reinterpret_cast<uint32_t*>(PyByteArray_AsString(files_bytes.ptr()));
+    auto* line_numbers = reinterpret_cast<uint32_t*>(PyByteArray_AsString(lines_bytes.ptr()));
+    std::vector<std::string> table;
+    {
+      py::gil_scoped_release release;
+      absl::flat_hash_map<std::string, uint32_t> ids;
+      for (size_t k = 0; k < n; ++k) {
+        files[k] = kNoFile;
+        line_numbers[k] = 0;
+        if (symbols[k] == SymbolHit::kNoSymbol) continue;
+        const SourceLines l =
+            LocateSourceLines(*s_, s_->Symbol(symbols[k]), offsets[k]);
+        if (l.state != SourceLines::State::kFound) continue;
+        const LineFrame& f = l.frames[0];
+        line_numbers[k] = f.line;
+        if (f.path.empty()) continue;
+        auto [it, added] = ids.try_emplace(std::string(f.path),
+                                           static_cast<uint32_t>(table.size()));
+        if (added) table.emplace_back(f.path);
+        files[k] = it->second;
+      }
+    }
+    py::list file_table;
+    for (const std::string& t : table) file_table.append(Text(t));
+    py::object mv_f = py::reinterpret_steal<py::object>(
+        PyMemoryView_FromObject(files_bytes.ptr()));
+    py::object mv_l = py::reinterpret_steal<py::object>(
+        PyMemoryView_FromObject(lines_bytes.ptr()));
+    return py::make_tuple(mv_s.attr("cast")("I"), mv_o.attr("cast")("Q"),
+                          mv_f.attr("cast")("I"), mv_l.attr("cast")("I"),
+                          file_table);
+  }
+
+  // As `ksym symbolize --lines` says it once on stderr: asked for lines of
+  // an index without them, the answers come without lines.
+  void WarnWithoutLines(absl::string_view what) const {
+    if (s_->index().lines().present()) return;
+    const std::string why =
+        absl::StrCat("ksym: ", what, ": lines: ", NoLineTableReason(s_->index()));
+    if (PyErr_WarnEx(PyExc_UserWarning, why.c_str(), 1) != 0) {
+      throw py::error_already_set();
+    }
   }
 
   std::vector<PySymbol> Resolve(const std::string& query) const {
@@ -232,15 +286,7 @@ class PyIndex {
   py::str Symbolize(const std::string& text, bool lines) const {
     RewriteOptions options;
     options.lines = lines;
-    if (lines && !s_->index().lines().present()) {
-      // As `ksym symbolize --lines` says it once on stderr: the frames
-      // pass without lines.
-      const std::string why =
-          absl::StrCat("ksym: symbolize: lines: ", NoLineTableReason(s_->index()));
-      if (PyErr_WarnEx(PyExc_UserWarning, why.c_str(), 1) != 0) {
-        throw py::error_already_set();
-      }
-    }
+    if (lines) WarnWithoutLines("symbolize");
     // The running kernel's BPF programs and trampolines, as `ksym
     // symbolize` names them.
     std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s_);
@@ -338,6 +384,7 @@ PYBIND11_MODULE(_ksym, m) {
   using ksym::PySymbol;
   m.doc() = "ksym: unique, fast kernel symbol names (see help(ksym))";
   m.attr("NO_SYMBOL") = py::int_(ksym::SymbolHit::kNoSymbol);
+  m.attr("NO_FILE") = py::int_(ksym::kNoFile);
   ksym::BindFleet(m);
   py::class_<PySymbol>(m, "Symbol")
       .def_property_readonly("name",
@@ -435,7 +482,8 @@ PYBIND11_MODULE(_ksym, m) {
            [](const PyIndex& i, uint64_t a) { return ksym::Text(i.Frame(a)); },
            py::arg("address"))
       .def("symbol", &PyIndex::Symbol, py::arg("index"))
-      .def("lookup_many", &PyIndex::LookupMany, py::arg("addresses"))
+      .def("lookup_many", &PyIndex::LookupMany, py::arg("addresses"),
+           py::arg("lines") = false)
       .def("resolve", &PyIndex::Resolve, py::arg("query"))
       .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
       .def("symbolize", &PyIndex::Symbolize, py::arg("text"),

@@ -180,6 +180,16 @@ none = next((s for s in syms if s.location is None), None)
 check(none is not None and none.location_missing and none.inlined == [] and
       none.source_lines == ["  ?? (%s)" % none.location_missing],
       "no lines: location_missing says why (%s)" % (none and none.location_missing))
+asked = [int(a, 16) for a in sys.argv[3:]]
+_, _, files, lines, table = idx.lookup_many(asked, lines=True)
+want = []
+for a in asked:
+    s = idx.lookup(a)
+    loc = s.location if s is not None else None
+    want.append((loc["file"] or None, loc["line"]) if loc else (None, 0))
+got = [(table[f] if f != ksym.NO_FILE else None, l) for f, l in zip(files, lines)]
+check(got == want and len(table) == len(set(table)) > 1,
+      "lookup_many(lines=True): each address's Symbol.location file and line (%d files)" % len(table))
 text = "[<%016x>] " % deep.address
 got = idx.symbolize(text, lines=True)
 check("%s:%d" % (deep.location["file"], deep.location["line"]) in got,

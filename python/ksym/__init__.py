@@ -23,6 +23,11 @@
     symbols, offsets = idx.lookup_many(numpy_uint64_array)  # or any sequence
     # memoryviews of uint32 symbol indices (ksym.NO_SYMBOL: none) and uint64
     # offsets; idx.symbol(i) gives the Symbol of an index.
+    symbols, offsets, files, lines, file_table = idx.lookup_many(a, lines=True)
+    # ... and each address's innermost source line (its Symbol.location):
+    # uint32 files index file_table (paths under the build prefix, the
+    # distinct ones of this call; ksym.NO_FILE: none), uint32 lines (0:
+    # none); a UserWarning says why when the index has no line table
     len(idx), list(idx)   # how many symbols; each, in address order
     idx.resolve("init_once")                 # every match, a list of Symbol
     idx.resolve("vfs_rea*")                  # globs, as `ksym resolve` takes them
@@ -54,6 +59,6 @@ class AmbiguousError(LookupError):
         self.candidates = candidates
 
 
-from ksym._ksym import Index, Symbol, NO_SYMBOL  # noqa: E402
+from ksym._ksym import Index, Symbol, NO_SYMBOL, NO_FILE  # noqa: E402
 
-__all__ = ["Index", "Symbol", "AmbiguousError", "NO_SYMBOL"]
+__all__ = ["Index", "Symbol", "AmbiguousError", "NO_SYMBOL", "NO_FILE"]

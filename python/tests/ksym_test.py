@@ -96,6 +96,15 @@ check(list(np_sy) == list(sy_list) == list(np_sy_i) and list(np_of) == list(of_l
       "lookup_many: numpy uint64 and int64 arrays")
 check(list(numpy.frombuffer(np_sy, dtype=numpy.uint32)) == list(sy_list),
       "lookup_many results are buffers numpy reads")
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter("always")
+    l_sy, l_of, l_files, l_lines, l_table = idx.lookup_many(addrs, lines=True)
+check(list(l_sy) == list(sy_list) and list(l_of) == list(of_list),
+      "lookup_many(lines=True): the same symbols and offsets")
+check(set(l_files) == {ksym.NO_FILE} and set(l_lines) == {0} and l_table == [],
+      "lookup_many(lines=True) without a line table: no files, no lines")
+check(len(said) == 1 and "the index has no line table" in str(said[0].message),
+      "lookup_many(lines=True) warns that the index has no line table")
 try:
     idx.lookup_many(numpy.array(addrs, dtype=numpy.uint64)[::2])
     check(False, "strided arrays are refused")

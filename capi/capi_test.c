@@ -69,6 +69,26 @@ static void check_lines(const char *tmp) {
   f[0].type_size = offsetof(struct ksym_source_frame, line);
   CHECK(ksym_lookup_location(idx, open + 0x2, f, 1) == KSYM_ERR_INVALID);
   f[0].type_size = sizeof(f[0]);
+  {
+    /* An older caller's array of smaller structs: the library steps by
+     * frames[0].type_size, not by its own sizeof. */
+    const size_t old_size =
+        offsetof(struct ksym_source_frame, column) + sizeof(uint32_t);
+    struct ksym_source_frame storage[4];
+    unsigned char *bytes = (unsigned char *)storage;
+    memset(storage, 0xee, sizeof(storage));
+    storage[0].type_size = old_size;
+    CHECK(ksym_lookup_location(idx, open + 0x12, storage, 3) == 3);
+    const struct ksym_source_frame *second =
+        (const struct ksym_source_frame *)(bytes + old_size);
+    const struct ksym_source_frame *third =
+        (const struct ksym_source_frame *)(bytes + 2 * old_size);
+    CHECK(strcmp(storage[0].function, "copy_name") == 0);
+    CHECK(second->type_size == old_size && third->type_size == old_size);
+    CHECK(strcmp(second->function, "getname") == 0 && second->line == 7);
+    CHECK(strcmp(third->function, "do_open") == 0 && third->line == 20);
+    CHECK(bytes[3 * old_size] == 0xee); /* nothing past the third */
+  }
 
   /* A DWARF function without a name (assembler) takes the symbol's; the
    * struct has the raw bytes, the text escapes them. */

@@ -325,10 +325,14 @@ int ksym_lookup_location(const ksym_index* idx, uint64_t addr,
       return Fail(KSYM_ERR_NOT_FOUND, l.why);
   }
   const size_t n = std::min(cap, l.frames.size());
-  for (size_t k = 0; k < n; ++k) {
-    KSYM_CHECK_ARG(frames[k].type_size >=
-                   offsetof(ksym_source_frame, column) + sizeof(uint32_t));
-  }
+  // The caller's array steps by the caller's struct size (ksym.h).
+  const size_t stride = n > 0 ? frames[0].type_size : 0;
+  KSYM_CHECK_ARG(n == 0 || stride >= offsetof(ksym_source_frame, column) +
+                                         sizeof(uint32_t));
+  auto frame = [frames, stride](size_t k) {
+    return reinterpret_cast<ksym_source_frame*>(
+        reinterpret_cast<char*>(frames) + k * stride);
+  };
   // The strings of this call, NUL-terminated, kept until the next call in
   // this thread (ksym.h): offsets first, pointers once nothing moves.
   thread_local std::string strings;
@@ -358,7 +362,9 @@ int ksym_lookup_location(const ksym_index* idx, uint64_t addr,
     full.line = l.frames[k].line;
     full.column = l.frames[k].column;
     full.inlined = k + 1 < l.frames.size();
-    CopyStruct(full, &frames[k]);
+    ksym_source_frame* out = frame(k);
+    out->type_size = stride;
+    CopyStruct(full, out);
   }
   return static_cast<int>(l.frames.size());
 }

@@ -172,7 +172,7 @@ int ksym_format_frame(const struct ksym_index *idx, uint64_t addr, char *buf,
  * site's file:line:column; the last is the symbol's function.
  *
  *   struct ksym_source_frame f[8];
- *   for (size_t k = 0; k < 8; ++k) f[k].type_size = sizeof(f[k]);
+ *   f[0].type_size = sizeof(f[0]);
  *   int n = ksym_lookup_location(idx, addr, f, 8);
  *   if (n < 0) printf("?? (%s)\n", ksym_last_error());
  *   for (int k = 0; k < n && k < 8; ++k)
@@ -203,9 +203,12 @@ struct ksym_source_frame {
 };
 
 /* The source frames of the code at addr (looked up as ksym_lookup does),
- * innermost first: writes up to cap frames (each frames[k].type_size set
- * by the caller; frames may be NULL when cap is 0) and returns how many
+ * innermost first: writes up to cap frames and returns how many
  * there are (>= 1; more than cap means the chain was cut to cap).
+ * frames[0].type_size is the size of every element of the caller's array
+ * (sizeof(struct ksym_source_frame) as the caller was compiled): the
+ * library steps by it, so an older, smaller struct's array works; frames
+ * may be NULL when cap is 0.
  * KSYM_ERR_NOT_FOUND when there are none, with the reason in
  * ksym_last_error(), the text `ksym lookup --lines` prints in "?? (...)":
  * no symbol covers addr (ksym_reason_text), the index has no line table

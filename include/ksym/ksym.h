@@ -27,6 +27,9 @@
  * - Strings are written into caller buffers with snprintf's rules: at most
  *   len - 1 bytes and a terminating NUL when len > 0; the return value is
  *   the full length, so a value >= len means the buffer was too small.
+ * - Strings returned as pointers say how long they stay valid: until
+ *   ksym_close (module names), or until the next call of the same function
+ *   in this thread (ksym_lookup_location's frames).
  * - Structs that may grow start with `size_t type_size`, which the caller
  *   sets to sizeof(the struct) as it was compiled; fields beyond it are
  *   neither read nor written, and reserved bytes must be zero. Newer

@@ -61,17 +61,6 @@ std::string ReadHead(const std::string& path, size_t max) {
 
 }  // namespace
 
-bool IsModuleName(absl::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
-  for (char c : name) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
-        c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
 absl::StatusOr<uint64_t> FindTextAddress(absl::string_view head) {
   uint64_t stext = 0;
   bool have_stext = false;
@@ -136,10 +125,10 @@ absl::StatusOr<HostLayout> ReadHostLayout(const std::string& root) {
       ParseProcModules(*modules_text, modules_path);
   if (!loaded.ok()) return loaded.status();
   for (const LoadedModule& lm : *loaded) {
-    if (!IsModuleName(lm.name)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(modules_path, ": module name ", QuoteInput(lm.name),
-                       " is not [A-Za-z0-9_-]{1,63}"));
+    if (absl::Status st = CheckModuleName(
+            lm.name, absl::StrCat(modules_path, ": module name"));
+        !st.ok()) {
+      return st;
     }
     LayoutModule m;
     m.name = lm.name;

@@ -12,8 +12,8 @@
 //              ROOT/sys/module/M/sections/* (not .init.*: freed after load)
 //
 // Module names come from a file of the host and are untrusted: one that is
-// not a plain name ([A-Za-z0-9_-], at most 63 bytes, the kernel's
-// MODULE_NAME_LEN - 1) is an error, never part of a path. Each read is
+// not a module name (identity_names.h CheckModuleName, the rule every
+// reader of module names shares) is an error, never part of a path. Each read is
 // bounded in bytes. What the host does not show is recorded as unknown.
 //
 //   absl::StatusOr<HostLayout> l = ReadHostLayout("/");
@@ -27,9 +27,6 @@
 #include "symbolizer/fleet/host_layout.h"
 
 namespace ksym {
-
-// True for a kernel module name safe as one path component.
-bool IsModuleName(absl::string_view name);
 
 // The runtime address of _text (else _stext) in the first bytes of a
 // kallsyms text; NotFound when neither is there, or it reads 0 (hidden by

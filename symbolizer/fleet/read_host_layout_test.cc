@@ -83,7 +83,7 @@ TEST(ReadHostLayoutTest, ModuleNameIsNeverAPath) {
   absl::StatusOr<HostLayout> l = ReadHostLayout(root);
   ASSERT_FALSE(l.ok());
   EXPECT_TRUE(absl::StrContains(l.status().message(),
-                                "module name \"../../etc\" is not"))
+                                "module name \"../../etc\" holds \".\": not a module name"))
       << l.status();
 }
 
@@ -101,15 +101,6 @@ TEST(ReadHostLayoutTest, TextAddress) {
   EXPECT_FALSE(FindTextAddress("0000000000000000 T _text\n").ok());
   // A cut last line does not count.
   EXPECT_FALSE(FindTextAddress("ffffffff81000000 T _te").ok());
-}
-
-TEST(ReadHostLayoutTest, ModuleNames) {
-  EXPECT_TRUE(IsModuleName("virtio_pci"));
-  EXPECT_TRUE(IsModuleName("sha256-ssse3"));
-  EXPECT_FALSE(IsModuleName(".."));
-  EXPECT_FALSE(IsModuleName("a/b"));
-  EXPECT_FALSE(IsModuleName(""));
-  EXPECT_FALSE(IsModuleName(std::string(64, 'a')));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/api/build_index.h"
-#include "symbolizer/api/default_index.h"
+#include "symbolizer/running_kernel/default_index.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/module_list.h"

@@ -1,4 +1,4 @@
-// Fuzzes ParseBuildIdNote (symbolizer/builder/running_kernel.h) on
+// Fuzzes ParseBuildIdNote (symbolizer/running_kernel/identity.h) on
 // arbitrary bytes as /sys/kernel/notes would hold them. A build-id it
 // returns must be lowercase hex of a whole number of bytes.
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "absl/strings/string_view.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view notes(reinterpret_cast<const char*>(data), size);

@@ -14,7 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "python/fleet_module.h"
-#include "symbolizer/api/default_index.h"
+#include "symbolizer/running_kernel/default_index.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/live_pseudo.h"

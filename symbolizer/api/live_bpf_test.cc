@@ -26,7 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "symbolizer/api/default_index.h"
+#include "symbolizer/running_kernel/default_index.h"
 #include "symbolizer/api/live_pseudo.h"
 #include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/file_reader.h"

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/json_writer.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
 

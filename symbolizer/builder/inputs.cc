@@ -12,7 +12,7 @@
 #include "absl/strings/strip.h"
 #include "symbolizer/builder/debug_fetch.h"
 #include "symbolizer/builder/paths.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/elf/elf_symtab.h"

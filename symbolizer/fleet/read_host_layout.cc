@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/input_errors.h"

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "proto/convert.h"
 #include "symbolizer/api/build_index.h"
-#include "symbolizer/api/default_index.h"
+#include "symbolizer/running_kernel/default_index.h"
 #include "tools/cli/command.h"
 
 namespace ksym {

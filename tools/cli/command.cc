@@ -13,8 +13,8 @@
 #include "absl/strings/str_format.h"
 #include "symbolizer/api/build_index.h"
 #include "tools/cli/command_line.h"
-#include "symbolizer/api/default_index.h"
-#include "symbolizer/api/freshness.h"
+#include "symbolizer/running_kernel/default_index.h"
+#include "symbolizer/running_kernel/freshness.h"
 #include "tools/cli/process_output.h"
 #include "symbolizer/api/text_policy.h"
 

@@ -14,8 +14,8 @@
 //   absl::StatusOr<LiveLayout> live = ReadLiveLayout("/");
 //   Freshness f = CheckFreshness(symbolizer, *live);
 //   if (!f.fresh) rebuild, or warn with f.why
-#ifndef KSYM_SYMBOLIZER_API_FRESHNESS_H_
-#define KSYM_SYMBOLIZER_API_FRESHNESS_H_
+#ifndef KSYM_SYMBOLIZER_RUNNING_KERNEL_FRESHNESS_H_
+#define KSYM_SYMBOLIZER_RUNNING_KERNEL_FRESHNESS_H_
 
 #include <cstdint>
 #include <string>
@@ -72,4 +72,4 @@ std::string ExplicitIndexWarning(const Symbolizer& s,
 
 }  // namespace ksym
 
-#endif  // KSYM_SYMBOLIZER_API_FRESHNESS_H_
+#endif  // KSYM_SYMBOLIZER_RUNNING_KERNEL_FRESHNESS_H_

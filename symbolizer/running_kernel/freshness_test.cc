@@ -1,4 +1,4 @@
-#include "symbolizer/api/freshness.h"
+#include "symbolizer/running_kernel/freshness.h"
 
 #include <sys/stat.h>
 

@@ -35,8 +35,8 @@
 // fix, never used or replaced. A runtime index is written 0600 (it reveals
 // the KASLR slide). $KSYM_INDEX names a file explicitly, like -i, and is
 // used as given.
-#ifndef KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
-#define KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
+#ifndef KSYM_SYMBOLIZER_RUNNING_KERNEL_DEFAULT_INDEX_H_
+#define KSYM_SYMBOLIZER_RUNNING_KERNEL_DEFAULT_INDEX_H_
 
 #include <functional>
 #include <memory>
@@ -95,4 +95,4 @@ absl::StatusOr<std::unique_ptr<Symbolizer>> OpenDefaultIndex(
 
 }  // namespace ksym
 
-#endif  // KSYM_SYMBOLIZER_API_DEFAULT_INDEX_H_
+#endif  // KSYM_SYMBOLIZER_RUNNING_KERNEL_DEFAULT_INDEX_H_

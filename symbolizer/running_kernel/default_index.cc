@@ -1,4 +1,4 @@
-#include "symbolizer/api/default_index.h"
+#include "symbolizer/running_kernel/default_index.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,9 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "symbolizer/api/freshness.h"
+#include "symbolizer/running_kernel/freshness.h"
 #include "symbolizer/builder/inputs.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/files/private_dir.h"
 #include "symbolizer/files/safe_write.h"

@@ -1,4 +1,4 @@
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/testing/build_id_note.h"
 
 #include <string>

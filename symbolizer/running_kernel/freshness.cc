@@ -1,4 +1,4 @@
-#include "symbolizer/api/freshness.h"
+#include "symbolizer/running_kernel/freshness.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -15,7 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/file_reader.h"
 

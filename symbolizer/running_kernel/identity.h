@@ -2,8 +2,8 @@
 // uname(2), build-id from the NT_GNU_BUILD_ID note in /sys/kernel/notes.
 //
 //   absl::StatusOr<std::string> id = ParseBuildIdNote(notes_bytes);
-#ifndef KSYM_SYMBOLIZER_BUILDER_RUNNING_KERNEL_H_
-#define KSYM_SYMBOLIZER_BUILDER_RUNNING_KERNEL_H_
+#ifndef KSYM_SYMBOLIZER_RUNNING_KERNEL_IDENTITY_H_
+#define KSYM_SYMBOLIZER_RUNNING_KERNEL_IDENTITY_H_
 
 #include <string>
 
@@ -26,4 +26,4 @@ KernelIdentity RunningKernelIdentity();
 
 }  // namespace ksym
 
-#endif  // KSYM_SYMBOLIZER_BUILDER_RUNNING_KERNEL_H_
+#endif  // KSYM_SYMBOLIZER_RUNNING_KERNEL_IDENTITY_H_

@@ -1,4 +1,4 @@
-#include "symbolizer/api/default_index.h"
+#include "symbolizer/running_kernel/default_index.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "symbolizer/builder/running_kernel.h"
+#include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/catalog/catalog.h"
 
 namespace ksym {

@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "symbolizer/api/default_index.h"
-#include "symbolizer/api/freshness.h"
+#include "symbolizer/running_kernel/default_index.h"
+#include "symbolizer/running_kernel/freshness.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/json_writer.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
@@ -50,8 +51,10 @@ absl::StatusOr<std::vector<PseudoSymbol>> ParsePseudoSymbols(
 }
 
 std::string LiveFrameText(const PseudoHit& hit) {
-  std::string text = absl::StrCat(hit.symbol->name, "+0x", absl::Hex(hit.offset),
-                                  " [", hit.symbol->module, "]");
+  std::string text =
+      absl::StrCat(hit.symbol->name, "+0x", absl::Hex(hit.offset));
+  QualifierWriter<StringAppender>(StringAppender{&text}).Module(
+      hit.symbol->module);
   if (hit.bpf_program != nullptr) {
     absl::StrAppend(&text, " (BPF program ", hit.bpf_program->id, ", ");
     if (const BpfLine* l = hit.bpf_place.line) {

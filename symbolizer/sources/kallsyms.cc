@@ -117,6 +117,22 @@ inline bool ParseHex(const char* p, size_t width, uint64_t& value) {
   return true;
 }
 
+// Bytes of ksym's query syntax (name+0xOFF/0xLEN, mod:name, name @0xADDR,
+// [mod], {obj}, globs * and ?). No kernel symbol name holds them (C
+// identifiers, '.' suffixes, '$' in mapping and Rust symbols); a name that
+// did would be printed but could never be selected by any query.
+constexpr bool IsQuerySyntaxByte(char c) {
+  return c == '+' || c == ':' || c == '@' || c == '[' || c == ']' ||
+         c == '{' || c == '}' || c == '*' || c == '?';
+}
+
+inline const char* FindQuerySyntaxByte(absl::string_view name) {
+  for (const char& c : name) {
+    if (IsQuerySyntaxByte(c)) return &c;
+  }
+  return nullptr;
+}
+
 inline bool IsTypeChar(char c, Format format) {
   return absl::ascii_isalpha(static_cast<unsigned char>(c)) ||
          (c == '?' && format == Format::kSystemMap);
@@ -258,6 +274,8 @@ class Parser {
       if (q < end && *q != '\n') return nullptr;
       fields.name = absl::string_view(name, static_cast<size_t>(q - name));
     }
+    // The line-by-line parser says what is wrong with such a name.
+    if (FindQuerySyntaxByte(fields.name) != nullptr) return nullptr;
     width_ = width;
     fields.address = address;
     fields.type = p[width + 1];
@@ -336,6 +354,12 @@ class Parser {
                                 " in symbol name ", QuoteInput(name_view)));
     }
     if (name_view.empty()) return Malformed(line);
+    if (const char* c = FindQuerySyntaxByte(name_view)) {
+      return Error(absl::StrCat(
+          "symbol name ", QuoteInput(name_view), " holds ", QuoteChar(*c),
+          ": no kernel symbol name holds + : @ [ ] { } * or ? (ksym's query "
+          "syntax), and no query could select this one"));
+    }
     fields.module = absl::string_view();
     if (q < line_end) {
       // "\t[MODULE]" up to the end of the line.

@@ -261,6 +261,19 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"ffffffff81000000 T _te\x7fxt\n",
                   "/tmp/kallsyms:1: bad character '\\x7f' in symbol name "
                   "\"_te\""},
+        // Query syntax in a name: printable, but no query could select it.
+        ErrorCase{"ffffffff81000000 t x+0x10\n",
+                  "/tmp/kallsyms:1: symbol name \"x+0x10\" holds '+': no "
+                  "kernel symbol name holds + : @ [ ] { } * or ? (ksym's query "
+                  "syntax), and no query could select this one"},
+        ErrorCase{"ffffffff81000000 t m:f\n",
+                  "/tmp/kallsyms:1: symbol name \"m:f\" holds ':': no "
+                  "kernel symbol name holds + : @ [ ] { } * or ? (ksym's query "
+                  "syntax), and no query could select this one"},
+        ErrorCase{"ffffffff81000000 t vfs_rea*\tabc\n",
+                  "/tmp/kallsyms:1: symbol name \"vfs_rea*\" holds '*': no "
+                  "kernel symbol name holds + : @ [ ] { } * or ? (ksym's query "
+                  "syntax), and no query could select this one"},
         // Every non-hex neighbour of the digit ranges.
         ErrorCase{"ffffffff8100000/ T _text\n",
                   "/tmp/kallsyms:1: bad address \"ffffffff8100000/\" (expected"

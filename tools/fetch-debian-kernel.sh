@@ -5,10 +5,15 @@
 #   KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) \
 #     bazel test --test_env=KSYM_DEBIAN_KERNEL //symbolizer/builder:debian_kernel_test
 #
-#   fetch-debian-kernel.sh [CACHE_DIR]
+#   fetch-debian-kernel.sh [--arch amd64|arm64] [CACHE_DIR]
 #
 # CACHE_DIR defaults to ${XDG_CACHE_HOME:-$HOME/.cache}/ksym/debian-kernel.
-# The packages linux-image-6.1.0-N-cloud-amd64 and its -dbg are downloaded
+# ARCH defaults to amd64; with --arch arm64 the arm64 cloud kernel is fetched
+# the same way (for //symbolizer/builder:debian_arm64_test, passed as
+# KSYM_DEBIAN_ARM64_KERNEL): apt must know the arm64 architecture, so as
+# root the script runs `dpkg --add-architecture arm64` and `apt-get update`
+# when it does not yet.
+# The packages linux-image-6.1.0-N-cloud-ARCH and its -dbg are downloaded
 # with `apt-get download` and the parts the test reads are extracted into
 # CACHE_DIR/RELEASE_VERSION_lLAYOUT (reused when already there), laid out
 # as on an installed system:
@@ -33,33 +38,66 @@
 # machine holding an older extraction fetches again instead of reusing it.
 set -euo pipefail
 
+arch=amd64
+if [ "${1:-}" = --arch ]; then
+  arch=${2:?fetch-debian-kernel.sh: --arch needs amd64 or arm64}
+  shift 2
+fi
 cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/ksym/debian-kernel}
 layout=2
-modules=(
-  drivers/virtio/virtio_pci.ko
-  net/vmw_vsock/vmw_vsock_vmci_transport.ko
-  fs/fat/fat.ko
-  arch/x86/crypto/sha256-ssse3.ko
-)
+case "$arch" in
+  amd64)
+    modules=(
+      drivers/virtio/virtio_pci.ko
+      net/vmw_vsock/vmw_vsock_vmci_transport.ko
+      fs/fat/fat.ko
+      arch/x86/crypto/sha256-ssse3.ko
+    )
+    ;;
+  arm64)
+    modules=(
+      drivers/virtio/virtio_pci.ko
+      net/vmw_vsock/vmw_vsock_virtio_transport_common.ko
+      fs/fat/fat.ko
+      arch/arm64/crypto/sha256-arm64.ko
+    )
+    ;;
+  *)
+    echo "fetch-debian-kernel.sh: unknown --arch '$arch' (amd64 or arm64)" >&2
+    exit 1
+    ;;
+esac
+# A foreign architecture's packages are named NAME:ARCH to apt.
+qualifier=
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+  qualifier=":$arch"
+fi
 
 newest_image() {
   apt-cache pkgnames linux-image-6.1.0- |
-    grep -E '^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' | sort -V | tail -n 1 || true
+    grep -E "^linux-image-6\.1\.0-[0-9]+-cloud-$arch\$" | sort -V |
+    tail -n 1 || true
 }
 image=$(newest_image)
 if [ -z "$image" ] && [ "$(id -u)" -eq 0 ]; then
-  # A fresh machine has no package lists yet.
+  # A fresh machine has no package lists yet, or apt does not know the
+  # foreign architecture.
+  if [ -n "$qualifier" ] &&
+    ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+    dpkg --add-architecture "$arch" >&2
+  fi
   apt-get update -qq >&2 || true
   image=$(newest_image)
 fi
 if [ -z "$image" ]; then
-  echo "fetch-debian-kernel.sh: apt knows no linux-image-6.1.0-*-cloud-amd64" \
+  echo "fetch-debian-kernel.sh: apt knows no linux-image-6.1.0-*-cloud-$arch" \
     "package (is this Debian 12 with bookworm and bookworm-security in" \
-    "sources.list, after apt-get update?)" >&2
+    "sources.list, after apt-get update${qualifier:+ and dpkg --add-architecture $arch}?)" >&2
   exit 1
 fi
 release=${image#linux-image-}
-version=$(apt-cache show "$image" | awk '/^Version:/ { print $2; exit }')
+version=$(apt-cache show "$image$qualifier" |
+  awk '/^Version:/ { print $2; exit }')
 dir="$cache/${release}_${version}_l$layout"
 if [ -f "$dir/.complete" ]; then
   echo "$dir"
@@ -75,7 +113,7 @@ if [ ! -f "$dir/.complete" ]; then
   # As root, apt would hand the download to the _apt user, who cannot
   # write into the private temporary directory.
   (cd "$work" && apt-get download -q -o APT::Sandbox::User=root \
-    "$image=$version" "$image-dbg=$version" \
+    "$image$qualifier=$version" "$image-dbg$qualifier=$version" \
     >&2)
   mkdir -p "$work/tree"
   image_files=() dbg_files=()

@@ -179,6 +179,7 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
   // Groups with a local function no range covers: their object has no
   // ranges, so another object of the same stem must not stand in for it.
   std::vector<bool> uncovered_text(files.size(), false);
+  std::vector<size_t> boundary_labels;
   for (size_t i = 0; i < c.symbols.size() && i < file_group.size(); ++i) {
     int32_t g = file_group[i];
     const Symbol& s = c.symbols[i];
@@ -189,7 +190,14 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
       if (IsTextType(s.type)) uncovered_text[g] = true;
       continue;
     }
-    if (Stem(files[g]) != Stem(c.objects[s.object].path)) {
+    if (StFileStem(files[g]) != Stem(c.objects[s.object].path)) {
+      if (!s.size_exact) {
+        // A label (ELF size 0) at an object's end (arm64's
+        // __trans_pgd_stub_vectors_end) is also the next object's start,
+        // where the ranges put it: its group decides below.
+        boundary_labels.push_back(i);
+        continue;
+      }
       if (++disagree <= kMaxExamples) {
         examples.push_back(absl::StrCat(s.name, " (", files[g], ") in ",
                                         c.objects[s.object].path));
@@ -209,7 +217,7 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
   // global) still names one object when its stem is unique on both sides:
   // one STT_FILE group and one known object called `string`.
   absl::flat_hash_map<absl::string_view, uint32_t> groups_with_stem;
-  for (const std::string& f : files) ++groups_with_stem[Stem(f)];
+  for (const std::string& f : files) ++groups_with_stem[StFileStem(f)];
   absl::flat_hash_map<absl::string_view, uint32_t> object_with_stem;
   for (uint32_t o = 0; o < c.objects.size(); ++o) {
     auto [it, inserted] = object_with_stem.emplace(Stem(c.objects[o].path), o);
@@ -217,10 +225,26 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
   }
   for (size_t g = 0; g < files.size(); ++g) {
     if (group_object[g] != kNone || uncovered_text[g]) continue;
-    absl::string_view stem = Stem(files[g]);
+    absl::string_view stem = StFileStem(files[g]);
     auto it = object_with_stem.find(stem);
     if (groups_with_stem[stem] == 1 && it != object_with_stem.end()) {
       group_object[g] = it->second;
+    }
+  }
+  // A label whose group agreed on one object takes it; else it
+  // disagrees like any other symbol.
+  size_t moved = 0;
+  for (size_t i : boundary_labels) {
+    Symbol& s = c.symbols[i];
+    const uint32_t o = group_object[file_group[i]];
+    if (o != kNone && o != kConflict) {
+      s.object = o;
+      ++moved;
+      continue;
+    }
+    if (++disagree <= kMaxExamples) {
+      examples.push_back(absl::StrCat(s.name, " (", files[file_group[i]],
+                                      ") in ", c.objects[s.object].path));
     }
   }
   size_t filled = 0;
@@ -240,6 +264,11 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
         filled > 0 ? absl::StrCat("; gave ", filled,
                                   " more local symbols their group's object")
                    : ""));
+  }
+  if (moved > 0) {
+    log.Note(absl::StrCat(
+        moved, " local labels (no ELF size) at an object's boundary took the "
+        "object of their STT_FILE group, not the next object's"));
   }
   if (disagree > 0) {
     log.Warn(absl::StrCat("STT_FILE disagrees with the object of ", disagree,

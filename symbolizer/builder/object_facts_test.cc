@@ -138,5 +138,64 @@ TEST(ObjectFactsTest, ADisagreeingGroupIsWarnedAndGivesNothing) {
       << log.warnings[0];
 }
 
+// arm64's objcopy --prefix-symbols renames STT_FILE entries with the
+// symbols (__kvm_nvhe_switch.c, __kvm_nvhe_hyp-init.nvhe.o): they still
+// name their object.
+TEST(ObjectFactsTest, PrefixedStFileNamesAgreeWithTheirObject) {
+  Catalog c;
+  uint32_t sw = c.InternObject("arch/arm64/kvm/hyp/nvhe/switch.o");
+  uint32_t init = c.InternObject("arch/arm64/kvm/hyp/nvhe/hyp-init.o");
+  c.symbols = {S('t', "__kvm_nvhe___fpsimd_guest_restore", sw),
+               S('t', "__kvm_nvhe___do_hyp_init", init),
+               S('d', "__kvm_nvhe_hyp_data")};
+  std::vector<int32_t> groups = {0, 1, 1};
+  std::vector<std::string> files = {"__kvm_nvhe_switch.c",
+                                    "__kvm_nvhe_hyp-init.nvhe.o"};
+  AttributionStats stats;
+  BuildLog log;
+  CrossCheckFileGroups(groups, files, c, stats, log);
+  EXPECT_TRUE(log.warnings.empty()) << log.warnings[0];
+  EXPECT_EQ(c.symbols[2].object, init);
+}
+
+// A label (no ELF size) ending one object sits at the next object's start,
+// where the ranges put it; its STT_FILE group gives it back its object.
+TEST(ObjectFactsTest, ABoundaryLabelTakesItsGroupsObject) {
+  Catalog c;
+  uint32_t asm_o = c.InternObject("arch/arm64/mm/trans_pgd-asm.o");
+  uint32_t next = c.InternObject("arch/arm64/mm/mteswap.o");
+  Symbol sized = S('t', "hyp_stub_el1_sync", asm_o);
+  sized.size_exact = true;
+  sized.size = 128;
+  c.symbols = {sized, S('t', "__trans_pgd_stub_vectors_end", next),
+               S('t', "mte_free_tag_storage", next)};
+  std::vector<int32_t> groups = {0, 0, 1};
+  std::vector<std::string> files = {"trans_pgd-asm.o", "mteswap.c"};
+  AttributionStats stats;
+  BuildLog log;
+  CrossCheckFileGroups(groups, files, c, stats, log);
+  EXPECT_TRUE(log.warnings.empty()) << log.warnings[0];
+  EXPECT_EQ(c.symbols[1].object, asm_o);
+  EXPECT_EQ(c.symbols[2].object, next);
+}
+
+// A sized symbol is not a label: its disagreement stays a warning.
+TEST(ObjectFactsTest, ASizedSymbolInTheWrongObjectStillDisagrees) {
+  Catalog c;
+  uint32_t asm_o = c.InternObject("arch/arm64/mm/trans_pgd-asm.o");
+  uint32_t next = c.InternObject("arch/arm64/mm/mteswap.o");
+  Symbol sized = S('t', "misplaced", next);
+  sized.size_exact = true;
+  sized.size = 8;
+  c.symbols = {S('t', "hyp_stub_el1_sync", asm_o), sized};
+  std::vector<int32_t> groups = {0, 0};
+  std::vector<std::string> files = {"trans_pgd-asm.o"};
+  AttributionStats stats;
+  BuildLog log;
+  CrossCheckFileGroups(groups, files, c, stats, log);
+  EXPECT_EQ(c.symbols[1].object, next);
+  ASSERT_EQ(log.warnings.size(), 1u);
+}
+
 }  // namespace
 }  // namespace ksym

@@ -5,9 +5,11 @@
 #include <sys/stat.h>
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 
 namespace ksym {
 
@@ -39,6 +41,28 @@ inline absl::string_view Stem(absl::string_view path) {
   size_t dot = base.rfind('.');
   return dot == absl::string_view::npos || dot == 0 ? base
                                                     : base.substr(0, dot);
+}
+
+// The stem of an STT_FILE name as the object's stem. arm64 builds some
+// objects apart and renames every symbol with `objcopy --prefix-symbols`,
+// which renames their STT_FILE entries too: the nVHE hypervisor
+// (arch/arm64/kvm/hyp/nvhe/Makefile: __kvm_nvhe_, objects FOO.nvhe.o), the
+// early position-independent code (arch/arm64/kernel/pi/Makefile: __pi_,
+// FOO.pi.o) and the EFI stub (drivers/firmware/efi/libstub/Makefile:
+// __efistub_, FOO.stub.o). "__kvm_nvhe_hyp-init.nvhe.o" and
+// "__kvm_nvhe_switch.c" have the stems "hyp-init" and "switch".
+inline absl::string_view StFileStem(absl::string_view file) {
+  absl::string_view stem = Stem(file);
+  for (auto [prefix, suffix] :
+       {std::pair<absl::string_view, absl::string_view>{"__kvm_nvhe_", ".nvhe"},
+        {"__pi_", ".pi"},
+        {"__efistub_", ".stub"}}) {
+    if (absl::ConsumePrefix(&stem, prefix)) {
+      absl::ConsumeSuffix(&stem, suffix);
+      break;
+    }
+  }
+  return stem;
 }
 
 }  // namespace ksym

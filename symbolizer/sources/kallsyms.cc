@@ -411,8 +411,9 @@ bool IsIgnoredByKallsyms(absl::string_view name) {
   // scripts/kallsyms.c is_ignored_symbol() (6.1) and scripts/mksysmap
   // (6.3+): mapping symbols and the local symbols of prefixed objects.
   static constexpr absl::string_view kPrefixes[] = {
-      "__efistub_$",       // arm64 EFI stub namespace: mapping symbols
-      "__efistub_.L",      //   and local labels
+      "__efistub_",        // arm64 EFI stub namespace, all of it (6.1
+                           // kallsyms.c; 6.3+ mksysmap drops it from
+                           // System.map too)
       "__kvm_nvhe_$",      // arm64 non-VHE KVM namespace: mapping symbols
       "__kvm_nvhe_.L",     //   and local labels
       "__AArch64ADRPThunk_",  // arm64 lld

@@ -46,9 +46,10 @@ bool IsPseudoModule(absl::string_view module);
 
 // Whether the kernel's own kallsyms (scripts/kallsyms.c, scripts/mksysmap)
 // leaves a System.map/ELF symbol out: mapping symbols ($x, $d), assembler
-// locals (.L*), and those of the prefixed arm64 nVHE KVM and EFI stub
-// objects (__kvm_nvhe_$x, __kvm_nvhe_.L14472), linker thunks, KCFI type
-// ids. ParseSystemMap skips such lines, even with bytes it refuses
+// locals (.L*), those of the prefixed arm64 nVHE KVM objects
+// (__kvm_nvhe_$x, __kvm_nvhe_.L14472), every symbol of the arm64 EFI stub
+// (__efistub_*: 6.1's System.map lists them, its kallsyms does not),
+// linker thunks, KCFI type ids. ParseSystemMap skips such lines, even with bytes it refuses
 // elsewhere (the \x02 of nVHE local labels).
 bool IsIgnoredByKallsyms(absl::string_view name);
 

@@ -398,8 +398,8 @@ TEST(IsPseudoModuleTest, BuiltinAndBpfAreNotModules) {
 
 // arm64 System.map lines the kernel's kallsyms leaves out (nVHE KVM
 // objects linked with `ld -r` and prefixed: their mapping symbols and local
-// labels, one with the \x02 byte GNU as puts in them): skipped, never a
-// failed build; the lines around them are kept.
+// labels, one with the \x02 byte GNU as puts in them; every EFI stub
+// symbol): skipped, never a failed build; the lines around them are kept.
 TEST(ParseSystemMapTest, SkipsWhatTheKernelsKallsymsSkips) {
   const std::string text =
       std::string("ffff800008000000 T _text\n"
@@ -410,6 +410,7 @@ TEST(ParseSystemMapTest, SkipsWhatTheKernelsKallsymsSkips) {
       "1\n"
       "ffff800008010080 t $d\n"
       "ffff800008010100 t __efistub_$x\n"
+      "ffff800008010104 t __efistub_efi_pe_entry\n"
       "ffff800008010200 T el1_sync\n";
   absl::StatusOr<std::vector<KallsymsEntry>> e =
       ParseSystemMap(text, "System.map");

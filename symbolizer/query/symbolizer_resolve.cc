@@ -96,15 +96,26 @@ std::vector<Candidate> Symbolizer::Resolve(const Query& q) const {
     // `name [a]` prefers symbols in exactly [a] over those in [a] [b].
     hits = exact.empty() ? std::move(kept) : std::move(exact);
   }
+  if (!q.object.empty()) {
+    // `{kernel/smp.o}` is the whole path of one object and a suffix of
+    // another's (arm64's arch/arm64/kernel/smp.o): the object of that path
+    // is the one meant, as ksym prints the other {arm64/kernel/smp.o}.
+    absl::InlinedVector<uint32_t, 8> kept, whole;
+    absl::string_view object = q.object;
+    absl::ConsumeSuffix(&object, ".o");
+    for (uint32_t i : hits) {
+      absl::string_view path = index_->ObjectPath(index_->ObjectOf(i));
+      if (!ObjectSuffixMatches(path, object)) continue;
+      kept.push_back(i);
+      absl::ConsumeSuffix(&path, ".o");
+      if (path == object) whole.push_back(i);
+    }
+    hits = whole.empty() ? std::move(kept) : std::move(whole);
+  }
   std::vector<Candidate> out;
   out.reserve(hits.size());
   for (uint32_t i : hits) {
     if (q.address.has_value() && index_->Address(i) != *q.address) continue;
-    if (!q.object.empty() &&
-        !ObjectSuffixMatches(index_->ObjectPath(index_->ObjectOf(i)),
-                             q.object)) {
-      continue;
-    }
     Candidate c;
     FillSymbol(i, &c.symbol, kUnknownEnd);
     c.address = c.symbol.address + q.offset.value_or(0);

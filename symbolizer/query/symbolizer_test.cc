@@ -294,6 +294,32 @@ TEST(ResolveTest, AmbiguitySuggestionsRoundTrip) {
   }
 }
 
+// arm64 has kernel/smp.o and arch/arm64/kernel/smp.o, both with a static
+// __kern_my_cpu_offset: `{kernel/smp.o}`, the whole path of one and a
+// suffix of the other, selects the one of that path; a shorter suffix
+// still selects both.
+TEST(ResolveTest, AWholeObjectPathSelectsThatObject) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0x1000, "__kern_my_cpu_offset"));
+  c.symbols.push_back(MakeSymbol(0x2000, "__kern_my_cpu_offset"));
+  c.symbols[0].object = c.InternObject("arch/arm64/kernel/smp.o");
+  c.symbols[1].object = c.InternObject("kernel/smp.o");
+  c.objects[0].annotation = "arm64/kernel/smp.o";
+  c.objects[1].annotation = "kernel/smp.o";
+  auto s = SymbolizerFromCatalog(std::move(c));
+  auto addresses = [&](const char* q) {
+    std::set<uint64_t> out;
+    for (const Candidate& k : *s->Resolve(q)) out.insert(k.symbol.address);
+    return out;
+  };
+  EXPECT_EQ(addresses("__kern_my_cpu_offset {kernel/smp.o}"),
+            (std::set<uint64_t>{0x2000}));
+  EXPECT_EQ(addresses("__kern_my_cpu_offset {arm64/kernel/smp.o}"),
+            (std::set<uint64_t>{0x1000}));
+  EXPECT_EQ(addresses("__kern_my_cpu_offset {smp.o}"),
+            (std::set<uint64_t>{0x1000, 0x2000}));
+}
+
 TEST(ResolveTest, UniqueOrAmbiguityListingCandidates) {
   // Two objects annotated with their path suffixes: neither is named by
   // the bare name, so that stays ambiguous.

@@ -12,6 +12,9 @@ tools/install-deps.sh || exit 1
 # downloaded once and cached; debuginfod_server_test serves its vmlinux from
 # a local debuginfod server.
 kernel=$(tools/fetch-debian-kernel.sh) || { echo "0 passed, 1 failed"; exit 1; }
+# The arm64 cloud kernel of the same release, for the arm64 tests.
+arm64_kernel=$(tools/fetch-debian-kernel.sh --arch arm64) ||
+  { echo "0 passed, 1 failed"; exit 1; }
 
 bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/builder:debuginfod_server_test \
@@ -21,7 +24,9 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/sources/elf:debian_lines_test \
   //symbolizer/api:debian_source_lines_test \
   //tools:debian_oops_lines_test \
-  --test_env=KSYM_DEBIAN_KERNEL="$kernel" "$@"
+  //symbolizer/builder:debian_arm64_test \
+  --test_env=KSYM_DEBIAN_KERNEL="$kernel" \
+  --test_env=KSYM_DEBIAN_ARM64_KERNEL="$arm64_kernel" "$@"
 rc=$?
 
 # Bazel exits 4 when no test targets matched, 3 when tests failed, others

@@ -7,7 +7,20 @@
 //     --test_env=KSYM_DEBIAN_KERNEL //symbolizer/builder:debian_kernel_test
 //
 // Checks properties that hold for any kernel, without hard-coded counts.
+// The same test runs on the arm64 cloud kernel as
+// //symbolizer/builder:debian_arm64_test (built with KSYM_DEBIAN_ARM64):
+//
+//   KSYM_DEBIAN_ARM64_KERNEL=$(tools/fetch-debian-kernel.sh --arch arm64) \
+//     bazel test --test_env=KSYM_DEBIAN_ARM64_KERNEL \
+//     //symbolizer/builder:debian_arm64_test
+#include <elf.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,8 +28,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "symbolizer/builder/builder.h"
@@ -35,13 +50,36 @@ namespace {
 using ::ksym::testutil::DebianKernel;
 
 absl::StatusOr<DebianKernel> FindKernel() {
+#ifdef KSYM_DEBIAN_ARM64
+  return testutil::FindDebianKernel("//symbolizer/builder:debian_arm64_test",
+                                    testutil::kDebianArm64);
+#else
   return testutil::FindDebianKernel("//symbolizer/builder:debian_kernel_test");
+#endif
 }
 
 absl::string_view Stem(absl::string_view path) {
   size_t slash = path.rfind('/');
   if (slash != absl::string_view::npos) path.remove_prefix(slash + 1);
   return path.substr(0, path.rfind('.'));
+}
+
+// An STT_FILE name's stem. arm64 renames the symbols of the nVHE KVM, pi
+// and EFI stub objects with `objcopy --prefix-symbols`, their STT_FILE
+// entries included ("__kvm_nvhe_hyp-init.nvhe.o" is hyp-init.o's).
+std::string FileStem(absl::string_view file) {
+  std::string stem(Stem(file));
+  for (const char* prefix : {"__kvm_nvhe_", "__pi_", "__efistub_"}) {
+    if (absl::StartsWith(stem, prefix)) {
+      stem = stem.substr(strlen(prefix));
+      for (const char* suffix : {".nvhe", ".pi", ".stub"}) {
+        if (absl::EndsWith(stem, suffix)) {
+          stem.resize(stem.size() - strlen(suffix));
+        }
+      }
+    }
+  }
+  return stem;
 }
 
 class DebianKernelTest : public ::testing::Test {
@@ -92,7 +130,7 @@ Symbolizer* DebianKernelTest::symbolizer_;
 TEST_F(DebianKernelTest, IdentityComesFromTheVmlinux) {
   const KernelIdentity& id = out_->catalog.identity;
   EXPECT_EQ(id.release, kernel_->release);
-  EXPECT_EQ(id.arch, "x86_64");
+  EXPECT_EQ(id.arch, kernel_->arch);
   EXPECT_EQ(id.build_id.size(), 40u);
   EXPECT_EQ(id.address_space, AddressSpace::kStatic);
 }
@@ -139,7 +177,8 @@ TEST_F(DebianKernelTest, LocalSymbolObjectsAgreeWithTheirStFile) {
     auto it = file_of.find(std::make_pair(s.name, s.address));
     if (it == file_of.end() || it->second < 0) continue;
     ++compared;
-    EXPECT_EQ(Stem(table->files[it->second]), Stem(c.objects[s.object].path))
+    EXPECT_EQ(FileStem(table->files[it->second]),
+              Stem(c.objects[s.object].path))
         << s.name << " at 0x" << std::hex << s.address;
   }
   EXPECT_GT(compared, 0u);
@@ -238,15 +277,23 @@ TEST_F(DebianKernelTest, IndexRoundTripsAddressesAndQualifiedNames) {
     size_t same = 0;
     for (const Candidate& k : *c) {
       listed |= k.symbol.index == i;
-      // Names are unique among text symbols of one module set: a variable
-      // may share one (t watchdog, b watchdog), and a query without [mod]
-      // also matches built-in module symbols (frontend_changed,
-      // frontend_changed [xenbus_probe_frontend]).
-      same += IsTextType(k.symbol.type) && k.symbol.module_set == s.module_set;
+      // Printed names are unique among text symbols of one module set: a
+      // variable may share one (t watchdog, b watchdog), a query without
+      // [mod] also matches built-in module symbols (frontend_changed,
+      // frontend_changed [xenbus_probe_frontend]), and one without {obj}
+      // the same name in an object (arm64: set_permissions of efi.c, whose
+      // .init.text no DWARF covers, and set_permissions {ucount.o}).
+      same += IsTextType(k.symbol.type) &&
+              k.symbol.module_set == s.module_set &&
+              symbolizer_->QualifiedName(k.symbol) == qualified;
     }
     ASSERT_TRUE(listed) << qualified;
     if (IsTextType(s.type) && !reported.contains(s.address)) {
       ASSERT_EQ(same, 1u) << qualified;
+      // And the name as printed selects it alone.
+      absl::StatusOr<Candidate> unique = symbolizer_->ResolveUnique(qualified);
+      ASSERT_TRUE(unique.ok()) << qualified << ": " << unique.status();
+      ASSERT_EQ(unique->symbol.index, i) << qualified;
     }
   }
 }
@@ -305,6 +352,141 @@ TEST_F(DebianKernelTest, AliasesAreNamedAsTheKernelNamesThem) {
   std::cout << groups << " alias groups, " << local
             << " named by a local symbol\n";
   EXPECT_GT(groups, 0u);
+}
+
+// scripts/kallsyms.c (6.1) is_ignored_symbol()'s names: mapping symbols,
+// assembler locals, arm64's EFI stub and nVHE locals, linker thunks, KCFI
+// type ids.
+bool KallsymsIgnoresName(absl::string_view name) {
+  constexpr absl::string_view kIgnoredPrefixes[] = {
+      "$",  ".L", "__efistub_", "__kvm_nvhe_$", "__kvm_nvhe_.L",
+      "__AArch64ADRPThunk_", "__ARMV5PILongThunk_", "__ARMV7PILongThunk_",
+      "__ThumbV7PILongThunk_", "__LA25Thunk_", "__microLA25Thunk_",
+      "__kcfi_typeid_"};
+  for (absl::string_view p : kIgnoredPrefixes) {
+    if (absl::StartsWith(name, p)) return true;
+  }
+  return false;
+}
+
+// Every System.map symbol the kernel's kallsyms keeps is in the index, of
+// every type, at its address with its type. The kernel's rule, written
+// here from scripts/kallsyms.c (6.1) is_ignored_symbol(): no U/N types, no
+// absolute symbols, no names KallsymsIgnoresName. System.map is read with string splitting only; a name with a
+// control byte (arm64 nVHE local labels: "__kvm_nvhe_.L14472\x02" "1") is
+// one of the nVHE locals.
+TEST_F(DebianKernelTest, EverySymbolTheKernelKeepsIsIndexed) {
+  absl::StatusOr<std::string> text = ReadFileToString(kernel_->system_map);
+  ASSERT_TRUE(text.ok()) << text.status();
+  size_t kept = 0, left_out = 0;
+  absl::flat_hash_map<char, size_t> by_type;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
+    if (f.size() != 3 || f[1].size() != 1) continue;
+    uint64_t address = 0;
+    ASSERT_TRUE(absl::SimpleHexAtoi(f[0], &address)) << line;
+    const char type = f[1][0];
+    const absl::string_view name = f[2];
+    if (type == 'U' || type == 'N' || type == 'A' || type == 'a' ||
+        KallsymsIgnoresName(name)) {
+      ++left_out;
+      continue;
+    }
+    for (char c : name) {
+      ASSERT_GT(static_cast<unsigned char>(c), ' ') << "a kept name " << name;
+    }
+    ++kept;
+    ++by_type[type];
+    Query q;
+    q.name = std::string(name);
+    bool found = false;
+    for (const Candidate& c : symbolizer_->Resolve(q)) {
+      found |= c.symbol.address == address && c.symbol.type == type;
+    }
+    EXPECT_TRUE(found) << type << " " << name << " at 0x" << std::hex
+                       << address;
+  }
+  std::cout << kept << " System.map symbols kallsyms keeps, " << left_out
+            << " it leaves out\n";
+  EXPECT_GT(kept, 0u);
+  // Text, data, read-only and bss symbols all occur in any kernel.
+  for (char t : {'T', 't', 'D', 'd', 'R', 'r', 'B', 'b'}) {
+    EXPECT_GT(by_type[t], 0u) << t;
+  }
+}
+
+// Of functions sampled across the vmlinux (ELF STT_FUNC the kernel's
+// kallsyms keeps, an address inside each), `lookup` names the function llvm-symbolizer names from the
+// DWARF: its name, without the compiler's clone suffix (.isra.0,
+// .constprop.0, .part.0, .cold), or the name of an alias at the start ksym
+// chose. llvm-symbolizer reads any architecture.
+TEST_F(DebianKernelTest, LookupAgreesWithLlvmSymbolizer) {
+  absl::StatusOr<ElfSymbolTable> table = ReadElfSymtabFile(kernel_->vmlinux);
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->arch, kernel_->arch);
+  std::vector<const ElfSymbol*> functions;
+  for (const ElfSymbol& e : table->symbols) {
+    if (e.type == STT_FUNC && e.size >= 8 &&
+        (e.section_flags & SHF_EXECINSTR) != 0 &&
+        !KallsymsIgnoresName(e.name)) {
+      functions.push_back(&e);
+    }
+  }
+  ASSERT_GT(functions.size(), 1000u);
+  std::sort(functions.begin(), functions.end(),
+            [](const ElfSymbol* a, const ElfSymbol* b) {
+              return a->value < b->value;
+            });
+  constexpr size_t kSamples = 400;
+  std::vector<uint64_t> addresses;
+  for (size_t i = 0; i < kSamples; ++i) {
+    const ElfSymbol* e = functions[i * functions.size() / kSamples];
+    addresses.push_back(e->value + ((e->size / 2) & ~uint64_t{3}));
+  }
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string input = absl::StrCat(tmp ? tmp : "/tmp", "/addresses");
+  {
+    std::ofstream out(input);
+    for (uint64_t a : addresses) out << "0x" << std::hex << a << "\n";
+  }
+  const std::string command =
+      absl::StrCat("llvm-symbolizer --no-inlines --functions=linkage --obj=",
+                   kernel_->vmlinux, " < ", input);
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr) << command;
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  ASSERT_EQ(pclose(pipe), 0) << command << " (is llvm installed?)";
+  // One block per address: FUNCTION, FILE:LINE:COLUMN, an empty line.
+  std::vector<std::string> lines = absl::StrSplit(output, '\n');
+  std::vector<std::string> names;
+  for (size_t i = 0; i + 1 < lines.size(); i += 3) names.push_back(lines[i]);
+  ASSERT_EQ(names.size(), addresses.size()) << output.substr(0, 500);
+  auto base = [](absl::string_view name) {
+    return std::string(name.substr(0, name.find('.')));
+  };
+  size_t compared = 0, agreed = 0;
+  std::vector<SymbolInfo> all;
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    if (names[i] == "??") continue;  // no DWARF (assembly)
+    ++compared;
+    LookupResult r = symbolizer_->Lookup(addresses[i]);
+    ASSERT_TRUE(r.found) << std::hex << addresses[i];
+    symbolizer_->LookupAll(r.symbol.address, &all);
+    bool same = base(r.symbol.name()) == base(names[i]);
+    for (const SymbolInfo& s : all) {
+      same |= s.address == r.symbol.address && base(s.name()) == base(names[i]);
+    }
+    agreed += same;
+    EXPECT_TRUE(same) << "0x" << std::hex << addresses[i] << ": ksym "
+                      << r.symbol.name() << ", llvm-symbolizer " << names[i];
+  }
+  std::cout << agreed << " of " << compared
+            << " sampled function addresses named as llvm-symbolizer names "
+               "them\n";
+  EXPECT_GT(compared, kSamples / 2);
 }
 
 }  // namespace

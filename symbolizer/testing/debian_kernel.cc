@@ -24,16 +24,17 @@ std::vector<std::string> Glob(const std::string& pattern) {
 
 }  // namespace
 
-absl::StatusOr<DebianKernel> FindDebianKernel(const std::string& test_target) {
-  const char* dir = std::getenv("KSYM_DEBIAN_KERNEL");
+absl::StatusOr<DebianKernel> FindDebianKernel(
+    const std::string& test_target, const DebianKernelSource& source) {
+  const char* dir = std::getenv(source.env);
   if (dir == nullptr || *dir == '\0') {
     return absl::FailedPreconditionError(absl::StrCat(
-        "KSYM_DEBIAN_KERNEL is not set: run\n"
-        "  KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) bazel test "
-        "--test_env=KSYM_DEBIAN_KERNEL ",
-        test_target));
+        source.env, " is not set: run\n  ", source.env,
+        "=$(tools/fetch-debian-kernel.sh", source.fetch_args,
+        ") bazel test --test_env=", source.env, " ", test_target));
   }
   DebianKernel k;
+  k.arch = source.arch;
   for (const char* sub : {"", "/dbg"}) {
     std::vector<std::string> v =
         Glob(absl::StrCat(dir, sub, "/usr/lib/debug/boot/vmlinux-*"));

@@ -21,11 +21,27 @@ struct DebianKernel {
   std::string system_map;
   std::string modules_dir;
   std::string release;
+  std::string arch;  // the vmlinux's, as KernelIdentity names it
 };
 
-// From $KSYM_DEBIAN_KERNEL; FailedPrecondition (saying how to set it) when
-// unset, NotFound when the files are missing.
-absl::StatusOr<DebianKernel> FindDebianKernel(const std::string& test_target);
+// Which of the cached kernels: the environment variable that names its
+// directory, the fetch script's arguments, the architecture.
+struct DebianKernelSource {
+  const char* env;
+  const char* fetch_args;
+  const char* arch;
+};
+inline constexpr DebianKernelSource kDebianAmd64 = {"KSYM_DEBIAN_KERNEL", "",
+                                                    "x86_64"};
+// tools/fetch-debian-kernel.sh --arch arm64
+inline constexpr DebianKernelSource kDebianArm64 = {
+    "KSYM_DEBIAN_ARM64_KERNEL", " --arch arm64", "aarch64"};
+
+// From $KSYM_DEBIAN_KERNEL (or source.env); FailedPrecondition (saying how
+// to set it) when unset, NotFound when the files are missing.
+absl::StatusOr<DebianKernel> FindDebianKernel(
+    const std::string& test_target,
+    const DebianKernelSource& source = kDebianAmd64);
 
 }  // namespace testutil
 }  // namespace ksym

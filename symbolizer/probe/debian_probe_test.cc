@@ -4,6 +4,12 @@
 //   KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) bazel test \
 //     --test_env=KSYM_DEBIAN_KERNEL //symbolizer/probe:debian_probe_test
 //
+// and on the arm64 kernel (built with KSYM_DEBIAN_ARM64):
+//
+//   KSYM_DEBIAN_ARM64_KERNEL=$(tools/fetch-debian-kernel.sh --arch arm64) \
+//     bazel test --test_env=KSYM_DEBIAN_ARM64_KERNEL \
+//     //symbolizer/probe:debian_arm64_probe_test
+//
 // The model reads the kernel's System.map text with nothing but string
 // splitting and applies what kernel/trace/trace_kprobe.c does with a
 // target: a bare SYM is refused unless exactly one symbol (of any type) has
@@ -20,6 +26,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -140,8 +147,13 @@ std::unique_ptr<Symbolizer> Open(absl::StatusOr<BuildOutput> out) {
 class DebianProbeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+#ifdef KSYM_DEBIAN_ARM64
+    absl::StatusOr<testutil::DebianKernel> k = testutil::FindDebianKernel(
+        "//symbolizer/probe:debian_arm64_probe_test", testutil::kDebianArm64);
+#else
     absl::StatusOr<testutil::DebianKernel> k =
         testutil::FindDebianKernel("//symbolizer/probe:debian_probe_test");
+#endif
     ASSERT_TRUE(k.ok()) << k.status().message();
     kernel_ = new testutil::DebianKernel(*k);
     BuildInputs in;
@@ -154,6 +166,20 @@ class DebianProbeTest : public ::testing::Test {
     const std::string kallsyms =
         absl::StrCat(::testing::TempDir(), "/kallsyms");
     {
+      // x86_64's per-CPU symbols are offsets below _text; arm64's lie
+      // inside the image. Absolute symbols are not moved.
+      uint64_t text = 0;
+      {
+        std::ifstream map(k->system_map);
+        std::string line;
+        while (std::getline(map, line)) {
+          if (absl::EndsWith(line, " T _text") &&
+              absl::SimpleHexAtoi(line.substr(0, 16), &text)) {
+            break;
+          }
+        }
+      }
+      ASSERT_NE(text, 0u) << k->system_map << " has no _text";
       std::ifstream map(k->system_map);
       std::ofstream out(kallsyms);
       std::string line;
@@ -162,7 +188,17 @@ class DebianProbeTest : public ::testing::Test {
         if (line.size() < 19 || !absl::SimpleHexAtoi(line.substr(0, 16), &a)) {
           continue;
         }
-        if (a < 0xffffffff80000000) continue;  // per-CPU and absolute
+        if (a < text || line[17] == 'A' || line[17] == 'a') continue;
+        // What the kernel's kallsyms leaves out (scripts/kallsyms.c):
+        // mapping symbols, assembler locals, arm64's EFI stub and nVHE
+        // locals (some with a \x02 byte).
+        const absl::string_view name = absl::string_view(line).substr(19);
+        bool ignored = false;
+        for (absl::string_view p :
+             {"$", ".L", "__efistub_", "__kvm_nvhe_$", "__kvm_nvhe_.L"}) {
+          ignored |= absl::StartsWith(name, p);
+        }
+        if (ignored) continue;
         char buf[17];
         std::snprintf(buf, sizeof(buf), "%016llx",
                       static_cast<unsigned long long>(a + kSlide));
@@ -296,21 +332,34 @@ TEST_F(DebianProbeTest, BlacklistedAreasAreRefused) {
   EXPECT_GE(blacklist.size(), 3u);  // noinstr, entry, init (+ __kprobes)
   ProbeOptions opt;
   opt.blacklist = &blacklist;
-  // Every function of the noinstr area.
-  Model model = Model::Read(kernel_->system_map, 0);
-  uint64_t start = model.symbols[model.by_name.at("__noinstr_text_start")[0]].address;
-  uint64_t end = model.symbols[model.by_name.at("__noinstr_text_end")[0]].address;
-  size_t refused = 0;
-  for (const MapSymbol& m : model.symbols) {
-    if (!model.IsText(m) || m.address < start || m.address >= end) continue;
-    if (model.Count(m.name) != 1) continue;
-    absl::StatusOr<Candidate> c = static_->ResolveUnique(m.name);
-    ASSERT_TRUE(c.ok()) << m.name;
-    absl::StatusOr<ProbeSpec> p = MakeProbeSpec(*static_, *c, opt);
-    EXPECT_EQ(p.status().code(), absl::StatusCode::kFailedPrecondition) << m.name;
-    ++refused;
+  // Every function of the noinstr area, and on arm64 of the areas its
+  // arch_populate_kprobe_blacklist adds (arch/arm64/kernel/probes/
+  // kprobes.c).
+  std::vector<std::string> areas = {"__noinstr_text"};
+  if (kernel_->arch == "aarch64") {
+    areas.insert(areas.end(), {"__irqentry_text", "__idmap_text", "__hyp_text",
+                               "__hyp_idmap_text"});
   }
-  EXPECT_GT(refused, 0u);
+  Model model = Model::Read(kernel_->system_map, 0);
+  for (const std::string& area : areas) {
+    uint64_t start =
+        model.symbols[model.by_name.at(area + "_start")[0]].address;
+    uint64_t end = model.symbols[model.by_name.at(area + "_end")[0]].address;
+    size_t refused = 0;
+    for (const MapSymbol& m : model.symbols) {
+      if (!model.IsText(m) || m.address < start || m.address >= end) continue;
+      if (model.Count(m.name) != 1 || absl::StartsWith(m.name, area)) continue;
+      absl::StatusOr<Candidate> c = static_->ResolveUnique(m.name);
+      if (!c.ok() && absl::IsNotFound(c.status())) continue;  // kallsyms drops it
+      ASSERT_TRUE(c.ok()) << m.name << ": " << c.status();
+      absl::StatusOr<ProbeSpec> p = MakeProbeSpec(*static_, *c, opt);
+      EXPECT_EQ(p.status().code(), absl::StatusCode::kFailedPrecondition)
+          << area << ": " << m.name;
+      ++refused;
+    }
+    std::cout << area << ": " << refused << " functions refused\n";
+    EXPECT_GT(refused, 0u) << area;
+  }
 }
 
 }  // namespace

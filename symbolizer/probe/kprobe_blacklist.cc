@@ -102,12 +102,35 @@ void KprobeBlacklist::AddIndexAreas(const Symbolizer& symbolizer) {
        "init code, freed after boot: the kernel refuses probes there "
        "(_sinittext.._einittext)"},
   };
-  for (const Area& a : kAreas) {
+  // arm64's arch_populate_kprobe_blacklist (arch/arm64/kernel/probes/
+  // kprobes.c) adds these; its entry text is above. __hyp_idmap_text is
+  // left open by a kernel running at EL2 (VHE), which an index cannot
+  // know: it is refused, and the reason says so.
+  static constexpr Area kArm64Areas[] = {
+      {"__irqentry_text_start", "__irqentry_text_end",
+       "in the kernel's kprobe blacklist on arm64: irq entry code "
+       "(__irqentry_text_start..__irqentry_text_end)"},
+      {"__idmap_text_start", "__idmap_text_end",
+       "in the kernel's kprobe blacklist on arm64: identity-mapped code "
+       "(__idmap_text_start..__idmap_text_end)"},
+      {"__hyp_text_start", "__hyp_text_end",
+       "in the kernel's kprobe blacklist on arm64: KVM hypervisor code "
+       "(__hyp_text_start..__hyp_text_end)"},
+      {"__hyp_idmap_text_start", "__hyp_idmap_text_end",
+       "in the kernel's kprobe blacklist on arm64 unless the kernel runs at "
+       "EL2 (VHE): KVM identity-mapped code "
+       "(__hyp_idmap_text_start..__hyp_idmap_text_end)"},
+  };
+  auto add = [&](const Area& a) {
     std::optional<uint64_t> start = UniqueAddress(symbolizer, a.start);
     std::optional<uint64_t> end = UniqueAddress(symbolizer, a.end);
     if (start && end && *start < *end) {
       Add(*start, *end, a.why);
     }
+  };
+  for (const Area& a : kAreas) add(a);
+  if (symbolizer.index().arch() == "aarch64") {
+    for (const Area& a : kArm64Areas) add(a);
   }
 }
 

@@ -12,7 +12,9 @@
 //     __kprobes_text_start..__kprobes_text_end  (__kprobes functions)
 //     __noinstr_text_start..__noinstr_text_end  (noinstr functions)
 //     __entry_text_start..__entry_text_end      (entry code)
-//   and init text (_sinittext.._einittext), freed after boot.
+//   and init text (_sinittext.._einittext), freed after boot. On arm64
+//   (arch_populate_kprobe_blacklist) also __irqentry_text, __idmap_text,
+//   __hyp_text and __hyp_idmap_text (open only on a kernel at EL2).
 //
 //   absl::StatusOr<KprobeBlacklist> b = KprobeBlacklist::ParseDebugfs(bytes, path);
 //   b->AddIndexAreas(symbolizer);

@@ -110,5 +110,41 @@ TEST(KprobeBlacklistTest, AreasFromTheIndexLinkerSymbols) {
   EXPECT_EQ(b.Find(0xffffffff83000000), nullptr);
 }
 
+// arm64 blacklists more areas; the same symbols on x86_64 do not.
+TEST(KprobeBlacklistTest, Arm64AreasOnlyOnArm64) {
+  for (const char* arch : {"aarch64", "x86_64"}) {
+    Catalog c;
+    c.identity.arch = arch;
+    c.symbols.push_back(MakeSymbol(0xffff800008010000, "__irqentry_text_start", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008010000, "gic_handle_irq", 'T', 0x40, true));
+    c.symbols.push_back(MakeSymbol(0xffff8000080101cc, "__irqentry_text_end", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bc2000, "__hyp_idmap_text_start", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bc2ae4, "__hyp_idmap_text_end", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bc2ae4, "__hyp_text_start", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bd2000, "__hyp_text_end", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bd2000, "__idmap_text_start", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bd2930, "__idmap_text_end", 'T'));
+    c.symbols.push_back(MakeSymbol(0xffff800008bd3000, "after", 'T', 0x40, true));
+    auto s = SymbolizerFromCatalog(std::move(c));
+    KprobeBlacklist b;
+    b.AddIndexAreas(*s);
+    if (std::string(arch) == "x86_64") {
+      EXPECT_EQ(b.size(), 0u);
+      continue;
+    }
+    EXPECT_EQ(b.size(), 4u);
+    ASSERT_NE(b.Find(0xffff800008010004), nullptr);
+    EXPECT_NE(b.Find(0xffff800008010004)->reason.find("irq entry"),
+              std::string::npos);
+    ASSERT_NE(b.Find(0xffff800008bc2000), nullptr);
+    EXPECT_NE(b.Find(0xffff800008bc2000)->reason.find("unless the kernel runs "
+                                                      "at EL2"),
+              std::string::npos);
+    ASSERT_NE(b.Find(0xffff800008bc2ae4), nullptr);
+    ASSERT_NE(b.Find(0xffff800008bd292c), nullptr);
+    EXPECT_EQ(b.Find(0xffff800008bd3000), nullptr);
+  }
+}
+
 }  // namespace
 }  // namespace ksym

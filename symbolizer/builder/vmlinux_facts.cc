@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -69,6 +71,24 @@ class ElfFile {
   int fd_ = -1;
   Elf* elf_ = nullptr;
 };
+
+// The R_*_RELATIVE type of a machine's dynamic relocations (B + A), or 0.
+uint32_t RelativeRelocationType(unsigned machine) {
+  switch (machine) {
+    case EM_AARCH64:
+      return R_AARCH64_RELATIVE;
+    case EM_X86_64:
+      return R_X86_64_RELATIVE;
+    case EM_RISCV:
+      return R_RISCV_RELATIVE;
+    case EM_PPC64:
+      return R_PPC64_RELATIVE;
+    case EM_S390:
+      return R_390_RELATIVE;
+    default:
+      return 0;
+  }
+}
 
 }  // namespace
 
@@ -152,10 +172,34 @@ ReadDyndbgDescriptors(const std::string& path,
     absl::string_view bytes;
   };
   std::vector<Section> sections;
+  // A relocatable (-pie) kernel, as arm64's, leaves pointers in its data
+  // 0 in the file: R_*_RELATIVE relocations of .rela.dyn place them at
+  // boot, their addend the link-time address. Only the descriptors'
+  // pointer fields are looked up.
+  const uint32_t relative = RelativeRelocationType(ehdr.e_machine);
+  absl::flat_hash_map<uint64_t, uint64_t> relocated;
+  for (uint64_t a : addresses) {
+    relocated.emplace(a, 0);
+    relocated.emplace(a + 16, 0);
+  }
+  absl::flat_hash_set<uint64_t> has_relocation;
   Elf_Scn* scn = nullptr;
   while ((scn = elf_nextscn(file.get(), scn)) != nullptr) {
     GElf_Shdr shdr;
     if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+    if (shdr.sh_type == SHT_RELA && relative != 0) {
+      Elf_Data* data = elf_getdata(scn, nullptr);
+      const size_t n = shdr.sh_entsize == 0 ? 0 : shdr.sh_size / shdr.sh_entsize;
+      GElf_Rela rela;
+      for (size_t i = 0; data != nullptr && i < n; ++i) {
+        if (gelf_getrela(data, static_cast<int>(i), &rela) == nullptr) break;
+        if (GELF_R_TYPE(rela.r_info) != relative) continue;
+        auto it = relocated.find(rela.r_offset);
+        if (it == relocated.end()) continue;
+        it->second = static_cast<uint64_t>(rela.r_addend);
+        has_relocation.insert(rela.r_offset);
+      }
+    }
     if ((shdr.sh_flags & SHF_ALLOC) == 0 || shdr.sh_type == SHT_NOBITS) {
       continue;
     }
@@ -174,6 +218,10 @@ ReadDyndbgDescriptors(const std::string& path,
     return {};
   };
   auto pointer = [&](uint64_t address, uint64_t* value) {
+    if (has_relocation.contains(address)) {
+      *value = relocated.at(address);
+      return true;
+    }
     absl::string_view b = at(address);
     if (b.size() < 8) return false;
     *value = 0;

@@ -42,6 +42,9 @@ absl::StatusOr<std::string> ReadElfString(const std::string& path,
 // _ddebug, CONFIG_DYNAMIC_DEBUG: `modname`, `function`, `filename`
 // pointers first; the vmlinux symbols __UNIQUE_ID_ddebugN) at `addresses`
 // of a linked 64-bit little-endian ELF file: {"ext4", "fs/ext4/inode.c"}.
+// A pointer that an R_*_RELATIVE relocation of the file's SHT_RELA sections
+// places (arm64's relocatable kernel leaves them 0 in its data, placed at
+// boot from .rela.dyn) is read as the relocation's addend.
 // Descriptors whose pointers lead outside the file's sections are skipped.
 // FailedPrecondition for other ELF classes.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

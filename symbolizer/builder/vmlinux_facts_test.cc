@@ -1,5 +1,8 @@
 #include "symbolizer/builder/vmlinux_facts.h"
 
+#include <elf.h>
+
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -138,6 +141,81 @@ TEST(ReadElfStringTest, FileErrors) {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(s.status().message(),
             "/nonexistent/vmlinux: No such file or directory");
+}
+
+// A linked 64-bit little-endian ELF file (ET_DYN, as arm64's vmlinux) with
+// strings in .rodata at 0x1000, one dynamic-debug descriptor in .data at
+// 0x2000 (modname at +0, filename at +16) and, when `relocated`, its
+// pointers 0 in the file and placed by R_AARCH64_RELATIVE relocations in
+// .rela.dyn; else the pointers are in place.
+std::string DyndbgElf(bool relocated) {
+  const std::string rodata("mymod\0drivers/x/a.c\0", 20);
+  std::string data(56, '\0');
+  auto put64 = [](std::string& b, size_t at, uint64_t v) {
+    for (int k = 0; k < 8; ++k) b[at + k] = static_cast<char>(v >> (8 * k));
+  };
+  std::string rela;
+  if (relocated) {
+    rela.assign(48, '\0');
+    put64(rela, 0, 0x2000);
+    put64(rela, 8, R_AARCH64_RELATIVE);
+    put64(rela, 16, 0x1000);
+    put64(rela, 24, 0x2010);
+    put64(rela, 32, R_AARCH64_RELATIVE);
+    put64(rela, 40, 0x1006);
+  } else {
+    put64(data, 0, 0x1000);
+    put64(data, 16, 0x1006);
+  }
+  const std::string shstrtab("\0.rodata\0.data\0.rela.dyn\0.shstrtab\0", 35);
+  std::string out(sizeof(Elf64_Ehdr), '\0');
+  auto append = [&out](const std::string& b) {
+    while (out.size() % 8 != 0) out.push_back('\0');
+    const size_t at = out.size();
+    out += b;
+    return at;
+  };
+  const size_t rodata_at = append(rodata);
+  const size_t data_at = append(data);
+  const size_t rela_at = append(rela);
+  const size_t shstrtab_at = append(shstrtab);
+  while (out.size() % 8 != 0) out.push_back('\0');
+  const size_t shoff = out.size();
+  Elf64_Shdr sh[5] = {};
+  sh[1] = {1, SHT_PROGBITS, SHF_ALLOC, 0x1000, rodata_at, rodata.size(), 0, 0, 1, 0};
+  sh[2] = {9, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 0x2000, data_at, data.size(), 0, 0, 8, 0};
+  sh[3] = {15, SHT_RELA, SHF_ALLOC, 0x3000, rela_at, rela.size(), 0, 0, 8,
+           sizeof(Elf64_Rela)};
+  sh[4] = {25, SHT_STRTAB, 0, 0, shstrtab_at, shstrtab.size(), 0, 0, 1, 0};
+  out.append(reinterpret_cast<const char*>(sh), sizeof(sh));
+  Elf64_Ehdr eh = {};
+  memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_DYN;
+  eh.e_machine = EM_AARCH64;
+  eh.e_version = EV_CURRENT;
+  eh.e_shoff = shoff;
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shnum = 5;
+  eh.e_shstrndx = 4;
+  memcpy(&out[0], &eh, sizeof(eh));
+  return out;
+}
+
+TEST(ReadDyndbgDescriptorsTest, PointersInPlaceOrPlacedByRelativeRelocations) {
+  for (bool relocated : {false, true}) {
+    const std::string path = absl::StrCat(::testing::TempDir(), "/dyndbg",
+                                          relocated ? "_rela" : "", ".elf");
+    std::ofstream(path, std::ios::binary) << DyndbgElf(relocated);
+    auto d = ReadDyndbgDescriptors(path, {0x2000});
+    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_EQ(d->size(), 1u) << (relocated ? "relocated" : "in place");
+    EXPECT_EQ((*d)[0].first, "mymod");
+    EXPECT_EQ((*d)[0].second, "drivers/x/a.c");
+  }
 }
 
 }  // namespace

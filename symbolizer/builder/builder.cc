@@ -230,6 +230,14 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   AttributionFacts object_facts;
   KSYM_ASSIGN_OR_RETURN(object_facts.object_ranges,
                         ReadObjectRanges(in, fact_shift, log));
+  if (size_t moved = CoverFunctionEntries(c, object_facts.object_ranges);
+      moved > 0) {
+    log.Note(absl::StrCat(
+        "objects: ", moved,
+        " DWARF ranges start a few bytes into a function no range covers "
+        "(ftrace's entry NOPs before the DWARF low_pc, as arm64 has): they "
+        "start at the function"));
+  }
   std::vector<LinkedUnit> link_order =
       LinkedUnitsInOrder(object_facts.object_ranges);
   log.Progress("attributing objects");

@@ -1,5 +1,6 @@
 #include "symbolizer/builder/object_facts.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -165,6 +166,43 @@ absl::StatusOr<std::vector<ObjectRange>> ReadObjectRanges(
     }
   }
   return ranges;
+}
+
+size_t CoverFunctionEntries(const Catalog& catalog,
+                            std::vector<ObjectRange>& ranges) {
+  // Ranges by begin, with the highest end of those at or before each.
+  std::vector<uint32_t> by_begin(ranges.size());
+  for (uint32_t i = 0; i < ranges.size(); ++i) by_begin[i] = i;
+  std::sort(by_begin.begin(), by_begin.end(), [&](uint32_t a, uint32_t b) {
+    return ranges[a].begin < ranges[b].begin;
+  });
+  std::vector<uint64_t> max_end(by_begin.size());
+  uint64_t m = 0;
+  for (size_t k = 0; k < by_begin.size(); ++k) {
+    m = std::max(m, ranges[by_begin[k]].end);
+    max_end[k] = m;
+  }
+  // The lowest function start found for each range.
+  absl::flat_hash_map<uint32_t, uint64_t> new_begin;
+  for (const Symbol& s : catalog.symbols) {
+    if (!IsTextType(s.type) || !s.size_exact) continue;
+    // The first range starting after s.address.
+    auto it = std::upper_bound(
+        by_begin.begin(), by_begin.end(), s.address,
+        [&](uint64_t a, uint32_t r) { return a < ranges[r].begin; });
+    if (it == by_begin.end()) continue;
+    const size_t k = static_cast<size_t>(it - by_begin.begin());
+    if (k > 0 && max_end[k - 1] > s.address) continue;  // covered
+    const ObjectRange& r = ranges[*it];
+    if (r.source != FactSource::kDwarf || r.begin - s.address > kMaxEntryPrefix ||
+        r.begin - s.address >= s.size) {
+      continue;
+    }
+    auto [at, inserted] = new_begin.try_emplace(*it, s.address);
+    if (!inserted) at->second = std::min(at->second, s.address);
+  }
+  for (const auto& [r, begin] : new_begin) ranges[r].begin = begin;
+  return new_begin.size();
 }
 
 void CrossCheckFileGroups(const std::vector<int32_t>& file_group,

@@ -34,6 +34,17 @@ absl::StatusOr<std::vector<ObjectRange>> ReadObjectRanges(
     const ResolvedInputs& inputs, std::optional<int64_t> shift,
     BuildLog& log);
 
+// A DWARF range that starts a few bytes (at most kMaxEntryPrefix) into a
+// function no range covers starts at the function instead: arm64 kernels
+// built for ftrace (-fpatchable-function-entry=2) put two NOPs between the
+// symbol and the DWARF low_pc, so the first function of every range, and
+// every .init.text function, had no object. Only sized text symbols
+// (ELF size) whose body the range covers count. Returns how many ranges
+// moved; ranges from a linker map are exact and left alone.
+inline constexpr uint64_t kMaxEntryPrefix = 16;
+size_t CoverFunctionEntries(const Catalog& catalog,
+                            std::vector<ObjectRange>& ranges);
+
 // Local symbols follow the STT_FILE symbol of their source file: where an
 // object from the ranges is known, its basename must agree (core.c ↔
 // kernel/sched/core.o); a disagreement is warned about. A group whose

@@ -197,5 +197,50 @@ TEST(ObjectFactsTest, ASizedSymbolInTheWrongObjectStillDisagrees) {
   ASSERT_EQ(log.warnings.size(), 1u);
 }
 
+// arm64's ftrace NOPs sit between a function's symbol and its DWARF
+// low_pc: the range starting 8 bytes into the function starts at it.
+TEST(ObjectFactsTest, RangesStartingAfterEntryNopsCoverTheFunction) {
+  auto fn = [](uint64_t address, const char* name, uint64_t size) {
+    Symbol s = S('T', name);
+    s.address = address;
+    s.size = size;
+    s.size_exact = true;
+    return s;
+  };
+  Catalog c;
+  c.symbols = {fn(0x1000, "ext4_init_fs", 0x1ac),    // range at 0x1008
+               fn(0x1200, "covered", 0x40),          // inside the range
+               fn(0x2000, "tiny", 0x8),              // range at 0x2008: past it
+               fn(0x3000, "far", 0x100),             // range at 0x3020: too far
+               fn(0x4000, "mapped", 0x100)};         // linker-map range
+  std::vector<ObjectRange> ranges = {
+      {0x1008, 0x1300, "fs/ext4/super.o", FactSource::kDwarf},
+      {0x2008, 0x2100, "a.o", FactSource::kDwarf},
+      {0x3020, 0x3100, "b.o", FactSource::kDwarf},
+      {0x4008, 0x4100, "c.o", FactSource::kLinkerMap},
+  };
+  EXPECT_EQ(CoverFunctionEntries(c, ranges), 1u);
+  EXPECT_EQ(ranges[0].begin, 0x1000u);
+  EXPECT_EQ(ranges[1].begin, 0x2008u);
+  EXPECT_EQ(ranges[2].begin, 0x3020u);
+  EXPECT_EQ(ranges[3].begin, 0x4008u);
+}
+
+// A function start another range already covers stays that range's.
+TEST(ObjectFactsTest, ACoveredFunctionStartMovesNoRange) {
+  Catalog c;
+  Symbol s = S('t', "inside");
+  s.address = 0x1000;
+  s.size = 0x20;
+  s.size_exact = true;
+  c.symbols = {s};
+  std::vector<ObjectRange> ranges = {
+      {0x0f00, 0x1004, "a.o", FactSource::kDwarf},
+      {0x1008, 0x1100, "b.o", FactSource::kDwarf},
+  };
+  EXPECT_EQ(CoverFunctionEntries(c, ranges), 0u);
+  EXPECT_EQ(ranges[1].begin, 0x1008u);
+}
+
 }  // namespace
 }  // namespace ksym

@@ -64,6 +64,14 @@ const std::string* ObjectAt(const RangesBySection& index,
 
 bool Placeable(const ElfSymbol& s) {
   if (s.name.empty()) return false;
+  // GNU as's local labels with a \x02 byte (".L14472\x02" "1" in arm64's
+  // sha256-arm64.ko): the kernel's %pS never names a .L label, and
+  // /proc/kallsyms's reader skips them too.
+  for (char c : s.name) {
+    if (static_cast<unsigned char>(c) <= ' ' && absl::StartsWith(s.name, ".L")) {
+      return false;
+    }
+  }
   if (s.section_index == SHN_UNDEF || s.section_index >= SHN_LORESERVE) {
     return false;  // undefined, absolute, common
   }

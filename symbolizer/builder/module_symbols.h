@@ -56,7 +56,8 @@ struct PlacedModule {
 };
 
 // Whether a .ko symbol is placed at all: named, in a real section (not
-// undefined, absolute or common) that is allocated.
+// undefined, absolute or common) that is allocated, and not a local label
+// whose name holds a control byte (GNU as's ".L14472\x02" "1").
 bool Placeable(const ElfSymbol& s);
 
 // Places `symtab`'s symbols by `sections` (section name -> load address);

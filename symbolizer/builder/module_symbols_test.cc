@@ -1,5 +1,7 @@
 #include "symbolizer/builder/module_symbols.h"
 
+#include <elf.h>
+
 #include <string>
 #include <vector>
 
@@ -105,6 +107,19 @@ TEST(ModuleSymbolsTest, KallsymsLinesAgreeDisagreeOrStayAlone) {
   EXPECT_EQ(m.kallsyms_only[0].name, "only_here");
   // The kernel's type letter wins where they agree.
   EXPECT_EQ(Find(m, "helper", kText + 0x30)->type, 'T');
+}
+
+TEST(ModuleSymbolsTest, LocalLabelsWithAControlByteAreNotPlaced) {
+  ElfSymbol s;
+  s.name = std::string(".L14472\x02" "1");
+  s.section_index = 30;
+  s.section_name = ".rodata.str";
+  s.section_flags = SHF_ALLOC;
+  EXPECT_FALSE(Placeable(s));
+  s.name = ".Lplain";
+  EXPECT_TRUE(Placeable(s));
+  s.name = "sha256_block_data_order";
+  EXPECT_TRUE(Placeable(s));
 }
 
 }  // namespace

@@ -187,8 +187,8 @@ class Parser {
         if (!status.ok()) return status;
         next = nl != nullptr ? nl + 1 : end;
       }
-      if (format_ == Format::kSystemMap &&
-          (fields.skip || IsIgnoredByKallsyms(fields.name))) {
+      if (fields.skip ||
+          (format_ == Format::kSystemMap && IsIgnoredByKallsyms(fields.name))) {
         p = next;
         continue;
       }
@@ -343,9 +343,12 @@ class Parser {
     const char* q = SkipNameBytes(name, line_end);
     absl::string_view name_view(name, static_cast<size_t>(q - name));
     if (q < line_end && *q != '\t') {
-      // arm64's nVHE hypervisor objects put local labels with a \x02 byte
-      // in System.map ("__kvm_nvhe_.L14472\x02..."): kallsyms skips them.
-      if (format_ == Format::kSystemMap && IsIgnoredByKallsyms(name_view)) {
+      // GNU as writes local labels with a \x02 byte (".L14472\x02" "1"):
+      // arm64's nVHE hypervisor objects put them in System.map
+      // ("__kvm_nvhe_.L14472\x02..."), which kallsyms skips, and a module's
+      // (sha256-arm64's .rodata.str) reach /proc/kallsyms, where the
+      // kernel's %pS never names them (find_kallsyms_symbol skips .L).
+      if (IsIgnoredByKallsyms(name_view)) {
         fields.name = name_view;
         fields.skip = true;
         return absl::OkStatus();

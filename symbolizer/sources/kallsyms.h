@@ -49,8 +49,10 @@ bool IsPseudoModule(absl::string_view module);
 // locals (.L*), those of the prefixed arm64 nVHE KVM objects
 // (__kvm_nvhe_$x, __kvm_nvhe_.L14472), every symbol of the arm64 EFI stub
 // (__efistub_*: 6.1's System.map lists them, its kallsyms does not),
-// linker thunks, KCFI type ids. ParseSystemMap skips such lines, even with bytes it refuses
-// elsewhere (the \x02 of nVHE local labels).
+// linker thunks, KCFI type ids. ParseSystemMap skips such lines, even with
+// bytes it refuses elsewhere (the \x02 of nVHE local labels);
+// ParseKallsyms skips those with such bytes (an arm64 module's
+// ".L14472\x02" "1", which /proc/kallsyms shows and %pS never names).
 bool IsIgnoredByKallsyms(absl::string_view name);
 
 // Parses /proc/kallsyms text. Symbol types must be letters: the kernel

@@ -429,5 +429,26 @@ TEST(ParseSystemMapTest, SkipsWhatTheKernelsKallsymsSkips) {
       << bad.status();
 }
 
+// A loaded arm64 module's local label with GNU as's \x02 byte (sha256-arm64:
+// ".L14472\x02" "1" in .rodata.str) reaches /proc/kallsyms: the line is
+// skipped, never a failed build; a \x02 in any other name is an error.
+TEST(ParseKallsymsTest, SkipsAModuleLocalLabelWithAControlByte) {
+  const std::string text = std::string(
+                               "ffff800008000000 T _text\n"
+                               "ffff800001004000 r .L14472") +
+                           '\x02' +
+                           "1\t[sha256_arm64]\n"
+                           "ffff800001000000 t sha256_block_data_order\t"
+                           "[sha256_arm64]\n";
+  absl::StatusOr<std::vector<KallsymsEntry>> e = ParseKallsyms(text, "k");
+  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_EQ(e->size(), 2u);
+  EXPECT_EQ((*e)[1].name, "sha256_block_data_order");
+  EXPECT_EQ((*e)[1].module, "sha256_arm64");
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      ParseKallsyms(std::string("ffff800001000000 t foo\x02" "1\t[m]\n"), "k")
+          .status()));
+}
+
 }  // namespace
 }  // namespace ksym

@@ -26,6 +26,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //tools:debian_oops_lines_test \
   //symbolizer/builder:debian_arm64_test \
   //symbolizer/probe:debian_arm64_probe_test \
+  //symbolizer/builder:debian_arm64_modules_test \
   --test_env=KSYM_DEBIAN_KERNEL="$kernel" \
   --test_env=KSYM_DEBIAN_ARM64_KERNEL="$arm64_kernel" "$@"
 rc=$?

@@ -55,7 +55,12 @@ namespace ksym {
 namespace {
 
 constexpr uint64_t kSlide = 0x1c000000;
+#ifdef KSYM_DEBIAN_ARM64
+// arm64's module area lies below the kernel image (MODULES_VADDR).
+constexpr uint64_t kModuleBase = 0xffff800001000000;
+#else
 constexpr uint64_t kModuleBase = 0xffffffffc0400000;
+#endif
 
 void MkdirP(const std::string& path) {
   for (size_t i = 1; i <= path.size(); ++i) {
@@ -146,8 +151,14 @@ struct Kernel {
 const Kernel& TheKernel() {
   static const Kernel* kernel = [] {
     auto* out = new Kernel;
+#ifdef KSYM_DEBIAN_ARM64
+    absl::StatusOr<testutil::DebianKernel> k = testutil::FindDebianKernel(
+        "//symbolizer/builder:debian_arm64_modules_test",
+        testutil::kDebianArm64);
+#else
     absl::StatusOr<testutil::DebianKernel> k = testutil::FindDebianKernel(
         "//symbolizer/builder:debian_modules_test");
+#endif
     if (!k.ok()) {
       ADD_FAILURE() << k.status();
       return out;

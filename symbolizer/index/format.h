@@ -132,7 +132,8 @@
 //   Absent when the build read no DWARF or ran with --no-lines (kSources
 //   then has a "line tables" record saying why).
 //     0  u32 function_count F   4  u32 file_count (>= 1; file 0 = unknown)
-//     8  u32 prefix_count (>= 1; prefix 0 = "")   12 u32 flags (0)
+//     8  u32 prefix_count (>= 1; prefix 0 = "")   12 u32 flags (bit 0:
+//        kFlagStatements, rows carry is_stmt; other bits 0)
 //     16 u64 strings_size S     24 u64 data_size D
 //     32 u32 prefixes[prefix_count]: string offsets (build prefixes, each
 //        ending in '/': the comp_dir stored once), zero-padded to 8 bytes
@@ -143,11 +144,15 @@
 //        string once
 //        data: D bytes, one record per function:
 //          varint name (string offset), varint row_count, row_count x
-//          {varint (offset_delta << 1 | file_changed), [varint file if
-//          file_changed], varint zigzag(line_delta), varint column}
+//          {varint (offset_delta << 2 | is_stmt << 1 | file_changed)
+//          (without kFlagStatements: offset_delta << 1 | file_changed),
+//          [varint file if file_changed], varint zigzag(line_delta),
+//          varint column}
 //          (deltas from the previous row, the first from offset 0, file 0,
 //          line 0; a row holds from its offset to the next row's; file 0
-//          line 0 is a gap), then varint call_count, call_count x
+//          line 0 is a gap; of rows at one offset the last holds, the ones
+//          before it are is_stmt rows of other lines starting there too,
+//          kept for `resolve FILE:LINE`), then varint call_count, call_count x
 //          {varint name, varint parent + 1 (0: the function itself; parent
 //          < this call's index: preorder), varint call_file, varint
 //          call_line, varint call_column, varint range_count, range_count x

@@ -48,7 +48,8 @@ void EncodeFunction(const LineTable& t, const FunctionLines& f,
   for (uint32_t i = 0; i < f.row_count; ++i) {
     const LineRow& r = t.rows[f.first_row + i];
     const bool file_changed = r.file != file;
-    bytes::AppendVarint(data, (uint64_t{r.offset - offset} << 1) | file_changed);
+    bytes::AppendVarint(data, (uint64_t{r.offset - offset} << 2) |
+                                  (uint64_t{r.is_stmt} << 1) | file_changed);
     if (file_changed) bytes::AppendVarint(data, r.file);
     bytes::AppendVarint(data, ZigZag(int64_t{r.line} - line));
     bytes::AppendVarint(data, r.column);
@@ -151,7 +152,7 @@ absl::Status LineSection::DecodeFunction(uint64_t k, uint32_t target,
     if (!r.Next(&zline) || !r.Next(&column)) {
       return Bad(k, absl::StrCat("row ", i, " is cut"));
     }
-    offset += step >> 1;
+    offset += step >> step_shift_;
     line += UnZigZag(zline);
     if (file >= file_count_ || line < 0 || line > UINT32_MAX ||
         column > UINT32_MAX || offset > UINT32_MAX) {
@@ -215,6 +216,64 @@ absl::Status LineSection::DecodeFunction(uint64_t k, uint32_t target,
     caller.line = chain[j].line;
     caller.column = chain[j].column;
     frames->push_back(caller);
+  }
+  return absl::OkStatus();
+}
+
+bool LineSection::FileName(uint64_t file, absl::string_view* prefix,
+                           absl::string_view* path) const {
+  LineFrame f;
+  if (!File(file, &f)) return false;
+  *prefix = f.prefix;
+  *path = f.path;
+  return true;
+}
+
+absl::Status LineSection::ScanRows(
+    uint64_t k, absl::FunctionRef<void(const LineRowView&)> visit) const {
+  const char* fn = functions_ + kFunctionEntrySize * k;
+  const uint64_t start = bytes::Load64(fn);
+  RecordReader r(data_.data() + bytes::Load32(fn + 12),
+                 data_.data() + data_.size());
+  uint32_t name, row_count;
+  if (!r.Next32(&name)) return Bad(k, "has a bad name");
+  if (!r.Next32(&row_count)) return Bad(k, "has a bad row count");
+  uint64_t offset = 0, file = 0;
+  int64_t line = 0;
+  LineRowView row;
+  row.function = k;
+  for (uint32_t i = 0; i < row_count; ++i) {
+    uint64_t step, zline, column;
+    if (!r.Next(&step) || (step & 1 && !r.Next(&file)) || !r.Next(&zline) ||
+        !r.Next(&column)) {
+      return Bad(k, absl::StrCat("row ", i, " is cut"));
+    }
+    offset += step >> step_shift_;
+    line += UnZigZag(zline);
+    if (file >= file_count_ || line < 0 || line > UINT32_MAX ||
+        column > UINT32_MAX || offset > UINT32_MAX) {
+      return Bad(k, absl::StrCat("row ", i, " is out of range"));
+    }
+    const bool same_line =
+        i > 0 && row.file == file && row.line == static_cast<uint32_t>(line);
+    const bool is_stmt = has_statements() && (step & 2) != 0;
+    // Without flags every change of file:line counts as a start.
+    row.starts_statement = has_statements() ? is_stmt && !(same_line && row.is_stmt)
+                                            : !same_line;
+    row.is_stmt = is_stmt;
+    row.address = start + offset;
+    row.file = static_cast<uint32_t>(file);
+    row.line = static_cast<uint32_t>(line);
+    row.column = static_cast<uint32_t>(column);
+    visit(row);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LineSection::ForEachRow(
+    absl::FunctionRef<void(const LineRowView&)> visit) const {
+  for (uint64_t k = 0; k < function_count_; ++k) {
+    if (absl::Status s = ScanRows(k, visit); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -292,7 +351,7 @@ absl::Status LineSection::Encode(const Catalog& catalog,
   bytes::Append32(&s, static_cast<uint32_t>(t.functions.size()));
   bytes::Append32(&s, static_cast<uint32_t>(t.files.size()));
   bytes::Append32(&s, static_cast<uint32_t>(t.prefixes.size()));
-  bytes::Append32(&s, 0);  // flags
+  bytes::Append32(&s, LineSection::kFlagStatements);
   std::string prefixes, files;
   for (const std::string& p : t.prefixes) {
     bytes::Append32(&prefixes, strings.Add(p));
@@ -327,7 +386,11 @@ absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
   const uint32_t flags = bytes::Load32(b.data() + 12);
   const uint64_t strings_size = bytes::Load64(b.data() + 16);
   const uint64_t data_size = bytes::Load64(b.data() + 24);
-  if (flags != 0) return SectionError(kId, "has unknown flags ", flags);
+  if ((flags & ~kFlagStatements) != 0) {
+    return SectionError(kId, "has unknown flags ", flags);
+  }
+  s.flags_ = flags;
+  s.step_shift_ = (flags & kFlagStatements) != 0 ? 2 : 1;
   if (s.file_count_ == 0 || s.prefix_count_ == 0) {
     return SectionError(kId, "has no file 0 or no prefix 0");
   }

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -41,6 +42,21 @@ struct LineFrame {
 // Innermost first, as llvm-symbolizer --inlines prints them.
 using LineFrames = absl::InlinedVector<LineFrame, 8>;
 
+// One row of a function's record, as the reverse scan (ForEachRow) sees it.
+struct LineRowView {
+  uint64_t function = 0;  // index of the function entry
+  uint64_t address = 0;   // static address where the row starts
+  uint32_t file = 0;      // file id (FileName); 0: unknown
+  uint32_t line = 0;      // 0: a gap
+  uint32_t column = 0;
+  bool is_stmt = false;  // DWARF's is_stmt (false when !has_statements())
+  // Where a statement of the row's file:line starts: an is_stmt row whose
+  // previous row is not an is_stmt row of the same file:line. Without
+  // statement flags (an index of an older ksym): the function's first
+  // row, or one whose previous row has another file:line.
+  bool starts_statement = false;
+};
+
 class LineSection {
  public:
   static constexpr uint64_t kHeaderSize = 32;
@@ -48,15 +64,29 @@ class LineSection {
   static constexpr uint64_t kFileEntrySize = 8;
   // Deeper inline chains are refused as damage (the kernel's are < 20).
   static constexpr uint32_t kMaxInlineDepth = 256;
+  // Header flag: rows carry DWARF's is_stmt (format.h kLines).
+  static constexpr uint32_t kFlagStatements = 1u << 0;
 
   bool present() const { return present_; }
   uint64_t function_count() const { return function_count_; }
   uint64_t file_count() const { return file_count_; }
+  // Whether rows say where statements start (kFlagStatements).
+  bool has_statements() const { return (flags_ & kFlagStatements) != 0; }
 
   // Frames for a static address: true and `frames` filled when a
   // function holds it (frames[0] has no line when no row does), false
   // when none does. DataLoss when the function's record is damaged.
   absl::StatusOr<bool> Symbolize(uint64_t address, LineFrames* frames) const;
+
+  // Every row of every function, in address order: what `resolve
+  // FILE:LINE` scans (linear: the rows are delta-encoded per function).
+  // DataLoss when a record is damaged; the rows before it were visited.
+  absl::Status ForEachRow(
+      absl::FunctionRef<void(const LineRowView&)> visit) const;
+  // The build prefix and path of file id `file` (both "" for file 0);
+  // false when there is no such file.
+  bool FileName(uint64_t file, absl::string_view* prefix,
+                absl::string_view* path) const;
 
   // Decodes every function's record (VerifyStructure; tests).
   absl::Status VerifyAll() const;
@@ -75,12 +105,16 @@ class LineSection {
   struct Call;
   absl::Status DecodeFunction(uint64_t k, uint32_t offset,
                               LineFrames* frames) const;
+  absl::Status ScanRows(uint64_t k,
+                        absl::FunctionRef<void(const LineRowView&)> visit) const;
   // The string record at `ref` of the blob.
   bool String(uint64_t ref, absl::string_view* out) const;
   bool File(uint64_t file, LineFrame* frame) const;
 
   bool present_ = false;
   uint64_t function_count_ = 0, file_count_ = 0, prefix_count_ = 0;
+  uint32_t flags_ = 0;
+  uint32_t step_shift_ = 1;  // 2 with kFlagStatements: the is_stmt bit
   const char* prefixes_ = nullptr;
   const char* files_ = nullptr;
   const char* functions_ = nullptr;

@@ -205,7 +205,7 @@ TEST(LineSectionTest, RefusesDamageAtOpen) {
   EXPECT_TRUE(absl::StartsWith(LineSection::Decode(rt.dir()).status().message(),
                                "section lines is "));
   b = good;
-  b[12] = 1;  // flags
+  b[12] = 3;  // flags: an unknown bit beside kFlagStatements
   rt.Repoint();
   EXPECT_TRUE(absl::StrContains(
       LineSection::Decode(rt.dir()).status().message(), "unknown flags"));
@@ -243,6 +243,57 @@ TEST(LineSectionTest, ADamagedRecordIsAnErrorNotAnAnswer) {
   EXPECT_EQ(found.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(frames.empty());
   EXPECT_EQ(s->VerifyAll().code(), absl::StatusCode::kDataLoss);
+}
+
+// The reverse scan visits every stored row of the random table, in order,
+// with its address, file and line, and marks where a file:line run starts.
+TEST(LineSectionTest, ForEachRowVisitsEveryRowAsTheTableHasIt) {
+  LineTable t = RandomTable();
+  std::mt19937 rng(7);
+  for (LineRow& r : t.rows) r.is_stmt = rng() % 3 != 0;
+  SectionRoundTrip rt(WithLines(t), &LineSection::Encode);
+  ASSERT_TRUE(rt.status().ok()) << rt.status();
+  absl::StatusOr<LineSection> s = LineSection::Decode(rt.dir());
+  ASSERT_TRUE(s.ok()) << s.status();
+  std::vector<LineRowView> seen;
+  EXPECT_TRUE(s->has_statements());
+  ASSERT_TRUE(s->ForEachRow([&](const LineRowView& r) { seen.push_back(r); })
+                  .ok());
+  std::vector<LineRowView> want;
+  for (size_t k = 0; k < t.functions.size(); ++k) {
+    const FunctionLines& f = t.functions[k];
+    for (uint32_t i = 0; i < f.row_count; ++i) {
+      const LineRow& r = t.rows[f.first_row + i];
+      LineRowView v;
+      v.function = k;
+      v.address = f.start + r.offset;
+      v.file = r.file;
+      v.line = r.line;
+      v.column = r.column;
+      v.is_stmt = r.is_stmt;
+      const LineRow* prev = i > 0 ? &t.rows[f.first_row + i - 1] : nullptr;
+      v.starts_statement = r.is_stmt && !(prev != nullptr && prev->is_stmt &&
+                                          prev->file == r.file &&
+                                          prev->line == r.line);
+      want.push_back(v);
+    }
+  }
+  ASSERT_EQ(seen.size(), want.size());
+  ASSERT_GT(want.size(), 100u);
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(seen[i].function, want[i].function) << i;
+    EXPECT_EQ(seen[i].address, want[i].address) << i;
+    EXPECT_EQ(seen[i].file, want[i].file) << i;
+    EXPECT_EQ(seen[i].line, want[i].line) << i;
+    EXPECT_EQ(seen[i].column, want[i].column) << i;
+    EXPECT_EQ(seen[i].is_stmt, want[i].is_stmt) << i;
+    EXPECT_EQ(seen[i].starts_statement, want[i].starts_statement) << i;
+  }
+  absl::string_view prefix, path;
+  ASSERT_TRUE(s->FileName(3, &prefix, &path));
+  EXPECT_EQ(path, t.files[3].path);
+  EXPECT_EQ(prefix, t.prefixes[t.files[3].prefix]);
+  EXPECT_FALSE(s->FileName(t.files.size(), &prefix, &path));
 }
 
 }  // namespace

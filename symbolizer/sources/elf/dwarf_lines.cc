@@ -30,6 +30,7 @@ struct UnitRow {
   uint32_t line = 0;
   uint32_t column = 0;
   bool end_sequence = false;
+  bool is_stmt = false;  // DWARF's is_stmt: a statement starts here
 };
 
 // An inlined call of the subprogram being read, addresses absolute.
@@ -263,6 +264,7 @@ class LineTableBuilder {
           return LibdwError(file_.path, "reading a line row");
         }
         dwarf_linecol(line, &column);
+        dwarf_linebeginstatement(line, &row.is_stmt);
         if (dwarf_line_file(line, &files, &index) == 0) {
           row.file = FileId(index);
         }
@@ -419,25 +421,38 @@ class LineTableBuilder {
   // The unit's rows inside [low, high) as offsets from low, the row in
   // force at low first. Of rows at one address the last one counts (as in
   // LLVM's line lookup), an end of sequence becomes a no-line row, and a
-  // row repeating the previous location is left out.
+  // row repeating the previous location is left out. Statement starts
+  // (is_stmt, for `resolve FILE:LINE`) are kept: a statement row that
+  // another line's row follows at the same address (GCC's location views)
+  // stays before it, and a statement row repeating the location of a
+  // non-statement row stays.
   void AddRows(Dwarf_Addr low, Dwarf_Addr high, FunctionLines* f) {
     f->first_row = static_cast<uint32_t>(table_.rows.size());
     auto it = std::lower_bound(
         unit_rows_.begin(), unit_rows_.end(), low,
         [](const UnitRow& r, Dwarf_Addr a) { return r.address < a; });
-    auto append = [&](uint32_t offset, const UnitRow& r) {
+    auto append = [&](uint32_t offset, const UnitRow& r, bool is_stmt) {
       LineRow row{offset, 0, 0, 0};
-      if (!r.end_sequence) row = LineRow{offset, r.file, r.line, r.column};
+      if (!r.end_sequence) {
+        row = LineRow{offset, r.file, r.line, r.column, is_stmt};
+      }
       size_t count = table_.rows.size() - f->first_row;
       if (count > 0 && table_.rows.back().offset == offset) {
         if (r.end_sequence) return;  // another sequence starts here
-        table_.rows.pop_back();
-        --count;
+        const LineRow& last = table_.rows.back();
+        if (last.file == row.file && last.line == row.line) {
+          row.is_stmt |= last.is_stmt;
+          table_.rows.pop_back();
+          --count;
+        } else if (!last.is_stmt || last.line == 0) {
+          table_.rows.pop_back();
+          --count;
+        }
       }
       if (count > 0) {
         const LineRow& last = table_.rows.back();
         if (last.file == row.file && last.line == row.line &&
-            last.column == row.column) {
+            last.column == row.column && (last.is_stmt || !row.is_stmt)) {
           return;
         }
       }
@@ -446,10 +461,11 @@ class LineTableBuilder {
     if (it != unit_rows_.begin() &&
         (it == unit_rows_.end() || it->address != low)) {
       const UnitRow& before = *(it - 1);
-      if (!before.end_sequence) append(0, before);
+      // In force from before the function: no statement starts at low.
+      if (!before.end_sequence) append(0, before, /*is_stmt=*/false);
     }
     for (; it != unit_rows_.end() && it->address < high; ++it) {
-      append(static_cast<uint32_t>(it->address - low), *it);
+      append(static_cast<uint32_t>(it->address - low), *it, it->is_stmt);
     }
     f->row_count = static_cast<uint32_t>(table_.rows.size()) - f->first_row;
   }

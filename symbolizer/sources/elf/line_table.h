@@ -30,12 +30,16 @@ struct SourceFile {
 };
 
 // One row: from `offset` on (until the next row) the code is `line`.
-// file 0 and line 0 mean no line (a gap between line sequences).
+// file 0 and line 0 mean no line (a gap between line sequences). Several
+// rows may share an offset: the last one is the code there; the ones
+// before it are statements of other lines starting at the same address
+// (is_stmt set), kept for `resolve FILE:LINE`.
 struct LineRow {
   uint32_t offset = 0;
   uint32_t file = 0;
   uint32_t line = 0;
   uint32_t column = 0;
+  bool is_stmt = false;  // DWARF's is_stmt: a statement of `line` starts here
 };
 
 // [begin, end) offsets from the function start.

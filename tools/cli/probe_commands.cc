@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "symbolizer/api/line_queries.h"
 #include "symbolizer/api/probe.h"
 #include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/sources/file_reader.h"
@@ -77,7 +78,9 @@ int RunProbe(const Args& a) {
     }
   }
 
-  absl::StatusOr<ProbePlacement> p = PlaceProbe(*s, req);
+  absl::StatusOr<ProbePlacement> p = IsLineQuery(req.query)
+                                         ? PlaceLineProbe(*s, req)
+                                         : PlaceProbe(*s, req);
   if (!p.ok()) {
     std::fprintf(stderr, "ksym: probe: %s\n", std::string(p.status().message()).c_str());
     return p.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage
@@ -118,13 +121,16 @@ const Command& ProbeCommand() {
                   [--event GROUP/NAME] [--return] [--kernel RELEASE]
                   [--tracefs DIR] [--blacklist FILE] QUERY
 
-Resolves QUERY (as `ksym resolve` reads it, `name+0xOFF` for an offset) to
+Resolves QUERY (as `ksym resolve` reads it, `name+0xOFF` for an offset,
+or a source line FILE:LINE / FUNC:REL_LINE at its one place with code) to
 exactly one function and prints what each tracer accepts for exactly that
 function on this kernel: `SYM` only when the name is unique in the index,
 `MOD:SYM` when unique in its loadable module (kernel >= 6.11), else the
 runtime address (runtime index) or `_text+0xOFF` (static index).
 An ambiguous QUERY exits 1 and lists, one a line, a query selecting each
-candidate. Refused, with the reason: offsets past the function's end,
+candidate; a line with code at several places (inlined copies) lists
+each, a line without code names the nearest lines with code. Refused, with
+the reason: offsets past the function's end,
 return probes off the entry, data symbols, the kernel's kprobe blacklist
 (FILE, and the index's __kprobes/noinstr/entry/init areas).
   --format F     print one form only: kprobe (a kprobe_events line),

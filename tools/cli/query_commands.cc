@@ -14,6 +14,7 @@
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/api/json_records.h"
+#include "symbolizer/api/line_queries.h"
 #include "symbolizer/api/live_pseudo.h"
 #include "symbolizer/api/source_lines.h"
 #include "symbolizer/api/static_address.h"
@@ -142,6 +143,41 @@ int RunResolve(const Args& a) {
   const bool json = a.flag("--json"), unique = a.flag("--unique");
   int status = kExitOk;
   auto one = [&](const std::string& query) {
+    if (IsLineQuery(query)) {
+      // FILE:LINE or FUNC:REL_LINE: where the line's code starts.
+      absl::StatusOr<LineSites> l = ResolveLineQuery(*s, query);
+      if (!l.ok()) {
+        std::fprintf(stderr, "ksym: resolve: %s\n",
+                     std::string(l.status().message()).c_str());
+        status = kExitUsage;
+        return;
+      }
+      if (l->state != LineSites::State::kFound && status == kExitOk) {
+        status = kExitNotFound;
+      }
+      if (unique && l->sites.size() > 1) {
+        std::fprintf(stderr,
+                     "ksym: resolve: \"%s\" has code at %zu places:\n",
+                     QuoteForMessage(query).c_str(), l->sites.size());
+        for (const std::string& t : LineSiteTexts(*l)) {
+          std::fprintf(stderr, "  %s\n", t.c_str());
+        }
+        if (status == kExitOk) status = kExitNotFound;
+        if (!json) return;
+      }
+      if (json) {
+        PutLine(LineSitesJson(*s, query, *l));
+        return;
+      }
+      if (l->state != LineSites::State::kFound) {
+        std::fprintf(stderr, "ksym: resolve: %s\n", LineSitesProblem(*l).c_str());
+      }
+      for (const std::string& n : l->notes) {
+        std::fprintf(stderr, "ksym: resolve: note: %s\n", n.c_str());
+      }
+      for (const std::string& t : LineSiteTexts(*l)) PutLine(t);
+      return;
+    }
     absl::StatusOr<std::vector<Candidate>> c = ResolveGlob(*s, query);
     if (!c.ok()) {
       std::fprintf(stderr, "ksym: resolve: %s\n",
@@ -323,8 +359,16 @@ Prints `ADDRESS qualified-name` for every symbol matching each QUERY
 (stdin, one per line, when none are given). QUERY forms:
   name   name [mod]...   name {obj}   mod:name   name+0xOFF   name+0xOFF/0xLEN
   vfs_rea*   init_onc? [ext4]   (globs in the name: every matching name)
+  fs/inode.c:123   inode_init_once:2   (a source line: see below)
 `{obj}` matches a path suffix at / boundaries; LEN keeps the duplicates of
 that size, as scripts/faddr2line does.
+FILE:LINE (a '.' or '/' before the ':') and FUNC:REL_LINE (the line counted
+from FUNC's first line, as perf probe writes it) list where that line's
+code starts, from the index's line table: one `ADDRESS name+0xOFF [mod]
+{obj} (FILE:LINE:COL in FUNC, inlined into CALLER)` line per place, each
+inlined copy included. FILE is a path suffix under the build prefix at /
+boundaries. A line without code is said, with the nearest lines that have
+code.
   --json     one JSON object per query: {"query":..,"candidates":[..]}
   --unique   exit 1 unless exactly one matches, printing nothing on stdout
              and a query selecting each candidate on stderr (--json still

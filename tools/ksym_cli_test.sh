@@ -363,4 +363,25 @@ for l in sys.stdin:
 check "modules of a static index exit" 0 $?
 check "modules of a static index prints nothing" "" "$(cat "$tmp/out")"
 check "modules of a static index says why" 1 "$(grep -c 'static index' "$tmp/err")"
+# Source-line queries: FILE:LINE and FUNC:REL_LINE say why when the index
+# has no line table (this one is of kallsyms alone), and kprobe's
+# MOD:SYM is still read as a symbol query.
+"$ksym" resolve -i "$tmp/k.ksym" 'fs/inode.c:12' >"$tmp/out" 2>"$tmp/err"
+check "resolve FILE:LINE without a line table exit" 1 $?
+check "resolve FILE:LINE without a line table prints nothing" "" "$(cat "$tmp/out")"
+check "resolve FILE:LINE without a line table says why" 1 \
+  "$(grep -c 'resolve: the index has no line table' "$tmp/err")"
+out=$("$ksym" resolve -i "$tmp/k.ksym" --json "$name:3")
+case "$out" in
+  '{"query":"'"$name"':3","line_query":{"file":null,"function":"'"$name"'","line":3},'*'"candidates":[],'*'"missing":"the index has no line table'*)
+    echo "ok: resolve FUNC:REL_LINE json";;
+  *) echo "FAIL: resolve FUNC:REL_LINE json: $out"; fail=1;;
+esac
+"$ksym" probe -i "$tmp/k.ksym" --format kprobe 'fs/inode.c:12' >"$tmp/out" 2>"$tmp/err"
+check "probe FILE:LINE without a line table exit" 1 $?
+check "probe FILE:LINE without a line table says why" 1 \
+  "$(grep -c 'probe: the index has no line table' "$tmp/err")"
+"$ksym" resolve -i "$tmp/k.ksym" "fs:$name" >"$tmp/out" 2>"$tmp/err"
+check "MOD:SYM is no line query" 0 "$(grep -c 'line table' "$tmp/err")"
+
 exit $fail

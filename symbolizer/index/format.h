@@ -150,9 +150,12 @@
 //          varint column}
 //          (deltas from the previous row, the first from offset 0, file 0,
 //          line 0; a row holds from its offset to the next row's; file 0
-//          line 0 is a gap; of rows at one offset the last holds, the ones
-//          before it are is_stmt rows of other lines starting there too,
-//          kept for `resolve FILE:LINE`), then varint call_count, call_count x
+//          line 0 is a gap; offsets ascend), then with kFlagStatements the
+//          statement block: varint block_bytes, then block_bytes of
+//          varint count, count x rows as above (own deltas): the is_stmt
+//          rows of other lines that start at the offset of a row above
+//          and before it (GCC's location views), for `resolve FILE:LINE`;
+//          lookups skip the block whole. Then varint call_count, call_count x
 //          {varint name, varint parent + 1 (0: the function itself; parent
 //          < this call's index: preorder), varint call_file, varint
 //          call_line, varint call_column, varint range_count, range_count x

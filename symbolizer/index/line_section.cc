@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -39,24 +40,44 @@ class BlobBuilder {
   absl::flat_hash_map<std::string, uint32_t> refs_;
 };
 
+// Rows as `step, [file], line delta, column`, deltas from the previous
+// row of the same list.
+void EncodeRows(const std::vector<const LineRow*>& rows, std::string* data) {
+  uint32_t offset = 0, file = 0;
+  int64_t line = 0;
+  for (const LineRow* r : rows) {
+    const bool file_changed = r->file != file;
+    bytes::AppendVarint(data, (uint64_t{r->offset - offset} << 2) |
+                                  (uint64_t{r->is_stmt} << 1) | file_changed);
+    if (file_changed) bytes::AppendVarint(data, r->file);
+    bytes::AppendVarint(data, ZigZag(int64_t{r->line} - line));
+    bytes::AppendVarint(data, r->column);
+    offset = r->offset;
+    file = r->file;
+    line = r->line;
+  }
+}
+
 void EncodeFunction(const LineTable& t, const FunctionLines& f,
                     BlobBuilder& strings, std::string* data) {
   bytes::AppendVarint(data, strings.Add(t.names[f.name]));
-  bytes::AppendVarint(data, f.row_count);
-  uint32_t offset = 0, file = 0;
-  int64_t line = 0;
+  // A row another row follows at the same offset answers no address
+  // (a statement of another line starting there too): it goes to the
+  // statement block, which lookups skip whole.
+  std::vector<const LineRow*> rows, shadowed;
   for (uint32_t i = 0; i < f.row_count; ++i) {
     const LineRow& r = t.rows[f.first_row + i];
-    const bool file_changed = r.file != file;
-    bytes::AppendVarint(data, (uint64_t{r.offset - offset} << 2) |
-                                  (uint64_t{r.is_stmt} << 1) | file_changed);
-    if (file_changed) bytes::AppendVarint(data, r.file);
-    bytes::AppendVarint(data, ZigZag(int64_t{r.line} - line));
-    bytes::AppendVarint(data, r.column);
-    offset = r.offset;
-    file = r.file;
-    line = r.line;
+    const bool followed =
+        i + 1 < f.row_count && t.rows[f.first_row + i + 1].offset == r.offset;
+    (followed ? shadowed : rows).push_back(&r);
   }
+  bytes::AppendVarint(data, rows.size());
+  EncodeRows(rows, data);
+  std::string block;
+  bytes::AppendVarint(&block, shadowed.size());
+  EncodeRows(shadowed, &block);
+  bytes::AppendVarint(data, block.size());
+  data->append(block);
   bytes::AppendVarint(data, f.call_count);
   for (uint32_t i = 0; i < f.call_count; ++i) {
     const InlineCall& c = t.calls[f.first_call + i];
@@ -93,6 +114,12 @@ class RecordReader {
     *v = static_cast<uint32_t>(x);
     return true;
   }
+  bool Skip(uint64_t n) {
+    if (n > static_cast<uint64_t>(end_ - p_)) return false;
+    p_ += n;
+    return true;
+  }
+  const char* position() const { return p_; }
 
  private:
   const char* p_;
@@ -164,6 +191,10 @@ absl::Status LineSection::DecodeFunction(uint64_t k, uint32_t target,
       innermost.column = static_cast<uint32_t>(column);
     }
   }
+  uint64_t block = 0;
+  if (has_statements() && (!r.Next(&block) || !r.Skip(block))) {
+    return Bad(k, "has a bad statement block");
+  }
   uint32_t call_count;
   if (!r.Next32(&call_count)) return Bad(k, "has a bad call count");
   absl::InlinedVector<Call, 16> chain;
@@ -229,6 +260,41 @@ bool LineSection::FileName(uint64_t file, absl::string_view* prefix,
   return true;
 }
 
+namespace {
+
+struct ScannedRow {
+  uint32_t offset, file, line, column;
+  bool is_stmt;
+};
+
+// `count` rows of a list (EncodeRows), appended to *out; false when cut or
+// out of range.
+bool ReadRows(RecordReader& r, uint64_t count, uint32_t shift,
+              uint64_t file_count, bool statements,
+              std::vector<ScannedRow>* out) {
+  uint64_t offset = 0, file = 0;
+  int64_t line = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t step, zline, column;
+    if (!r.Next(&step) || (step & 1 && !r.Next(&file)) || !r.Next(&zline) ||
+        !r.Next(&column)) {
+      return false;
+    }
+    offset += step >> shift;
+    line += UnZigZag(zline);
+    if (file >= file_count || line < 0 || line > UINT32_MAX ||
+        column > UINT32_MAX || offset > UINT32_MAX) {
+      return false;
+    }
+    out->push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(file),
+                    static_cast<uint32_t>(line), static_cast<uint32_t>(column),
+                    statements && (step & 2) != 0});
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::Status LineSection::ScanRows(
     uint64_t k, absl::FunctionRef<void(const LineRowView&)> visit) const {
   const char* fn = functions_ + kFunctionEntrySize * k;
@@ -238,35 +304,50 @@ absl::Status LineSection::ScanRows(
   uint32_t name, row_count;
   if (!r.Next32(&name)) return Bad(k, "has a bad name");
   if (!r.Next32(&row_count)) return Bad(k, "has a bad row count");
-  uint64_t offset = 0, file = 0;
-  int64_t line = 0;
+  std::vector<ScannedRow> rows, shadowed;
+  if (!ReadRows(r, row_count, step_shift_, file_count_, has_statements(),
+                &rows)) {
+    return Bad(k, "has a cut or out-of-range row");
+  }
+  if (has_statements()) {
+    uint64_t block, count;
+    if (!r.Next(&block)) return Bad(k, "has a bad statement block");
+    const char* end = r.position() + std::min<uint64_t>(
+        block, data_.data() + data_.size() - r.position());
+    RecordReader b(r.position(), end);
+    if (!b.Next(&count) || count > block ||
+        !ReadRows(b, count, step_shift_, file_count_, true, &shadowed) ||
+        b.position() != end || end - r.position() != static_cast<int64_t>(block)) {
+      return Bad(k, "has a bad statement block");
+    }
+  }
+  // In table order: the statements sharing an offset with a row come
+  // before it.
   LineRowView row;
   row.function = k;
-  for (uint32_t i = 0; i < row_count; ++i) {
-    uint64_t step, zline, column;
-    if (!r.Next(&step) || (step & 1 && !r.Next(&file)) || !r.Next(&zline) ||
-        !r.Next(&column)) {
-      return Bad(k, absl::StrCat("row ", i, " is cut"));
-    }
-    offset += step >> step_shift_;
-    line += UnZigZag(zline);
-    if (file >= file_count_ || line < 0 || line > UINT32_MAX ||
-        column > UINT32_MAX || offset > UINT32_MAX) {
-      return Bad(k, absl::StrCat("row ", i, " is out of range"));
-    }
-    const bool same_line =
-        i > 0 && row.file == file && row.line == static_cast<uint32_t>(line);
-    const bool is_stmt = has_statements() && (step & 2) != 0;
+  bool first = true;
+  auto emit = [&](const ScannedRow& x) {
+    const bool same_line = !first && row.file == x.file && row.line == x.line;
     // Without flags every change of file:line counts as a start.
-    row.starts_statement = has_statements() ? is_stmt && !(same_line && row.is_stmt)
-                                            : !same_line;
-    row.is_stmt = is_stmt;
-    row.address = start + offset;
-    row.file = static_cast<uint32_t>(file);
-    row.line = static_cast<uint32_t>(line);
-    row.column = static_cast<uint32_t>(column);
+    row.starts_statement = has_statements()
+                               ? x.is_stmt && !(same_line && row.is_stmt)
+                               : !same_line;
+    row.is_stmt = x.is_stmt;
+    row.address = start + x.offset;
+    row.file = x.file;
+    row.line = x.line;
+    row.column = x.column;
+    first = false;
     visit(row);
+  };
+  size_t j = 0;
+  for (const ScannedRow& x : rows) {
+    for (; j < shadowed.size() && shadowed[j].offset <= x.offset; ++j) {
+      emit(shadowed[j]);
+    }
+    emit(x);
   }
+  for (; j < shadowed.size(); ++j) emit(shadowed[j]);
   return absl::OkStatus();
 }
 
@@ -310,6 +391,9 @@ absl::Status LineSection::VerifyAll() const {
   for (uint64_t k = 0; k < function_count_; ++k) {
     frames.clear();
     if (absl::Status s = DecodeFunction(k, 0, &frames); !s.ok()) return s;
+    if (absl::Status s = ScanRows(k, [](const LineRowView&) {}); !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }

@@ -309,7 +309,11 @@ TEST(ResolveTest, AWholeObjectPathSelectsThatObject) {
   auto s = SymbolizerFromCatalog(std::move(c));
   auto addresses = [&](const char* q) {
     std::set<uint64_t> out;
-    for (const Candidate& k : *s->Resolve(q)) out.insert(k.symbol.address);
+    // Held: a range-for over *Resolve(q) would outlive the StatusOr.
+    const auto resolved = s->Resolve(q);
+    EXPECT_TRUE(resolved.ok()) << resolved.status();
+    if (!resolved.ok()) return out;
+    for (const Candidate& k : *resolved) out.insert(k.symbol.address);
     return out;
   };
   EXPECT_EQ(addresses("__kern_my_cpu_offset {kernel/smp.o}"),

@@ -314,6 +314,13 @@ size_t Symbolizer::LookupAll(uint64_t address,
   return total;
 }
 
+bool Symbolizer::Reusable(uint32_t i) const {
+  if (index_->has_overlaps()) return Simple(i);
+  const uint64_t start = index_->Address(i);
+  return (i == 0 || index_->Address(i - 1) != start) &&
+         (i + 1 >= index_->symbol_count() || index_->Address(i + 1) != start);
+}
+
 void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
                              absl::Span<LookupResult> out) const {
   // Without overlapping symbols, every address inside the previous answer's
@@ -330,7 +337,9 @@ void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
       continue;
     }
     out[k] = Lookup(a);
-    prev = (can_reuse && out[k].found) ? &out[k] : nullptr;
+    prev = (can_reuse && out[k].found && Reusable(out[k].symbol.index))
+               ? &out[k]
+               : nullptr;
   }
 }
 
@@ -424,7 +433,7 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
       }
     }
     out[k] = Locate(a);
-    have_prev = out[k].found() && (!overlaps || Simple(out[k].symbol));
+    have_prev = out[k].found() && Reusable(out[k].symbol);
     have_end = false;
     if (have_prev) {
       symbol = out[k].symbol;

@@ -268,6 +268,11 @@ class Symbolizer {
   bool Simple(uint32_t i) const {
     return (simple_[i >> 6] >> (i & 63)) & 1;
   }
+  // Whether a batch may answer the addresses inside symbol i's extent with
+  // i without searching: with overlaps, when i is Simple; without, when no
+  // other symbol starts at i's address (an alias of another size would
+  // rank first at some of them).
+  bool Reusable(uint32_t i) const;
 
   // The symbols named BASE.llvm.HASH, by BASE; nullptr when none. Built on
   // first use (one walk over all names).

@@ -873,5 +873,33 @@ TEST(LengthMatchTest, KernelLengthFirstThenElfSize) {
   EXPECT_EQ(s->Resolve("dup+0x15")->size(), 1u);
 }
 
+// Aliases of different sizes (valid, if no real kernel has them): the
+// shorter one answers inside both extents, the longer one past the
+// shorter's end. A batch must not carry the longer one's answer back into
+// the shorter's extent (found by the proto_import fuzzer).
+TEST(LookupBatchTest, AnAliasOfAnotherSizeIsNotReused) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T', 0x1000, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81001000, "short_a", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81001000, "short_b", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81001000, "long_one", 't', 0xa0, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81001100, "next", 't', 0x10, true));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  const std::vector<uint64_t> addresses = {0xffffffff81001050, 0xffffffff8100103f,
+                                           0xffffffff81001000, 0xffffffff81001060};
+  std::vector<LookupResult> batch(addresses.size());
+  s->LookupBatch(addresses, absl::MakeSpan(batch));
+  std::vector<SymbolHit> hits(addresses.size());
+  s->LocateBatch(addresses, absl::MakeSpan(hits));
+  for (size_t k = 0; k < addresses.size(); ++k) {
+    const LookupResult single = s->Lookup(addresses[k]);
+    ASSERT_TRUE(single.found) << k;
+    EXPECT_EQ(batch[k].symbol.index, single.symbol.index) << k;
+    EXPECT_EQ(hits[k].symbol, single.symbol.index) << k;
+  }
+  EXPECT_EQ(s->Lookup(0xffffffff8100103f).symbol.name(), "short_a");
+  EXPECT_EQ(s->Lookup(0xffffffff81001050).symbol.name(), "long_one");
+}
+
 }  // namespace
 }  // namespace ksym

@@ -16,15 +16,7 @@ std::unique_ptr<Symbolizer> WithModules(AddressSpace space) {
   c.identity.address_space = space;
   c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
   if (space == AddressSpace::kRuntime) {
-    LoadedModuleRecord ext4;
-    ext4.name = "ext4";
-    ext4.base = 0xffffffffc0a00000;
-    ext4.size = 0x80000;
-    ext4.build_id = "3a1f";
-    ext4.symbols_from_ko = true;
-    ext4.debug_read = true;
-    ext4.sections = {{".data", 0xffffffffc0a70000},
-                     {".text", 0xffffffffc0a01000}};
+    LoadedModuleRecord ext4 = testutil::SampleModules()[0];
     LoadedModuleRecord bad;
     bad.name = "x\x1b[2J";  // from a hostile kallsyms
     bad.base = 0xffffffffc0b00000;
@@ -40,7 +32,7 @@ TEST(ModuleListTest, SaysRangeBuildIdSectionsAndWhatWasRead) {
   const std::vector<ModuleListing> m = ListModules(s->index());
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(ModuleLine(m[0]),
-            "ext4 0xffffffffc0a00000-0xffffffffc0a80000 build-id 3a1f "
+            "ext4 0xffffffffc0a00000-0xffffffffc0a80000 build-id 3a1f00 "
             "symbols from .ko with debug data, 2 sections");
   EXPECT_EQ(ModuleSectionLines(m[0]),
             (std::vector<std::string>{"  .data 0xffffffffc0a70000",
@@ -51,7 +43,7 @@ TEST(ModuleListTest, SaysRangeBuildIdSectionsAndWhatWasRead) {
             "from its symbols) build-id (unknown) symbols from kallsyms only, "
             "0 sections");
   const std::string json = ModuleJson(m[0]);
-  EXPECT_TRUE(absl::StrContains(json, R"("build_id":"3a1f")")) << json;
+  EXPECT_TRUE(absl::StrContains(json, R"("build_id":"3a1f00")")) << json;
   EXPECT_TRUE(absl::StrContains(
       json, R"("sections":[{"name":".data","address":"0xffffffffc0a70000"})"))
       << json;

@@ -6,6 +6,7 @@
 #include "fuzz/sample_index.h"
 #include "gtest/gtest.h"
 #include "symbolizer/index/section_testing.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
@@ -14,21 +15,7 @@ using testutil::SectionRoundTrip;
 
 Catalog WithModules() {
   Catalog c = SampleCatalog();
-  LoadedModuleRecord ext4;
-  ext4.name = "ext4";
-  ext4.base = 0xffffffffc0a00000;
-  ext4.size = 0x80000;
-  ext4.build_id = "3a1f00";
-  ext4.symbols_from_ko = true;
-  ext4.debug_read = true;
-  ext4.sections = {{".data", 0xffffffffc0a70000},
-                   {".text", 0xffffffffc0a01000}};
-  LoadedModuleRecord fat;
-  fat.name = "fat";
-  fat.base = 0xffffffffc0b00000;
-  fat.size = 0x1234;
-  fat.range_inferred = true;
-  c.modules = {ext4, fat};
+  c.modules = testutil::SampleModules();
   c.symbols[1].module_alias_first = true;
   c.symbols[3].module_alias_first = true;
   return c;

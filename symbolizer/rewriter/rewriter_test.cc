@@ -18,20 +18,30 @@
 namespace ksym {
 namespace {
 
+// Adds one symbol to a hand-made kernel; `object` nullptr leaves it without
+// one, a `size` of 0 leaves the size to FinalizeSizes (a known size is exact).
+void AddSymbol(Catalog& c, uint64_t address, const char* name, char type,
+               const char* object, uint32_t modules, uint64_t size = 0) {
+  Symbol s;
+  s.address = address;
+  s.name = name;
+  s.type = type;
+  s.size = size;
+  s.size_exact = size != 0;
+  s.module_set = modules;
+  if (object != nullptr) s.object = c.InternObject(object);
+  c.symbols.push_back(s);
+}
+
 // A small kernel: the real symbols behind the perf and ftrace lines below
 // (addresses and neighbours from this machine's /proc/kallsyms), plus
 // duplicates like those of a distribution kernel.
 std::unique_ptr<Symbolizer> Kernel() {
   Catalog c;
-  auto add = [&](uint64_t address, const char* name, char type,
-                 const char* object = nullptr, uint32_t modules = kNoModules) {
-    Symbol s;
-    s.address = address;
-    s.name = name;
-    s.type = type;
-    s.module_set = modules;
-    if (object != nullptr) s.object = c.InternObject(object);
-    c.symbols.push_back(s);
+  auto add = [&c](uint64_t address, const char* name, char type,
+                  const char* object = nullptr,
+                  uint32_t modules = kNoModules) {
+    AddSymbol(c, address, name, type, object, modules);
   };
   const uint32_t rapl = c.InternModuleSet({"rapl"});
   const uint32_t ext4 = c.InternModuleSet({"ext4"});
@@ -974,17 +984,9 @@ namespace {
 // inlines a helper), and a loadable module's init_once: --lines.
 std::unique_ptr<Symbolizer> KernelWithLines() {
   Catalog c;
-  auto add = [&](uint64_t address, const char* name, uint64_t size,
-                 const char* object, uint32_t modules = kNoModules) {
-    Symbol s;
-    s.address = address;
-    s.name = name;
-    s.type = 't';
-    s.size = size;
-    s.size_exact = true;
-    s.module_set = modules;
-    if (object != nullptr) s.object = c.InternObject(object);
-    c.symbols.push_back(s);
+  auto add = [&c](uint64_t address, const char* name, uint64_t size,
+                  const char* object, uint32_t modules = kNoModules) {
+    AddSymbol(c, address, name, 't', object, modules, size);
   };
   const uint32_t ext4 = c.InternModuleSet({"ext4"});
   c.loadable_module_sets.insert(ext4);

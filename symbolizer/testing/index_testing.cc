@@ -31,6 +31,24 @@ Symbol MakeSymbol(uint64_t address, const std::string& name, char type,
   return s;
 }
 
+std::vector<LoadedModuleRecord> SampleModules() {
+  LoadedModuleRecord ext4;
+  ext4.name = "ext4";
+  ext4.base = 0xffffffffc0a00000;
+  ext4.size = 0x80000;
+  ext4.build_id = "3a1f00";
+  ext4.symbols_from_ko = true;
+  ext4.debug_read = true;
+  ext4.sections = {{".data", 0xffffffffc0a70000},
+                   {".text", 0xffffffffc0a01000}};
+  LoadedModuleRecord fat;
+  fat.name = "fat";
+  fat.base = 0xffffffffc0b00000;
+  fat.size = 0x1234;
+  fat.range_inferred = true;
+  return {ext4, fat};
+}
+
 std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog) {
   catalog.FinalizeSizes();
   absl::StatusOr<std::string> bytes = SerializeIndex(catalog);

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/query/symbolizer.h"
@@ -22,6 +23,11 @@ KallsymsEntry Entry(uint64_t address, char type, const char* name,
 
 Symbol MakeSymbol(uint64_t address, const std::string& name, char type = 't',
                   uint64_t size = 0, bool exact = false);
+
+// Two loaded modules of a runtime index: ext4 (range, build-id 3a1f00,
+// symbols from its .ko with debug data, .data and .text placed) and fat
+// (range inferred from its symbols, nothing else known).
+std::vector<LoadedModuleRecord> SampleModules();
 
 // FinalizeSizes, SerializeIndex, open from the bytes; dies on error.
 std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog);

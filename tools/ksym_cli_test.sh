@@ -278,6 +278,22 @@ grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize with 
 printf ' [<%s>] %s+0x0/0x10\n' "$moved" "$name" |
   "$ksym" symbolize -i "$tmp/s.ksym" --kaslr-offset 2a400000 --stats >"$tmp/out" 2>"$tmp/err"
 grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize --kaslr-offset: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+# A crash dump's vmcoreinfo (the text `makedumpfile -g` saves, in the
+# kernel's own format) gives the offset, checked against SYMBOL(_stext).
+stext=$(awk '$3 == "_stext" {print $1; exit}' "$tmp/System.map")
+printf 'OSRELEASE=6.1.0-test\nBUILD-ID=%040x\nSYMBOL(_stext)=%x\nKERNELOFFSET=2a400000\n' 0 \
+  $((0x$stext + 0x2a400000)) > "$tmp/vmcoreinfo"
+out=$("$ksym" lookup -i "$tmp/s.ksym" --vmcoreinfo "$tmp/vmcoreinfo" "$moved" 2>"$tmp/err")
+check "lookup --vmcoreinfo exit" 0 $?
+case "$out" in "$moved $name+0x0/0x"*) echo "ok: lookup --vmcoreinfo";; *) echo "FAIL: lookup --vmcoreinfo: $out"; fail=1;; esac
+grep -q "KASLR offset 0x2a400000 (KERNELOFFSET; SYMBOL(_stext) agrees)" "$tmp/err" || { echo "FAIL: lookup --vmcoreinfo says nothing: $(cat "$tmp/err")"; fail=1; }
+printf ' [<%s>] %s+0x0/0x10\n' "$moved" "$name" |
+  "$ksym" symbolize -i "$tmp/s.ksym" --vmcoreinfo "$tmp/vmcoreinfo" --stats >"$tmp/out" 2>"$tmp/err"
+grep -q ": 1 resolved, 0 mismatched" "$tmp/err" || { echo "FAIL: symbolize --vmcoreinfo: $(cat "$tmp/out" "$tmp/err")"; fail=1; }
+sed 's/^KERNELOFFSET=.*/KERNELOFFSET=2a500000/' "$tmp/vmcoreinfo" > "$tmp/vmcoreinfo.bad"
+"$ksym" lookup -i "$tmp/s.ksym" --vmcoreinfo "$tmp/vmcoreinfo.bad" "$moved" >/dev/null 2>"$tmp/err"
+check "lookup --vmcoreinfo disagreeing with _stext exit" 2 $?
+grep -q "not of this index's kernel" "$tmp/err" || { echo "FAIL: lookup --vmcoreinfo disagreement not said: $(cat "$tmp/err")"; fail=1; }
 
 # lookup --all lists at most 256 symbols; 300 aliases at one address used
 # to come back as 256 lines with no word about the rest.

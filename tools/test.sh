@@ -25,6 +25,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/api:debian_source_lines_test \
   //symbolizer/api:debian_line_queries_test \
   //tools:debian_oops_lines_test \
+  //tools:debian_vmcore_test \
   //symbolizer/builder:debian_arm64_test \
   //symbolizer/probe:debian_arm64_probe_test \
   //symbolizer/builder:debian_arm64_modules_test \

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/api/dump_offset.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
 #include "symbolizer/api/text_policy.h"
@@ -20,6 +21,7 @@
 #include "symbolizer/api/static_address.h"
 #include "symbolizer/rewriter/kernel_offset.h"
 #include "symbolizer/rewriter/rewriter.h"
+#include "symbolizer/sources/elf/vmcore_note.h"
 #include "tools/cli/command.h"
 
 namespace ksym {
@@ -44,6 +46,27 @@ uint64_t KaslrShift(const Symbolizer& s, const std::string& text,
   return *shift;
 }
 
+// The shift of `--vmcoreinfo FILE` (a crash dump or its vmcoreinfo text)
+// on this index, said on stderr; dies when the dump is not of this index's
+// kernel or gives no offset.
+uint64_t DumpShiftOf(const Symbolizer& s, const std::string& path,
+                     const char* command) {
+  absl::StatusOr<Vmcoreinfo> v = ReadVmcoreinfo(path);
+  if (!v.ok()) {
+    Die(kExitUsage, absl::StrCat(command, ": --vmcoreinfo: ",
+                                 QuoteForMessage(v.status().message())));
+  }
+  absl::StatusOr<DumpShift> d = ShiftFromVmcoreinfo(s, *v);
+  if (!d.ok()) {
+    Die(kExitUsage, absl::StrCat(command, ": --vmcoreinfo ",
+                                 QuoteForMessage(path), ": ",
+                                 d.status().message()));
+  }
+  std::fprintf(stderr, "ksym: %s: %s: %s\n", command,
+               QuoteForMessage(path).c_str(), d->summary.c_str());
+  return d->shift;
+}
+
 int RunLookup(const Args& a) {
   std::unique_ptr<Symbolizer> s = OpenIndex(a);
   const bool json = a.flag("--json"), all = a.flag("--all");
@@ -54,9 +77,16 @@ int RunLookup(const Args& a) {
   // --kaslr-offset: the addresses are the running kernel's, the index a
   // static one (or that boot's own).
   uint64_t shift = 0;
+  if (a.has("--kaslr-offset") && a.has("--vmcoreinfo")) {
+    Die(kExitUsage, "lookup: --kaslr-offset and --vmcoreinfo exclude each other");
+  }
   if (a.has("--kaslr-offset")) {
     if (link_time) Die(kExitUsage, "lookup: --static and --kaslr-offset exclude each other");
     shift = KaslrShift(*s, a.value("--kaslr-offset"), "lookup");
+  }
+  if (a.has("--vmcoreinfo")) {
+    if (link_time) Die(kExitUsage, "lookup: --static and --vmcoreinfo exclude each other");
+    shift = DumpShiftOf(*s, a.value("--vmcoreinfo"), "lookup");
   }
   // The running kernel's BPF programs and trampolines, never cached.
   std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s);
@@ -242,8 +272,13 @@ int RunSymbolize(const Args& a) {
                  NoLineTableReason(s->index()).c_str());
   }
   RewriteStreamOptions stream;
+  if (a.has("--kaslr-offset") && a.has("--vmcoreinfo")) {
+    Die(kExitUsage, "symbolize: --kaslr-offset and --vmcoreinfo exclude each other");
+  }
   if (a.has("--kaslr-offset")) {
     options.kaslr_offset = KaslrShift(*s, a.value("--kaslr-offset"), "symbolize");
+  } else if (a.has("--vmcoreinfo")) {
+    options.kaslr_offset = DumpShiftOf(*s, a.value("--vmcoreinfo"), "symbolize");
   } else if (s->index().address_space() == AddressSpace::kStatic) {
     // A static index told no offset: an oops's "Kernel Offset:" line says
     // it, after the frames it applies to.
@@ -312,6 +347,7 @@ const Command& LookupCommand() {
   static const Command c{
       "lookup", "symbolize addresses (arguments, or one per line on stdin)",
       R"(usage: ksym lookup [-i INDEX] [--json] [--all] [--static] [--full-object]
+                   [--kaslr-offset OFF | --vmcoreinfo FILE]
                    [--lines] [ADDR...]
 
 Symbolizes each ADDR (hex, with or without 0x). Without ADDR, reads
@@ -331,6 +367,11 @@ ELF size.
            OFF (hex; `Kernel Offset:` of an oops, or _text in its kallsyms
            minus _text in System.map): on a static index they are moved
            back by OFF; a runtime index must be of that boot
+  --vmcoreinfo FILE  ADDRs are from a crash dump: FILE is the dump (an ELF
+           core: /proc/vmcore, a saved vmcore, /proc/kcore) or its
+           vmcoreinfo text (`makedumpfile -g`); its KERNELOFFSET, checked
+           against SYMBOL(_stext), is the KASLR offset, and its OSRELEASE and
+           BUILD-ID must be the index's kernel (said on stderr)
   --lines  after each frame, its source lines as `llvm-symbolizer --inlines`
            gives them, innermost first: `  FUNCTION FILE:LINE:COL`, marked
            ` (inlined)` on each function inlined into the next one (paths
@@ -344,7 +385,7 @@ On a runtime index, JSON objects carry `static_start`: the vmlinux address
 of a core-kernel symbol (null for modules and absolute symbols).
 Exit 1 when some address has no symbol.
 )",
-      {"--index", "--kaslr-offset"},
+      {"--index", "--kaslr-offset", "--vmcoreinfo"},
       {"--json", "--all", "--static", "--full-object", "--lines"},
       RunLookup};
   return c;
@@ -384,7 +425,7 @@ Exit 1 when a query matches nothing.
 const Command& SymbolizeCommand() {
   static const Command c{
       "symbolize", "rewrite stack dumps, perf script and ftrace output (stdin)",
-      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF] [--addresses] [--stats] [--full-object] [--lines]
+      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF | --vmcoreinfo FILE] [--addresses] [--stats] [--full-object] [--lines]
 
 Copies stdin to stdout, making every kernel frame unambiguous: perf script
 frames and old [<ADDR>] traces get the symbol at their address with its
@@ -405,6 +446,8 @@ back by its offset: --kaslr-offset OFF (hex), else the `Kernel Offset:
 until it comes; stderr says which lines it was applied to; give
 --kaslr-offset 0 to stream line by line).
   --kaslr-offset OFF  the trace's KASLR offset (see above)
+  --vmcoreinfo FILE   the trace is from a crash dump: its offset from the
+                dump's vmcoreinfo, as `lookup --vmcoreinfo` takes it
   --addresses   also append the resolved address to oops frames
   --full-object write {obj} as the object's path in the build
                 ({kernel/events/core.o}), not the shortest suffix that tells
@@ -419,7 +462,7 @@ until it comes; stderr says which lines it was applied to; give
                 modules, code without DWARF); said once on stderr when the
                 index has no line table
 )",
-      {"--index", "--kaslr-offset"},
+      {"--index", "--kaslr-offset", "--vmcoreinfo"},
       {"--addresses", "--stats", "--full-object", "--lines"},
       RunSymbolize};
   return c;

@@ -77,6 +77,14 @@ absl::StatusOr<std::string> VmcoreinfoNoteText(Elf* elf,
       absl::StrCat(path, ": no VMCOREINFO note in its note segments"));
 }
 
+absl::StatusOr<Vmcoreinfo> ParseVmcoreinfoCore(absl::string_view bytes,
+                                               absl::string_view path) {
+  ElfHandle handle = ElfHandle::OverMemory(bytes);
+  absl::StatusOr<std::string> text = VmcoreinfoNoteText(handle.get(), path);
+  if (!text.ok()) return text.status();
+  return ParseVmcoreinfo(*text, absl::StrCat(path, " (VMCOREINFO note)"));
+}
+
 absl::StatusOr<Vmcoreinfo> ReadVmcoreinfo(const std::string& path) {
   absl::StatusOr<bool> elf = StartsWithElfMagic(path);
   if (!elf.ok()) return elf.status();

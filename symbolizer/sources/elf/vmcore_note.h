@@ -25,6 +25,10 @@ namespace ksym {
 absl::StatusOr<std::string> VmcoreinfoNoteText(Elf* elf,
                                                absl::string_view path);
 
+// The parsed vmcoreinfo of an ELF core held in `bytes` (tests, fuzzing).
+absl::StatusOr<Vmcoreinfo> ParseVmcoreinfoCore(absl::string_view bytes,
+                                               absl::string_view path);
+
 // PATH as an ELF core (by its magic) or as vmcoreinfo text, parsed.
 absl::StatusOr<Vmcoreinfo> ReadVmcoreinfo(const std::string& path);
 

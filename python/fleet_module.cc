@@ -72,6 +72,25 @@ Addresses ReadAddresses(py::object addresses) {
   return a;
 }
 
+// A contiguous 1-D numpy int32 array (group codes).
+std::vector<int32_t> ReadGroups(py::object groups) {
+  if (!PyObject_CheckBuffer(groups.ptr())) {
+    throw py::type_error("groups: expected a numpy array of int32");
+  }
+  py::buffer_info info = py::reinterpret_borrow<py::buffer>(groups).request();
+  const std::string& f = info.format;
+  if (info.itemsize != 4 || info.ndim != 1 ||
+      !(f == "i" || f == "l" || f == "<i" || f == "=i") ||
+      (info.shape[0] > 1 &&
+       info.strides[0] != static_cast<py::ssize_t>(sizeof(int32_t)))) {
+    throw py::type_error(
+        "groups: expected a contiguous 1-D array of int32 (format '" + f +
+        "')");
+  }
+  const int32_t* p = static_cast<const int32_t*>(info.ptr);
+  return std::vector<int32_t>(p, p + info.shape[0]);
+}
+
 class PyStore {
  public:
   PyStore(const std::string& dir, const std::string& debug_root,
@@ -174,6 +193,26 @@ class PyFleet {
     return BatchToPython(batch);
   }
 
+  // Rows of many builds: row i of builds[groups[i]] ((build_id, section)
+  // pairs; a negative group has none), grouped in C++.
+  py::tuple Builds(const std::vector<std::pair<std::string, std::string>>& builds,
+                   py::object groups, py::object addresses) {
+    Addresses a = ReadAddresses(addresses);
+    const std::vector<int32_t> g = ReadGroups(groups);
+    std::vector<FleetSymbolizer::BuildKey> keys;
+    keys.reserve(builds.size());
+    for (const auto& [id, section] : builds) keys.push_back({id, section});
+    FleetBatch batch;
+    absl::Status st;
+    {
+      py::gil_scoped_release release;
+      st = fleet_->SymbolizeBuilds(keys, g, absl::MakeConstSpan(a.data, a.size),
+                                   &batch);
+    }
+    if (!st.ok()) RaiseStatus(st);
+    return BatchToPython(batch);
+  }
+
   size_t OpenCount() const { return fleet_->open_count(); }
 
  private:
@@ -260,6 +299,8 @@ void BindFleet(py::module_& m) {
            py::arg("addresses"))
       .def("symbolize_build", &PyFleet::Build, py::arg("build_id"),
            py::arg("addresses"), py::arg("section") = "")
+      .def("symbolize_builds", &PyFleet::Builds, py::arg("builds"),
+           py::arg("groups"), py::arg("addresses"))
       .def_property_readonly("open_count", &PyFleet::OpenCount);
 }
 

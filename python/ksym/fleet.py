@@ -17,16 +17,21 @@ symbolized where it lives, with `map_partitions`). It has an integer
 
 Added columns: `found` (bool), `name`, `qualified` (the unique name
 `name [mod] {obj}`, or `?? (why)` as `ksym lookup` prints it when nothing
-covers the address or the build is not in the store), `offset` (uint64),
-`modules` (space separated), `object` (object file path), `index_build_id`
-(the build whose index answered).
+covers the address, the build is not in the store or the row has no
+build-id), `offset` (uint64), `modules` (space separated), `object` (object
+file path), `index_build_id` (the build whose index answered). The text
+columns are pandas Categoricals: an int32 code per row, each distinct text
+once (`.astype(str)` gives plain strings); `name` is NaN where nothing was
+found.
 
 Indexes come from the store (`ksym store add`, docs/fleet.md), built on
 demand from `debug_root` or debuginfod when missing. Each process keeps one
 FleetSymbolizer per store: an index is opened once per build-id (mmap, so
-the page cache is shared) and at most `max_open` stay open. Rows are
-grouped by host or build; each group is one call into the C++ library,
-names are decoded once per distinct symbol: no Python per row.
+the page cache is shared) and at most `max_open` stay open. Rows of
+build-ids are grouped in the C++ library (one call per partition), rows of
+hosts by numpy, one call per host; names are decoded once per distinct
+symbol: no Python per row. A categorical build-id column is not hashed
+again (`pandas.read_csv(..., dtype={"build_id": "category"})`).
 """
 
 import threading
@@ -81,59 +86,98 @@ def _addresses(series):
         f"lambda s: int(s, 16)}})")
 
 
+def _group_rows(codes, count):
+    """Row indices of each code 0..count-1 (numpy: stable sort, split)."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=count))
+    return np.split(order, bounds[:-1])
+
+
+def _build_groups(frame, build_id, section):
+    """Each row's group (int32, -1: no build-id) and the (build-id,
+    section) of each group, from pandas factorize codes (a categorical
+    build-id column is not hashed again)."""
+    bcodes, builds = _factorize(frame[build_id])
+    if section is None:
+        return bcodes.astype(np.int32), [(str(b), "") for b in builds]
+    scodes, sections = _factorize(frame[section])
+    width = len(sections) + 1  # 0: no section
+    combined = bcodes.astype(np.int64) * width + (scodes + 1)
+    valid = bcodes >= 0
+    groups = np.full(len(frame), -1, dtype=np.int32)
+    codes, uniques = _factorize(combined[valid])
+    groups[valid] = codes
+    keys = [(str(builds[u // width]),
+             "" if u % width == 0 else str(sections[u % width - 1]))
+            for u in uniques]
+    return groups, keys
+
+
+def _factorize(values):
+    import pandas as pd
+    codes, uniques = pd.factorize(values, sort=False)
+    return np.asarray(codes), uniques
+
+
+def _categorical(values, codes, missing=None):
+    """Per-row pandas Categorical of the entries' `values` at `codes`:
+    one int32 per row, each distinct text stored once. Entries where
+    `missing` is True are NaN."""
+    import pandas as pd
+    value_codes, categories = pd.factorize(np.array(values, dtype=object))
+    value_codes = value_codes.astype(np.int32)
+    if missing is not None:
+        value_codes[missing] = -1
+    return pd.Categorical.from_codes(value_codes[codes], categories)
+
+
+# The string columns: pandas Categoricals (codes per row, each name once).
+_TEXT_COLUMNS = ["name", "qualified", "modules", "object", "index_build_id"]
+
+
 def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
                       max_open, debug_root, debuginfod):
-    import pandas as pd
     n = len(frame)
-    codes = np.zeros(n, dtype=np.int64)
+    codes = np.zeros(n, dtype=np.int32)
     offsets = np.zeros(n, dtype=np.uint64)
     table = []  # (found, build_id, name, qualified, modules, object)
     if n:
         fleet = symbolizer_for(store, max_open, debug_root, debuginfod)
         addrs = _addresses(frame[address])
-        if host is not None:
-            keys = [frame[host]]
+        if host is None:
+            groups, keys = _build_groups(frame, build_id, section)
+            group_codes, group_offsets, table = fleet.symbolize_builds(
+                keys, groups, addrs)
+            codes[:] = np.frombuffer(group_codes, dtype=np.int32)
+            offsets[:] = np.frombuffer(group_offsets, dtype=np.uint64)
         else:
-            keys = [frame[build_id]]
-            if section is not None:
-                keys.append(frame[section])
-        parsed = {}
-        groups = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in
-                               enumerate(keys)}).groupby(
-            [f"k{i}" for i in range(len(keys))], sort=False, dropna=False
-        ).indices
-        for key, rows in groups.items():
-            key = key if isinstance(key, tuple) else (key,)
-            if host is not None:
-                if key[0] not in layouts:
-                    raise KeyError(
-                        f"ksym.fleet: no layout for host {key[0]!r} "
-                        f"(column {host!r})")
-                layout = parsed.get(key[0])
-                if layout is None:
-                    layout = parsed[key[0]] = _as_layout(layouts[key[0]])
-                got = fleet.symbolize_host(layout, addrs[rows])
-            else:
-                sec = "" if section is None or key[1] is None else str(key[1])
-                got = fleet.symbolize_build(str(key[0]), addrs[rows], sec)
-            group_codes, group_offsets, entries = got
-            codes[rows] = np.frombuffer(group_codes, dtype=np.int32) + len(table)
-            offsets[rows] = np.frombuffer(group_offsets, dtype=np.uint64)
-            table.extend(entries)
+            hcodes, hosts = _factorize(frame[host])
+            if (hcodes < 0).any():
+                raise KeyError(f"ksym.fleet: no layout for host None "
+                               f"(column {host!r})")
+            for h, rows in zip(hosts, _group_rows(hcodes, len(hosts))):
+                if h not in layouts:
+                    raise KeyError(f"ksym.fleet: no layout for host {h!r} "
+                                   f"(column {host!r})")
+                got = fleet.symbolize_host(_as_layout(layouts[h]),
+                                           addrs[rows])
+                group_codes, group_offsets, entries = got
+                codes[rows] = (np.frombuffer(group_codes, dtype=np.int32) +
+                               len(table))
+                offsets[rows] = np.frombuffer(group_offsets, dtype=np.uint64)
+                table.extend(entries)
     columns = list(zip(*table)) if table else [[]] * 6
-    found_t, build_t, name_t, qualified_t, modules_t, object_t = (
-        np.array(c, dtype=object) for c in columns)
+    found_t = np.array(columns[0], dtype=bool)
+    found = found_t[codes] if n else np.zeros(0, dtype=bool)
+    added = {"found": found}
+    for name, values in zip(["index_build_id", "name", "qualified",
+                             "modules", "object"], columns[1:]):
+        added[name] = _categorical(values, codes if n else codes[:0],
+                                   ~found_t if name == "name" else None)
+    added["offset"] = offsets
     out = frame.copy()
-    out["found"] = found_t[codes].astype(bool) if n else np.zeros(0, bool)
-    name = name_t[codes] if n else np.array([], dtype=object)
-    if n:
-        name[~out["found"].to_numpy()] = None
-    out["name"] = name
-    out["qualified"] = qualified_t[codes] if n else np.array([], object)
-    out["offset"] = offsets
-    out["modules"] = modules_t[codes] if n else np.array([], object)
-    out["object"] = object_t[codes] if n else np.array([], object)
-    out["index_build_id"] = build_t[codes] if n else np.array([], object)
+    for name in COLUMNS:
+        out[name] = added[name]
     return out
 
 
@@ -152,5 +196,9 @@ def symbolize(frame, store, *, address="address", build_id="build_id",
             str(debug_root), bool(debuginfod))
     if hasattr(frame, "map_partitions") and hasattr(frame, "npartitions"):
         meta = _symbolize_pandas(frame._meta, *args)
-        return frame.map_partitions(_symbolize_pandas, *args, meta=meta)
+        out = frame.map_partitions(_symbolize_pandas, *args, meta=meta)
+        # Each partition has its own categories.
+        for name in _TEXT_COLUMNS:
+            out[name] = out[name].cat.as_unknown()
+        return out
     return _symbolize_pandas(frame, *args)

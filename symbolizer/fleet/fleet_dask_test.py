@@ -281,6 +281,19 @@ def main():
     builds = set(out.loc[out["found"], "index_build_id"])
     check(len(builds) >= 5, f"answers came from {len(builds)} builds "
           "(3 kernels and their modules)")
+    text = ["name", "qualified", "modules", "object", "index_build_id"]
+    check(all(str(out[c].dtype) == "category" for c in text),
+          "the text columns are categoricals (a code per row)")
+    check(out["name"].isna().sum() == (~out["found"]).sum(),
+          "name is NaN exactly where nothing was found")
+    # A row without a build-id is said, the others answered.
+    nob = ksym.fleet.symbolize(pd.DataFrame({
+        "build_id": [None, build_id_of(FIXTURE_VMLINUX)],
+        "address": np.array([0, 0], dtype=np.uint64)}), store)
+    check(nob["qualified"].iloc[0] == "?? (no build-id)" and
+          not nob["found"].iloc[0] and
+          nob["index_build_id"].iloc[1] == build_id_of(FIXTURE_VMLINUX),
+          "a row without a build-id says so")
 
     # Dask on a LocalCluster of worker processes, a small LRU bound.
     if True:

@@ -62,17 +62,20 @@ int32_t FleetSymbolizer::ProblemEntry(const std::string& text,
   return it->second;
 }
 
-void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
-                             const std::vector<size_t>& rows,
+void FleetSymbolizer::Answer(Slot* slot, absl::Span<const uint64_t> targets,
+                             absl::Span<const size_t> rows,
                              FleetBatch* batch) {
   const Symbolizer& s = *slot->index;
+  if (slot->entries_epoch != epoch_) {
+    slot->entry_of_symbol.assign(s.index().symbol_count(), -1);
+    slot->entries_epoch = epoch_;
+  }
   constexpr size_t kChunk = 4096;
   std::vector<SymbolHit> hits(std::min(targets.size(), kChunk));
   char buf[SymbolInfo::kNameCapacity * 2];
   for (size_t at = 0; at < targets.size(); at += kChunk) {
     const size_t m = std::min(kChunk, targets.size() - at);
-    s.LocateBatch(absl::MakeConstSpan(targets.data() + at, m),
-                  absl::MakeSpan(hits.data(), m));
+    s.LocateBatch(targets.subspan(at, m), absl::MakeSpan(hits.data(), m));
     for (size_t k = 0; k < m; ++k) {
       const SymbolHit& h = hits[k];
       const size_t row = rows[at + k];
@@ -82,10 +85,9 @@ void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
         batch->offset[row] = 0;
         continue;
       }
-      auto [it, added] = entry_of_.try_emplace(
-          std::make_pair(slot->serial, h.symbol),
-          static_cast<int32_t>(batch->entries.size()));
-      if (added) {
+      int32_t& entry = slot->entry_of_symbol[h.symbol];
+      if (entry < 0) {
+        entry = static_cast<int32_t>(batch->entries.size());
         FleetEntry e;
         e.found = true;
         e.build_id = slot->build_id;
@@ -97,7 +99,7 @@ void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
         e.object = std::string(s.index().ObjectPath(info.object));
         batch->entries.push_back(std::move(e));
       }
-      batch->entry[row] = it->second;
+      batch->entry[row] = entry;
       batch->offset[row] = h.offset;
     }
   }
@@ -106,7 +108,7 @@ void FleetSymbolizer::Answer(Slot* slot, const std::vector<uint64_t>& targets,
 size_t FleetSymbolizer::BeginRows(size_t n, FleetBatch* batch) {
   // Entries are shared within one batch only.
   if (batch != entries_for_ || batch->entries.empty()) {
-    entry_of_.clear();
+    ++epoch_;
     problem_of_.clear();
     entries_for_ = batch;
   }
@@ -188,15 +190,14 @@ void FleetSymbolizer::SymbolizeHost(const HostLayout& layout,
   }
 }
 
-void FleetSymbolizer::SymbolizeBuild(absl::string_view build_id,
-                                     absl::string_view section,
-                                     absl::Span<const uint64_t> addresses,
-                                     FleetBatch* batch) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const size_t first = BeginRows(addresses.size(), batch);
+void FleetSymbolizer::AnswerBuild(absl::string_view build_id,
+                                  absl::string_view section,
+                                  absl::Span<const uint64_t> addresses,
+                                  absl::Span<const size_t> rows,
+                                  FleetBatch* batch) {
   auto fail = [&](const std::string& why) {
     const int32_t e = ProblemEntry(why, batch);
-    for (size_t i = 0; i < addresses.size(); ++i) batch->entry[first + i] = e;
+    for (size_t row : rows) batch->entry[row] = e;
   };
   Slot* slot = Get(build_id);
   if (slot->index == nullptr) return fail(std::string(slot->status.message()));
@@ -209,11 +210,66 @@ void FleetSymbolizer::SymbolizeBuild(absl::string_view build_id,
     }
     base = *b;
   }
+  if (base == 0) return Answer(slot, addresses, rows, batch);
   std::vector<uint64_t> targets(addresses.begin(), addresses.end());
   for (uint64_t& t : targets) t += base;
+  Answer(slot, targets, rows, batch);
+}
+
+void FleetSymbolizer::SymbolizeBuild(absl::string_view build_id,
+                                     absl::string_view section,
+                                     absl::Span<const uint64_t> addresses,
+                                     FleetBatch* batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t first = BeginRows(addresses.size(), batch);
   std::vector<size_t> rows(addresses.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = first + i;
-  Answer(slot, targets, rows, batch);
+  AnswerBuild(build_id, section, addresses, rows, batch);
+}
+
+absl::Status FleetSymbolizer::SymbolizeBuilds(
+    absl::Span<const BuildKey> builds, absl::Span<const int32_t> group,
+    absl::Span<const uint64_t> addresses, FleetBatch* batch) {
+  if (group.size() != addresses.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        group.size(), " build groups for ", addresses.size(), " addresses"));
+  }
+  // Counting sort of the rows by group: start[g] .. start[g + 1].
+  std::vector<size_t> start(builds.size() + 2, 0);
+  for (int32_t g : group) {
+    if (g >= static_cast<int64_t>(builds.size())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "build group ", g, " of ", builds.size(), " builds"));
+    }
+    ++start[g < 0 ? builds.size() + 1 : static_cast<size_t>(g) + 1];
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  const size_t first = BeginRows(addresses.size(), batch);
+  // The rows without a build go last.
+  const size_t none = start[builds.size() + 1];
+  for (size_t g = 1; g <= builds.size(); ++g) start[g] += start[g - 1];
+  std::vector<size_t> rows(addresses.size() - none);
+  std::vector<uint64_t> sorted(rows.size());
+  std::vector<size_t> fill(start.begin(), start.end() - 1);
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (group[i] < 0) {
+      batch->entry[first + i] = ProblemEntry("no build-id", batch);
+      continue;
+    }
+    const size_t at = fill[group[i]]++;
+    rows[at] = first + i;
+    sorted[at] = addresses[i];
+  }
+  const absl::Span<const size_t> all_rows(rows);
+  const absl::Span<const uint64_t> all_addresses(sorted);
+  for (size_t g = 0; g < builds.size(); ++g) {
+    const size_t n = start[g + 1] - start[g];
+    if (n == 0) continue;
+    AnswerBuild(builds[g].build_id, builds[g].section,
+                all_addresses.subspan(start[g], n),
+                all_rows.subspan(start[g], n), batch);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace ksym

@@ -71,6 +71,23 @@ class FleetSymbolizer {
   void SymbolizeBuild(absl::string_view build_id, absl::string_view section,
                       absl::Span<const uint64_t> addresses, FleetBatch* batch);
 
+  // One group of rows of SymbolizeBuilds: a build and, for a module build,
+  // the section its rows are offsets in.
+  struct BuildKey {
+    std::string build_id;
+    std::string section;
+  };
+  // SymbolizeBuild for rows of many builds at once: row i is of
+  // builds[group[i]] (a negative group: no build, answered "?? (no
+  // build-id)"). The rows are grouped here in one pass, so a caller with a
+  // build column (pandas factorize codes) needs no grouping of its own.
+  // InvalidArgument when a group is not an index into `builds` or the
+  // spans differ in length; nothing is appended then.
+  absl::Status SymbolizeBuilds(absl::Span<const BuildKey> builds,
+                               absl::Span<const int32_t> group,
+                               absl::Span<const uint64_t> addresses,
+                               FleetBatch* batch);
+
   size_t open_count() const;
 
  private:
@@ -80,12 +97,21 @@ class FleetSymbolizer {
     absl::Status status;  // why it could not be opened
     std::unique_ptr<Symbolizer> index;
     BuildAddressing addressing;
+    // Per batch: symbol -> entry, valid when entries_epoch == epoch_ (a
+    // vector, not a hash map: one index per row on the hot path).
+    std::vector<int32_t> entry_of_symbol;
+    uint64_t entries_epoch = 0;
   };
   // The slot of `build_id`, opened (or its failure recorded) on first use.
   Slot* Get(absl::string_view build_id);
   // Looks up `targets` (index addresses) of `rows`, appending entries.
-  void Answer(Slot* slot, const std::vector<uint64_t>& targets,
-              const std::vector<size_t>& rows, FleetBatch* batch);
+  void Answer(Slot* slot, absl::Span<const uint64_t> targets,
+              absl::Span<const size_t> rows, FleetBatch* batch);
+  // Rows `rows` (batch rows) of build `build_id` at `addresses` (link-time,
+  // or offsets in `section` of a module build). Called with mu_ held.
+  void AnswerBuild(absl::string_view build_id, absl::string_view section,
+                   absl::Span<const uint64_t> addresses,
+                   absl::Span<const size_t> rows, FleetBatch* batch);
   // Appends `n` unanswered rows to `batch` and returns the first one's index;
   // forgets the entries of a previous batch. Called with mu_ held.
   size_t BeginRows(size_t n, FleetBatch* batch);
@@ -99,9 +125,10 @@ class FleetSymbolizer {
   uint64_t next_serial_ = 1;
   std::list<Slot> slots_;  // most recently used first
   absl::flat_hash_map<std::string, std::list<Slot>::iterator> by_id_;
-  // Per batch: (slot serial, symbol) and problem text -> entry.
-  absl::flat_hash_map<std::pair<uint64_t, uint32_t>, int32_t> entry_of_;
+  // Per batch: problem text -> entry; the slots' entry_of_symbol are of
+  // batch epoch_.
   absl::flat_hash_map<std::string, int32_t> problem_of_;
+  uint64_t epoch_ = 1;
   const FleetBatch* entries_for_ = nullptr;
 };
 

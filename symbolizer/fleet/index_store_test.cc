@@ -191,6 +191,80 @@ TEST(FleetSymbolizerTest, HostAddressesThroughTheLayout) {
             "?? (module ksym_fixture: build-id unknown in the host layout)");
 }
 
+// Rows of several builds interleaved, one call: the same answers as one
+// SymbolizeBuild per build, rows in their own order; a row without a build
+// and a bad group are said.
+TEST(FleetSymbolizerTest, ManyBuildsInOneCall) {
+  IndexStore store(TempDir("store7"));
+  absl::StatusOr<IndexStore::Added> k = store.Add(kVmlinux);
+  absl::StatusOr<IndexStore::Added> m = store.Add(kModule);
+  ASSERT_TRUE(k.ok() && m.ok());
+  std::unique_ptr<Symbolizer> kernel = *store.Open(k->build_id);
+  std::unique_ptr<Symbolizer> module = *store.Open(m->build_id);
+  std::vector<uint64_t> kernel_addrs, module_offsets;
+  for (uint32_t i = 0; i < kernel->index().symbol_count(); ++i) {
+    if (IsTextType(kernel->Symbol(i).type)) {
+      kernel_addrs.push_back(kernel->Symbol(i).address + 1);
+    }
+  }
+  const uint64_t text_base = ModuleSectionBases(*module).at(".text");
+  for (uint32_t i = 0; i < module->index().symbol_count(); ++i) {
+    const SymbolInfo s = module->Symbol(i);
+    if (IsTextType(s.type) && s.address >= text_base) {
+      module_offsets.push_back(s.address - text_base + 1);
+    }
+  }
+  ASSERT_FALSE(kernel_addrs.empty());
+  ASSERT_FALSE(module_offsets.empty());
+  const std::vector<FleetSymbolizer::BuildKey> builds = {
+      {k->build_id, ""}, {m->build_id, ".text"}, {"00ff", ""}};
+  std::vector<int32_t> group;
+  std::vector<uint64_t> addresses;
+  for (size_t i = 0; i < kernel_addrs.size() || i < module_offsets.size();
+       ++i) {
+    if (i < kernel_addrs.size()) {
+      group.push_back(0);
+      addresses.push_back(kernel_addrs[i]);
+    }
+    if (i < module_offsets.size()) {
+      group.push_back(1);
+      addresses.push_back(module_offsets[i]);
+    }
+    if (i % 7 == 0) {
+      group.push_back(i % 14 == 0 ? 2 : -1);
+      addresses.push_back(kernel_addrs[0]);
+    }
+  }
+  FleetSymbolizer fleet(store);
+  FleetBatch all;
+  ASSERT_TRUE(fleet.SymbolizeBuilds(builds, group, addresses, &all).ok());
+  ASSERT_EQ(all.entry.size(), addresses.size());
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    const FleetEntry& got = all.entries[all.entry[i]];
+    if (group[i] < 0) {
+      EXPECT_EQ(got.qualified, "?? (no build-id)");
+      continue;
+    }
+    FleetBatch one;
+    fleet.SymbolizeBuild(builds[group[i]].build_id, builds[group[i]].section,
+                         {&addresses[i], 1}, &one);
+    const FleetEntry& want = one.entries[one.entry[0]];
+    EXPECT_EQ(got.qualified, want.qualified) << i;
+    EXPECT_EQ(got.found, want.found) << i;
+    EXPECT_EQ(got.build_id, want.build_id) << i;
+    EXPECT_EQ(all.offset[i], one.offset[0]) << i;
+    if (group[i] < 2) EXPECT_TRUE(got.found) << i << " " << got.qualified;
+  }
+  // Groups out of range: an error, nothing appended.
+  const std::vector<int32_t> bad = {0, 3};
+  FleetBatch none;
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      fleet.SymbolizeBuilds(builds, bad, {addresses.data(), 2}, &none)));
+  EXPECT_TRUE(none.entry.empty());
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      fleet.SymbolizeBuilds(builds, bad, {addresses.data(), 1}, &none)));
+}
+
 // Several processes add and open the same build-ids at once: every open
 // succeeds, nobody sees a torn file.
 TEST(IndexStoreTest, ConcurrentProcesses) {

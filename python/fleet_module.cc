@@ -160,8 +160,27 @@ py::tuple BatchToPython(FleetBatch& batch) {
     entries.append(py::make_tuple(e.found, e.build_id, e.name, e.qualified,
                                   e.modules, e.object));
   }
+  if (!batch.lines) {
+    return py::make_tuple(py::memoryview(codes).attr("cast")("i"),
+                          py::memoryview(offsets).attr("cast")("Q"), entries);
+  }
+  auto int32s = [n](const std::vector<int32_t>& v) {
+    py::bytearray b(reinterpret_cast<const char*>(v.data()),
+                    n * sizeof(int32_t));
+    return py::memoryview(b).attr("cast")("i");
+  };
+  py::bytearray lines(reinterpret_cast<const char*>(batch.line.data()),
+                      n * sizeof(uint32_t));
+  py::list texts;
+  for (const std::string& t : batch.texts) {
+    texts.append(py::str(PyUnicode_DecodeUTF8(t.data(), t.size(), "replace")));
+  }
   return py::make_tuple(py::memoryview(codes).attr("cast")("i"),
-                        py::memoryview(offsets).attr("cast")("Q"), entries);
+                        py::memoryview(offsets).attr("cast")("Q"), entries,
+                        py::make_tuple(int32s(batch.file),
+                                       py::memoryview(lines).attr("cast")("I"),
+                                       int32s(batch.function),
+                                       int32s(batch.source), texts));
 }
 
 class PyFleet {
@@ -170,9 +189,10 @@ class PyFleet {
       : store_(std::move(store)),
         fleet_(std::make_unique<FleetSymbolizer>(store_->store(), max_open)) {}
 
-  py::tuple Host(const HostLayout& layout, py::object addresses) {
+  py::tuple Host(const HostLayout& layout, py::object addresses, bool lines) {
     Addresses a = ReadAddresses(addresses);
     FleetBatch batch;
+    batch.lines = lines;
     {
       py::gil_scoped_release release;
       fleet_->SymbolizeHost(layout, absl::MakeConstSpan(a.data, a.size),
@@ -182,9 +202,10 @@ class PyFleet {
   }
 
   py::tuple Build(const std::string& build_id, py::object addresses,
-                  const std::string& section) {
+                  const std::string& section, bool lines) {
     Addresses a = ReadAddresses(addresses);
     FleetBatch batch;
+    batch.lines = lines;
     {
       py::gil_scoped_release release;
       fleet_->SymbolizeBuild(build_id, section,
@@ -196,13 +217,14 @@ class PyFleet {
   // Rows of many builds: row i of builds[groups[i]] ((build_id, section)
   // pairs; a negative group has none), grouped in C++.
   py::tuple Builds(const std::vector<std::pair<std::string, std::string>>& builds,
-                   py::object groups, py::object addresses) {
+                   py::object groups, py::object addresses, bool lines) {
     Addresses a = ReadAddresses(addresses);
     const std::vector<int32_t> g = ReadGroups(groups);
     std::vector<FleetSymbolizer::BuildKey> keys;
     keys.reserve(builds.size());
     for (const auto& [id, section] : builds) keys.push_back({id, section});
     FleetBatch batch;
+    batch.lines = lines;
     absl::Status st;
     {
       py::gil_scoped_release release;
@@ -296,11 +318,12 @@ void BindFleet(py::module_& m) {
       .def(py::init<std::shared_ptr<PyStore>, size_t>(), py::arg("store"),
            py::arg("max_open") = 64)
       .def("symbolize_host", &PyFleet::Host, py::arg("layout"),
-           py::arg("addresses"))
+           py::arg("addresses"), py::arg("lines") = false)
       .def("symbolize_build", &PyFleet::Build, py::arg("build_id"),
-           py::arg("addresses"), py::arg("section") = "")
+           py::arg("addresses"), py::arg("section") = "",
+           py::arg("lines") = false)
       .def("symbolize_builds", &PyFleet::Builds, py::arg("builds"),
-           py::arg("groups"), py::arg("addresses"))
+           py::arg("groups"), py::arg("addresses"), py::arg("lines") = false)
       .def_property_readonly("open_count", &PyFleet::OpenCount);
 }
 

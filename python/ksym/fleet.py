@@ -23,6 +23,12 @@ file path), `index_build_id` (the build whose index answered). The text
 columns are pandas Categoricals: an int32 code per row, each distinct text
 once (`.astype(str)` gives plain strings); `name` is NaN where nothing was
 found.
+With `lines=True`, also `file` (the innermost frame's source file under
+the build prefix; NaN when unknown), `line` (uint32, 0 unknown), `function` (the innermost
+function: an inlined one where the code was inlined) and `source` (every
+frame's FILE:LINE innermost first, as scripts/decode_stacktrace.sh prints
+them, or `?? (why)` where the index has no line table there: a module build
+today), all from the index's line section.
 
 Indexes come from the store (`ksym store add`, docs/fleet.md), built on
 demand from `debug_root` or debuginfod when missing. Each process keeps one
@@ -41,7 +47,7 @@ import numpy as np
 from ksym._ksym import FleetSymbolizer, HostLayout, Store
 
 __all__ = ["symbolize", "symbolizer_for", "HostLayout", "Store",
-           "FleetSymbolizer", "COLUMNS"]
+           "FleetSymbolizer", "COLUMNS", "LINE_COLUMNS"]
 
 COLUMNS = ["found", "name", "qualified", "offset", "modules", "object",
            "index_build_id"]
@@ -135,21 +141,43 @@ def _categorical(values, codes, missing=None):
 _TEXT_COLUMNS = ["name", "qualified", "modules", "object", "index_build_id"]
 
 
+# With lines=True: the innermost frame's file and line, its function, and
+# every frame's FILE:LINE as scripts/decode_stacktrace.sh prints them.
+LINE_COLUMNS = ["file", "line", "function", "source"]
+
+
 def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
-                      max_open, debug_root, debuginfod):
+                      max_open, debug_root, debuginfod, lines=False):
     n = len(frame)
     codes = np.zeros(n, dtype=np.int32)
     offsets = np.zeros(n, dtype=np.uint64)
     table = []  # (found, build_id, name, qualified, modules, object)
+    # Line columns: codes into `texts` per row (-1: none), and line numbers.
+    line_codes = {c: np.full(n, -1, dtype=np.int32)
+                  for c in ("file", "function", "source")}
+    line_numbers = np.zeros(n, dtype=np.uint32)
+    texts = []
+
+    def take_lines(got, rows):
+        file_c, line_c, function_c, source_c, group_texts = got[3]
+        for name, part in (("file", file_c), ("function", function_c),
+                           ("source", source_c)):
+            c = np.frombuffer(part, dtype=np.int32)
+            line_codes[name][rows] = np.where(c >= 0, c + len(texts), -1)
+        line_numbers[rows] = np.frombuffer(line_c, dtype=np.uint32)
+        texts.extend(group_texts)
+
     if n:
         fleet = symbolizer_for(store, max_open, debug_root, debuginfod)
         addrs = _addresses(frame[address])
         if host is None:
             groups, keys = _build_groups(frame, build_id, section)
-            group_codes, group_offsets, table = fleet.symbolize_builds(
-                keys, groups, addrs)
-            codes[:] = np.frombuffer(group_codes, dtype=np.int32)
-            offsets[:] = np.frombuffer(group_offsets, dtype=np.uint64)
+            got = fleet.symbolize_builds(keys, groups, addrs, lines=lines)
+            codes[:] = np.frombuffer(got[0], dtype=np.int32)
+            offsets[:] = np.frombuffer(got[1], dtype=np.uint64)
+            table = got[2]
+            if lines:
+                take_lines(got, slice(None))
         else:
             hcodes, hosts = _factorize(frame[host])
             if (hcodes < 0).any():
@@ -160,8 +188,10 @@ def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
                     raise KeyError(f"ksym.fleet: no layout for host {h!r} "
                                    f"(column {host!r})")
                 got = fleet.symbolize_host(_as_layout(layouts[h]),
-                                           addrs[rows])
-                group_codes, group_offsets, entries = got
+                                           addrs[rows], lines=lines)
+                group_codes, group_offsets, entries = got[:3]
+                if lines:
+                    take_lines(got, rows)
                 codes[rows] = (np.frombuffer(group_codes, dtype=np.int32) +
                                len(table))
                 offsets[rows] = np.frombuffer(group_offsets, dtype=np.uint64)
@@ -178,14 +208,28 @@ def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
     out = frame.copy()
     for name in COLUMNS:
         out[name] = added[name]
+    if lines:
+        import pandas as pd
+        # Texts repeat across groups: one category each.
+        value_codes, uniques = pd.factorize(np.array(texts + [""],
+                                                     dtype=object))
+        value_codes = value_codes.astype(np.int32)
+        for name in LINE_COLUMNS:
+            if name == "line":
+                out[name] = line_numbers
+                continue
+            rc = line_codes[name]
+            out[name] = pd.Categorical.from_codes(
+                np.where(rc >= 0, value_codes[rc], -1), uniques)
     return out
 
 
 def symbolize(frame, store, *, address="address", build_id="build_id",
               section=None, host=None, layouts=None, max_open=64,
-              debug_root="", debuginfod=False):
+              debug_root="", debuginfod=False, lines=False):
     """Adds the symbol columns (see the module doc) to a pandas or Dask
-    DataFrame; a Dask input gives a lazy Dask DataFrame."""
+    DataFrame; a Dask input gives a lazy Dask DataFrame. lines=True also
+    adds the source-line columns (LINE_COLUMNS)."""
     if host is not None and layouts is None:
         raise ValueError("ksym.fleet.symbolize: host= needs layouts=")
     if host is not None:
@@ -193,12 +237,13 @@ def symbolize(frame, store, *, address="address", build_id="build_id",
         layouts = {k: (v.text() if isinstance(v, HostLayout) else v)
                    for k, v in layouts.items()}
     args = (str(store), address, build_id, section, host, layouts, max_open,
-            str(debug_root), bool(debuginfod))
+            str(debug_root), bool(debuginfod), bool(lines))
     if hasattr(frame, "map_partitions") and hasattr(frame, "npartitions"):
         meta = _symbolize_pandas(frame._meta, *args)
         out = frame.map_partitions(_symbolize_pandas, *args, meta=meta)
         # Each partition has its own categories.
-        for name in _TEXT_COLUMNS:
+        for name in _TEXT_COLUMNS + (["file", "function", "source"]
+                                     if lines else []):
             out[name] = out[name].cat.as_unknown()
         return out
     return _symbolize_pandas(frame, *args)

@@ -227,7 +227,7 @@ def main():
                       0xffffffffffffff00))
         addrs = sorted(addrs)
         # Exit 1: some addresses had no symbol (user space, gaps), as expected.
-        out = run("lookup", "-i", index, "--json", ok=(0, 1),
+        out = run("lookup", "-i", index, "--json", "--lines", ok=(0, 1),
                   stdin="".join("%x\n" % a for a in addrs))
         for a, line in zip(addrs, out.splitlines()):
             rows.append((name, a, json.loads(line)))
@@ -281,6 +281,32 @@ def main():
     builds = set(out.loc[out["found"], "index_build_id"])
     check(len(builds) >= 5, f"answers came from {len(builds)} builds "
           "(3 kernels and their modules)")
+    # Source lines: the innermost frame as `ksym lookup --lines` gives it on
+    # each host's runtime index; "?? (why)" where that has none.
+    with_lines = ksym.fleet.symbolize(frame, store, host="host",
+                                      layouts=layouts, lines=True)
+    bad = placed = 0
+    for (host_name, a, want), (_, got) in zip(rows, with_lines.iterrows()):
+        if not want["found"]:
+            continue
+        loc = want.get("location")
+        if loc:
+            placed += 1
+            # An unknown file (no row there: line 0) is NaN, JSON's "".
+            file = got["file"] if isinstance(got["file"], str) else ""
+            ok = (file == loc["file"] and int(got["line"]) == loc["line"]
+                  and got["function"] == loc["function"])
+        else:
+            ok = str(got["source"]).startswith("?? (")
+        if not ok:
+            bad += 1
+            if bad <= 5:
+                print(f"  lines {host_name} {a:016x}: got {got['file']}:"
+                      f"{got['line']} {got['function']} / {got['source']}, "
+                      f"want {loc}", flush=True)
+    check(placed > 1000 and bad == 0,
+          f"lines=True: {placed} rows with file:line as `ksym lookup --lines` "
+          f"on each host ({bad} differ)")
     text = ["name", "qualified", "modules", "object", "index_build_id"]
     check(all(str(out[c].dtype) == "category" for c in text),
           "the text columns are categoricals (a code per row)")

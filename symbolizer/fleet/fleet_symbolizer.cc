@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "symbolizer/api/frame.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/fleet/layout_map.h"
 
 namespace ksym {
@@ -101,8 +102,35 @@ void FleetSymbolizer::Answer(Slot* slot, absl::Span<const uint64_t> targets,
       }
       batch->entry[row] = entry;
       batch->offset[row] = h.offset;
+      if (batch->lines) FillLines(s, h.symbol, h.offset, row, batch);
     }
   }
+}
+
+int32_t FleetSymbolizer::TextEntry(const std::string& text,
+                                   FleetBatch* batch) {
+  auto [it, added] = text_of_.try_emplace(
+      text, static_cast<int32_t>(batch->texts.size()));
+  if (added) batch->texts.push_back(text);
+  return it->second;
+}
+
+void FleetSymbolizer::FillLines(const Symbolizer& s, uint32_t symbol,
+                                uint64_t offset, size_t row,
+                                FleetBatch* batch) {
+  const SourceLines l = LocateSourceLines(s, s.Symbol(symbol), offset);
+  if (l.state != SourceLines::State::kFound || l.frames.empty()) {
+    batch->source[row] = TextEntry(absl::StrCat("?? (", l.why, ")"), batch);
+    return;
+  }
+  const LineFrame& f = l.frames[0];
+  if (!f.path.empty()) batch->file[row] = TextEntry(std::string(f.path), batch);
+  batch->line[row] = f.line;
+  const absl::string_view function = FrameFunction(l, 0);
+  if (!function.empty()) {
+    batch->function[row] = TextEntry(std::string(function), batch);
+  }
+  batch->source[row] = TextEntry(DecodeStacktraceText(l), batch);
 }
 
 size_t FleetSymbolizer::BeginRows(size_t n, FleetBatch* batch) {
@@ -110,11 +138,18 @@ size_t FleetSymbolizer::BeginRows(size_t n, FleetBatch* batch) {
   if (batch != entries_for_ || batch->entries.empty()) {
     ++epoch_;
     problem_of_.clear();
+    text_of_.clear();
     entries_for_ = batch;
   }
   const size_t first = batch->entry.size();
   batch->entry.resize(first + n, -1);
   batch->offset.resize(first + n, 0);
+  if (batch->lines) {
+    batch->file.resize(first + n, -1);
+    batch->line.resize(first + n, 0);
+    batch->function.resize(first + n, -1);
+    batch->source.resize(first + n, -1);
+  }
   return first;
 }
 

@@ -51,10 +51,27 @@ struct FleetBatch {
   std::vector<uint64_t> offset;  // per row: address - symbol start (0: none)
   std::vector<FleetEntry> entries;
 
+  // Source lines, when `lines` is set before the first call: per row, the
+  // innermost frame's file (under the build prefix), line (0: unknown) and
+  // function, and `source`, every frame's FILE:LINE innermost first as
+  // scripts/decode_stacktrace.sh prints them, or "?? (why)" when the index
+  // has no lines there. file/function/source index `texts` (-1: none).
+  bool lines = false;
+  std::vector<int32_t> file;
+  std::vector<uint32_t> line;
+  std::vector<int32_t> function;
+  std::vector<int32_t> source;
+  std::vector<std::string> texts;
+
   void Clear() {
     entry.clear();
     offset.clear();
     entries.clear();
+    file.clear();
+    line.clear();
+    function.clear();
+    source.clear();
+    texts.clear();
   }
 };
 
@@ -112,6 +129,11 @@ class FleetSymbolizer {
   void AnswerBuild(absl::string_view build_id, absl::string_view section,
                    absl::Span<const uint64_t> addresses,
                    absl::Span<const size_t> rows, FleetBatch* batch);
+  // The index of `text` in batch->texts, added on first use.
+  int32_t TextEntry(const std::string& text, FleetBatch* batch);
+  // The line columns of `row`, found at `symbol` + `offset` of `s`.
+  void FillLines(const Symbolizer& s, uint32_t symbol, uint64_t offset,
+                 size_t row, FleetBatch* batch);
   // Appends `n` unanswered rows to `batch` and returns the first one's index;
   // forgets the entries of a previous batch. Called with mu_ held.
   size_t BeginRows(size_t n, FleetBatch* batch);
@@ -128,6 +150,8 @@ class FleetSymbolizer {
   // Per batch: problem text -> entry; the slots' entry_of_symbol are of
   // batch epoch_.
   absl::flat_hash_map<std::string, int32_t> problem_of_;
+  // Per batch: text -> its index in FleetBatch::texts.
+  absl::flat_hash_map<std::string, int32_t> text_of_;
   uint64_t epoch_ = 1;
   const FleetBatch* entries_for_ = nullptr;
 };

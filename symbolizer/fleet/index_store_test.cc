@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "symbolizer/api/source_lines.h"
 #include "symbolizer/fleet/fleet_symbolizer.h"
 #include "symbolizer/fleet/module_index.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -263,6 +264,57 @@ TEST(FleetSymbolizerTest, ManyBuildsInOneCall) {
   EXPECT_TRUE(none.entry.empty());
   EXPECT_TRUE(absl::IsInvalidArgument(
       fleet.SymbolizeBuilds(builds, bad, {addresses.data(), 1}, &none)));
+}
+
+// With lines asked for, each row has the innermost file:line and function
+// and the whole chain as decode_stacktrace.sh prints it, as LocateSourceLines
+// gives them on the build's index; a build without lines there says why.
+TEST(FleetSymbolizerTest, SourceLinesPerRow) {
+  IndexStore store(TempDir("store8"));
+  absl::StatusOr<IndexStore::Added> k = store.Add(kVmlinux);
+  absl::StatusOr<IndexStore::Added> m = store.Add(kModule);
+  ASSERT_TRUE(k.ok() && m.ok());
+  std::unique_ptr<Symbolizer> kernel = *store.Open(k->build_id);
+  ASSERT_TRUE(kernel->index().lines().present());
+  std::vector<uint64_t> addrs;
+  for (uint32_t i = 0; i < kernel->index().symbol_count(); ++i) {
+    const SymbolInfo s = kernel->Symbol(i);
+    if (IsTextType(s.type) && s.size > 4) addrs.push_back(s.address + 4);
+  }
+  ASSERT_FALSE(addrs.empty());
+  FleetSymbolizer fleet(store);
+  FleetBatch batch;
+  batch.lines = true;
+  fleet.SymbolizeBuild(k->build_id, "", addrs, &batch);
+  ASSERT_EQ(batch.source.size(), addrs.size());
+  size_t with_file = 0;
+  for (size_t i = 0; i < addrs.size(); ++i) {
+    const LookupResult r = kernel->Lookup(addrs[i]);
+    const SourceLines l = LocateSourceLines(*kernel, r.symbol, r.offset);
+    ASSERT_GE(batch.source[i], 0) << i;
+    if (l.state != SourceLines::State::kFound) {
+      EXPECT_EQ(batch.texts[batch.source[i]], absl::StrCat("?? (", l.why, ")"));
+      continue;
+    }
+    EXPECT_EQ(batch.texts[batch.source[i]], DecodeStacktraceText(l)) << i;
+    EXPECT_EQ(batch.line[i], l.frames[0].line) << i;
+    if (batch.file[i] >= 0) {
+      ++with_file;
+      EXPECT_EQ(batch.texts[batch.file[i]], l.frames[0].path) << i;
+      EXPECT_EQ(batch.texts[batch.function[i]], FrameFunction(l, 0)) << i;
+    }
+  }
+  EXPECT_GT(with_file, 0u);
+  // The module's index has no line table: each row says why.
+  FleetBatch mod;
+  mod.lines = true;
+  const uint64_t one = 1;
+  fleet.SymbolizeBuild(m->build_id, ".text", {&one, 1}, &mod);
+  ASSERT_TRUE(mod.entries[mod.entry[0]].found);
+  ASSERT_GE(mod.source[0], 0);
+  EXPECT_TRUE(absl::StartsWith(mod.texts[mod.source[0]], "?? ("))
+      << mod.texts[mod.source[0]];
+  EXPECT_EQ(mod.file[0], -1);
 }
 
 // Several processes add and open the same build-ids at once: every open

@@ -34,6 +34,12 @@ std::string Sanitize(absl::string_view s) {
   return out;
 }
 
+absl::string_view LeadingDigits(absl::string_view s) {
+  size_t digits = 0;
+  while (digits < s.size() && absl::ascii_isdigit(s[digits])) ++digits;
+  return s.substr(0, digits);
+}
+
 std::string Hex(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
 std::string WithOffset(absl::string_view base, uint64_t offset) {
@@ -79,14 +85,29 @@ KernelVersion KernelVersion::FromRelease(absl::string_view release) {
   std::vector<absl::string_view> parts =
       absl::StrSplit(release, absl::MaxSplits('.', 2));
   if (parts.size() < 2) return v;
-  absl::string_view minor = parts[1];
-  size_t digits = 0;
-  while (digits < minor.size() && absl::ascii_isdigit(minor[digits])) ++digits;
-  if (absl::SimpleAtoi(parts[0], &v.major) &&
-      absl::SimpleAtoi(minor.substr(0, digits), &v.minor)) {
-    v.known = true;
+  absl::string_view minor = LeadingDigits(parts[1]);
+  if (!absl::SimpleAtoi(parts[0], &v.major) ||
+      !absl::SimpleAtoi(minor, &v.minor)) {
+    return v;
   }
+  // "6.1.0-57-cloud-amd64": the sublevel only when the minor is followed
+  // by '.' directly ("6.12-rc3.x" has none).
+  if (parts.size() == 3 && minor.size() == parts[1].size()) {
+    absl::string_view sub = LeadingDigits(parts[2]);
+    if (!sub.empty() && !absl::SimpleAtoi(sub, &v.sublevel)) return v;
+  }
+  v.known = true;
   return v;
+}
+
+bool CountsModuleSymbolInModule(const KernelVersion& k) {
+  return k.AtLeast(6, 10, 10);  // 6.10.10 and later, 6.11 and later
+}
+
+bool CountsModulesForBareSymbol(const KernelVersion& k) { return k.AtLeast(6, 7); }
+
+bool PrefersVmlinuxForBareSymbol(const KernelVersion& k) {
+  return k.AtLeast(7, 0, 10);  // 7.0.10 and later, 7.1 and later
 }
 
 const char* TargetFormName(TargetForm form) {
@@ -151,12 +172,14 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
     p.form = TargetForm::kSymbol;
     p.target = WithOffset(name, p.offset);
     p.form_reason = absl::StrCat(name, " is unique in the index");
-  } else if (loadable && p.same_name_in_module == 1 && p.kernel.AtLeast(6, 11)) {
+  } else if (loadable && p.same_name_in_module == 1 &&
+             CountsModuleSymbolInModule(p.kernel)) {
     p.form = TargetForm::kModuleSymbol;
     p.target = WithOffset(absl::StrCat(p.module, ":", name), p.offset);
     p.form_reason = absl::StrCat(p.same_name, " symbols are named ", name,
                                  ", one in module ", p.module,
-                                 " (MOD:SYM is counted inside MOD since 6.11)");
+                                 " (MOD:SYM is counted inside MOD since 6.11 and "
+                                 "6.10.10, 9d8616034f16)");
   } else if (p.runtime) {
     p.form = TargetForm::kAddress;
     p.target = Hex(p.address);
@@ -187,11 +210,21 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
         p.same_name, " symbols are named ", name,
         ": _text+OFF names this one on every boot of this build");
   }
-  if (p.form == TargetForm::kSymbol && !p.runtime && !IndexHasLoadableModules(index)) {
+  if (p.form == TargetForm::kSymbol && !p.runtime &&
+      !IndexHasLoadableModules(index) && !PrefersVmlinuxForBareSymbol(p.kernel)) {
     p.notes.push_back(absl::StrCat(
         "the index holds no loadable modules: if a loaded module also defines ",
-        name, ", the kernel refuses the bare name (EADDRNOTAVAIL) rather than "
-        "misplace it"));
+        name, ", kernels that count module symbols (926fe783c8a6) refuse the "
+        "bare name (EADDRNOTAVAIL) rather than misplace it, until 1870ddcd94b0 "
+        "(7.1, 7.0.10) counts only vmlinux's copies"));
+  }
+  if (p.form == TargetForm::kSymbol && loadable &&
+      !CountsModulesForBareSymbol(p.kernel)) {
+    p.notes.push_back(absl::StrCat(
+        "kernels with b022f0c7e404 but not 926fe783c8a6 (6.1.60 to 6.1.70, "
+        "some 5.4 to 5.15 stable releases) count only core-kernel symbols and "
+        "refuse a module's bare ", name, " (ENOENT): use ",
+        Hex(p.address), " there"));
   }
   if (!p.kernel.known && loadable && p.same_name > 1 &&
       p.same_name_in_module == 1) {
@@ -229,18 +262,14 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
       break;
     case TargetForm::kModuleSymbol:
       p.bpftrace = Available(absl::StrCat(kind, p.module, ":", name, off),
-                             "MOD:FUNC needs bpftrace >= 0.26.0: 0.21 to "
-                             "0.25 accept it but drop MOD (bpftrace "
-                             "8f14b68bc)");
+                             "MOD:FUNC needs bpftrace >= 0.21.0, which passes "
+                             "MOD to the kernel (981b6e466; only the v0.25-rc0 "
+                             "snapshot dropped it)");
       break;
     case TargetForm::kAddress:
-      p.bpftrace =
-          options.is_return
-              ? Unavailable("ksym knows no bpftrace form for a return probe at "
-                            "a raw address")
-              : Available(absl::StrCat("kprobe:", Hex(p.address)),
-                          "a raw address needs bpftrace >= 0.26.0 "
-                          "(0b6309f78) and --unsafe");
+      p.bpftrace = Available(absl::StrCat(kind, Hex(p.address)),
+                             "a raw address needs bpftrace >= 0.25.0 "
+                             "(c78373f1e, from 0b6309f78) and --unsafe");
       break;
     case TargetForm::kTextOffset:
       p.bpftrace = Unavailable(absl::StrCat(
@@ -253,7 +282,7 @@ absl::StatusOr<ProbeSpec> MakeProbeSpec(const Symbolizer& symbolizer,
   // name up in vmlinux's map only; with -m MOD, in MOD's map, probing every
   // copy of the name there, and it writes MOD:SYM+OFF to kprobe_events,
   // which every kernel places inside MOD (tracefs skips the uniqueness count
-  // for MOD:SYM before 6.11 and counts inside MOD since). An absolute
+  // for MOD:SYM before 9d8616034f16 and counts inside MOD since). An absolute
   // address goes through kprobe_warn_out_range(), which refuses anything
   // outside vmlinux's .text: a module address, even with -m.
   const std::string perf_point = options.is_return

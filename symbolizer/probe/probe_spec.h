@@ -6,22 +6,36 @@
 //   // p->kprobe_events == "p:ksym/init_once 0xffffffff81460eb0"   (runtime)
 //   //                     "p:ksym/init_once _text+0x460eb0"        (static)
 //
-// The kernel's rules (kernel/trace/trace_kprobe.c, Documentation/trace/
-// kprobetrace.rst):
-//   - kprobe_events, and the perf_event_open kprobe PMU that bpftrace and
-//     libbpf use, refuse a bare SYM that matches more than one kallsyms
-//     symbol (EADDRNOTAVAIL, "The symbol is not unique"; 6.6, backported to
-//     the stable trees); kernels without that check place the probe on the
-//     first match. kallsyms counts every symbol of the name, functions and
-//     data, core kernel and loaded modules.
-//   - `MOD:SYM` is counted inside MOD only since 6.11; before, the PMU path
-//     refused it outright and kprobe_events took the first match in MOD.
+// The kernel's rules (kernel/trace/trace_kprobe.c number_of_same_symbols(),
+// the error_log text in trace_probe.h; commits, and the first releases
+// holding them as the stable review and push mails name them). A stable or
+// distro kernel may carry a change its release number does not show, so
+// the forms below are chosen to be right on both sides of each change:
+//   - b022f0c7e404 (6.6; stable 6.1.60, 5.15.y, 5.10.227, 5.4.y): a bare SYM
+//     that matches more than one kallsyms symbol (functions and data) is
+//     refused: perf_event_open's kprobe PMU (bpftrace, libbpf) with
+//     EADDRNOTAVAIL; kprobe_events with EADDRNOTAVAIL and "The symbol is
+//     not unique" in tracefs error_log (EINVAL, same log line, since
+//     9d8616034f16). Without it the probe goes on the first match, and
+//     kallsyms searches the core kernel before modules.
+//   - As first written it counted core-kernel symbols only: a bare SYM of a
+//     loadable module's function was refused with ENOENT until
+//     926fe783c8a6 (2023; stable 6.1.71, 5.15.y Jan 2024, 5.10/5.4.y Oct
+//     2024) counted loaded modules too.
+//   - kprobe_events places `MOD:SYM` on the first match inside MOD on every
+//     kernel; 9d8616034f16 (6.11, stable 6.10.10) counts it inside MOD
+//     (refused when MOD has two). Before it, the PMU path of a kernel with
+//     b022f0c7e404 counted "MOD:SYM" as a whole name and refused it (ENOENT).
 //     Only loadable modules are MODs: built-in modules are core kernel.
+//   - 1870ddcd94b0 (7.1, stable 7.0.10): a bare SYM found in vmlinux counts
+//     vmlinux copies only, so a module defining the name no longer makes a
+//     core-kernel name ambiguous.
 //   - A MEMADDR is always taken as is; `_text+OFF` (as perf probe writes)
 //     names the same address on every boot of that build.
 // So a target is written, most readable first:
 //   SYM[+off]        only when SYM is unique in the whole index,
-//   MOD:SYM[+off]    when unique in its loadable module and kernel >= 6.11,
+//   MOD:SYM[+off]    when unique in its loadable module and the kernel counts
+//                    MOD:SYM inside MOD (6.11, 6.10.10 and later),
 //   0xADDR           with a runtime index,
 //   _text+0xOFF      with a static index (core kernel symbols).
 //
@@ -32,7 +46,9 @@
 //
 // A static index holds no loadable modules: a SYM unique there may still be
 // refused (never misplaced: kallsyms searches the core kernel first) when a
-// loaded module defines it too; the spec says so in `notes`.
+// loaded module defines it too, on kernels between 926fe783c8a6 and
+// 1870ddcd94b0; the spec says so in `notes`, as it says that a bare module
+// function is refused by kernels with b022f0c7e404 but not 926fe783c8a6.
 #ifndef KSYM_SYMBOLIZER_PROBE_PROBE_SPEC_H_
 #define KSYM_SYMBOLIZER_PROBE_PROBE_SPEC_H_
 
@@ -48,17 +64,32 @@
 
 namespace ksym {
 
-// Major.minor of a kernel release string ("6.1.0-57-cloud-amd64" -> 6.1).
+// Major.minor.sublevel of a kernel release string ("6.1.0-57-cloud-amd64"
+// -> 6.1.0, "6.10.12-200.fc40.x86_64" -> 6.10.12, "6.12-rc3" -> 6.12.0).
 struct KernelVersion {
   int major = 0;
   int minor = 0;
+  int sublevel = 0;  // 0 when the release has none
   bool known = false;
 
   static KernelVersion FromRelease(absl::string_view release);
-  bool AtLeast(int maj, int min) const {
-    return known && (major > maj || (major == maj && minor >= min));
+  bool AtLeast(int maj, int min, int sub = 0) const {
+    if (!known) return false;
+    if (major != maj) return major > maj;
+    if (minor != min) return minor > min;
+    return sublevel >= sub;
   }
 };
+
+// The rules above as release tests; false for an unknown release. A
+// release below the threshold may still carry a backport.
+// 9d8616034f16: MOD:SYM counted inside MOD (6.11, 6.10.10).
+bool CountsModuleSymbolInModule(const KernelVersion& kernel);
+// 926fe783c8a6: loaded modules counted for a bare SYM; 6.7 is the first
+// mainline release ksym is sure of (the commit is from October 2023).
+bool CountsModulesForBareSymbol(const KernelVersion& kernel);
+// 1870ddcd94b0: a bare SYM found in vmlinux counts vmlinux only (7.1, 7.0.10).
+bool PrefersVmlinuxForBareSymbol(const KernelVersion& kernel);
 
 enum class TargetForm : uint8_t {
   kSymbol,        // SYM[+off]

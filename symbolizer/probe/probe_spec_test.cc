@@ -81,6 +81,36 @@ TEST(KernelVersionTest, FromRelease) {
   EXPECT_FALSE(KernelVersion::FromRelease("").known);
   EXPECT_FALSE(KernelVersion::FromRelease("6").known);
   EXPECT_FALSE(KernelVersion::FromRelease("x.y").AtLeast(0, 0));
+
+  v = KernelVersion::FromRelease("6.10.12-200.fc40.x86_64");
+  EXPECT_TRUE(v.known);
+  EXPECT_EQ(v.sublevel, 12);
+  EXPECT_EQ(KernelVersion::FromRelease("6.12-rc3").sublevel, 0);
+  EXPECT_EQ(KernelVersion::FromRelease("6.1.0-57-cloud-amd64").sublevel, 0);
+  EXPECT_TRUE(KernelVersion::FromRelease("6.10.10").AtLeast(6, 10, 10));
+  EXPECT_FALSE(KernelVersion::FromRelease("6.10.9").AtLeast(6, 10, 10));
+  EXPECT_TRUE(KernelVersion::FromRelease("6.11.0").AtLeast(6, 10, 10));
+  EXPECT_FALSE(KernelVersion::FromRelease("6.9.12").AtLeast(6, 10, 10));
+  EXPECT_TRUE(KernelVersion::FromRelease("7.0").AtLeast(6, 10, 10));
+}
+
+// The kernel changes as release tests (probe_spec.h has the evidence).
+TEST(KernelVersionTest, RuleThresholds) {
+  auto k = [](const char* r) { return KernelVersion::FromRelease(r); };
+  // 9d8616034f16: mainline 6.11, stable 6.10.10.
+  EXPECT_FALSE(CountsModuleSymbolInModule(k("6.10.9")));
+  EXPECT_TRUE(CountsModuleSymbolInModule(k("6.10.10")));
+  EXPECT_TRUE(CountsModuleSymbolInModule(k("6.11.0")));
+  EXPECT_FALSE(CountsModuleSymbolInModule(k("6.6.50")));
+  EXPECT_FALSE(CountsModuleSymbolInModule(KernelVersion()));
+  // 1870ddcd94b0: mainline 7.1, stable 7.0.10.
+  EXPECT_FALSE(PrefersVmlinuxForBareSymbol(k("7.0.9")));
+  EXPECT_TRUE(PrefersVmlinuxForBareSymbol(k("7.0.10")));
+  EXPECT_TRUE(PrefersVmlinuxForBareSymbol(k("7.1.0")));
+  EXPECT_FALSE(PrefersVmlinuxForBareSymbol(k("6.18.30")));
+  // 926fe783c8a6: taken as present from 6.7.
+  EXPECT_FALSE(CountsModulesForBareSymbol(k("6.1.0-57-cloud-amd64")));
+  EXPECT_TRUE(CountsModulesForBareSymbol(k("6.7.0")));
 }
 
 TEST(ProbeSpecTest, UniqueNameIsWrittenBare) {
@@ -131,15 +161,24 @@ TEST(ProbeSpecTest, DuplicateInRuntimeIndexIsTheAddress) {
             "p:ksym/p_init_once_0_ffffffff81000200 0xffffffff81000200");
   EXPECT_EQ(p.bpftrace.text, "kprobe:0xffffffff81000200");
   EXPECT_NE(p.bpftrace.reason.find("--unsafe"), std::string::npos);
-  // kprobe:0xADDR is first in bpftrace v0.26.0 (git tag --contains 0b6309f78).
-  EXPECT_NE(p.bpftrace.reason.find(">= 0.26.0"), std::string::npos);
+  // kprobe:0xADDR is first released in bpftrace v0.25.0: 0b6309f78 is
+  // first tagged v0.26-rc0, but its cherry-pick c78373f1e is on the
+  // release/0.25.x branch before the v0.25.0 tag.
+  EXPECT_NE(p.bpftrace.reason.find(">= 0.25.0"), std::string::npos);
   EXPECT_EQ(p.perf.text, "0xffffffff81000200");
   EXPECT_EQ(p.libbpf.text, "func_name = NULL, .offset = 0xffffffff81000200");
   EXPECT_EQ(p.kprobe_multi.text, ".addrs = {0xffffffff81000200}, .cnt = 1");
   EXPECT_TRUE(p.notes.empty());
+
+  // bpftrace v0.25.0 takes kretprobe:ADDR as it takes kprobe:ADDR.
+  ProbeOptions ret;
+  ret.is_return = true;
+  p = Spec(*s, "init_once {fs/inode.o}", ret);
+  EXPECT_EQ(p.bpftrace.text, "kretprobe:0xffffffff81000200");
+  EXPECT_NE(p.bpftrace.reason.find("--unsafe"), std::string::npos);
 }
 
-TEST(ProbeSpecTest, ModuleSymbolFormNeedsKernel611) {
+TEST(ProbeSpecTest, ModuleSymbolFormNeedsKernel611Or61010) {
   auto old_kernel = SymbolizerFromCatalog(Kernel(AddressSpace::kRuntime, "6.10.3"));
   ProbeSpec p = Spec(*old_kernel, "init_once [ext4]");
   EXPECT_EQ(p.module, "ext4");
@@ -156,6 +195,8 @@ TEST(ProbeSpecTest, ModuleSymbolFormNeedsKernel611) {
   EXPECT_EQ(p.target, "ext4:init_once");
   EXPECT_EQ(p.kprobe_events.text, "p:ksym/p_init_once_0_ext4 ext4:init_once");
   EXPECT_EQ(p.bpftrace.text, "kprobe:ext4:init_once");
+  // bpftrace has passed MOD to the kernel since v0.21.0 (981b6e466).
+  EXPECT_NE(p.bpftrace.reason.find(">= 0.21.0"), std::string::npos);
   EXPECT_EQ(p.perf.text, "-m ext4 init_once");
   // libbpf's perf_event_open path is given the address, which every
   // kernel takes.
@@ -166,6 +207,11 @@ TEST(ProbeSpecTest, ModuleSymbolFormNeedsKernel611) {
   ProbeOptions opt;
   opt.kernel = KernelVersion::FromRelease("6.1.0");
   EXPECT_EQ(Spec(*s, "jbd2:commit", opt).form, TargetForm::kAddress);
+  // 9d8616034f16 reached the 6.10 stable series in 6.10.10.
+  opt.kernel = KernelVersion::FromRelease("6.10.9");
+  EXPECT_EQ(Spec(*s, "jbd2:commit", opt).form, TargetForm::kAddress);
+  opt.kernel = KernelVersion::FromRelease("6.10.10");
+  EXPECT_EQ(Spec(*s, "jbd2:commit", opt).form, TargetForm::kModuleSymbol);
 }
 
 TEST(ProbeSpecTest, UniqueNameInAModuleIsBare) {
@@ -180,7 +226,30 @@ TEST(ProbeSpecTest, UniqueNameInAModuleIsBare) {
   EXPECT_EQ(p.kprobe_events.text, "p:ksym/p_ext4_fill_super_0 ext4_fill_super");
   // Without -m, perf probe looks names up in vmlinux only.
   EXPECT_EQ(p.perf.text, "-m ext4 ext4_fill_super");
-  EXPECT_TRUE(p.notes.empty());  // a runtime index has the loaded modules
+  // A runtime index has the loaded modules; but kernels that count only
+  // core-kernel symbols (b022f0c7e404 without 926fe783c8a6, e.g. 6.1.60 to
+  // 6.1.70) refuse the bare module name, and 6.1.0 may be one of them.
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_NE(p.notes[0].find("ENOENT"), std::string::npos) << p.notes[0];
+  EXPECT_NE(p.notes[0].find("0xffffffffc0003000"), std::string::npos);
+  ProbeOptions opt;
+  opt.kernel = KernelVersion::FromRelease("6.7.0");
+  EXPECT_TRUE(Spec(*s, "ext4_fill_super", opt).notes.empty());
+}
+
+TEST(ProbeSpecTest, StaticIndexNoteFollowsTheVmlinuxFirstCount) {
+  // Before 1870ddcd94b0 a module copy of a core-kernel name makes the bare
+  // name ambiguous; from 7.0.10 and 7.1 the vmlinux copy is taken.
+  for (const char* release : {"6.1.0", "6.18.3", "7.0.9"}) {
+    auto s = SymbolizerFromCatalog(Kernel(AddressSpace::kStatic, release));
+    ProbeSpec p = Spec(*s, "do_exit");
+    ASSERT_EQ(p.notes.size(), 1u) << release;
+    EXPECT_NE(p.notes[0].find("EADDRNOTAVAIL"), std::string::npos) << release;
+  }
+  for (const char* release : {"7.0.10", "7.1.0"}) {
+    auto s = SymbolizerFromCatalog(Kernel(AddressSpace::kStatic, release));
+    EXPECT_TRUE(Spec(*s, "do_exit").notes.empty()) << release;
+  }
 }
 
 TEST(ProbeSpecTest, PerfRefusesACopyOfANameDuplicatedInsideItsModule) {

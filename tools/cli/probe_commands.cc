@@ -125,7 +125,7 @@ Resolves QUERY (as `ksym resolve` reads it, `name+0xOFF` for an offset,
 or a source line FILE:LINE / FUNC:REL_LINE at its one place with code) to
 exactly one function and prints what each tracer accepts for exactly that
 function on this kernel: `SYM` only when the name is unique in the index,
-`MOD:SYM` when unique in its loadable module (kernel >= 6.11), else the
+`MOD:SYM` when unique in its loadable module (kernel >= 6.10.10), else the
 runtime address (runtime index) or `_text+0xOFF` (static index).
 An ambiguous QUERY exits 1 and lists, one a line, a query selecting each
 candidate; a line with code at several places (inlined copies) lists

@@ -501,6 +501,7 @@ std::vector<ModuleBracket> ModuleBrackets(absl::string_view qualifiers) {
     ModuleBracket b;
     b.text = qualifiers.substr(p, token->size);
     b.module = token->module;
+    b.build_id = token->build_id;
     out.push_back(b);
     p += token->size;
   }

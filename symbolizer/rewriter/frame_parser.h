@@ -112,8 +112,9 @@ std::vector<FrameSpan> FindFrames(absl::string_view line);
 // (as FrameSpan::qualifiers holds them; notes are skipped), with each
 // bracket's full text.
 struct ModuleBracket {
-  absl::string_view module;  // "ext4"
-  absl::string_view text;    // "[ext4]", "[ext4 8b2c2a4d...c4a9b7f1]"
+  absl::string_view module;    // "ext4"
+  absl::string_view text;      // "[ext4]", "[ext4 8b2c2a4d...c4a9b7f1]"
+  absl::string_view build_id;  // "8b2c2a4d...c4a9b7f1" as printed, or ""
 };
 std::vector<ModuleBracket> ModuleBrackets(absl::string_view qualifiers);
 // The `{OBJ}` text of qualifiers without braces ("super.o"), or "".

@@ -447,5 +447,69 @@ TEST(FindFramesTest, OopsCallTraceWithIrqMarkers) {
   EXPECT_EQ(frames, 10u);
 }
 
+// A real oops of a CONFIG_STACKTRACE_BUILD_ID kernel (%pSb): every line
+// between <TASK> and </TASK> is one %pS frame behind the "[ TIME] [ TID]"
+// prefix, and each module frame's bracket gives the module and its 40-hex
+// build id. The RIP line is a frame without build id (%pS); the other
+// header lines (the CPU line ends in vmlinux's build id) hold no symbol
+// frame.
+TEST(FindFramesTest, OopsWithModuleBuildIds) {
+  size_t frames = 0, module_frames = 0;
+  bool in_trace = false;
+  for (const std::string& line : TraceLines("oops-buildid.txt")) {
+    const std::vector<FrameSpan> f = FindFrames(line);
+    size_t symbolic = 0;
+    for (const FrameSpan& span : f) {
+      if (span.kind == FrameKind::kSymbolic) ++symbolic;
+    }
+    if (absl::EndsWith(line, "<TASK>") || absl::EndsWith(line, "</TASK>")) {
+      in_trace = absl::EndsWith(line, "<TASK>");
+      EXPECT_EQ(symbolic, 0u) << line;
+      continue;
+    }
+    const bool rip = absl::StrContains(line, "RIP: 0010:");
+    if (!in_trace && !rip) {
+      EXPECT_EQ(symbolic, 0u) << line;
+      continue;
+    }
+    ASSERT_EQ(f.size(), 1u) << line;
+    const FrameSpan& frame = f[0];
+    EXPECT_EQ(frame.kind, FrameKind::kSymbolic) << line;
+    // The name is what the line has between "]  " (or "]  ? ", "0010:")
+    // and '+'.
+    const size_t plus = line.find("+0x");
+    ASSERT_NE(plus, std::string::npos) << line;
+    size_t start = rip ? line.find("0010:") + 5 : line.find("]  ") + 3;
+    if (line.compare(start, 2, "? ") == 0) start += 2;
+    EXPECT_EQ(frame.name, line.substr(start, plus - start)) << line;
+    EXPECT_TRUE(frame.offset.has_value()) << line;
+    EXPECT_TRUE(frame.length.has_value()) << line;
+    const std::vector<ModuleBracket> b = ModuleBrackets(frame.qualifiers);
+    const size_t open = line.find(" [", plus);
+    if (open == std::string::npos) {
+      EXPECT_TRUE(b.empty()) << line;
+    } else {
+      ASSERT_EQ(b.size(), 1u) << line;
+      const size_t space = line.find(' ', open + 2);
+      const size_t close = line.find(']', open);
+      const bool with_id = space < close;
+      EXPECT_EQ(b[0].module,
+                line.substr(open + 2, (with_id ? space : close) - open - 2))
+          << line;
+      EXPECT_EQ(b[0].text, line.substr(open + 1, close - open)) << line;
+      if (rip) {
+        EXPECT_EQ(b[0].build_id, "") << line;
+      } else {
+        EXPECT_EQ(b[0].build_id.size(), 40u) << line;
+        EXPECT_EQ(b[0].build_id, line.substr(space + 1, close - space - 1));
+        ++module_frames;
+      }
+    }
+    ++frames;
+  }
+  EXPECT_EQ(frames, 33u);        // 32 in the Call Trace and RIP
+  EXPECT_EQ(module_frames, 9u);  // mac80211 x6, cfg80211, rsi_91x, rsi_usb
+}
+
 }  // namespace
 }  // namespace ksym

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/api/source_lines.h"
@@ -34,7 +35,36 @@ std::string EscapedName(absl::string_view name) {
 }  // namespace
 
 Rewriter::Rewriter(const Symbolizer& symbolizer, RewriteOptions options)
-    : symbolizer_(symbolizer), options_(options) {}
+    : symbolizer_(symbolizer), options_(options) {
+  const IndexReader& index = symbolizer_.index();
+  for (uint32_t k = 0; k < index.module_count(); ++k) {
+    const IndexReader::Module m = index.ModuleAt(k);
+    module_build_ids_[NormalizeModuleName(m.name)] = std::string(m.build_id);
+  }
+}
+
+std::string Rewriter::BuildIdConflict(absl::string_view qualifiers) const {
+  for (const ModuleBracket& b : ModuleBrackets(qualifiers)) {
+    if (b.build_id.empty()) continue;
+    const std::string module = NormalizeModuleName(b.module);
+    const auto it = module_build_ids_.find(module);
+    if (it == module_build_ids_.end() || it->second.empty()) continue;
+    if (!absl::EqualsIgnoreCase(it->second, b.build_id)) {
+      return absl::StrCat("the index's ", EscapedName(module), " has build-id ",
+                          EscapedName(it->second),
+                          ", another build than the frame's");
+    }
+  }
+  return "";
+}
+
+void Rewriter::AppendUnplaced(const FrameSpan& f, absl::string_view why,
+                              std::string* out) {
+  ++stats_.unresolved;
+  out->append(f.symbol.data(), f.symbol.size());
+  AppendPrintedQualifiers(f.qualifiers, out);
+  out->append(UnplacedNote(why));
+}
 
 void Rewriter::RewriteLine(absl::string_view line, std::string* out) {
   ++stats_.lines;
@@ -93,6 +123,10 @@ bool Rewriter::NameKnown(absl::string_view name) const {
 
 bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
   ++stats_.frames;
+  if (const std::string why = BuildIdConflict(f.qualifiers); !why.empty()) {
+    AppendUnplaced(f, why, out);
+    return true;
+  }
   const uint64_t at = f.address - options_.kaslr_offset;  // in the index
   const LookupResult r = symbolizer_.Lookup(at);
   const bool text = r.found && IsTextType(r.symbol.type);
@@ -179,6 +213,10 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
 
 bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
   ++stats_.frames;
+  if (const std::string why = BuildIdConflict(f.qualifiers); !why.empty()) {
+    AppendUnplaced(f, why, out);
+    return true;
+  }
   Query q;
   q.name = std::string(f.name);
   q.offset = f.offset;
@@ -203,11 +241,9 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
         candidates.end());
   }
   if (candidates.empty()) {
-    ++stats_.unresolved;
-    out->append(f.symbol.data(), f.symbol.size());
-    AppendPrintedQualifiers(f.qualifiers, out);
-    out->append(UnplacedNote(UnplacedReason(
-        symbolizer_, q, f.length.has_value() && q.modules.empty())));
+    AppendUnplaced(f, UnplacedReason(symbolizer_, q,
+                                     f.length.has_value() && q.modules.empty()),
+                   out);
     return true;
   }
   out->append(f.symbol.data(), f.symbol.size());

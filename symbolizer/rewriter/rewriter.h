@@ -53,7 +53,12 @@
 //   guess).
 // - A frame the index cannot place keeps its text and gets
 //   ` (not placed: WHY)` (unplaced.h): no symbol of that name, no copy of
-//   that length, an offset past the length. Bare addresses outside text
+//   that length, an offset past the length, a `[mod]` the index does not
+//   have. A `[mod BUILDID]` frame (CONFIG_STACKTRACE_BUILD_ID) whose module
+//   the index records with another build id is not placed either: the
+//   index's symbols are another build's (` (not placed: the index's mod
+//   has build-id ID, another build than the frame's)`). A module whose
+//   build id the index does not know is placed by name and length. Bare addresses outside text
 //   are not frames and stay byte-identical. Rewriting is idempotent: its
 //   own qualifiers, notes and annotations are recognized.
 //
@@ -70,6 +75,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/query/symbolizer.h"
@@ -180,9 +186,18 @@ class Rewriter {
   bool AppendMarker(const SymbolInfo& s, std::string* out) const;
   void CountName(const SymbolInfo& s, bool not_unique);
   bool NameKnown(absl::string_view name) const;
+  // Why the build ids printed in the frame's `[mod BUILDID]` brackets rule
+  // out this index (it records another build of that module), or "".
+  std::string BuildIdConflict(absl::string_view qualifiers) const;
+  // Appends the frame as printed with ` (not placed: WHY)`; counts it.
+  void AppendUnplaced(const FrameSpan& f, absl::string_view why,
+                      std::string* out);
 
   const Symbolizer& symbolizer_;
   RewriteOptions options_;
+  // The index's loaded modules (name, as NormalizeModuleName writes it) and
+  // their build ids; "" for a build id the index does not know.
+  absl::flat_hash_map<std::string, std::string> module_build_ids_;
   RewriteStats stats_;
   std::vector<FrameSpan> frames_;     // scratch
   std::vector<SymbolInfo> covering_;  // scratch

@@ -14,9 +14,36 @@ std::string UnplacedNote(absl::string_view reason) {
   return absl::StrCat(kUnplacedNotePrefix, reason, ")");
 }
 
+namespace {
+
+// Whether any symbol of the index is in `module` (a module set naming it:
+// loadable, or built-in as kallmodsyms writes it) or the index records it
+// as a loaded module.
+bool IndexHasModule(const IndexReader& index, absl::string_view module) {
+  for (uint32_t k = 0; k < index.module_count(); ++k) {
+    if (index.ModuleAt(k).name == module) return true;
+  }
+  for (uint32_t set = 0; set < index.module_set_count(); ++set) {
+    for (size_t j = 0; j < index.ModuleSetSize(set); ++j) {
+      if (index.ModuleName(set, j) == module) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string UnplacedReason(const Symbolizer& s, const Query& q,
                            bool without_loadable) {
   const std::string name = EscapeControlBytes(q.name);
+  for (const std::string& module : q.modules) {
+    if (!IndexHasModule(s.index(), module)) {
+      return absl::StrCat("the index has no module ", EscapeControlBytes(module),
+                          s.index().address_space() == AddressSpace::kStatic
+                              ? " (a static index holds the kernel image only)"
+                              : "");
+    }
+  }
   Query by_name;
   by_name.name = q.name;
   std::vector<Candidate> named = s.Resolve(by_name);

@@ -296,7 +296,8 @@ bool ReadRows(RecordReader& r, uint64_t count, uint32_t shift,
 }  // namespace
 
 absl::Status LineSection::ScanRows(
-    uint64_t k, absl::FunctionRef<void(const LineRowView&)> visit) const {
+    uint64_t k, absl::FunctionRef<void(const LineRowView&)> visit,
+    const char** calls) const {
   const char* fn = functions_ + kFunctionEntrySize * k;
   const uint64_t start = bytes::Load64(fn);
   RecordReader r(data_.data() + bytes::Load32(fn + 12),
@@ -320,7 +321,9 @@ absl::Status LineSection::ScanRows(
         b.position() != end || end - r.position() != static_cast<int64_t>(block)) {
       return Bad(k, "has a bad statement block");
     }
+    (void)r.Skip(block);
   }
+  if (calls != nullptr) *calls = r.position();
   // In table order: the statements sharing an offset with a row come
   // before it.
   LineRowView row;
@@ -396,6 +399,98 @@ absl::Status LineSection::VerifyAll() const {
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<LineTable> LineSection::DecodeTable() const {
+  LineTable t;
+  if (!present_) return t;
+  t.sections = {""};
+  absl::string_view s;
+  for (uint64_t p = 0; p < prefix_count_; ++p) {
+    if (!String(bytes::Load32(prefixes_ + 4 * p), &s)) {
+      return SectionError(kId, "prefix ", p, " is not a string");
+    }
+    t.prefixes.emplace_back(s);
+  }
+  for (uint64_t f = 0; f < file_count_; ++f) {
+    const char* e = files_ + kFileEntrySize * f;
+    if (!String(bytes::Load32(e + 4), &s)) {
+      return SectionError(kId, "file ", f, " has a bad path");
+    }
+    t.files.push_back({bytes::Load32(e), std::string(s)});
+  }
+  absl::flat_hash_map<absl::string_view, uint32_t> names;
+  auto name = [&](uint64_t ref, uint32_t* id) {
+    absl::string_view n;
+    if (!String(ref, &n)) return false;
+    auto [it, added] =
+        names.try_emplace(n, static_cast<uint32_t>(t.names.size()));
+    if (added) t.names.emplace_back(n);
+    *id = it->second;
+    return true;
+  };
+  t.functions.reserve(function_count_);
+  for (uint64_t k = 0; k < function_count_; ++k) {
+    const char* e = functions_ + kFunctionEntrySize * k;
+    FunctionLines f;
+    f.start = bytes::Load64(e);
+    f.size = bytes::Load32(e + 8);
+    f.first_row = static_cast<uint32_t>(t.rows.size());
+    const char* at = nullptr;
+    if (absl::Status st = ScanRows(
+            k,
+            [&](const LineRowView& row) {
+              t.rows.push_back({static_cast<uint32_t>(row.address - f.start),
+                                row.file, row.line, row.column, row.is_stmt});
+            },
+            &at);
+        !st.ok()) {
+      return st;
+    }
+    f.row_count = static_cast<uint32_t>(t.rows.size()) - f.first_row;
+    const char* end = data_.data() + data_.size();
+    RecordReader fn_name(data_.data() + bytes::Load32(e + 12), end);
+    uint64_t ref;
+    if (!fn_name.Next(&ref) || !name(ref, &f.name)) {
+      return Bad(k, "has a bad name");
+    }
+    RecordReader r(at, end);
+    f.first_call = static_cast<uint32_t>(t.calls.size());
+    if (!r.Next32(&f.call_count)) return Bad(k, "has a bad call count");
+    for (uint32_t i = 0; i < f.call_count; ++i) {
+      InlineCall c;
+      uint32_t parent;
+      if (!r.Next(&ref) || !r.Next32(&parent) || !r.Next32(&c.call_file) ||
+          !r.Next32(&c.call_line) || !r.Next32(&c.call_column) ||
+          !r.Next32(&c.range_count)) {
+        return Bad(k, absl::StrCat("inline call ", i, " is cut"));
+      }
+      if (!name(ref, &c.name)) return Bad(k, "has a bad inline name");
+      if (parent > i || c.call_file >= file_count_) {
+        return Bad(k, absl::StrCat("inline call ", i, " is out of range"));
+      }
+      c.parent = parent == 0 ? kNoParent : parent - 1;
+      c.first_range = static_cast<uint32_t>(t.inline_ranges.size());
+      int64_t range_end = 0;
+      for (uint32_t j = 0; j < c.range_count; ++j) {
+        uint64_t zbegin, length;
+        if (!r.Next(&zbegin) || !r.Next(&length)) {
+          return Bad(k, absl::StrCat("inline call ", i, " is cut"));
+        }
+        const int64_t begin = range_end + UnZigZag(zbegin);
+        if (begin < 0 || length > UINT32_MAX ||
+            begin + static_cast<int64_t>(length) > UINT32_MAX) {
+          return Bad(k, absl::StrCat("inline call ", i, " is out of range"));
+        }
+        range_end = begin + static_cast<int64_t>(length);
+        t.inline_ranges.push_back({static_cast<uint32_t>(begin),
+                                   static_cast<uint32_t>(range_end)});
+      }
+      t.calls.push_back(c);
+    }
+    t.functions.push_back(f);
+  }
+  return t;
 }
 
 absl::Status LineSection::Encode(const Catalog& catalog,

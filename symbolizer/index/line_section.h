@@ -91,6 +91,12 @@ class LineSection {
   // Decodes every function's record (VerifyStructure; tests).
   absl::Status VerifyAll() const;
 
+  // The whole section as the LineTable Encode takes (export to another
+  // form; Encode of the result gives these bytes again). Without
+  // has_statements() every row's is_stmt is false. DataLoss when a record
+  // is damaged; an absent section gives an empty table.
+  absl::StatusOr<LineTable> DecodeTable() const;
+
   // Written when the catalog holds a line table (a linked file's: a
   // relocatable one is InvalidArgument).
   static absl::Status Encode(const Catalog& catalog,
@@ -105,8 +111,10 @@ class LineSection {
   struct Call;
   absl::Status DecodeFunction(uint64_t k, uint32_t offset,
                               LineFrames* frames) const;
+  // `calls`, when given, receives where the record's inline calls start.
   absl::Status ScanRows(uint64_t k,
-                        absl::FunctionRef<void(const LineRowView&)> visit) const;
+                        absl::FunctionRef<void(const LineRowView&)> visit,
+                        const char** calls = nullptr) const;
   // The string record at `ref` of the blob.
   bool String(uint64_t ref, absl::string_view* out) const;
   bool File(uint64_t file, LineFrame* frame) const;

@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "proto/lines.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/index/format.h"
 #include "symbolizer/sources/strict_text.h"
@@ -111,13 +112,6 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
     }
   } else {
     order = AbsoluteOrder(index);
-  }
-  if (note != nullptr && index.lines().present()) {
-    // Never dropped silently: the user learns the import will lack it.
-    absl::StrAppend(note, note->empty() ? "" : "; ",
-                    "the index's line table is not exported (SymbolTable "
-                    "has no field for source lines yet): an index imported "
-                    "from this file answers without --lines");
   }
   proto::SymbolTable t;
   t.set_version(kSymbolTableVersion);
@@ -268,6 +262,13 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
       s->add_sizes(index.SizeExact(sym)
                        ? index.End(sym) - index.Address(sym) + 1
                        : 0);
+    }
+  }
+  // Link-time addresses in every table (ksym.proto LineTable).
+  if (index.lines().present()) {
+    if (absl::Status st = ExportLines(index.lines(), t.mutable_lines(), note);
+        !st.ok()) {
+      return st;
     }
   }
   return t;

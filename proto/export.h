@@ -36,9 +36,10 @@ struct ExportOptions {
 unsigned ExportFileMode(const IndexReader& index, ExportOptions options);
 
 // The whole index as a table. Fails for strings that are not UTF-8 (proto3
-// `string` fields must be) and as ExportOptions says. `note`, when given,
-// receives what a link-time export changed and that the line section
-// (format.h kLines) is left out ("" when neither), for the user.
+// `string` fields must be) and as ExportOptions says. The index's line
+// section, when present, goes to `lines` (proto/lines.h). `note`, when
+// given, receives what a link-time export changed and what a reader of the
+// lines should know ("" when nothing), for the user.
 absl::StatusOr<proto::SymbolTable> ExportSymbolTable(
     const IndexReader& index, ExportOptions options = {},
     std::string* note = nullptr);

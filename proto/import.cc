@@ -1,6 +1,7 @@
 #include "proto/import.h"
 
 #include "absl/status/status.h"
+#include "proto/lines.h"
 #include "proto/validate.h"
 
 namespace ksym {
@@ -29,6 +30,9 @@ absl::StatusOr<Catalog> ImportSymbolTable(const proto::SymbolTable& table,
   }
   if (absl::Status st = CheckTableSymbols(table.symbols(), label, &c);
       !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = CheckTableLines(table, label, &c); !st.ok()) {
     return st;
   }
   return c;

@@ -16,6 +16,30 @@ namespace prototest {
 
 using ::ksym::testutil::MakeSymbol;
 
+LineTable SampleLines() {
+  // Link-time addresses: runtime minus the slide (-0x1c000000).
+  constexpr uint64_t kStatic = 0xffffffff81000000 + 0x1c000000;
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "kernel/outer.c"}, {0, "/usr/include/helper.h"},
+             {1, "fs/inode.c"}};
+  t.names = {"outer", "inner", "leaf", "init_once"};
+  // outer: a statement of line 9 shares offset 0x40 with the row after it
+  // (kept for FILE:LINE queries), then a gap, then line 12.
+  t.rows = {{0x0, 1, 10, 0, true},  {0x40, 1, 9, 3, true},
+            {0x40, 2, 3, 5, true},  {0x60, 0, 0, 0},
+            {0x80, 1, 12, 1, true}, {0x0, 3, 700, 2, true},
+            {0x10, 3, 705, 0}};
+  // inner inlined into outer over two ranges (out of address order), leaf
+  // into inner.
+  t.inline_ranges = {{0x48, 0x80}, {0x40, 0x44}, {0x48, 0x50}};
+  t.calls = {{1, kNoParent, 1, 11, 2, 0, 2}, {2, 0, 2, 7, 9, 2, 1}};
+  t.functions = {{0, kStatic + 0x100, 0x100, 0, 0, 5, 0, 2},
+                 {0, kStatic + 0x300, 0x30, 3, 5, 2, 2, 0}};
+  return t;
+}
+
 Catalog SampleCatalog() {
   Catalog c;
   c.identity.release = "6.1.0-28-cloud-amd64";
@@ -49,6 +73,7 @@ Catalog SampleCatalog() {
   Symbol d = MakeSymbol(0xffffffffc0a02000, "rapl_data", 'd');
   d.module_set = rapl;
   c.symbols.push_back(d);
+  c.lines = std::make_shared<const LineTable>(SampleLines());
   c.FinalizeSizes();
   return c;
 }

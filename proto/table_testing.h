@@ -18,8 +18,13 @@ namespace prototest {
 // A runtime kernel (KASLR offset -0x1c000000) of 11 symbols: per-cpu data
 // near 0, core text with aliases, a nested symbol and a duplicate name, a
 // built-in module with an annotated object, a loadable module with a data
-// symbol.
+// symbol; and SampleLines().
 Catalog SampleCatalog();
+
+// Source lines of `outer` (inlining `inner`, which inlines `leaf`, with a
+// statement row sharing an offset) and of the second init_once, at their
+// link-time addresses.
+LineTable SampleLines();
 
 // SerializeIndex(c); "" (and a test failure) on error.
 std::string IndexBytes(const Catalog& c);

@@ -34,6 +34,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "proto/convert.h"
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
@@ -295,6 +296,34 @@ TEST_F(DebianKernelTest, IndexRoundTripsAddressesAndQualifiedNames) {
       ASSERT_TRUE(unique.ok()) << qualified << ": " << unique.status();
       ASSERT_EQ(unique->symbol.index, i) << qualified;
     }
+  }
+}
+
+// A trace tool ships the table with a trace: the static index with the
+// vmlinux's line section goes through the proto (SymbolTable.lines) and
+// back byte for byte, in every format.
+TEST_F(DebianKernelTest, IndexWithLinesRoundTripsThroughTheProto) {
+  const IndexReader& index = symbolizer_->index();
+  ASSERT_TRUE(index.lines().present()) << "built without lines";
+  absl::StatusOr<std::string> bytes = SerializeIndex(out_->catalog);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  for (ProtoFormat format :
+       {ProtoFormat::kBinary, ProtoFormat::kTextProto, ProtoFormat::kJson}) {
+    std::string note;
+    absl::StatusOr<std::string> table =
+        ExportSymbolTableBytes(index, format, {}, &note);
+    ASSERT_TRUE(table.ok()) << table.status();
+    EXPECT_EQ(note, "");  // nothing left out
+    absl::StatusOr<Catalog> back =
+        ImportSymbolTableBytes(*table, format, "debian.pb");
+    ASSERT_TRUE(back.ok()) << back.status();
+    ASSERT_NE(back->lines, nullptr);
+    EXPECT_EQ(back->lines->functions.size(), index.lines().function_count());
+    absl::StatusOr<std::string> again = SerializeIndex(*back);
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(*again == *bytes) << "format " << static_cast<int>(format)
+                                  << ": " << again->size() << " bytes, not "
+                                  << bytes->size();
   }
 }
 

@@ -519,10 +519,11 @@ TEST(DebianModulesTest, AModuleOfAnotherBuildIsRejectedNamingBothIds) {
 // A trace tool ships the table with a trace: a runtime index with real
 // modules (their .ko objects, debug units, build-ids and sources) survives
 // export --absolute and import byte for byte; the default (link-time)
-// export leaves the modules out and says so. The proto has no line table
-// (export says so), so the round trip is of an index built without one.
+// export leaves the modules out and says so. The vmlinux's line section
+// goes with it (SymbolTable.lines) in every format.
 TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
-  BuildOutput out = Build(Make({"proto"}), /*lines=*/false);
+  BuildOutput out = Build(Make({"proto"}));
+  ASSERT_NE(out.catalog.lines, nullptr);
   absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   absl::StatusOr<std::unique_ptr<IndexReader>> reader =
@@ -541,6 +542,9 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
       proto::SymbolTable t;
       ASSERT_TRUE(t.ParseFromString(*table));
       ASSERT_EQ(t.modules_size(), static_cast<int>(out.catalog.modules.size()));
+      ASSERT_TRUE(t.has_lines());
+      EXPECT_EQ(t.lines().functions_size(),
+                static_cast<int>(out.catalog.lines->functions.size()));
       for (const proto::LoadedModule& m : t.modules()) {
         EXPECT_GT(m.base(), 0u) << m.name();
         EXPECT_GT(m.size(), 0u) << m.name();

@@ -9,6 +9,8 @@ must decode to the same message. Decoding follows only the comments in
 ksym.proto, nothing from the C++ side.
 """
 
+import bisect
+import itertools
 import sys
 
 sys.path.insert(0, sys.argv[1])
@@ -109,6 +111,46 @@ def main():
                   i, addresses[i], chr(cols.types[i]), names[i], ends[i],
                   "exact" if exact else "inferred", dash(mods),
                   1 if mset.loadable else 0, path, annotation))
+
+    print_lines(table, every)
+
+
+def print_lines(table, every):
+    """Every address of every `every`-th line function, as README.md says."""
+    if not table.HasField("lines"):
+        return
+    L = table.lines
+    starts = list(itertools.accumulate(f.start_delta for f in L.functions))
+    print("lines functions=%d" % len(L.functions))
+
+    def where(file_id):
+        f = L.files[file_id]
+        return L.prefixes[f.prefix] + f.path
+
+    for k in range(0, len(L.functions), every):
+        f = L.functions[k]
+        offsets = list(itertools.accumulate(f.row_offset_deltas))
+        for off in range(f.size):
+            r = bisect.bisect_right(offsets, off) - 1
+            chain, node = [], 0
+            for j, c in enumerate(f.calls):
+                if c.parent == node and any(
+                        b <= off < e
+                        for b, e in zip(c.range_begins, c.range_ends)):
+                    chain.append(c)
+                    node = j + 1
+            names = [L.names[f.name]] + [L.names[c.name] for c in chain]
+            if r >= 0:
+                inner = (where(f.row_files[r]), f.row_lines[r],
+                         f.row_columns[r])
+            else:
+                inner = ("", 0, 0)
+            out = ["%s %s:%d:%d" % ((names[-1],) + inner)]
+            for j in reversed(range(len(chain))):
+                c = chain[j]
+                out.append("%s %s:%d:%d" % (names[j], where(c.call_file),
+                                            c.call_line, c.call_column))
+            print("line 0x%x %s" % (starts[k] + off, " ; ".join(out)))
 
 
 if __name__ == "__main__":

@@ -9,15 +9,20 @@
 //   identity release=6.1.0-test build_id=00ff... arch=x86_64 address_space=runtime kaslr_offset=469762048
 //   counts symbols=312 module_names=4 module_sets=4 objects=9 names=305
 //   sym 0 0x0 A fixed_percpu_data end=0x1000 inferred modules=- loadable=0 object=- annotation=-
+//   line 0xffffffff81000148 leaf /usr/include/helper.h:3:5 ; inner kernel/outer.c:7:9 ; outer ...
 //
-// for every K-th symbol and the last (K = 1 by default). --synthetic builds a
+// for every K-th symbol and the last (K = 1 by default), and with a line
+// section, every address of every K-th line function: its frames innermost
+// first (function, prefix + path:line:column). --synthetic builds a
 // small deterministic kernel (aliases, nested and duplicate symbols, built-in
 // and loadable modules, annotated objects) so the test needs no input file.
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -124,6 +129,24 @@ Catalog SyntheticKernel() {
     address += 0x30;
     add(address, absl::StrCat("rapl_fn_", j), j == 29 ? 'd' : 't', rapl);
   }
+  // Lines of two functions at link-time addresses: `outer` inlines
+  // `inner` over two ranges (out of address order), which inlines `leaf`;
+  // a statement row shares an offset with the row after it; a gap.
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "kernel/outer.c"}, {0, "/usr/include/helper.h"},
+             {1, "fs/inode.c"}};
+  t.names = {"outer", "inner", "leaf", "init_once"};
+  t.rows = {{0x0, 1, 10, 0, true},  {0x40, 1, 9, 3, true},
+            {0x40, 2, 3, 5, true},  {0x60, 0, 0, 0},
+            {0x80, 1, 12, 1, true}, {0x4, 3, 700, 2, true},
+            {0x10, 3, 705, 0}};
+  t.inline_ranges = {{0x48, 0x80}, {0x40, 0x44}, {0x48, 0x50}};
+  t.calls = {{1, kNoParent, 1, 11, 2, 0, 2}, {2, 0, 2, 7, 9, 2, 1}};
+  t.functions = {{0, 0xffffffff81000100, 0x100, 0, 0, 5, 0, 2},
+                 {0, 0xffffffff81000300, 0x30, 3, 5, 2, 2, 0}};
+  c.lines = std::make_shared<const LineTable>(std::move(t));
   c.FinalizeSizes();
   return c;
 }
@@ -132,7 +155,7 @@ std::string OrDash(absl::string_view s) {
   return s.empty() ? "-" : std::string(s);
 }
 
-void Dump(const IndexReader& r, uint64_t every) {
+absl::Status Dump(const IndexReader& r, uint64_t every) {
   std::printf("identity release=%s build_id=%s arch=%s address_space=%s "
               "kaslr_offset=%lld\n",
               OrDash(r.release()).c_str(), OrDash(r.build_id()).c_str(),
@@ -176,6 +199,27 @@ void Dump(const IndexReader& r, uint64_t every) {
         has_object ? std::string(r.ObjectPath(o)).c_str() : "-",
         has_object ? OrDash(r.ObjectAnnotation(o)).c_str() : "-");
   }
+  if (!r.lines().present()) return absl::OkStatus();
+  // Function extents from the table; answers from the section's lookup.
+  absl::StatusOr<LineTable> t = r.lines().DecodeTable();
+  if (!t.ok()) return t.status();
+  std::printf("lines functions=%zu\n", t->functions.size());
+  LineFrames frames;
+  for (size_t k = 0; k < t->functions.size(); k += every) {
+    const FunctionLines& f = t->functions[k];
+    for (uint64_t a = f.start; a < f.start + f.size; ++a) {
+      absl::StatusOr<bool> found = r.lines().Symbolize(a, &frames);
+      if (!found.ok()) return found.status();
+      std::vector<std::string> out;
+      for (const LineFrame& fr : frames) {
+        out.push_back(absl::StrCat(fr.function, " ", fr.prefix, fr.path, ":",
+                                   fr.line, ":", fr.column));
+      }
+      std::printf("line 0x%llx %s\n", static_cast<unsigned long long>(a),
+                  out.empty() ? "-" : absl::StrJoin(out, " ; ").c_str());
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status WriteFile(const std::string& path, const std::string& bytes) {
@@ -232,8 +276,7 @@ absl::Status Run(int argc, char** argv) {
     if (!bytes.ok()) return bytes.status();
     if (absl::Status st = WriteFile(out + suffix, *bytes); !st.ok()) return st;
   }
-  Dump(**reader, every);
-  return absl::OkStatus();
+  return Dump(**reader, every);
 }
 
 }  // namespace

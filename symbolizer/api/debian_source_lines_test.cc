@@ -23,13 +23,16 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "symbolizer/api/source_lines.h"
 #include "symbolizer/builder/builder.h"
+#include "symbolizer/index/line_section.h"
 #include "symbolizer/index/reader.h"
+#include "symbolizer/index/section_directory.h"
 #include "symbolizer/index/writer.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -164,6 +167,100 @@ TEST(DebianSourceLinesTest, LookupLinesAgreesWithLlvmSymbolizer) {
   EXPECT_TRUE(absl::StrContains(NoLineTableReason(without.symbolizer->index()),
                                 "--no-lines"));
   EXPECT_LT(without.bytes, with.bytes);
+}
+
+// The line section's layouts answer alike: layout 2 (checkpoints, calls
+// before rows) against layout 1 (rows walked from the function start),
+// encoded from the same line table of the real vmlinux, at every row's
+// address, one byte before and after it, and random addresses.
+TEST(DebianSourceLinesTest, CheckpointLayoutAnswersAsTheStatementsLayout) {
+  absl::StatusOr<testutil::DebianKernel> k =
+      testutil::FindDebianKernel(kTarget);
+  ASSERT_TRUE(k.ok()) << k.status();
+  BuildInputs in;
+  in.vmlinux_path = k->vmlinux;
+  in.system_map_path = k->system_map;
+  in.lines = true;
+  absl::StatusOr<BuildOutput> out = BuildCatalog(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_NE(out->catalog.lines, nullptr);
+  EncodedSections old_bytes, new_bytes;
+  ASSERT_TRUE(LineSection::EncodeLayout(
+                  out->catalog, LineSection::kLayoutStatements, &old_bytes)
+                  .ok());
+  ASSERT_TRUE(LineSection::EncodeLayout(
+                  out->catalog, LineSection::kLayoutCheckpoints, &new_bytes)
+                  .ok());
+  auto decode = [](const EncodedSections& e) {
+    SectionDirectory dir;
+    dir.present[format::kLines] = true;
+    dir.section[format::kLines] = e.at(0).second;
+    return LineSection::Decode(dir);
+  };
+  absl::StatusOr<LineSection> old_lines = decode(old_bytes);
+  absl::StatusOr<LineSection> new_lines = decode(new_bytes);
+  ASSERT_TRUE(old_lines.ok()) << old_lines.status();
+  ASSERT_TRUE(new_lines.ok()) << new_lines.status();
+  ASSERT_EQ(new_lines->layout(), LineSection::kLayoutCheckpoints);
+  EXPECT_TRUE(new_lines->VerifyAll().ok()) << new_lines->VerifyAll();
+
+  // Every row the same, in the same order.
+  std::vector<LineRowView> old_rows, new_rows;
+  ASSERT_TRUE(
+      old_lines
+          ->ForEachRow([&](const LineRowView& r) { old_rows.push_back(r); })
+          .ok());
+  ASSERT_TRUE(
+      new_lines
+          ->ForEachRow([&](const LineRowView& r) { new_rows.push_back(r); })
+          .ok());
+  ASSERT_EQ(old_rows.size(), new_rows.size());
+  for (size_t i = 0; i < old_rows.size(); ++i) {
+    const LineRowView &a = old_rows[i], &b = new_rows[i];
+    ASSERT_TRUE(a.function == b.function && a.address == b.address &&
+                a.file == b.file && a.line == b.line && a.column == b.column &&
+                a.is_stmt == b.is_stmt &&
+                a.starts_statement == b.starts_statement)
+        << "row " << i << " at 0x" << std::hex << a.address;
+  }
+
+  absl::flat_hash_set<uint64_t> addresses;
+  for (const LineRowView& r : old_rows) {
+    addresses.insert(r.address - 1);
+    addresses.insert(r.address);
+    addresses.insert(r.address + 1);
+  }
+  const std::vector<FunctionLines>& functions = out->catalog.lines->functions;
+  std::mt19937_64 random(18);
+  for (int i = 0; i < 300000; ++i) {
+    const FunctionLines& f = functions[random() % functions.size()];
+    addresses.insert(f.start + random() % (f.size + 2) - 1);
+  }
+  auto print = [](const LineFrames& frames) {
+    std::string s;
+    for (const LineFrame& f : frames) {
+      absl::StrAppend(&s, f.function, " ", f.prefix, f.path, ":", f.line, ":",
+                      f.column, "; ");
+    }
+    return s;
+  };
+  LineFrames a, b;
+  size_t differ = 0, inlined = 0;
+  for (uint64_t address : addresses) {
+    absl::StatusOr<bool> x = old_lines->Symbolize(address, &a);
+    absl::StatusOr<bool> y = new_lines->Symbolize(address, &b);
+    ASSERT_TRUE(x.ok() && y.ok()) << std::hex << address;
+    inlined += a.size() > 1;
+    const bool same = *x == *y && a.size() == b.size() && print(a) == print(b);
+    if (!same && ++differ <= 20) {
+      ADD_FAILURE() << "0x" << std::hex << address
+                    << "\n  layout 1: " << print(a)
+                    << "\n  layout 2: " << print(b);
+    }
+  }
+  EXPECT_EQ(differ, 0u) << "of " << addresses.size() << " addresses";
+  EXPECT_GT(inlined * 10, addresses.size());
+  EXPECT_GT(addresses.size(), 1000000u);
 }
 
 }  // namespace

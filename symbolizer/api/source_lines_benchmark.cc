@@ -98,20 +98,26 @@ void BM_LookupLinesWorkingSet(benchmark::State& state) {
 BENCHMARK(BM_LookupLinesWorkingSet);
 
 // The line section alone (static addresses: a static index's own).
-void BM_SymbolizeRandom(benchmark::State& state) {
+void Symbolize(benchmark::State& state, size_t n) {
   Fixture& f = Fx();
   const LineSection& lines = f.symbolizer->index().lines();
   LineFrames frames;
   size_t k = 0;
   for (auto _ : state) {
     frames.clear();
-    absl::StatusOr<bool> found =
-        lines.Symbolize(f.addresses[k++ % f.addresses.size()], &frames);
+    absl::StatusOr<bool> found = lines.Symbolize(f.addresses[k++ % n], &frames);
     benchmark::DoNotOptimize(found.ok());
     benchmark::DoNotOptimize(frames.data());
   }
 }
+
+void BM_SymbolizeRandom(benchmark::State& state) {
+  Symbolize(state, Fx().addresses.size());
+}
 BENCHMARK(BM_SymbolizeRandom);
+
+void BM_SymbolizeWorkingSet(benchmark::State& state) { Symbolize(state, 2000); }
+BENCHMARK(BM_SymbolizeWorkingSet);
 
 }  // namespace
 }  // namespace ksym

@@ -41,7 +41,8 @@
 // Symbols are numbered 0..N-1 in ascending (address, name) order. Every
 // per-symbol column below is indexed by that number.
 //
-// kStrings (string_table.h): a blob of strings referenced by "string refs": a u32 offset of a
+// kStrings (string_table.h): a blob of strings referenced by "string refs": a
+// u32 offset of a
 //   record `u16 length, length bytes` (no terminator). Offset 0 holds the
 //   empty string. Used for identity, module names and object paths;
 //   each distinct string is stored once.
@@ -52,7 +53,8 @@
 //   kIdentityKaslrUnknown: a runtime index whose KASLR offset nothing told,
 //   kaslr_offset is then 0 and means nothing) and u32 reserved (0).
 //
-// kSegments (address_section.h, with kAddressOffsets): u32 count, u32 reserved, then count x {u64 base, u32
+// kSegments (address_section.h, with kAddressOffsets): u32 count, u32 reserved,
+// then count x {u64 base, u32
 //   first_symbol, u32 symbol_count}. Segments are sorted by base, cover
 //   symbols 0..N-1 contiguously in order, and every symbol in a segment
 //   lies within [base, base + 2^32). Far-apart address ranges (per-cpu data
@@ -61,7 +63,8 @@
 //
 // kAddressOffsets: u32[N]: address(i) = segment(i).base + offset[i].
 //
-// kSizes (extent_section.h, with kOverlaps; optional): u32[N]; kSizeInferred means "no size in the source":
+// kSizes (extent_section.h, with kOverlaps; optional): u32[N]; kSizeInferred
+// means "no size in the source":
 //   the symbol ends at the next higher symbol address (kallsyms semantics;
 //   the last address ends where it starts). Absent section = all inferred.
 //
@@ -79,26 +82,31 @@
 //   record of symbol b * kNameBlockSize; later records of the block are
 //   reached by skipping.
 //
-// kModuleSets (module_set_section.h): u32 count, u32 reserved, then count x {u32 first, u16 size,
+// kModuleSets (module_set_section.h): u32 count, u32 reserved, then count x
+// {u32 first, u16 size,
 //   u16 flags} indexing u32 string refs that follow the table (module names,
 //   sorted). Set 0 is the empty set. flags bit 0 = loadable module (names
 //   printed for every symbol type, as /proc/kallsyms does); otherwise
 //   built-in (printed for text symbols only, as /proc/kallmodsyms does).
 //
-// kObjects (object_section.h, with kModuleRules): u32 count, u32 reserved, then count x {u32 path (string ref),
+// kObjects (object_section.h, with kModuleRules): u32 count, u32 reserved, then
+// count x {u32 path (string ref),
 //   u32 annotation_start}: the {annotation} is the path's suffix starting at
 //   byte annotation_start, or none when kNoAnnotation.
 //
-// kAttribution (attribution_section.h): u32 count, u32 reserved, then count x {u32 first_symbol,
+// kAttribution (attribution_section.h): u32 count, u32 reserved, then count x
+// {u32 first_symbol,
 //   u32 module_set, u32 object}: runs of symbols with the same module set
 //   and object, sorted by first_symbol, the first starting at 0. object
 //   kNoObjectId = not attributed.
 //
-// kSources (sources_section.h; optional): the sources the build looked for. u32 count, u32
+// kSources (sources_section.h; optional): the sources the build looked for. u32
+// count, u32
 //   reserved, then count x {u32 what, u32 path, u32 why (string refs),
 //   u32 state (0 found, 1 missing, 2 rejected)}.
 //
-// kOverlaps (extent_section.h): the stabbing structure for symbols whose exact extent reaches
+// kOverlaps (extent_section.h): the stabbing structure for symbols whose exact
+// extent reaches
 //   past the next higher symbol address (nested or overlapping symbols).
 //   All other symbols are found by binary search on the address column.
 //   u32 count, u32 reserved, then count x {u64 start, u64 end, u64 max_end,
@@ -109,7 +117,8 @@
 //   A stabbing query walks from the root 2^K - 1 (K = floor(log2(count)))
 //   and visits only subtrees whose max_end exceeds the address.
 //
-// kNameHash (name_hash_section.h): u32 bucket_count (B >= 1), u32 flags, u32 offsets[B + 1],
+// kNameHash (name_hash_section.h): u32 bucket_count (B >= 1), u32 flags, u32
+// offsets[B + 1],
 //   u32 slots[N]. The symbols named n are in bucket NameHash(n) % B, which
 //   is slots[offsets[b] .. offsets[b + 1]), ascending by symbol. With flags
 //   bit 0 (kNameHashTagged, set when N < 2^24) a slot is
@@ -119,7 +128,8 @@
 //   (stable by definition; never std::hash/absl::Hash, which change
 //   between builds).
 //
-// kModuleRules (object_section.h; optional, version 2+): u8[object_count], one per object of
+// kModuleRules (object_section.h; optional, version 2+): u8[object_count], one
+// per object of
 //   kObjects: 0 when the module set of the object's symbols is a fact of
 //   the kernel build (or there is none), else the rule that inferred it
 //   (InferenceRule in symbolizer/attribution/builtin_inference.h: 1
@@ -132,8 +142,11 @@
 //   Absent when the build read no DWARF or ran with --no-lines (kSources
 //   then has a "line tables" record saying why).
 //     0  u32 function_count F   4  u32 file_count (>= 1; file 0 = unknown)
-//     8  u32 prefix_count (>= 1; prefix 0 = "")   12 u32 flags (bit 0:
-//        kFlagStatements, rows carry is_stmt; other bits 0)
+//     8  u32 prefix_count (>= 1; prefix 0 = "")   12 u32 flags: the
+//        section's layout version. Bit 0 kFlagStatements (rows carry
+//        is_stmt), bit 1 kFlagCheckpoints (only with bit 0); other bits 0.
+//        0: version 0 (an early ksym's), 1: version 1, 3: version 2, what
+//        this ksym writes. A reader before version 2 refuses bit 1 at open.
 //     16 u64 strings_size S     24 u64 data_size D
 //     32 u32 prefixes[prefix_count]: string offsets (build prefixes, each
 //        ending in '/': the comp_dir stored once), zero-padded to 8 bytes
@@ -142,26 +155,55 @@
 //        sorted by start, disjoint
 //        strings: S bytes of records `varint length, bytes`, each distinct
 //        string once
-//        data: D bytes, one record per function:
-//          varint name (string offset), varint row_count, row_count x
+//        data: D bytes, one record per function.
+//   A row, in every version, is
 //          {varint (offset_delta << 2 | is_stmt << 1 | file_changed)
-//          (without kFlagStatements: offset_delta << 1 | file_changed),
+//          (version 0: offset_delta << 1 | file_changed),
 //          [varint file if file_changed], varint zigzag(line_delta),
-//          varint column}
-//          (deltas from the previous row, the first from offset 0, file 0,
-//          line 0; a row holds from its offset to the next row's; file 0
-//          line 0 is a gap; offsets ascend), then with kFlagStatements the
-//          statement block: varint block_bytes, then block_bytes of
-//          varint count, count x rows as above (own deltas): the is_stmt
-//          rows of other lines that start at the offset of a row above
-//          and before it (GCC's location views), for `resolve FILE:LINE`;
-//          lookups skip the block whole. Then varint call_count, call_count x
-//          {varint name, varint parent + 1 (0: the function itself; parent
-//          < this call's index: preorder), varint call_file, varint
-//          call_line, varint call_column, varint range_count, range_count x
-//          {varint zigzag(begin - previous range's end, the first from 0),
-//          varint length}} (DW_TAG_inlined_subroutine: ranges are offsets
-//          from the function start).
+//          varint column}:
+//          deltas from the previous row of its list (the first from the
+//          list's base offset, file 0, line 0; a row holds from its offset
+//          to the next row's; file 0 line 0 is a gap; offsets ascend).
+//   The statement rows of a function are its is_stmt rows of other lines
+//   that start at the offset of a row after them (GCC's location views):
+//   for `resolve FILE:LINE`; lookups never decode them.
+//   A version 2 record (kFlagCheckpoints), calls first so that a lookup
+//   reads the inline chain, then decodes at most kRowsPerCheckpoint (16)
+//   rows from the nearest checkpoint:
+//          varint name (string offset)
+//          varint calls_bytes, then calls_bytes of calls: the function's
+//            inline calls as a tree, each call
+//              {varint skip: the bytes of the rest of this call, its
+//               descendants included,
+//               varint range_count, range_count x {varint zigzag(begin -
+//                 previous range's end, the first from 0), varint length},
+//               varint name, varint call_file, varint call_line,
+//               varint call_column,
+//               its children (calls), in the line table's order}
+//            (DW_TAG_inlined_subroutine: ranges are offsets from the
+//            function start)
+//          varint row_count R: the rows no other row follows at the same
+//            offset, split in blocks of kRowsPerCheckpoint rows
+//          if R > kRowsPerCheckpoint: varint table_bytes, then
+//            (R - 1) / kRowsPerCheckpoint checkpoints, one per block after
+//            the first: {varint offset delta, varint byte delta}, each from
+//            the checkpoint before (block 0's: offset 0, byte 0): the
+//            offset of the block's first row, and where the block starts
+//            after the table. table_bytes is their size.
+//          the rows, block by block: a block's list starts from its
+//            checkpoint's offset (block 0: 0), file 0, line 0
+//          varint statement_count, statement_count x row (one list from 0)
+//        VerifyAll (VerifyStructure) checks that each block starts where
+//        its checkpoint says, at its offset, and that offsets ascend across
+//        blocks; lookups bound every position they follow.
+//   A version 1 record: varint name, varint row_count, row_count x row,
+//        varint block_bytes, then block_bytes of {varint statement_count,
+//        statement_count x row}, then the calls as a flat preorder list:
+//        varint call_count, call_count x {varint name, varint parent + 1
+//        (0: the function itself; parent < this call's index), varint
+//        call_file, varint call_line, varint call_column, varint
+//        range_count, range_count x {as above}}. Version 0: version 1
+//        without the statement block.
 //   An address's frames: the function whose [start, start + size) holds
 //   it; its last row at or before the offset gives the innermost file:line;
 //   the chain of calls descends into the first child holding the offset
@@ -184,13 +226,13 @@
 // Opening validates the header (unknown flag bits and non-zero reserved
 // bytes are damage, as are unknown identity flags), directory
 // (section_directory.h), every section's size against the counts (each
-// section's Decode) and, by default, every section's CRC-32, so a damaged file is an error rather than different answers.
-// Lookups bounds-check every offset they follow, so no byte of any file can
-// make them read outside the mapping, even with checksums turned off;
-// VerifyStructure checks the cross-references a forged checksum would hide,
-// including that every string ref points at the start of a record, every
-// string ref of kSources, and the values of kModuleRules (an object with a
-// rule has a module set) (structure_verifier.h).
+// section's Decode) and, by default, every section's CRC-32, so a damaged file
+// is an error rather than different answers. Lookups bounds-check every offset
+// they follow, so no byte of any file can make them read outside the mapping,
+// even with checksums turned off; VerifyStructure checks the cross-references a
+// forged checksum would hide, including that every string ref points at the
+// start of a record, every string ref of kSources, and the values of
+// kModuleRules (an object with a rule has a module set) (structure_verifier.h).
 #ifndef KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 #define KSYM_SYMBOLIZER_INDEX_FORMAT_H_
 

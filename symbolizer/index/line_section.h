@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
@@ -66,12 +67,29 @@ class LineSection {
   static constexpr uint32_t kMaxInlineDepth = 256;
   // Header flag: rows carry DWARF's is_stmt (format.h kLines).
   static constexpr uint32_t kFlagStatements = 1u << 0;
+  // Header flag, layout version 2 (format.h kLines): a record holds its
+  // inline calls as a nested tree before its rows, and a checkpoint every
+  // kRowsPerCheckpoint rows, so a lookup decodes at most that many rows.
+  static constexpr uint32_t kFlagCheckpoints = 1u << 1;
+  // Rows between checkpoints. 16: BM_SymbolizeRandom (source_lines_benchmark)
+  // and the section's size on the Debian 6.1 vmlinux, docs/performance.md.
+  static constexpr uint32_t kRowsPerCheckpoint = 16;
+  // Layout versions Encode can write: 1 (kFlagStatements), 2 (+
+  // kFlagCheckpoints, what Encode writes).
+  static constexpr uint32_t kLayoutStatements = 1;
+  static constexpr uint32_t kLayoutCheckpoints = 2;
 
   bool present() const { return present_; }
   uint64_t function_count() const { return function_count_; }
   uint64_t file_count() const { return file_count_; }
   // Whether rows say where statements start (kFlagStatements).
   bool has_statements() const { return (flags_ & kFlagStatements) != 0; }
+  // 0 (an older ksym's, without statements), 1 or 2 (kLayout*).
+  uint32_t layout() const {
+    return (flags_ & kFlagCheckpoints) != 0 ? kLayoutCheckpoints
+           : has_statements()               ? kLayoutStatements
+                                            : 0;
+  }
 
   // Frames for a static address: true and `frames` filled when a
   // function holds it (frames[0] has no line when no row does), false
@@ -102,6 +120,10 @@ class LineSection {
   static absl::Status Encode(const Catalog& catalog,
                              StringTableBuilder& strings,
                              EncodedSections* out);
+  // Encode in layout `layout` (kLayoutStatements or kLayoutCheckpoints):
+  // tests comparing the layouts' answers.
+  static absl::Status EncodeLayout(const Catalog& catalog, uint32_t layout,
+                                   EncodedSections* out);
   // Absent: present() false. Checks the header, the tables' sizes, every
   // prefix and file entry, and that functions are sorted, disjoint and
   // point inside the data.
@@ -111,7 +133,15 @@ class LineSection {
   struct Call;
   absl::Status DecodeFunction(uint64_t k, uint32_t offset,
                               LineFrames* frames) const;
-  // `calls`, when given, receives where the record's inline calls start.
+  absl::Status DecodeFunction2(uint64_t k, uint32_t offset,
+                               LineFrames* frames) const;
+  absl::Status VerifyCalls2(uint64_t k) const;
+  // The frames of an answer from its innermost row and inline chain.
+  absl::Status AppendFrames(uint64_t k, absl::string_view function,
+                            LineFrame innermost, const Call* chain,
+                            size_t depth, LineFrames* frames) const;
+  // `calls`, when given, receives where a layout 1 record's inline calls
+  // start (layout 2 keeps them before the rows).
   absl::Status ScanRows(uint64_t k,
                         absl::FunctionRef<void(const LineRowView&)> visit,
                         const char** calls = nullptr) const;
@@ -128,6 +158,10 @@ class LineSection {
   const char* functions_ = nullptr;
   absl::string_view strings_;
   absl::string_view data_;
+  // The start of every kFunctionSampleStride-th function (made at Decode):
+  // a search touches the table only in one sample's block.
+  static constexpr uint64_t kFunctionSampleStride = 16;
+  std::vector<uint64_t> samples_;
 };
 
 }  // namespace ksym

@@ -2,6 +2,7 @@
 // LineTable::Symbolize does (the oracle).
 #include "symbolizer/index/line_section.h"
 
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <string>
@@ -46,7 +47,7 @@ LineTable SampleTable() {
 }
 
 // A larger table from a fixed seed: many functions, rows and nested calls.
-LineTable RandomTable() {
+LineTable RandomTable(uint32_t max_rows = 12) {
   std::mt19937 rng(18);
   auto below = [&](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
   LineTable t;
@@ -61,12 +62,12 @@ LineTable RandomTable() {
   for (int k = 0; k < 300; ++k) {
     FunctionLines fn;
     fn.start = address + below(3) * 16;
-    fn.size = 1 + below(400);
+    fn.size = 1 + below(max_rows > 12 ? 4000 : 400);
     address = fn.start + fn.size;
     fn.name = below(60);
     fn.first_row = static_cast<uint32_t>(t.rows.size());
     uint32_t offset = 0;
-    for (uint32_t r = below(12); r-- > 0 && offset < fn.size;) {
+    for (uint32_t r = below(max_rows); r-- > 0 && offset < fn.size;) {
       t.rows.push_back({offset, below(41), below(5000), below(80)});
       offset += below(30);
     }
@@ -205,7 +206,7 @@ TEST(LineSectionTest, RefusesDamageAtOpen) {
   EXPECT_TRUE(absl::StartsWith(LineSection::Decode(rt.dir()).status().message(),
                                "section lines is "));
   b = good;
-  b[12] = 3;  // flags: an unknown bit beside kFlagStatements
+  b[12] = 7;  // flags: an unknown bit beside the known ones
   rt.Repoint();
   EXPECT_TRUE(absl::StrContains(
       LineSection::Decode(rt.dir()).status().message(), "unknown flags"));
@@ -243,6 +244,72 @@ TEST(LineSectionTest, ADamagedRecordIsAnErrorNotAnAnswer) {
   EXPECT_EQ(found.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(frames.empty());
   EXPECT_EQ(s->VerifyAll().code(), absl::StatusCode::kDataLoss);
+}
+
+// Functions with hundreds of rows: lookups start at checkpoints.
+TEST(LineSectionTest, AnswersFromCheckpointsAsTheLineTable) {
+  const LineTable t = RandomTable(300);
+  SectionRoundTrip rt(WithLines(t), &LineSection::Encode);
+  ASSERT_TRUE(rt.status().ok()) << rt.status();
+  absl::StatusOr<LineSection> s = LineSection::Decode(rt.dir());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->layout(), LineSection::kLayoutCheckpoints);
+  EXPECT_TRUE(s->VerifyAll().ok());
+  uint32_t most = 0;
+  for (const FunctionLines& f : t.functions) most = std::max(most, f.row_count);
+  ASSERT_GT(most, 4 * LineSection::kRowsPerCheckpoint);
+  ExpectSameAnswers(t, *s, t.functions.front().start - 4,
+                    t.functions.back().start + t.functions.back().size + 4);
+}
+
+// Layout 1 (an older ksym's) still reads, with the same answers.
+TEST(LineSectionTest, ReadsTheStatementsLayout) {
+  const LineTable t = RandomTable(300);
+  EncodedSections out;
+  ASSERT_TRUE(LineSection::EncodeLayout(WithLines(t),
+                                        LineSection::kLayoutStatements, &out)
+                  .ok());
+  ASSERT_EQ(out.size(), 1u);
+  SectionDirectory dir;
+  dir.present[format::kLines] = true;
+  dir.section[format::kLines] = out[0].second;
+  absl::StatusOr<LineSection> s = LineSection::Decode(dir);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->layout(), LineSection::kLayoutStatements);
+  EXPECT_TRUE(s->VerifyAll().ok());
+  ExpectSameAnswers(t, *s, t.functions.front().start - 4,
+                    t.functions.back().start + t.functions.back().size + 4);
+}
+
+// A damaged checkpoint or call tree is an error or a bounded answer at
+// lookup, and an error in VerifyAll.
+TEST(LineSectionTest, EveryByteOfARecordDamagedIsCaughtOrBounded) {
+  LineTable t = RandomTable(300);
+  SectionRoundTrip rt(WithLines(t), &LineSection::Encode);
+  ASSERT_TRUE(rt.status().ok());
+  std::string& b = rt.bytes(format::kLines);
+  const std::string good = b;
+  uint64_t data_size = 0;
+  for (int i = 7; i >= 0; --i) {
+    data_size = data_size << 8 | static_cast<uint8_t>(b[24 + i]);
+  }
+  const size_t records = b.size() - data_size;
+  std::mt19937 rng(18);
+  LineFrames frames;
+  size_t caught = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    b = good;
+    const size_t at = records + rng() % data_size;
+    b[at] = static_cast<char>(b[at] ^ (1 + rng() % 255));
+    rt.Repoint();
+    absl::StatusOr<LineSection> s = LineSection::Decode(rt.dir());
+    ASSERT_TRUE(s.ok());
+    for (const FunctionLines& f : t.functions) {
+      (void)s->Symbolize(f.start + rng() % f.size, &frames);
+    }
+    caught += !s->VerifyAll().ok();
+  }
+  EXPECT_GT(caught, 200u);
 }
 
 // The reverse scan visits every stored row of the random table, in order,

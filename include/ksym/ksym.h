@@ -145,7 +145,8 @@ struct ksym_hit {
 };
 
 /* The symbol covering addr (innermost; among aliases the one the kernel's
- * %pS names: the first in kallsyms order). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set. */
+ * %pS names: the first in kallsyms order, in a loadable module the first in
+ * its .ko's symtab). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set. */
 int ksym_lookup(const struct ksym_index *idx, uint64_t addr,
                 struct ksym_hit *out);
 /* out[i] = ksym_lookup(addrs[i]) for i < n; returns how many were found.

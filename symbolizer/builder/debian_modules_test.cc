@@ -43,6 +43,7 @@
 #include "proto/convert.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/query/alias_order.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
@@ -567,6 +568,57 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
   ASSERT_TRUE(lt.ParseFromString(*linktime));
   EXPECT_EQ(lt.modules_size(), 0);  // runtime ranges only at runtime
   EXPECT_NE(note.find("module"), std::string::npos) << note;
+}
+
+// Of several symbols at one address of a module (module_exit()'s
+// cleanup_module and the exit function it aliases), lookups name the first
+// in the .ko's symtab, as kernel/module/kallsyms.c find_kallsyms_symbol
+// does, even where the vmlinux alias rules would pick another.
+TEST(DebianModulesTest, ModuleAliasesAreNamedByTheirSymtabOrder) {
+  const Kernel& kernel = TheKernel();
+  ASSERT_GE(kernel.modules.size(), 3u);
+  BuildOutput out = Build(Make({"alias_order"}), /*lines=*/false);
+  absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
+      IndexReader::FromBuffer(*bytes, "alias_order", {});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  Symbolizer symbolizer(*std::move(reader));
+  size_t groups = 0, differ = 0;
+  for (const Module& m : kernel.modules) {
+    // Load address -> the module's symbols there, in symtab order.
+    std::map<uint64_t, std::vector<const ElfSymbol*>> at;
+    for (const ElfSymbol& s : m.symtab.symbols) {
+      if (!Placed(s) || s.name[0] == '$' || absl::StartsWith(s.name, ".L")) {
+        continue;
+      }
+      at[m.sections.at(s.section_name) + s.value].push_back(&s);
+    }
+    for (const auto& [address, syms] : at) {
+      if (syms.size() < 2) continue;
+      // Aliases proper: one extent, so only the order can decide.
+      bool same = syms[0]->size > 0;
+      const ElfSymbol* rules = syms[0];  // what the vmlinux rules pick
+      for (const ElfSymbol* s : syms) {
+        same = same && s->size == syms[0]->size;
+        if (AliasOrderLess(s->nm_type, s->name, rules->nm_type, rules->name)) {
+          rules = s;
+        }
+      }
+      if (!same) continue;
+      ++groups;
+      differ += rules != syms[0];
+      for (uint64_t a : {address, address + syms[0]->size - 1}) {
+        const LookupResult r = symbolizer.Lookup(a);
+        ASSERT_TRUE(r.found) << m.name << " 0x" << std::hex << a;
+        EXPECT_EQ(r.symbol.name(), syms[0]->name)
+            << m.name << ": the kernel names the first in the symtab";
+      }
+    }
+  }
+  // Every module with a module_exit() has such a pair (cleanup_module).
+  EXPECT_GT(groups, 0u);
+  EXPECT_GT(differ, 0u) << "no module where the symtab order matters";
 }
 
 // The same build after the modules were reloaded elsewhere: an index of the

@@ -13,6 +13,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/types/span.h"
+#include "symbolizer/builder/module_alias_order.h"
 #include "symbolizer/builder/module_checks.h"
 #include "symbolizer/builder/module_symbols.h"
 #include "symbolizer/builder/paths.h"
@@ -381,7 +383,11 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
     auto it = lines.find(module);
     if (it == lines.end()) continue;
     from_kallsyms += it->second.size();
+    // Kallsyms lists a module's symbols in its symtab order: the first of
+    // aliases is the one the kernel names (module_alias_order.h).
+    const size_t begin = c.symbols.size();
     AddKallsymsEntries(it->second, c);
+    MarkModuleAliasFirst(absl::MakeSpan(c.symbols).subspan(begin));
   }
   for (auto& [name, record] : records) c.modules.push_back(std::move(record));
   std::sort(c.modules.begin(), c.modules.end(),

@@ -48,6 +48,25 @@ TEST(LoadableModulesTest, TakeKeepsTheOrderOnBothSides) {
   EXPECT_EQ(mods[2].name, "m3");
 }
 
+// /proc/kallsyms lists a module's symbols in its symtab order: the first
+// of aliases is the one the kernel names, marked where the vmlinux rules
+// would name another.
+TEST(LoadableModulesTest, KallsymsOrderMarksTheAliasTheKernelNames) {
+  Catalog c;
+  BuildLog log;
+  AddLoadableModules({Entry(0xffffffffc0001000, 't', "exit_xfs_fs", "xfs"),
+                      Entry(0xffffffffc0002000, 't', "xfs_init", "xfs"),
+                      Entry(0xffffffffc0001000, 't', "cleanup_module", "xfs"),
+                      Entry(0xffffffffc0101000, 't', "cleanup_module", "ext4"),
+                      Entry(0xffffffffc0101000, 't', "exit_ext4_fs", "ext4")},
+                     {"kallsyms", false, {}}, c, log);
+  std::vector<std::string> marked;
+  for (const Symbol& s : c.symbols) {
+    if (s.module_alias_first) marked.push_back(s.name);
+  }
+  EXPECT_EQ(marked, std::vector<std::string>{"exit_xfs_fs"});
+}
+
 TEST(LoadableModulesTest, EachModuleIsOneLoadableSet) {
   Catalog c;
   BuildLog log;

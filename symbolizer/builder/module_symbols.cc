@@ -12,6 +12,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "symbolizer/builder/module_alias_order.h"
 #include "symbolizer/catalog/catalog.h"
 
 namespace ksym {
@@ -145,6 +147,7 @@ PlacedModule PlaceModuleSymbols(
 
 void AddPlacedSymbols(uint32_t module_set, PlacedModule& placed,
                       Catalog& catalog) {
+  const size_t begin = catalog.symbols.size();
   for (PlacedSymbol& p : placed.symbols) {
     Symbol s;
     s.address = p.address;
@@ -156,6 +159,8 @@ void AddPlacedSymbols(uint32_t module_set, PlacedModule& placed,
     if (!p.object.empty()) s.object = catalog.InternObject(p.object);
     catalog.symbols.push_back(std::move(s));
   }
+  // Placed in symtab order: the kernel names the first of aliases.
+  MarkModuleAliasFirst(absl::MakeSpan(catalog.symbols).subspan(begin));
 }
 
 }  // namespace ksym

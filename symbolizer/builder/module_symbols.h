@@ -69,7 +69,8 @@ PlacedModule PlaceModuleSymbols(
     std::vector<KallsymsEntry> kallsyms);
 
 // Adds `placed`'s symbols to `catalog` with the module set `module_set`
-// (exact sizes, objects interned); the symbols' strings are moved out.
+// (exact sizes, objects interned; of aliases, the one the kernel names
+// marked: module_alias_order.h); the symbols' strings are moved out.
 void AddPlacedSymbols(uint32_t module_set, PlacedModule& placed,
                       Catalog& catalog);
 

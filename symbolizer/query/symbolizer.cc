@@ -17,11 +17,13 @@ namespace {
 // per comparison, for ranking many symbols at once.
 struct RankKey {
   uint64_t address, end, alias_rank;
+  bool module_first;  // IndexReader::ModuleAliasFirst
   std::string name;
   uint32_t symbol;
   bool operator<(const RankKey& o) const {  // "better than"
     if (address != o.address) return address > o.address;
     if (end != o.end) return end < o.end;
+    if (module_first != o.module_first) return module_first;
     if (alias_rank != o.alias_rank) return alias_rank < o.alias_rank;
     if (name != o.name) return name < o.name;
     return symbol < o.symbol;
@@ -32,8 +34,8 @@ RankKey KeyOf(const IndexReader& index, uint32_t s) {
   char name[SymbolInfo::kNameCapacity];
   char type;
   absl::string_view v(name, index.TypeAndName(s, &type, name, sizeof(name)));
-  return {index.Address(s), index.End(s), AliasRank(type, v), std::string(v),
-          s};
+  return {index.Address(s), index.End(s), AliasRank(type, v),
+          index.ModuleAliasFirst(s), std::string(v), s};
 }
 
 // Symbols covering one address: at most this many are ranked by Lookup
@@ -170,6 +172,10 @@ bool Symbolizer::Better(uint32_t a, uint32_t b) const {
   if (sa != sb) return sa > sb;
   const uint64_t ea = index_->End(a), eb = index_->End(b);
   if (ea != eb) return ea < eb;
+  // A loadable module's alias the kernel names by its symtab order
+  // (format.h kModuleAliasFirst) over the vmlinux rules.
+  const bool fa = index_->ModuleAliasFirst(a), fb = index_->ModuleAliasFirst(b);
+  if (fa != fb) return fa;
   char na[SymbolInfo::kNameCapacity], nb[SymbolInfo::kNameCapacity];
   char ta, tb;
   absl::string_view va(na, index_->TypeAndName(a, &ta, na, sizeof(na)));

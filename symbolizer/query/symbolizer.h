@@ -20,8 +20,10 @@
 // (highest start, then smallest extent); among aliases it names what the
 // kernel's %pS names: the first in kallsyms order (alias_order.h: non-weak,
 // not a linker-script __start_/__stop_/_end name, fewer leading
-// underscores, then name bytes). LookupAll returns every covering symbol in
-// that same order.
+// underscores, then name bytes); in a loadable module, the first of its
+// aliases in the module's symtab, as kernel/module/kallsyms.c
+// find_kallsyms_symbol does (format.h kModuleAliasFirst, set by the
+// builder). LookupAll returns every covering symbol in that same order.
 //
 // Name -> symbol: Resolve matches the name exactly, and a name without a
 // Clang LTO suffix also matches its NAME.llvm.HASH copies. `/0xLEN` keeps

@@ -164,6 +164,42 @@ TEST(LookupTest, AliasesFollowKallsymsOrder) {
   EXPECT_EQ(NameAt(*s, 0xffffffff81000510), "strong_fn");
 }
 
+// In a loadable module the kernel names the first alias in the module's
+// symtab (kernel/module/kallsyms.c find_kallsyms_symbol), which the builder
+// marks (format.h kModuleAliasFirst) where the vmlinux rules differ.
+TEST(LookupTest, ModuleAliasesFollowTheModuleSymtab) {
+  for (size_t extra : {size_t{0}, size_t{300}}) {  // 300: a ranked group
+    Catalog c = Sample();
+    const uint32_t xfs = c.InternModuleSet({"xfs"});
+    c.loadable_module_sets.insert(xfs);
+    auto add = [&](const std::string& name, char type, bool first) {
+      Symbol m = MakeSymbol(0xffffffffc0b00010, name, type, 0x20, true);
+      m.module_set = xfs;
+      m.module_alias_first = first;
+      c.symbols.push_back(m);
+    };
+    add("cleanup_module", 'T', false);
+    add("exit_xfs_fs", 't', true);
+    for (size_t k = 0; k < extra; ++k) add(absl::StrCat("a", k), 't', false);
+    auto s = SymbolizerFromCatalog(std::move(c));
+    EXPECT_EQ(NameAt(*s, 0xffffffffc0b00010), "exit_xfs_fs") << extra;
+    EXPECT_EQ(NameAt(*s, 0xffffffffc0b0001f), "exit_xfs_fs") << extra;
+    std::vector<SymbolInfo> all;
+    EXPECT_EQ(s->LookupAll(0xffffffffc0b00014, &all), 2 + extra);
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(all[0].name(), "exit_xfs_fs");
+    // The batch path answers the same.
+    const uint64_t a[] = {0xffffffffc0b00010, 0xffffffffc0b00018};
+    LookupResult r[2];
+    s->LookupBatch(a, absl::MakeSpan(r));
+    EXPECT_EQ(r[0].symbol.name(), "exit_xfs_fs");
+    EXPECT_EQ(r[1].symbol.name(), "exit_xfs_fs");
+    SymbolHit h = s->Locate(0xffffffffc0b00011);
+    ASSERT_TRUE(h.found());
+    EXPECT_EQ(s->Symbol(h.symbol).name(), "exit_xfs_fs");
+  }
+}
+
 TEST(LookupTest, NestedSymbolIsInnermost) {
   auto s = SymbolizerFromCatalog(Sample());
   EXPECT_EQ(NameAt(*s, 0xffffffff81000100), "outer");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "symbolizer/running_kernel/default_index.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/api/glob_resolve.h"
+#include "symbolizer/api/live_pseudo.h"
 #include "symbolizer/api/module_list.h"
 #include "symbolizer/api/source_lines.h"
 #include "symbolizer/fleet/build_addressing.h"
@@ -35,6 +37,9 @@ struct ksym_index {
   // Its loadable modules (read on first use; their strings stay here).
   mutable std::once_flag modules_once;
   mutable std::vector<ksym::ModuleListing> modules;
+  // The running kernel's [bpf] and ftrace frames (api/live_pseudo.h).
+  mutable std::once_flag live_once;
+  mutable std::unique_ptr<ksym::SharedLiveOverlay> live;
 };
 
 struct ksym_layout {
@@ -104,6 +109,25 @@ const std::vector<ksym::ModuleListing>& Modules(const ksym_index* idx) {
     idx->modules = ksym::ListModules(idx->symbolizer->index());
   });
   return idx->modules;
+}
+
+const ksym::SharedLiveOverlay& Live(const ksym_index* idx) {
+  std::call_once(idx->live_once, [idx] {
+    idx->live = std::make_unique<ksym::SharedLiveOverlay>(*idx->symbolizer);
+  });
+  return *idx->live;
+}
+
+// A hit the live overlay answers: no symbol of the index (ksym.h
+// KSYM_REASON_LIVE), the offset into the live symbol.
+bool LiveHit(const ksym_index* idx, uint64_t addr, const ksym::SymbolHit& h,
+             ksym_hit* out) {
+  std::optional<ksym::PseudoHit> live = Live(idx).Lookup(addr, h);
+  if (!live.has_value()) return false;
+  out->symbol = KSYM_NO_SYMBOL;
+  out->reason = KSYM_REASON_LIVE;
+  out->offset = live->offset;
+  return true;
 }
 
 bool BadSymbol(const ksym_index* idx, uint32_t symbol) {
@@ -255,13 +279,16 @@ int ksym_index_info(const ksym_index* idx, ksym_info* out) {
 }
 
 const char* ksym_reason_text(int reason) {
+  if (reason == KSYM_REASON_LIVE) return ksym::LiveReasonText();
   if (reason < 0 || reason > KSYM_REASON_NOT_KERNEL) return "unknown reason";
   return ksym::NotFoundReasonText(static_cast<ksym::NotFoundReason>(reason));
 }
 
 int ksym_lookup(const ksym_index* idx, uint64_t addr, ksym_hit* out) {
   KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
-  Hit(idx->symbolizer->Locate(addr), out);
+  const ksym::SymbolHit h = idx->symbolizer->Locate(addr);
+  Hit(h, out);
+  if (LiveHit(idx, addr, h, out)) return KSYM_ERR_NOT_FOUND;
   return out->symbol == KSYM_NO_SYMBOL ? KSYM_ERR_NOT_FOUND : 0;
 }
 
@@ -285,6 +312,7 @@ int64_t ksym_lookup_batch(const ksym_index* idx, const uint64_t* addrs,
                                  absl::MakeSpan(hits, m));
     for (size_t k = 0; k < m; ++k) {
       Hit(hits[k], &out[at + k]);
+      if (LiveHit(idx, addrs[at + k], hits[k], &out[at + k])) continue;
       found += hits[k].found();
     }
   }
@@ -303,8 +331,8 @@ int ksym_lookup_all(const ksym_index* idx, uint64_t addr, uint32_t* symbols,
 int ksym_format_frame(const ksym_index* idx, uint64_t addr, char* buf,
                       size_t len) {
   KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
-  const ksym::Symbolizer& s = *idx->symbolizer;
-  return CopyOut(ksym::FrameText(s, s.Lookup(addr)), buf, len);
+  return CopyOut(ksym::FrameTextWithLive(*idx->symbolizer, Live(idx), addr),
+                 buf, len);
 }
 
 int ksym_lookup_location(const ksym_index* idx, uint64_t addr,

@@ -130,9 +130,14 @@ enum ksym_reason {
   KSYM_REASON_BELOW_FIRST = 2,   /* below the lowest symbol address */
   KSYM_REASON_PAST_LAST = 3,     /* past the end of the highest symbol */
   KSYM_REASON_IN_GAP = 4,        /* between one symbol's end and the next */
-  KSYM_REASON_NOT_KERNEL = 5     /* below the kernel text: user space, the
+  KSYM_REASON_NOT_KERNEL = 5,    /* below the kernel text: user space, the
                                     direct map, a static address asked of a
                                     runtime index, an absolute value */
+  KSYM_REASON_LIVE = 6           /* no symbol of the index, but the index is
+                                    the running kernel's and a live symbol
+                                    of its [bpf] or ftrace/kprobe
+                                    pseudo-modules covers the address (a BPF
+                                    program, a trampoline): see below */
 };
 /* "below the lowest symbol address", ... as `ksym lookup` prints it. */
 const char *ksym_reason_text(int reason);
@@ -146,10 +151,24 @@ struct ksym_hit {
 
 /* The symbol covering addr (innermost; among aliases the one the kernel's
  * %pS names: the first in kallsyms order, in a loadable module the first in
- * its .ko's symtab). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set. */
+ * its .ko's symtab). Returns 0, or KSYM_ERR_NOT_FOUND with out->reason set.
+ *
+ * Live frames: on the running kernel's index (a runtime index whose
+ * build-id, or release when either has none, is the running kernel's, as
+ * `ksym lookup` decides), an address no indexed symbol covers exactly is
+ * looked up in the [bpf], [__builtin__ftrace] and kprobe lines of
+ * /proc/kallsyms, as `ksym lookup` does: a BPF program or trampoline gives
+ * KSYM_ERR_NOT_FOUND with out->reason KSYM_REASON_LIVE and out->offset the
+ * offset into it (out->symbol is KSYM_NO_SYMBOL: such symbols are never
+ * in an index), and ksym_format_frame prints it as `ksym lookup` does
+ * ("bpf_prog_6deef7357e7b4530_my_prog+0x4c [bpf] (BPF program 42,
+ * prog.c:12:5)"). Those lines are read once per open index, on the first
+ * such address: reopen the index to see programs loaded since. Any other
+ * index never reads /proc/kallsyms. */
 int ksym_lookup(const struct ksym_index *idx, uint64_t addr,
                 struct ksym_hit *out);
-/* out[i] = ksym_lookup(addrs[i]) for i < n; returns how many were found.
+/* out[i] = ksym_lookup(addrs[i]) for i < n (live frames included); returns
+ * how many were found in the index.
  * Sorted addresses are fastest. */
 int64_t ksym_lookup_batch(const struct ksym_index *idx, const uint64_t *addrs,
                           size_t n, struct ksym_hit *out);
@@ -160,7 +179,8 @@ int ksym_lookup_all(const struct ksym_index *idx, uint64_t addr,
 
 /* What `ksym lookup` prints after the address: "name+0xOFF/0xLEN [mod]
  * {obj}" (LEN as the kernel's %pS prints it: the distance to the next
- * symbol, not the ELF size), or "?? (reason)" when nothing covers addr; where that name does
+ * symbol, not the ELF size), a live frame's text (KSYM_REASON_LIVE,
+ * above), or "?? (reason)" when nothing covers addr; where that name does
  * not select the symbol alone, " (ambiguous, N candidates; this one:
  * QUERY)" follows. Returns the length (snprintf rules) or a negative code. */
 int ksym_format_frame(const struct ksym_index *idx, uint64_t addr, char *buf,

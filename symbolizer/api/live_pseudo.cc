@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "symbolizer/api/frame.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/api/json_writer.h"
 #include "symbolizer/names/qualified_name.h"
@@ -108,13 +109,14 @@ LiveOverlay::LiveOverlay(const Symbolizer& index, std::string root)
     : index_(index), root_(std::move(root)) {}
 
 void LiveOverlay::SetForTesting(std::vector<PseudoSymbol> symbols) {
-  symbols_ = std::move(symbols);
-  read_ = true;
+  std::call_once(read_once_, [&] { symbols_ = std::move(symbols); });
 }
 
 void LiveOverlay::ReadOnce() {
-  if (read_) return;
-  read_ = true;
+  std::call_once(read_once_, [this] { Read(); });
+}
+
+void LiveOverlay::Read() {
   const std::string path =
       absl::StrCat(root_ == "/" ? "" : root_, "/proc/kallsyms");
   absl::StatusOr<std::string> text = ReadFileToString(path);
@@ -137,7 +139,18 @@ std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address) {
 
 std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
                                              const LookupResult& indexed) {
-  if (indexed.found && indexed.symbol.size_exact) return std::nullopt;
+  return Lookup(address, indexed.found && indexed.symbol.size_exact);
+}
+
+std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
+                                             const SymbolHit& indexed) {
+  return Lookup(address,
+                indexed.found() && index_.index().SizeExact(indexed.symbol));
+}
+
+std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
+                                             bool indexed_exact) {
+  if (indexed_exact) return std::nullopt;
   ReadOnce();
   // The last pseudo symbol at or below the address.
   auto it = std::upper_bound(
@@ -172,7 +185,10 @@ std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
     return std::nullopt;
   }
   PseudoHit hit{&s, address - s.address};
-  PlaceInBpfProgram(address, &hit);
+  {
+    std::lock_guard<std::mutex> lock(bpf_mu_);
+    PlaceInBpfProgram(address, &hit);
+  }
   return hit;
 }
 
@@ -187,6 +203,40 @@ bool IsRunningKernelIndex(const IndexReader& index) {
 std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s) {
   if (!IsRunningKernelIndex(s.index())) return nullptr;
   return std::make_unique<LiveOverlay>(s, "/");
+}
+
+const char* LiveReasonText() {
+  return "not in the index: a live symbol of the running kernel's [bpf] or "
+         "ftrace/kprobe pseudo-modules (read from /proc/kallsyms) covers it";
+}
+
+std::optional<PseudoHit> SharedLiveOverlay::Lookup(uint64_t address,
+                                                   const SymbolHit& indexed)
+    const {
+  std::call_once(once_, [this] {
+    if (!testing_) live_ = LiveOverlayFor(s_);
+  });
+  if (live_ == nullptr) return std::nullopt;  // not the running kernel's
+  return live_->Lookup(address, indexed);
+}
+
+void SharedLiveOverlay::SetForTesting(std::unique_ptr<LiveOverlay> live) {
+  testing_ = true;
+  live_ = std::move(live);
+}
+
+std::string FrameTextWithLive(const Symbolizer& s,
+                              const SharedLiveOverlay& live, uint64_t address) {
+  const LookupResult r = s.Lookup(address);
+  SymbolHit h;
+  if (r.found) {
+    h.symbol = r.symbol.index;
+    h.offset = r.offset;
+  }
+  if (std::optional<PseudoHit> hit = live.Lookup(address, h)) {
+    return LiveFrameText(*hit);
+  }
+  return FrameText(s, r);
 }
 
 std::function<std::optional<LiveFrame>(uint64_t)> RewriterLiveFrames(

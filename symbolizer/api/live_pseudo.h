@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,21 +75,29 @@ class LiveOverlay {
   // The same, given the index's answer for `address` already looked up.
   std::optional<PseudoHit> Lookup(uint64_t address,
                                   const LookupResult& indexed);
+  std::optional<PseudoHit> Lookup(uint64_t address, const SymbolHit& indexed);
+  // Valid once a Lookup has read kallsyms.
   const absl::Status& read_status() const { return read_status_; }
 
   // For tests: the lines as if read from kallsyms.
   void SetForTesting(std::vector<PseudoSymbol> symbols);
 
  private:
+  std::optional<PseudoHit> Lookup(uint64_t address, bool indexed_exact);
   void ReadOnce();
-  // Fills the hit's BPF program fields, reading each program once.
+  void Read();
+  // Fills the hit's BPF program fields, reading each program once
+  // (bpf_mu_ held).
   void PlaceInBpfProgram(uint64_t address, PseudoHit* hit);
 
   const Symbolizer& index_;
   std::string root_;
-  bool read_ = false;
+  // symbols_ and read_status_ are written once, then only read: Lookup
+  // may be called from many threads at once.
+  std::once_flag read_once_;
   absl::Status read_status_;
   std::vector<PseudoSymbol> symbols_;
+  std::mutex bpf_mu_;
   std::vector<std::unique_ptr<BpfProgram>> programs_;  // read so far
   absl::Status bpf_status_;  // the first failure to read programs
 };
@@ -101,6 +110,43 @@ bool IsRunningKernelIndex(const IndexReader& index);
 // The overlay of `s` when it is the running kernel's runtime index (every
 // front end's lookups go through it), else nullptr.
 std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s);
+
+// The overlay of a long-lived index shared by threads (the C API's
+// ksym_index, Python's Index): whether it applies (LiveOverlayFor) is
+// decided, and ROOT/proc/kallsyms read, on the first address the index
+// does not answer exactly, so an index that is not the running kernel's,
+// or an exact answer, costs one check. The pseudo lines are those of that
+// first read: reopen the index to see programs loaded since.
+//
+//   SharedLiveOverlay live(symbolizer);
+//   SymbolHit h = symbolizer.Locate(addr);
+//   if (auto hit = live.Lookup(addr, h)) puts(LiveFrameText(*hit).c_str());
+class SharedLiveOverlay {
+ public:
+  explicit SharedLiveOverlay(const Symbolizer& s) : s_(s) {}
+  // As LiveOverlay::Lookup, given the index's answer; thread-safe.
+  std::optional<PseudoHit> Lookup(uint64_t address,
+                                  const SymbolHit& indexed) const;
+  // For tests: this overlay (or none) whatever the running kernel is;
+  // before any Lookup.
+  void SetForTesting(std::unique_ptr<LiveOverlay> live);
+
+ private:
+  const Symbolizer& s_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<LiveOverlay> live_;
+  bool testing_ = false;
+};
+
+// Why a lookup answered from the live overlay has no symbol of the index
+// (the C API's KSYM_REASON_LIVE).
+const char* LiveReasonText();
+
+// What `ksym lookup` prints after the address: the live frame where the
+// overlay answers (LiveFrameText), else the index's (api/frame.h
+// FrameText).
+std::string FrameTextWithLive(const Symbolizer& s,
+                              const SharedLiveOverlay& live, uint64_t address);
 
 // The rewriter's hook (RewriteOptions::live_frame) answering from `live`,
 // which must outlive it: `ksym symbolize` and Python's symbolize name the

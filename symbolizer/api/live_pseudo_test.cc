@@ -1,10 +1,13 @@
 #include "symbolizer/api/live_pseudo.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "symbolizer/api/frame.h"
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
@@ -95,6 +98,45 @@ TEST(LiveOverlayTest, AnUnreadableKallsymsIsSaidNotGuessed) {
   LiveOverlay live(*s, "/nonexistent-root");
   EXPECT_FALSE(live.Lookup(0xffffffffc020304c).has_value());
   EXPECT_FALSE(live.read_status().ok());
+}
+
+// The C API's and Python's overlay: shared by threads, asked with the
+// index's hit, printing what `ksym lookup` prints.
+TEST(SharedLiveOverlayTest, AnswersAsTheCliFromManyThreads) {
+  std::unique_ptr<Symbolizer> s = Index();
+  SharedLiveOverlay shared(*s);
+  auto live = std::make_unique<LiveOverlay>(*s, "/nonexistent-root");
+  live->SetForTesting(*ParsePseudoSymbols(kKallsyms, "k"));
+  shared.SetForTesting(std::move(live));
+  std::vector<std::thread> threads;
+  std::atomic<int> right{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 1000; ++k) {
+        const uint64_t a = 0xffffffffc020304c;
+        std::optional<PseudoHit> hit = shared.Lookup(a, s->Locate(a));
+        right += hit.has_value() && hit->offset == 0x4c;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(right.load(), 4000);
+  EXPECT_EQ(FrameTextWithLive(*s, shared, 0xffffffffc020304c),
+            "bpf_prog_6deef7357e7b4530_sd_fw_egress+0x4c [bpf]");
+  // The index's own answers are unchanged.
+  EXPECT_EQ(FrameTextWithLive(*s, shared, 0xffffffffc0a00004),
+            FrameText(*s, s->Lookup(0xffffffffc0a00004)));
+  EXPECT_FALSE(shared.Lookup(0xffffffffc0a00004, s->Locate(0xffffffffc0a00004))
+                   .has_value());
+}
+
+TEST(SharedLiveOverlayTest, NotTheRunningKernelsIndexNeverAnswersLive) {
+  std::unique_ptr<Symbolizer> s = Index();
+  SharedLiveOverlay shared(*s);
+  shared.SetForTesting(nullptr);
+  const uint64_t a = 0xffffffffc020304c;
+  EXPECT_FALSE(shared.Lookup(a, s->Locate(a)).has_value());
+  EXPECT_EQ(FrameTextWithLive(*s, shared, a), FrameText(*s, s->Lookup(a)));
 }
 
 }  // namespace

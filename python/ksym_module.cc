@@ -94,6 +94,42 @@ py::dict FrameDict(const SourceLines& l, size_t i) {
   return d;
 }
 
+// A live frame of the running kernel ([bpf] program or trampoline,
+// [__builtin__ftrace], ...: api/live_pseudo.h), copied out of the overlay
+// so that it outlives it.
+struct PyLiveSymbol {
+  uint64_t address = 0, start = 0, offset = 0;
+  std::string name, module, frame;
+  char type = '?';
+  std::optional<uint32_t> bpf_id;
+  std::string bpf_function, bpf_file, bpf_note;
+  uint32_t bpf_line = 0, bpf_column = 0;
+  bool bpf_has_line = false;
+};
+
+PyLiveSymbol MakeLiveSymbol(uint64_t address, const PseudoHit& hit) {
+  PyLiveSymbol l;
+  l.address = address;
+  l.start = hit.symbol->address;
+  l.offset = hit.offset;
+  l.name = hit.symbol->name;
+  l.module = hit.symbol->module;
+  l.type = hit.symbol->type;
+  l.frame = LiveFrameText(hit);
+  if (hit.bpf_program != nullptr) {
+    l.bpf_id = hit.bpf_program->id;
+    l.bpf_function = hit.bpf_place.function;
+    if (const BpfLine* line = hit.bpf_place.line) {
+      l.bpf_has_line = true;
+      l.bpf_file = line->file;
+      l.bpf_line = line->line;
+      l.bpf_column = line->column;
+    }
+  }
+  l.bpf_note = hit.bpf_note;
+  return l;
+}
+
 // lookup_many(lines=True): no file (no lines there, or an unknown file).
 constexpr uint32_t kNoFile = 0xffffffffu;
 
@@ -104,7 +140,8 @@ PySymbol MakeSymbol(const std::shared_ptr<const Symbolizer>& s, uint32_t index,
 
 class PyIndex {
  public:
-  explicit PyIndex(std::unique_ptr<Symbolizer> s) : s_(std::move(s)) {}
+  explicit PyIndex(std::unique_ptr<Symbolizer> s)
+      : s_(std::move(s)), live_(std::make_shared<SharedLiveOverlay>(*s_)) {}
 
   static PyIndex Open(const std::string& path, bool verify_checksums) {
     if (path.find('\0') != std::string::npos) {
@@ -133,14 +170,18 @@ class PyIndex {
     return PyIndex(*std::move(s));
   }
 
-  std::optional<PySymbol> Lookup(uint64_t address) const {
+  // A Symbol, a LiveSymbol (the running kernel's BPF programs and
+  // trampolines, as `ksym lookup` names them), or None.
+  py::object Lookup(uint64_t address) const {
     const SymbolHit h = s_->Locate(address);
-    if (!h.found()) return std::nullopt;
-    return MakeSymbol(s_, h.symbol, address, h.offset);
+    std::optional<PseudoHit> live = live_->Lookup(address, h);
+    if (live.has_value()) return py::cast(MakeLiveSymbol(address, *live));
+    if (!h.found()) return py::none();
+    return py::cast(MakeSymbol(s_, h.symbol, address, h.offset));
   }
 
   std::string Frame(uint64_t address) const {
-    return FrameText(*s_, s_->Lookup(address));
+    return FrameTextWithLive(*s_, *live_, address);
   }
 
   PySymbol Symbol(uint32_t index) const {
@@ -374,6 +415,8 @@ class PyIndex {
   }
 
   std::shared_ptr<const Symbolizer> s_;
+  // Its live frames when it is the running kernel's (read on first need).
+  std::shared_ptr<const SharedLiveOverlay> live_;
 };
 
 }  // namespace
@@ -466,10 +509,59 @@ PYBIND11_MODULE(_ksym, m) {
       .def_property_readonly("frame",
                              [](const PySymbol& p) { return ksym::Text(p.frame()); })
       .def_readonly("index", &PySymbol::index)
+      .def_property_readonly("live", [](const PySymbol&) { return false; })
       .def("__str__", [](const PySymbol& p) { return ksym::Text(p.frame()); })
       .def("__repr__", [](const PySymbol& p) {
         return ksym::Text(absl::StrCat("<ksym.Symbol 0x", absl::Hex(p.address), " ",
                                  p.frame(), ">"));
+      });
+  py::class_<ksym::PyLiveSymbol>(m, "LiveSymbol")
+      .def_readonly("address", &ksym::PyLiveSymbol::address)
+      .def_readonly("start", &ksym::PyLiveSymbol::start)
+      .def_readonly("offset", &ksym::PyLiveSymbol::offset)
+      .def_property_readonly(
+          "name", [](const ksym::PyLiveSymbol& l) { return ksym::Text(l.name); })
+      .def_property_readonly(
+          "type", [](const ksym::PyLiveSymbol& l) { return std::string(1, l.type); })
+      .def_property_readonly("modules",
+                             [](const ksym::PyLiveSymbol& l) {
+                               py::list out;
+                               out.append(ksym::Text(l.module));
+                               return out;
+                             })
+      .def_property_readonly("live", [](const ksym::PyLiveSymbol&) { return true; })
+      // No source lines: `ksym lookup --lines` prints none after a live
+      // frame (the BPF line is in .bpf and in the frame text).
+      .def_property_readonly("location",
+                             [](const ksym::PyLiveSymbol&) { return py::none(); })
+      .def_property_readonly("inlined",
+                             [](const ksym::PyLiveSymbol&) { return py::list(); })
+      .def_property_readonly("source_lines",
+                             [](const ksym::PyLiveSymbol&) { return py::list(); })
+      .def_property_readonly("bpf",
+                             [](const ksym::PyLiveSymbol& l) -> py::object {
+                               if (!l.bpf_id.has_value()) return py::none();
+                               py::dict d;
+                               d["id"] = *l.bpf_id;
+                               d["function"] = ksym::Text(l.bpf_function);
+                               if (l.bpf_has_line) {
+                                 d["file"] = ksym::Text(l.bpf_file);
+                                 d["line"] = l.bpf_line;
+                                 d["column"] = l.bpf_column;
+                               }
+                               return d;
+                             })
+      .def_property_readonly("bpf_note",
+                             [](const ksym::PyLiveSymbol& l) -> py::object {
+                               if (l.bpf_note.empty()) return py::none();
+                               return ksym::Text(l.bpf_note);
+                             })
+      .def_property_readonly(
+          "frame", [](const ksym::PyLiveSymbol& l) { return ksym::Text(l.frame); })
+      .def("__str__", [](const ksym::PyLiveSymbol& l) { return ksym::Text(l.frame); })
+      .def("__repr__", [](const ksym::PyLiveSymbol& l) {
+        return ksym::Text(absl::StrCat("<ksym.LiveSymbol 0x", absl::Hex(l.address),
+                                       " ", l.frame, ">"));
       });
   py::class_<PyIndex>(m, "Index")
       // Checksums verified by default, as the CLI and ksym_open do.

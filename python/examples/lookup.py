@@ -33,6 +33,8 @@ addrs = [int(a, 16) for a in args[:split]]
 symbols, offsets = idx.lookup_many(addrs)
 for a, s, o in zip(addrs, symbols, offsets):
     one = idx.lookup(a)
+    if one is not None and one.live:
+        continue  # a live BPF/ftrace frame: no symbol of the index
     if one is None:
         assert s == ksym.NO_SYMBOL, hex(a)
     else:

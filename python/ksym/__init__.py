@@ -10,6 +10,18 @@
     s.resolved      # what `ksym resolve` prints: qualified [+ ambiguity marker]
     str(s)          # 'init_once+0x12/0x70 {ext4/super.o}', as `ksym lookup`
     idx.frame(addr) # the same text, or '?? (reason)' when nothing covers addr
+    # Live frames: on the running kernel's index (its build-id, or release,
+    # is the running kernel's: Index.running(), or an index built from
+    # /proc/kallsyms here), an address no indexed symbol covers exactly is
+    # looked up in the [bpf] and ftrace/kprobe lines of /proc/kallsyms, as
+    # `ksym lookup` does (read once per Index, on the first such address):
+    # lookup then returns a ksym.LiveSymbol (s.live True; a Symbol's is
+    # False) with .name, .start, .offset, .type, .modules (['bpf']), .frame
+    # and str(s) ('bpf_prog_6deef7357e7b4530_my_prog+0x4c [bpf] (BPF
+    # program 42, prog.c:12:5)'), .bpf ({'id', 'function', 'file', 'line',
+    # 'column'} with root or CAP_BPF, else None) and .bpf_note (why not);
+    # no .index (it is in no index), no source lines. idx.frame(addr)
+    # prints the same text. lookup_many answers from the index alone.
     # Source lines (an index built with its line table), as `ksym lookup
     # --lines` gives them, innermost first as llvm-symbolizer --inlines:
     s.location      # {'function', 'file', 'prefix', 'line', 'column'} of the

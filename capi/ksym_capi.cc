@@ -30,16 +30,18 @@
 #include "symbolizer/query/symbolizer.h"
 
 struct ksym_index {
+  explicit ksym_index(std::unique_ptr<ksym::Symbolizer> s)
+      : symbolizer(std::move(s)), live(*symbolizer) {}
+
   std::unique_ptr<ksym::Symbolizer> symbolizer;
+  // The running kernel's [bpf] and ftrace frames (api/live_pseudo.h).
+  ksym::SharedLiveOverlay live;
   // Fleet: where a mapped address lies in this build (read on first use).
   mutable std::once_flag addressing_once;
   mutable ksym::BuildAddressing addressing;
   // Its loadable modules (read on first use; their strings stay here).
   mutable std::once_flag modules_once;
   mutable std::vector<ksym::ModuleListing> modules;
-  // The running kernel's [bpf] and ftrace frames (api/live_pseudo.h).
-  mutable std::once_flag live_once;
-  mutable std::unique_ptr<ksym::SharedLiveOverlay> live;
 };
 
 struct ksym_layout {
@@ -111,23 +113,22 @@ const std::vector<ksym::ModuleListing>& Modules(const ksym_index* idx) {
   return idx->modules;
 }
 
-const ksym::SharedLiveOverlay& Live(const ksym_index* idx) {
-  std::call_once(idx->live_once, [idx] {
-    idx->live = std::make_unique<ksym::SharedLiveOverlay>(*idx->symbolizer);
-  });
-  return *idx->live;
-}
-
 // A hit the live overlay answers: no symbol of the index (ksym.h
 // KSYM_REASON_LIVE), the offset into the live symbol.
-bool LiveHit(const ksym_index* idx, uint64_t addr, const ksym::SymbolHit& h,
-             ksym_hit* out) {
-  std::optional<ksym::PseudoHit> live = Live(idx).Lookup(addr, h);
+bool LiveHitSlow(const ksym_index* idx, uint64_t addr,
+                 const ksym::SymbolHit& h, ksym_hit* out) {
+  std::optional<ksym::PseudoHit> live = idx->live.Lookup(addr, h);
   if (!live.has_value()) return false;
   out->symbol = KSYM_NO_SYMBOL;
   out->reason = KSYM_REASON_LIVE;
   out->offset = live->offset;
   return true;
+}
+
+inline bool LiveHit(const ksym_index* idx, uint64_t addr,
+                    const ksym::SymbolHit& h, ksym_hit* out) {
+  if (!idx->live.applies()) return false;  // inline: the usual case
+  return LiveHitSlow(idx, addr, h, out);
 }
 
 bool BadSymbol(const ksym_index* idx, uint32_t symbol) {
@@ -192,7 +193,7 @@ int ksym_open_with(const char* path, const ksym_open_opts* opts,
   KSYM_CHECK_ARG(path != nullptr);
   auto s = ksym::Symbolizer::Open(path, Options(opts));
   if (!s.ok()) return FailStatus(s.status());
-  *out = new (std::nothrow) ksym_index{*std::move(s)};
+  *out = new (std::nothrow) ksym_index(*std::move(s));
   if (*out == nullptr) return Fail(KSYM_ERR_INTERNAL, "out of memory");
   return 0;
 }
@@ -208,7 +209,7 @@ int ksym_open_default(const ksym_open_opts* opts, ksym_index** out) {
   o.index = Options(opts);
   auto s = ksym::OpenDefaultIndex(o);
   if (!s.ok()) return FailStatus(s.status());
-  *out = new (std::nothrow) ksym_index{*std::move(s)};
+  *out = new (std::nothrow) ksym_index(*std::move(s));
   if (*out == nullptr) return Fail(KSYM_ERR_INTERNAL, "out of memory");
   return 0;
 }
@@ -331,7 +332,7 @@ int ksym_lookup_all(const ksym_index* idx, uint64_t addr, uint32_t* symbols,
 int ksym_format_frame(const ksym_index* idx, uint64_t addr, char* buf,
                       size_t len) {
   KSYM_CHECK_ARG(idx != nullptr && (len == 0 || buf != nullptr));
-  return CopyOut(ksym::FrameTextWithLive(*idx->symbolizer, Live(idx), addr),
+  return CopyOut(ksym::FrameTextWithLive(*idx->symbolizer, idx->live, addr),
                  buf, len);
 }
 
@@ -656,9 +657,7 @@ int ksym_store_open(const char* store, const char* build_id,
   ksym::IndexStore s(store, o);
   absl::StatusOr<std::unique_ptr<ksym::Symbolizer>> idx = s.Open(build_id);
   if (!idx.ok()) return FailStatus(idx.status());
-  auto* index = new ksym_index;
-  index->symbolizer = *std::move(idx);
-  *out = index;
+  *out = new ksym_index(*std::move(idx));
   return 0;
 }
 

@@ -110,10 +110,18 @@ LiveOverlay::LiveOverlay(const Symbolizer& index, std::string root)
 
 void LiveOverlay::SetForTesting(std::vector<PseudoSymbol> symbols) {
   std::call_once(read_once_, [&] { symbols_ = std::move(symbols); });
+  SetFloor();
 }
 
 void LiveOverlay::ReadOnce() {
   std::call_once(read_once_, [this] { Read(); });
+  SetFloor();
+}
+
+void LiveOverlay::SetFloor() {
+  floor_.store(symbols_.empty() ? ~uint64_t{0} : symbols_.front().address,
+               std::memory_order_relaxed);
+  read_done_.store(true, std::memory_order_release);
 }
 
 void LiveOverlay::Read() {
@@ -144,6 +152,7 @@ std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
 
 std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
                                              const SymbolHit& indexed) {
+  if (BelowEveryPseudoSymbol(address)) return std::nullopt;
   return Lookup(address,
                 indexed.found() && index_.index().SizeExact(indexed.symbol));
 }
@@ -151,7 +160,7 @@ std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
 std::optional<PseudoHit> LiveOverlay::Lookup(uint64_t address,
                                              bool indexed_exact) {
   if (indexed_exact) return std::nullopt;
-  ReadOnce();
+  if (!read_done_.load(std::memory_order_acquire)) ReadOnce();
   // The last pseudo symbol at or below the address.
   auto it = std::upper_bound(
       symbols_.begin(), symbols_.end(), address,
@@ -210,20 +219,8 @@ const char* LiveReasonText() {
          "ftrace/kprobe pseudo-modules (read from /proc/kallsyms) covers it";
 }
 
-std::optional<PseudoHit> SharedLiveOverlay::Lookup(uint64_t address,
-                                                   const SymbolHit& indexed)
-    const {
-  std::call_once(once_, [this] {
-    if (!testing_) live_ = LiveOverlayFor(s_);
-  });
-  if (live_ == nullptr) return std::nullopt;  // not the running kernel's
-  return live_->Lookup(address, indexed);
-}
-
-void SharedLiveOverlay::SetForTesting(std::unique_ptr<LiveOverlay> live) {
-  testing_ = true;
-  live_ = std::move(live);
-}
+SharedLiveOverlay::SharedLiveOverlay(const Symbolizer& s)
+    : live_(LiveOverlayFor(s)) {}
 
 std::string FrameTextWithLive(const Symbolizer& s,
                               const SharedLiveOverlay& live, uint64_t address) {

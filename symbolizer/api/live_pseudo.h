@@ -16,6 +16,7 @@
 #ifndef KSYM_SYMBOLIZER_API_LIVE_PSEUDO_H_
 #define KSYM_SYMBOLIZER_API_LIVE_PSEUDO_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -76,6 +77,12 @@ class LiveOverlay {
   std::optional<PseudoHit> Lookup(uint64_t address,
                                   const LookupResult& indexed);
   std::optional<PseudoHit> Lookup(uint64_t address, const SymbolHit& indexed);
+  // True once kallsyms is read and `address` lies below every pseudo
+  // symbol (all of vmlinux): no answer, whatever the index says. Inline,
+  // lock-free: the common case of a running kernel's index.
+  bool BelowEveryPseudoSymbol(uint64_t address) const {
+    return address < floor_.load(std::memory_order_relaxed);
+  }
   // Valid once a Lookup has read kallsyms.
   const absl::Status& read_status() const { return read_status_; }
 
@@ -86,6 +93,7 @@ class LiveOverlay {
   std::optional<PseudoHit> Lookup(uint64_t address, bool indexed_exact);
   void ReadOnce();
   void Read();
+  void SetFloor();
   // Fills the hit's BPF program fields, reading each program once
   // (bpf_mu_ held).
   void PlaceInBpfProgram(uint64_t address, PseudoHit* hit);
@@ -95,6 +103,8 @@ class LiveOverlay {
   // symbols_ and read_status_ are written once, then only read: Lookup
   // may be called from many threads at once.
   std::once_flag read_once_;
+  std::atomic<bool> read_done_{false};  // read_once_ has run: skip it
+  std::atomic<uint64_t> floor_{0};  // the lowest pseudo address, once read
   absl::Status read_status_;
   std::vector<PseudoSymbol> symbols_;
   std::mutex bpf_mu_;
@@ -113,29 +123,39 @@ std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s);
 
 // The overlay of a long-lived index shared by threads (the C API's
 // ksym_index, Python's Index): whether it applies (LiveOverlayFor) is
-// decided, and ROOT/proc/kallsyms read, on the first address the index
-// does not answer exactly, so an index that is not the running kernel's,
-// or an exact answer, costs one check. The pseudo lines are those of that
-// first read: reopen the index to see programs loaded since.
+// decided at construction (no I/O for an index that is not a runtime one;
+// uname and /sys/kernel/notes for one that is), ROOT/proc/kallsyms is read
+// on the first address the index does not answer exactly. An index that
+// is not the running kernel's costs one inline check per lookup. The
+// pseudo lines are those of that first read: reopen the index to see
+// programs loaded since.
 //
 //   SharedLiveOverlay live(symbolizer);
 //   SymbolHit h = symbolizer.Locate(addr);
 //   if (auto hit = live.Lookup(addr, h)) puts(LiveFrameText(*hit).c_str());
 class SharedLiveOverlay {
  public:
-  explicit SharedLiveOverlay(const Symbolizer& s) : s_(s) {}
+  explicit SharedLiveOverlay(const Symbolizer& s);
+  // Whether it is the running kernel's index (else Lookup never answers).
+  bool applies() const { return live_ != nullptr; }
   // As LiveOverlay::Lookup, given the index's answer; thread-safe.
   std::optional<PseudoHit> Lookup(uint64_t address,
-                                  const SymbolHit& indexed) const;
+                                  const SymbolHit& indexed) const {
+    if (live_ == nullptr || live_->BelowEveryPseudoSymbol(address)) {
+      return std::nullopt;
+    }
+    return live_->Lookup(address, indexed);
+  }
   // For tests: this overlay (or none) whatever the running kernel is;
   // before any Lookup.
-  void SetForTesting(std::unique_ptr<LiveOverlay> live);
+  void SetForTesting(std::unique_ptr<LiveOverlay> live) {
+    live_ = std::move(live);
+  }
 
  private:
-  const Symbolizer& s_;
-  mutable std::once_flag once_;
-  mutable std::unique_ptr<LiveOverlay> live_;
-  bool testing_ = false;
+  // Lookup is logically const: the overlay reads kallsyms once, then
+  // only reads (its own locking, LiveOverlay).
+  std::unique_ptr<LiveOverlay> live_;
 };
 
 // Why a lookup answered from the live overlay has no symbol of the index

@@ -546,6 +546,15 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
       ASSERT_TRUE(t.has_lines());
       EXPECT_EQ(t.lines().functions_size(),
                 static_cast<int>(out.catalog.lines->functions.size()));
+      // The module aliases the kernel names by symtab order are carried
+      // (module_exit()'s cleanup_module makes some in any module set).
+      size_t marked = 0;
+      for (uint64_t i = 0; i < (*reader)->symbol_count(); ++i) {
+        marked += (*reader)->ModuleAliasFirst(static_cast<uint32_t>(i));
+      }
+      EXPECT_GT(marked, 0u);
+      EXPECT_EQ(t.symbols().module_alias_first_size(),
+                static_cast<int>(marked));
       for (const proto::LoadedModule& m : t.modules()) {
         EXPECT_GT(m.base(), 0u) << m.name();
         EXPECT_GT(m.size(), 0u) << m.name();

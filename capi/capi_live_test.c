@@ -73,6 +73,13 @@ int main(void) {
   CHECK(ksym_format_frame(idx, addr, frame, sizeof(frame)) > 0);
   CHECK(strncmp(frame, want, strlen(want)) == 0);
 
+  struct ksym_live_symbol l;
+  memset(&l, 0, sizeof(l));
+  l.type_size = sizeof(l);
+  CHECK(ksym_lookup_live(idx, addr + 1, &l) == 0);
+  CHECK(l.address == addr && l.offset == 1);
+  CHECK(strcmp(l.name, name) == 0 && strcmp(l.module, module) == 0);
+
   struct ksym_hit batch[2];
   const uint64_t addrs[2] = {addr, addr};
   CHECK(ksym_lookup_batch(idx, addrs, 2, batch) == 0);

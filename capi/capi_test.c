@@ -250,6 +250,15 @@ int main(void) {
                "not a kernel address: below the kernel text") == 0);
   CHECK(ksym_lookup(idx, 0x00007f0012345678, &hit) == KSYM_ERR_NOT_FOUND);
   CHECK(hit.reason == KSYM_REASON_NOT_KERNEL);
+  /* Not the running kernel's index: nothing live (capi_live_test has the
+   * running kernel's). */
+  struct ksym_live_symbol live;
+  memset(&live, 0, sizeof(live));
+  live.type_size = sizeof(live);
+  CHECK(ksym_lookup_live(idx, 0xffffffff81000312, &live) == KSYM_ERR_NOT_FOUND);
+  CHECK(ksym_lookup_live(idx, 1, &live) == KSYM_ERR_NOT_FOUND);
+  CHECK(strcmp(ksym_last_error(),
+               "not a kernel address: below the kernel text") == 0);
 
   CHECK(ksym_format_frame(idx, 0xffffffff81000312, buf, sizeof(buf)) == 19);
   CHECK(strcmp(buf, "schedule+0x12/0x100") == 0);

@@ -320,6 +320,30 @@ int64_t ksym_lookup_batch(const ksym_index* idx, const uint64_t* addrs,
   return found;
 }
 
+int ksym_lookup_live(const ksym_index* idx, uint64_t addr,
+                     ksym_live_symbol* out) {
+  KSYM_CHECK_ARG(idx != nullptr && out != nullptr);
+  KSYM_CHECK_ARG(out->type_size >= offsetof(ksym_live_symbol, offset) +
+                                       sizeof(uint64_t));
+  const ksym::SymbolHit h = idx->symbolizer->Locate(addr);
+  std::optional<ksym::PseudoHit> live = idx->live.Lookup(addr, h);
+  if (!live.has_value()) {
+    return Fail(KSYM_ERR_NOT_FOUND,
+                h.found() ? "the index answers the address"
+                          : ksym::NotFoundReasonText(h.reason));
+  }
+  ksym_live_symbol full;
+  std::memset(&full, 0, sizeof(full));
+  full.type_size = sizeof(full);
+  full.address = live->symbol->address;
+  full.offset = live->offset;
+  full.type = live->symbol->type;
+  if (live->bpf_program != nullptr) full.bpf_prog_id = live->bpf_program->id;
+  CopyOut(live->symbol->name, full.name, sizeof(full.name));
+  CopyOut(live->symbol->module, full.module, sizeof(full.module));
+  return CopyStruct(full, out);
+}
+
 int ksym_lookup_all(const ksym_index* idx, uint64_t addr, uint32_t* symbols,
                     size_t cap) {
   KSYM_CHECK_ARG(idx != nullptr && (cap == 0 || symbols != nullptr));

@@ -160,7 +160,8 @@ struct ksym_hit {
  * /proc/kallsyms, as `ksym lookup` does: a BPF program or trampoline gives
  * KSYM_ERR_NOT_FOUND with out->reason KSYM_REASON_LIVE and out->offset the
  * offset into it (out->symbol is KSYM_NO_SYMBOL: such symbols are never
- * in an index), and ksym_format_frame prints it as `ksym lookup` does
+ * in an index), ksym_lookup_live gives its name, start, type, pseudo-module
+ * and BPF program id, and ksym_format_frame prints it as `ksym lookup` does
  * ("bpf_prog_6deef7357e7b4530_my_prog+0x4c [bpf] (BPF program 42,
  * prog.c:12:5)"). Those lines are read once per open index, on the first
  * such address: reopen the index to see programs loaded since. Any other
@@ -176,6 +177,27 @@ int64_t ksym_lookup_batch(const struct ksym_index *idx, const uint64_t *addrs,
  * writes up to cap symbol indices and returns how many there are. */
 int ksym_lookup_all(const struct ksym_index *idx, uint64_t addr,
                     uint32_t *symbols, size_t cap);
+
+/* A live symbol of the running kernel (KSYM_REASON_LIVE): a BPF program,
+ * a BPF trampoline or dispatcher, an ftrace or kprobe trampoline. */
+struct ksym_live_symbol {
+  size_t type_size;     /* sizeof(struct ksym_live_symbol) */
+  uint64_t address;     /* its start, as /proc/kallsyms lists it */
+  uint64_t offset;      /* the looked-up address minus its start */
+  char type;            /* kallsyms type letter: 't', ... */
+  uint8_t reserved0[3];
+  uint32_t bpf_prog_id; /* a BPF program's id (read with root or CAP_BPF),
+                           0 when not read: ksym_format_frame says why */
+  char name[512];       /* "bpf_prog_6deef7357e7b4530_my_prog" (KSYM_NAME_LEN) */
+  char module[64];      /* "bpf", "__builtin__ftrace", "__builtin__kprobes" */
+  uint8_t reserved[64];
+};
+
+/* The live symbol ksym_lookup answers addr with (KSYM_REASON_LIVE): 0, or
+ * KSYM_ERR_NOT_FOUND when there is none (the index answers addr, or
+ * nothing live covers it, or the index is not the running kernel's). */
+int ksym_lookup_live(const struct ksym_index *idx, uint64_t addr,
+                     struct ksym_live_symbol *out);
 
 /* What `ksym lookup` prints after the address: "name+0xOFF/0xLEN [mod]
  * {obj}" (LEN as the kernel's %pS prints it: the distance to the next

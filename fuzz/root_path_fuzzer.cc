@@ -10,9 +10,13 @@
 // building the tree cannot touch the host. Checked: the result is ROOT or
 // under it, holds no `.` or `..` component, the user-space walk and
 // openat2's agree whenever both succeed, and what exists there is inside
-// the root. A name CheckModuleName or CheckKernelRelease accepts is never a
-// path.
+// the root. The fd walk (root_fd.h, OpenInRoot) is checked the same way:
+// its user-space walk and openat2 open the same file (device and inode) or
+// both fail, that file is inside the root, and it is the file the path
+// walk names. A name CheckModuleName or CheckKernelRelease accepts is
+// never a path.
 #include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -30,6 +34,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/catalog/identity_names.h"
+#include "symbolizer/files/root_fd.h"
 #include "symbolizer/files/root_path.h"
 
 namespace {
@@ -69,6 +74,54 @@ void CheckNames(absl::string_view name) {
         Fail("a release with a control byte");
       }
     }
+  }
+}
+
+// Where an fd OpenInRoot gave points, from /proc/self/fd ("" if unknown).
+std::string FdTarget(int fd) {
+  char buf[PATH_MAX];
+  const std::string proc = absl::StrCat("/proc/self/fd/", fd);
+  const ssize_t n = readlink(proc.c_str(), buf, sizeof(buf));
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+bool SameFile(int a, int b) {
+  struct stat sa, sb;
+  return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+void CheckFdWalk(const std::string& root, absl::string_view query,
+                 const absl::StatusOr<std::string>& path_walk) {
+  // O_PATH: opens anything (a directory, a FIFO) without reading it.
+  auto user =
+      ksym::OpenInRoot(root, query, O_PATH, ksym::RootWalk::kUserSpace);
+  auto kernel = ksym::OpenInRoot(root, query, O_PATH, ksym::RootWalk::kOpenat2);
+  char real_root[PATH_MAX];
+  if (realpath(root.c_str(), real_root) == nullptr) return;
+  const std::string rr(real_root);
+  if (user.ok()) {
+    const std::string at = FdTarget(user->get());
+    if (at != rr && !absl::StartsWith(at, rr + "/")) {
+      Fail(absl::StrCat("fd walk opened outside the root: ", at));
+    }
+    if (!path_walk.ok()) Fail("fd walk opened what the path walk refused");
+    const int by_path = open(path_walk->c_str(), O_PATH | O_NOFOLLOW);
+    if (by_path < 0 || !SameFile(by_path, user->get())) {
+      Fail(absl::StrCat("fd walk and path walk differ: ", *path_walk));
+    }
+    close(by_path);
+  }
+  if (kernel.ok() && !user.ok()) {
+    Fail(absl::StrCat("openat2 opened what the fd walk did not: ",
+                      user.status().ToString()));
+  }
+  if (user.ok() && !kernel.ok() && !absl::IsUnavailable(kernel.status())) {
+    Fail(absl::StrCat("the fd walk opened what openat2 did not: ",
+                      kernel.status().ToString()));
+  }
+  if (user.ok() && kernel.ok() && !SameFile(user->get(), kernel->get())) {
+    Fail("the fd walk and openat2 opened different files");
   }
 }
 
@@ -134,6 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (user.ok() && kernel.ok() && *user != *kernel) {
     Fail(absl::StrCat("walks disagree: ", *user, " vs openat2 ", *kernel));
   }
+  CheckFdWalk(root, query, user);
   nftw(root.c_str(), RemoveOne, 16, FTW_DEPTH | FTW_PHYS);
   return 0;
 }

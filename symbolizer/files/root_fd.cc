@@ -139,7 +139,10 @@ absl::StatusOr<UniqueFd> UserSpaceOpen(absl::string_view root,
     if (last) {
       // From the directory's fd, not following: a link swapped in since
       // the O_PATH open is ELOOP, never followed.
-      UniqueFd fd(RetryOpenat(here(), c.c_str(), flags | O_NOFOLLOW));
+      // "dir/" and "dir/." name a directory, as the kernel reads them.
+      const int dir_only = pending.empty() ? 0 : O_DIRECTORY;
+      UniqueFd fd(
+          RetryOpenat(here(), c.c_str(), flags | O_NOFOLLOW | dir_only));
       if (fd.get() < 0) return OpenError(errno, root, absl::StrJoin(walked, "/"));
       return fd;
     }
@@ -223,13 +226,17 @@ absl::StatusOr<UniqueFd> OpenInRoot(absl::string_view root,
   return UserSpaceOpen(root, path, flags);
 }
 
+bool IsConfined(absl::string_view root, absl::string_view path) {
+  const absl::string_view r = WithoutTrailingSlashes(root);
+  return !IsHostRoot(r) && path.size() >= r.size() &&
+         path.substr(0, r.size()) == r &&
+         (path.size() == r.size() || path[r.size()] == '/');
+}
+
 absl::StatusOr<UniqueFd> OpenConfined(absl::string_view root,
                                       absl::string_view path, int flags) {
   const absl::string_view r = WithoutTrailingSlashes(root);
-  const bool under = !IsHostRoot(r) && path.size() >= r.size() &&
-                     path.substr(0, r.size()) == r &&
-                     (path.size() == r.size() || path[r.size()] == '/');
-  if (!under) {
+  if (!IsConfined(root, path)) {
     if (path.find('\0') != absl::string_view::npos) {
       return absl::InvalidArgumentError("a path holds a NUL byte");
     }

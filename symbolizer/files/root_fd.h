@@ -76,6 +76,10 @@ absl::StatusOr<UniqueFd> OpenInRoot(absl::string_view root,
 absl::StatusOr<UniqueFd> OpenConfined(absl::string_view root,
                                       absl::string_view path, int flags);
 
+// True when OpenConfined opens `path` in `root` (it is under a root that is
+// not the host's), false when it opens it as given.
+bool IsConfined(absl::string_view root, absl::string_view path);
+
 // The directory `path` (as for OpenConfined) opened the same way, for
 // listing with readdir.
 absl::StatusOr<UniqueDir> OpenDirConfined(absl::string_view root,

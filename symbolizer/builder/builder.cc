@@ -180,7 +180,7 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   KSYM_ASSIGN_OR_RETURN(StaticSymbols statics, ReadStaticSymbols(in, log));
   std::vector<KallsymsEntry> kallsyms;
   if (!in.kallsyms.empty()) {
-    KSYM_ASSIGN_OR_RETURN(kallsyms, ReadSymbolMap(in.kallsyms, true, log));
+    KSYM_ASSIGN_OR_RETURN(kallsyms, ReadSymbolMap(in.root, in.kallsyms, true, log));
   }
   const bool runtime = !kallsyms.empty();
   std::vector<KallsymsEntry> loadable = TakeLoadableModuleEntries(kallsyms);

@@ -39,8 +39,8 @@ std::string InRoot(const ResolvedInputs& r, absl::string_view rel) {
 
 // Reads a small text file of the root whole ("" when unreadable or not a
 // regular file), whitespace stripped.
-std::string ReadSmall(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadRegularFile(path, 4096);
+std::string ReadSmall(const ResolvedInputs& r, const std::string& path) {
+  absl::StatusOr<std::string> text = ReadRegularFileInRoot(r.root, path, 4096);
   if (!text.ok()) return "";
   return std::string(absl::StripAsciiWhitespace(*text));
 }
@@ -50,7 +50,7 @@ void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
   KernelIdentity& id = r.live_identity;
   id.address_space = AddressSpace::kRuntime;
   const std::string osrelease = InRoot(r, "proc/sys/kernel/osrelease");
-  id.release = !in.release.empty() ? in.release : ReadSmall(osrelease);
+  id.release = !in.release.empty() ? in.release : ReadSmall(r, osrelease);
   struct utsname u;
   if (r.root == "/" && uname(&u) == 0) {
     if (id.release.empty()) id.release = u.release;
@@ -73,7 +73,7 @@ void DiscoverIdentity(const BuildInputs& in, ResolvedInputs& r) {
           : Source("release", osrelease, SourceState::kMissing,
                    "unreadable; give --release"));
   r.notes = InRoot(r, "sys/kernel/notes");
-  absl::StatusOr<std::string> notes = ReadRegularFile(r.notes, 1 << 20);
+  absl::StatusOr<std::string> notes = ReadRegularFileInRoot(r.root, r.notes, 1 << 20);
   std::string why;
   if (notes.ok()) {
     absl::StatusOr<std::string> b = ParseBuildIdNote(*notes, r.notes);
@@ -120,7 +120,7 @@ void DiscoverVmlinux(ResolvedInputs& r, DebugFileFetcher* fetcher,
     std::string path = InRoot(r, c);
     if (!IsRegularFile(path)) continue;
     any = true;
-    absl::StatusOr<std::string> build_id = ReadElfBuildIdFile(path);
+    absl::StatusOr<std::string> build_id = ReadElfBuildIdFile(path, r.root);
     if (!build_id.ok()) {
       r.sources.push_back(Source("vmlinux", path, SourceState::kRejected,
                                  std::string(build_id.status().message())));
@@ -180,7 +180,7 @@ void DiscoverSystemMap(ResolvedInputs& r) {
     std::string path = InRoot(r, c);
     if (first.empty()) first = path;
     if (!IsRegularFile(path)) continue;
-    absl::StatusOr<std::string> head = ReadRegularFile(path);
+    absl::StatusOr<std::string> head = ReadRegularFileInRoot(r.root, path);
     if (!head.ok()) {
       r.sources.push_back(Source("System.map", path, SourceState::kRejected,
                                  std::string(head.status().message())));

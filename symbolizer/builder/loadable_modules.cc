@@ -36,10 +36,13 @@ struct ModuleElf {
   ElfSymbolTable symtab;
 };
 
-absl::StatusOr<ModuleElf> ReadModuleElf(const std::string& path) {
+// `path` of `root` read from an fd opened in the root (files/root_fd.h).
+absl::StatusOr<ModuleElf> ReadModuleElf(const std::string& root,
+                                        const std::string& path) {
   ModuleElf m;
   m.path = path;
-  absl::StatusOr<std::string> raw = ReadFileToString(path);
+  absl::StatusOr<std::string> raw =
+      ReadFileInRoot(root, path, kMaxInputBytes, {});
   if (!raw.ok()) return raw.status();
   absl::StatusOr<std::string> elf = Decompress(*raw, path);
   if (!elf.ok()) return elf.status();
@@ -101,7 +104,7 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
   std::string expected_from = m.build_id_file;
   std::optional<ModuleElf> ko;
   for (const std::string& path : m.ko_candidates) {
-    absl::StatusOr<ModuleElf> f = ReadModuleElf(path);
+    absl::StatusOr<ModuleElf> f = ReadModuleElf(search.root, path);
     std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
                                  : std::string(f.status().message());
     if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
@@ -135,7 +138,7 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
       }
       candidates.push_back(*path);
     }
-    absl::StatusOr<ModuleElf> f = ReadModuleElf(candidates[i]);
+    absl::StatusOr<ModuleElf> f = ReadModuleElf(search.root, candidates[i]);
     std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
                                  : std::string(f.status().message());
     if (problem.empty()) {
@@ -291,7 +294,7 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   const std::string proc_modules =
       PathInRoot(sources.search.root, "proc/modules");
   if (sources.live) {
-    if (auto text = ReadRegularFile(proc_modules); text.ok()) {
+    if (auto text = ReadRegularFileInRoot(sources.search.root, proc_modules); text.ok()) {
       if (auto mods = ParseProcModules(*text, proc_modules); mods.ok()) {
         for (LoadedModule& m : *mods) {
           if (seen.insert(m.name).second) {

@@ -1,7 +1,9 @@
 #include "symbolizer/builder/module_files.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 #include <utility>
@@ -14,6 +16,7 @@
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/running_kernel/identity.h"
 #include "symbolizer/catalog/identity_names.h"
+#include "symbolizer/files/root_fd.h"
 #include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/loaded_modules.h"
@@ -29,29 +32,32 @@ void ReadSysfs(const ModuleSearch& s, LoadedModuleFiles& m) {
   const std::string dir =
       PathInRoot(s.root, absl::StrCat("sys/module/", m.name));
   if (dir.empty()) return;
-  m.sections_dir = ConfinedPath(s.root, JoinPath(dir, "sections"));
-  if (DIR* d = opendir(m.sections_dir.c_str())) {
+  // Listed and read through fds opened in the root (files/root_fd.h): a
+  // directory swapped for a symlink meanwhile never leads outside it.
+  m.sections_dir = JoinPath(dir, "sections");
+  if (absl::StatusOr<UniqueDir> d = OpenDirConfined(s.root, m.sections_dir);
+      d.ok()) {
     bool any_nonzero = false;
-    while (struct dirent* e = readdir(d)) {
+    while (struct dirent* e = readdir(d->get())) {
       absl::string_view section = e->d_name;
       if (section == "." || section == "..") continue;
-      const std::string path =
-          ConfinedPath(s.root, JoinPath(m.sections_dir, section));
-      absl::StatusOr<std::string> text = ReadRegularFile(path, 4096);
+      const std::string path = JoinPath(m.sections_dir, section);
+      absl::StatusOr<std::string> text =
+          ReadRegularFileInRoot(s.root, path, 4096);
       if (!text.ok()) continue;
       absl::StatusOr<uint64_t> address = ParseSectionAddress(*text, path);
       if (!address.ok()) continue;
       any_nonzero |= *address != 0;
       m.sections[section] = *address;
     }
-    closedir(d);
     if (!m.sections.empty() && !any_nonzero) {
       m.sections.clear();
       m.hidden = true;
     }
   }
-  m.build_id_file = ConfinedPath(s.root, JoinPath(dir, "notes/.note.gnu.build-id"));
-  absl::StatusOr<std::string> notes = ReadRegularFile(m.build_id_file, 4096);
+  m.build_id_file = JoinPath(dir, "notes/.note.gnu.build-id");
+  absl::StatusOr<std::string> notes =
+      ReadRegularFileInRoot(s.root, m.build_id_file, 4096);
   if (notes.ok()) {
     absl::StatusOr<std::string> id = ParseBuildIdNote(*notes, m.build_id_file);
     // It names a debug file (.build-id/xx/rest.debug): hex, bounded.
@@ -61,21 +67,30 @@ void ReadSysfs(const ModuleSearch& s, LoadedModuleFiles& m) {
 
 // Module files under `dir` (recursively, symlinked directories not
 // followed: lib/modules/R/build points into a kernel tree), by module name.
-void Walk(const std::string& dir, bool debug,
+// `d` is `dir` opened in the root; each subdirectory is opened from it
+// (O_NOFOLLOW), so the listing never leaves the root.
+void Walk(DIR* d, const std::string& dir, bool debug,
           absl::flat_hash_map<std::string, std::vector<std::string>>& out,
           int depth = 0) {
   if (depth > 16) return;
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return;
-  std::vector<std::string> subdirs;
+  std::vector<std::pair<std::string, UniqueDir>> subdirs;
   while (struct dirent* e = readdir(d)) {
     absl::string_view n = e->d_name;
     if (n == "." || n == "..") continue;
     const std::string path = JoinPath(dir, n);
     struct stat st;
-    if (lstat(path.c_str(), &st) != 0) continue;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISDIR(st.st_mode)) {
-      subdirs.push_back(path);
+      const int fd = openat(dirfd(d), e->d_name,
+                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK |
+                                O_CLOEXEC);
+      if (fd < 0) continue;
+      UniqueDir sub(fdopendir(fd));
+      if (sub == nullptr) {
+        close(fd);
+        continue;
+      }
+      subdirs.emplace_back(path, std::move(sub));
       continue;
     }
     const bool wanted = debug ? (absl::EndsWith(n, ".ko") ||
@@ -85,8 +100,15 @@ void Walk(const std::string& dir, bool debug,
     std::string name = ModuleNameOfFile(n);
     if (!name.empty()) out[name].push_back(path);
   }
-  closedir(d);
-  for (const std::string& sub : subdirs) Walk(sub, debug, out, depth + 1);
+  for (auto& [path, sub] : subdirs) {
+    Walk(sub.get(), path, debug, out, depth + 1);
+  }
+}
+
+void WalkInRoot(const std::string& root, const std::string& dir, bool debug,
+                absl::flat_hash_map<std::string, std::vector<std::string>>& out) {
+  absl::StatusOr<UniqueDir> d = OpenDirConfined(root, dir);
+  if (d.ok()) Walk(d->get(), dir, debug, out);
 }
 
 // "kernel/fs/fat/fat.ko.xz" -> "kernel/fs/fat/fat.ko".
@@ -118,9 +140,9 @@ std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
       PathInRoot(s.root, absl::StrCat("usr/lib/debug/lib/modules/", s.release));
   // modules.dep: name -> relative path.
   absl::flat_hash_map<std::string, std::string> dep;
-  const std::string dep_path =
-      ConfinedPath(s.root, JoinPath(modules_dir, "modules.dep"));
-  if (absl::StatusOr<std::string> text = ReadRegularFile(dep_path);
+  const std::string dep_path = JoinPath(modules_dir, "modules.dep");
+  if (absl::StatusOr<std::string> text =
+          ReadRegularFileInRoot(s.root, dep_path);
       text.ok()) {
     if (auto files = ParseModulesDep(*text, dep_path); files.ok()) {
       for (ModuleFile& f : *files) dep.emplace(f.name, std::move(f.path));
@@ -142,7 +164,7 @@ std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
       AddIfFile(s, m.ko_candidates, JoinPath(modules_dir, rel));
     }
     if (m.ko_candidates.empty()) {
-      if (!did_walk) Walk(modules_dir, false, walked);
+      if (!did_walk) WalkInRoot(s.root, modules_dir, false, walked);
       did_walk = true;
       for (const std::string& p : walked[name]) AddIfFile(s, m.ko_candidates, p);
     }
@@ -163,7 +185,7 @@ std::vector<LoadedModuleFiles> FindLoadedModuleFiles(
                                               m.build_id.substr(2), ".debug")));
     }
     if (m.debug_candidates.empty()) {
-      if (!did_walk_debug) Walk(debug_dir, true, walked_debug);
+      if (!did_walk_debug) WalkInRoot(s.root, debug_dir, true, walked_debug);
       did_walk_debug = true;
       for (const std::string& p : walked_debug[name]) {
         AddIfFile(s, m.debug_candidates, p);

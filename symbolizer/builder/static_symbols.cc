@@ -24,7 +24,7 @@ absl::Status ReadVmlinux(const ResolvedInputs& in,
                          StaticSymbols& out, BuildLog& log) {
   const std::string& vmlinux = in.vmlinux;
   log.Progress(absl::StrCat("reading symbols of ", vmlinux));
-  absl::StatusOr<ElfSymbolTable> table = ReadElfSymtabFile(vmlinux);
+  absl::StatusOr<ElfSymbolTable> table = ReadElfSymtabFile(vmlinux, in.root);
   if (!table.ok()) return table.status();
   if (table->relocatable) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -151,7 +151,8 @@ constexpr uint64_t kMaxSymbolMapBytes = uint64_t{512} << 20;
 }  // namespace
 
 absl::StatusOr<std::vector<KallsymsEntry>> ReadSymbolMap(
-    const std::string& path, bool kallsyms, BuildLog& log) {
+    const std::string& root, const std::string& path, bool kallsyms,
+    BuildLog& log) {
   log.Progress(absl::StrCat("reading ", path));
   // The first lines are parsed as they arrive: garbage on a pipe is an
   // error at its first line, not after gigabytes of it were held.
@@ -173,7 +174,7 @@ absl::StatusOr<std::vector<KallsymsEntry>> ReadSymbolMap(
     return first.status();
   };
   absl::StatusOr<std::string> text =
-      ReadFileToString(path, kMaxSymbolMapBytes, check_head);
+      ReadFileInRoot(root, path, kMaxSymbolMapBytes, check_head);
   if (!text.ok()) return text.status();
   if (!kallsyms && absl::StrContains(text->substr(0, 200), kPlaceholder)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -201,7 +202,7 @@ absl::StatusOr<StaticSymbols> ReadStaticSymbols(const ResolvedInputs& inputs,
   std::vector<KallsymsEntry> system_map;
   if (!inputs.system_map.empty()) {
     absl::StatusOr<std::vector<KallsymsEntry>> e =
-        ReadSymbolMap(inputs.system_map, false, log);
+        ReadSymbolMap(inputs.root, inputs.system_map, false, log);
     if (!e.ok()) return e.status();
     system_map = *std::move(e);
   }

@@ -49,8 +49,11 @@ absl::StatusOr<StaticSymbols> ReadStaticSymbols(const ResolvedInputs& inputs,
 
 // Reads and parses a kallsyms (`kallsyms` true) or System.map file. A
 // System.map that is Debian's one-line placeholder is FailedPrecondition.
+// A path under `root` (--root; "" or "/" for none) is read from an fd
+// opened in the root (files/root_fd.h).
 absl::StatusOr<std::vector<KallsymsEntry>> ReadSymbolMap(
-    const std::string& path, bool kallsyms, BuildLog& log);
+    const std::string& root, const std::string& path, bool kallsyms,
+    BuildLog& log);
 
 }  // namespace ksym
 

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/running_kernel/identity.h"
+#include "symbolizer/files/root_fd.h"
 #include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/file_reader.h"
 
@@ -26,23 +27,23 @@ namespace {
 constexpr size_t kKallsymsHead = 4096;
 constexpr size_t kHeadEntries = 16;
 
-std::string ReadHead(const std::string& path, size_t max) {
+// `path` of `root`, opened in the root (files/root_fd.h).
+std::string ReadHead(const std::string& root, const std::string& path,
+                     size_t max) {
   std::string out(max, '\0');
   // A FIFO under a root would block the open and the reads: regular only.
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return "";
+  absl::StatusOr<UniqueFd> opened =
+      OpenConfined(root, path, O_RDONLY | O_NONBLOCK);
+  if (!opened.ok()) return "";
+  const int fd = opened->get();
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return "";
-  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return "";
   size_t got = 0;
   while (got < max) {
     ssize_t n = read(fd, &out[got], max - got);
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  close(fd);
   out.resize(got);
   size_t nl = out.rfind('\n');
   out.resize(nl == std::string::npos ? 0 : nl + 1);
@@ -59,9 +60,9 @@ absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root,
   LiveLayout live;
   std::string head;
   if (depth == LiveDepth::kHead) {
-    head = ReadHead(kallsyms, kKallsymsHead);
+    head = ReadHead(root, kallsyms, kKallsymsHead);
   } else {
-    absl::StatusOr<std::string> all = ReadRegularFile(kallsyms);
+    absl::StatusOr<std::string> all = ReadRegularFileInRoot(root, kallsyms);
     if (all.ok()) head = *std::move(all);
   }
   if (head.empty()) {
@@ -80,7 +81,7 @@ absl::StatusOr<LiveLayout> ReadLiveLayout(const std::string& root,
     }
   }
   const std::string modules = PathInRoot(root, "proc/modules");
-  absl::StatusOr<std::string> text = ReadRegularFile(modules);
+  absl::StatusOr<std::string> text = ReadRegularFileInRoot(root, modules);
   if (text.ok()) {
     absl::StatusOr<std::vector<LoadedModule>> m =
         ParseProcModules(*text, modules);

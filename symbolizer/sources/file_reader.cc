@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "symbolizer/files/root_fd.h"
 
 namespace ksym {
 namespace {
@@ -39,22 +40,15 @@ class FdCloser {
   int fd_;
 };
 
-}  // namespace
+// O_NONBLOCK: opening a FIFO for reading would wait for a writer.
+int OpenFlags(bool regular_only) {
+  return O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0);
+}
 
-namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path,
-                                     uint64_t max_bytes, bool regular_only,
-                                     const HeadCheck& check_head = {}) {
-  int fd;
-  // O_NONBLOCK: opening a FIFO for reading would wait for a writer.
-  const int flags = O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0);
-  do {
-    fd = open(path.c_str(), flags);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return ErrnoError(errno, path);
-  FdCloser closer(fd);
-
+// Reads the open `fd` (named `path` in messages) within the bounds.
+absl::StatusOr<std::string> ReadOpenFile(int fd, const std::string& path,
+                                         uint64_t max_bytes, bool regular_only,
+                                         const HeadCheck& check_head) {
   std::string contents;
   struct stat st;
   if (fstat(fd, &st) != 0) return ErrnoError(errno, path);
@@ -114,7 +108,47 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
   return contents;
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     uint64_t max_bytes, bool regular_only,
+                                     const HeadCheck& check_head = {}) {
+  int fd;
+  do {
+    fd = open(path.c_str(), OpenFlags(regular_only));
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return ErrnoError(errno, path);
+  FdCloser closer(fd);
+  return ReadOpenFile(fd, path, max_bytes, regular_only, check_head);
+}
+
+// `path` of `root` read from the fd OpenConfined gives; regular files
+// only when it is the root's (an untrusted FIFO would block).
+absl::StatusOr<std::string> ReadFileInRoot(const std::string& root,
+                                           const std::string& path,
+                                           uint64_t max_bytes,
+                                           bool regular_only,
+                                           const HeadCheck& check_head) {
+  regular_only = regular_only || IsConfined(root, path);
+  absl::StatusOr<UniqueFd> fd =
+      OpenConfined(root, path, OpenFlags(regular_only));
+  if (!fd.ok()) return fd.status();
+  return ReadOpenFile(fd->get(), path, max_bytes, regular_only, check_head);
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> ReadRegularFileInRoot(const std::string& root,
+                                                  const std::string& path,
+                                                  uint64_t max_bytes) {
+  return ReadFileInRoot(root, path, max_bytes, /*regular_only=*/true, {});
+}
+
+absl::StatusOr<std::string> ReadFileInRoot(const std::string& root,
+                                           const std::string& path,
+                                           uint64_t max_bytes,
+                                           const HeadCheck& check_head) {
+  return ReadFileInRoot(root, path, max_bytes, /*regular_only=*/false,
+                        check_head);
+}
 
 absl::StatusOr<std::string> ReadFileToString(const std::string& path,
                                              uint64_t max_bytes) {

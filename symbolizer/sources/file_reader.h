@@ -52,6 +52,21 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path,
 absl::StatusOr<std::string> ReadRegularFile(
     const std::string& path, uint64_t max_bytes = kMaxInputBytes);
 
+// The same reads for a file of a system under `root` (--root), `path` as
+// discovery names it ("ROOT/proc/modules"): opened in the root
+// (files/root_fd.h), so no component swapped for a symlink while it is
+// read leads outside, and read from that fd with the same bounds. A path
+// under the root is a regular file only; a path outside it (given
+// explicitly) and any path when the root is "" or "/" is read as
+// ReadFileToString would. `path` names the file in messages.
+absl::StatusOr<std::string> ReadRegularFileInRoot(
+    const std::string& root, const std::string& path,
+    uint64_t max_bytes = kMaxInputBytes);
+absl::StatusOr<std::string> ReadFileInRoot(const std::string& root,
+                                           const std::string& path,
+                                           uint64_t max_bytes,
+                                           const HeadCheck& check_head);
+
 }  // namespace ksym
 
 #endif  // KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_

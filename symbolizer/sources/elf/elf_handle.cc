@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "symbolizer/files/root_fd.h"
 
 namespace ksym {
 namespace {
@@ -27,10 +29,25 @@ ElfHandle ElfHandle::OverMemory(absl::string_view bytes) {
   return ElfHandle(elf, -1);
 }
 
-absl::StatusOr<ElfHandle> ElfHandle::OpenFile(const std::string& path) {
+absl::StatusOr<ElfHandle> ElfHandle::OpenFile(const std::string& path,
+                                              const std::string& root) {
   InitLibelf();
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::ErrnoToStatus(errno, path);
+  int fd;
+  if (IsConfined(root, path)) {
+    // O_NONBLOCK: a FIFO planted in the root must not block the open.
+    absl::StatusOr<UniqueFd> opened =
+        OpenConfined(root, path, O_RDONLY | O_NONBLOCK);
+    if (!opened.ok()) return opened.status();
+    struct stat st;
+    if (fstat(opened->get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": not a regular file"));
+    }
+    fd = opened->release();
+  } else {
+    fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return absl::ErrnoToStatus(errno, path);
+  }
   Elf* elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
   return ElfHandle(elf, fd);
 }

@@ -24,8 +24,12 @@ class ElfHandle {
   // into them only when asked to change the image (gelf_update_*,
   // elf_compress, libdwfl relocation): callers that do must pass a copy.
   static ElfHandle OverMemory(absl::string_view bytes);
-  // NotFound (or the errno's code) when the file cannot be opened.
-  static absl::StatusOr<ElfHandle> OpenFile(const std::string& path);
+  // NotFound (or the errno's code) when the file cannot be opened. A path
+  // under `root` (--root; "" or "/" for none) is opened in the root
+  // (files/root_fd.h) and must be a regular file; libelf maps that fd, so
+  // no component swapped meanwhile leads outside the root.
+  static absl::StatusOr<ElfHandle> OpenFile(const std::string& path,
+                                            const std::string& root = "");
 
   ElfHandle(ElfHandle&& other) noexcept;
   ElfHandle& operator=(ElfHandle&& other) noexcept;

@@ -333,14 +333,16 @@ absl::StatusOr<ElfSymbolTable> ParseElfSymtab(absl::string_view bytes,
   return ParseElf(elf.get(), path);
 }
 
-absl::StatusOr<ElfSymbolTable> ReadElfSymtabFile(const std::string& path) {
-  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path);
+absl::StatusOr<ElfSymbolTable> ReadElfSymtabFile(const std::string& path,
+                                                 const std::string& root) {
+  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path, root);
   if (!elf.ok()) return elf.status();
   return ParseElf(elf->get(), path);
 }
 
-absl::StatusOr<std::string> ReadElfBuildIdFile(const std::string& path) {
-  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path);
+absl::StatusOr<std::string> ReadElfBuildIdFile(const std::string& path,
+                                               const std::string& root) {
+  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path, root);
   if (!elf.ok()) return elf.status();
   absl::StatusOr<GElf_Ehdr> header = ReadElfHeader(elf->get(), path);
   if (!header.ok()) return header.status();

@@ -68,13 +68,16 @@ absl::StatusOr<ElfSymbolTable> ParseElfSymtab(absl::string_view bytes,
 
 // Maps the file at `path` read-only (ELF_C_READ_MMAP, never copied whole) and
 // parses it. A missing file is NotFound.
-absl::StatusOr<ElfSymbolTable> ReadElfSymtabFile(const std::string& path);
+// A path under `root` (--root) is opened in the root (ElfHandle::OpenFile).
+absl::StatusOr<ElfSymbolTable> ReadElfSymtabFile(const std::string& path,
+                                                 const std::string& root = "");
 
 // Only the GNU build-id (lowercase hex) of an ELF file, from its SHT_NOTE
 // sections, without reading its symbols: cheap enough to check every
 // candidate vmlinux or .ko. "" when it has none; InvalidArgument when the
 // file is not ELF.
-absl::StatusOr<std::string> ReadElfBuildIdFile(const std::string& path);
+absl::StatusOr<std::string> ReadElfBuildIdFile(const std::string& path,
+                                               const std::string& root = "");
 
 // The letter `nm` prints for a symbol (binutils bfd_decode_symclass with the
 // ELF section flags), from raw ELF facts: `shndx` as resolved, the section's

@@ -190,6 +190,10 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
                           "them; the .ko's addresses are indexed (",
                           absl::StrJoin(placed.disagree_examples, ", "), ")"));
   }
+  if (std::string note = UnselectableNote(symbols->symtab, symbols->path);
+      !note.empty()) {
+    log.Warn(absl::StrCat("module ", m.name, ": ", note));
+  }
   outcome.text += placed.text_symbols;
   outcome.text_with_object += placed.text_with_object;
   (units ? outcome.with_debug : outcome.without_debug).push_back(m.name);

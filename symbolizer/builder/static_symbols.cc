@@ -127,6 +127,9 @@ absl::Status ReadVmlinux(const ResolvedInputs& in,
     absl::StrAppend(&symtab_note, ", filtered as scripts/mksysmap does");
   }
   log.Note(std::move(symtab_note));
+  if (std::string note = UnselectableNote(*table, vmlinux); !note.empty()) {
+    log.Warn(std::move(note));
+  }
 
   for (const Symbol& s : out.symbols) {
     if (s.name != "linux_banner") continue;

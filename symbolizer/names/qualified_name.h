@@ -33,6 +33,28 @@
 
 namespace ksym {
 
+// ---- Symbol names.
+
+// A byte of ksym's query syntax (name+0xOFF/0xLEN, mod:name, name @0xADDR,
+// [mod], {obj}, globs * and ?). No kernel symbol name holds one (C
+// identifiers, '.' suffixes, '$' in mapping and Rust symbols: none in the
+// Debian 6.1 amd64 or arm64 System.map, vmlinux .symtab or modules); a name
+// that did would be printed but no query could select it, so every source
+// of names refuses it (kallsyms, System.map) or leaves it out and says so
+// (ELF .symtab).
+constexpr bool IsQuerySyntaxByte(char c) {
+  return c == '+' || c == ':' || c == '@' || c == '[' || c == ']' ||
+         c == '{' || c == '}' || c == '*' || c == '?';
+}
+
+// The first byte of `name` IsQuerySyntaxByte, or nullptr.
+inline const char* FindQuerySyntaxByte(absl::string_view name) {
+  for (const char& c : name) {
+    if (IsQuerySyntaxByte(c)) return &c;
+  }
+  return nullptr;
+}
+
 // ---- Module names.
 
 // A byte of a module name as users, stack traces and file names spell it:

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/names/qualified_name.h"
 #include "symbolizer/sources/input_errors.h"
 
 namespace ksym {
@@ -115,22 +116,6 @@ inline bool ParseHex(const char* p, size_t width, uint64_t& value) {
   if (!DecodeHex8(p, high) || !DecodeHex8(p + 8, low)) return false;
   value = (static_cast<uint64_t>(high) << 32) | low;
   return true;
-}
-
-// Bytes of ksym's query syntax (name+0xOFF/0xLEN, mod:name, name @0xADDR,
-// [mod], {obj}, globs * and ?). No kernel symbol name holds them (C
-// identifiers, '.' suffixes, '$' in mapping and Rust symbols); a name that
-// did would be printed but could never be selected by any query.
-constexpr bool IsQuerySyntaxByte(char c) {
-  return c == '+' || c == ':' || c == '@' || c == '[' || c == ']' ||
-         c == '{' || c == '}' || c == '*' || c == '?';
-}
-
-inline const char* FindQuerySyntaxByte(absl::string_view name) {
-  for (const char& c : name) {
-    if (IsQuerySyntaxByte(c)) return &c;
-  }
-  return nullptr;
 }
 
 inline bool IsTypeChar(char c, Format format) {

@@ -223,6 +223,12 @@ absl::StatusOr<ElfSymbolTable> ParseElf(Elf* elf, absl::string_view path) {
     }
     if (type == STT_SECTION) continue;
     if (IsTargetSpecialSymbol(ehdr.e_machine, name)) continue;
+    if (FindQuerySyntaxByte(name) != nullptr) {
+      // No query could select it (names/qualified_name.h): left out,
+      // counted for the caller to say so.
+      if (table.unselectable++ == 0) table.first_unselectable = std::string(name);
+      continue;
+    }
 
     uint32_t shndx = sym.st_shndx;
     if (shndx == SHN_XINDEX) shndx = xndx;
@@ -325,6 +331,20 @@ std::string ElfMachineName(uint16_t machine, int elf_class, bool big_endian) {
     default:
       return absl::StrCat("em", machine);
   }
+}
+
+std::string UnselectableNote(const ElfSymbolTable& table,
+                             absl::string_view path) {
+  if (table.unselectable == 0) return "";
+  constexpr size_t kShown = 64;
+  const absl::string_view first(table.first_unselectable);
+  return absl::StrCat(
+      table.unselectable, " symbol", table.unselectable == 1 ? "" : "s",
+      " of ", path,
+      " left out: a name holding + : @ [ ] { } * or ? (ksym's query syntax) "
+      "could not be selected by any query, and no kernel's names hold them "
+      "(first: \"", absl::CHexEscape(first.substr(0, kShown)),
+      first.size() > kShown ? "...": "", "\")");
 }
 
 absl::StatusOr<ElfSymbolTable> ParseElfSymtab(absl::string_view bytes,

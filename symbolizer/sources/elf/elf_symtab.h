@@ -59,7 +59,18 @@ struct ElfSymbolTable {
   // symbols and the ARM/AArch64/RISC-V mapping symbols ($x, $d, ...) that nm
   // hides.
   std::vector<ElfSymbol> symbols;
+  // Symbols left out of `symbols` because their names hold a byte of the
+  // query syntax (IsQuerySyntaxByte, names/qualified_name.h: + : @ [ ] { }
+  // * ?), which no kernel's names do and no query could select; the first
+  // such name, for the caller's message (UnselectableNote).
+  size_t unselectable = 0;
+  std::string first_unselectable;
 };
+
+// "" when no symbol was left out, else what the build log says:
+// "N symbols of PATH left out: their names hold query syntax (first: ...)".
+std::string UnselectableNote(const ElfSymbolTable& table,
+                             absl::string_view path);
 
 // Parses the ELF image in `bytes`; `path` names it in error messages and
 // supplies the module name fallback. `bytes` is only read, never written.

@@ -282,6 +282,34 @@ TEST(ElfSymtabTest, BytesAndFileGiveTheSameTable) {
   EXPECT_EQ(bytes, original);
 }
 
+// A name holding query syntax cannot be selected by any query: left out
+// and counted (kallsyms and System.map refuse such a line outright).
+TEST(ElfSymtabTest, NamesHoldingQuerySyntaxAreLeftOutAndCounted) {
+  std::string bytes = ReadFile(Fixture("fixture_vmlinux"));
+  absl::StatusOr<ElfSymbolTable> clean = ParseElfSymtab(bytes, "vmlinux");
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  EXPECT_EQ(clean->unselectable, 0u);
+  EXPECT_EQ(UnselectableNote(*clean, "vmlinux"), "");
+  for (char c : std::string("+:@[]{}*?")) {
+    std::string damaged = bytes;
+    const std::string name("\0core_init\0", 11);
+    const size_t at = damaged.find(name);
+    ASSERT_NE(at, std::string::npos);
+    damaged[at + 5] = c;  // core_init -> core+init, core:init, ...
+    absl::StatusOr<ElfSymbolTable> t = ParseElfSymtab(damaged, "vmlinux");
+    ASSERT_TRUE(t.ok()) << t.status();
+    EXPECT_EQ(Find(*t, "core_init"), nullptr);
+    EXPECT_EQ(Find(*t, absl::StrCat("core", std::string(1, c), "init")),
+              nullptr) << c;
+    EXPECT_EQ(t->symbols.size() + 1, clean->symbols.size());
+    EXPECT_EQ(t->unselectable, 1u);
+    const std::string note = UnselectableNote(*t, "vmlinux");
+    EXPECT_THAT(note, ::testing::HasSubstr("1 symbol of vmlinux left out"));
+    EXPECT_THAT(note, ::testing::HasSubstr(
+                          absl::StrCat("core", std::string(1, c), "init")));
+  }
+}
+
 TEST(ElfSymtabTest, AArch64HidesMappingSymbols) {
   std::string bytes = ReadFile(Fixture("fixture_vmlinux"));
   absl::StatusOr<ElfSymbolTable> native = ParseElfSymtab(bytes, "vmlinux");

@@ -119,7 +119,8 @@ void Finish(BuildOutput& out, BuildLog& log) {
 // KBUILD_MODNAME evidence for the built-in module inference: the
 // dynamic-debug descriptors (__UNIQUE_ID_ddebugN) of the vmlinux, whose
 // symbols are still at their link-time addresses here.
-std::vector<DyndbgSite> ReadDyndbgSites(const std::string& vmlinux,
+std::vector<DyndbgSite> ReadDyndbgSites(const std::string& root,
+                                        const std::string& vmlinux,
                                         const Catalog& c, BuildLog& log) {
   std::vector<uint64_t> addresses;
   for (const Symbol& s : c.symbols) {
@@ -130,7 +131,7 @@ std::vector<DyndbgSite> ReadDyndbgSites(const std::string& vmlinux,
   std::vector<DyndbgSite> sites;
   if (addresses.empty()) return sites;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> d =
-      ReadDyndbgDescriptors(vmlinux, addresses);
+      ReadDyndbgDescriptors(vmlinux, addresses, root);
   if (!d.ok()) {
     log.Warn(absl::StrCat("dynamic-debug descriptors not read: ",
                           d.status().message()));
@@ -251,7 +252,7 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   KSYM_ASSIGN_OR_RETURN(ModuleFiles module_files, ReadModuleFiles(in, log));
   module_files.link_order = std::move(link_order);
   if (statics.label == "vmlinux" && module_files.modinfo) {
-    module_files.dyndbg = ReadDyndbgSites(in.vmlinux, c, log);
+    module_files.dyndbg = ReadDyndbgSites(in.root, in.vmlinux, c, log);
   }
   ModuleFacts module_facts =
       BuiltinModuleFacts(std::move(module_files), c, log);
@@ -276,7 +277,7 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
     AddKallsymsEntries(unmatched, c);
   }
   c.sources = std::move(sources);
-  ReadSourceLines(statics.label == "vmlinux" ? in.vmlinux : std::string(),
+  ReadSourceLines(in.root, statics.label == "vmlinux" ? in.vmlinux : std::string(),
                   given.lines, c, log);
   if (runtime) {
     LoadableModuleSources mods;

@@ -113,8 +113,10 @@ struct ResolvedInputs {
 // (see debug_fetch.h); `progress` shows the download.
 // Every candidate looked at is in `sources`, found, missing or rejected.
 // A root is untrusted: each path under it is resolved as the root would
-// (files/root_path.h: absolute symlinks inside it, `..` never above it),
-// its small files are read only when regular (a FIFO is not waited on),
+// (files/root_path.h: absolute symlinks inside it, `..` never above it)
+// and every reader opens it in the root again (files/root_fd.h), so the
+// paths here are names, never reopened outside the root; its files are
+// read only when regular (a FIFO is not waited on),
 // and a release that is not a kernel release is rejected.
 absl::StatusOr<ResolvedInputs> DiscoverInputs(
     const BuildInputs& in, DebugFileFetcher* fetcher = nullptr,

@@ -17,10 +17,12 @@ namespace ksym {
 namespace {
 
 template <typename T, typename Parse>
-absl::Status ReadParsed(const std::string& path, Parse parse,
-                        std::optional<T>& out) {
+absl::Status ReadParsed(const std::string& root, const std::string& path,
+                        Parse parse, std::optional<T>& out) {
   if (path.empty()) return absl::OkStatus();
-  absl::StatusOr<std::string> text = ReadFileToString(path);
+  // A path under --root is opened in the root (files/root_fd.h).
+  absl::StatusOr<std::string> text =
+      ReadFileInRoot(root, path, kMaxInputBytes, {});
   if (!text.ok()) return text.status();
   absl::StatusOr<T> parsed = parse(*text, path);
   if (!parsed.ok()) return parsed.status();
@@ -233,23 +235,26 @@ absl::StatusOr<ModuleFiles> ReadModuleFiles(const ResolvedInputs& in,
   f.ranges_path = in.modules_builtin_ranges;
   f.build_dir = in.build_dir;
   std::optional<std::vector<std::string>> builtin;
-  if (absl::Status s = ReadParsed(f.builtin_path, ParseModulesBuiltin, builtin);
+  if (absl::Status s =
+          ReadParsed(in.root, f.builtin_path, ParseModulesBuiltin, builtin);
       !s.ok()) {
     return s;
   }
   if (builtin) f.builtin.emplace(builtin->begin(), builtin->end());
   if (absl::Status s =
-          ReadParsed(f.modinfo_path, ParseModulesBuiltinModinfo, f.modinfo);
+          ReadParsed(in.root, f.modinfo_path, ParseModulesBuiltinModinfo,
+                     f.modinfo);
       !s.ok()) {
     return s;
   }
   if (absl::Status s =
-          ReadParsed(f.objs_path, ParseModulesBuiltinObjs, f.objs);
+          ReadParsed(in.root, f.objs_path, ParseModulesBuiltinObjs, f.objs);
       !s.ok()) {
     return s;
   }
   if (absl::Status s =
-          ReadParsed(f.ranges_path, ParseModulesBuiltinRanges, f.ranges);
+          ReadParsed(in.root, f.ranges_path, ParseModulesBuiltinRanges,
+                     f.ranges);
       !s.ok()) {
     return s;
   }

@@ -105,8 +105,9 @@ void Walk(DIR* d, const std::string& dir, bool debug,
   }
 }
 
-void WalkInRoot(const std::string& root, const std::string& dir, bool debug,
-                absl::flat_hash_map<std::string, std::vector<std::string>>& out) {
+void WalkInRoot(
+    const std::string& root, const std::string& dir, bool debug,
+    absl::flat_hash_map<std::string, std::vector<std::string>>& out) {
   absl::StatusOr<UniqueDir> d = OpenDirConfined(root, dir);
   if (d.ok()) Walk(d->get(), dir, debug, out);
 }

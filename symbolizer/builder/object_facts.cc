@@ -87,10 +87,12 @@ absl::Status LinkerMapRanges(const ResolvedInputs& in, uint64_t shift,
   return absl::OkStatus();
 }
 
-absl::Status DwarfRanges(const std::string& vmlinux, uint64_t shift,
-                         std::vector<ObjectRange>& ranges, BuildLog& log) {
+// `vmlinux` under `root` (--root) is opened in the root.
+absl::Status DwarfRanges(const std::string& root, const std::string& vmlinux,
+                         uint64_t shift, std::vector<ObjectRange>& ranges,
+                         BuildLog& log) {
   log.Progress(absl::StrCat("reading DWARF compile units of ", vmlinux));
-  absl::StatusOr<DwarfUnits> units = ReadDwarfUnitsFile(vmlinux);
+  absl::StatusOr<DwarfUnits> units = ReadDwarfUnitsFile(vmlinux, root);
   if (!units.ok()) {
     if (absl::IsFailedPrecondition(units.status())) {
       log.Warn(absl::StrCat(units.status().message(),
@@ -160,7 +162,7 @@ absl::StatusOr<std::vector<ObjectRange>> ReadObjectRanges(
       return st;
     }
   } else if (!inputs.vmlinux.empty()) {
-    if (absl::Status st = DwarfRanges(inputs.vmlinux, s, ranges, log);
+    if (absl::Status st = DwarfRanges(inputs.root, inputs.vmlinux, s, ranges, log);
         !st.ok()) {
       return st;
     }

@@ -9,7 +9,8 @@
 
 namespace ksym {
 
-void ReadSourceLines(const std::string& vmlinux, bool wanted, Catalog& catalog,
+void ReadSourceLines(const std::string& root, const std::string& vmlinux,
+                     bool wanted, Catalog& catalog,
                      BuildLog& log) {
   InputSource source;
   source.what = kLineTablesSource;
@@ -22,7 +23,7 @@ void ReadSourceLines(const std::string& vmlinux, bool wanted, Catalog& catalog,
         "debuginfo package, or set DEBUGINFOD_URLS, and rebuild)";
   } else {
     log.Progress(absl::StrCat("reading source lines of ", vmlinux));
-    absl::StatusOr<LineTable> t = ReadLineTableFile(vmlinux);
+    absl::StatusOr<LineTable> t = ReadLineTableFile(vmlinux, root);
     if (t.ok()) {
       source.state = SourceState::kFound;
       log.Note(absl::StrCat("lines: DWARF of ", vmlinux, " (",

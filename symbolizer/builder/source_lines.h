@@ -3,7 +3,7 @@
 // section, and a "line tables" source record that says where they came
 // from or why the index has none (so `lookup --lines` can say it).
 //
-//   ReadSourceLines(in.vmlinux, /*wanted=*/!no_lines, catalog, log);
+//   ReadSourceLines(in.root, in.vmlinux, /*wanted=*/!no_lines, catalog, log);
 #ifndef KSYM_SYMBOLIZER_BUILDER_SOURCE_LINES_H_
 #define KSYM_SYMBOLIZER_BUILDER_SOURCE_LINES_H_
 
@@ -22,7 +22,8 @@ inline constexpr char kLineTablesSource[] = "line tables";
 // not `wanted`, and adds the source record. A vmlinux without DWARF is a
 // missing source, not an error; malformed DWARF is a warning (the index is
 // built without lines).
-void ReadSourceLines(const std::string& vmlinux, bool wanted, Catalog& catalog,
+void ReadSourceLines(const std::string& root, const std::string& vmlinux,
+                     bool wanted, Catalog& catalog,
                      BuildLog& log);
 
 }  // namespace ksym

@@ -133,7 +133,7 @@ absl::Status ReadVmlinux(const ResolvedInputs& in,
 
   for (const Symbol& s : out.symbols) {
     if (s.name != "linux_banner") continue;
-    absl::StatusOr<std::string> banner = ReadElfString(vmlinux, s.address);
+    absl::StatusOr<std::string> banner = ReadElfString(vmlinux, s.address, 512, in.root);
     if (banner.ok()) {
       absl::StatusOr<std::string> release = ReleaseFromBanner(*banner);
       if (release.ok()) out.banner_release = *release;

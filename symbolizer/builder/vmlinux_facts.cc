@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "symbolizer/files/root_fd.h"
 
 namespace ksym {
 namespace {
@@ -53,10 +55,23 @@ class ElfFile {
     if (elf_ != nullptr) elf_end(elf_);
     if (fd_ >= 0) close(fd_);
   }
-  absl::Status Open(const std::string& path) {
+  absl::Status Open(const std::string& path, const std::string& root) {
     static const bool initialized = elf_version(EV_CURRENT) != EV_NONE;
     (void)initialized;
-    fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (IsConfined(root, path)) {
+      // In the root (files/root_fd.h); a FIFO there must not block.
+      absl::StatusOr<UniqueFd> fd =
+          OpenConfined(root, path, O_RDONLY | O_NONBLOCK);
+      if (!fd.ok()) return fd.status();
+      struct stat st;
+      if (fstat(fd->get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(path, ": not a regular file"));
+      }
+      fd_ = fd->release();
+    } else {
+      fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    }
     if (fd_ < 0) return absl::ErrnoToStatus(errno, path);
     elf_ = elf_begin(fd_, ELF_C_READ_MMAP, nullptr);
     if (elf_ == nullptr || elf_kind(elf_) != ELF_K_ELF) {
@@ -128,9 +143,10 @@ absl::StatusOr<std::string> ReleaseFromBanner(absl::string_view banner) {
 }
 
 absl::StatusOr<std::string> ReadElfString(const std::string& path,
-                                          uint64_t address, size_t max_length) {
+                                          uint64_t address, size_t max_length,
+                                          const std::string& root) {
   ElfFile file;
-  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  if (absl::Status s = file.Open(path, root); !s.ok()) return s;
   Elf_Scn* scn = nullptr;
   while ((scn = elf_nextscn(file.get(), scn)) != nullptr) {
     GElf_Shdr shdr;
@@ -154,11 +170,12 @@ absl::StatusOr<std::string> ReadElfString(const std::string& path,
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 ReadDyndbgDescriptors(const std::string& path,
-                      const std::vector<uint64_t>& addresses) {
+                      const std::vector<uint64_t>& addresses,
+                      const std::string& root) {
   std::vector<std::pair<std::string, std::string>> out;
   if (addresses.empty()) return out;
   ElfFile file;
-  if (absl::Status s = file.Open(path); !s.ok()) return s;
+  if (absl::Status s = file.Open(path, root); !s.ok()) return s;
   GElf_Ehdr ehdr;
   if (gelf_getehdr(file.get(), &ehdr) == nullptr ||
       ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||

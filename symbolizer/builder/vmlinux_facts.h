@@ -34,9 +34,11 @@ absl::StatusOr<std::string> ReleaseFromBanner(absl::string_view banner);
 // The NUL-terminated string (at most `max_length` bytes) at `address` of a
 // linked ELF file's allocated, file-backed sections, read through libelf
 // from a read-only mapping. NotFound when no such section holds the address.
+// A path under `root` (--root) is opened in the root (files/root_fd.h).
 absl::StatusOr<std::string> ReadElfString(const std::string& path,
                                           uint64_t address,
-                                          size_t max_length = 512);
+                                          size_t max_length = 512,
+                                          const std::string& root = "");
 
 // The KBUILD_MODNAME and __FILE__ of the dynamic-debug descriptors (struct
 // _ddebug, CONFIG_DYNAMIC_DEBUG: `modname`, `function`, `filename`
@@ -49,7 +51,8 @@ absl::StatusOr<std::string> ReadElfString(const std::string& path,
 // FailedPrecondition for other ELF classes.
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 ReadDyndbgDescriptors(const std::string& path,
-                      const std::vector<uint64_t>& addresses);
+                      const std::vector<uint64_t>& addresses,
+                      const std::string& root = "");
 
 }  // namespace ksym
 

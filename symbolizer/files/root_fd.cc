@@ -110,7 +110,8 @@ absl::StatusOr<UniqueFd> UserSpaceOpen(absl::string_view root,
       continue;
     }
     const bool last = OnlyDotsLeft(pending);
-    UniqueFd at(RetryOpenat(here(), c.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd at(
+        RetryOpenat(here(), c.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     walked.push_back(c);
     if (at.get() < 0) return OpenError(errno, root, absl::StrJoin(walked, "/"));
     struct stat st;
@@ -143,7 +144,9 @@ absl::StatusOr<UniqueFd> UserSpaceOpen(absl::string_view root,
       const int dir_only = pending.empty() ? 0 : O_DIRECTORY;
       UniqueFd fd(
           RetryOpenat(here(), c.c_str(), flags | O_NOFOLLOW | dir_only));
-      if (fd.get() < 0) return OpenError(errno, root, absl::StrJoin(walked, "/"));
+      if (fd.get() < 0) {
+        return OpenError(errno, root, absl::StrJoin(walked, "/"));
+      }
       return fd;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -177,7 +180,9 @@ int Openat2(absl::string_view root, absl::string_view path, int flags) {
   return static_cast<int>(fd);
 }
 
-bool NoOpenat2(int err) { return err == ENOSYS || err == EPERM || err == E2BIG; }
+bool NoOpenat2(int err) {
+  return err == ENOSYS || err == EPERM || err == E2BIG;
+}
 
 }  // namespace
 

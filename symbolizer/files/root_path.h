@@ -19,8 +19,10 @@
 // without `.` and `..`, so the result does not exist either and opening it
 // says ENOENT with a path the user recognises.
 //
-// The root is not expected to change while it is read: a component
-// replaced by a symlink after the walk is followed by the later open.
+// The path is a name, for messages and for existence probes: opening it
+// again would follow a component replaced by a symlink after the walk. The
+// builder reads every file of a root through root_fd.h (OpenInRoot,
+// OpenConfined), which walks and opens in one step and returns the fd.
 #ifndef KSYM_SYMBOLIZER_FILES_ROOT_PATH_H_
 #define KSYM_SYMBOLIZER_FILES_ROOT_PATH_H_
 

@@ -242,8 +242,9 @@ absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
 }
 
 absl::Status WithDwarfFile(const std::string& path,
-                           const DwarfFileVisitor& visit) {
-  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path);
+                           const DwarfFileVisitor& visit,
+                           const std::string& root) {
+  absl::StatusOr<ElfHandle> elf = ElfHandle::OpenFile(path, root);
   if (!elf.ok()) return elf.status();
   // ELF_C_READ_MMAP copies what libelf changes, so decompressing is safe.
   absl::StatusOr<ElfFacts> facts = InspectElf(elf->get(), path);

@@ -56,9 +56,11 @@ absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
                             const DwarfFileVisitor& visit);
 
 // Maps the file read-only (a .ko privately, copy-on-write); compressed debug
-// sections are inflated into memory. A missing file is NotFound.
+// sections are inflated into memory. A missing file is NotFound. A path
+// under `root` (--root) is opened in the root (ElfHandle::OpenFile).
 absl::Status WithDwarfFile(const std::string& path,
-                           const DwarfFileVisitor& visit);
+                           const DwarfFileVisitor& visit,
+                           const std::string& root = "");
 
 // A relocatable file's DWARF address as the section it lies in and the
 // offset inside it (".text", 0x40). InvalidArgument when in no section.

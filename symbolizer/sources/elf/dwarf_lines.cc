@@ -566,12 +566,16 @@ absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
   return Compact(*std::move(result));
 }
 
-absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path) {
+absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path,
+                                            const std::string& root) {
   absl::StatusOr<LineTable> result;
-  absl::Status status = WithDwarfFile(path, [&](const DwarfFile& f) {
-    result = LineTableBuilder(f).Build();
-    return result.status();
-  });
+  absl::Status status = WithDwarfFile(
+      path,
+      [&](const DwarfFile& f) {
+        result = LineTableBuilder(f).Build();
+        return result.status();
+      },
+      root);
   if (!status.ok()) return status;
   return Compact(*std::move(result));
 }

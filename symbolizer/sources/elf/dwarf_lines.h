@@ -32,7 +32,9 @@ namespace ksym {
 // DWARF), naming `path`.
 absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
                                          absl::string_view path);
-absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path);
+// A path under `root` (--root) is opened in the root.
+absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path,
+                                            const std::string& root = "");
 
 }  // namespace ksym
 

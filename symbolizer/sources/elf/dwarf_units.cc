@@ -234,12 +234,16 @@ absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
   return result;
 }
 
-absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path) {
+absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path,
+                                              const std::string& root) {
   absl::StatusOr<DwarfUnits> result;
-  absl::Status status = WithDwarfFile(path, [&](const DwarfFile& file) {
-    result = CollectFile(file);
-    return result.status();
-  });
+  absl::Status status = WithDwarfFile(
+      path,
+      [&](const DwarfFile& file) {
+        result = CollectFile(file);
+        return result.status();
+      },
+      root);
   if (!status.ok()) return status;
   return result;
 }

@@ -64,7 +64,9 @@ absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
 // Maps the file read-only (a .ko privately, copy-on-write) and parses it.
 // Compressed debug sections are inflated into memory.
 // A missing file is NotFound.
-absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path);
+// A path under `root` (--root) is opened in the root.
+absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path,
+                                              const std::string& root = "");
 
 // Fills object_path and path_unresolved of every unit from name and
 // comp_dir: names relative to the build directory keep their path; absolute

@@ -226,7 +226,9 @@ absl::StatusOr<ElfSymbolTable> ParseElf(Elf* elf, absl::string_view path) {
     if (FindQuerySyntaxByte(name) != nullptr) {
       // No query could select it (names/qualified_name.h): left out,
       // counted for the caller to say so.
-      if (table.unselectable++ == 0) table.first_unselectable = std::string(name);
+      if (table.unselectable++ == 0) {
+        table.first_unselectable = std::string(name);
+      }
       continue;
     }
 

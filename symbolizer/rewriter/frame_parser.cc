@@ -166,7 +166,9 @@ size_t ParseTail(absl::string_view s, size_t p, EndTest ok, bool* has_note) {
       e = ParseParenthesized(s, p);
       note = note || e != kNpos;
     }
-    if (e == kNpos && absl::StartsWith(s.substr(p), kBpfNotePrefix)) {
+    if (e == kNpos && (absl::StartsWith(s.substr(p), kBpfNotePrefix) ||
+                       absl::StartsWith(s.substr(p),
+                                        kUncheckedBuildIdNotePrefix))) {
       e = ParseParenthesized(s, p);
     }
     if (e == kNpos) break;

@@ -77,6 +77,12 @@ inline constexpr absl::string_view kUnplacedNotePrefix = " (not placed: ";
 //    bpf_prog_715e0f2e5866e0b2_ksym_scale+0x10 [bpf] (BPF program 159,
 //    /src/p.c:11:13)                                    [one line]
 inline constexpr absl::string_view kBpfNotePrefix = " (BPF program ";
+// How a placed frame whose `[mod BUILDID]` could not be checked is told
+// (the index knows no build-id for that module):
+//    ieee80211_stop+0x1c/0xe0 [mac80211 929346fe...] (build-id not
+//    checked: the index has no build-id for mac80211)  [one line]
+inline constexpr absl::string_view kUncheckedBuildIdNotePrefix =
+    " (build-id not checked: ";
 
 struct FrameSpan {
   FrameKind kind = FrameKind::kSymbolic;

@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "symbolizer/api/source_lines.h"
 #include "symbolizer/api/text_policy.h"
@@ -56,6 +57,23 @@ std::string Rewriter::BuildIdConflict(absl::string_view qualifiers) const {
     }
   }
   return "";
+}
+
+std::string Rewriter::UncheckedBuildIdNote(
+    absl::string_view qualifiers) const {
+  std::vector<std::string> unchecked;
+  for (const ModuleBracket& b : ModuleBrackets(qualifiers)) {
+    if (b.build_id.empty()) continue;
+    const std::string module = NormalizeModuleName(b.module);
+    const auto it = module_build_ids_.find(module);
+    if (it == module_build_ids_.end() || it->second.empty()) {
+      unchecked.push_back(EscapedName(module));
+    }
+  }
+  if (unchecked.empty()) return "";
+  return absl::StrCat(kUncheckedBuildIdNotePrefix,
+                      "the index has no build-id for ",
+                      absl::StrJoin(unchecked, ", "), ")");
 }
 
 void Rewriter::AppendUnplaced(const FrameSpan& f, absl::string_view why,
@@ -194,6 +212,7 @@ bool Rewriter::RewriteAddressed(const FrameSpan& f, std::string* out) {
     AppendLines(*s, offset, out);
     AppendQualifiers(*s, f.qualifiers, out);
     CountName(*s, AppendMarker(*s, out));
+    out->append(UncheckedBuildIdNote(f.qualifiers));
     ++stats_.resolved;
     return true;
   }
@@ -251,6 +270,7 @@ bool Rewriter::RewriteNamed(const FrameSpan& f, std::string* out) {
     AppendLines(candidates[0].symbol, f.offset.value_or(0), out);
     AppendQualifiers(candidates[0].symbol, f.qualifiers, out);
     CountName(candidates[0].symbol, AppendMarker(candidates[0].symbol, out));
+    out->append(UncheckedBuildIdNote(f.qualifiers));
     if (options_.append_addresses) {
       absl::StrAppend(out, " <",
                       absl::Hex(candidates[0].address + options_.kaslr_offset,

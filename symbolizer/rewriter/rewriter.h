@@ -189,6 +189,9 @@ class Rewriter {
   // Why the build ids printed in the frame's `[mod BUILDID]` brackets rule
   // out this index (it records another build of that module), or "".
   std::string BuildIdConflict(absl::string_view qualifiers) const;
+  // ` (build-id not checked: ...)` for the frame's `[mod BUILDID]` brackets
+  // whose module has no build-id in the index, or "".
+  std::string UncheckedBuildIdNote(absl::string_view qualifiers) const;
   // Appends the frame as printed with ` (not placed: WHY)`; counts it.
   void AppendUnplaced(const FrameSpan& f, absl::string_view why,
                       std::string* out);

@@ -439,7 +439,9 @@ address is never renamed: it keeps its text and gets
 that the index does not match this trace. A frame the index cannot place
 (unknown name, no copy of that length, offset past the length, a [mod]
 it does not have, a [mod BUILDID] of another build than its module's)
-keeps its text and gets ` (not placed: WHY)`. Everything else passes through
+keeps its text and gets ` (not placed: WHY)`; a [mod BUILDID] frame placed
+where the index knows no build-id for mod gets ` (build-id not checked: ...)`.
+Everything else passes through
 byte for byte, flushed per line when stdin is a pipe or terminal.
 On a static (vmlinux) index, the addresses of a KASLR kernel are moved
 back by its offset: --kaslr-offset OFF (hex), else the `Kernel Offset:

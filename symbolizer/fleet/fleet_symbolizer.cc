@@ -102,7 +102,7 @@ void FleetSymbolizer::Answer(Slot* slot, absl::Span<const uint64_t> targets,
       }
       batch->entry[row] = entry;
       batch->offset[row] = h.offset;
-      if (batch->lines) FillLines(s, h.symbol, h.offset, row, batch);
+      if (batch->lines) FillLines(s, slot->serial, h.symbol, h.offset, row, batch);
     }
   }
 }
@@ -115,22 +115,29 @@ int32_t FleetSymbolizer::TextEntry(const std::string& text,
   return it->second;
 }
 
-void FleetSymbolizer::FillLines(const Symbolizer& s, uint32_t symbol,
-                                uint64_t offset, size_t row,
+void FleetSymbolizer::FillLines(const Symbolizer& s, uint64_t slot_serial,
+                                uint32_t symbol, uint64_t offset, size_t row,
                                 FleetBatch* batch) {
-  const SourceLines l = LocateSourceLines(s, s.Symbol(symbol), offset);
-  if (l.state != SourceLines::State::kFound || l.frames.empty()) {
-    batch->source[row] = TextEntry(absl::StrCat("?? (", l.why, ")"), batch);
-    return;
+  auto [it, added] = lines_of_.try_emplace(
+      std::make_tuple(slot_serial, symbol, offset), LineColumns{-1, -1, -1, 0});
+  LineColumns& c = it->second;
+  if (added) {
+    const SourceLines l = LocateSourceLines(s, s.Symbol(symbol), offset);
+    if (l.state != SourceLines::State::kFound || l.frames.empty()) {
+      c.source = TextEntry(absl::StrCat("?? (", l.why, ")"), batch);
+    } else {
+      const LineFrame& f = l.frames[0];
+      if (!f.path.empty()) c.file = TextEntry(std::string(f.path), batch);
+      c.line = f.line;
+      const absl::string_view function = FrameFunction(l, 0);
+      if (!function.empty()) c.function = TextEntry(std::string(function), batch);
+      c.source = TextEntry(DecodeStacktraceText(l), batch);
+    }
   }
-  const LineFrame& f = l.frames[0];
-  if (!f.path.empty()) batch->file[row] = TextEntry(std::string(f.path), batch);
-  batch->line[row] = f.line;
-  const absl::string_view function = FrameFunction(l, 0);
-  if (!function.empty()) {
-    batch->function[row] = TextEntry(std::string(function), batch);
-  }
-  batch->source[row] = TextEntry(DecodeStacktraceText(l), batch);
+  batch->file[row] = c.file;
+  batch->line[row] = c.line;
+  batch->function[row] = c.function;
+  batch->source[row] = c.source;
 }
 
 size_t FleetSymbolizer::BeginRows(size_t n, FleetBatch* batch) {
@@ -139,6 +146,7 @@ size_t FleetSymbolizer::BeginRows(size_t n, FleetBatch* batch) {
     ++epoch_;
     problem_of_.clear();
     text_of_.clear();
+    lines_of_.clear();
     entries_for_ = batch;
   }
   const size_t first = batch->entry.size();

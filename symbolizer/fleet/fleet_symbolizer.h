@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -131,9 +132,12 @@ class FleetSymbolizer {
                    absl::Span<const size_t> rows, FleetBatch* batch);
   // The index of `text` in batch->texts, added on first use.
   int32_t TextEntry(const std::string& text, FleetBatch* batch);
-  // The line columns of `row`, found at `symbol` + `offset` of `s`.
-  void FillLines(const Symbolizer& s, uint32_t symbol, uint64_t offset,
-                 size_t row, FleetBatch* batch);
+  // The line columns of `row`, found at `symbol` + `offset` of `s` (the
+  // index of `slot_serial`); an address seen before in the batch is not
+  // looked up again (profiles repeat a few return addresses millions of
+  // times).
+  void FillLines(const Symbolizer& s, uint64_t slot_serial, uint32_t symbol,
+                 uint64_t offset, size_t row, FleetBatch* batch);
   // Appends `n` unanswered rows to `batch` and returns the first one's index;
   // forgets the entries of a previous batch. Called with mu_ held.
   size_t BeginRows(size_t n, FleetBatch* batch);
@@ -150,8 +154,15 @@ class FleetSymbolizer {
   // Per batch: problem text -> entry; the slots' entry_of_symbol are of
   // batch epoch_.
   absl::flat_hash_map<std::string, int32_t> problem_of_;
-  // Per batch: text -> its index in FleetBatch::texts.
+  // Per batch: text -> its index in FleetBatch::texts, and (slot serial,
+  // symbol, offset) -> the row's line columns.
   absl::flat_hash_map<std::string, int32_t> text_of_;
+  struct LineColumns {
+    int32_t file, function, source;
+    uint32_t line;
+  };
+  absl::flat_hash_map<std::tuple<uint64_t, uint32_t, uint64_t>, LineColumns>
+      lines_of_;
   uint64_t epoch_ = 1;
   const FleetBatch* entries_for_ = nullptr;
 };

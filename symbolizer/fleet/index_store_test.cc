@@ -282,6 +282,9 @@ TEST(FleetSymbolizerTest, SourceLinesPerRow) {
     if (IsTextType(s.type) && s.size > 4) addrs.push_back(s.address + 4);
   }
   ASSERT_FALSE(addrs.empty());
+  // Repeated addresses (answered from the batch's cache) answer the same.
+  const size_t distinct = addrs.size();
+  for (size_t i = 0; i < distinct; i += 3) addrs.push_back(addrs[i]);
   FleetSymbolizer fleet(store);
   FleetBatch batch;
   batch.lines = true;

@@ -5,6 +5,10 @@ symbols, random offsets inside), with the build-id column as plain strings
 or as a pandas categorical, with or without lines=True.
 
     fleet_rows.py --store DIR --build-id ID [-n ROWS] [--categorical] [--lines]
+                  [--distinct K]
+
+--distinct K draws the rows from K addresses, as a profile repeats a few
+return addresses many times (default: every row its own draw).
 
 PYTHONPATH must hold the ksym package (tools/install.sh's layout, or a
 directory with ksym/__init__.py, ksym/fleet.py and ksym/_ksym.so).
@@ -27,6 +31,7 @@ def main():
     p.add_argument("--categorical", action="store_true")
     p.add_argument("--lines", action="store_true")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--distinct", type=int, default=0)
     a = p.parse_args()
     idx = ksym.Index(ksym.fleet.Store(a.store).path_for(a.build_id))
     starts = np.array([idx.symbol(i).start for i in range(len(idx))
@@ -34,6 +39,8 @@ def main():
     rng = np.random.default_rng(a.seed)
     addrs = (starts[rng.integers(0, len(starts), a.n)] +
              rng.integers(0, 64, a.n).astype(np.uint64))
+    if a.distinct:
+        addrs = addrs[:a.distinct][rng.integers(0, min(a.distinct, a.n), a.n)]
     frame = pd.DataFrame({"address": addrs, "build_id": a.build_id})
     if a.categorical:
         frame["build_id"] = frame["build_id"].astype("category")

@@ -129,7 +129,12 @@ TEST_F(RootFdTest, ASwapBeforeOpenat2IsResolvedInTheRoot) {
   });
   absl::StatusOr<UniqueFd> fd =
       OpenInRoot(t.root, "proc/modules", O_RDONLY, RootWalk::kOpenat2);
-  if (absl::IsUnavailable(fd.status())) GTEST_SKIP() << "no openat2 here";
+  if (absl::IsUnavailable(fd.status())) {
+    // A kernel without openat2 (before 5.6): the walk kAuto falls back to
+    // must resolve the swapped link inside the root the same way.
+    SetRootWalkStepHookForTesting({});
+    fd = OpenInRoot(t.root, "proc/modules", O_RDONLY, RootWalk::kAuto);
+  }
   EXPECT_TRUE(absl::IsNotFound(fd.status())) << fd.status();
 }
 

@@ -47,22 +47,14 @@ std::string Shown(absl::string_view root, absl::string_view path) {
   return absl::StrCat(root == "/" ? "" : root, "/", path);
 }
 
+// FileErrnoStatus, with what ELOOP means in a walk of the root.
 absl::Status OpenErrorAt(int err, absl::string_view shown) {
-  const std::string message = absl::StrCat(shown, ": ", strerror(err));
-  switch (err) {
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(message);
-    case ELOOP:
-      return absl::InvalidArgumentError(absl::StrCat(
-          message, " (more than ", kMaxLinks,
-          " symbolic links, or one swapped in while it was opened)"));
-    default:
-      return absl::Status(absl::ErrnoToStatusCode(err), message);
+  if (err == ELOOP) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        shown, ": ", strerror(err), " (more than ", kMaxLinks,
+        " symbolic links, or one swapped in while it was opened)"));
   }
+  return FileErrnoStatus(err, shown);
 }
 
 absl::Status OpenError(int err, absl::string_view root,
@@ -196,6 +188,20 @@ UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
 
 UniqueFd::~UniqueFd() {
   if (fd_ >= 0) close(fd_);
+}
+
+absl::Status FileErrnoStatus(int err, absl::string_view shown) {
+  const std::string message = absl::StrCat(shown, ": ", strerror(err));
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return absl::NotFoundError(message);
+    case EACCES:
+    case EPERM:
+      return absl::PermissionDeniedError(message);
+    default:
+      return absl::Status(absl::ErrnoToStatusCode(err), message);
+  }
 }
 
 absl::StatusOr<UniqueFd> OpenInRoot(absl::string_view root,

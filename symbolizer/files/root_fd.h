@@ -60,6 +60,11 @@ struct DirCloser {
 };
 using UniqueDir = std::unique_ptr<DIR, DirCloser>;
 
+// The status of a failed open or read of `shown` ("PATH: strerror"):
+// NotFound for ENOENT/ENOTDIR, PermissionDenied for EACCES/EPERM, else
+// absl::ErrnoToStatus's code. Every reader of files says it this way.
+absl::Status FileErrnoStatus(int err, absl::string_view shown);
+
 // `path` under `root` (a leading '/' of `path` is the root) opened with
 // `flags` (O_CLOEXEC is added; O_CREAT and O_TMPFILE are refused). A root
 // of "" or "/" is the host: a plain open of "/" + path. Errors carry

@@ -15,20 +15,6 @@
 namespace ksym {
 namespace {
 
-absl::Status ErrnoError(int err, const std::string& path) {
-  std::string message = absl::StrCat(path, ": ", strerror(err));
-  switch (err) {
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(message);
-    default:
-      return absl::Status(absl::ErrnoToStatusCode(err), message);
-  }
-}
-
 class FdCloser {
  public:
   explicit FdCloser(int fd) : fd_(fd) {}
@@ -51,7 +37,7 @@ absl::StatusOr<std::string> ReadOpenFile(int fd, const std::string& path,
                                          const HeadCheck& check_head) {
   std::string contents;
   struct stat st;
-  if (fstat(fd, &st) != 0) return ErrnoError(errno, path);
+  if (fstat(fd, &st) != 0) return FileErrnoStatus(errno, path);
   if (regular_only && !S_ISREG(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": is a ",
@@ -83,7 +69,7 @@ absl::StatusOr<std::string> ReadOpenFile(int fd, const std::string& path,
     ssize_t n = read(fd, &contents[used], contents.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoError(errno, path);
+      return FileErrnoStatus(errno, path);
     }
     if (n == 0) break;
     const size_t before = used;
@@ -115,7 +101,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
   do {
     fd = open(path.c_str(), OpenFlags(regular_only));
   } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return ErrnoError(errno, path);
+  if (fd < 0) return FileErrnoStatus(errno, path);
   FdCloser closer(fd);
   return ReadOpenFile(fd, path, max_bytes, regular_only, check_head);
 }

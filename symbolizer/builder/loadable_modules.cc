@@ -32,22 +32,30 @@ namespace {
 // A module file read, decompressed and its symbols parsed.
 struct ModuleElf {
   std::string path;
-  std::string bytes;  // the ELF image
+  // The ELF image: the file mapped (copy-on-write), or decompressed into
+  // memory. The DWARF reader relocates a debug .ko in place.
+  FileBytes bytes;
   ElfSymbolTable symtab;
 };
 
-// `path` of `root` read from an fd opened in the root (files/root_fd.h).
+// `path` of `root` mapped from an fd opened in the root (files/root_fd.h);
+// a compressed file is decompressed into memory. An uncompressed file (a
+// debug .ko, tens of MB) is neither read nor copied: only the pages the
+// parsers touch are faulted in.
 absl::StatusOr<ModuleElf> ReadModuleElf(const std::string& root,
                                         const std::string& path) {
   ModuleElf m;
   m.path = path;
-  absl::StatusOr<std::string> raw =
-      ReadFileInRoot(root, path, kMaxInputBytes, {});
+  absl::StatusOr<FileBytes> raw = MapFileInRoot(root, path, kMaxInputBytes);
   if (!raw.ok()) return raw.status();
-  absl::StatusOr<std::string> elf = Decompress(*raw, path);
-  if (!elf.ok()) return elf.status();
-  m.bytes = *std::move(elf);
-  absl::StatusOr<ElfSymbolTable> symtab = ParseElfSymtab(m.bytes, path);
+  if (DetectCompression(raw->view()) == Compression::kNone) {
+    m.bytes = *std::move(raw);
+  } else {
+    absl::StatusOr<std::string> elf = Decompress(raw->view(), path);
+    if (!elf.ok()) return elf.status();
+    m.bytes = FileBytes(*std::move(elf));
+  }
+  absl::StatusOr<ElfSymbolTable> symtab = ParseElfSymtab(m.bytes.view(), path);
   if (!symtab.ok()) return symtab.status();
   m.symtab = *std::move(symtab);
   return m;
@@ -142,7 +150,10 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
     std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
                                  : std::string(f.status().message());
     if (problem.empty()) {
-      absl::StatusOr<DwarfUnits> u = ParseDwarfUnits(f->bytes, f->path);
+      // The image is dropped after this parse either way: relocate it in
+      // place.
+      absl::StatusOr<DwarfUnits> u =
+          ParseDwarfUnitsInPlace(f->bytes.mutable_span(), f->path);
       if (u.ok()) {
         problem = ModuleUnitsProblem(*u);
         if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
@@ -151,8 +162,7 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
       }
       if (problem.empty()) {
         units = *std::move(u);
-        f->bytes.clear();
-        f->bytes.shrink_to_fit();
+        f->bytes.Release();
         debug = *std::move(f);
         break;
       }

@@ -3,10 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -121,6 +124,62 @@ absl::StatusOr<std::string> ReadFileInRoot(const std::string& root,
 }
 
 }  // namespace
+
+FileBytes::FileBytes(FileBytes&& other) noexcept
+    : mapped_(std::exchange(other.mapped_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      owned_(std::move(other.owned_)) {}
+
+FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
+  if (this != &other) {
+    Release();
+    mapped_ = std::exchange(other.mapped_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    owned_ = std::move(other.owned_);
+  }
+  return *this;
+}
+
+FileBytes::~FileBytes() { Release(); }
+
+void FileBytes::Release() {
+  if (mapped_ != nullptr) munmap(mapped_, size_);
+  mapped_ = nullptr;
+  size_ = 0;
+  owned_.clear();
+  owned_.shrink_to_fit();
+}
+
+absl::StatusOr<FileBytes> MapFileInRoot(const std::string& root,
+                                        const std::string& path,
+                                        uint64_t max_bytes) {
+  const bool regular_only = IsConfined(root, path);
+  absl::StatusOr<UniqueFd> fd =
+      OpenConfined(root, path, OpenFlags(regular_only));
+  if (!fd.ok()) return fd.status();
+  struct stat st;
+  if (fstat(fd->get(), &st) != 0) return FileErrnoStatus(errno, path);
+  if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+      static_cast<uint64_t>(st.st_size) <= max_bytes &&
+      static_cast<uint64_t>(st.st_size) <= SIZE_MAX) {
+    // Private and writable: a reader's edits are copied on write, never
+    // written to the file (which is open read-only).
+    void* m = mmap(nullptr, static_cast<size_t>(st.st_size),
+                   PROT_READ | PROT_WRITE, MAP_PRIVATE, fd->get(), 0);
+    if (m != MAP_FAILED) {
+      FileBytes bytes;
+      bytes.mapped_ = static_cast<char*>(m);
+      bytes.size_ = static_cast<size_t>(st.st_size);
+      return bytes;
+    }
+  }
+  // Everything else (and a failed mapping) reads as ReadFileInRoot does,
+  // with its checks and messages.
+  absl::StatusOr<std::string> read =
+      ReadOpenFile(fd->get(), path, max_bytes, regular_only, {});
+  if (!read.ok()) return read.status();
+  return FileBytes(*std::move(read));
+}
 
 absl::StatusOr<std::string> ReadRegularFileInRoot(const std::string& root,
                                                   const std::string& path,

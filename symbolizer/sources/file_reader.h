@@ -12,13 +12,16 @@
 #ifndef KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_
 #define KSYM_SYMBOLIZER_SOURCES_FILE_READER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace ksym {
 
@@ -66,6 +69,49 @@ absl::StatusOr<std::string> ReadFileInRoot(const std::string& root,
                                            const std::string& path,
                                            uint64_t max_bytes,
                                            const HeadCheck& check_head);
+
+// A file's bytes for a reader that may edit them (libdwfl relocating a
+// .ko's DWARF in place): a private copy-on-write mapping of a regular file,
+// or the bytes read into memory (an empty file, a pipe, a file outside a
+// root that cannot be mapped). Edits never reach the file. Mapping instead
+// of reading skips zero-filling and copying the whole file: only the pages
+// a parser touches are faulted in, shared with the page cache until
+// written. As with libelf's own mapping of a vmlinux, a file truncated by
+// someone else while mapped raises SIGBUS on the next access to a lost page.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  explicit FileBytes(std::string bytes) : owned_(std::move(bytes)) {}
+  FileBytes(FileBytes&& other) noexcept;
+  FileBytes& operator=(FileBytes&& other) noexcept;
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+  ~FileBytes();
+
+  absl::string_view view() const {
+    return mapped_ != nullptr ? absl::string_view(mapped_, size_) : owned_;
+  }
+  absl::Span<char> mutable_span() {
+    return mapped_ != nullptr ? absl::Span<char>(mapped_, size_)
+                              : absl::Span<char>(owned_.data(), owned_.size());
+  }
+  bool mapped() const { return mapped_ != nullptr; }
+  // Unmaps or frees the bytes now.
+  void Release();
+
+ private:
+  friend absl::StatusOr<FileBytes> MapFileInRoot(const std::string&,
+                                                 const std::string&, uint64_t);
+  char* mapped_ = nullptr;
+  size_t size_ = 0;
+  std::string owned_;
+};
+
+// ReadFileInRoot's file (the same open in the root, the same checks and
+// errors) as FileBytes: mapped when it is a non-empty regular file.
+absl::StatusOr<FileBytes> MapFileInRoot(const std::string& root,
+                                        const std::string& path,
+                                        uint64_t max_bytes = kMaxInputBytes);
 
 }  // namespace ksym
 

@@ -192,5 +192,48 @@ TEST(ReadFileToStringTest, ProcFileWithZeroSizeIsReadToTheEnd) {
   EXPECT_TRUE(absl::EndsWith(*read, "\n"));
 }
 
+TEST(MapFileInRootTest, MapsARegularFileAndEditsStayInTheProcess) {
+  static const char kBytes[] = "\x7f" "ELF\0\1\2 the image";
+  const std::string data(kBytes, sizeof(kBytes) - 1);
+  const std::string root = TempDir() + "/map-root";
+  mkdir(root.c_str(), 0755);
+  const std::string path = WriteTempFile("map-root/m.ko", data);
+  absl::StatusOr<FileBytes> bytes = MapFileInRoot(root, path);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_TRUE(bytes->mapped());
+  EXPECT_EQ(bytes->view(), data);
+  // A reader may edit the bytes (libdwfl relocating in place); the file
+  // keeps its own.
+  bytes->mutable_span()[1] = 'X';
+  EXPECT_EQ(bytes->view().substr(0, 2), "\x7fX");
+  FileBytes moved = *std::move(bytes);
+  EXPECT_EQ(moved.view().substr(0, 2), "\x7fX");
+  absl::StatusOr<std::string> file = ReadFileToString(path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(*file, data);
+  moved.Release();
+  EXPECT_TRUE(moved.view().empty());
+}
+
+TEST(MapFileInRootTest, ErrorsAreReadFileInRootsOwn) {
+  const std::string root = TempDir() + "/map-errors";
+  mkdir(root.c_str(), 0755);
+  EXPECT_EQ(MapFileInRoot(root, root + "/missing.ko").status().code(),
+            absl::StatusCode::kNotFound);
+  const std::string fifo = root + "/fifo.ko";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  absl::StatusOr<FileBytes> pipe = MapFileInRoot(root, fifo);
+  EXPECT_EQ(pipe.status().code(), absl::StatusCode::kFailedPrecondition);
+  const std::string path = WriteTempFile("map-errors/big.ko", std::string(1000, 'x'));
+  EXPECT_EQ(MapFileInRoot(root, path, 999).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  // An empty file is no mapping, and no error.
+  const std::string empty = WriteTempFile("map-errors/empty.ko", "");
+  absl::StatusOr<FileBytes> none = MapFileInRoot(root, empty);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->mapped());
+  EXPECT_TRUE(none->view().empty());
+}
+
 }  // namespace
 }  // namespace ksym

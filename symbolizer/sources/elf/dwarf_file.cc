@@ -212,23 +212,32 @@ absl::Status LibdwError(absl::string_view path, absl::string_view what) {
       absl::StrCat(path, ": ", what, ": ", dwarf_errmsg(-1)));
 }
 
-absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
-                            const DwarfFileVisitor& visit) {
-  absl::StatusOr<ElfFacts> facts;
-  {
-    ElfHandle elf = ElfHandle::OverMemory(bytes);
-    facts = InspectElf(elf.get(), path);
-    if (!facts.ok()) return facts.status();
-    if (!facts->relocatable && !facts->compressed_debug) {
-      return VisitLinked(elf.get(), path, false, visit);
-    }
+namespace {
+
+// The facts of the ELF image in `bytes`, or the status of a visit that
+// needed no edits (a linked file without compressed sections, read in
+// place).
+absl::StatusOr<ElfFacts> InspectOrVisitInPlace(absl::string_view bytes,
+                                               absl::string_view path,
+                                               const DwarfFileVisitor& visit,
+                                               absl::Status& visited) {
+  ElfHandle elf = ElfHandle::OverMemory(bytes);
+  absl::StatusOr<ElfFacts> facts = InspectElf(elf.get(), path);
+  if (facts.ok() && !facts->relocatable && !facts->compressed_debug) {
+    visited = VisitLinked(elf.get(), path, false, visit);
   }
-  // Over caller memory libelf edits headers in place: libdwfl writes the
-  // layout and the relocations into the image, and decompressing a section
-  // rewrites its header. Work on a copy.
-  std::string copy(bytes);
-  if (!facts->relocatable) {
-    ElfHandle elf = ElfHandle::OverMemory(copy);
+  return facts;
+}
+
+// Visits the image in `bytes`, which libelf and libdwfl edit: libdwfl
+// writes the layout and the relocations into the image, and decompressing
+// a section rewrites its header.
+absl::Status VisitEditable(absl::Span<char> bytes, const ElfFacts& facts,
+                           absl::string_view path,
+                           const DwarfFileVisitor& visit) {
+  if (!facts.relocatable) {
+    ElfHandle elf =
+        ElfHandle::OverMemory(absl::string_view(bytes.data(), bytes.size()));
     return VisitLinked(elf.get(), path, false, visit);
   }
   std::string name(path);
@@ -236,9 +245,34 @@ absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
       path,
       [&](Dwfl* dwfl) {
         return dwfl_report_offline_memory(dwfl, name.c_str(), name.c_str(),
-                                          copy.data(), copy.size());
+                                          bytes.data(), bytes.size());
       },
       visit);
+}
+
+}  // namespace
+
+absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
+                            const DwarfFileVisitor& visit) {
+  absl::Status visited = absl::UnknownError("not visited");
+  absl::StatusOr<ElfFacts> facts =
+      InspectOrVisitInPlace(bytes, path, visit, visited);
+  if (!facts.ok()) return facts.status();
+  if (!facts->relocatable && !facts->compressed_debug) return visited;
+  // Over caller memory libelf edits headers in place: work on a copy.
+  std::string copy(bytes);
+  return VisitEditable(absl::MakeSpan(copy), *facts, path, visit);
+}
+
+absl::Status WithDwarfEditableBytes(absl::Span<char> bytes,
+                                    absl::string_view path,
+                                    const DwarfFileVisitor& visit) {
+  absl::Status visited = absl::UnknownError("not visited");
+  absl::StatusOr<ElfFacts> facts = InspectOrVisitInPlace(
+      absl::string_view(bytes.data(), bytes.size()), path, visit, visited);
+  if (!facts.ok()) return facts.status();
+  if (!facts->relocatable && !facts->compressed_debug) return visited;
+  return VisitEditable(bytes, *facts, path, visit);
 }
 
 absl::Status WithDwarfFile(const std::string& path,

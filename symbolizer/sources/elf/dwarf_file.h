@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace ksym {
 
@@ -54,6 +55,16 @@ using DwarfFileVisitor = std::function<absl::Status(const DwarfFile&)>;
 // returns what `visit` returns.
 absl::Status WithDwarfBytes(absl::string_view bytes, absl::string_view path,
                             const DwarfFileVisitor& visit);
+
+// WithDwarfBytes over bytes the caller gives up for the visit: libelf and
+// libdwfl edit them in place (a .ko's relocations, a decompressed section's
+// header) instead of in a copy, which for a debug .ko of tens of MB is the
+// larger part of the work. A private copy-on-write mapping
+// (file_reader.h's MapFileInRoot) or a buffer the caller drops afterwards;
+// after the call the bytes are no longer the file's.
+absl::Status WithDwarfEditableBytes(absl::Span<char> bytes,
+                                    absl::string_view path,
+                                    const DwarfFileVisitor& visit);
 
 // Maps the file read-only (a .ko privately, copy-on-write); compressed debug
 // sections are inflated into memory. A missing file is NotFound. A path

@@ -234,6 +234,18 @@ absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
   return result;
 }
 
+absl::StatusOr<DwarfUnits> ParseDwarfUnitsInPlace(absl::Span<char> bytes,
+                                                  absl::string_view path) {
+  absl::StatusOr<DwarfUnits> result;
+  absl::Status status =
+      WithDwarfEditableBytes(bytes, path, [&](const DwarfFile& file) {
+        result = CollectFile(file);
+        return result.status();
+      });
+  if (!status.ok()) return status;
+  return result;
+}
+
 absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path,
                                               const std::string& root) {
   absl::StatusOr<DwarfUnits> result;

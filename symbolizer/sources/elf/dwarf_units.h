@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace ksym {
 
@@ -60,6 +61,11 @@ struct DwarfUnits {
 // package's vmlinux`; malformed DWARF → InvalidArgument with libdw's message.
 absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
                                            absl::string_view path);
+
+// ParseDwarfUnits over bytes the caller gives up (WithDwarfEditableBytes):
+// a .ko's DWARF is relocated in place instead of in a copy.
+absl::StatusOr<DwarfUnits> ParseDwarfUnitsInPlace(absl::Span<char> bytes,
+                                                  absl::string_view path);
 
 // Maps the file read-only (a .ko privately, copy-on-write) and parses it.
 // Compressed debug sections are inflated into memory.

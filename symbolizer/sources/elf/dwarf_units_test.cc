@@ -327,6 +327,37 @@ TEST(DwarfUnitsTest, BytesAndFileAgree) {
   }
 }
 
+// In place (the loadable-module stage's debug .ko, mapped copy-on-write):
+// the same units as from a copy, plain or with compressed debug sections.
+TEST(DwarfUnitsTest, InPlaceAgreesWithACopy) {
+  for (const char* file :
+       {"fixture_vmlinux", "ksym-fixture.ko", "fixture_vmlinux.zdebug",
+        "ksym-fixture.ko.zdebug"}) {
+    SCOPED_TRACE(file);
+    std::string path = Fixture(file);
+    std::string bytes = ReadFile(path);
+    absl::StatusOr<DwarfUnits> copied = ParseDwarfUnits(bytes, path);
+    ASSERT_TRUE(copied.ok()) << copied.status();
+    absl::StatusOr<DwarfUnits> in_place =
+        ParseDwarfUnitsInPlace(absl::MakeSpan(bytes), path);
+    ASSERT_TRUE(in_place.ok()) << in_place.status();
+    EXPECT_EQ(in_place->source_prefix, copied->source_prefix);
+    ASSERT_EQ(in_place->units.size(), copied->units.size());
+    ASSERT_FALSE(copied->units.empty());
+    for (size_t i = 0; i < copied->units.size(); ++i) {
+      EXPECT_EQ(in_place->units[i].name, copied->units[i].name);
+      EXPECT_EQ(in_place->units[i].object_path, copied->units[i].object_path);
+      EXPECT_EQ(in_place->units[i].ranges, copied->units[i].ranges);
+      EXPECT_EQ(in_place->units[i].range_sections,
+                copied->units[i].range_sections);
+    }
+  }
+  // The errors are ParseDwarfUnits' own.
+  std::string text = "not an ELF file";
+  EXPECT_EQ(ParseDwarfUnitsInPlace(absl::MakeSpan(text), "x.ko").status(),
+            ParseDwarfUnits("not an ELF file", "x.ko").status());
+}
+
 // Debug sections compressed with SHF_COMPRESSED (objcopy
 // --compress-debug-sections, or the kernel's CONFIG_DEBUG_INFO_COMPRESSED).
 TEST(DwarfUnitsTest, CompressedDebugSections) {

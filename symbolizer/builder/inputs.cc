@@ -180,14 +180,15 @@ void DiscoverSystemMap(ResolvedInputs& r) {
     std::string path = InRoot(r, c);
     if (first.empty()) first = path;
     if (!IsRegularFile(path)) continue;
-    absl::StatusOr<std::string> head = ReadRegularFileInRoot(r.root, path);
+    // Mapped, not read: only its first bytes are looked at here (the
+    // symbol stage reads the whole file, 7 MB on a distribution kernel).
+    absl::StatusOr<FileBytes> head = MapFileInRoot(r.root, path);
     if (!head.ok()) {
       r.sources.push_back(Source("System.map", path, SourceState::kRejected,
                                  std::string(head.status().message())));
       continue;
     }
-    if (absl::StrContains(absl::string_view(*head).substr(0, 200),
-                          kPlaceholder)) {
+    if (absl::StrContains(head->view().substr(0, 200), kPlaceholder)) {
       r.sources.push_back(
           Source("System.map", path, SourceState::kRejected,
                  "a placeholder (the real one is in the -dbg package)"));

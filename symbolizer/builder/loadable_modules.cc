@@ -1,9 +1,12 @@
 #include "symbolizer/builder/loadable_modules.h"
 
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -79,6 +82,73 @@ std::string BuildIdProblem(const ModuleElf& file, const std::string& expected,
                       expected_from, ")");
 }
 
+// A module's first .ko and first debug .ko candidates read ahead, on a
+// worker thread, before AddFromFiles decides anything: the reads are pure,
+// so AddFromFiles makes the same decisions, in the same order, from them.
+// The debug .ko's units are parsed (in place) only when its build-id is the
+// one sysfs gives, the one AddFromFiles then requires; otherwise
+// AddFromFiles parses them itself, after its own checks.
+struct ReadAhead {
+  std::optional<absl::StatusOr<ModuleElf>> ko;     // ko_candidates[0]
+  std::optional<absl::StatusOr<ModuleElf>> debug;  // debug_candidates[0]
+  std::optional<absl::StatusOr<DwarfUnits>> units;  // of `debug`
+};
+
+ReadAhead ReadModuleFilesAhead(const LoadedModuleFiles& m,
+                               const std::string& root) {
+  ReadAhead out;
+  if (m.sections.empty()) return out;  // AddFromFiles reads nothing
+  if (!m.ko_candidates.empty()) {
+    out.ko = ReadModuleElf(root, m.ko_candidates[0]);
+  }
+  if (!m.debug_candidates.empty()) {
+    out.debug = ReadModuleElf(root, m.debug_candidates[0]);
+    absl::StatusOr<ModuleElf>& f = *out.debug;
+    if (!m.build_id.empty() && f.ok() &&
+        BuildIdProblem(*f, m.build_id, m.build_id_file).empty()) {
+      out.units = ParseDwarfUnitsInPlace(f->bytes.mutable_span(), f->path);
+      f->bytes.Release();
+    }
+  }
+  return out;
+}
+
+// Reads the modules' files ahead on up to two worker threads (the files of
+// one module are independent of another's; a debug .ko's relocation and a
+// .ko.xz's decompression are most of a live build's module stage), in
+// module order; Take(i) waits for module i. Joined when destroyed.
+class ModuleReadAhead {
+ public:
+  ModuleReadAhead(const std::vector<LoadedModuleFiles>& modules,
+                  const std::string& root)
+      : modules_(modules), root_(root), results_(modules.size()) {
+    for (auto& r : results_) futures_.push_back(r.get_future());
+    const size_t n = std::min<size_t>(2, modules.size());
+    for (size_t t = 0; t < n; ++t) {
+      workers_.emplace_back([this] {
+        for (size_t i; (i = next_.fetch_add(1)) < modules_.size();) {
+          results_[i].set_value(ReadModuleFilesAhead(modules_[i], root_));
+        }
+      });
+    }
+  }
+  ModuleReadAhead(const ModuleReadAhead&) = delete;
+  ModuleReadAhead& operator=(const ModuleReadAhead&) = delete;
+  ~ModuleReadAhead() {
+    for (std::thread& t : workers_) t.join();
+  }
+
+  ReadAhead Take(size_t i) { return futures_[i].get(); }
+
+ private:
+  const std::vector<LoadedModuleFiles>& modules_;
+  const std::string& root_;
+  std::vector<std::promise<ReadAhead>> results_;
+  std::vector<std::future<ReadAhead>> futures_;
+  std::atomic<size_t> next_{0};
+  std::vector<std::thread> workers_;
+};
+
 // What became of each module, for the summary.
 struct Outcome {
   std::vector<std::string> with_debug, without_debug, kallsyms_only;
@@ -100,7 +170,7 @@ void AddPlaced(const std::string& module, PlacedModule& placed, Catalog& c) {
 
 // One module from its files; false (with `why`) to fall back to kallsyms.
 bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
-                  std::vector<KallsymsEntry>& lines, Catalog& c,
+                  ReadAhead ahead, std::vector<KallsymsEntry>& lines, Catalog& c,
                   Outcome& outcome, BuildLog& log, LoadedModuleRecord& record,
                   std::string& why) {
   if (m.sections.empty()) {
@@ -112,7 +182,10 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
   std::string expected_from = m.build_id_file;
   std::optional<ModuleElf> ko;
   for (const std::string& path : m.ko_candidates) {
-    absl::StatusOr<ModuleElf> f = ReadModuleElf(search.root, path);
+    absl::StatusOr<ModuleElf> f =
+        ahead.ko && path == m.ko_candidates[0]
+            ? *std::exchange(ahead.ko, std::nullopt)
+            : ReadModuleElf(search.root, path);
     std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
                                  : std::string(f.status().message());
     if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
@@ -146,14 +219,19 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
       }
       candidates.push_back(*path);
     }
-    absl::StatusOr<ModuleElf> f = ReadModuleElf(search.root, candidates[i]);
+    const bool read_ahead = i == 0 && ahead.debug.has_value();
+    absl::StatusOr<ModuleElf> f =
+        read_ahead ? *std::exchange(ahead.debug, std::nullopt)
+                   : ReadModuleElf(search.root, candidates[i]);
     std::string problem = f.ok() ? BuildIdProblem(*f, expected, expected_from)
                                  : std::string(f.status().message());
     if (problem.empty()) {
       // The image is dropped after this parse either way: relocate it in
       // place.
       absl::StatusOr<DwarfUnits> u =
-          ParseDwarfUnitsInPlace(f->bytes.mutable_span(), f->path);
+          read_ahead && ahead.units
+              ? *std::exchange(ahead.units, std::nullopt)
+              : ParseDwarfUnitsInPlace(f->bytes.mutable_span(), f->path);
       if (u.ok()) {
         problem = ModuleUnitsProblem(*u);
         if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
@@ -376,14 +454,18 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
       outcome.kallsyms_only_why.push_back(
           absl::StrCat(absl::CEscape(n), " (not a module name)"));
     }
-    for (const LoadedModuleFiles& m : FindLoadedModuleFiles(sources.search, valid)) {
+    const std::vector<LoadedModuleFiles> found =
+        FindLoadedModuleFiles(sources.search, valid);
+    ModuleReadAhead ahead(found, sources.search.root);
+    for (size_t i = 0; i < found.size(); ++i) {
+      const LoadedModuleFiles& m = found[i];
       std::vector<KallsymsEntry>& own = lines[m.name];
       LoadedModuleRecord& record = records[m.name];
       record.sections = SortedSections(m.sections);
       record.build_id = m.build_id;
       std::string why;
-      if (AddFromFiles(m, sources.search, own, c, outcome, log, record,
-                       why)) {
+      if (AddFromFiles(m, sources.search, ahead.Take(i), own, c, outcome, log,
+                       record, why)) {
         lines.erase(m.name);
       } else {
         outcome.kallsyms_only.push_back(m.name);

@@ -8,11 +8,14 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
+#include "symbolizer/testing/build_id_note.h"
 
 namespace ksym {
 namespace {
@@ -154,6 +157,81 @@ TEST(LoadableModulesTest, AKoOfAnotherBuildIsRejected) {
   EXPECT_TRUE(absl::StrContains(c.sources[0].why, "build-id ")) << c.sources[0].why;
   EXPECT_TRUE(absl::StartsWith(c.sources[1].why, "no .ko read: "))
       << c.sources[1].why;
+}
+
+// Several modules, their files read ahead on worker threads: each module's
+// outcome is what reading it alone gives, and the rejections are listed in
+// module order. m0 and m4: notes with the .ko's build-id (the read-ahead
+// parses the debug .ko); m1: no notes (the build-id comes from the .ko, the
+// debug .ko is parsed after that check); m2: notes of another build (both
+// files refused, kallsyms only); m3: a debug file that is no ELF file.
+TEST(LoadableModulesTest, ModulesReadAheadKeepTheirOwnOutcomesAndOrder) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string root = absl::StrCat(tmp ? tmp : "/tmp", "/ahead");
+  const std::string rel = "6.1.0-test";
+  const std::string ko = Read(kKo);
+  absl::StatusOr<ElfSymbolTable> symtab = ReadElfSymtabFile(kKo);
+  ASSERT_TRUE(symtab.ok()) << symtab.status();
+  ASSERT_FALSE(symtab->build_id.empty());
+  const std::string good = testutil::BuildIdNotes(symtab->build_id);
+  const std::string other = testutil::BuildIdNotes(std::string(40, 'e'));
+  const std::vector<std::string> notes = {good, "", other, good, good};
+  std::string dep, proc;
+  std::vector<KallsymsEntry> kallsyms;
+  for (size_t i = 0; i < notes.size(); ++i) {
+    const std::string name = absl::StrCat("m", i);
+    const uint64_t text = 0xffffffffc0381000 + i * 0x100000;
+    absl::StrAppend(&dep, "kernel/", name, ".ko:\n");
+    Write(absl::StrCat(root, "/lib/modules/", rel, "/kernel/", name, ".ko"),
+          ko);
+    Write(absl::StrCat(root, "/usr/lib/debug/lib/modules/", rel, "/kernel/",
+                       name, ".ko"),
+          i == 3 ? std::string("not an ELF file") : ko);
+    Write(absl::StrCat(root, "/sys/module/", name, "/sections/.text"),
+          absl::StrCat("0x", absl::Hex(text), "\n"));
+    if (!notes[i].empty()) {
+      Write(absl::StrCat(root, "/sys/module/", name,
+                         "/notes/.note.gnu.build-id"),
+            notes[i]);
+    }
+    absl::StrAppend(&proc, name, " 16384 0 - Live 0x", absl::Hex(text), "\n");
+    kallsyms.push_back(Entry(text + 0x30, 't', "helper", name.c_str()));
+  }
+  Write(absl::StrCat(root, "/lib/modules/", rel, "/modules.dep"), dep);
+  Write(root + "/proc/modules", proc);
+
+  Catalog c;
+  BuildLog log;
+  LoadableModuleSources src{"kallsyms", true, {root, rel, {}}};
+  AddLoadableModules(kallsyms, src, c, log);
+  std::vector<std::string> rejected;
+  for (const InputSource& s : c.sources) {
+    if (s.state == SourceState::kRejected) rejected.push_back(s.what);
+  }
+  EXPECT_EQ(rejected, (std::vector<std::string>{"module m2", "module m2 debug",
+                                                "module m3 debug"}));
+  ASSERT_FALSE(c.sources.empty());
+  EXPECT_TRUE(absl::StartsWith(c.sources.back().why,
+                               "5 loaded, 4 from .ko files, 3 with debug data"))
+      << c.sources.back().why;
+  EXPECT_TRUE(absl::StrContains(c.sources.back().why,
+                                "no debug data: m3; kallsyms [mod] only: m2 ("))
+      << c.sources.back().why;
+  // Per module: exact sizes from a .ko but m2's; objects with debug data.
+  std::map<std::string, size_t> exact, with_object;
+  for (const Symbol& s : c.symbols) {
+    const std::string& m = c.module_sets[s.module_set][0];
+    exact[m] += s.size_exact;
+    with_object[m] += s.object != kNoObject;
+  }
+  for (const char* m : {"m0", "m1", "m3", "m4"}) {
+    EXPECT_GT(exact[m], 0u) << m;
+  }
+  EXPECT_EQ(exact["m2"], 0u);
+  for (const char* m : {"m0", "m1", "m4"}) EXPECT_GT(with_object[m], 0u) << m;
+  EXPECT_EQ(with_object["m2"], 0u);
+  EXPECT_EQ(with_object["m3"], 0u);
+  EXPECT_EQ(with_object["m0"], with_object["m1"]);
 }
 
 TEST(LoadableModulesTest, CoreEntriesGetNoModuleSet) {

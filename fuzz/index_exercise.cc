@@ -84,6 +84,16 @@ void ExerciseIndex(std::unique_ptr<IndexReader> index,
     (void)lines.VerifyAll();
   }
 
+  // The kAddressLocate table, when it opened, answers as the plain search
+  // wherever the addresses are sorted.
+  if (structure_ok) {
+    for (uint64_t addr : probes) {
+      if (index->Predecessor(addr) != index->SearchPredecessor(addr)) {
+        Fail("Predecessor: the locate table disagrees with the search", addr);
+      }
+    }
+  }
+
   Symbolizer symbolizer(std::move(index));
   const IndexReader& r = symbolizer.index();
   std::vector<SymbolInfo> all;
@@ -130,6 +140,24 @@ void ExerciseIndex(std::unique_ptr<IndexReader> index,
             (a.found && x->symbol.index != a.symbol.index)) {
           Fail("LookupBatch disagrees with Lookup", probes[i]);
         }
+      }
+    }
+  }
+
+  // LocateBatch, sorted (a merge) and not, answers as Locate.
+  std::vector<SymbolHit> hits(probes.size()), sorted_hits(sorted.size());
+  symbolizer.LocateBatch(probes, absl::MakeSpan(hits));
+  symbolizer.LocateBatch(sorted, absl::MakeSpan(sorted_hits));
+  if (structure_ok) {
+    for (size_t i = 0; i < probes.size(); ++i) {
+      const SymbolHit one = symbolizer.Locate(probes[i]);
+      if (hits[i].symbol != one.symbol || hits[i].offset != one.offset) {
+        Fail("LocateBatch disagrees with Locate", probes[i]);
+      }
+      const SymbolHit merged = symbolizer.Locate(sorted[i]);
+      if (sorted_hits[i].symbol != merged.symbol ||
+          sorted_hits[i].offset != merged.offset) {
+        Fail("LocateBatch (sorted) disagrees with Locate", sorted[i]);
       }
     }
   }

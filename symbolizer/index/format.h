@@ -63,6 +63,30 @@
 //
 // kAddressOffsets: u32[N]: address(i) = segment(i).base + offset[i].
 //
+// kAddressLocate (locate_section.h; optional, absent in older files, which
+//   are searched without it): a page-bucket table in front of the
+//   address column. The symbols are cut into ranges where consecutive
+//   addresses jump by more than 1 MiB or a new segment starts; each range
+//   is tiled by buckets of 2^shift bytes from its first address.
+//     0  u32 range_count R (0 only for an index without symbols)
+//     4  u32 shift (4..32), the same for every range: the writer picks the
+//        smallest with at most max(N / 2, R) buckets in all
+//     8  u32 bucket_count B (all ranges)   12 u32 reserved (0)
+//     16 R x {u64 start (the address of its first symbol), u32
+//        first_symbol, u32 symbol_count, u32 first_bucket, u32
+//        bucket_count ((address of its last symbol - start) >> shift, + 1)}
+//        (24 bytes each): the ranges tile symbols 0..N-1 in order, each
+//        within one segment, each starting above the last address of the
+//        one before; their buckets tile 0..B-1 in order
+//     16 + 24 R: u32[B]: bucket b of a range holds the first symbol whose
+//        address is >= start + (b << shift).
+//   The last symbol at or below an address A in a range's [start, last
+//   address]: bucket b = (A - start) >> shift gives [first, end) = [its
+//   entry, the next bucket's entry or the range's end); the answer is the
+//   last of first - 1 .. end - 1 at or below A (a search of a few
+//   offsets, usually one cache line). Between ranges: the range's last
+//   symbol. Open checks every entry against the addresses (one pass).
+//
 // kSizes (extent_section.h, with kOverlaps; optional): u32[N]; kSizeInferred
 // means "no size in the source":
 //   the symbol ends at the next higher symbol address (kallsyms semantics;
@@ -284,9 +308,10 @@ enum SectionId : uint32_t {
   kLines = 16,
   kModules = 17,
   kModuleAliasFirst = 18,
+  kAddressLocate = 19,
 };
 // The highest section id this version knows; higher ids are skipped.
-inline constexpr uint32_t kLastSectionId = kModuleAliasFirst;
+inline constexpr uint32_t kLastSectionId = kAddressLocate;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

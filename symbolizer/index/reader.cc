@@ -191,6 +191,46 @@ uint32_t IndexReader::AliasGroupEnd(uint32_t i) const {
 }
 
 std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {
+  // The page-bucket table (format.h kAddressLocate): one entry and a few
+  // offsets, usually one cache line; older indexes have none.
+  if (s_.locate.present()) return s_.locate.Predecessor(s_.addresses, addr);
+  return SearchPredecessor(addr);
+}
+
+uint32_t IndexReader::PredecessorFrom(uint32_t from, uint64_t addr) const {
+  const uint64_t n = s_.symbol_count;
+  if (from >= n || Address(from) > addr) {
+    const std::optional<uint32_t> p = Predecessor(addr);
+    return p ? *p : from;  // (a caller breaking the contract gets from)
+  }
+  // Gallop: from + 1, + 2, + 4, ... until past addr; far jumps go through
+  // Predecessor, which costs the same wherever the answer is.
+  uint64_t lo = from, hi = n;
+  for (uint64_t step = 1;; step *= 2) {
+    if (step > 32) {
+      const std::optional<uint32_t> p = Predecessor(addr);
+      return p ? *p : from;
+    }
+    const uint64_t probe = lo + step;
+    if (probe >= n) break;
+    if (Address(static_cast<uint32_t>(probe)) > addr) {
+      hi = probe;
+      break;
+    }
+    lo = probe;
+  }
+  while (hi - lo > 1) {  // Address(lo) <= addr < Address(hi)
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (Address(static_cast<uint32_t>(mid)) <= addr) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return static_cast<uint32_t>(lo);
+}
+
+std::optional<uint32_t> IndexReader::SearchPredecessor(uint64_t addr) const {
   // Both searches are branch-free (the comparison feeds a conditional
   // move): random addresses mispredict half of a branchy search's steps,
   // which cost more than the memory reads (symbolizer_benchmark

@@ -148,6 +148,14 @@ class IndexReader {
 
   // Last symbol whose address is <= addr (the last of its alias group).
   std::optional<uint32_t> Predecessor(uint64_t addr) const;
+  // The same, given a symbol `from` whose address is <= addr (a sorted
+  // batch's previous answer): gallops forward from it, so a batch of
+  // ascending addresses is a merge with the address column.
+  uint32_t PredecessorFrom(uint32_t from, uint64_t addr) const;
+  // Predecessor by the plain search, without the kAddressLocate table
+  // (what an older index gets; tests compare the two).
+  std::optional<uint32_t> SearchPredecessor(uint64_t addr) const;
+  bool has_locate_table() const { return s_.locate.present(); }
   // First symbol of the alias group containing symbol i, and one past its
   // last: O(log n) (binary search), however large the group.
   uint32_t AliasGroupBegin(uint32_t i) const;

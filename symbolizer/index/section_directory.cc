@@ -28,6 +28,7 @@ const char* format::SectionName(uint32_t id) {
     case kLines: return "lines";
     case kModules: return "modules";
     case kModuleAliasFirst: return "module_alias_first";
+    case kAddressLocate: return "address_locate";
   }
   return "unknown";
 }

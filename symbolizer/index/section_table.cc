@@ -31,6 +31,7 @@ constexpr SectionCodec kSectionCodecs[] = {
     Row<NameHashSection, &IndexSections::name_hash>("name_hash"),
     Row<LineSection, &IndexSections::lines>("lines"),
     Row<ModuleSection, &IndexSections::modules>("modules, module_alias_first"),
+    Row<LocateSection, &IndexSections::locate>("address_locate"),
 };
 
 }  // namespace

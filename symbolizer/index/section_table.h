@@ -28,6 +28,7 @@
 #include "symbolizer/index/extent_section.h"
 #include "symbolizer/index/identity_section.h"
 #include "symbolizer/index/line_section.h"
+#include "symbolizer/index/locate_section.h"
 #include "symbolizer/index/module_section.h"
 #include "symbolizer/index/module_set_section.h"
 #include "symbolizer/index/name_hash_section.h"
@@ -55,6 +56,7 @@ struct IndexSections {
   NameHashSection name_hash;
   LineSection lines;
   ModuleSection modules;
+  LocateSection locate;
 };
 
 struct SectionCodec {

@@ -186,8 +186,8 @@ bool Symbolizer::Better(uint32_t a, uint32_t b) const {
 }
 
 size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
-                            NotFoundReason* reason,
-                            uint64_t* inferred_end) const {
+                            NotFoundReason* reason, uint64_t* inferred_end,
+                            uint32_t from) const {
   const uint64_t n = index_->symbol_count();
   *reason = NotFoundReason::kNone;
   if (n == 0) {
@@ -198,7 +198,10 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     *reason = NotFoundReason::kNotKernelAddress;
     return 0;
   }
-  std::optional<uint32_t> pred = index_->Predecessor(address);
+  const std::optional<uint32_t> pred =
+      from != SymbolHit::kNoSymbol
+          ? std::optional<uint32_t>(index_->PredecessorFrom(from, address))
+          : index_->Predecessor(address);
   if (!pred) {
     *reason = NotFoundReason::kBelowFirstSymbol;
     return 0;
@@ -330,9 +333,12 @@ bool Symbolizer::Reusable(uint32_t i) const {
 void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
                              absl::Span<LookupResult> out) const {
   // Without overlapping symbols, every address inside the previous answer's
-  // extent has the same answer: sorted input skips most searches.
+  // extent has the same answer: sorted input skips most searches. An
+  // address at or above the previous answer's symbol gallops from it.
   const bool can_reuse = !index_->has_overlaps();
   const LookupResult* prev = nullptr;
+  uint32_t from = SymbolHit::kNoSymbol;  // a symbol at or below the last
+  uint64_t last = 0;                     // address looked up
   for (size_t k = 0; k < addresses.size() && k < out.size(); ++k) {
     const uint64_t a = addresses[k];
     if (prev != nullptr && a >= prev->symbol.address &&
@@ -340,23 +346,28 @@ void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
       out[k] = *prev;
       out[k].offset = a - out[k].symbol.address;
       prev = &out[k];
+      last = a;
       continue;
     }
-    out[k] = Lookup(a);
-    prev = (can_reuse && out[k].found && Reusable(out[k].symbol.index))
-               ? &out[k]
-               : nullptr;
+    LookupResult& r = out[k];
+    r = LookupResult();
+    uint32_t found[kMaxCovering];
+    uint64_t inferred_end;
+    if (Covering(a, found, kMaxCovering, &r.reason, &inferred_end,
+                 a >= last ? from : SymbolHit::kNoSymbol) > 0) {
+      r.found = true;
+      FillSymbol(found[0], &r.symbol, inferred_end);
+      r.offset = a - r.symbol.address;
+    }
+    last = a;
+    from = r.found ? r.symbol.index : SymbolHit::kNoSymbol;
+    prev = (can_reuse && r.found && Reusable(r.symbol.index)) ? &r : nullptr;
   }
 }
 
 SymbolHit Symbolizer::Locate(uint64_t address) const {
-  SymbolHit hit;
-  // Fast path for the common case, a symbol alone at its address in an
-  // index without overlapping symbols: it is the only candidate, so the
-  // ranking of Covering (and its scratch array) is not needed. Answers
-  // are Covering's (LocateTest.RandomAgainstLookup).
-  const bool overlaps = index_->has_overlaps();
   if (index_->symbol_count() > 0) {
+    SymbolHit hit;
     if (!rule_.IsKernelAddress(address)) {
       hit.reason = NotFoundReason::kNotKernelAddress;
       return hit;
@@ -366,29 +377,46 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
       hit.reason = NotFoundReason::kBelowFirstSymbol;
       return hit;
     }
-    const uint32_t p = *pred;
-    const uint64_t start = index_->Address(p);
-    if (overlaps ? Simple(p) : (p == 0 || index_->Address(p - 1) != start)) {
-      const bool has_next = p + 1 < index_->symbol_count();
-      // Predecessor makes Address(p + 1) > address: an inferred extent
-      // covers it unless that is absurdly far (address_rule.h); a symbol
-      // without a known end covers only its own address.
-      const bool covered =
-          index_->SizeExact(p) ? address < index_->End(p)
-          : address == start   ? true
-          : has_next           ? address < KernelAddressRule::InferredEnd(
-                                               start, index_->Address(p + 1))
-                               : false;
-      if (covered) {
-        hit.symbol = p;
-        hit.offset = address - start;
-      } else {
-        hit.reason = has_next ? NotFoundReason::kInGap
-                              : NotFoundReason::kPastLastSymbol;
-      }
-      return hit;
-    }
+    if (LocateAt(address, *pred, &hit)) return hit;
   }
+  return LocateCovering(address);
+}
+
+bool Symbolizer::LocateAt(uint64_t address, uint32_t p, SymbolHit* hit) const {
+  // Fast path for the common case, a symbol alone at its address in an
+  // index without overlapping symbols: it is the only candidate, so the
+  // ranking of Covering (and its scratch array) is not needed. Answers
+  // are Covering's (LocateTest.RandomAgainstLookup).
+  const uint64_t start = index_->Address(p);
+  if (!(index_->has_overlaps() ? Simple(p)
+                               : (p == 0 || index_->Address(p - 1) != start))) {
+    return false;
+  }
+  const bool has_next = p + 1 < index_->symbol_count();
+  // Predecessor makes Address(p + 1) > address: an inferred extent
+  // covers it unless that is absurdly far (address_rule.h); a symbol
+  // without a known end covers only its own address.
+  const bool covered =
+      index_->SizeExact(p) ? address < index_->End(p)
+      : address == start   ? true
+      : has_next           ? address < KernelAddressRule::InferredEnd(
+                                           start, index_->Address(p + 1))
+                           : false;
+  if (covered) {
+    hit->symbol = p;
+    hit->reason = NotFoundReason::kNone;
+    hit->offset = address - start;
+  } else {
+    hit->symbol = SymbolHit::kNoSymbol;
+    hit->reason =
+        has_next ? NotFoundReason::kInGap : NotFoundReason::kPastLastSymbol;
+    hit->offset = 0;
+  }
+  return true;
+}
+
+SymbolHit Symbolizer::LocateCovering(uint64_t address) const {
+  SymbolHit hit;
   uint32_t found[kMaxCovering];
   uint64_t inferred_end;
   if (Covering(address, found, kMaxCovering, &hit.reason, &inferred_end) ==
@@ -402,10 +430,11 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
 
 void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
                              absl::Span<SymbolHit> out) const {
-  // As LookupBatch: without overlapping symbols, every address inside the
-  // previous answer's extent has the same answer. The extent's end is
-  // looked up only when the next address is not below its start, so
-  // unsorted input pays little for the check.
+  // A merge: without overlapping symbols, every address inside the
+  // previous answer's extent has the same answer (its end is looked up
+  // only when the next address is not below its start, so unsorted input
+  // pays little for the check); an address at or above the previous one
+  // gallops forward from the previous predecessor instead of searching.
   // With overlaps, only a Simple symbol's answer is reused, up to the next
   // symbol's address (an exact extent may reach past it).
   const bool overlaps = index_->has_overlaps();
@@ -413,19 +442,26 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
   bool have_prev = false, have_end = false;
   uint64_t start = 0, end = 0;
   uint32_t symbol = SymbolHit::kNoSymbol;
+  // A symbol whose address is <= last, the previous address searched.
+  uint32_t from = SymbolHit::kNoSymbol;
+  uint64_t last = 0;
   const size_t n = std::min(addresses.size(), out.size());
   for (size_t k = 0; k < n; ++k) {
     const uint64_t a = addresses[k];
     if (have_prev && a >= start) {
       if (!have_end) {
         // The extent Lookup reports: exact size, else up to the next
-        // higher address (address_rule.h); a symbol without a known end
-        // covers only itself.
-        end = index_->SizeExact(symbol)
-                  ? index_->End(symbol)
-                  : std::max(KernelAddressRule::InferredEnd(
-                                 start, index_->End(symbol)),
-                             start + 1);
+        // higher address (address_rule.h; a Reusable symbol is alone at
+        // its address, so that is the next symbol's); a symbol without a
+        // known end covers only itself.
+        if (index_->SizeExact(symbol)) {
+          end = index_->End(symbol);
+        } else {
+          const uint64_t next =
+              symbol + 1 < count ? index_->Address(symbol + 1) : start;
+          end = std::max(KernelAddressRule::InferredEnd(start, next),
+                         start + 1);
+        }
         if (overlaps && symbol + 1 < count) {
           end = std::min(end, index_->Address(symbol + 1));
         }
@@ -438,7 +474,22 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
         continue;
       }
     }
-    out[k] = Locate(a);
+    const bool ascending = a >= last;
+    if (from != SymbolHit::kNoSymbol && ascending &&
+        rule_.IsKernelAddress(a) &&
+        LocateAt(a, index_->PredecessorFrom(from, a), &out[k])) {
+      // merged
+    } else {
+      out[k] = Locate(a);
+    }
+    // The symbol found starts at or below a; after a miss the previous one
+    // still does if a did not go down.
+    if (out[k].found()) {
+      from = out[k].symbol;
+    } else if (!ascending) {
+      from = SymbolHit::kNoSymbol;
+    }
+    last = a;
     have_prev = out[k].found() && Reusable(out[k].symbol);
     have_end = false;
     if (have_prev) {

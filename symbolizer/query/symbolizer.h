@@ -146,8 +146,7 @@ class Symbolizer {
   // out->size() when the list was cut, which the caller must say.
   size_t LookupAll(uint64_t address, std::vector<SymbolInfo>* out) const;
   // out[i] = Lookup(addresses[i]); out.size() must equal addresses.size().
-  // Sorted input is fastest: consecutive addresses in one symbol skip the
-  // search.
+  // Sorted input is fastest, a merge as LocateBatch's.
   void LookupBatch(absl::Span<const uint64_t> addresses,
                    absl::Span<LookupResult> out) const;
 
@@ -156,7 +155,9 @@ class Symbolizer {
   // QualifiedName for the rest when it is wanted.
   SymbolHit Locate(uint64_t address) const;
   // out[i] = Locate(addresses[i]) for i < min(sizes). Sorted input is
-  // fastest: consecutive addresses in one symbol skip the search.
+  // fastest: a run of ascending addresses is a merge with the address
+  // column (consecutive addresses in one symbol skip the search, the next
+  // symbol is found by galloping forward); any order is answered.
   void LocateBatch(absl::Span<const uint64_t> addresses,
                    absl::Span<SymbolHit> out) const;
   // Everything about symbol `index` (< symbol_count) but its name.
@@ -235,8 +236,17 @@ class Symbolizer {
   // Collects covering symbol indices, best first, into out (capacity cap);
   // returns how many there are (may exceed cap). *inferred_end is where
   // inferred-size symbols of the predecessor's alias group end.
+  // `from`: a symbol whose address is <= address (a sorted batch's
+  // previous answer), to gallop from instead of searching; kNoSymbol: none.
   size_t Covering(uint64_t address, uint32_t* out, size_t cap,
-                  NotFoundReason* reason, uint64_t* inferred_end) const;
+                  NotFoundReason* reason, uint64_t* inferred_end,
+                  uint32_t from = SymbolHit::kNoSymbol) const;
+  // Locate's answer when its fast path applies, given p, the last symbol
+  // at or below `address` (a kernel address): false when Covering must
+  // rank the candidates.
+  bool LocateAt(uint64_t address, uint32_t p, SymbolHit* hit) const;
+  // Locate through Covering (aliases, overlapping symbols).
+  SymbolHit LocateCovering(uint64_t address) const;
   bool Better(uint32_t a, uint32_t b) const;
   // Resolve, then narrowed as ResolveUnique narrows: the exactly printed
   // name, then text over data.

@@ -724,6 +724,75 @@ TEST(LocateTest, RandomAgainstLookup) {
   }
 }
 
+// A batch is a merge of ascending runs with the address column: on random
+// indexes (inferred sizes, exact sizes, overlapping ones; aliases, two
+// segments), batches sorted, unsorted, and made of ascending runs that
+// jump back, LocateBatch and LookupBatch answer each address as Locate and
+// Lookup do one by one.
+TEST(LocateTest, BatchesOfRunsAgainstSingleLookups) {
+  for (int mode : {0, 1, 2}) {
+    std::mt19937_64 rng(20261207 + mode);
+    Catalog c;
+    std::set<std::pair<uint64_t, std::string>> seen;
+    for (int i = 0; i < 4000; ++i) {
+      uint64_t a = 0xffffffff81000000ull + (rng() % 30000) * 8;
+      if (i % 16 == 0) a = rng() % 0x100000;                   // per-cpu
+      if (i % 16 == 1) a = 0xffffffffc0000000ull + rng() % 0x10000;  // modules
+      std::string name = absl::StrCat("g", rng() % 3000);
+      if (!seen.insert({a, name}).second) continue;
+      Symbol s = MakeSymbol(a, name, "tTdWb"[rng() % 5]);
+      if (mode > 0 && rng() % 3 == 0) {
+        s.size = mode == 1 ? rng() % 8 : rng() % 0x400;
+        s.size_exact = true;
+      }
+      c.symbols.push_back(s);
+    }
+    c.FinalizeSizes();
+    auto s = SymbolizerFromCatalog(c);
+    ASSERT_TRUE(s->index().has_locate_table());
+    auto random_address = [&]() -> uint64_t {
+      switch (rng() % 4) {
+        case 0: return rng() % 0x110000;
+        case 1: return 0xffffffffc0000000ull + rng() % 0x11000;
+        case 2: return rng();
+        default: return 0xffffffff81000000ull + rng() % 250000;
+      }
+    };
+    std::vector<uint64_t> sorted, unsorted, runs;
+    for (int q = 0; q < 6000; ++q) sorted.push_back(random_address());
+    std::sort(sorted.begin(), sorted.end());
+    unsorted = sorted;
+    std::shuffle(unsorted.begin(), unsorted.end(), rng);
+    while (runs.size() < 6000) {
+      std::vector<uint64_t> run(1 + rng() % 40);
+      for (uint64_t& a : run) a = random_address();
+      std::sort(run.begin(), run.end());
+      runs.insert(runs.end(), run.begin(), run.end());
+    }
+    for (const std::vector<uint64_t>* list : {&sorted, &unsorted, &runs}) {
+      std::vector<SymbolHit> hits(list->size());
+      s->LocateBatch(*list, absl::MakeSpan(hits));
+      std::vector<LookupResult> results(list->size());
+      s->LookupBatch(*list, absl::MakeSpan(results));
+      for (size_t k = 0; k < list->size(); ++k) {
+        const uint64_t a = (*list)[k];
+        const SymbolHit one = s->Locate(a);
+        ASSERT_EQ(hits[k].symbol, one.symbol) << mode << " " << std::hex << a;
+        ASSERT_EQ(hits[k].reason, one.reason) << std::hex << a;
+        ASSERT_EQ(hits[k].offset, one.offset) << std::hex << a;
+        const LookupResult want = s->Lookup(a);
+        ASSERT_EQ(results[k].found, want.found) << std::hex << a;
+        ASSERT_EQ(results[k].reason, want.reason) << std::hex << a;
+        if (want.found) {
+          ASSERT_EQ(results[k].symbol.index, want.symbol.index);
+          ASSERT_EQ(results[k].offset, want.offset);
+          ASSERT_EQ(results[k].symbol.size, want.symbol.size);
+        }
+      }
+    }
+  }
+}
+
 TEST(LocateTest, NotFoundCarriesTheReason) {
   auto s = SymbolizerFromCatalog(Sample());
   SymbolHit below = s->Locate(1);

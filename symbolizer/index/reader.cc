@@ -131,11 +131,6 @@ std::vector<IndexReader::Segment> IndexReader::segments() const {
   return out;
 }
 
-uint64_t IndexReader::Address(uint32_t i) const {
-  if (i >= s_.symbol_count) return 0;
-  return s_.addresses.Address(i);
-}
-
 char IndexReader::Type(uint32_t i) const {
   char type;
   absl::string_view enc;
@@ -158,10 +153,6 @@ bool IndexReader::NameEquals(uint32_t i, absl::string_view name) const {
   char type;
   absl::string_view enc;
   return NameRecord(i, &type, &enc) && s_.names.decoder().Equals(enc, name);
-}
-
-bool IndexReader::SizeExact(uint32_t i) const {
-  return i < s_.symbol_count && s_.extents.SizeExact(i);
 }
 
 uint64_t IndexReader::End(uint32_t i) const {

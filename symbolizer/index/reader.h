@@ -200,7 +200,17 @@ class IndexReader {
   std::vector<Source> sources_;
 };
 
-// ---- inline templates ----
+// ---- inline accessors and templates ----
+
+// Inline: every lookup calls them a few times.
+inline uint64_t IndexReader::Address(uint32_t i) const {
+  if (i >= s_.symbol_count) return 0;
+  return s_.addresses.Address(i);
+}
+
+inline bool IndexReader::SizeExact(uint32_t i) const {
+  return i < s_.symbol_count && s_.extents.SizeExact(i);
+}
 
 template <typename F>
 void IndexReader::ForEachOverlapCovering(uint64_t addr, F f) const {

@@ -168,6 +168,27 @@ void BM_LocateRandom(benchmark::State& state) {
 }
 BENCHMARK(BM_LocateRandom);
 
+// The address search alone, random addresses: through the kAddressLocate
+// table (/0) and the plain sampled binary search an index without the
+// table gets (/1), on the same index.
+void BM_PredecessorRandom(benchmark::State& state) {
+  Fixture& f = Fx();
+  const IndexReader& r = f.symbolizer->index();
+  const bool table = state.range(0) == 0;
+  if (table && !r.has_locate_table()) {
+    state.SkipWithError("index without a locate table");
+    return;
+  }
+  size_t k = 0;
+  for (auto _ : state) {
+    const uint64_t a = f.addresses[k++ % f.addresses.size()];
+    std::optional<uint32_t> p =
+        table ? r.Predecessor(a) : r.SearchPredecessor(a);
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(BM_PredecessorRandom)->Arg(0)->Arg(1);
+
 void BM_LocateBatchRandom(benchmark::State& state) {
   Fixture& f = Fx();
   std::vector<SymbolHit> out(f.addresses.size());

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/status/status.h"
@@ -114,9 +115,12 @@ const std::vector<ksym::ModuleListing>& Modules(const ksym_index* idx) {
 }
 
 // A hit the live overlay answers: no symbol of the index (ksym.h
-// KSYM_REASON_LIVE), the offset into the live symbol.
-bool LiveHitSlow(const ksym_index* idx, uint64_t addr,
-                 const ksym::SymbolHit& h, ksym_hit* out) {
+// KSYM_REASON_LIVE), the offset into the live symbol. Out of line: only
+// addresses the index does not answer exactly, above vmlinux, come here.
+ABSL_ATTRIBUTE_NOINLINE bool LiveHitSlow(const ksym_index* idx,
+                                         uint64_t addr,
+                                         const ksym::SymbolHit& h,
+                                         ksym_hit* out) {
   std::optional<ksym::PseudoHit> live = idx->live.Lookup(addr, h);
   if (!live.has_value()) return false;
   out->symbol = KSYM_NO_SYMBOL;
@@ -127,7 +131,12 @@ bool LiveHitSlow(const ksym_index* idx, uint64_t addr,
 
 inline bool LiveHit(const ksym_index* idx, uint64_t addr,
                     const ksym::SymbolHit& h, ksym_hit* out) {
-  if (!idx->live.applies()) return false;  // inline: the usual case
+  // Inline, the usual cases: not the running kernel's index; an exact
+  // answer of the index (the overlay answers only where it has none,
+  // LiveOverlay::Lookup); an address below every live symbol (vmlinux).
+  if (!idx->live.applies()) return false;
+  if (h.found() && idx->symbolizer->index().SizeExact(h.symbol)) return false;
+  if (idx->live.BelowEveryPseudoSymbol(addr)) return false;
   return LiveHitSlow(idx, addr, h, out);
 }
 

@@ -138,6 +138,12 @@ class SharedLiveOverlay {
   explicit SharedLiveOverlay(const Symbolizer& s);
   // Whether it is the running kernel's index (else Lookup never answers).
   bool applies() const { return live_ != nullptr; }
+  // True when Lookup has no answer at `address` whatever the index says
+  // (as LiveOverlay::BelowEveryPseudoSymbol): inline, for the callers that
+  // test it before an out-of-line call of Lookup.
+  bool BelowEveryPseudoSymbol(uint64_t address) const {
+    return live_ == nullptr || live_->BelowEveryPseudoSymbol(address);
+  }
   // As LiveOverlay::Lookup, given the index's answer; thread-safe.
   std::optional<PseudoHit> Lookup(uint64_t address,
                                   const SymbolHit& indexed) const {

@@ -194,11 +194,13 @@ uint32_t IndexReader::PredecessorFrom(uint32_t from, uint64_t addr) const {
     const std::optional<uint32_t> p = Predecessor(addr);
     return p ? *p : from;  // (a caller breaking the contract gets from)
   }
-  // Gallop: from + 1, + 2, + 4, ... until past addr; far jumps go through
-  // Predecessor, which costs the same wherever the answer is.
+  // Gallop: from + 1, + 3, + 7, + 15 (the cache lines next to from's,
+  // still warm) until past addr; farther jumps go through Predecessor,
+  // which costs the same wherever the answer is (a random batch then pays
+  // only these few warm probes).
   uint64_t lo = from, hi = n;
   for (uint64_t step = 1;; step *= 2) {
-    if (step > 32) {
+    if (step > 8) {
       const std::optional<uint32_t> p = Predecessor(addr);
       return p ? *p : from;
     }

@@ -61,14 +61,20 @@ absl::StatusOr<std::string> ReadOpenFile(int fd, const std::string& path,
         " an input may have"));
   }
   // st_size is only a hint: procfs says 0, so the loop below reads to EOF.
+  // The buffer grows only when full and never past max_bytes + 1 (the one
+  // byte that tells a file too long): a 20-byte sysfs file read with a
+  // 64-byte bound costs 21 bytes, not 64 KiB zeroed and copied.
   size_t chunk = 64 * 1024;
-  if (st.st_size > 0) {
-    contents.reserve(static_cast<size_t>(st.st_size) + 1);
-    chunk = std::max(chunk, static_cast<size_t>(st.st_size) + 1);
-  }
+  if (st.st_size > 0) chunk = static_cast<size_t>(st.st_size) + 1;
+  const uint64_t cap = max_bytes == UINT64_MAX ? max_bytes : max_bytes + 1;
   size_t used = 0;
   while (true) {
-    if (contents.size() < used + chunk) contents.resize(used + chunk);
+    if (used == contents.size()) {
+      // Geometric growth so a large /proc file costs O(n) copies.
+      const uint64_t grow =
+          std::min<uint64_t>(std::max(chunk, used), cap - used);
+      contents.resize(used + static_cast<size_t>(grow));
+    }
     ssize_t n = read(fd, &contents[used], contents.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -86,8 +92,6 @@ absl::StatusOr<std::string> ReadOpenFile(int fd, const std::string& path,
           path, ": more than the ", max_bytes,
           " bytes an input may have (an endless pipe?)"));
     }
-    // Grow geometrically so a large /proc file costs O(n) copies.
-    if (used == contents.size()) chunk = std::max(chunk, used);
   }
   if (check_head && used < kHeadBytes) {
     absl::Status st = check_head(absl::string_view(contents.data(), used));

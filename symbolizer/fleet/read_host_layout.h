@@ -4,9 +4,9 @@
 //
 //   release    ROOT/proc/sys/kernel/osrelease
 //   build-id   ROOT/sys/kernel/notes
-//   _text      the first 1 MiB of ROOT/proc/kallsyms (_text is among its
-//              first lines; read no further: cheap, and 0 under
-//              kptr_restrict means unknown)
+//   _text      the head of ROOT/proc/kallsyms up to its _text line (among
+//              its first lines; at most 1 MiB; 0 under kptr_restrict
+//              means unknown)
 //   modules    ROOT/proc/modules, then per module M
 //              ROOT/sys/module/M/notes/.note.gnu.build-id and
 //              ROOT/sys/module/M/sections/* (not .init.*: freed after load)
@@ -14,7 +14,11 @@
 // Module names come from a file of the host and are untrusted: one that is
 // not a module name (identity_names.h CheckModuleName, the rule every
 // reader of module names shares) is an error, never part of a path. Each read is
-// bounded in bytes. What the host does not show is recorded as unknown.
+// bounded in bytes and opened in the root (files/root_fd.h: a symlink
+// never leads out of it; a section file is opened from its directory's fd
+// without following links). What the host does not show is recorded as
+// unknown. About 70 µs on a host without modules, 1.7 ms for 8 modules
+// and 248 sections (read_host_layout_benchmark, docs/performance.md).
 //
 //   absl::StatusOr<HostLayout> l = ReadHostLayout("/");
 #ifndef KSYM_SYMBOLIZER_FLEET_READ_HOST_LAYOUT_H_

@@ -1,6 +1,7 @@
 #include "symbolizer/fleet/read_host_layout.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -85,6 +86,49 @@ TEST(ReadHostLayoutTest, ModuleNameIsNeverAPath) {
   EXPECT_TRUE(absl::StrContains(l.status().message(),
                                 "module name \"../../etc\" holds \".\": not a module name"))
       << l.status();
+}
+
+// _text after more per-CPU lines than the first chunks read, a line cut at
+// every chunk boundary: found as in one whole read.
+TEST(ReadHostLayoutTest, TextAfterALongHead) {
+  const std::string root =
+      MakeHost("host3", "virtio_pci 28672 0 - Live 0xffffffffc0381000\n");
+  std::string kallsyms;
+  for (int i = 0; i < 3000; ++i) {
+    kallsyms += absl::StrCat(absl::Hex(i * 8, absl::kZeroPad16),
+                             " A percpu_", i, "\n");
+  }
+  kallsyms += "ffffffff9d000000 T _stext\nffffffff9e000000 T _text\n";
+  for (int i = 0; i < 1000; ++i) kallsyms += "ffffffff9d001000 T x\n";
+  Write(root + "/proc/kallsyms", kallsyms);
+  absl::StatusOr<HostLayout> l = ReadHostLayout(root);
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_TRUE(l->text_known);
+  EXPECT_EQ(l->text_address, 0xffffffff9e000000u);
+  EXPECT_EQ(*FindTextAddress(kallsyms), 0xffffffff9e000000u);
+}
+
+// Symlinks in the root resolve in the root, never to this machine's files.
+TEST(ReadHostLayoutTest, ReadsStayInTheRoot) {
+  const std::string root =
+      MakeHost("host4", "virtio_pci 28672 0 - Live 0xffffffffc0381000\n");
+  const std::string outside = Root("outside-section");
+  Write(outside, "0xffffffffc0999000\n");
+  const std::string sec = root + "/sys/module/virtio_pci/sections/.bss";
+  ASSERT_EQ(symlink(outside.c_str(), sec.c_str()), 0);
+  // An absolute link names the root's own file: itself, a loop.
+  const std::string rel = root + "/proc/sys/kernel/osrelease";
+  ASSERT_EQ(unlink(rel.c_str()), 0);
+  ASSERT_EQ(symlink("/proc/sys/kernel/osrelease", rel.c_str()), 0);
+  absl::StatusOr<HostLayout> l = ReadHostLayout(root);
+  ASSERT_TRUE(l.ok()) << l.status();
+  EXPECT_EQ(l->release, "");  // not this machine's
+  ASSERT_EQ(l->modules.size(), 1u);
+  for (const LayoutSection& s : l->modules[0].sections) {
+    EXPECT_NE(s.name, ".bss");
+    EXPECT_NE(s.address, 0xffffffffc0999000u);
+  }
+  EXPECT_EQ(l->modules[0].sections.size(), 2u);
 }
 
 TEST(ReadHostLayoutTest, MissingRoot) {

@@ -181,13 +181,6 @@ uint32_t IndexReader::AliasGroupEnd(uint32_t i) const {
   return last && *last >= i ? *last + 1 : i + 1;
 }
 
-std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {
-  // The page-bucket table (format.h kAddressLocate): one entry and a few
-  // offsets, usually one cache line; older indexes have none.
-  if (s_.locate.present()) return s_.locate.Predecessor(s_.addresses, addr);
-  return SearchPredecessor(addr);
-}
-
 uint32_t IndexReader::PredecessorFrom(uint32_t from, uint64_t addr) const {
   const uint64_t n = s_.symbol_count;
   if (from >= n || Address(from) > addr) {

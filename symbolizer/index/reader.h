@@ -156,6 +156,11 @@ class IndexReader {
   // (what an older index gets; tests compare the two).
   std::optional<uint32_t> SearchPredecessor(uint64_t addr) const;
   bool has_locate_table() const { return s_.locate.present(); }
+  // The address and extent columns themselves, for a merge loop that
+  // walks 32-bit offsets within a segment instead of calling Address()
+  // (Symbolizer::LocateBatch); symbol indexes must be < symbol_count().
+  const AddressSection& address_section() const { return s_.addresses; }
+  const ExtentSection& extent_section() const { return s_.extents; }
   // First symbol of the alias group containing symbol i, and one past its
   // last: O(log n) (binary search), however large the group.
   uint32_t AliasGroupBegin(uint32_t i) const;
@@ -210,6 +215,14 @@ inline uint64_t IndexReader::Address(uint32_t i) const {
 
 inline bool IndexReader::SizeExact(uint32_t i) const {
   return i < s_.symbol_count && s_.extents.SizeExact(i);
+}
+
+// Inline: the whole of a random lookup's search.
+inline std::optional<uint32_t> IndexReader::Predecessor(uint64_t addr) const {
+  // The page-bucket table (format.h kAddressLocate): one entry and a few
+  // offsets, usually one cache line; older indexes have none.
+  if (s_.locate.present()) return s_.locate.Predecessor(s_.addresses, addr);
+  return SearchPredecessor(addr);
 }
 
 template <typename F>

@@ -245,6 +245,17 @@ class Symbolizer {
   // at or below `address` (a kernel address): false when Covering must
   // rank the candidates.
   bool LocateAt(uint64_t address, uint32_t p, SymbolHit* hit) const;
+  // Symbol p's address segment (format.h kSegments): its base and the
+  // symbols [first, end) whose 32-bit offsets are from that base.
+  struct Segment {
+    uint64_t base = 0;
+    uint32_t first = 0, end = 0;
+  };
+  Segment SegmentOf(uint32_t p) const;
+  // LocateAt with p's segment known: reads raw offsets, no Address() call
+  // (with its segment scan and bounds check) on the common path.
+  bool LocateIn(uint64_t address, uint32_t p, const Segment& seg,
+                SymbolHit* hit) const;
   // Locate through Covering (aliases, overlapping symbols).
   SymbolHit LocateCovering(uint64_t address) const;
   bool Better(uint32_t a, uint32_t b) const;

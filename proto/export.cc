@@ -202,7 +202,10 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
     }
     proto::ObjectFile* of = t.add_objects();
     of->set_path(std::string(index.ObjectPath(o)));
-    of->set_annotation(std::string(index.ObjectAnnotation(o)));
+    of->set_annotation(
+        std::string(index.ObjectAnnotation(o, NameKind::kText)));
+    of->set_data_annotation(
+        std::string(index.ObjectAnnotation(o, NameKind::kData)));
     of->set_module_rule(index.ObjectModuleRule(o));
   }
 

@@ -255,13 +255,19 @@ absl::Status CheckTableObjects(const proto::SymbolTable& t,
                                                  " duplicates objects[", id,
                                                  "]"));
     }
-    if (!o.annotation().empty() && !IsAnnotationOf(o.annotation(), o.path())) {
-      return e.Bad(field + ".annotation",
-                   absl::StrCat(Quote(o.annotation()),
-                                " is not a suffix of the path ", Quote(o.path()),
-                                " (expected the path's end after a '/')"));
+    for (const auto& [name, annotation] :
+         {std::make_pair("annotation", &o.annotation()),
+          std::make_pair("data_annotation", &o.data_annotation())}) {
+      if (!annotation->empty() && !IsAnnotationOf(*annotation, o.path())) {
+        return e.Bad(absl::StrCat(field, ".", name),
+                     absl::StrCat(Quote(*annotation),
+                                  " is not a suffix of the path ",
+                                  Quote(o.path()),
+                                  " (expected the path's end after a '/')"));
+      }
     }
     c->objects[k].annotation = o.annotation();
+    c->objects[k].data_annotation = o.data_annotation();
     if (o.module_rule() > 0xff) {
       return e.Bad(field + ".module_rule",
                    absl::StrCat(o.module_rule(),

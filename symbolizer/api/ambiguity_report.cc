@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -36,17 +38,18 @@ std::string ModuleList(const Symbolizer& s, const SymbolInfo& sym) {
 
 std::vector<AmbiguousGroup> GroupsOf(const Symbolizer& s,
                                      const std::vector<uint32_t>& indices) {
-  std::map<std::string, AmbiguousGroup> by_name;
+  std::map<std::pair<std::string, NameKind>, AmbiguousGroup> by_name;
   for (uint32_t i : indices) {
     SymbolInfo sym = s.Symbol(i);
-    if (!IsTextType(sym.type)) continue;
-    AmbiguousGroup& g = by_name[s.QualifiedName(sym)];
+    AmbiguousGroup& g =
+        by_name[{s.QualifiedName(sym), NameKindOf(sym.type)}];
     g.symbols.push_back(sym);
   }
   std::vector<AmbiguousGroup> out;
-  for (auto& [name, g] : by_name) {
+  for (auto& [key, g] : by_name) {
     if (g.symbols.size() < 2) continue;
-    g.qualified = name;
+    g.qualified = key.first;
+    g.kind = key.second;
     ExplainGroup(s, &g);
     out.push_back(std::move(g));
   }
@@ -85,6 +88,13 @@ void ExplainGroup(const Symbolizer& s, AmbiguousGroup* g) {
           "System.map alone): ", n, " symbols share the name");
       g->remedy = "build with --vmlinux (DWARF) or --linker-map/--build-dir "
                   "to name each one's object file";
+    } else if (g->kind == NameKind::kData) {
+      g->reason = absl::StrCat(no_object, " of ", n,
+                               " have no object file: no linker map section, "
+                               "DWARF variable or STT_FILE group places them");
+      g->remedy = "a linker map (--linker-map vmlinux.map, or --build-dir) "
+                  "covers every input section; else select by address "
+                  "(@0xADDR)";
     } else {
       g->reason = absl::StrCat(no_object, " of ", n,
                                " have no object file: no DWARF compile unit "
@@ -116,7 +126,6 @@ std::vector<AmbiguousGroup> AmbiguousGroups(const Symbolizer& s) {
   char buf[IndexReader::kMaxNameLength];
   for (uint64_t i = 0; i < r.symbol_count(); ++i) {
     const uint32_t k = static_cast<uint32_t>(i);
-    if (!IsTextType(r.Type(k))) continue;
     by_name[std::string(buf, r.Name(k, buf, sizeof(buf)))].push_back(k);
   }
   std::vector<AmbiguousGroup> out;
@@ -126,7 +135,8 @@ std::vector<AmbiguousGroup> AmbiguousGroups(const Symbolizer& s) {
   }
   std::sort(out.begin(), out.end(),
             [](const AmbiguousGroup& a, const AmbiguousGroup& b) {
-              return a.qualified < b.qualified;
+              return std::tie(a.qualified, a.kind) <
+                     std::tie(b.qualified, b.kind);
             });
   return out;
 }

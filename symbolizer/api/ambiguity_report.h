@@ -1,5 +1,6 @@
-// Why names stay ambiguous, for `ksym info` (every text name whose
-// qualified form is still shared) and `ksym why NAME` (every symbol of one
+// Why names stay ambiguous, for `ksym info` (every name whose qualified
+// form is still shared by symbols of one kind, text or data: catalog.h
+// NameKind) and `ksym why NAME` (every symbol of one
 // name, its facts, and what would separate the ones that stay ambiguous).
 //
 //   std::vector<AmbiguousGroup> all = AmbiguousGroups(s);
@@ -23,15 +24,19 @@
 
 namespace ksym {
 
-// Symbols sharing one qualified name.
+// Symbols of one kind sharing one qualified name. (A function and a data
+// symbol printed alike are no group: a query of that name selects the
+// function, and the data symbol's printed name says it is ambiguous.)
 struct AmbiguousGroup {
   std::string qualified;
+  NameKind kind = NameKind::kText;
   std::vector<SymbolInfo> symbols;  // address order
   std::string reason;
   std::string remedy;
 };
 
-// Every qualified text name shared by several text symbols, sorted by name.
+// Every qualified name shared by several symbols of one kind, sorted by
+// name (text before data at the same name).
 std::vector<AmbiguousGroup> AmbiguousGroups(const Symbolizer& s);
 
 // The reason and remedy of one group (fills them in).

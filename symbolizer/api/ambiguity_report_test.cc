@@ -138,5 +138,32 @@ TEST(AmbiguityReportTest, WhyEscapesWhatItPrints) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 4 * 2 + 2) << text;
 }
 
+// Data symbols are grouped as text symbols are, by kind: two `__key.0`
+// without objects are a group with a data reason; the one with an object
+// prints apart; a function of the same name is no member.
+TEST(AmbiguityReportTest, DataGroupsWithTheirOwnReason) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_stext", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "__key.0", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff82000000, "__key.0", 'b', 0x8, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff82000008, "__key.0", 'b', 0x8, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff82000010, "__key.0", 'b', 0x8, true));
+  const uint32_t fork = c.InternObject("kernel/fork.o");
+  c.objects[fork].data_annotation = "fork.o";
+  c.symbols[4].object = fork;
+  auto s = SymbolizerFromCatalog(std::move(c));
+  std::vector<AmbiguousGroup> g = AmbiguousGroups(*s);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].qualified, "__key.0");
+  EXPECT_EQ(g[0].kind, NameKind::kData);
+  ASSERT_EQ(g[0].symbols.size(), 2u);
+  EXPECT_EQ(g[0].symbols[0].address, 0xffffffff82000000u);
+  EXPECT_EQ(g[0].reason,
+            "2 of 2 have no object file: no linker map section, DWARF "
+            "variable or STT_FILE group places them");
+  const std::string why = WhyText(*s, "__key.0");
+  EXPECT_NE(why.find("select:  __key.0 {fork.o}\n"), std::string::npos) << why;
+}
+
 }  // namespace
 }  // namespace ksym

@@ -75,8 +75,13 @@ std::vector<std::string> BuildSummary(const BuiltIndex& built) {
       at.text_symbols, at.text_with_object, at.text_with_module));
   const DisambiguationReport& r = out.report;
   lines.push_back(absl::StrFormat(
-      "duplicate text names: %zu; after module sets: %zu; still ambiguous: %zu",
-      r.duplicate_names_before, r.duplicate_names_after_modules,
+      "%zu data symbols: %zu with an object",
+      at.symbols - at.text_symbols, at.with_object - at.text_with_object));
+  lines.push_back(absl::StrFormat(
+      "duplicate text names: %zu; after module sets: %zu; duplicate data "
+      "names: %zu; after module sets: %zu; still ambiguous: %zu",
+      r.text.duplicate_names_before, r.text.duplicate_names_after_modules,
+      r.data.duplicate_names_before, r.data.duplicate_names_after_modules,
       r.ambiguous.size()));
   size_t shown = 0;
   for (const AmbiguousName& a : r.ambiguous) {

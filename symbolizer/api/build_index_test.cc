@@ -62,6 +62,7 @@ TEST(BuildIndexFileTest, SummarySaysWhereAndWhatStaysAmbiguous) {
       << lines[0];
   const std::string all = absl::StrJoin(lines, "\n");
   EXPECT_NE(all.find("duplicate text names: 1; after module sets: 1; "
+                     "duplicate data names: 0; after module sets: 0; "
                      "still ambiguous: 1"),
             std::string::npos)
       << all;

@@ -29,11 +29,15 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s) {
   IndexInfo info;
   const uint64_t n = s.index().symbol_count();
   info.symbols = n;
-  absl::flat_hash_map<std::string, uint32_t> plain, qualified;
+  absl::flat_hash_map<std::string, uint32_t> plain, data;
   for (uint64_t i = 0; i < n; ++i) {
     SymbolInfo sym = s.Symbol(static_cast<uint32_t>(i));
     info.exact_sizes += sym.size_exact;
-    if (!IsTextType(sym.type)) continue;
+    if (NameKindOf(sym.type) == NameKind::kData) {
+      info.data_with_object += sym.object != format::kNoObjectId;
+      ++data[std::string(sym.name())];
+      continue;
+    }
     ++info.text_symbols;
     info.text_with_module += sym.module_set != kNoModules;
     info.text_with_object += sym.object != format::kNoObjectId;
@@ -46,17 +50,17 @@ IndexInfo ComputeIndexInfo(const Symbolizer& s) {
     }
     // __pfx_ padding repeats with its function: not counted apart.
     if (!IsPaddingSymbol(sym.name())) ++plain[std::string(sym.name())];
-    ++qualified[s.QualifiedName(sym)];
   }
+  info.data_symbols = n - info.text_symbols;
   for (const auto& [k, v] : plain) info.duplicate_text_names += v > 1;
-  for (const auto& [k, v] : qualified) {
-    if (v > 1) {
-      ++info.ambiguous_qualified_names;
-      info.ambiguous_symbols += v;
-    }
-  }
+  for (const auto& [k, v] : data) info.duplicate_data_names += v > 1;
+  // One kind's symbols sharing a qualified name (ambiguity_report.h).
   info.groups = AmbiguousGroups(s);
-  for (const AmbiguousGroup& g : info.groups) info.ambiguous.push_back(g.qualified);
+  for (const AmbiguousGroup& g : info.groups) {
+    info.ambiguous.push_back(g.qualified);
+    ++info.ambiguous_qualified_names;
+    info.ambiguous_symbols += g.symbols.size();
+  }
   return info;
 }
 
@@ -166,9 +170,10 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
                           info.text_with_inferred_module, rules);
   }
   absl::StrAppendFormat(&out,
-                        "duplicates:    %u text names occur more than once; "
-                        "%u qualified names still do (%u symbols)\n",
-                        info.duplicate_text_names,
+                        "duplicates:    %u text names occur more than once, "
+                        "%u data names; %u qualified names still do (%u "
+                        "symbols)\n",
+                        info.duplicate_text_names, info.duplicate_data_names,
                         info.ambiguous_qualified_names,
                         info.ambiguous_symbols);
   if (all_ambiguous) {
@@ -278,6 +283,9 @@ std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info) {
       .Field("module_sets", r.module_set_count() - 1)
       .Field("objects", r.object_count())
       .Field("duplicate_text_names", info.duplicate_text_names)
+      .Field("data_symbols", info.data_symbols)
+      .Field("data_with_object", info.data_with_object)
+      .Field("duplicate_data_names", info.duplicate_data_names)
       .Field("ambiguous_qualified_names", info.ambiguous_qualified_names)
       .Raw("ambiguous", amb)
       .Raw("ambiguous_reasons", reasons)

@@ -31,7 +31,13 @@ struct IndexInfo {
   std::array<uint64_t, kInferenceRuleCount> text_inferred_by_rule{};
   // Text names that occur more than once.
   uint64_t duplicate_text_names = 0;
-  // Qualified text names that still do, and how many symbols carry them.
+  // Data symbols (every type but t T w W), those with an object, and data
+  // names that occur more than once.
+  uint64_t data_symbols = 0;
+  uint64_t data_with_object = 0;
+  uint64_t duplicate_data_names = 0;
+  // Qualified names that still do among the symbols of one kind (text or
+  // data), and how many symbols carry them.
   uint64_t ambiguous_qualified_names = 0;
   uint64_t ambiguous_symbols = 0;
   std::vector<std::string> ambiguous;  // those names, sorted
@@ -56,7 +62,8 @@ std::string IndexInfoText(const Symbolizer& s, const IndexInfo& info,
 // symbols, text_symbols, exact_sizes, text_with_module, text_with_object,
 // text_with_inferred_module, inferred_module_rules ({"initcall":N,...},
 // rules with N > 0), module_sets, objects,
-// duplicate_text_names, ambiguous_qualified_names, ambiguous (array),
+// duplicate_text_names, data_symbols, data_with_object,
+// duplicate_data_names, ambiguous_qualified_names, ambiguous (array),
 // ambiguous_reasons ([{qualified,symbols,reason,remedy}]),
 // segments ([{base,first,count}]), sections ([{name,offset,size}]).
 std::string IndexInfoJson(const Symbolizer& s, const IndexInfo& info);

@@ -50,8 +50,8 @@ TEST(IndexInfoTest, TextNamesWhatIsStillAmbiguous) {
   EXPECT_NE(t.find("symbols:       6 (5 text), 2 with exact sizes\n"),
             std::string::npos)
       << t;
-  EXPECT_NE(t.find("duplicates:    2 text names occur more than once; "
-                   "1 qualified names still do (2 symbols)\n"),
+  EXPECT_NE(t.find("duplicates:    2 text names occur more than once, "
+                   "0 data names; 1 qualified names still do (2 symbols)\n"),
             std::string::npos)
       << t;
   // Every ambiguous name, with its reason (this index has objects, but none
@@ -79,7 +79,9 @@ TEST(IndexInfoTest, JsonHasTheSameCounts) {
                    "\"text_with_module\":1,\"text_with_object\":2,"),
             std::string::npos)
       << j;
-  EXPECT_NE(j.find("\"duplicate_text_names\":2,\"ambiguous_qualified_names\":1,"
+  EXPECT_NE(j.find("\"duplicate_text_names\":2,\"data_symbols\":1,"
+                   "\"data_with_object\":0,\"duplicate_data_names\":0,"
+                   "\"ambiguous_qualified_names\":1,"
                    "\"ambiguous\":[\"type_show\"],\"ambiguous_reasons\":[{"
                    "\"qualified\":\"type_show\",\"symbols\":2,\"reason\":"),
             std::string::npos)

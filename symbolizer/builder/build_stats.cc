@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
@@ -112,11 +113,14 @@ int main(int argc, char** argv) {
   for (const std::string& n : out->notes) absl::PrintF("note: %s\n", n);
   for (const std::string& w : out->warnings) absl::PrintF("warning: %s\n", w);
   const ksym::DisambiguationReport& r = out->report;
-  absl::PrintF(
-      "duplicate text names %d; after module sets %d; annotated objects %d; "
-      "still ambiguous %d\n",
-      r.duplicate_names_before, r.duplicate_names_after_modules,
-      r.annotated_objects, r.ambiguous.size());
+  for (const auto& [kind, k] : {std::make_pair("text", &r.text),
+                                std::make_pair("data", &r.data)}) {
+    absl::PrintF(
+        "duplicate %s names %d; after module sets %d; annotated objects %d\n",
+        kind, k->duplicate_names_before, k->duplicate_names_after_modules,
+        k->annotated_objects);
+  }
+  absl::PrintF("still ambiguous %d\n", r.ambiguous.size());
   if (list_ambiguous) {
     for (const ksym::AmbiguousName& n : r.ambiguous) {
       absl::PrintF("  %s (%d symbols): %s\n", n.qualified, n.addresses.size(),

@@ -10,6 +10,7 @@
 #ifndef KSYM_SYMBOLIZER_CATALOG_CATALOG_H_
 #define KSYM_SYMBOLIZER_CATALOG_CATALOG_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -94,12 +95,37 @@ struct Symbol {
   uint32_t object = kNoObject;
 };
 
+// Text symbols (t T w W) are the ones kallmodsyms annotates.
+inline bool IsTextType(char type) {
+  return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+// The one naming rule for every symbol type: a name is made unique among
+// the symbols of its kind, text (t T w W: what /proc/kallmodsyms annotates)
+// or data (every other type: d D r R b B v V ...), by its module set and
+// then its object's {annotation} for that kind. Annotations are found and
+// shown per kind, so a data collision (`__key.0` in 100 objects) never
+// changes how a function prints: text lines stay what the kernel prints.
+enum class NameKind : uint8_t { kText = 0, kData = 1 };
+inline constexpr size_t kNameKindCount = 2;
+inline NameKind NameKindOf(char type) {
+  return IsTextType(type) ? NameKind::kText : NameKind::kData;
+}
+
 // An object file the kernel was linked from, by its path relative to the
-// kernel build directory ("kernel/sched/core.o"). `annotation` is filled by
-// disambiguation: empty, or the shortest distinguishing suffix ("sched/core.o").
+// kernel build directory ("kernel/sched/core.o"). The annotations are filled
+// by disambiguation, one per NameKind: empty, or the shortest
+// distinguishing suffix ("sched/core.o").
 struct ObjectFile {
   std::string path;
-  std::string annotation;
+  std::string annotation;       // shown on its text symbols
+  std::string data_annotation;  // shown on its data symbols
+  const std::string& Annotation(NameKind kind) const {
+    return kind == NameKind::kText ? annotation : data_annotation;
+  }
+  std::string& Annotation(NameKind kind) {
+    return kind == NameKind::kText ? annotation : data_annotation;
+  }
   // 0 when the module set of this object's symbols is a fact of the build
   // (or none); else the InferenceRule (attribution/builtin_inference.h)
   // that inferred it.
@@ -125,11 +151,6 @@ struct LoadedModuleRecord {
   std::vector<ModuleSectionAddress> sections;  // sorted by name
 };
 
-// Text symbols (t T w W) are the ones kallmodsyms annotates.
-inline bool IsTextType(char type) {
-  return type == 't' || type == 'T' || type == 'w' || type == 'W';
-}
-
 class Catalog {
  public:
   Catalog();
@@ -139,8 +160,8 @@ class Catalog {
   std::vector<ObjectFile> objects;
   // module_sets[id] is a sorted, duplicate-free list of module names.
   std::vector<std::vector<std::string>> module_sets;
-  // Module sets of loadable modules (kallsyms `[mod]`): /proc/kallsyms names
-  // them on every symbol; built-in sets annotate text symbols only.
+  // Module sets of loadable modules (kallsyms `[mod]`, a module's .ko).
+  // Every module set, built-in or loadable, is shown on every symbol.
   absl::flat_hash_set<uint32_t> loadable_module_sets;
   // The sources the build looked for (may be empty).
   std::vector<InputSource> sources;

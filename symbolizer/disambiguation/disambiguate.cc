@@ -23,8 +23,8 @@ uint32_t ObjectOf(const Catalog& catalog, const Symbol& symbol) {
 
 absl::string_view AnnotationOf(const Catalog& catalog, const Symbol& symbol) {
   uint32_t object = ObjectOf(catalog, symbol);
-  if (object == kNoObject || !IsTextType(symbol.type)) return {};
-  return catalog.objects[object].annotation;
+  if (object == kNoObject) return {};
+  return catalog.objects[object].Annotation(NameKindOf(symbol.type));
 }
 
 // The last `components` components of `path`, or all of it.
@@ -93,7 +93,8 @@ std::string AmbiguityReason(const Catalog& catalog,
     if (catalog.symbols[i].object != object) {
       std::string reason = "different objects annotated";
       AppendQualifiers(std::vector<std::string>{},
-                       catalog.objects[object].annotation, &reason);
+                       AnnotationOf(catalog, catalog.symbols[run.front()]),
+                       &reason);
       return reason;
     }
   }
@@ -101,12 +102,14 @@ std::string AmbiguityReason(const Catalog& catalog,
                       " (pre-linked with ld -r?)");
 }
 
-}  // namespace
-
-DisambiguationReport Disambiguate(Catalog& catalog) {
-  DisambiguationReport report;
-  for (ObjectFile& object : catalog.objects) object.annotation.clear();
+// The rules for the symbols of one NameKind: fills that kind's annotations
+// and adds its counts and ambiguous names to the report.
+void DisambiguateKind(Catalog& catalog, NameKind kind,
+                      DisambiguationReport& report) {
+  for (ObjectFile& object : catalog.objects) object.Annotation(kind).clear();
   const std::vector<Symbol>& symbols = catalog.symbols;
+  DisambiguationReport::Counts& counts =
+      kind == NameKind::kText ? report.text : report.data;
 
   // One hash lookup per text symbol; only repeated names get a group.
   struct Seen {
@@ -118,7 +121,7 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
   seen.reserve(symbols.size());
   std::vector<std::vector<uint32_t>> groups;
   for (uint32_t i = 0; i < symbols.size(); ++i) {
-    if (!IsTextType(symbols[i].type)) continue;
+    if (NameKindOf(symbols[i].type) != kind) continue;
     auto [it, inserted] = seen.try_emplace(symbols[i].name, Seen{i, kNoGroup});
     if (inserted) continue;
     if (it->second.group == kNoGroup) {
@@ -133,7 +136,7 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
     return IsPaddingSymbol(symbols[group[0]].name);
   };
   for (const std::vector<uint32_t>& group : groups) {
-    report.duplicate_names_before += !padding(group);
+    counts.duplicate_names_before += !padding(group);
   }
 
   auto key = [&](uint32_t i) {
@@ -155,7 +158,7 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
         ++end;
       }
       if (end - begin < 2) continue;
-      report.duplicate_names_after_modules += !padding(group);
+      counts.duplicate_names_after_modules += !padding(group);
       colliding.push_back({&group, {begin, end}});
       objects.clear();
       bool unattributed = false;
@@ -175,8 +178,9 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
   for (uint32_t object = 0; object < catalog.objects.size(); ++object) {
     if (required[object] == 0) continue;
     ObjectFile& file = catalog.objects[object];
-    file.annotation = std::string(PathSuffix(file.path, required[object]));
-    ++report.annotated_objects;
+    file.Annotation(kind) =
+        std::string(PathSuffix(file.path, required[object]));
+    ++counts.annotated_objects;
   }
 
   // Uniqueness check. Names hold no whitespace, so only symbols of one
@@ -200,6 +204,7 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
       if (end - begin < 2) continue;
       run.assign(members.begin() + begin, members.begin() + end);
       AmbiguousName name;
+      name.kind = kind;
       name.qualified = QualifiedName(catalog, symbols[run.front()]);
       for (uint32_t i : run) name.addresses.push_back(symbols[i].address);
       std::sort(name.addresses.begin(), name.addresses.end());
@@ -207,10 +212,22 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
       report.ambiguous.push_back(std::move(name));
     }
   }
+}
+
+}  // namespace
+
+DisambiguationReport Disambiguate(Catalog& catalog) {
+  DisambiguationReport report;
+  DisambiguateKind(catalog, NameKind::kText, report);
+  DisambiguateKind(catalog, NameKind::kData, report);
+  report.duplicate_names_before = report.text.duplicate_names_before;
+  report.duplicate_names_after_modules =
+      report.text.duplicate_names_after_modules;
+  report.annotated_objects = report.text.annotated_objects;
   std::sort(report.ambiguous.begin(), report.ambiguous.end(),
             [](const AmbiguousName& a, const AmbiguousName& b) {
-              return std::tie(a.qualified, a.addresses) <
-                     std::tie(b.qualified, b.addresses);
+              return std::tie(a.qualified, a.kind, a.addresses) <
+                     std::tie(b.qualified, b.kind, b.addresses);
             });
   return report;
 }
@@ -218,11 +235,9 @@ DisambiguationReport Disambiguate(Catalog& catalog) {
 std::string KallmodsymsSuffix(const Catalog& catalog, const Symbol& symbol) {
   std::string out;
   QualifierWriter<StringAppender> w(StringAppender{&out}, "\t");
-  // Built-in modules annotate text symbols only (/proc/kallmodsyms);
-  // loadable modules name every symbol, as /proc/kallsyms does.
-  const bool show_modules = IsTextType(symbol.type) ||
-                            catalog.loadable_module_sets.contains(symbol.module_set);
-  if (show_modules && symbol.module_set < catalog.module_sets.size()) {
+  // Every symbol shows its modules (the naming rule of catalog.h: text
+  // and data alike) and its object's annotation for its kind.
+  if (symbol.module_set < catalog.module_sets.size()) {
     w.Modules(catalog.module_sets[symbol.module_set]);
   }
   w.Object(AnnotationOf(catalog, symbol));

@@ -6,6 +6,8 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -46,9 +48,10 @@ const Symbol& Find(const Catalog& catalog, uint64_t address) {
   return catalog.symbols.front();
 }
 
-std::string AnnotationOf(const Catalog& catalog, const char* path) {
+std::string AnnotationOf(const Catalog& catalog, const char* path,
+                         NameKind kind = NameKind::kText) {
   for (const ObjectFile& o : catalog.objects) {
-    if (o.path == path) return o.annotation;
+    if (o.path == path) return o.Annotation(kind);
   }
   ADD_FAILURE() << "no object " << path;
   return "";
@@ -156,7 +159,7 @@ TEST(DisambiguateTest, AbsolutePathsLengthenToTheLeadingSlash) {
   EXPECT_THAT(report.ambiguous, IsEmpty());
 }
 
-TEST(DisambiguateTest, WholeObjectCarriesAnnotationTextOnly) {
+TEST(DisambiguateTest, WholeObjectCarriesAnnotationOfItsKind) {
   Catalog catalog;
   Add(catalog, 0x100, 't', "init_once", {}, "fs/inode.o");
   Add(catalog, 0x200, 't', "init_once", {}, "mm/slab.o");
@@ -170,14 +173,11 @@ TEST(DisambiguateTest, WholeObjectCarriesAnnotationTextOnly) {
             "0000000000000180 T inode_init_once\t{inode.o}");
   EXPECT_EQ(Line(catalog, Find(catalog, 0x190)),
             "0000000000000190 W weak_in_inode\t{inode.o}");
+  // A text collision annotates the object for its text symbols only...
   EXPECT_EQ(Line(catalog, Find(catalog, 0x900)),
             "0000000000000900 d inode_data");
-  // Data symbols of built-in modules keep their plain kallsyms form...
-  EXPECT_EQ(Line(catalog, Find(catalog, 0x980)),
-            "0000000000000980 r inode_rodata");
-  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0x980)), "inode_rodata");
-  // ...while a loadable module names every symbol, as /proc/kallsyms does.
-  catalog.loadable_module_sets.insert(Find(catalog, 0x980).module_set);
+  EXPECT_EQ(AnnotationOf(catalog, "fs/inode.o", NameKind::kData), "");
+  // ...and every symbol shows its modules, built-in or loadable.
   EXPECT_EQ(Line(catalog, Find(catalog, 0x980)),
             "0000000000000980 r inode_rodata\t[ext4]");
   EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0x980)),
@@ -220,16 +220,70 @@ TEST(DisambiguateTest, ModulesAloneCanDisambiguate) {
   EXPECT_EQ(QualifiedName(catalog, catalog.symbols[2]), "init_once");
 }
 
-TEST(DisambiguateTest, AliasesAndDataDuplicatesAreNotCollisions) {
+TEST(DisambiguateTest, AliasesAreNotCollisions) {
   Catalog catalog;
   Add(catalog, 0x100, 'T', "memcpy", {}, "arch/x86/lib/memcpy_64.o");
   Add(catalog, 0x100, 'W', "__memcpy", {}, "arch/x86/lib/memcpy_64.o");
-  Add(catalog, 0x900, 'd', "descriptor", {}, "drivers/a/foo.o");
-  Add(catalog, 0x980, 'd', "descriptor", {}, "drivers/b/foo.o");
   DisambiguationReport report = Disambiguate(catalog);
   EXPECT_EQ(report.duplicate_names_before, 0u);
   EXPECT_EQ(report.annotated_objects, 0u);
   EXPECT_THAT(report.ambiguous, IsEmpty());
+}
+
+// Data symbols are made unique by the rule text symbols follow, apart from
+// them: a data collision never changes how a function prints.
+TEST(DisambiguateTest, DataDuplicatesAnnotateDataOnly) {
+  Catalog catalog;
+  Add(catalog, 0x100, 't', "foo_probe", {}, "drivers/a/foo.o");
+  Add(catalog, 0x200, 't', "bar_probe", {}, "drivers/b/foo.o");
+  Add(catalog, 0x900, 'd', "descriptor.1", {}, "drivers/a/foo.o");
+  Add(catalog, 0x980, 'd', "descriptor.1", {}, "drivers/b/foo.o");
+  Add(catalog, 0xa00, 'b', "__key.0", {"ext4"}, "fs/ext4/super.o");
+  Add(catalog, 0xa08, 'b', "__key.0", {"ext4"}, "fs/ext4/inode.o");
+  Add(catalog, 0xa10, 'b', "__key.0", {}, "kernel/fork.o");
+  Add(catalog, 0xa18, 'r', "__func__.0", {}, "kernel/fork.o");
+  Add(catalog, 0xa20, 'r', "__func__.0", {}, "kernel/exit.o");
+  DisambiguationReport report = Disambiguate(catalog);
+  EXPECT_EQ(Line(catalog, Find(catalog, 0x100)),
+            "0000000000000100 t foo_probe");
+  EXPECT_EQ(Line(catalog, Find(catalog, 0x900)),
+            "0000000000000900 d descriptor.1\t{a/foo.o}");
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0x980)),
+            "descriptor.1 {b/foo.o}");
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0xa00)),
+            "__key.0 [ext4] {super.o}");
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0xa08)),
+            "__key.0 [ext4] {inode.o}");
+  // Alone in the core kernel, yet annotated: fork.o has another data
+  // collision, and the whole object carries it (the kernel's rule).
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0xa10)), "__key.0 {fork.o}");
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0xa18)),
+            "__func__.0 {fork.o}");
+  EXPECT_EQ(AnnotationOf(catalog, "drivers/a/foo.o"), "");
+  EXPECT_EQ(AnnotationOf(catalog, "drivers/a/foo.o", NameKind::kData),
+            "a/foo.o");
+  EXPECT_EQ(report.text.duplicate_names_before, 0u);
+  EXPECT_EQ(report.data.duplicate_names_before, 3u);
+  EXPECT_EQ(report.data.duplicate_names_after_modules, 3u);
+  EXPECT_EQ(report.data.annotated_objects, 6u);
+  EXPECT_EQ(report.duplicate_names_before, 0u);  // text's, as before
+  EXPECT_THAT(report.ambiguous, IsEmpty());
+}
+
+TEST(DisambiguateTest, DataLeftAmbiguousIsReportedWithItsKind) {
+  Catalog catalog;
+  Add(catalog, 0x900, 'b', "__key.0", {}, "kernel/fork.o");
+  Add(catalog, 0x980, 'b', "__key.0", {});
+  Add(catalog, 0x990, 'b', "__key.0", {});
+  Add(catalog, 0x100, 't', "__key.0", {}, "kernel/fork.o");
+  DisambiguationReport report = Disambiguate(catalog);
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0x900)), "__key.0 {fork.o}");
+  EXPECT_EQ(QualifiedName(catalog, Find(catalog, 0x100)), "__key.0");
+  ASSERT_EQ(report.ambiguous.size(), 1u);
+  EXPECT_EQ(report.ambiguous[0].kind, NameKind::kData);
+  EXPECT_EQ(report.ambiguous[0].qualified, "__key.0");
+  EXPECT_EQ(report.ambiguous[0].reason, "no object attribution");
+  EXPECT_THAT(report.ambiguous[0].addresses, ElementsAre(0x980, 0x990));
 }
 
 TEST(DisambiguateTest, SameObjectStaysAmbiguous) {
@@ -373,23 +427,24 @@ Catalog RandomCatalog(uint32_t seed, size_t count) {
   return catalog;
 }
 
-TEST(DisambiguateTest, RandomCatalogTextNamesAreUniqueExceptReported) {
+TEST(DisambiguateTest, RandomCatalogNamesAreUniqueWithinAKindExceptReported) {
   Catalog catalog = RandomCatalog(12345, 3000);
   DisambiguationReport report = Disambiguate(catalog);
-  std::map<std::string, std::vector<uint64_t>> by_name;
+  using Key = std::pair<NameKind, std::string>;
+  std::map<Key, std::vector<uint64_t>> by_name;
   for (const Symbol& s : catalog.symbols) {
-    if (IsTextType(s.type)) {
-      by_name[QualifiedName(catalog, s)].push_back(s.address);
-    }
+    by_name[{NameKindOf(s.type), QualifiedName(catalog, s)}].push_back(
+        s.address);
   }
-  std::map<std::string, std::vector<uint64_t>> duplicated;
+  std::map<Key, std::vector<uint64_t>> duplicated;
   for (auto& [name, addresses] : by_name) {
     std::sort(addresses.begin(), addresses.end());
     if (addresses.size() > 1) duplicated[name] = addresses;
   }
-  std::map<std::string, std::vector<uint64_t>> reported;
+  std::map<Key, std::vector<uint64_t>> reported;
   for (const AmbiguousName& a : report.ambiguous) {
-    EXPECT_TRUE(reported.emplace(a.qualified, a.addresses).second)
+    EXPECT_TRUE(
+        reported.emplace(Key{a.kind, a.qualified}, a.addresses).second)
         << a.qualified;
     // The random paths never share one path between objects.
     EXPECT_TRUE(a.reason == "no object attribution" ||
@@ -397,27 +452,31 @@ TEST(DisambiguateTest, RandomCatalogTextNamesAreUniqueExceptReported) {
         << a.reason;
   }
   EXPECT_EQ(reported, duplicated);
-  EXPECT_GT(report.annotated_objects, 10u);
-  EXPECT_GT(report.duplicate_names_after_modules, 30u);
+  EXPECT_GT(report.text.annotated_objects, 10u);
+  EXPECT_GT(report.data.annotated_objects, 10u);
+  EXPECT_GT(report.text.duplicate_names_after_modules, 30u);
+  EXPECT_GT(report.data.duplicate_names_after_modules, 30u);
 
   // Every annotation selects exactly its own object among the objects
-  // sharing a text (name, module set) with it.
-  std::map<std::pair<std::string, uint32_t>, std::vector<uint32_t>> groups;
+  // sharing a (kind, name, module set) with it.
+  std::map<std::tuple<NameKind, std::string, uint32_t>, std::vector<uint32_t>>
+      groups;
   for (const Symbol& s : catalog.symbols) {
-    if (IsTextType(s.type) && s.object != kNoObject) {
-      groups[{s.name, s.module_set}].push_back(s.object);
+    if (s.object != kNoObject) {
+      groups[{NameKindOf(s.type), s.name, s.module_set}].push_back(s.object);
     }
   }
   for (const auto& [key, objects] : groups) {
+    const NameKind kind = std::get<0>(key);
     for (uint32_t a : objects) {
       const ObjectFile& oa = catalog.objects[a];
-      if (oa.annotation.empty()) continue;
+      const std::string& annotation = oa.Annotation(kind);
+      if (annotation.empty()) continue;
       for (uint32_t b : objects) {
         const std::string& pb = catalog.objects[b].path;
         if (a == b || absl::EndsWith(pb, "/" + oa.path)) continue;
-        EXPECT_FALSE(pb == oa.annotation ||
-                     absl::EndsWith(pb, "/" + oa.annotation))
-            << oa.annotation << " also selects " << pb;
+        EXPECT_FALSE(pb == annotation || absl::EndsWith(pb, "/" + annotation))
+            << annotation << " also selects " << pb;
       }
     }
   }
@@ -436,6 +495,8 @@ TEST(DisambiguateTest, DeterministicUnderShuffledInput) {
     for (size_t i = 0; i < reference.objects.size(); ++i) {
       EXPECT_EQ(shuffled.objects[i].annotation,
                 reference.objects[i].annotation);
+      EXPECT_EQ(shuffled.objects[i].data_annotation,
+                reference.objects[i].data_annotation);
     }
     EXPECT_EQ(got.duplicate_names_before, expected.duplicate_names_before);
     EXPECT_EQ(got.duplicate_names_after_modules,

@@ -109,14 +109,20 @@
 // kModuleSets (module_set_section.h): u32 count, u32 reserved, then count x
 // {u32 first, u16 size,
 //   u16 flags} indexing u32 string refs that follow the table (module names,
-//   sorted). Set 0 is the empty set. flags bit 0 = loadable module (names
-//   printed for every symbol type, as /proc/kallsyms does); otherwise
-//   built-in (printed for text symbols only, as /proc/kallmodsyms does).
+//   sorted). Set 0 is the empty set. flags bit 0 = loadable module;
+//   otherwise built-in. Either is printed for every symbol type.
 //
 // kObjects (object_section.h, with kModuleRules): u32 count, u32 reserved, then
 // count x {u32 path (string ref),
 //   u32 annotation_start}: the {annotation} is the path's suffix starting at
 //   byte annotation_start, or none when kNoAnnotation.
+//
+// kDataAnnotations (object_section.h; optional): u32[object_count], one
+//   per object of kObjects: where in the object's path the {annotation}
+//   its data symbols (every type but t T w W) print starts, or
+//   kNoAnnotation. kObjects' annotation_start is its text symbols'. The two
+//   kinds are disambiguated apart (catalog.h NameKind). Absent section (an
+//   index of an older ksym) = no data annotation.
 //
 // kAttribution (attribution_section.h): u32 count, u32 reserved, then count x
 // {u32 first_symbol,
@@ -309,9 +315,10 @@ enum SectionId : uint32_t {
   kModules = 17,
   kModuleAliasFirst = 18,
   kAddressLocate = 19,
+  kDataAnnotations = 20,
 };
 // The highest section id this version knows; higher ids are skipped.
-inline constexpr uint32_t kLastSectionId = kAddressLocate;
+inline constexpr uint32_t kLastSectionId = kDataAnnotations;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

@@ -7,6 +7,21 @@
 #include "absl/strings/str_cat.h"
 
 namespace ksym {
+namespace {
+
+// Where `annotation` starts in `path`, or kNoAnnotation when empty.
+absl::StatusOr<uint32_t> AnnotationStartIn(absl::string_view path,
+                                           absl::string_view annotation) {
+  if (annotation.empty()) return format::kNoAnnotation;
+  if (!absl::EndsWith(path, annotation)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("annotation \"", annotation,
+                     "\" is not a suffix of object \"", path, "\""));
+  }
+  return static_cast<uint32_t>(path.size() - annotation.size());
+}
+
+}  // namespace
 
 absl::Status ObjectSection::Encode(const Catalog& catalog,
                                    StringTableBuilder& strings,
@@ -16,20 +31,22 @@ absl::Status ObjectSection::Encode(const Catalog& catalog,
   for (const ObjectFile& o : catalog.objects) {
     absl::StatusOr<uint32_t> ref = strings.Add(o.path, "object path");
     if (!ref.ok()) return ref.status();
-    uint32_t start = format::kNoAnnotation;
-    if (!o.annotation.empty()) {
-      absl::string_view path = o.path;
-      if (!absl::EndsWith(path, o.annotation)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("annotation \"", o.annotation,
-                         "\" is not a suffix of object \"", o.path, "\""));
-      }
-      start = static_cast<uint32_t>(path.size() - o.annotation.size());
-    }
+    absl::StatusOr<uint32_t> start = AnnotationStartIn(o.path, o.annotation);
+    if (!start.ok()) return start.status();
     bytes::Append32(&table, *ref);
-    bytes::Append32(&table, start);
+    bytes::Append32(&table, *start);
   }
   out->push_back({format::kObjects, std::move(table)});
+  std::string data;
+  bool any_data = false;
+  for (const ObjectFile& o : catalog.objects) {
+    absl::StatusOr<uint32_t> start =
+        AnnotationStartIn(o.path, o.data_annotation);
+    if (!start.ok()) return start.status();
+    bytes::Append32(&data, *start);
+    any_data |= *start != format::kNoAnnotation;
+  }
+  if (any_data) out->push_back({format::kDataAnnotations, std::move(data)});
   std::string rules;
   bool any_rule = false;
   for (const ObjectFile& o : catalog.objects) {
@@ -56,6 +73,15 @@ absl::StatusOr<ObjectSection> ObjectSection::Decode(
           " bytes, expected one per object (", s.count_, ")"));
     }
     s.module_rules_ = rules.data();
+  }
+  if (dir.present[format::kDataAnnotations]) {
+    const absl::string_view data = dir.section[format::kDataAnnotations];
+    if (data.size() != 4 * uint64_t{s.count_}) {
+      return absl::DataLossError(absl::StrCat(
+          "section data_annotations is ", data.size(),
+          " bytes, expected 4 per object (", s.count_, ")"));
+    }
+    s.data_annotations_ = data.data();
   }
   return s;
 }

@@ -1,4 +1,4 @@
-// kObjects and kModuleRules.
+// kObjects, kModuleRules and kDataAnnotations.
 #include "symbolizer/index/object_section.h"
 
 #include "absl/strings/match.h"
@@ -31,6 +31,42 @@ TEST(ObjectSectionTest, RoundTripsPathsAnnotationsAndRules) {
     EXPECT_EQ(s->ModuleRule(o), c.objects[o].module_rule);
   }
   EXPECT_TRUE(any_annotation);  // the sample has duplicate names to tell apart
+}
+
+TEST(ObjectSectionTest, DataAnnotationsRoundTripApartFromText) {
+  Catalog c = SampleCatalog();
+  ASSERT_GE(c.objects.size(), 2u);
+  for (ObjectFile& o : c.objects) o.data_annotation.clear();
+  {
+    // No data annotation: no section, and every object reads none.
+    SectionRoundTrip t(c, &ObjectSection::Encode);
+    ASSERT_TRUE(t.status().ok());
+    EXPECT_FALSE(t.has(format::kDataAnnotations));
+    absl::StatusOr<ObjectSection> s = ObjectSection::Decode(t.dir());
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->AnnotationStart(0, NameKind::kData), format::kNoAnnotation);
+  }
+  c.objects[1].data_annotation = c.objects[1].path;
+  c.objects[1].annotation.clear();
+  SectionRoundTrip t(c, &ObjectSection::Encode);
+  ASSERT_TRUE(t.status().ok()) << t.status();
+  EXPECT_TRUE(t.has(format::kDataAnnotations));
+  absl::StatusOr<ObjectSection> s = ObjectSection::Decode(t.dir());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->AnnotationStart(1, NameKind::kData), 0u);
+  EXPECT_EQ(s->AnnotationStart(1, NameKind::kText), format::kNoAnnotation);
+  EXPECT_EQ(s->AnnotationStart(0, NameKind::kData), format::kNoAnnotation);
+
+  c.objects[1].data_annotation = "not_a_suffix.o";
+  EXPECT_EQ(SectionRoundTrip(c, &ObjectSection::Encode).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  c.objects[1].data_annotation = c.objects[1].path;
+  SectionRoundTrip cut(c, &ObjectSection::Encode);
+  cut.bytes(format::kDataAnnotations).pop_back();
+  cut.Repoint();
+  EXPECT_TRUE(absl::StartsWith(
+      ObjectSection::Decode(cut.dir()).status().message(),
+      "section data_annotations is "));
 }
 
 TEST(ObjectSectionTest, NoRulesSectionWithoutARule) {

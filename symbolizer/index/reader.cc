@@ -322,9 +322,10 @@ uint8_t IndexReader::ObjectModuleRule(uint32_t object) const {
   return s_.objects.ModuleRule(object);
 }
 
-absl::string_view IndexReader::ObjectAnnotation(uint32_t object) const {
+absl::string_view IndexReader::ObjectAnnotation(uint32_t object,
+                                                NameKind kind) const {
   if (object >= s_.objects.count()) return {};
-  const uint32_t start = s_.objects.AnnotationStart(object);
+  const uint32_t start = s_.objects.AnnotationStart(object, kind);
   absl::string_view path = ObjectPath(object);
   if (start == format::kNoAnnotation || start >= path.size()) return {};
   return path.substr(start);

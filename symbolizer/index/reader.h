@@ -120,8 +120,10 @@ class IndexReader {
   // 0, or the InferenceRule that inferred the module set of the object's
   // symbols (format.h kModuleRules).
   uint8_t ObjectModuleRule(uint32_t object) const;
-  // The {annotation} of the object, or "" when it needs none.
-  absl::string_view ObjectAnnotation(uint32_t object) const;
+  // The {annotation} the object's symbols of `kind` print (catalog.h
+  // NameKind; NameKindOf(type)), or "" when they need none.
+  absl::string_view ObjectAnnotation(uint32_t object,
+                                     NameKind kind = NameKind::kText) const;
 
   // The optional line section (present() false when the index has none).
   const LineSection& lines() const { return s_.lines; }

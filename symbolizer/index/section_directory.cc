@@ -29,6 +29,7 @@ const char* format::SectionName(uint32_t id) {
     case kModules: return "modules";
     case kModuleAliasFirst: return "module_alias_first";
     case kAddressLocate: return "address_locate";
+    case kDataAnnotations: return "data_annotations";
   }
   return "unknown";
 }

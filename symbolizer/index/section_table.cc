@@ -26,7 +26,8 @@ constexpr SectionCodec kSectionCodecs[] = {
     Row<NameSection, &IndexSections::names>(
         "name_table, name_data, name_blocks"),
     Row<ModuleSetSection, &IndexSections::module_sets>("module_sets"),
-    Row<ObjectSection, &IndexSections::objects>("objects, module_rules"),
+    Row<ObjectSection, &IndexSections::objects>(
+        "objects, module_rules, data_annotations"),
     Row<AttributionSection, &IndexSections::attribution>("attribution"),
     Row<NameHashSection, &IndexSections::name_hash>("name_hash"),
     Row<LineSection, &IndexSections::lines>("lines"),

@@ -13,6 +13,7 @@ namespace {
 TEST(SectionTableTest, EncodesEveryRequiredSectionOnceAndDecodesThem) {
   Catalog c = SampleCatalog();
   c.objects[0].module_rule = 2;
+  c.objects[0].data_annotation = c.objects[0].path;
   c.sources.push_back({"kallsyms", "/proc/kallsyms", SourceState::kFound, ""});
   LoadedModuleRecord ext4;
   ext4.name = "ext4";
@@ -28,7 +29,8 @@ TEST(SectionTableTest, EncodesEveryRequiredSectionOnceAndDecodesThem) {
     dir.present[id] = true;
     dir.section[id] = body;
   }
-  // With sizes, rules, sources and modules, every section this version knows.
+  // With sizes, rules, data annotations, sources and modules, every section
+  // this version knows.
   for (uint32_t id = 1; id <= format::kLastSectionId; ++id) {
     EXPECT_EQ(ids.count(id), 1u) << format::SectionName(id);
   }

@@ -199,14 +199,18 @@ absl::Status StructureVerifier::VerifyReferences() const {
   }
   for (uint32_t o = 0; o < objects.count(); ++o) {
     const uint32_t ref = objects.PathRef(o);
-    const uint32_t start = objects.AnnotationStart(o);
     if (!valid_ref(ref) || r_.StringAt(ref).empty()) {
       return bad("object ", o, " has string ref ", ref,
                  ", which is not a path in the strings section");
     }
-    if (start != format::kNoAnnotation && start >= r_.StringAt(ref).size()) {
-      return bad("object ", o, " annotation starts at byte ", start,
-                 " of its ", r_.StringAt(ref).size(), "-byte path");
+    for (NameKind kind : {NameKind::kText, NameKind::kData}) {
+      const uint32_t start = objects.AnnotationStart(o, kind);
+      if (start != format::kNoAnnotation && start >= r_.StringAt(ref).size()) {
+        return bad("object ", o,
+                   kind == NameKind::kText ? " annotation" : " data annotation",
+                   " starts at byte ", start, " of its ",
+                   r_.StringAt(ref).size(), "-byte path");
+      }
     }
   }
   // Every function record of the line section decodes (its tables were

@@ -221,10 +221,12 @@ class Symbolizer {
   // "ffffffff97d91a80 t cn23xx_vf_mbox_thread\t[liquidio] [liquidio_vf]
   // {cn23xx_vf_device.o}".
   std::string KallmodsymsLine(const SymbolInfo& symbol) const;
-  // The module names the symbol is annotated with (text symbols of built-in
-  // modules, any symbol of a loadable module), and its {object} or "".
+  // The module names the symbol is annotated with (every symbol: the
+  // naming rule of catalog.h NameKind), and its {object} or "": the
+  // annotation of its object for its kind (text or data).
   std::vector<absl::string_view> DisplayModules(const SymbolFacts& s) const;
   absl::string_view DisplayObject(const SymbolFacts& s) const;
+  absl::string_view DisplayObject(uint32_t object, char type) const;
 
  private:
   static constexpr uint64_t kUnknownEnd = ~uint64_t{0};
@@ -278,7 +280,6 @@ class Symbolizer {
   void ForEachDisplayModule(const SymbolFacts& s, F f) const {
     const uint32_t set = s.module_set;
     if (set == kNoModules) return;
-    if (!index_->ModuleSetLoadable(set) && !IsTextType(s.type)) return;
     const size_t k = index_->ModuleSetSize(set);
     for (size_t j = 0; j < k; ++j) f(index_->ModuleName(set, j));
   }

@@ -14,20 +14,6 @@
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
-namespace {
-
-// The module set and {object} a symbol shows when printed: loadable sets
-// on every symbol, built-in ones and objects on text only.
-uint32_t ShownSet(const IndexReader& r, uint32_t set, char type) {
-  if (set == kNoModules) return kNoModules;
-  return r.ModuleSetLoadable(set) || IsTextType(type) ? set : kNoModules;
-}
-
-absl::string_view ShownObject(const IndexReader& r, uint32_t object, char type) {
-  return IsTextType(type) ? r.ObjectAnnotation(object) : absl::string_view();
-}
-
-}  // namespace
 
 const NameGroup* Symbolizer::LargeNameGroup(absl::string_view name,
                                             std::vector<uint32_t>* hits) const {
@@ -44,9 +30,9 @@ NameGroup Symbolizer::BuildNameGroup(
   g.named = static_cast<uint32_t>(members.size());
   for (uint32_t i : members) {
     const SymbolInfo s = Symbol(i);
-    NameGroup::AlikeCounts& alike = g.alike[PrintedKey(
-        ShownSet(*index_, s.module_set, s.type),
-        ShownObject(*index_, s.object, s.type))];
+    // What a symbol shows when printed: its module set and DisplayObject.
+    NameGroup::AlikeCounts& alike =
+        g.alike[PrintedKey(s.module_set, DisplayObject(s))];
     ++alike.all;
     alike.text += IsTextType(s.type);
 
@@ -77,9 +63,8 @@ Symbolizer::SameNameCounts Symbolizer::CountSameName(
     const SymbolFacts& symbol, absl::string_view name) const {
   // Compared through the index's ids, without decoding names: this runs
   // for every printed frame.
-  const uint32_t my_set = ShownSet(*index_, symbol.module_set, symbol.type);
-  const absl::string_view my_object =
-      ShownObject(*index_, symbol.object, symbol.type);
+  const uint32_t my_set = symbol.module_set;
+  const absl::string_view my_object = DisplayObject(symbol);
   SameNameCounts c;
   std::vector<uint32_t> hits;
   if (const NameGroup* g = LargeNameGroup(name, &hits)) {
@@ -96,8 +81,7 @@ Symbolizer::SameNameCounts Symbolizer::CountSameName(
     uint32_t set, object;
     index_->Attribution(i, &set, &object);
     const char type = index_->Type(i);
-    if (ShownSet(*index_, set, type) != my_set ||
-        ShownObject(*index_, object, type) != my_object) {
+    if (set != my_set || DisplayObject(object, type) != my_object) {
       continue;
     }
     ++c.printed_alike;

@@ -63,8 +63,11 @@ std::vector<absl::string_view> Symbolizer::DisplayModules(
 }
 
 absl::string_view Symbolizer::DisplayObject(const SymbolFacts& s) const {
-  if (!IsTextType(s.type)) return {};
-  return index_->ObjectAnnotation(s.object);
+  return DisplayObject(s.object, s.type);
+}
+
+absl::string_view Symbolizer::DisplayObject(uint32_t object, char type) const {
+  return index_->ObjectAnnotation(object, NameKindOf(type));
 }
 
 std::string Symbolizer::QualifiedName(const SymbolInfo& s) const {

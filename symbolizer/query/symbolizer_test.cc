@@ -43,7 +43,7 @@ Catalog Sample() {
   c.symbols[6].module_set = rapl;
   c.symbols[6].object = inode;
   c.symbols[7].module_set = two;
-  c.symbols[10].module_set = rapl;  // data: module not printed
+  c.symbols[10].module_set = rapl;
   const uint32_t ext4 = c.InternModuleSet({"ext4"});
   c.loadable_module_sets.insert(ext4);
   Symbol m = MakeSymbol(0xffffffffc0a01000, "ext4_fill_super", 't');
@@ -251,6 +251,43 @@ TEST(LookupTest, LookupAllListsAliases) {
   EXPECT_TRUE(all.empty());
 }
 
+// An object's data annotation is shown on its data symbols, its text
+// annotation on its functions: neither changes how the other kind prints.
+TEST(FormatTest, DataAndTextAnnotationsAreShownByKind) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "fork_fn", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "exit_fn", 't'));
+  c.symbols.push_back(MakeSymbol(0xffffffff82000000, "__key.0", 'b'));
+  c.symbols.push_back(MakeSymbol(0xffffffff82000008, "__key.0", 'b'));
+  const uint32_t fork = c.InternObject("kernel/fork.o");
+  const uint32_t exit = c.InternObject("kernel/exit.o");
+  c.objects[fork].data_annotation = "fork.o";
+  c.objects[exit].data_annotation = "exit.o";
+  c.objects[exit].annotation = "kernel/exit.o";
+  c.symbols[1].object = fork;
+  c.symbols[2].object = exit;
+  c.symbols[3].object = fork;
+  c.symbols[4].object = exit;
+  auto s = SymbolizerFromCatalog(c);
+  auto line = [&](uint64_t a) {
+    return s->KallmodsymsLine(s->Lookup(a).symbol);
+  };
+  EXPECT_EQ(line(0xffffffff81000100), "ffffffff81000100 t fork_fn");
+  EXPECT_EQ(line(0xffffffff81000200),
+            "ffffffff81000200 t exit_fn\t{kernel/exit.o}");
+  EXPECT_EQ(line(0xffffffff82000000), "ffffffff82000000 b __key.0\t{fork.o}");
+  EXPECT_EQ(s->QualifiedName(s->Lookup(0xffffffff82000008).symbol),
+            "__key.0 {exit.o}");
+  // Each printed name resolves back to its symbol alone.
+  absl::StatusOr<Candidate> got = s->ResolveUnique("__key.0 {exit.o}");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->symbol.address, 0xffffffff82000008u);
+  std::vector<Candidate> ambiguous;
+  EXPECT_FALSE(s->ResolveUnique("__key.0", &ambiguous).ok());
+  EXPECT_EQ(ambiguous.size(), 2u);
+}
+
 TEST(FormatTest, QualifiedNamesAndKallmodsymsLines) {
   auto s = SymbolizerFromCatalog(Sample());
   auto line = [&](uint64_t a) {
@@ -263,10 +300,9 @@ TEST(FormatTest, QualifiedNamesAndKallmodsymsLines) {
   EXPECT_EQ(line(0xffffffff81000200), "ffffffff81000200 t init_once");
   EXPECT_EQ(line(0xffffffff81000400),
             "ffffffff81000400 t small\t[liquidio] [liquidio_vf]");
-  // Built-in module data symbols keep their plain kallsyms form...
-  EXPECT_EQ(line(0xffffffff81000600), "ffffffff81000600 D jiffies");
-  // ...but loadable-module symbols carry [mod] whatever their type, as
-  // /proc/kallsyms prints them.
+  // Every symbol carries its modules, built-in or loadable, whatever its
+  // type (data too: the naming rule of catalog.h NameKind).
+  EXPECT_EQ(line(0xffffffff81000600), "ffffffff81000600 D jiffies\t[rapl]");
   EXPECT_EQ(line(0xffffffffc0a01000),
             "ffffffffc0a01000 t ext4_fill_super\t[ext4]");
   EXPECT_EQ(s->KallmodsymsLine(s->Symbol(s->index().symbol_count() - 1)),

@@ -19,6 +19,7 @@ arm64_kernel=$(tools/fetch-debian-kernel.sh --arch arm64) ||
 bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/builder:debuginfod_server_test \
   //symbolizer/builder:debian_modules_test \
+  //symbolizer/builder:debian_data_names_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
   //symbolizer/fleet:fleet_dask_test \
   //symbolizer/sources/elf:debian_lines_test \

@@ -139,7 +139,10 @@ TEST_F(DebianKernelTest, IdentityComesFromTheVmlinux) {
 TEST_F(DebianKernelTest, QualifiedTextNamesAreUniqueExceptTheReportedOnes) {
   const Catalog& c = out_->catalog;
   absl::flat_hash_set<uint64_t> reported;
+  size_t reported_text = 0;
   for (const AmbiguousName& a : out_->report.ambiguous) {
+    if (a.kind != NameKind::kText) continue;  // debian_data_names_test
+    ++reported_text;
     reported.insert(a.addresses.begin(), a.addresses.end());
   }
   absl::flat_hash_map<std::string, std::vector<uint64_t>> by_name;
@@ -154,7 +157,7 @@ TEST_F(DebianKernelTest, QualifiedTextNamesAreUniqueExceptTheReportedOnes) {
       EXPECT_TRUE(reported.contains(a)) << name << " at 0x" << std::hex << a;
     }
   }
-  EXPECT_EQ(repeated, out_->report.ambiguous.size());
+  EXPECT_EQ(repeated, reported_text);
   // Real kernels repeat names; the build must have had work to do.
   EXPECT_GT(out_->report.duplicate_names_before, 0u);
   EXPECT_GT(out_->report.annotated_objects, 0u);
@@ -256,7 +259,10 @@ TEST_F(DebianKernelTest, EverySystemMapTextSymbolIsIndexedAtItsAddress) {
 
 TEST_F(DebianKernelTest, IndexRoundTripsAddressesAndQualifiedNames) {
   absl::flat_hash_set<uint64_t> reported;
+  size_t reported_text = 0;
   for (const AmbiguousName& a : out_->report.ambiguous) {
+    if (a.kind != NameKind::kText) continue;  // debian_data_names_test
+    ++reported_text;
     reported.insert(a.addresses.begin(), a.addresses.end());
   }
   const IndexReader& index = symbolizer_->index();

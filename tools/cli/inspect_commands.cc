@@ -113,6 +113,8 @@ const Command& ListCommand() {
 
 Prints every symbol as /proc/kallmodsyms would:
   ffffffff97d91a80 t cn23xx_vf_mbox_thread\t[liquidio] [liquidio_vf] {cn23xx_vf_device.o}
+Data symbols, which the kernel leaves bare, carry their modules and
+{object} too, so that their names are unique as well.
 )",
                          {"--index"}, {}, RunList};
   return c;

@@ -47,11 +47,30 @@ std::vector<AmbiguousGroup> GroupsOf(const Symbolizer& s,
   }
   std::vector<AmbiguousGroup> out;
   for (auto& [key, g] : by_name) {
-    if (g.symbols.size() < 2) continue;
     g.qualified = key.first;
     g.kind = key.second;
-    ExplainGroup(s, &g);
-    out.push_back(std::move(g));
+    if (g.symbols.size() >= 2) {
+      out.push_back(g);  // copied: a data entry below may still read it
+      ExplainGroup(s, &out.back());
+      continue;
+    }
+    // A data symbol alone of its kind, printed as a function of its name
+    // is: the name selects the function (text over data), the data symbol
+    // only by address.
+    if (key.second != NameKind::kData) continue;
+    auto text = by_name.find({key.first, NameKind::kText});
+    if (text == by_name.end()) continue;
+    AmbiguousGroup cross = g;
+    for (const SymbolInfo& t : text->second.symbols) cross.symbols.push_back(t);
+    std::sort(cross.symbols.begin(), cross.symbols.end(),
+              [](const SymbolInfo& a, const SymbolInfo& b) {
+                return a.address < b.address;
+              });
+    cross.reason = absl::StrCat(
+        "a data symbol prints as ", text->second.symbols.size(),
+        " function(s) of its name do, and the name selects the function");
+    cross.remedy = "select the data symbol by address (@0xADDR)";
+    out.push_back(std::move(cross));
   }
   return out;
 }

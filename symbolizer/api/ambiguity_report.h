@@ -24,9 +24,9 @@
 
 namespace ksym {
 
-// Symbols of one kind sharing one qualified name. (A function and a data
-// symbol printed alike are no group: a query of that name selects the
-// function, and the data symbol's printed name says it is ambiguous.)
+// Symbols of one kind sharing one qualified name; or (kind kData) one data
+// symbol printed as a function of its name is, with those functions: the
+// name selects the function, the data symbol only by address.
 struct AmbiguousGroup {
   std::string qualified;
   NameKind kind = NameKind::kText;

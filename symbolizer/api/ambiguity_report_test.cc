@@ -48,7 +48,7 @@ std::unique_ptr<Symbolizer> Sample() {
 TEST(AmbiguityReportTest, EveryAmbiguousNameWithItsReason) {
   auto s = Sample();
   std::vector<AmbiguousGroup> g = AmbiguousGroups(*s);
-  ASSERT_EQ(g.size(), 3u);
+  ASSERT_EQ(g.size(), 4u);
   EXPECT_EQ(g[0].qualified, "mod_fn [foo]");
   EXPECT_EQ(g[0].reason,
             "2 symbols of one loadable module without object files (no "
@@ -60,10 +60,19 @@ TEST(AmbiguityReportTest, EveryAmbiguousNameWithItsReason) {
             "file): nothing in the build output tells them apart");
   EXPECT_EQ(g[1].remedy, "select one by address (@0xADDR)");
   EXPECT_EQ(g[2].qualified, "type_show");
+  EXPECT_EQ(g[2].kind, NameKind::kText);
   EXPECT_EQ(g[2].symbols.size(), 2u);  // text only
   EXPECT_EQ(g[2].reason,
             "2 of 2 have no object file: no DWARF compile unit or linker map "
             "range covers them");
+  // The data type_show prints as the functions do; the name selects them.
+  EXPECT_EQ(g[3].qualified, "type_show");
+  EXPECT_EQ(g[3].kind, NameKind::kData);
+  EXPECT_EQ(g[3].symbols.size(), 3u);
+  EXPECT_EQ(g[3].reason,
+            "a data symbol prints as 2 function(s) of its name do, and the "
+            "name selects the function");
+  EXPECT_EQ(g[3].remedy, "select the data symbol by address (@0xADDR)");
 }
 
 TEST(AmbiguityReportTest, WhyTakesAnyQuery) {
@@ -100,6 +109,10 @@ TEST(AmbiguityReportTest, WhyShowsEverySymbolAndWhatSeparatesThem) {
             "no DWARF compile unit or linker map range covers them\n"
             "  what would separate them: a linker map (--linker-map vmlinux.map, "
             "or --build-dir) covers every input section; else select by address "
+            "(@0xADDR)\n"
+            "still ambiguous: type_show (3 symbols): a data symbol prints as 2 "
+            "function(s) of its name do, and the name selects the function\n"
+            "  what would separate them: select the data symbol by address "
             "(@0xADDR)\n");
   const std::string u = WhyText(*s, "init_once");
   EXPECT_NE(u.find("    object:  fs/proc/inode.o\n    select:  init_once {proc/inode.o}\n"),

@@ -246,6 +246,8 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   object_facts = AttributionFacts();
   CrossCheckFileGroups(statics.file_group, statics.files, c, object_stats,
                        log);
+  PlaceDataByDwarfVariables(in, fact_shift, statics.file_group, statics.files,
+                            c, object_stats, log);
   statics.file_group = {};
 
   // Built-in modules.

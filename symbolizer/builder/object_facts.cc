@@ -316,4 +316,79 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
   }
 }
 
+size_t PlaceDataByDwarfVariables(const ResolvedInputs& in,
+                                 std::optional<int64_t> shift,
+                                 const std::vector<int32_t>& file_group,
+                                 const std::vector<std::string>& files,
+                                 Catalog& c, AttributionStats& stats,
+                                 BuildLog& log) {
+  if (!shift || in.vmlinux.empty() || !in.linker_map.empty()) return 0;
+  absl::flat_hash_map<absl::string_view, uint32_t> data_names;
+  for (const Symbol& s : c.symbols) {
+    if (NameKindOf(s.type) == NameKind::kData) ++data_names[s.name];
+  }
+  std::vector<size_t> unplaced;
+  for (size_t i = 0; i < c.symbols.size(); ++i) {
+    const Symbol& s = c.symbols[i];
+    if (s.object == kNoObject && NameKindOf(s.type) == NameKind::kData &&
+        data_names[s.name] > 1) {
+      unplaced.push_back(i);
+    }
+  }
+  if (unplaced.empty()) return 0;
+  // The units worth walking whole: those named like the symbols' STT_FILE
+  // groups. A symbol without a group is global (a global and a static of
+  // one name: acpi_gpe_count), defined at some unit's file scope.
+  absl::flat_hash_set<std::string> stems;
+  bool globals = false;
+  for (size_t i : unplaced) {
+    const int32_t g = i < file_group.size() ? file_group[i] : -1;
+    if (g < 0 || static_cast<size_t>(g) >= files.size()) {
+      globals = true;
+    } else {
+      stems.insert(std::string(StFileStem(files[g])));
+    }
+  }
+  DwarfUnitsOptions options;
+  options.variables = true;
+  options.variable_walk = [&stems, globals](absl::string_view name) {
+    if (stems.contains(Stem(name))) return VariableWalk::kAll;
+    return globals ? VariableWalk::kFileScope : VariableWalk::kNone;
+  };
+  log.Progress(absl::StrCat("reading DWARF variables of ", in.vmlinux));
+  absl::StatusOr<DwarfUnits> units =
+      ReadDwarfUnitsFile(in.vmlinux, in.root, options);
+  if (!units.ok()) return 0;  // ReadObjectRanges said why
+  // Variable address (catalog address) -> unit, or kClaimedTwice.
+  constexpr size_t kClaimedTwice = ~size_t{0};
+  absl::flat_hash_map<uint64_t, size_t> unit_at;
+  const uint64_t s = static_cast<uint64_t>(*shift);
+  for (size_t u = 0; u < units->units.size(); ++u) {
+    const DwarfUnit& unit = units->units[u];
+    if (unit.object_path.empty() || absl::EndsWith(unit.name, ".h")) continue;
+    for (uint64_t v : unit.variables) {
+      auto [it, inserted] = unit_at.try_emplace(v + s, u);
+      if (!inserted && it->second != u &&
+          (it->second == kClaimedTwice ||
+           units->units[it->second].object_path != unit.object_path)) {
+        it->second = kClaimedTwice;
+      }
+    }
+  }
+  size_t placed = 0;
+  for (size_t i : unplaced) {
+    Symbol& sym = c.symbols[i];
+    auto it = unit_at.find(sym.address);
+    if (it == unit_at.end() || it->second == kClaimedTwice) continue;
+    sym.object = c.InternObject(units->units[it->second].object_path);
+    ++placed;
+  }
+  stats.object_from[static_cast<size_t>(FactSource::kDwarf)] += placed;
+  log.Note(absl::StrCat(
+      "objects: ", placed, " of ", unplaced.size(),
+      " data symbols of repeated names that no range or STT_FILE group "
+      "placed took the object of the DWARF unit defining a variable there"));
+  return placed;
+}
+
 }  // namespace ksym

@@ -57,6 +57,23 @@ void CrossCheckFileGroups(const std::vector<int32_t>& file_group,
                           Catalog& catalog, AttributionStats& stats,
                           BuildLog& log);
 
+// Data symbols of a repeated data name (catalog.h NameKind) that neither a
+// range nor their STT_FILE group placed take the object of the vmlinux
+// DWARF unit that defines a variable at their address (a DW_OP_addr
+// location: file-scope and function-static variables, `__key`,
+// `__already_done`); an address two units' variables claim is left alone.
+// Walks the DWARF only when such a symbol exists (a linker map places
+// every data section itself), and then only the units named like the
+// STT_FILE groups of those symbols (`file_group`/`files` as for
+// CrossCheckFileGroups; every unit when one has no group). Returns how
+// many symbols it placed, counted in stats.object_from[kDwarf].
+size_t PlaceDataByDwarfVariables(const ResolvedInputs& inputs,
+                                 std::optional<int64_t> shift,
+                                 const std::vector<int32_t>& file_group,
+                                 const std::vector<std::string>& files,
+                                 Catalog& catalog, AttributionStats& stats,
+                                 BuildLog& log);
+
 }  // namespace ksym
 
 #endif  // KSYM_SYMBOLIZER_BUILDER_OBJECT_FACTS_H_

@@ -242,5 +242,66 @@ TEST(ObjectFactsTest, ACoveredFunctionStartMovesNoRange) {
   EXPECT_EQ(ranges[1].begin, 0x1008u);
 }
 
+// Data symbols of a repeated name that nothing placed take the object of
+// the DWARF unit defining a variable at their address (the synthetic
+// kernel's two static nr_running, in lib/string.c and kernel/sched/core.c);
+// a unique name, a placed symbol and a linker-map build are left alone.
+TEST(ObjectFactsTest, DwarfVariablesPlaceRepeatedDataNames) {
+  constexpr int64_t kShift = 0x200000;
+  auto make = [&] {
+    Catalog c;
+    auto add = [&](uint64_t link, char type, const char* name) {
+      Symbol s;
+      s.address = link + kShift;
+      s.type = type;
+      s.name = name;
+      c.symbols.push_back(s);
+    };
+    add(0xffffffff82200000, 'd', "nr_running");
+    add(0xffffffff82200024, 'b', "nr_running");
+    add(0xffffffff8220002c, 'b', "inodes");
+    return c;
+  };
+  ResolvedInputs in;
+  in.vmlinux = kVmlinux;
+  Catalog c = make();
+  AttributionStats stats;
+  BuildLog log;
+  EXPECT_EQ(PlaceDataByDwarfVariables(in, kShift, {}, {}, c, stats, log), 2u);
+  ASSERT_NE(c.symbols[0].object, kNoObject);
+  EXPECT_EQ(c.objects[c.symbols[0].object].path, "lib/string.o");
+  ASSERT_NE(c.symbols[1].object, kNoObject);
+  EXPECT_EQ(c.objects[c.symbols[1].object].path, "kernel/sched/core.o");
+  EXPECT_EQ(c.symbols[2].object, kNoObject);  // a unique name: not needed
+  EXPECT_EQ(stats.object_from[static_cast<size_t>(FactSource::kDwarf)], 2u);
+
+  // With STT_FILE groups, only the units named like them are walked: the
+  // groups' own units place their symbols, other units are not read.
+  c = make();
+  EXPECT_EQ(PlaceDataByDwarfVariables(in, kShift, {0, 1, -1},
+                                      {"string.c", "core.c"}, c, stats, log),
+            2u);
+  EXPECT_EQ(c.objects[c.symbols[0].object].path, "lib/string.o");
+  c = make();
+  EXPECT_EQ(PlaceDataByDwarfVariables(in, kShift, {0, 0, -1}, {"other.c"}, c,
+                                      stats, log),
+            0u);
+
+  // Already placed: kept, and no DWARF walk for the other alone.
+  c = make();
+  c.symbols[0].object = c.InternObject("elsewhere.o");
+  c.symbols[1].object = c.InternObject("kernel/sched/core.o");
+  EXPECT_EQ(PlaceDataByDwarfVariables(in, kShift, {}, {}, c, stats, log), 0u);
+  EXPECT_EQ(c.objects[c.symbols[0].object].path, "elsewhere.o");
+
+  // A linker map places data sections itself; no shift, no facts.
+  c = make();
+  in.linker_map = kLinkerMap;
+  EXPECT_EQ(PlaceDataByDwarfVariables(in, kShift, {}, {}, c, stats, log), 0u);
+  in.linker_map.clear();
+  EXPECT_EQ(
+      PlaceDataByDwarfVariables(in, std::nullopt, {}, {}, c, stats, log), 0u);
+}
+
 }  // namespace
 }  // namespace ksym

@@ -3,6 +3,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,9 +61,41 @@ absl::string_view FirstComponent(absl::string_view path) {
   return path.substr(0, path.find('/'));
 }
 
+// Adds to `out` the address of every variable under `scope` whose
+// location is a single DW_OP_addr, descending (when `descend`) only into
+// scopes that can hold variables (types and parameters are skipped whole).
+void CollectVariables(Dwarf_Die* scope, uint64_t bias, bool descend,
+                      std::vector<uint64_t>* out) {
+  Dwarf_Die child;
+  if (dwarf_child(scope, &child) != 0) return;
+  do {
+    switch (dwarf_tag(&child)) {
+      case DW_TAG_variable: {
+        Dwarf_Attribute attr;
+        Dwarf_Op* ops = nullptr;
+        size_t n = 0;
+        if (dwarf_attr(&child, DW_AT_location, &attr) != nullptr &&
+            dwarf_getlocation(&attr, &ops, &n) == 0 && n == 1 &&
+            ops[0].atom == DW_OP_addr) {
+          out->push_back(ops[0].number + bias);
+        }
+        break;
+      }
+      case DW_TAG_subprogram:
+      case DW_TAG_lexical_block:
+      case DW_TAG_inlined_subroutine:
+      case DW_TAG_namespace:
+        if (descend) CollectVariables(&child, bias, descend, out);
+        break;
+      default:
+        break;
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
 // Appends every compile/skeleton unit of `file`. In a relocatable file,
 // addresses are turned back into section-relative offsets.
-absl::Status CollectUnits(const DwarfFile& file,
+absl::Status CollectUnits(const DwarfFile& file, DwarfUnitsOptions options,
                           std::vector<DwarfUnit>* units) {
   Dwarf* dwarf = file.dwarf;
   absl::string_view path = file.path;
@@ -114,14 +147,26 @@ absl::Status CollectUnits(const DwarfFile& file,
       return LibdwError(path, absl::StrFormat("unit at 0x%x (%s): ranges",
                                               unit.offset, unit.name));
     }
+    const VariableWalk walk =
+        !options.variables || file.relocatable ? VariableWalk::kNone
+        : options.variable_walk               ? options.variable_walk(unit.name)
+                                              : VariableWalk::kAll;
+    if (walk != VariableWalk::kNone) {
+      CollectVariables(&cudie, file.bias, walk == VariableWalk::kAll,
+                       &unit.variables);
+      std::sort(unit.variables.begin(), unit.variables.end());
+    }
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<DwarfUnits> CollectFile(const DwarfFile& file) {
+absl::StatusOr<DwarfUnits> CollectFile(const DwarfFile& file,
+                                       DwarfUnitsOptions options = {}) {
   DwarfUnits result;
   result.relocatable = file.relocatable;
-  if (absl::Status s = CollectUnits(file, &result.units); !s.ok()) return s;
+  if (absl::Status s = CollectUnits(file, options, &result.units); !s.ok()) {
+    return s;
+  }
   result.source_prefix = AssignObjectPaths(&result.units);
   return result;
 }
@@ -224,10 +269,11 @@ std::string AssignObjectPaths(std::vector<DwarfUnit>* units) {
 }
 
 absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
-                                           absl::string_view path) {
+                                           absl::string_view path,
+                                           DwarfUnitsOptions options) {
   absl::StatusOr<DwarfUnits> result;
   absl::Status status = WithDwarfBytes(bytes, path, [&](const DwarfFile& file) {
-    result = CollectFile(file);
+    result = CollectFile(file, options);
     return result.status();
   });
   if (!status.ok()) return status;
@@ -247,12 +293,13 @@ absl::StatusOr<DwarfUnits> ParseDwarfUnitsInPlace(absl::Span<char> bytes,
 }
 
 absl::StatusOr<DwarfUnits> ReadDwarfUnitsFile(const std::string& path,
-                                              const std::string& root) {
+                                              const std::string& root,
+                                              DwarfUnitsOptions options) {
   absl::StatusOr<DwarfUnits> result;
   absl::Status status = WithDwarfFile(
       path,
       [&](const DwarfFile& file) {
-        result = CollectFile(file);
+        result = CollectFile(file, options);
         return result.status();
       },
       root);

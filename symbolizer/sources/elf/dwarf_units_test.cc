@@ -256,6 +256,61 @@ TEST(DwarfUnitsTest, EveryFunctionLiesInItsUnit) {
   }
 }
 
+// With variables asked for, every data object of the image (D d B b R r)
+// is a variable of exactly the unit its STT_FILE group names; without,
+// no unit lists any.
+TEST(DwarfUnitsTest, VariablesLieInTheirUnit) {
+  ElfSymbolTable symbols = *ReadElfSymtabFile(Fixture("fixture_vmlinux"));
+  for (const DwarfUnit& u : ReadFixture("fixture_vmlinux").units) {
+    EXPECT_TRUE(u.variables.empty()) << u.name;
+  }
+  absl::StatusOr<DwarfUnits> units = ReadDwarfUnitsFile(
+      Fixture("fixture_vmlinux"), "", {.variables = true});
+  ASSERT_TRUE(units.ok()) << units.status();
+  int objects = 0;
+  for (const ElfSymbol& s : symbols.symbols) {
+    if (s.type != STT_OBJECT || s.size == 0) continue;
+    ++objects;
+    const DwarfUnit* found = nullptr;
+    int count = 0;
+    for (const DwarfUnit& u : units->units) {
+      EXPECT_TRUE(std::is_sorted(u.variables.begin(), u.variables.end()));
+      if (std::binary_search(u.variables.begin(), u.variables.end(),
+                             s.value)) {
+        found = &u;
+        ++count;
+      }
+    }
+    ASSERT_NE(found, nullptr) << s.name;
+    EXPECT_EQ(count, 1) << s.name;
+    if (s.file >= 0) {
+      EXPECT_EQ(symbols.files[s.file], Basename(found->name)) << s.name;
+    }
+  }
+  EXPECT_GE(objects, 6);  // counter, local_counter, zeroed, ... table
+
+  // The fixture's variables are all at file scope: a file-scope walk finds
+  // the same; a unit not to be walked lists none.
+  DwarfUnitsOptions options;
+  options.variables = true;
+  options.variable_walk = [](absl::string_view name) {
+    return absl::EndsWith(name, "sub/core.c") ? VariableWalk::kNone
+                                              : VariableWalk::kFileScope;
+  };
+  absl::StatusOr<DwarfUnits> file_scope =
+      ReadDwarfUnitsFile(Fixture("fixture_vmlinux"), "", options);
+  ASSERT_TRUE(file_scope.ok()) << file_scope.status();
+  ASSERT_EQ(file_scope->units.size(), units->units.size());
+  for (size_t u = 0; u < units->units.size(); ++u) {
+    const DwarfUnit& unit = file_scope->units[u];
+    if (absl::EndsWith(unit.name, "sub/core.c")) {
+      EXPECT_TRUE(unit.variables.empty());
+    } else {
+      EXPECT_EQ(unit.variables, units->units[u].variables) << unit.name;
+    }
+  }
+}
+
 TEST(DwarfUnitsTest, ModuleRangesAreSectionRelative) {
   DwarfUnits units = ReadFixture("ksym-fixture.ko");
   EXPECT_TRUE(units.relocatable);

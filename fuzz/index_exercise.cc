@@ -83,6 +83,12 @@ void ExerciseIndex(std::unique_ptr<IndexReader> index,
   if (lines.present() && lines.function_count() < 4096) {
     (void)lines.VerifyAll();
   }
+  // The modules' line section: the same layout, asked at runtime addresses.
+  const LineSection& module_lines = index->module_lines();
+  for (uint64_t addr : probes) (void)module_lines.Symbolize(addr, &frames);
+  if (module_lines.present() && module_lines.function_count() < 4096) {
+    (void)module_lines.VerifyAll();
+  }
 
   // The kAddressLocate table, when it opened, answers as the plain search
   // wherever the addresses are sorted.

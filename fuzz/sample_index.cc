@@ -46,6 +46,24 @@ std::shared_ptr<const LineTable> SampleLines(uint64_t slide) {
   return std::make_shared<const LineTable>(std::move(t));
 }
 
+// Lines of the loadable ext4's init_once (inlining `inode_init_once`) and
+// fat's, at their load addresses (format.h kModuleLines).
+std::shared_ptr<const LineTable> SampleModuleLines() {
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "fs/ext4/super.c"}, {1, "fs/inode.c"},
+             {1, "fs/fat/inode.c"}};
+  t.names = {"init_once", "inode_init_once"};
+  t.rows = {{0x0, 1, 1330, 0}, {0x10, 2, 420, 3}, {0x20, 1, 1334, 1},
+            {0x0, 3, 760, 2}};
+  t.inline_ranges = {{0x10, 0x20}};
+  t.calls = {{1, kNoParent, 1, 1333, 2, 0, 1}};
+  t.functions = {{0, 0xffffffffc0a01200, 0x40, 0, 0, 3, 0, 1},
+                 {0, 0xffffffffc0b00000, 0x40, 0, 3, 1, 1, 0}};
+  return std::make_shared<const LineTable>(std::move(t));
+}
+
 }  // namespace
 
 Catalog SampleCatalog() {
@@ -122,6 +140,7 @@ Catalog SampleCatalog() {
   c.symbols.push_back(
       Sym(0xffffffffc0b00040, "fat_fill_super", 'T', 0, false, fat));
   c.lines = SampleLines(c.identity.kaslr_offset);
+  c.module_lines = SampleModuleLines();
   c.FinalizeSizes();
   Disambiguate(c);
   return c;

@@ -168,6 +168,10 @@ class Catalog {
   // The vmlinux's source lines and inline trees (from its DWARF), or null:
   // the index's optional line section (index/line_section.h).
   std::shared_ptr<const LineTable> lines;
+  // The loadable modules' lines of a runtime index, placed at their load
+  // addresses (one linked-style table for all), or null: the optional
+  // kModuleLines section.
+  std::shared_ptr<const LineTable> module_lines;
   // Loadable modules of a runtime index, sorted by name (may be empty).
   std::vector<LoadedModuleRecord> modules;
 

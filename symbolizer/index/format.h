@@ -240,6 +240,22 @@
 //   (LLVM's getInlinedChainForAddress); innermost first, each caller frame
 //   gets its callee's call site (llvm-symbolizer --inlines).
 //
+// kModuleLines (line_section.h ModuleLineSection; optional): the source
+//   lines and inline trees of a runtime index's loadable modules, read from
+//   each module's debug .ko (whose DWARF is section-relative: libdwfl
+//   applies its relocations) and placed at build time by the module's
+//   section addresses (kModules), as its symbols are: a function at offset
+//   o of section S of module M starts at address(M, S) + o. Byte for byte
+//   kLines' layout (version 2, kFlagCheckpoints: the only one written
+//   here), its own strings, one table for every module (files and names
+//   deduplicated across them); a module symbol's lookup asks it at the
+//   symbol's runtime address. Only sections the running module keeps are
+//   placed (not .init*, which the kernel frees after init); functions whose
+//   placed ranges would overlap are left out (the build says so). Absent
+//   when the build read no module's debug .ko or ran with --no-lines
+//   (kSources then has a "module line tables" record saying why); an older
+//   ksym skips it and answers module frames without lines, as before.
+//
 // kModules (module_section.h; optional): the loadable modules of a runtime
 //   index, sorted by name. u32 count, u32 reserved, then count x {u64 base,
 //   u64 size, u32 name, u32 build_id (string refs), u32 first_section,
@@ -316,9 +332,10 @@ enum SectionId : uint32_t {
   kModuleAliasFirst = 18,
   kAddressLocate = 19,
   kDataAnnotations = 20,
+  kModuleLines = 21,
 };
 // The highest section id this version knows; higher ids are skipped.
-inline constexpr uint32_t kLastSectionId = kDataAnnotations;
+inline constexpr uint32_t kLastSectionId = kModuleLines;
 
 // Human-readable section name for `ksym info` and error messages.
 const char* SectionName(uint32_t id);

@@ -12,8 +12,6 @@
 namespace ksym {
 namespace {
 
-constexpr uint32_t kId = format::kLines;
-
 uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
@@ -195,10 +193,6 @@ absl::Status EncodeFunction2(const LineTable& t, const FunctionLines& f,
   return absl::OkStatus();
 }
 
-absl::Status Bad(uint64_t k, absl::string_view what) {
-  return SectionError(kId, "function ", k, ": ", what);
-}
-
 // A bounded reader over one function's record.
 class RecordReader {
  public:
@@ -227,6 +221,10 @@ class RecordReader {
 struct LineSection::Call {
   uint32_t name, file, line, column;
 };
+
+absl::Status LineSection::Bad(uint64_t k, absl::string_view what) const {
+  return SectionError(id_, "function ", k, ": ", what);
+}
 
 bool LineSection::String(uint64_t ref, absl::string_view* out) const {
   if (ref >= strings_.size()) return false;
@@ -780,14 +778,14 @@ absl::StatusOr<LineTable> LineSection::DecodeTable() const {
   absl::string_view s;
   for (uint64_t p = 0; p < prefix_count_; ++p) {
     if (!String(bytes::Load32(prefixes_ + 4 * p), &s)) {
-      return SectionError(kId, "prefix ", p, " is not a string");
+      return SectionError(id_, "prefix ", p, " is not a string");
     }
     t.prefixes.emplace_back(s);
   }
   for (uint64_t f = 0; f < file_count_; ++f) {
     const char* e = files_ + kFileEntrySize * f;
     if (!String(bytes::Load32(e + 4), &s)) {
-      return SectionError(kId, "file ", f, " has a bad path");
+      return SectionError(id_, "file ", f, " has a bad path");
     }
     t.files.push_back({bytes::Load32(e), std::string(s)});
   }
@@ -928,11 +926,15 @@ absl::Status LineSection::Encode(const Catalog& catalog,
 absl::Status LineSection::EncodeLayout(const Catalog& catalog, uint32_t layout,
                                        EncodedSections* out) {
   if (catalog.lines == nullptr) return absl::OkStatus();
+  return EncodeTable(*catalog.lines, format::kLines, layout, out);
+}
+
+absl::Status LineSection::EncodeTable(const LineTable& t, uint32_t id,
+                                      uint32_t layout, EncodedSections* out) {
   if (layout != kLayoutStatements && layout != kLayoutCheckpoints) {
     return absl::InvalidArgumentError(
         absl::StrCat("no line section layout ", layout));
   }
-  const LineTable& t = *catalog.lines;
   if (t.relocatable) {
     return absl::InvalidArgumentError(
         "the line section holds a linked file's lines, not a module's");
@@ -990,16 +992,22 @@ absl::Status LineSection::EncodeLayout(const Catalog& catalog, uint32_t layout,
   bytes::Append64(&s, strings.blob().size());
   bytes::Append64(&s, data.size());
   absl::StrAppend(&s, prefixes, files, functions, strings.blob(), data);
-  out->push_back({kId, std::move(s)});
+  out->push_back({id, std::move(s)});
   return absl::OkStatus();
 }
 
 absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
+  return DecodeId(dir, format::kLines);
+}
+
+absl::StatusOr<LineSection> LineSection::DecodeId(const SectionDirectory& dir,
+                                                  uint32_t id) {
   LineSection s;
-  if (!dir.present[kId]) return s;
-  const absl::string_view b = dir.section[kId];
+  s.id_ = id;
+  if (!dir.present[id]) return s;
+  const absl::string_view b = dir.section[id];
   if (b.size() < kHeaderSize) {
-    return SectionError(kId, "is ", b.size(), " bytes, shorter than its ",
+    return SectionError(id, "is ", b.size(), " bytes, shorter than its ",
                         kHeaderSize, "-byte header");
   }
   s.function_count_ = bytes::Load32(b.data());
@@ -1010,12 +1018,12 @@ absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
   const uint64_t data_size = bytes::Load64(b.data() + 24);
   if ((flags & ~(kFlagStatements | kFlagCheckpoints)) != 0 ||
       flags == kFlagCheckpoints) {
-    return SectionError(kId, "has unknown flags ", flags);
+    return SectionError(id, "has unknown flags ", flags);
   }
   s.flags_ = flags;
   s.step_shift_ = (flags & kFlagStatements) != 0 ? 2 : 1;
   if (s.file_count_ == 0 || s.prefix_count_ == 0) {
-    return SectionError(kId, "has no file 0 or no prefix 0");
+    return SectionError(id, "has no file 0 or no prefix 0");
   }
   const uint64_t prefixes_size = (4 * s.prefix_count_ + 7) / 8 * 8;
   const uint64_t tables = kHeaderSize + prefixes_size +
@@ -1024,7 +1032,7 @@ absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
   // Counts are u32, so `tables` cannot overflow; the blob sizes can.
   if (strings_size > b.size() || data_size > b.size() ||
       tables + strings_size + data_size != b.size()) {
-    return SectionError(kId, "is ", b.size(), " bytes, not the ", tables,
+    return SectionError(id, "is ", b.size(), " bytes, not the ", tables,
                         " of its tables + ", strings_size, " of strings + ",
                         data_size, " of records");
   }
@@ -1036,14 +1044,14 @@ absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
   absl::string_view unused;
   for (uint64_t p = 0; p < s.prefix_count_; ++p) {
     if (!s.String(bytes::Load32(s.prefixes_ + 4 * p), &unused)) {
-      return SectionError(kId, "prefix ", p, " is not a string");
+      return SectionError(id, "prefix ", p, " is not a string");
     }
   }
   for (uint64_t f = 0; f < s.file_count_; ++f) {
     const char* e = s.files_ + kFileEntrySize * f;
     if (bytes::Load32(e) >= s.prefix_count_ ||
         !s.String(bytes::Load32(e + 4), &unused)) {
-      return SectionError(kId, "file ", f, " has a bad prefix or path");
+      return SectionError(id, "file ", f, " has a bad prefix or path");
     }
   }
   uint64_t previous_end = 0;
@@ -1052,17 +1060,32 @@ absl::StatusOr<LineSection> LineSection::Decode(const SectionDirectory& dir) {
     const uint64_t start = bytes::Load64(e);
     const uint64_t end = start + bytes::Load32(e + 8);
     if (start < previous_end || end < start) {
-      return SectionError(kId, "function ", k, " at 0x", absl::Hex(start),
+      return SectionError(id, "function ", k, " at 0x", absl::Hex(start),
                           " is out of order or overlaps the one before it");
     }
     if (bytes::Load32(e + 12) >= data_size) {
-      return SectionError(kId, "function ", k, " points past the records");
+      return SectionError(id, "function ", k, " points past the records");
     }
     if (k % kFunctionSampleStride == 0) s.samples_.push_back(start);
     previous_end = end;
   }
   s.present_ = true;
   return s;
+}
+
+absl::Status ModuleLineSection::Encode(const Catalog& catalog,
+                                       StringTableBuilder& /*strings*/,
+                                       EncodedSections* out) {
+  if (catalog.module_lines == nullptr) return absl::OkStatus();
+  return EncodeTable(*catalog.module_lines, format::kModuleLines,
+                     kLayoutCheckpoints, out);
+}
+
+absl::StatusOr<ModuleLineSection> ModuleLineSection::Decode(
+    const SectionDirectory& dir) {
+  absl::StatusOr<LineSection> s = DecodeId(dir, format::kModuleLines);
+  if (!s.ok()) return s.status();
+  return ModuleLineSection(*std::move(s));
 }
 
 }  // namespace ksym

@@ -12,11 +12,18 @@
 //
 // Addresses are link-time (static) vmlinux addresses; a runtime index's
 // caller subtracts the KASLR offset first.
+//
+// kModuleLines (ModuleLineSection, format.h, optional) has the same layout
+// for the loadable modules of a runtime index: their functions at the
+// addresses the modules were loaded at (each debug .ko's section-relative
+// lines placed by the module's section addresses at build time, as its
+// symbols are), asked with the symbol's own (runtime) address.
 #ifndef KSYM_SYMBOLIZER_INDEX_LINE_SECTION_H_
 #define KSYM_SYMBOLIZER_INDEX_LINE_SECTION_H_
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -124,12 +131,19 @@ class LineSection {
   // tests comparing the layouts' answers.
   static absl::Status EncodeLayout(const Catalog& catalog, uint32_t layout,
                                    EncodedSections* out);
+  // `t` as section `id` (kLines, kModuleLines) in layout `layout`.
+  static absl::Status EncodeTable(const LineTable& t, uint32_t id,
+                                  uint32_t layout, EncodedSections* out);
   // Absent: present() false. Checks the header, the tables' sizes, every
   // prefix and file entry, and that functions are sorted, disjoint and
   // point inside the data.
   static absl::StatusOr<LineSection> Decode(const SectionDirectory& dir);
+  // Decode of section `id` (kLines, kModuleLines); errors name it.
+  static absl::StatusOr<LineSection> DecodeId(const SectionDirectory& dir,
+                                              uint32_t id);
 
  private:
+  absl::Status Bad(uint64_t k, absl::string_view what) const;
   struct Call;
   absl::Status DecodeFunction(uint64_t k, uint32_t offset,
                               LineFrames* frames) const;
@@ -149,6 +163,7 @@ class LineSection {
   bool String(uint64_t ref, absl::string_view* out) const;
   bool File(uint64_t file, LineFrame* frame) const;
 
+  uint32_t id_ = format::kLines;  // the section id, for errors
   bool present_ = false;
   uint64_t function_count_ = 0, file_count_ = 0, prefix_count_ = 0;
   uint32_t flags_ = 0;
@@ -162,6 +177,20 @@ class LineSection {
   // a search touches the table only in one sample's block.
   static constexpr uint64_t kFunctionSampleStride = 16;
   std::vector<uint64_t> samples_;
+};
+
+// kModuleLines: the loadable modules' lines of a runtime index, at their
+// load addresses (catalog.module_lines); LineSection's layout and queries.
+class ModuleLineSection : public LineSection {
+ public:
+  ModuleLineSection() = default;
+  static absl::Status Encode(const Catalog& catalog,
+                             StringTableBuilder& strings,
+                             EncodedSections* out);
+  static absl::StatusOr<ModuleLineSection> Decode(const SectionDirectory& dir);
+
+ private:
+  explicit ModuleLineSection(LineSection s) : LineSection(std::move(s)) {}
 };
 
 }  // namespace ksym

@@ -225,6 +225,40 @@ TEST(LineSectionTest, RefusesDamageAtOpen) {
             absl::StatusCode::kDataLoss);
 }
 
+// The modules' section: kLines' layout under its own id, from
+// catalog.module_lines; each section decodes only its own.
+TEST(LineSectionTest, TheModulesSectionHasTheSameLayoutUnderItsOwnId) {
+  Catalog c;
+  c.module_lines = std::make_shared<const LineTable>(SampleTable());
+  SectionRoundTrip rt(c, &ModuleLineSection::Encode);
+  ASSERT_TRUE(rt.status().ok()) << rt.status();
+  EXPECT_TRUE(rt.has(format::kModuleLines));
+  EXPECT_FALSE(rt.has(format::kLines));
+  absl::StatusOr<LineSection> lines = LineSection::Decode(rt.dir());
+  ASSERT_TRUE(lines.ok());
+  EXPECT_FALSE(lines->present());
+  absl::StatusOr<ModuleLineSection> s = ModuleLineSection::Decode(rt.dir());
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_TRUE(s->present());
+  EXPECT_EQ(s->layout(), LineSection::kLayoutCheckpoints);
+  ExpectSameAnswers(SampleTable(), *s, 0xff0, 0x2040);
+  EXPECT_TRUE(s->VerifyAll().ok());
+  // The same bytes as kLines' of the same table.
+  SectionRoundTrip vmlinux(WithLines(SampleTable()), &LineSection::Encode);
+  EXPECT_EQ(rt.bytes(format::kModuleLines), vmlinux.bytes(format::kLines));
+  // Damage is named after the modules' section.
+  std::string& b = rt.bytes(format::kModuleLines);
+  b.pop_back();
+  rt.Repoint();
+  EXPECT_TRUE(absl::StartsWith(
+      ModuleLineSection::Decode(rt.dir()).status().message(),
+      "section module_lines is "))
+      << ModuleLineSection::Decode(rt.dir()).status();
+  SectionRoundTrip none(Catalog(), &ModuleLineSection::Encode);
+  EXPECT_FALSE(none.has(format::kModuleLines));
+  EXPECT_FALSE(ModuleLineSection::Decode(none.dir())->present());
+}
+
 TEST(LineSectionTest, ADamagedRecordIsAnErrorNotAnAnswer) {
   SectionRoundTrip rt(WithLines(SampleTable()), &LineSection::Encode);
   ASSERT_TRUE(rt.status().ok());

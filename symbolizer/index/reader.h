@@ -127,6 +127,9 @@ class IndexReader {
 
   // The optional line section (present() false when the index has none).
   const LineSection& lines() const { return s_.lines; }
+  // The optional loadable modules' line section (format.h kModuleLines),
+  // asked at runtime addresses.
+  const LineSection& module_lines() const { return s_.module_lines; }
   // The loadable modules of a runtime index (format.h kModules), sorted
   // by name; none for an older or static index.
   struct Module {

@@ -30,6 +30,7 @@ const char* format::SectionName(uint32_t id) {
     case kModuleAliasFirst: return "module_alias_first";
     case kAddressLocate: return "address_locate";
     case kDataAnnotations: return "data_annotations";
+    case kModuleLines: return "module_lines";
   }
   return "unknown";
 }

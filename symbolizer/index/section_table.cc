@@ -33,6 +33,7 @@ constexpr SectionCodec kSectionCodecs[] = {
     Row<LineSection, &IndexSections::lines>("lines"),
     Row<ModuleSection, &IndexSections::modules>("modules, module_alias_first"),
     Row<LocateSection, &IndexSections::locate>("address_locate"),
+    Row<ModuleLineSection, &IndexSections::module_lines>("module_lines"),
 };
 
 }  // namespace

@@ -57,6 +57,7 @@ struct IndexSections {
   LineSection lines;
   ModuleSection modules;
   LocateSection locate;
+  ModuleLineSection module_lines;
 };
 
 struct SectionCodec {

@@ -218,6 +218,9 @@ absl::Status StructureVerifier::VerifyReferences() const {
   if (absl::Status st = sec.lines.VerifyAll(); !st.ok()) {
     return bad(st.message());
   }
+  if (absl::Status st = sec.module_lines.VerifyAll(); !st.ok()) {
+    return bad(st.message());
+  }
   return absl::OkStatus();
 }
 

@@ -285,6 +285,7 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
     LoadableModuleSources mods;
     mods.kallsyms = in.kallsyms;
     mods.live = in.live && !in.root.empty();
+    mods.lines = given.lines;
     mods.search = {in.root, in.live_identity.release,
                    given.module_debug_lookup};
     if (!mods.search.debug_lookup && fetcher != nullptr) {

@@ -19,6 +19,7 @@
 #include "absl/types/span.h"
 #include "symbolizer/builder/module_alias_order.h"
 #include "symbolizer/builder/module_checks.h"
+#include "symbolizer/builder/module_lines.h"
 #include "symbolizer/builder/module_symbols.h"
 #include "symbolizer/builder/paths.h"
 #include "symbolizer/catalog/identity_names.h"
@@ -169,10 +170,11 @@ void AddPlaced(const std::string& module, PlacedModule& placed, Catalog& c) {
 }
 
 // One module from its files; false (with `why`) to fall back to kallsyms.
+// With `placer`, the debug .ko's source lines go to it too.
 bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
                   ReadAhead ahead, std::vector<KallsymsEntry>& lines, Catalog& c,
                   Outcome& outcome, BuildLog& log, LoadedModuleRecord& record,
-                  std::string& why) {
+                  ModuleLinePlacer* placer, std::string& why) {
   if (m.sections.empty()) {
     why = m.hidden ? "section addresses read as 0 (not root?)"
                    : absl::StrCat("no ", m.sections_dir);
@@ -203,6 +205,7 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
   }
   std::optional<ModuleElf> debug;
   std::optional<DwarfUnits> units;
+  std::optional<LineTable> source_lines;
   std::vector<std::string> candidates = m.debug_candidates;
   bool looked_up = false;
   for (size_t i = 0;; ++i) {
@@ -240,6 +243,11 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
       }
       if (problem.empty()) {
         units = *std::move(u);
+        // The image was relocated in place for the units: the lines are
+        // read from the file again (libdwfl relocating its own copy).
+        if (placer != nullptr) {
+          source_lines = ReadModuleLines(search.root, f->path, log);
+        }
         f->bytes.Release();
         debug = *std::move(f);
         break;
@@ -289,6 +297,7 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
   record.debug_read = units.has_value();
   if (record.build_id.empty()) record.build_id = symbols->symtab.build_id;
   AddPlaced(m.name, placed, c);
+  if (source_lines) placer->Add(m.name, *source_lines, m.sections);
   return true;
 }
 
@@ -437,6 +446,7 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
     }
   }
   Outcome outcome;
+  ModuleLinePlacer placer;
   if (sources.live && !names.empty()) {
     log.Progress("reading loadable modules");
     // A name names ROOT/sys/module/NAME: one that is not a module name
@@ -465,7 +475,7 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
       record.build_id = m.build_id;
       std::string why;
       if (AddFromFiles(m, sources.search, ahead.Take(i), own, c, outcome, log,
-                       record, why)) {
+                       record, sources.lines ? &placer : nullptr, why)) {
         lines.erase(m.name);
       } else {
         outcome.kallsyms_only.push_back(m.name);
@@ -518,6 +528,12 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
   }
   c.sources.push_back(summary);
   log.Note(absl::StrCat("loadable modules: ", summary.why));
+  if (!sources.lines) {
+    c.sources.push_back(MissingModuleLines("not read: built with --no-lines"));
+  } else {
+    c.module_lines = placer.Finish(c.sources);
+    log.Note(absl::StrCat("module lines: ", c.sources.back().why));
+  }
   if (from_kallsyms > 0) {
     log.Note(absl::StrCat(from_kallsyms, " loadable-module symbols from ",
                           sources.kallsyms, " alone (no sizes, no objects)"));

@@ -45,6 +45,9 @@ struct LoadableModuleSources {
   // Set on a live system (ROOT/proc/kallsyms): read the modules' files.
   bool live = false;
   ModuleSearch search;   // root, release, debug lookup
+  // Read each debug .ko's source lines too (catalog.module_lines,
+  // builder/module_lines.h); false with --no-lines.
+  bool lines = true;
 };
 
 // Adds the loadable modules' symbols (from `entries`, the kallsyms lines

@@ -85,13 +85,18 @@ TEST(LoadableModulesTest, EachModuleIsOneLoadableSet) {
   EXPECT_TRUE(c.loadable_module_sets.contains(c.symbols[0].module_set));
   EXPECT_TRUE(c.loadable_module_sets.contains(c.symbols[2].module_set));
   // Not a live system: the build says plainly that no .ko was read.
-  ASSERT_EQ(c.sources.size(), 1u);
+  ASSERT_EQ(c.sources.size(), 2u);
   EXPECT_EQ(c.sources[0].what, "loadable modules");
   EXPECT_EQ(c.sources[0].state, SourceState::kMissing);
   EXPECT_TRUE(absl::StartsWith(c.sources[0].why, "no .ko read: 2 modules"))
       << c.sources[0].why;
-  ASSERT_EQ(log.notes.size(), 2u);
-  EXPECT_EQ(log.notes[1],
+  // Nor their lines.
+  EXPECT_EQ(c.sources[1].what, "module line tables");
+  EXPECT_EQ(c.sources[1].state, SourceState::kMissing);
+  EXPECT_EQ(c.sources[1].why, "no module's debug .ko was read");
+  EXPECT_EQ(c.module_lines, nullptr);
+  ASSERT_EQ(log.notes.size(), 3u);
+  EXPECT_EQ(log.notes[2],
             "3 loadable-module symbols from kallsyms alone (no sizes, no "
             "objects)");
 }
@@ -130,13 +135,55 @@ TEST(LoadableModulesTest, ALiveModuleIsReadFromItsKo) {
     helpers += s.name == "helper";
   }
   EXPECT_EQ(helpers, 2u);  // both, though kallsyms listed one
-  ASSERT_FALSE(c.sources.empty());
-  EXPECT_EQ(c.sources.back().what, "loadable modules");
-  EXPECT_EQ(c.sources.back().state, SourceState::kFound);
-  EXPECT_TRUE(absl::StartsWith(c.sources.back().why,
+  ASSERT_GE(c.sources.size(), 2u);
+  const InputSource& summary = c.sources[c.sources.size() - 2];
+  EXPECT_EQ(summary.what, "loadable modules");
+  EXPECT_EQ(summary.state, SourceState::kFound);
+  EXPECT_TRUE(absl::StartsWith(summary.why,
                                "1 loaded, 1 from .ko files, 0 with debug "
                                "data"))
+      << summary.why;
+  EXPECT_EQ(c.sources.back().what, "module line tables");
+  EXPECT_EQ(c.sources.back().state, SourceState::kMissing);
+  EXPECT_EQ(c.module_lines, nullptr);
+}
+
+// With its debug .ko (the fixture has DWARF), the module's lines are read
+// and placed at its .text address: each function symbol's address is
+// covered by a DWARF function of its name; --no-lines reads none.
+TEST(LoadableModulesTest, ADebugKoGivesTheModulesLinesAtItsLoadAddresses) {
+  const std::string root = FixtureRoot("debug_lines", "");
+  Write(root + "/usr/lib/debug/lib/modules/6.1.0-test/kernel/ksym-fixture.ko",
+        Read(kKo));
+  Catalog c;
+  BuildLog log;
+  LoadableModuleSources src{"kallsyms", true, {root, "6.1.0-test", {}}};
+  AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
+                            "ksym_fixture")},
+                     src, c, log);
+  ASSERT_NE(c.module_lines, nullptr);
+  EXPECT_EQ(c.sources.back().what, "module line tables");
+  EXPECT_EQ(c.sources.back().state, SourceState::kFound);
+  EXPECT_TRUE(absl::StrContains(c.sources.back().why, "(ksym_fixture)"))
       << c.sources.back().why;
+  size_t covered = 0;
+  for (const Symbol& s : c.symbols) {
+    if (!IsTextType(s.type) || !s.size_exact || s.size == 0) continue;
+    std::vector<SourceFrame> frames = c.module_lines->Symbolize(s.address);
+    ASSERT_FALSE(frames.empty()) << s.name;
+    EXPECT_EQ(frames.back().function, s.name);
+    EXPECT_TRUE(absl::StrContains(frames.back().file, "module/mod_"))
+        << frames.back().file;
+    EXPECT_GT(frames.back().line, 0u) << s.name;
+    ++covered;
+  }
+  EXPECT_GE(covered, 2u);  // both helpers at least
+
+  Catalog without;
+  src.lines = false;
+  AddLoadableModules({}, src, without, log);
+  EXPECT_EQ(without.module_lines, nullptr);
+  EXPECT_EQ(without.sources.back().why, "not read: built with --no-lines");
 }
 
 TEST(LoadableModulesTest, AKoOfAnotherBuildIsRejected) {
@@ -150,7 +197,7 @@ TEST(LoadableModulesTest, AKoOfAnotherBuildIsRejected) {
                      src, c, log);
   ASSERT_EQ(c.symbols.size(), 1u);  // the kallsyms line alone
   EXPECT_FALSE(c.symbols[0].size_exact);
-  ASSERT_EQ(c.sources.size(), 2u);
+  ASSERT_EQ(c.sources.size(), 3u);
   EXPECT_EQ(c.sources[0].what, "module ksym_fixture");
   EXPECT_EQ(c.sources[0].state, SourceState::kRejected);
   EXPECT_TRUE(absl::StrContains(c.sources[0].why, "abcdef")) << c.sources[0].why;

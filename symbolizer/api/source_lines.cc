@@ -10,6 +10,37 @@ namespace ksym {
 namespace {
 
 constexpr absl::string_view kLineTables = "line tables";
+constexpr absl::string_view kModuleLineTables = "module line tables";
+
+// Why a loadable module's address has no lines: the index has no module
+// line section (its "module line tables" record says why), or the
+// module's debug .ko was not read.
+std::string NoModuleLinesReason(const IndexReader& index,
+                                const SymbolInfo& symbol) {
+  std::string module;
+  if (index.ModuleSetSize(symbol.module_set) == 1) {
+    module = std::string(index.ModuleName(symbol.module_set, 0));
+  }
+  if (index.module_lines().present()) {
+    for (uint32_t k = 0; k < index.module_count(); ++k) {
+      const IndexReader::Module m = index.ModuleAt(k);
+      if (m.name == module && !m.debug_read) {
+        return absl::StrCat("the index has no lines of module ",
+                            EscapeUnprintable(module),
+                            ": its debug .ko was not read");
+      }
+    }
+    return "";
+  }
+  for (const IndexReader::Source& src : index.sources()) {
+    if (src.what != kModuleLineTables) continue;
+    return absl::StrCat(
+        "the index has no loadable module's lines: ",
+        EscapeUnprintable(src.why.empty() ? "not read" : src.why));
+  }
+  return "the index has no loadable module's lines: it was built by a ksym "
+         "that reads none (rebuild it)";
+}
 
 std::string FileText(const LineFrame& f) {
   if (f.path.empty()) return "??";
@@ -34,6 +65,34 @@ SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,
                               uint64_t offset) {
   SourceLines out;
   const IndexReader& index = s.index();
+  if (index.address_space() == AddressSpace::kRuntime &&
+      index.ModuleSetLoadable(symbol.module_set) &&
+      (index.lines().present() || index.module_lines().present())) {
+    // Placed at the module's load addresses: asked at the symbol's own.
+    // Said per frame (kNotCovered): the index may have the vmlinux's.
+    out.why = NoModuleLinesReason(index, symbol);
+    if (!out.why.empty()) {
+      out.state = SourceLines::State::kNotCovered;
+      return out;
+    }
+    absl::StatusOr<bool> found =
+        index.module_lines().Symbolize(symbol.address + offset, &out.frames);
+    if (!found.ok()) {
+      out.state = SourceLines::State::kDamaged;
+      out.why = std::string(found.status().message());
+    } else if (!*found) {
+      out.state = SourceLines::State::kNotCovered;
+      out.why = symbol.size_exact && offset >= symbol.size
+                    ? absl::StrCat("past the end of the function's code (size 0x",
+                                   absl::Hex(symbol.size), "): padding")
+                    : "no DWARF function of the module's debug .ko covers "
+                      "this address";
+    } else {
+      out.state = SourceLines::State::kFound;
+      out.symbol_name = std::string(symbol.name());
+    }
+    return out;
+  }
   if (!index.lines().present()) {
     out.state = SourceLines::State::kNoLineTable;
     out.why = NoLineTableReason(index);

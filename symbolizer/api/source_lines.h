@@ -9,7 +9,9 @@
 //   //   do_sys_openat2 fs/open.c:1300:2
 //   DecodeStacktraceText(l)   // "lib/strncpy_from_user.c:139 fs/namei.c:150 fs/open.c:1300"
 //
-// Frames are innermost first, as `llvm-symbolizer --inlines` prints them:
+// A loadable module's frame is asked of the modules' line section
+// (format.h kModuleLines) at its runtime address; the vmlinux's at its
+// link-time address. Frames are innermost first, as `llvm-symbolizer --inlines` prints them:
 // the first is the function whose code is at the address (an inlined one,
 // or the symbol's) with the line row's file:line:column; each next one is
 // the function the previous was inlined into, with the call site. Paths are

@@ -113,6 +113,74 @@ TEST(SourceLinesTest, AModuleFrameIsNotAnsweredFromTheVmlinux) {
   EXPECT_TRUE(absl::StrContains(l.why, "loadable module")) << l.why;
 }
 
+// ext4_fill_super (placed at its load address, 0x40 bytes) inlines
+// ext4_setup (fs/ext4/super.c:120:5) over [0x10, 0x20).
+std::shared_ptr<const LineTable> ModuleLines() {
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "fs/ext4/super.c"}, {1, "fs/ext4/ext4.h"}};
+  t.names = {"ext4_fill_super", "ext4_setup"};
+  t.rows = {{0x0, 1, 100, 0}, {0x10, 2, 7, 2}, {0x20, 1, 130, 0}};
+  t.inline_ranges = {{0x10, 0x20}};
+  t.calls = {{1, kNoParent, 1, 120, 5, 0, 1}};
+  t.functions = {{0, 0xffffffffc0a01000, 0x30, 0, 0, 3, 0, 1}};
+  return std::make_shared<const LineTable>(std::move(t));
+}
+
+Catalog WithModuleLines(bool debug_read) {
+  Catalog c = Kernel(true, true);
+  c.module_lines = ModuleLines();
+  LoadedModuleRecord ext4;
+  ext4.name = "ext4";
+  ext4.base = 0xffffffffc0a00000;
+  ext4.size = 0x10000;
+  ext4.symbols_from_ko = true;
+  ext4.debug_read = debug_read;
+  ext4.sections = {{".text", 0xffffffffc0a01000}};
+  c.modules.push_back(ext4);
+  return c;
+}
+
+TEST(SourceLinesTest, AModuleFrameIsAnsweredFromTheModulesLines) {
+  std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerFromCatalog(WithModuleLines(true));
+  SourceLines l = At(*s, 0xffffffffc0a01014);
+  ASSERT_EQ(l.state, SourceLines::State::kFound) << l.why;
+  EXPECT_THAT(SourceLineTexts(l),
+              ElementsAre("  ext4_setup fs/ext4/ext4.h:7:2 (inlined)",
+                          "  ext4_fill_super fs/ext4/super.c:120:5"));
+  EXPECT_EQ(DecodeStacktraceText(l), "fs/ext4/ext4.h:7 fs/ext4/super.c:120");
+  EXPECT_THAT(SourceLineTexts(At(*s, 0xffffffffc0a01002)),
+              ElementsAre("  ext4_fill_super fs/ext4/super.c:100"));
+  // The vmlinux's frames still come from its own (link-time) section.
+  EXPECT_THAT(SourceLineTexts(At(*s, kOpen + kSlide + 0x2)),
+              ElementsAre("  do_open fs/open.c:10"));
+  // Past the DWARF function, inside the symbol: said.
+  SourceLines past = At(*s, 0xffffffffc0a01038);
+  EXPECT_EQ(past.state, SourceLines::State::kNotCovered);
+  EXPECT_TRUE(absl::StrContains(past.why, "module's debug .ko")) << past.why;
+}
+
+TEST(SourceLinesTest, AModuleWhoseDebugKoWasNotReadSaysSo) {
+  std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerFromCatalog(WithModuleLines(false));
+  SourceLines l = At(*s, 0xffffffffc0a01014);
+  EXPECT_EQ(l.state, SourceLines::State::kNotCovered);
+  EXPECT_EQ(l.why,
+            "the index has no lines of module ext4: its debug .ko was not "
+            "read");
+  Catalog no_lines = Kernel(true, true);
+  no_lines.sources.push_back({"module line tables", "", SourceState::kMissing,
+                              "not read: built with --no-lines"});
+  s = testutil::SymbolizerFromCatalog(std::move(no_lines));
+  l = At(*s, 0xffffffffc0a01014);
+  EXPECT_EQ(l.state, SourceLines::State::kNotCovered);
+  EXPECT_EQ(l.why,
+            "the index has no loadable module's lines: not read: built with "
+            "--no-lines");
+}
+
 TEST(SourceLinesTest, AnIndexWithoutLinesSaysWhy) {
   std::unique_ptr<Symbolizer> s =
       testutil::SymbolizerFromCatalog(Kernel(false, false));

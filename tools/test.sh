@@ -24,6 +24,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/fleet:fleet_dask_test \
   //symbolizer/sources/elf:debian_lines_test \
   //symbolizer/api:debian_source_lines_test \
+  //symbolizer/api:debian_module_lines_test \
   //symbolizer/api:debian_line_queries_test \
   //tools:debian_oops_lines_test \
   //tools:debian_vmcore_test \

@@ -274,6 +274,14 @@ absl::StatusOr<proto::SymbolTable> ExportSymbolTable(const IndexReader& index,
       return st;
     }
   }
+  // Load addresses: a runtime table's only (with the modules' symbols).
+  if (index.module_lines().present() && !link_time) {
+    if (absl::Status st = ExportLines(index.module_lines(),
+                                      t.mutable_module_lines(), note);
+        !st.ok()) {
+      return st;
+    }
+  }
   return t;
 }
 

@@ -89,17 +89,19 @@ absl::Status ExportLines(const LineSection& section, proto::LineTable* out,
 
 namespace {
 
-// Builds "LABEL: lines.FIELD: WHAT" errors.
+// Builds "LABEL: TABLE.FIELD: WHAT" errors (TABLE: lines, module_lines).
 class LineErrors {
  public:
-  explicit LineErrors(absl::string_view label) : label_(label) {}
+  LineErrors(absl::string_view label, absl::string_view table)
+      : label_(label), table_(table) {}
   absl::Status Bad(absl::string_view field, absl::string_view what) const {
     return absl::InvalidArgumentError(
-        absl::StrCat(label_, ": lines.", field, ": ", what));
+        absl::StrCat(label_, ": ", table_, ".", field, ": ", what));
   }
 
  private:
   absl::string_view label_;
+  absl::string_view table_;
 };
 
 // "functions[K] (NAME)", naming the function for the user.
@@ -242,11 +244,13 @@ absl::Status CheckFunction(const LineErrors& e, const proto::LineTable& pt,
 
 }  // namespace
 
-absl::Status CheckTableLines(const proto::SymbolTable& table,
-                             absl::string_view label, Catalog* catalog) {
-  if (!table.has_lines()) return absl::OkStatus();
-  const proto::LineTable& pt = table.lines();
-  const LineErrors e(label);
+namespace {
+
+// One LineTable message (`field` names it in errors) into `out`.
+absl::Status CheckLineTable(const proto::LineTable& pt,
+                            absl::string_view label, absl::string_view field,
+                            std::shared_ptr<const LineTable>* out) {
+  const LineErrors e(label, field);
   auto t = std::make_shared<LineTable>();
   t->sections = {""};
   if (pt.prefixes_size() == 0 || !pt.prefixes(0).empty()) {
@@ -286,7 +290,25 @@ absl::Status CheckTableLines(const proto::SymbolTable& table,
     }
     previous_end = start + pt.functions(k).size();
   }
-  catalog->lines = std::move(t);
+  *out = std::move(t);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckTableLines(const proto::SymbolTable& table,
+                             absl::string_view label, Catalog* catalog) {
+  if (table.has_lines()) {
+    if (absl::Status s =
+            CheckLineTable(table.lines(), label, "lines", &catalog->lines);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (table.has_module_lines()) {
+    return CheckLineTable(table.module_lines(), label, "module_lines",
+                          &catalog->module_lines);
+  }
   return absl::OkStatus();
 }
 

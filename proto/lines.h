@@ -31,13 +31,15 @@ namespace ksym {
 absl::Status ExportLines(const LineSection& section, proto::LineTable* out,
                          std::string* note);
 
-// `lines`, when the table has it: the file table (file 0 the unknown file,
+// `lines` and `module_lines` (the modules' lines at load addresses), when
+// the table has them, each: the file table (file 0 the unknown file,
 // prefix 0 ""), every index in range, each function inside the address
 // space, after the one before it and at most 2^32 - 1 bytes, every row
 // and inline range inside its function, rows in offset order, inline
 // calls a preorder tree no deeper than the section decodes. Sets
-// catalog->lines; InvalidArgument "LABEL: lines.functions[K] (NAME)....:
-// what (expected ...)" otherwise.
+// catalog->lines and catalog->module_lines; InvalidArgument "LABEL:
+// lines.functions[K] (NAME)....: what (expected ...)" (module_lines....
+// for the modules') otherwise.
 absl::Status CheckTableLines(const proto::SymbolTable& table,
                              absl::string_view label, Catalog* catalog);
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -108,6 +109,33 @@ TEST(Lines, ImportedIndexAnswersAsTheExportedOne) {
   EXPECT_EQ(frames[0].function, "leaf");
   EXPECT_EQ(frames[2].function, "outer");
   EXPECT_EQ(frames[2].line, 11u);
+}
+
+// The modules' lines (at load addresses) travel as module_lines, checked
+// as lines are, and come back byte for byte.
+TEST(Lines, ModuleLinesRoundTripAndAreCheckedAsLines) {
+  Catalog c = SampleCatalog();
+  LineTable m;
+  m.sections = {""};
+  m.prefixes = {"", "debian/build/"};
+  m.files = {{}, {1, "fs/fat/inode.c"}};
+  m.names = {"fat_fill_super"};
+  m.rows = {{0x0, 1, 1700, 3}, {0x10, 1, 1710, 0}};
+  m.functions = {{0, 0xffffffffc0a01000, 0x40, 0, 0, 2, 0, 0}};
+  c.module_lines = std::make_shared<const LineTable>(std::move(m));
+  proto::SymbolTable t = Export(c);
+  ASSERT_TRUE(t.has_module_lines());
+  EXPECT_EQ(t.module_lines().functions(0).start_delta(), 0xffffffffc0a01000u);
+  absl::StatusOr<Catalog> back = ImportSymbolTable(t);
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_NE(back->module_lines, nullptr);
+  EXPECT_EQ(IndexBytes(*back), IndexBytes(c));
+  t.mutable_module_lines()->mutable_functions(0)->set_row_files(1, 7);
+  EXPECT_EQ(ImportSymbolTable(t, "t.pb").status(),
+            absl::InvalidArgumentError(
+                "t.pb: module_lines.functions[0] (\"fat_fill_super\")."
+                "row_files[1]: 7 is out of range (expected below 2, the "
+                "files)"));
 }
 
 // Each check, with the field, the function and what was expected.

@@ -546,6 +546,11 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
       ASSERT_TRUE(t.has_lines());
       EXPECT_EQ(t.lines().functions_size(),
                 static_cast<int>(out.catalog.lines->functions.size()));
+      // The modules' lines, at their load addresses (debug .ko read).
+      ASSERT_NE(out.catalog.module_lines, nullptr);
+      ASSERT_TRUE(t.has_module_lines());
+      EXPECT_EQ(t.module_lines().functions_size(),
+                static_cast<int>(out.catalog.module_lines->functions.size()));
       // The module aliases the kernel names by symtab order are carried
       // (module_exit()'s cleanup_module makes some in any module set).
       size_t marked = 0;

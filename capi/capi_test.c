@@ -18,6 +18,34 @@ static int failures = 0;
     }                                                                \
   } while (0)
 
+/* A loadable module's frame: its lines from the index's module section,
+ * at the module's load address (capi/testing/line_index.h). */
+static void check_module_lines(const char *tmp) {
+  char path[4096], buf[512];
+  snprintf(path, sizeof(path), "%s/module_lines.ksym", tmp);
+  CHECK(capi_test_write_module_line_index(path) == 0);
+  struct ksym_index *idx = NULL;
+  CHECK(ksym_open(path, &idx) == 0);
+  if (idx == NULL) return;
+  struct ksym_source_frame f[4];
+  memset(f, 0xee, sizeof(f));
+  for (int k = 0; k < 4; ++k) f[k].type_size = sizeof(f[k]);
+  CHECK(ksym_lookup_location(idx, 0xffffffffc0a01014, NULL, 0) == 2);
+  CHECK(ksym_lookup_location(idx, 0xffffffffc0a01014, f, 4) == 2);
+  CHECK(strcmp(f[0].function, "fat_setup") == 0);
+  CHECK(strcmp(f[0].file, "fs/fat/fat.h") == 0);
+  CHECK(f[0].line == 7 && f[0].inlined);
+  CHECK(strcmp(f[1].function, "fat_fill_super") == 0);
+  CHECK(f[1].line == 1700 && !f[1].inlined);
+  const char *want =
+      "  fat_setup fs/fat/fat.h:7:2 (inlined)\n"
+      "  fat_fill_super fs/fat/inode.c:1700:5\n";
+  CHECK(ksym_format_location(idx, 0xffffffffc0a01014, buf, sizeof(buf)) ==
+        (int)strlen(want));
+  CHECK(strcmp(buf, want) == 0);
+  ksym_close(idx);
+}
+
 /* ksym_lookup_location and ksym_format_location on an index with a line
  * table (capi/testing/line_index.h) and on the same without one. */
 static void check_lines(const char *tmp) {
@@ -436,6 +464,7 @@ int main(void) {
   CHECK(strstr(ksym_last_error(), "the index has no line table") ==
         ksym_last_error());
   check_lines(tmp ? tmp : "/tmp");
+  check_module_lines(tmp ? tmp : "/tmp");
 
   ksym_close(idx);
   ksym_close(NULL);

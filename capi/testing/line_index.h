@@ -25,6 +25,13 @@ extern "C" {
 
 int capi_test_write_line_index(const char *path, int with_lines);
 
+/* A runtime index with the loadable module fat: fat_fill_super at
+ * 0xffffffffc0a01000 (0x40), whose lines (format.h kModuleLines, at the
+ * load address) inline fat_setup (called from fs/fat/inode.c:1700:5) over
+ * [+0x10, +0x20): rows +0x0 fs/fat/inode.c:1690, +0x10 fs/fat/fat.h:7:2,
+ * +0x20 fs/fat/inode.c:1710. Returns 0, or -1 after printing why. */
+int capi_test_write_module_line_index(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -65,10 +65,10 @@ SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,
                               uint64_t offset) {
   SourceLines out;
   const IndexReader& index = s.index();
-  if (index.address_space() == AddressSpace::kRuntime &&
-      index.ModuleSetLoadable(symbol.module_set) &&
+  if (index.ModuleSetLoadable(symbol.module_set) &&
       (index.lines().present() || index.module_lines().present())) {
-    // Placed at the module's load addresses: asked at the symbol's own.
+    // Placed at the module's load addresses (or a fleet module index's
+    // section bases, fleet/module_index.h): asked at the symbol's own.
     // Said per frame (kNotCovered): the index may have the vmlinux's.
     out.why = NoModuleLinesReason(index, symbol);
     if (!out.why.empty()) {

@@ -308,16 +308,26 @@ TEST(FleetSymbolizerTest, SourceLinesPerRow) {
     }
   }
   EXPECT_GT(with_file, 0u);
-  // The module's index has no line table: each row says why.
+  // The module's index has its debug lines (the fixture .ko has DWARF),
+  // placed at its section bases: a row gets the function's file:line.
+  std::unique_ptr<Symbolizer> module = *store.Open(m->build_id);
+  ASSERT_TRUE(module->index().module_lines().present());
   FleetBatch mod;
   mod.lines = true;
   const uint64_t one = 1;
   fleet.SymbolizeBuild(m->build_id, ".text", {&one, 1}, &mod);
   ASSERT_TRUE(mod.entries[mod.entry[0]].found);
   ASSERT_GE(mod.source[0], 0);
-  EXPECT_TRUE(absl::StartsWith(mod.texts[mod.source[0]], "?? ("))
-      << mod.texts[mod.source[0]];
-  EXPECT_EQ(mod.file[0], -1);
+  const uint64_t at = ModuleSectionBases(*module).at(".text") + one;
+  const LookupResult r = module->Lookup(at);
+  const SourceLines l = LocateSourceLines(*module, r.symbol, r.offset);
+  ASSERT_EQ(l.state, SourceLines::State::kFound) << l.why;
+  EXPECT_EQ(FrameFunction(l, l.frames.size() - 1), r.symbol.name());
+  EXPECT_TRUE(absl::StrContains(l.frames[0].path, "module/mod_"))
+      << l.frames[0].path;
+  EXPECT_EQ(mod.texts[mod.source[0]], DecodeStacktraceText(l));
+  ASSERT_GE(mod.file[0], 0);
+  EXPECT_EQ(mod.texts[mod.file[0]], l.frames[0].path);
 }
 
 // Several processes add and open the same build-ids at once: every open

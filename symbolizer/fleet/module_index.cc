@@ -12,8 +12,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "symbolizer/builder/module_lines.h"
 #include "symbolizer/builder/module_symbols.h"
 #include "symbolizer/sources/decompress.h"
+#include "symbolizer/sources/elf/dwarf_lines.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
@@ -84,6 +86,18 @@ absl::StatusOr<Catalog> ModuleCatalog(const std::string& path) {
                     units ? "symbols and DWARF objects" : "symbols (no DWARF)"});
   PlacedModule placed = PlaceModuleSymbols(
       *symtab, units ? &*units : nullptr, bases, /*kallsyms=*/{});
+  // Its source lines, placed at the same bases (format.h kModuleLines).
+  ModuleLinePlacer lines;
+  absl::StatusOr<LineTable> t =
+      units ? ParseLineTable(*elf, path)
+            : absl::FailedPreconditionError("no DWARF (not a debug .ko)");
+  if (t.ok()) {
+    lines.Add(symtab->module_name, *t, bases);
+    c.module_lines = lines.Finish(c.sources);
+  } else {
+    c.sources.push_back(
+        MissingModuleLines(std::string(t.status().message())));
+  }
   c.identity.release = symtab->module_name;
   c.identity.build_id = symtab->build_id;
   c.identity.arch = symtab->arch;

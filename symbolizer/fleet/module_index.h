@@ -12,7 +12,9 @@
 //   .text.unlikely 0xffffffe008000000 + OFF    (when .text < 64 MiB)
 //   .data          ...
 //
-// and records the placement in the index's sources, one entry a section
+// The debug .ko's source lines are placed at the same bases (format.h
+// kModuleLines), so `--lines` answers a SECTION+OFFSET frame too. It
+// records the placement in the index's sources, one entry a section
 // (`what` "module section", `path` the section name, `why` "0xBASE"), so a
 // reader knows where SECTION+OFFSET is (ModuleSectionBases).
 //

@@ -241,11 +241,13 @@
 //   gets its callee's call site (llvm-symbolizer --inlines).
 //
 // kModuleLines (line_section.h ModuleLineSection; optional): the source
-//   lines and inline trees of a runtime index's loadable modules, read from
-//   each module's debug .ko (whose DWARF is section-relative: libdwfl
-//   applies its relocations) and placed at build time by the module's
-//   section addresses (kModules), as its symbols are: a function at offset
-//   o of section S of module M starts at address(M, S) + o. Byte for byte
+//   lines and inline trees of a runtime index's loadable modules (or of the
+//   one module of a fleet module index, fleet/module_index.h, placed at its
+//   fixed section bases), read from each module's debug .ko (whose DWARF is
+//   section-relative: libdwfl applies its relocations) and placed at build
+//   time by the module's section addresses (kModules), as its symbols are:
+//   a function at offset o of section S of module M starts at
+//   address(M, S) + o. Byte for byte
 //   kLines' layout (version 2, kFlagCheckpoints: the only one written
 //   here), its own strings, one table for every module (files and names
 //   deduplicated across them); a module symbol's lookup asks it at the

@@ -14,8 +14,8 @@
 // caller subtracts the KASLR offset first.
 //
 // kModuleLines (ModuleLineSection, format.h, optional) has the same layout
-// for the loadable modules of a runtime index: their functions at the
-// addresses the modules were loaded at (each debug .ko's section-relative
+// for the loadable modules of a runtime index (or a fleet module index):
+// their functions at the addresses the modules were loaded at (each debug .ko's section-relative
 // lines placed by the module's section addresses at build time, as its
 // symbols are), asked with the symbol's own (runtime) address.
 #ifndef KSYM_SYMBOLIZER_INDEX_LINE_SECTION_H_

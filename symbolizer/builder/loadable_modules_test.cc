@@ -257,12 +257,18 @@ TEST(LoadableModulesTest, ModulesReadAheadKeepTheirOwnOutcomesAndOrder) {
   }
   EXPECT_EQ(rejected, (std::vector<std::string>{"module m2", "module m2 debug",
                                                 "module m3 debug"}));
-  ASSERT_FALSE(c.sources.empty());
-  EXPECT_TRUE(absl::StartsWith(c.sources.back().why,
+  ASSERT_GE(c.sources.size(), 2u);
+  const InputSource& summary = c.sources[c.sources.size() - 2];
+  EXPECT_TRUE(absl::StartsWith(summary.why,
                                "5 loaded, 4 from .ko files, 3 with debug data"))
-      << c.sources.back().why;
-  EXPECT_TRUE(absl::StrContains(c.sources.back().why,
+      << summary.why;
+  EXPECT_TRUE(absl::StrContains(summary.why,
                                 "no debug data: m3; kallsyms [mod] only: m2 ("))
+      << summary.why;
+  // The lines of exactly the modules whose debug .ko was read.
+  EXPECT_EQ(c.sources.back().what, "module line tables");
+  EXPECT_TRUE(absl::StartsWith(c.sources.back().why,
+                               "debug .ko of 3 modules (m0, m1, m4)"))
       << c.sources.back().why;
   // Per module: exact sizes from a .ko but m2's; objects with debug data.
   std::map<std::string, size_t> exact, with_object;

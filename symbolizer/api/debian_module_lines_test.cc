@@ -48,6 +48,7 @@
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/debian_kernel.h"
+#include "symbolizer/testing/fake_files.h"
 
 namespace ksym {
 namespace {
@@ -55,19 +56,6 @@ namespace {
 constexpr char kTarget[] = "//symbolizer/api:debian_module_lines_test";
 // Addresses compared, over all modules (at least 10,000 in all).
 constexpr size_t kAddresses = 10000;
-
-void MkdirP(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      mkdir(path.substr(0, i).c_str(), 0755);
-    }
-  }
-}
-
-void Write(const std::string& path, const std::string& bytes) {
-  MkdirP(path.substr(0, path.rfind('/')));
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 std::string Read(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
@@ -144,10 +132,10 @@ const Root& TheRoot() {
       base = (base + 0xfffff) & ~uint64_t{0xfffff};
       const std::string sys = dir + "/sys/module/" + m.name;
       for (const auto& [section, address] : m.sections) {
-        Write(sys + "/sections/" + section,
+        WriteTestFile(sys + "/sections/" + section,
               absl::StrFormat("0x%016x\n", address));
       }
-      Write(sys + "/notes/.note.gnu.build-id",
+      WriteTestFile(sys + "/notes/.note.gnu.build-id",
             testutil::BuildIdNotes(m.symtab.build_id));
       absl::StrAppendFormat(&proc_modules, "%s %u 0 - Live 0x%016x\n", m.name,
                             65536, m.sections.begin()->second);
@@ -157,18 +145,18 @@ const Root& TheRoot() {
                               m.sections.at(s.section_name) + s.value,
                               s.nm_type, s.name, m.name);
       }
-      Write(absl::StrCat(mods, "/", rel),
+      WriteTestFile(absl::StrCat(mods, "/", rel),
             Read(absl::StrCat(k->modules_dir, "/", rel)));
       absl::StrAppend(&dep, rel, ":\n");
-      Write(absl::StrCat(dir, "/usr/lib/debug/lib/modules/", k->release, "/",
+      WriteTestFile(absl::StrCat(dir, "/usr/lib/debug/lib/modules/", k->release, "/",
                          rel),
             Read(m.debug_ko));
       out->modules.push_back(std::move(m));
     }
-    Write(dir + "/proc/sys/kernel/osrelease", k->release + "\n");
-    Write(dir + "/proc/kallsyms", kallsyms);
-    Write(dir + "/proc/modules", proc_modules);
-    Write(mods + "/modules.dep", dep);
+    WriteTestFile(dir + "/proc/sys/kernel/osrelease", k->release + "\n");
+    WriteTestFile(dir + "/proc/kallsyms", kallsyms);
+    WriteTestFile(dir + "/proc/modules", proc_modules);
+    WriteTestFile(mods + "/modules.dep", dep);
     return out;
   }();
   return *root;

@@ -51,6 +51,7 @@
 #include "symbolizer/sources/kallsyms.h"
 #include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/debian_kernel.h"
+#include "symbolizer/testing/fake_files.h"
 
 namespace ksym {
 namespace {
@@ -63,24 +64,11 @@ constexpr uint64_t kModuleBase = 0xffff800001000000;
 constexpr uint64_t kModuleBase = 0xffffffffc0400000;
 #endif
 
-void MkdirP(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      mkdir(path.substr(0, i).c_str(), 0755);
-    }
-  }
-}
-
-void Write(const std::string& path, const std::string& bytes) {
-  MkdirP(path.substr(0, path.rfind('/')));
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
 // Puts the cached kernel file into the root: a hard link, or a copy across
 // file systems. Not a symlink: --root resolves an absolute symlink inside
 // the root, as the root's own system would, so it would find nothing.
 void Link(const std::string& target, const std::string& link) {
-  MkdirP(link.substr(0, link.rfind('/')));
+  MakeDirs(link.substr(0, link.rfind('/')));
   unlink(link.c_str());
   if (::link(target.c_str(), link.c_str()) == 0) return;
   std::ifstream in(target, std::ios::binary);
@@ -261,8 +249,8 @@ std::string Make(const Options& o) {
     uint64_t a = e.address < 0x1000000 ? e.address : e.address + kSlide;
     absl::StrAppendFormat(&kallsyms, "%016x %c %s\n", a, e.type, e.name);
   }
-  Write(dir + "/proc/sys/kernel/osrelease", rel + "\n");
-  Write(dir + "/sys/kernel/notes", testutil::BuildIdNotes(kernel.build_id));
+  WriteTestFile(dir + "/proc/sys/kernel/osrelease", rel + "\n");
+  WriteTestFile(dir + "/sys/kernel/notes", testutil::BuildIdNotes(kernel.build_id));
   Link(kernel.k.vmlinux, dir + "/usr/lib/debug/boot/vmlinux-" + rel);
   Link(kernel.k.system_map, dir + "/usr/lib/debug/boot/System.map-" + rel);
   const std::string mods = dir + "/lib/modules/" + rel;
@@ -274,10 +262,10 @@ std::string Make(const Options& o) {
     const Module& m = kernel.modules[i];
     const std::string sys = dir + "/sys/module/" + m.name;
     for (const auto& [section, address] : m.sections) {
-      Write(JoinPath(sys + "/sections", section),
+      WriteTestFile(JoinPath(sys + "/sections", section),
             absl::StrFormat("0x%016x\n", address + o.module_shift));
     }
-    Write(sys + "/notes/.note.gnu.build-id",
+    WriteTestFile(sys + "/notes/.note.gnu.build-id",
           testutil::BuildIdNotes(m.name == o.bad_build_id_module ? std::string(40, 'e')
                                                       : m.symtab.build_id));
     absl::StrAppendFormat(&proc_modules, "%s %u 0 - Live 0x%016x\n", m.name,
@@ -296,16 +284,16 @@ std::string Make(const Options& o) {
     std::string file = JoinPath(mods, m.rel);
     switch (i % 4) {
       case 0:
-        Write(file, bytes);
+        WriteTestFile(file, bytes);
         break;
       case 1:
-        Write(file += ".xz", Xz(bytes));
+        WriteTestFile(file += ".xz", Xz(bytes));
         break;
       case 2:
-        Write(file += ".zst", Zstd(bytes));
+        WriteTestFile(file += ".zst", Zstd(bytes));
         break;
       case 3:
-        Write(file += ".gz", Gzip(bytes));
+        WriteTestFile(file += ".gz", Gzip(bytes));
         break;
     }
     if (i % 4 != 2) absl::StrAppend(&dep, file.substr(mods.size() + 1), ":\n");
@@ -320,9 +308,9 @@ std::string Make(const Options& o) {
                                     ".debug"));
     }
   }
-  Write(dir + "/proc/kallsyms", kallsyms);
-  Write(dir + "/proc/modules", proc_modules);
-  Write(mods + "/modules.dep", dep);
+  WriteTestFile(dir + "/proc/kallsyms", kallsyms);
+  WriteTestFile(dir + "/proc/modules", proc_modules);
+  WriteTestFile(mods + "/modules.dep", dep);
   return dir;
 }
 

@@ -43,6 +43,7 @@
 #include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/debian_kernel.h"
 #include "symbolizer/testing/debuginfod_server.h"
+#include "symbolizer/testing/fake_files.h"
 
 namespace ksym {
 namespace {
@@ -58,21 +59,8 @@ std::string TestTmp() {
   return tmp != nullptr ? tmp : "/tmp";
 }
 
-void MkdirP(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      mkdir(path.substr(0, i).c_str(), 0755);
-    }
-  }
-}
-
-void Write(const std::string& path, const std::string& bytes) {
-  MkdirP(path.substr(0, path.rfind('/')));
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
 void Link(const std::string& target, const std::string& link) {
-  MkdirP(link.substr(0, link.rfind('/')));
+  MakeDirs(link.substr(0, link.rfind('/')));
   unlink(link.c_str());
   ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0) << link;
 }
@@ -199,17 +187,17 @@ void MakeRoot(Shared& s) {
     uint64_t a = e.address < 0x1000000 ? e.address : e.address + kSlide;
     absl::StrAppendFormat(&kallsyms, "%016x %c %s\n", a, e.type, e.name);
   }
-  Write(s.root + "/proc/sys/kernel/osrelease", r + "\n");
-  Write(s.root + "/sys/kernel/notes", testutil::BuildIdNotes(s.build_id));
+  WriteTestFile(s.root + "/proc/sys/kernel/osrelease", r + "\n");
+  WriteTestFile(s.root + "/sys/kernel/notes", testutil::BuildIdNotes(s.build_id));
   const LoadedModule& m = s.module;
   if (!m.name.empty()) {
     const std::string sys = s.root + "/sys/module/" + m.name;
     for (const auto& [section, address] : m.sections) {
-      Write(absl::StrCat(sys, "/sections/", section),
+      WriteTestFile(absl::StrCat(sys, "/sections/", section),
             absl::StrFormat("0x%016x\n", address));
     }
-    Write(sys + "/notes/.note.gnu.build-id", testutil::BuildIdNotes(m.debug.build_id));
-    Write(s.root + "/proc/modules",
+    WriteTestFile(sys + "/notes/.note.gnu.build-id", testutil::BuildIdNotes(m.debug.build_id));
+    WriteTestFile(s.root + "/proc/modules",
           absl::StrFormat("%s 65536 0 - Live 0x%016x\n", m.name,
                           m.sections.begin()->second));
     for (const ElfSymbol& sym : m.debug.symbols) {
@@ -220,9 +208,9 @@ void MakeRoot(Shared& s) {
     }
     const std::string mods = absl::StrCat(s.root, "/lib/modules/", r);
     Link(m.ko, absl::StrCat(mods, "/", m.rel));
-    Write(mods + "/modules.dep", m.rel + ":\n");
+    WriteTestFile(mods + "/modules.dep", m.rel + ":\n");
   }
-  Write(s.root + "/proc/kallsyms", kallsyms);
+  WriteTestFile(s.root + "/proc/kallsyms", kallsyms);
 }
 
 class DebuginfodServerTest : public ::testing::Test {
@@ -259,7 +247,7 @@ class DebuginfodServerTest : public ::testing::Test {
               << absl::FormatDuration(absl::Now() - start) << "\n";
     s.server = *std::move(server);
     const std::string empty = TestTmp() + "/empty";
-    MkdirP(empty);
+    MakeDirs(empty);
     server = DebuginfodServer::Start({empty}, TestTmp());
     ASSERT_TRUE(server.ok()) << server.status();
     s.empty_server = *std::move(server);

@@ -25,6 +25,7 @@
 #include "symbolizer/sources/file_reader.h"
 #include "symbolizer/sources/kallsyms.h"
 #include "symbolizer/testing/build_id_note.h"
+#include "symbolizer/testing/fake_files.h"
 
 namespace ksym {
 namespace {
@@ -38,19 +39,6 @@ const char kModules[] = "testdata/synthetic/modules/6.1.0-synthetic";
 std::string Absolute(const std::string& path) {
   char buf[PATH_MAX];
   return realpath(path.c_str(), buf) != nullptr ? buf : path;
-}
-
-void MkdirP(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      mkdir(path.substr(0, i).c_str(), 0755);
-    }
-  }
-}
-
-void Write(const std::string& path, const std::string& bytes) {
-  MkdirP(path.substr(0, path.rfind('/')));
-  std::ofstream(path, std::ios::binary) << bytes;
 }
 
 std::string Read(const std::string& path) {
@@ -92,28 +80,28 @@ std::string Make(const FakeRoot& root) {
   }
   kallsyms += "ffffffffc0001000 t mod_helper\t[testmod]\n";
   kallsyms += "ffffffffc0001040 T mod_init\t[testmod]\n";
-  Write(dir + "/proc/kallsyms", kallsyms);
-  Write(dir + "/proc/sys/kernel/osrelease", absl::StrCat(kRelease, "\n"));
-  Write(dir + "/sys/kernel/notes",
+  WriteTestFile(dir + "/proc/kallsyms", kallsyms);
+  WriteTestFile(dir + "/proc/sys/kernel/osrelease", absl::StrCat(kRelease, "\n"));
+  WriteTestFile(dir + "/sys/kernel/notes",
         testutil::BuildIdNotes(root.notes_build_id.empty() ? VmlinuxBuildId()
                                                  : root.notes_build_id));
-  Write(absl::StrCat(dir, "/boot/System.map-", kRelease),
+  WriteTestFile(absl::StrCat(dir, "/boot/System.map-", kRelease),
         "ffffffffffffffff B The real System.map is in the linux-image-"
         "<version>-dbg package\n");
   // A compressed image is no ELF file.
-  Write(absl::StrCat(dir, "/boot/vmlinux-", kRelease), "MZ\x1f\x8b not ELF");
+  WriteTestFile(absl::StrCat(dir, "/boot/vmlinux-", kRelease), "MZ\x1f\x8b not ELF");
   if (root.debug_system_map) {
-    Write(absl::StrCat(dir, "/usr/lib/debug/boot/System.map-", kRelease),
+    WriteTestFile(absl::StrCat(dir, "/usr/lib/debug/boot/System.map-", kRelease),
           Read(kSystemMap));
   }
   if (root.vmlinux) {
     // A copy: an absolute symlink would be followed inside the root.
-    Write(absl::StrCat(dir, "/usr/lib/debug/boot/vmlinux-", kRelease),
+    WriteTestFile(absl::StrCat(dir, "/usr/lib/debug/boot/vmlinux-", kRelease),
           Read(kVmlinux));
   }
   for (const char* f : {"modules.builtin", "modules.builtin.modinfo",
                         "modules.builtin.objs"}) {
-    Write(absl::StrCat(dir, "/lib/modules/", kRelease, "/", f),
+    WriteTestFile(absl::StrCat(dir, "/lib/modules/", kRelease, "/", f),
           Read(absl::StrCat(kModules, "/", f)));
   }
   return dir;
@@ -283,7 +271,7 @@ TEST(FakeRootTest, AMismatchingSystemMapIsRejected) {
                           map[(i * 7919) % map.size()].address, map[i].type,
                           map[i].name);
   }
-  Write(absl::StrCat(root, "/usr/lib/debug/boot/System.map-", kRelease),
+  WriteTestFile(absl::StrCat(root, "/usr/lib/debug/boot/System.map-", kRelease),
         scrambled);
   BuildOutput out = Build(root);
   const Catalog& c = out.catalog;
@@ -318,7 +306,7 @@ TEST(FakeRootTest, ARootWithoutKallsymsIsNotFound) {
   BuildInputs in;
   const char* tmp = std::getenv("TEST_TMPDIR");
   in.root = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/empty-root");
-  MkdirP(in.root);
+  MakeDirs(in.root);
   absl::StatusOr<BuildOutput> out = BuildCatalog(in);
   EXPECT_TRUE(absl::IsNotFound(out.status())) << out.status();
   EXPECT_NE(out.status().message().find("proc/kallsyms"),

@@ -1,4 +1,5 @@
 #include "symbolizer/builder/loadable_modules.h"
+#include "symbolizer/testing/fake_files.h"
 #include "symbolizer/testing/index_testing.h"
 
 #include <string>
@@ -23,13 +24,6 @@ namespace {
 using testutil::Entry;
 
 const char kKo[] = "symbolizer/sources/elf/ksym-fixture.ko";
-
-void Write(const std::string& path, const std::string& bytes) {
-  for (size_t i = 1; i < path.size(); ++i) {
-    if (path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
-  }
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 std::string Read(const std::string& path) {
   absl::StatusOr<std::string> b = ReadFileToString(path);
@@ -107,14 +101,14 @@ std::string FixtureRoot(const std::string& name, const std::string& note) {
   const char* tmp = std::getenv("TEST_TMPDIR");
   const std::string root = absl::StrCat(tmp ? tmp : "/tmp", "/", name);
   const std::string mods = root + "/lib/modules/6.1.0-test";
-  Write(mods + "/modules.dep", "kernel/ksym-fixture.ko:\n");
-  Write(mods + "/kernel/ksym-fixture.ko", Read(kKo));
-  Write(root + "/sys/module/ksym_fixture/sections/.text",
+  WriteTestFile(mods + "/modules.dep", "kernel/ksym-fixture.ko:\n");
+  WriteTestFile(mods + "/kernel/ksym-fixture.ko", Read(kKo));
+  WriteTestFile(root + "/sys/module/ksym_fixture/sections/.text",
         "0xffffffffc0381000\n");
   if (!note.empty()) {
-    Write(root + "/sys/module/ksym_fixture/notes/.note.gnu.build-id", note);
+    WriteTestFile(root + "/sys/module/ksym_fixture/notes/.note.gnu.build-id", note);
   }
-  Write(root + "/proc/modules",
+  WriteTestFile(root + "/proc/modules",
         "ksym_fixture 16384 0 - Live 0xffffffffc0381000\n");
   return root;
 }
@@ -153,7 +147,7 @@ TEST(LoadableModulesTest, ALiveModuleIsReadFromItsKo) {
 // covered by a DWARF function of its name; --no-lines reads none.
 TEST(LoadableModulesTest, ADebugKoGivesTheModulesLinesAtItsLoadAddresses) {
   const std::string root = FixtureRoot("debug_lines", "");
-  Write(root + "/usr/lib/debug/lib/modules/6.1.0-test/kernel/ksym-fixture.ko",
+  WriteTestFile(root + "/usr/lib/debug/lib/modules/6.1.0-test/kernel/ksym-fixture.ko",
         Read(kKo));
   Catalog c;
   BuildLog log;
@@ -229,23 +223,23 @@ TEST(LoadableModulesTest, ModulesReadAheadKeepTheirOwnOutcomesAndOrder) {
     const std::string name = absl::StrCat("m", i);
     const uint64_t text = 0xffffffffc0381000 + i * 0x100000;
     absl::StrAppend(&dep, "kernel/", name, ".ko:\n");
-    Write(absl::StrCat(root, "/lib/modules/", rel, "/kernel/", name, ".ko"),
+    WriteTestFile(absl::StrCat(root, "/lib/modules/", rel, "/kernel/", name, ".ko"),
           ko);
-    Write(absl::StrCat(root, "/usr/lib/debug/lib/modules/", rel, "/kernel/",
+    WriteTestFile(absl::StrCat(root, "/usr/lib/debug/lib/modules/", rel, "/kernel/",
                        name, ".ko"),
           i == 3 ? std::string("not an ELF file") : ko);
-    Write(absl::StrCat(root, "/sys/module/", name, "/sections/.text"),
+    WriteTestFile(absl::StrCat(root, "/sys/module/", name, "/sections/.text"),
           absl::StrCat("0x", absl::Hex(text), "\n"));
     if (!notes[i].empty()) {
-      Write(absl::StrCat(root, "/sys/module/", name,
+      WriteTestFile(absl::StrCat(root, "/sys/module/", name,
                          "/notes/.note.gnu.build-id"),
             notes[i]);
     }
     absl::StrAppend(&proc, name, " 16384 0 - Live 0x", absl::Hex(text), "\n");
     kallsyms.push_back(Entry(text + 0x30, 't', "helper", name.c_str()));
   }
-  Write(absl::StrCat(root, "/lib/modules/", rel, "/modules.dep"), dep);
-  Write(root + "/proc/modules", proc);
+  WriteTestFile(absl::StrCat(root, "/lib/modules/", rel, "/modules.dep"), dep);
+  WriteTestFile(root + "/proc/modules", proc);
 
   Catalog c;
   BuildLog log;

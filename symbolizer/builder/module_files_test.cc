@@ -10,24 +10,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "symbolizer/testing/fake_files.h"
 
 namespace ksym {
 namespace {
 
 constexpr char kRelease[] = "6.1.0-test";
-
-void MkdirP(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      mkdir(path.substr(0, i).c_str(), 0755);
-    }
-  }
-}
-
-void Write(const std::string& path, const std::string& bytes) {
-  MkdirP(path.substr(0, path.rfind('/')));
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 std::string Root(const std::string& name) {
   const char* tmp = std::getenv("TEST_TMPDIR");
@@ -44,21 +32,21 @@ TEST(ModuleFilesTest, SectionsBuildIdAndFilesOfEachModule) {
   const std::string mods = absl::StrCat(root, "/lib/modules/", kRelease);
   const std::string debug =
       absl::StrCat(root, "/usr/lib/debug/lib/modules/", kRelease);
-  Write(root + "/sys/module/fat/sections/.text", "0xffffffffc0381000\n");
-  Write(root + "/sys/module/fat/sections/.data", "0xffffffffc0385000\n");
-  Write(root + "/sys/module/fat/sections/bad", "nonsense\n");
-  Write(root + "/sys/module/fat/notes/.note.gnu.build-id", Note());
-  Write(mods + "/modules.dep",
+  WriteTestFile(root + "/sys/module/fat/sections/.text", "0xffffffffc0381000\n");
+  WriteTestFile(root + "/sys/module/fat/sections/.data", "0xffffffffc0385000\n");
+  WriteTestFile(root + "/sys/module/fat/sections/bad", "nonsense\n");
+  WriteTestFile(root + "/sys/module/fat/notes/.note.gnu.build-id", Note());
+  WriteTestFile(mods + "/modules.dep",
         "kernel/fs/fat/fat.ko.xz:\nkernel/fs/fat/vfat.ko.xz: "
         "kernel/fs/fat/fat.ko.xz\n");
-  Write(mods + "/kernel/fs/fat/fat.ko.xz", "x");
-  Write(debug + "/kernel/fs/fat/fat.ko", "d");          // Debian
-  Write(debug + "/kernel/fs/fat/fat.ko.debug", "d");    // Fedora
-  Write(root + "/usr/lib/debug/.build-id/12/3456.debug", "d");
+  WriteTestFile(mods + "/kernel/fs/fat/fat.ko.xz", "x");
+  WriteTestFile(debug + "/kernel/fs/fat/fat.ko", "d");          // Debian
+  WriteTestFile(debug + "/kernel/fs/fat/fat.ko.debug", "d");    // Fedora
+  WriteTestFile(root + "/usr/lib/debug/.build-id/12/3456.debug", "d");
   // Not in modules.dep: found by a walk; its debug file too.
-  Write(mods + "/updates/dkms/sha256-ssse3.ko.zst", "z");
-  Write(debug + "/updates/dkms/sha256-ssse3.ko", "d");
-  Write(root + "/sys/module/sha256_ssse3/sections/.text",
+  WriteTestFile(mods + "/updates/dkms/sha256-ssse3.ko.zst", "z");
+  WriteTestFile(debug + "/updates/dkms/sha256-ssse3.ko", "d");
+  WriteTestFile(root + "/sys/module/sha256_ssse3/sections/.text",
         "0x0000000000000000\n");  // hidden from this reader
 
   ModuleSearch search{root, kRelease, {}};
@@ -100,8 +88,8 @@ TEST(ModuleFilesTest, SectionsBuildIdAndFilesOfEachModule) {
 TEST(ModuleFilesTest, SymlinkedDirectoriesAreNotWalked) {
   const std::string root = Root("symlinked");
   const std::string mods = absl::StrCat(root, "/lib/modules/", kRelease);
-  Write(root + "/elsewhere/fat.ko", "x");
-  MkdirP(mods);
+  WriteTestFile(root + "/elsewhere/fat.ko", "x");
+  MakeDirs(mods);
   ASSERT_EQ(symlink((root + "/elsewhere").c_str(), (mods + "/build").c_str()),
             0);
   std::vector<LoadedModuleFiles> m =

@@ -11,30 +11,20 @@
 #include "gtest/gtest.h"
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/testing/build_id_note.h"
+#include "symbolizer/testing/fake_files.h"
 
 namespace ksym {
 namespace {
 
-void MkdirP(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
-  }
-}
-
-void Write(const std::string& path, const std::string& bytes) {
-  MkdirP(path.substr(0, path.rfind('/')));
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
 // The smallest live system: kallsyms, osrelease, notes.
 std::string MakeRoot(const std::string& name, const std::string& osrelease) {
   const std::string dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
-  Write(dir + "/proc/kallsyms",
+  WriteTestFile(dir + "/proc/kallsyms",
         "ffffffff81000000 T _stext\n"
         "ffffffff81000100 T schedule\n"
         "ffffffff81000200 T _etext\n");
-  Write(dir + "/proc/sys/kernel/osrelease", osrelease);
-  Write(dir + "/sys/kernel/notes", testutil::BuildIdNotes(std::string(40, 'a')));
+  WriteTestFile(dir + "/proc/sys/kernel/osrelease", osrelease);
+  WriteTestFile(dir + "/sys/kernel/notes", testutil::BuildIdNotes(std::string(40, 'a')));
   return dir;
 }
 
@@ -92,7 +82,7 @@ TEST(UntrustedRootTest, AnAbsoluteSymlinkIsFollowedInsideTheRoot) {
                          << " symbols indexed from the host";
 
   // A link to another file of the root is followed there.
-  Write(root + "/saved/kallsyms",
+  WriteTestFile(root + "/saved/kallsyms",
         "ffffffff81000000 T _stext\nffffffff81000100 T saved_fn\n"
         "ffffffff81000200 T _etext\n");
   ASSERT_EQ(unlink(kallsyms.c_str()), 0);
@@ -111,12 +101,12 @@ TEST(UntrustedRootTest, ModuleNamesThatAreNotNamesAreRefused) {
   const std::string root = MakeRoot("bad-module/r", "6.12.0\n");
   const std::string outside =
       absl::StrCat(std::getenv("TEST_TMPDIR"), "/bad-module/outside");
-  Write(outside + "/sections/.text", "0xffffffffc0001000\n");
-  Write(root + "/proc/kallsyms",
+  WriteTestFile(outside + "/sections/.text", "0xffffffffc0001000\n");
+  WriteTestFile(root + "/proc/kallsyms",
         "ffffffff81000000 T _stext\n"
         "ffffffff81000200 T _etext\n"
         "ffffffffc0001000 t evil_fn\t[../../outside]\n");
-  Write(root + "/proc/modules",
+  WriteTestFile(root + "/proc/modules",
         "../../outside 4096 0 - Live 0xffffffffc0001000\n");
   BuildInputs in;
   in.root = root;
@@ -137,12 +127,12 @@ TEST(UntrustedRootTest, ModuleNamesThatAreNotNamesAreRefused) {
 // (the test's timeout is the check).
 TEST(UntrustedRootTest, AFifoIsNotReadAndDoesNotHang) {
   const std::string root = MakeRoot("fifo", "6.12.0\n");
-  Write(root + "/proc/kallsyms",
+  WriteTestFile(root + "/proc/kallsyms",
         "ffffffff81000000 T _stext\n"
         "ffffffff81000200 T _etext\n"
         "ffffffffc0001000 t mod_fn\t[m]\n");
-  MkdirP(root + "/sys/module/m/sections");
-  MkdirP(root + "/sys/module/m/notes");
+  MakeDirs(root + "/sys/module/m/sections");
+  MakeDirs(root + "/sys/module/m/notes");
   for (const char* f : {"/proc/modules", "/proc/sys/kernel/osrelease",
                         "/sys/kernel/notes", "/sys/module/m/sections/.text",
                         "/sys/module/m/notes/.note.gnu.build-id"}) {

@@ -1044,8 +1044,9 @@ TEST(RewriterLinesTest, TheRightCopysLinesAsDecodeStacktracePrintsThem) {
             "{fat/inode.o} ([kernel.kallsyms])");
   // A loadable module's frame: said, not answered from the vmlinux.
   const std::string module = r.RewriteLine(" init_once+0x12/0x40 [ext4]");
-  EXPECT_NE(module.find("(no source lines: the line table holds the "
-                        "vmlinux's lines, not a loadable module's) [ext4]"),
+  EXPECT_NE(module.find("(no source lines: the index has no loadable "
+                        "module's lines: it was built by a ksym that reads "
+                        "none (rebuild it)) [ext4]"),
             std::string::npos)
       << module;
   // Without the option nothing changes.

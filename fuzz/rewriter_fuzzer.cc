@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/string_view.h"
 #include "fuzz/sample_index.h"
 #include "symbolizer/index/reader.h"
@@ -45,8 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::fprintf(stderr,
                    "rewriter fuzzer: not idempotent (append_addresses=%d)\n"
                    "input:  '%s'\nonce:   '%s'\ntwice:  '%s'\n",
-                   append_addresses, std::string(text).c_str(), once.c_str(),
-                   twice.c_str());
+                   append_addresses, absl::CHexEscape(text).c_str(),
+                   absl::CHexEscape(once).c_str(),
+                   absl::CHexEscape(twice).c_str());
       std::abort();
     }
   }

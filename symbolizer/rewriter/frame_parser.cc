@@ -300,10 +300,25 @@ class LineFormats {
     return absl::StartsWith(s.substr(p), " */");
   }
 
+  // The CPU column, " 0)", before `bar`: digits and `)` after a blank, a
+  // `|` (funcgraph-abstime's column) or the line's start. A `)` alone is
+  // not enough: an earlier run's "(not placed: ...)" note has one too, and
+  // taking the line for function_graph then would not be idempotent.
+  bool CpuColumnBefore(size_t bar) const {
+    for (size_t close = s_.find(')'); close < bar;
+         close = s_.find(')', close + 1)) {
+      size_t d = close;
+      while (d > 0 && absl::ascii_isdigit(s_[d - 1])) --d;
+      if (d == close) continue;
+      if (d == 0 || IsBlank(s_[d - 1]) || s_[d - 1] == '|') return true;
+    }
+    return false;
+  }
+
   bool FunctionGraph() {
     // " 0)" or "CPU)" columns, then the duration, then "|".
     const size_t bar = s_.rfind('|');
-    if (bar == kNpos || s_.find(')') > bar) return false;
+    if (bar == kNpos || !CpuColumnBefore(bar)) return false;
     size_t p = bar + 1;
     while (p < s_.size() && s_[p] == ' ') ++p;
     const bool comment = absl::StartsWith(s_.substr(p), "} /* ");

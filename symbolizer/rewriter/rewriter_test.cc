@@ -983,6 +983,25 @@ TEST(RewriterTest, BpftraceAndFunctionGraphFrames) {
   EXPECT_EQ(again.RewriteText(out), out);
 }
 
+// Found by the rewriter fuzzer: a "(not placed: ...)" note put before an
+// ftrace `<-` made the line look like function_graph (a `)` before its
+// last `|`), so a second run annotated a name the first had not. Only a
+// CPU column (" 0)") makes a line function_graph.
+TEST(RewriterTest, ANoteIsNotAFunctionGraphCpuColumn) {
+  const std::string in = "no_such_fn <-0|x() {";
+  Rewriter r(K());
+  const std::string out = r.RewriteText(in);
+  EXPECT_EQ(out, "no_such_fn (not placed: no symbol named no_such_fn in the "
+                 "index) <-0|x() {");
+  Rewriter again(K());
+  EXPECT_EQ(again.RewriteText(out), out);
+  // With the CPU column after funcgraph-abstime's `|`, still function_graph.
+  Rewriter abstime(K());
+  EXPECT_EQ(abstime.RewriteText(" 2479.381234 |   0)               |  "
+                                "fat_iget() {"),
+            " 2479.381234 |   0)               |  fat_iget {fat/inode.o}() {");
+}
+
 }  // namespace
 }  // namespace ksym
 

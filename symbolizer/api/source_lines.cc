@@ -42,6 +42,28 @@ std::string NoModuleLinesReason(const IndexReader& index,
          "that reads none (rebuild it)";
 }
 
+// Asks one line section (the vmlinux's or the modules') for `addr`, the
+// symbol's address plus `offset`, and fills `out`'s frames, or its state
+// and why: damaged, padding past the function's end, or `uncovered`.
+void AskLineSection(const LineSection& section, uint64_t addr,
+                    const SymbolInfo& symbol, uint64_t offset,
+                    absl::string_view uncovered, SourceLines& out) {
+  absl::StatusOr<bool> found = section.Symbolize(addr, &out.frames);
+  if (!found.ok()) {
+    out.state = SourceLines::State::kDamaged;
+    out.why = std::string(found.status().message());
+  } else if (!*found) {
+    out.state = SourceLines::State::kNotCovered;
+    out.why = symbol.size_exact && offset >= symbol.size
+                  ? absl::StrCat("past the end of the function's code (size 0x",
+                                 absl::Hex(symbol.size), "): padding")
+                  : std::string(uncovered);
+  } else {
+    out.state = SourceLines::State::kFound;
+    out.symbol_name = std::string(symbol.name());
+  }
+}
+
 std::string FileText(const LineFrame& f) {
   if (f.path.empty()) return "??";
   // A path outside the build prefix (/usr/include/...) is printed whole.
@@ -75,22 +97,11 @@ SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,
       out.state = SourceLines::State::kNotCovered;
       return out;
     }
-    absl::StatusOr<bool> found =
-        index.module_lines().Symbolize(symbol.address + offset, &out.frames);
-    if (!found.ok()) {
-      out.state = SourceLines::State::kDamaged;
-      out.why = std::string(found.status().message());
-    } else if (!*found) {
-      out.state = SourceLines::State::kNotCovered;
-      out.why = symbol.size_exact && offset >= symbol.size
-                    ? absl::StrCat("past the end of the function's code (size 0x",
-                                   absl::Hex(symbol.size), "): padding")
-                    : "no DWARF function of the module's debug .ko covers "
-                      "this address";
-    } else {
-      out.state = SourceLines::State::kFound;
-      out.symbol_name = std::string(symbol.name());
-    }
+    AskLineSection(index.module_lines(), symbol.address + offset, symbol,
+                   offset,
+                   "no DWARF function of the module's debug .ko covers this "
+                   "address",
+                   out);
     return out;
   }
   if (!index.lines().present()) {
@@ -113,21 +124,8 @@ SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,
                     "absolute symbol)";
     return out;
   }
-  absl::StatusOr<bool> found = index.lines().Symbolize(*start + offset,
-                                                       &out.frames);
-  if (!found.ok()) {
-    out.state = SourceLines::State::kDamaged;
-    out.why = std::string(found.status().message());
-  } else if (!*found) {
-    out.state = SourceLines::State::kNotCovered;
-    out.why = symbol.size_exact && offset >= symbol.size
-                  ? absl::StrCat("past the end of the function's code (size 0x",
-                                 absl::Hex(symbol.size), "): padding")
-                  : "no DWARF function covers this address";
-  } else {
-    out.state = SourceLines::State::kFound;
-    out.symbol_name = std::string(symbol.name());
-  }
+  AskLineSection(index.lines(), *start + offset, symbol, offset,
+                 "no DWARF function covers this address", out);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/build_index.h"
+#include "symbolizer/builder/vmlinux_facts.h"
 #include "symbolizer/disambiguation/disambiguate.h"
 #include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/fleet/module_index.h"
@@ -22,7 +23,58 @@ bool Exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
+bool IsRegular(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// The release a vmlinux's linux_banner names; "" when it has none. The
+// banner comes from an untrusted file: only a release CheckKernelRelease
+// accepts (never a path) is returned.
+std::string VmlinuxRelease(const std::string& path) {
+  absl::StatusOr<ElfSymbolTable> table = ReadElfSymtabFile(path);
+  if (!table.ok() || table->relocatable) return "";
+  for (const ElfSymbol& s : table->symbols) {
+    if (s.name != "linux_banner") continue;
+    absl::StatusOr<std::string> banner = ReadElfString(path, s.value);
+    if (!banner.ok()) return "";
+    absl::StatusOr<std::string> release = ReleaseFromBanner(*banner);
+    if (!release.ok() || !CheckKernelRelease(*release, "linux_banner").ok()) {
+      return "";
+    }
+    return *release;
+  }
+  return "";
+}
+
 }  // namespace
+
+KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
+                                     const std::string& vmlinux) {
+  KernelExtras extras;
+  if (debug_root.empty()) return extras;
+  const std::string release = VmlinuxRelease(vmlinux);
+  if (release.empty()) return extras;
+  const std::string root = debug_root == "/" ? "" : debug_root;
+  // The -dbg package ships both under usr/lib/debug; the image package
+  // has them under lib/modules and boot.
+  for (const char* dir : {"/usr/lib/debug/lib/modules/", "/lib/modules/"}) {
+    const std::string modules = absl::StrCat(root, dir, release);
+    if (IsRegular(modules + "/modules.builtin") ||
+        IsRegular(modules + "/modules.builtin.modinfo")) {
+      extras.modules_dir = modules;
+      break;
+    }
+  }
+  for (const char* dir : {"/usr/lib/debug/boot/", "/boot/"}) {
+    const std::string map = absl::StrCat(root, dir, "System.map-", release);
+    if (IsRegular(map)) {
+      extras.system_map = map;
+      break;
+    }
+  }
+  return extras;
+}
 
 IndexStore::IndexStore(std::string dir, StoreOptions options)
     : dir_(std::move(dir)), options_(std::move(options)) {}
@@ -144,7 +196,11 @@ absl::StatusOr<std::unique_ptr<Symbolizer>> IndexStore::Open(
   if (Exists(*path)) return OpenStored(build_id, *path);
   absl::StatusOr<std::string> debug = FindDebugFile(build_id);
   if (!debug.ok()) return debug.status();
-  absl::StatusOr<Added> added = Add(*debug);
+  // A kernel built on demand gets its built-in modules and System.map from
+  // the same debug tree when it has them (a debuginfod server serves only
+  // the debug file: then the index says which files it lacked).
+  absl::StatusOr<Added> added =
+      Add(*debug, KernelExtrasInDebugTree(options_.debug_root, *debug));
   if (!added.ok()) return added.status();
   if (added->build_id != build_id) {
     return absl::DataLossError(absl::StrCat(

@@ -19,7 +19,9 @@
 //
 // A build-id not in the store is built on demand: from its debug file in a
 // local debug tree (DEBUG_ROOT/usr/lib/debug/.build-id/xx/rest.debug), else
-// through debuginfod (libdebuginfod), then kept.
+// through debuginfod (libdebuginfod), then kept. A kernel's built-in modules
+// and System.map come from the debug tree too, where it has them
+// (KernelExtrasInDebugTree).
 #ifndef KSYM_SYMBOLIZER_FLEET_INDEX_STORE_H_
 #define KSYM_SYMBOLIZER_FLEET_INDEX_STORE_H_
 
@@ -48,6 +50,15 @@ struct KernelExtras {
   std::string modules_dir;  // /lib/modules/RELEASE
   std::string system_map;
 };
+
+// The modules directory and System.map of the vmlinux `vmlinux` in the
+// local debug tree `debug_root` (see StoreOptions), found by the release
+// its linux_banner names: DEBUG_ROOT/usr/lib/debug/lib/modules/RELEASE
+// (the -dbg package) or DEBUG_ROOT/lib/modules/RELEASE (the image
+// package), DEBUG_ROOT/usr/lib/debug/boot/System.map-RELEASE or
+// DEBUG_ROOT/boot/System.map-RELEASE. Empty fields where none is there.
+KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
+                                     const std::string& vmlinux);
 
 class IndexStore {
  public:

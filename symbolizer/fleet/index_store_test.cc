@@ -129,6 +129,69 @@ TEST(IndexStoreTest, BuildsOnDemandFromALocalDebugTree) {
   EXPECT_EQ(stat(store.PathFor(id)->c_str(), &st), 0) << "kept in the store";
 }
 
+void MakeDirs(const std::string& path) {
+  for (size_t at = 1; at <= path.size(); ++at) {
+    if (at == path.size() || path[at] == '/') {
+      mkdir(path.substr(0, at).c_str(), 0755);
+    }
+  }
+}
+
+// A kernel built on demand from a debug tree laid out as Debian's -dbg
+// package lays it out takes the built-in modules and System.map of the
+// release its banner names from there; without them its names lack [mod].
+TEST(IndexStoreTest, OnDemandKernelTakesBuiltinModulesFromTheDebugTree) {
+  const std::string kernel = "testdata/synthetic/build/vmlinux";
+  const std::string release = "6.1.0-synthetic";
+  const std::string id = *ReadElfBuildIdFile(kernel);
+  ASSERT_FALSE(id.empty());
+  auto lay_out = [&](const std::string& debug, bool with_modules) {
+    const std::string dir = absl::StrCat(debug, "/usr/lib/debug/.build-id/",
+                                         id.substr(0, 2));
+    MakeDirs(dir);
+    Write(absl::StrCat(dir, "/", id.substr(2), ".debug"), Read(kernel));
+    if (!with_modules) return;
+    const std::string modules =
+        absl::StrCat(debug, "/usr/lib/debug/lib/modules/", release);
+    MakeDirs(modules);
+    for (const char* f : {"modules.builtin", "modules.builtin.modinfo"}) {
+      Write(absl::StrCat(modules, "/", f),
+            Read(absl::StrCat("testdata/synthetic/modules/", release, "/", f)));
+    }
+    MakeDirs(debug + "/usr/lib/debug/boot");
+    Write(absl::StrCat(debug, "/usr/lib/debug/boot/System.map-", release),
+          Read("testdata/synthetic/build/System.map"));
+  };
+  auto ext4_fill_super = [&](const Symbolizer& s) {
+    absl::StatusOr<std::vector<Candidate>> c = s.Resolve("ext4_fill_super");
+    EXPECT_TRUE(c.ok() && c->size() == 1);
+    return c.ok() && !c->empty() ? s.QualifiedName((*c)[0].symbol)
+                                 : std::string();
+  };
+
+  const std::string debug = TempDir("debugroot-kernel");
+  lay_out(debug, true);
+  const KernelExtras extras = KernelExtrasInDebugTree(
+      debug, absl::StrCat(debug, "/usr/lib/debug/.build-id/", id.substr(0, 2),
+                          "/", id.substr(2), ".debug"));
+  EXPECT_EQ(extras.modules_dir,
+            absl::StrCat(debug, "/usr/lib/debug/lib/modules/", release));
+  EXPECT_EQ(extras.system_map,
+            absl::StrCat(debug, "/usr/lib/debug/boot/System.map-", release));
+  IndexStore store(TempDir("store-kernel"), {.debug_root = debug});
+  absl::StatusOr<std::unique_ptr<Symbolizer>> s = store.Open(id);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(ext4_fill_super(**s), "ext4_fill_super [ext4] {super.o}");
+
+  const std::string bare = TempDir("debugroot-bare");
+  lay_out(bare, false);
+  EXPECT_TRUE(KernelExtrasInDebugTree(bare, kernel).modules_dir.empty());
+  IndexStore bare_store(TempDir("store-bare"), {.debug_root = bare});
+  absl::StatusOr<std::unique_ptr<Symbolizer>> b = bare_store.Open(id);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(ext4_fill_super(**b), "ext4_fill_super {super.o}");
+}
+
 // Runtime addresses of a host (KASLR slide, module loaded somewhere) give
 // the symbols of the static indexes at the same offsets.
 TEST(FleetSymbolizerTest, HostAddressesThroughTheLayout) {

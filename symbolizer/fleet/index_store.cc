@@ -77,7 +77,11 @@ KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
 }
 
 IndexStore::IndexStore(std::string dir, StoreOptions options)
-    : dir_(std::move(dir)), options_(std::move(options)) {}
+    : dir_(std::move(dir)), options_(std::move(options)) {
+  if (!options_.debug_root.empty()) {
+    debug_files_ = std::make_shared<DebugTreeFiles>(options_.debug_root);
+  }
+}
 
 absl::StatusOr<std::string> IndexStore::PathFor(
     absl::string_view build_id) const {
@@ -170,6 +174,9 @@ absl::StatusOr<std::string> IndexStore::FindDebugFile(
                            ? "/" + rel
                            : absl::StrCat(options_.debug_root, "/", rel);
     if (Exists(path)) return path;
+    if (std::string found = debug_files_->Find(build_id); !found.empty()) {
+      return found;
+    }
   }
   if (options_.fetcher != nullptr) {
     absl::StatusOr<FetchedFile> f =

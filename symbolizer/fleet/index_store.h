@@ -19,7 +19,9 @@
 //
 // A build-id not in the store is built on demand: from its debug file in a
 // local debug tree (DEBUG_ROOT/usr/lib/debug/.build-id/xx/rest.debug), else
-// through debuginfod (libdebuginfod), then kept. A kernel's built-in modules
+// through debuginfod (libdebuginfod), then kept. Where the tree's .build-id
+// links miss (Debian's -dbg packages link only the vDSO), its vmlinux and
+// .ko files are found by their build-id notes (debug_tree_files.h). A kernel's built-in modules
 // and System.map come from the debug tree too, where it has them
 // (KernelExtrasInDebugTree).
 #ifndef KSYM_SYMBOLIZER_FLEET_INDEX_STORE_H_
@@ -32,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/files/debuginfod_fetch.h"
+#include "symbolizer/fleet/debug_tree_files.h"
 #include "symbolizer/query/symbolizer.h"
 
 namespace ksym {
@@ -94,6 +97,9 @@ class IndexStore {
 
   std::string dir_;
   StoreOptions options_;
+  // The debug tree's vmlinux and .ko files by build-id, scanned once when
+  // its .build-id links miss (shared by copies of the store).
+  std::shared_ptr<DebugTreeFiles> debug_files_;
 };
 
 }  // namespace ksym

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "symbolizer/testing/fake_files.h"
 #include "symbolizer/api/source_lines.h"
 #include "symbolizer/fleet/fleet_symbolizer.h"
 #include "symbolizer/fleet/module_index.h"
@@ -129,14 +130,6 @@ TEST(IndexStoreTest, BuildsOnDemandFromALocalDebugTree) {
   EXPECT_EQ(stat(store.PathFor(id)->c_str(), &st), 0) << "kept in the store";
 }
 
-void MakeDirs(const std::string& path) {
-  for (size_t at = 1; at <= path.size(); ++at) {
-    if (at == path.size() || path[at] == '/') {
-      mkdir(path.substr(0, at).c_str(), 0755);
-    }
-  }
-}
-
 // A kernel built on demand from a debug tree laid out as Debian's -dbg
 // package lays it out takes the built-in modules and System.map of the
 // release its banner names from there; without them its names lack [mod].
@@ -148,19 +141,18 @@ TEST(IndexStoreTest, OnDemandKernelTakesBuiltinModulesFromTheDebugTree) {
   auto lay_out = [&](const std::string& debug, bool with_modules) {
     const std::string dir = absl::StrCat(debug, "/usr/lib/debug/.build-id/",
                                          id.substr(0, 2));
-    MakeDirs(dir);
-    Write(absl::StrCat(dir, "/", id.substr(2), ".debug"), Read(kernel));
+    WriteTestFile(absl::StrCat(dir, "/", id.substr(2), ".debug"),
+                  Read(kernel));
     if (!with_modules) return;
     const std::string modules =
         absl::StrCat(debug, "/usr/lib/debug/lib/modules/", release);
-    MakeDirs(modules);
     for (const char* f : {"modules.builtin", "modules.builtin.modinfo"}) {
-      Write(absl::StrCat(modules, "/", f),
+      WriteTestFile(absl::StrCat(modules, "/", f),
             Read(absl::StrCat("testdata/synthetic/modules/", release, "/", f)));
     }
-    MakeDirs(debug + "/usr/lib/debug/boot");
-    Write(absl::StrCat(debug, "/usr/lib/debug/boot/System.map-", release),
-          Read("testdata/synthetic/build/System.map"));
+    WriteTestFile(
+        absl::StrCat(debug, "/usr/lib/debug/boot/System.map-", release),
+        Read("testdata/synthetic/build/System.map"));
   };
   auto ext4_fill_super = [&](const Symbolizer& s) {
     absl::StatusOr<std::vector<Candidate>> c = s.Resolve("ext4_fill_super");

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/files/debuginfod_fetch.h"
 #include "symbolizer/fleet/fleet_symbolizer.h"
@@ -149,26 +150,63 @@ class PyStore {
   std::unique_ptr<IndexStore> store_;
 };
 
+py::object Int32View(const std::vector<int32_t>& v) {
+  py::bytearray b(reinterpret_cast<const char*>(v.data()),
+                  v.size() * sizeof(int32_t));
+  return py::memoryview(b).attr("cast")("i");
+}
+
+// One text column of the entries as a code per entry and each distinct text
+// once, what a pandas Categorical holds, so that Python does not hash the
+// texts again. `only_found`: -1 for the entries of nothing found. Texts
+// are decoded as UTF-8 with replacement; two byte strings that decode
+// alike share a code, so the texts stay distinct.
+py::tuple TextColumn(const std::vector<FleetEntry>& entries,
+                     std::string FleetEntry::*field, bool only_found) {
+  absl::flat_hash_map<std::string, int32_t> code_of_bytes, code_of_text;
+  std::vector<int32_t> codes(entries.size(), -1);
+  py::list texts;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (only_found && !entries[i].found) continue;
+    const std::string& t = entries[i].*field;
+    auto [it, added] = code_of_bytes.try_emplace(t, 0);
+    if (added) {
+      py::str text = py::reinterpret_steal<py::str>(
+          PyUnicode_DecodeUTF8(t.data(), t.size(), "replace"));
+      auto [same, fresh] = code_of_text.try_emplace(
+          text.cast<std::string>(), static_cast<int32_t>(texts.size()));
+      if (fresh) texts.append(std::move(text));
+      it->second = same->second;
+    }
+    codes[i] = it->second;
+  }
+  return py::make_tuple(Int32View(codes), texts);
+}
+
+// (row codes, row offsets, entries[, lines]): entries is (found per entry
+// as bytes, then a TextColumn each of build_id, name, qualified, modules,
+// object).
 py::tuple BatchToPython(FleetBatch& batch) {
   const size_t n = batch.entry.size();
   py::bytearray codes(reinterpret_cast<const char*>(batch.entry.data()),
                       n * sizeof(int32_t));
   py::bytearray offsets(reinterpret_cast<const char*>(batch.offset.data()),
                         n * sizeof(uint64_t));
-  py::list entries;
-  for (const FleetEntry& e : batch.entries) {
-    entries.append(py::make_tuple(e.found, e.build_id, e.name, e.qualified,
-                                  e.modules, e.object));
+  std::string found(batch.entries.size(), '\0');
+  for (size_t i = 0; i < batch.entries.size(); ++i) {
+    found[i] = batch.entries[i].found ? 1 : 0;
   }
+  const std::vector<FleetEntry>& e = batch.entries;
+  py::tuple entries = py::make_tuple(
+      py::bytes(found), TextColumn(e, &FleetEntry::build_id, false),
+      TextColumn(e, &FleetEntry::name, true),
+      TextColumn(e, &FleetEntry::qualified, false),
+      TextColumn(e, &FleetEntry::modules, false),
+      TextColumn(e, &FleetEntry::object, false));
   if (!batch.lines) {
     return py::make_tuple(py::memoryview(codes).attr("cast")("i"),
                           py::memoryview(offsets).attr("cast")("Q"), entries);
   }
-  auto int32s = [n](const std::vector<int32_t>& v) {
-    py::bytearray b(reinterpret_cast<const char*>(v.data()),
-                    n * sizeof(int32_t));
-    return py::memoryview(b).attr("cast")("i");
-  };
   py::bytearray lines(reinterpret_cast<const char*>(batch.line.data()),
                       n * sizeof(uint32_t));
   py::list texts;
@@ -177,10 +215,10 @@ py::tuple BatchToPython(FleetBatch& batch) {
   }
   return py::make_tuple(py::memoryview(codes).attr("cast")("i"),
                         py::memoryview(offsets).attr("cast")("Q"), entries,
-                        py::make_tuple(int32s(batch.file),
+                        py::make_tuple(Int32View(batch.file),
                                        py::memoryview(lines).attr("cast")("I"),
-                                       int32s(batch.function),
-                                       int32s(batch.source), texts));
+                                       Int32View(batch.function),
+                                       Int32View(batch.source), texts));
 }
 
 class PyFleet {

@@ -125,16 +125,52 @@ def _factorize(values):
     return np.asarray(codes), uniques
 
 
-def _categorical(values, codes, missing=None):
-    """Per-row pandas Categorical of the entries' `values` at `codes`:
-    one int32 per row, each distinct text stored once. Entries where
-    `missing` is True are NaN."""
-    import pandas as pd
-    value_codes, categories = pd.factorize(np.array(values, dtype=object))
-    value_codes = value_codes.astype(np.int32)
-    if missing is not None:
-        value_codes[missing] = -1
-    return pd.Categorical.from_codes(value_codes[codes], categories)
+class _Entries:
+    """The entries the library answered with, from one or more calls: found
+    per entry, and each text column as a code per entry plus each distinct
+    text once (the library deduplicates them: no hashing per row here)."""
+
+    _NAMES = ["index_build_id", "name", "qualified", "modules", "object"]
+
+    def __init__(self):
+        self._found = []
+        self._columns = [[] for _ in self._NAMES]
+        self.count = 0
+
+    def add(self, entries):
+        """Adds one call's entries; returns the number of the first."""
+        base = self.count
+        found = np.frombuffer(entries[0], dtype=np.uint8).astype(bool)
+        self._found.append(found)
+        for parts, (codes, texts) in zip(self._columns, entries[1:]):
+            parts.append((np.frombuffer(codes, dtype=np.int32), texts))
+        self.count += len(found)
+        return base
+
+    def columns(self, codes):
+        """found per row and a pandas Categorical per text column, for the
+        rows' entry `codes`."""
+        import pandas as pd
+        found = (np.concatenate(self._found) if self._found
+                 else np.zeros(0, dtype=bool))
+        out = {"found": found[codes]}
+        for name, parts in zip(self._NAMES, self._columns):
+            if len(parts) == 1:
+                entry_codes, texts = parts[0]
+            else:
+                # Several calls (one per host): their texts may repeat.
+                all_texts, shifted = [], []
+                for c, ts in parts:
+                    shifted.append(np.where(c >= 0, c + len(all_texts), -1))
+                    all_texts.extend(ts)
+                remap, texts = pd.factorize(np.array(all_texts, dtype=object))
+                # Code -1 (nothing) indexes the appended -1.
+                remap = np.append(remap.astype(np.int32), np.int32(-1))
+                entry_codes = (remap[np.concatenate(shifted)] if shifted
+                               else np.zeros(0, dtype=np.int32))
+            out[name] = pd.Categorical.from_codes(
+                np.asarray(entry_codes, dtype=np.int32)[codes], texts)
+        return out
 
 
 # The string columns: pandas Categoricals (codes per row, each name once).
@@ -151,7 +187,7 @@ def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
     n = len(frame)
     codes = np.zeros(n, dtype=np.int32)
     offsets = np.zeros(n, dtype=np.uint64)
-    table = []  # (found, build_id, name, qualified, modules, object)
+    entries = _Entries()
     # Line columns: codes into `texts` per row (-1: none), and line numbers.
     line_codes = {c: np.full(n, -1, dtype=np.int32)
                   for c in ("file", "function", "source")}
@@ -173,9 +209,10 @@ def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
         if host is None:
             groups, keys = _build_groups(frame, build_id, section)
             got = fleet.symbolize_builds(keys, groups, addrs, lines=lines)
-            codes[:] = np.frombuffer(got[0], dtype=np.int32)
-            offsets[:] = np.frombuffer(got[1], dtype=np.uint64)
-            table = got[2]
+            # The library's buffers, not copies.
+            codes = np.frombuffer(got[0], dtype=np.int32)
+            offsets = np.frombuffer(got[1], dtype=np.uint64)
+            entries.add(got[2])
             if lines:
                 take_lines(got, slice(None))
         else:
@@ -189,23 +226,17 @@ def _symbolize_pandas(frame, store, address, build_id, section, host, layouts,
                                    f"(column {host!r})")
                 got = fleet.symbolize_host(_as_layout(layouts[h]),
                                            addrs[rows], lines=lines)
-                group_codes, group_offsets, entries = got[:3]
                 if lines:
                     take_lines(got, rows)
-                codes[rows] = (np.frombuffer(group_codes, dtype=np.int32) +
-                               len(table))
-                offsets[rows] = np.frombuffer(group_offsets, dtype=np.uint64)
-                table.extend(entries)
-    columns = list(zip(*table)) if table else [[]] * 6
-    found_t = np.array(columns[0], dtype=bool)
-    found = found_t[codes] if n else np.zeros(0, dtype=bool)
-    added = {"found": found}
-    for name, values in zip(["index_build_id", "name", "qualified",
-                             "modules", "object"], columns[1:]):
-        added[name] = _categorical(values, codes if n else codes[:0],
-                                   ~found_t if name == "name" else None)
+                codes[rows] = (np.frombuffer(got[0], dtype=np.int32) +
+                               entries.add(got[2]))
+                offsets[rows] = np.frombuffer(got[1], dtype=np.uint64)
+    added = entries.columns(codes)
     added["offset"] = offsets
-    out = frame.copy()
+    # A shallow copy shares the input's columns without copying them; only
+    # when an added column replaces one of the input's is a deep copy safe.
+    out = frame.copy(deep=any(c in frame.columns for c in
+                              COLUMNS + (LINE_COLUMNS if lines else [])))
     for name in COLUMNS:
         out[name] = added[name]
     if lines:

@@ -9,8 +9,6 @@
 #include "gtest/gtest.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/builder/builder.h"
-#include "symbolizer/index/reader.h"
-#include "symbolizer/index/writer.h"
 #include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
@@ -62,12 +60,7 @@ std::unique_ptr<Symbolizer> Index() {
       Entry(0xffffffffc0a00100, 't', "ext4_iget", "ext4")};
   absl::StatusOr<BuildOutput> out = BuildFromEntries(k, {}, {});
   EXPECT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  EXPECT_TRUE(bytes.ok());
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test", {});
-  EXPECT_TRUE(r.ok());
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(out->catalog);
 }
 
 TEST(LiveOverlayTest, NamesAddressesThePseudoSymbolsCover) {

@@ -7,8 +7,6 @@
 #include "gtest/gtest.h"
 #include "symbolizer/api/json_records.h"
 #include "symbolizer/builder/builder.h"
-#include "symbolizer/index/reader.h"
-#include "symbolizer/index/writer.h"
 #include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
@@ -40,12 +38,7 @@ std::unique_ptr<Symbolizer> Open(std::vector<KallsymsEntry> kallsyms,
   absl::StatusOr<BuildOutput> out =
       BuildFromEntries(std::move(kallsyms), std::move(system_map), {});
   EXPECT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test", {});
-  EXPECT_TRUE(r.ok()) << r.status();
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(out->catalog);
 }
 
 TEST(StaticAddressTest, CoreSymbolsOfARuntimeIndexHaveTheirVmlinuxStart) {

@@ -40,12 +40,11 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "symbolizer/builder/builder.h"
-#include "symbolizer/index/reader.h"
-#include "symbolizer/index/writer.h"
 #include "symbolizer/api/probe.h"
 #include "symbolizer/probe/ftrace_functions.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/testing/debian_kernel.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
@@ -190,12 +189,9 @@ TEST(DebianFtraceTest, IndexSelectsExactlyTheChosenFunction) {
   in.modules_dir = k->modules_dir;
   absl::StatusOr<BuildOutput> out = BuildCatalog(in);
   ASSERT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  ASSERT_TRUE(bytes.ok());
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "debian");
-  ASSERT_TRUE(r.ok());
-  Symbolizer s(*std::move(r));
+  const std::unique_ptr<Symbolizer> index =
+      testutil::SymbolizerOfBuilt(out->catalog);
+  const Symbolizer& s = *index;
 
   Generated g = Generate(*k);
   ASSERT_GT(g.owner.size(), 1000u);
@@ -269,10 +265,9 @@ TEST(DebianFtraceTest, DebugfsBlacklistFunctionsAreRefused) {
   in.modules_dir = k->modules_dir;
   absl::StatusOr<BuildOutput> out = BuildCatalog(in);
   ASSERT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*SerializeIndex(out->catalog), "debian");
-  ASSERT_TRUE(r.ok());
-  Symbolizer s(*std::move(r));
+  const std::unique_ptr<Symbolizer> index =
+      testutil::SymbolizerOfBuilt(out->catalog);
+  const Symbolizer& s = *index;
 
   // System.map: starts (absolute symbols left out) and names.
   std::vector<std::pair<uint64_t, std::string>> syms;

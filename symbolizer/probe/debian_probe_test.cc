@@ -39,12 +39,11 @@
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "symbolizer/builder/builder.h"
-#include "symbolizer/index/reader.h"
-#include "symbolizer/index/writer.h"
 #include "symbolizer/probe/probe_spec.h"
 #include "symbolizer/query/ambiguity.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/testing/debian_kernel.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
@@ -136,12 +135,7 @@ struct Model {
 std::unique_ptr<Symbolizer> Open(absl::StatusOr<BuildOutput> out) {
   EXPECT_TRUE(out.ok()) << out.status();
   if (!out.ok()) return nullptr;
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "debian");
-  EXPECT_TRUE(r.ok()) << r.status();
-  return r.ok() ? std::make_unique<Symbolizer>(*std::move(r)) : nullptr;
+  return testutil::SymbolizerOfBuilt(out->catalog);
 }
 
 class DebianProbeTest : public ::testing::Test {

@@ -36,12 +36,7 @@ std::unique_ptr<Symbolizer> Index(uint64_t slide, uint64_t ext4_at) {
   absl::StatusOr<BuildOutput> out =
       BuildFromEntries(Kallsyms(slide, ext4_at), {}, {});
   EXPECT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test", {});
-  EXPECT_TRUE(r.ok()) << r.status();
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(out->catalog);
 }
 
 LiveLayout Live(uint64_t slide, uint64_t ext4_at,
@@ -106,13 +101,9 @@ TEST(FreshnessTest, HiddenAddressesAndStaticIndexesAreNotCompared) {
 
   absl::StatusOr<BuildOutput> out = BuildFromEntries({}, Kallsyms(0, kExt4), {});
   ASSERT_TRUE(out.ok());
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  ASSERT_TRUE(bytes.ok());
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "static", {});
-  ASSERT_TRUE(r.ok());
-  Symbolizer st(*std::move(r));
-  EXPECT_TRUE(CheckFreshness(st, Live(kSlide + 0x200000, kExt4)).fresh);
+  const std::unique_ptr<Symbolizer> st =
+      testutil::SymbolizerOfBuilt(out->catalog);
+  EXPECT_TRUE(CheckFreshness(*st, Live(kSlide + 0x200000, kExt4)).fresh);
 }
 
 // An index written before pseudo-modules were left out still holds them as
@@ -127,16 +118,12 @@ TEST(FreshnessTest, PseudoModulesInAnIndexAreNoPartOfTheKey) {
                     "__builtin__kprobes"));
   absl::StatusOr<BuildOutput> out = BuildFromEntries(k, {}, {});
   ASSERT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  ASSERT_TRUE(bytes.ok());
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "old", {});
-  ASSERT_TRUE(r.ok());
-  Symbolizer s(*std::move(r));
-  Freshness f = CheckFreshness(s, Live(kSlide, kExt4));
+  const std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerOfBuilt(out->catalog);
+  Freshness f = CheckFreshness(*s, Live(kSlide, kExt4));
   EXPECT_TRUE(f.fresh) << f.why;
   // A real module still counts.
-  Freshness gone = CheckFreshness(s, Live(kSlide, kExt4, {}));
+  Freshness gone = CheckFreshness(*s, Live(kSlide, kExt4, {}));
   EXPECT_FALSE(gone.fresh);
   EXPECT_EQ(gone.why, "the loaded modules changed (unloaded since: ext4)");
 }
@@ -182,26 +169,22 @@ TEST(FreshnessTest, ABuildOfALiveRootWithPseudoModulesStaysFresh) {
                          std::string::npos;
   }
   EXPECT_TRUE(noted);
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "live", {});
-  ASSERT_TRUE(r.ok()) << r.status();
-  Symbolizer s(*std::move(r));
+  const std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerOfBuilt(out->catalog);
   for (const char* name :
        {"ftrace_trampoline", "bpf_prog_6deef7357e7b4530_sd_fw_egress",
         "kprobe_insn_page"}) {
     Query q;
     q.name = name;
-    EXPECT_TRUE(s.Resolve(q).empty()) << name;
+    EXPECT_TRUE(s->Resolve(q).empty()) << name;
   }
   Query q;
   q.name = "ext4_iget";
-  EXPECT_EQ(s.Resolve(q).size(), 1u);
+  EXPECT_EQ(s->Resolve(q).size(), 1u);
 
   absl::StatusOr<LiveLayout> live = ReadLiveLayout(root);
   ASSERT_TRUE(live.ok()) << live.status();
-  Freshness f = CheckFreshness(s, *live);
+  Freshness f = CheckFreshness(*s, *live);
   EXPECT_TRUE(f.fresh) << f.why;
   // The BPF program unloaded, another loaded: still fresh.
   std::ofstream(root + "/proc/kallsyms")
@@ -209,7 +192,7 @@ TEST(FreshnessTest, ABuildOfALiveRootWithPseudoModulesStaysFresh) {
       << "ffffffffc0209000 t bpf_prog_0123456789abcdef_other\t[bpf]\n";
   live = ReadLiveLayout(root);
   ASSERT_TRUE(live.ok()) << live.status();
-  f = CheckFreshness(s, *live);
+  f = CheckFreshness(*s, *live);
   EXPECT_TRUE(f.fresh) << f.why;
 }
 
@@ -282,12 +265,7 @@ TEST(FreshnessTest, ARenamedSymbolPastTheHeadIsStale) {
   auto index = [](const std::vector<KallsymsEntry>& entries) {
     absl::StatusOr<BuildOutput> out = BuildFromEntries(entries, {}, {});
     EXPECT_TRUE(out.ok()) << out.status();
-    absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-    EXPECT_TRUE(bytes.ok()) << bytes.status();
-    absl::StatusOr<std::unique_ptr<IndexReader>> r =
-        IndexReader::FromBuffer(*std::move(bytes), "test", {});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return std::make_unique<Symbolizer>(*std::move(r));
+    return testutil::SymbolizerOfBuilt(out->catalog);
   };
   absl::StatusOr<LiveLayout> live =
       ReadLiveLayout(root, LiveDepth::kEveryCoreSymbol);

@@ -51,13 +51,17 @@ std::vector<LoadedModuleRecord> SampleModules() {
 
 std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog) {
   catalog.FinalizeSizes();
-  absl::StatusOr<std::string> bytes = SerializeIndex(catalog);
+  return SymbolizerOfBuilt(catalog);
+}
+
+std::unique_ptr<Symbolizer> SymbolizerOfBuilt(const Catalog& built) {
+  absl::StatusOr<std::string> bytes = SerializeIndex(built);
   if (!bytes.ok()) {
     std::fprintf(stderr, "SerializeIndex: %s\n", bytes.status().ToString().c_str());
     std::abort();
   }
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test");
+  absl::StatusOr<std::unique_ptr<IndexReader>> r = IndexReader::FromBuffer(
+      *std::move(bytes), "test", {.verify_checksums = true});
   if (!r.ok()) {
     std::fprintf(stderr, "FromBuffer: %s\n", r.status().ToString().c_str());
     std::abort();

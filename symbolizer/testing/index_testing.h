@@ -29,8 +29,13 @@ Symbol MakeSymbol(uint64_t address, const std::string& name, char type = 't',
 // (range inferred from its symbols, nothing else known).
 std::vector<LoadedModuleRecord> SampleModules();
 
-// FinalizeSizes, SerializeIndex, open from the bytes; dies on error.
+// FinalizeSizes, then SymbolizerOfBuilt.
 std::unique_ptr<Symbolizer> SymbolizerFromCatalog(Catalog catalog);
+
+// A built catalog (BuildOutput::catalog) as the index file holds it:
+// SerializeIndex, open from the bytes with every checksum verified; dies
+// on error.
+std::unique_ptr<Symbolizer> SymbolizerOfBuilt(const Catalog& built);
 
 }  // namespace testutil
 }  // namespace ksym

@@ -28,20 +28,25 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
+#include "symbolizer/api/line_queries.h"
 #include "symbolizer/api/source_lines.h"
 #include "symbolizer/builder/builder.h"
 #include "symbolizer/index/reader.h"
 #include "symbolizer/index/writer.h"
+#include "symbolizer/query/line_query.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/elf/lines_peer_testing.h"
@@ -301,6 +306,222 @@ TEST(DebianModuleLinesTest, WithoutLinesAModuleFrameSaysWhy) {
   EXPECT_NE(l.state, SourceLines::State::kFound);
   EXPECT_TRUE(l.frames.empty());
   EXPECT_FALSE(l.why.empty());
+}
+
+// `resolve FILE:LINE` on the modules' line table against the debug .ko's
+// line table as `llvm-dwarfdump --debug-line` prints it (relocated:
+// addresses are offsets in each sequence's section).
+struct DwarfRow {
+  uint64_t address = 0;
+  uint32_t line = 0;
+  std::string path;  // include directory + name
+  bool is_stmt = false;
+};
+// One sequence (up to end_sequence) of one unit.
+using Sequence = std::vector<DwarfRow>;
+
+std::string Unquote(absl::string_view s) {
+  s = absl::StripAsciiWhitespace(s);
+  absl::ConsumePrefix(&s, "\"");
+  absl::ConsumeSuffix(&s, "\"");
+  return std::string(s);
+}
+
+std::vector<Sequence> ReadSequences(const std::string& debug_ko) {
+  const std::string text =
+      testutil::RunPeer(absl::StrCat("llvm-dwarfdump --debug-line ", debug_ko));
+  std::vector<Sequence> out;
+  std::vector<std::string> dirs, paths;
+  std::vector<std::pair<std::string, uint32_t>> files;  // name, dir
+  bool rows = false;
+  Sequence current;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::string_view l = absl::StripAsciiWhitespace(line);
+    if (absl::StartsWith(l, "debug_line[")) {
+      dirs.clear();
+      files.clear();
+      rows = false;
+    } else if (absl::ConsumePrefix(&l, "include_directories[")) {
+      dirs.push_back(Unquote(l.substr(l.find('=') + 1)));
+    } else if (absl::StartsWith(l, "file_names[")) {
+      files.emplace_back("", 0);
+    } else if (absl::ConsumePrefix(&l, "name:") && !files.empty()) {
+      files.back().first = Unquote(l);
+    } else if (absl::ConsumePrefix(&l, "dir_index:") && !files.empty()) {
+      EXPECT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(l),
+                                   &files.back().second));
+    } else if (absl::StartsWith(l, "Address")) {
+      rows = true;
+      paths.clear();
+      for (const auto& [name, dir] : files) {
+        paths.push_back(name[0] == '/' || dir >= dirs.size()
+                            ? name
+                            : absl::StrCat(dirs[dir], "/", name));
+      }
+    } else if (rows && absl::StartsWith(l, "0x")) {
+      std::vector<absl::string_view> f =
+          absl::StrSplit(l, ' ', absl::SkipEmpty());
+      DwarfRow r;
+      uint32_t file = 0;
+      if (f.size() < 6 || !absl::SimpleHexAtoi(f[0], &r.address) ||
+          !absl::SimpleAtoi(f[1], &r.line) || !absl::SimpleAtoi(f[3], &file)) {
+        continue;
+      }
+      bool end = false;
+      for (size_t i = 6; i < f.size(); ++i) {
+        r.is_stmt |= f[i] == "is_stmt";
+        end |= f[i] == "end_sequence";
+      }
+      // DWARF 5 numbers files from 0, DWARF 4 from 1 (entry 0 unused).
+      if (file < paths.size()) r.path = paths[file];
+      if (end) {
+        out.push_back(std::move(current));
+        current.clear();
+      } else {
+        current.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
+// The module's section holding `address` and its load address.
+std::pair<std::string, uint64_t> SectionOf(const Module& m, uint64_t address) {
+  std::pair<std::string, uint64_t> best;
+  for (const auto& [name, base] : m.sections) {
+    if (base <= address && base >= best.second) best = {name, base};
+  }
+  return best;
+}
+
+TEST(DebianModuleLinesTest, ResolveFileLineFindsTheDebugKosStatements) {
+  const Root& root = TheRoot();
+  ASSERT_FALSE(root.modules.empty());
+  std::unique_ptr<Symbolizer> s = BuildIndex(true);
+  ASSERT_NE(s, nullptr);
+  const LineSection& lines = s->index().module_lines();
+  ASSERT_TRUE(lines.present());
+  std::mt19937 random(18);
+  size_t queries = 0, sites_checked = 0, runs = 0, probed = 0, unplaced = 0;
+  for (const Module& m : root.modules) {
+    // The .text sequences: those starting at a .text function's offset and
+    // at no other section's function (the relocated offsets do not say
+    // their section).
+    std::set<uint64_t> text_starts, other_starts;
+    for (const ElfSymbol& e : m.symtab.symbols) {
+      if (e.type != STT_FUNC) continue;
+      (e.section_name == ".text" ? text_starts : other_starts).insert(e.value);
+    }
+    const std::vector<Sequence> sequences = ReadSequences(m.debug_ko);
+    std::vector<const Sequence*> text;
+    for (const Sequence& q : sequences) {
+      if (!q.empty() && text_starts.count(q.front().address) &&
+          !other_starts.count(q.front().address)) {
+        text.push_back(&q);
+      }
+    }
+    if (text.empty()) continue;
+    for (int i = 0; i < 25; ++i) {
+      // A statement of a .c file in .text: its line is asked.
+      const Sequence& q = *text[random() % text.size()];
+      const DwarfRow& pick = q[random() % q.size()];
+      if (!pick.is_stmt || pick.line == 0 || !absl::EndsWith(pick.path, ".c")) {
+        continue;
+      }
+      // The path under the build prefix: its last two components.
+      std::vector<absl::string_view> parts = absl::StrSplit(pick.path, '/');
+      if (parts.size() < 2) continue;
+      LineQuery query;
+      query.file = absl::StrCat(parts[parts.size() - 2], "/", parts.back());
+      query.line = pick.line;
+      const LineSites l = ResolveLine(*s, query);
+      ++queries;
+      ASSERT_EQ(l.state, LineSites::State::kFound)
+          << query.ToString() << ": " << l.why;
+      auto matches = [&](const DwarfRow& r) {
+        return r.line == query.line &&
+               SourcePathSuffixMatches(r.path, query.file);
+      };
+      // Every module site of this module is an is_stmt row of the line at
+      // its section's offset, in a symbol of the module.
+      std::set<uint64_t> addresses;
+      for (const LineSite& site : l.sites) {
+        if (!site.in_module) continue;
+        if (!site.placed) {
+          // Code of the debug .ko no symbol of the index covers (said).
+          ++unplaced;
+          if (unplaced <= 5) {
+            const auto [section, base] = SectionOf(m, site.address);
+            std::printf("not placed: %s %s at %s+0x%llx: %s\n", m.name.c_str(),
+                        query.ToString().c_str(), section.c_str(),
+                        static_cast<unsigned long long>(site.address - base),
+                        site.not_placed.c_str());
+          }
+          continue;
+        }
+        ASSERT_EQ(s->index().ModuleSetSize(site.symbol.module_set), 1u);
+        const std::string module(
+            s->index().ModuleName(site.symbol.module_set, 0));
+        EXPECT_TRUE(absl::StrContains(site.select, absl::StrCat("[", module, "]")))
+            << site.select;
+        if (module != m.name) continue;
+        addresses.insert(site.address);
+        const auto [section, base] = SectionOf(m, site.address);
+        bool found = false;
+        for (const Sequence& seq : sequences) {
+          for (const DwarfRow& r : seq) {
+            found |= r.is_stmt && r.address == site.address - base && matches(r);
+          }
+        }
+        EXPECT_TRUE(found) << absl::StrCat(
+            m.name, " ", query.ToString(), " at ", section, "+0x",
+            absl::Hex(site.address - base), " is no is_stmt row of it");
+        ++sites_checked;
+      }
+      // Every run of the line's rows in .text with a statement, inside a
+      // function the table holds, is found at its first statement.
+      const uint64_t base = m.sections.at(".text");
+      for (const Sequence* seq : text) {
+        bool in_run = false, run_has_stmt = false;
+        for (const DwarfRow& r : *seq) {
+          if (!matches(r)) {
+            in_run = false;
+            continue;
+          }
+          if (!in_run) run_has_stmt = false;
+          in_run = true;
+          if (!r.is_stmt || run_has_stmt) continue;
+          run_has_stmt = true;
+          LineFrames frames;
+          absl::StatusOr<bool> held = lines.Symbolize(base + r.address, &frames);
+          if (!held.ok() || !*held) continue;
+          ++runs;
+          EXPECT_TRUE(addresses.count(base + r.address)) << absl::StrCat(
+              m.name, " ", query.ToString(), ": the statement at .text+0x",
+              absl::Hex(r.address), " is missing");
+        }
+      }
+      // A line with one place is probed there, as the module's symbol.
+      if (l.sites.size() == 1 && l.sites[0].in_module) {
+        ProbeRequest req;
+        req.query = query.ToString();
+        absl::StatusOr<ProbePlacement> p = PlaceLineProbe(*s, req);
+        if (p.ok()) {
+          ++probed;
+          EXPECT_EQ(p->spec.address, l.sites[0].address);
+          EXPECT_EQ(p->spec.module, m.name);
+        }
+      }
+    }
+  }
+  std::printf("%zu module line queries: %zu sites checked against is_stmt "
+              "rows, %zu statement runs found, %zu probed, %zu sites no symbol "
+              "holds\n",
+              queries, sites_checked, runs, probed, unplaced);
+  EXPECT_LE(unplaced * 20, sites_checked);
+  EXPECT_GT(queries, 0u);
+  EXPECT_GT(sites_checked, 0u);
+  EXPECT_GT(runs, 0u);
 }
 
 }  // namespace

@@ -27,31 +27,51 @@ std::string FileLine(absl::string_view path, uint32_t line) {
   return absl::StrCat(EscapeUnprintable(path), ":", line);
 }
 
-// The wanted lines: file id -> line. A FILE query wants one line of every
-// matching file; FUNC:REL_LINE one line of each copy's file.
+// One line section searched: the vmlinux's (kLines, link-time addresses)
+// or the loadable modules' (kModuleLines, their load addresses: the
+// index's own). File ids are the section's own.
+struct Table {
+  const LineSection* lines = nullptr;
+  bool modules = false;
+};
+
+// The wanted lines of one table: file id -> line. A FILE query wants one
+// line of every matching file; FUNC:REL_LINE one line of each copy's file.
 struct Wanted {
   absl::flat_hash_set<uint64_t> keys;
   // For kNoCode: every file asked, with the lines that start code in it.
   std::map<uint32_t, std::set<uint32_t>> lines_with_code;
   std::map<uint32_t, uint32_t> asked;  // file id -> line
-  // FUNC:REL_LINE: keep a site only when its innermost function is this.
-  std::string function;
+
+  void Add(uint32_t file, uint32_t line) {
+    keys.insert(Key(file, line));
+    asked[file] = line;
+    lines_with_code[file];
+  }
 };
 
-void FillSite(const Symbolizer& s, const LineRowView& row, LineSite* site) {
+void FillSite(const Symbolizer& s, const Table& table, const LineRowView& row,
+              LineSite* site) {
   const IndexReader& index = s.index();
-  site->static_address = row.address;
-  index.lines().FileName(row.file, &site->statement.prefix,
-                         &site->statement.path);
+  site->in_module = table.modules;
+  table.lines->FileName(row.file, &site->statement.prefix,
+                        &site->statement.path);
   site->statement.line = row.line;
   site->statement.column = row.column;
-  absl::StatusOr<uint64_t> at = RuntimeFromStatic(index, row.address);
-  if (!at.ok()) {
-    site->not_placed = std::string(at.status().message());
-    return;
+  uint64_t at = row.address;
+  if (table.modules) {
+    site->static_address = 0;  // a module's code has no link-time address
+  } else {
+    site->static_address = row.address;
+    absl::StatusOr<uint64_t> runtime = RuntimeFromStatic(index, row.address);
+    if (!runtime.ok()) {
+      site->not_placed = std::string(runtime.status().message());
+      return;
+    }
+    at = *runtime;
   }
-  site->address = *at;
-  LookupResult r = s.Lookup(*at);
+  site->address = at;
+  LookupResult r = s.Lookup(at);
   if (!r.found) {
     site->not_placed = absl::StrCat("no symbol of the index holds it (",
                                     NotFoundReasonText(r.reason), ")");
@@ -64,12 +84,11 @@ void FillSite(const Symbolizer& s, const LineRowView& row, LineSite* site) {
   site->lines = LocateSourceLines(s, r.symbol, r.offset);
 }
 
-// The frames at a static address straight from the line section (for a
+// The frames at a row's address straight from its line section (for a
 // site no symbol holds).
-void FramesOnly(const Symbolizer& s, uint64_t static_address, LineSite* site) {
+void FramesOnly(const Table& table, uint64_t address, LineSite* site) {
   site->lines.state = SourceLines::State::kFound;
-  absl::StatusOr<bool> found =
-      s.index().lines().Symbolize(static_address, &site->lines.frames);
+  absl::StatusOr<bool> found = table.lines->Symbolize(address, &site->lines.frames);
   if (!found.ok() || !*found) {
     site->lines.state = SourceLines::State::kDamaged;
     site->lines.why = found.ok() ? "no function holds it"
@@ -98,23 +117,31 @@ absl::string_view PathOf(const LineSection& lines, uint32_t file) {
 }
 
 // FUNC:REL_LINE: each copy of FUNC (text symbols of that name) gives its
-// first line, the line of the row at its entry.
-bool WantFunctionLines(const Symbolizer& s, LineSites* out, Wanted* want) {
-  const LineSection& lines = s.index().lines();
+// first line, the line of the row at its entry: a vmlinux copy from the
+// vmlinux's table at its link-time address, a loadable module's from the
+// modules' table at its own.
+bool WantFunctionLines(const Symbolizer& s, const Table (&tables)[2],
+                       LineSites* out, Wanted (&want)[2]) {
+  const IndexReader& index = s.index();
   Query q;
   q.name = out->query.function;
   std::vector<Candidate> copies = s.Resolve(q);
+  // (prefix, path) -> file ids of each table, filled once.
   absl::flat_hash_map<std::pair<absl::string_view, absl::string_view>,
                       std::vector<uint32_t>>
-      ids;  // (prefix, path) -> file ids, filled once
+      ids[2];
   bool any = false;
   for (const Candidate& c : copies) {
     if (!IsTextType(c.symbol.type)) continue;
+    const size_t t = index.ModuleSetLoadable(c.symbol.module_set) ? 1 : 0;
+    const LineSection& lines = *tables[t].lines;
+    if (!lines.present()) continue;
     std::optional<uint64_t> start =
-        s.index().address_space() == AddressSpace::kStatic
+        t == 1 || index.address_space() == AddressSpace::kStatic
             ? std::optional<uint64_t>(c.symbol.address)
             : StaticStart(s, c.symbol);
     if (!start) continue;
+    const absl::string_view space = t == 1 ? " (load address)" : " (link-time)";
     LineFrames frames;
     absl::StatusOr<bool> found = lines.Symbolize(*start, &frames);
     if (!found.ok() || !*found || frames.empty() || frames[0].line == 0) {
@@ -122,50 +149,67 @@ bool WantFunctionLines(const Symbolizer& s, LineSites* out, Wanted* want) {
     }
     if (frames.size() > 1 || frames[0].function != out->query.function) {
       out->notes.push_back(absl::StrCat(
-          "the copy at ", JsonAddress(*start), " (link-time) starts with ",
+          "the copy at ", JsonAddress(*start), space, " starts with ",
           EscapeUnprintable(frames[0].function),
           "'s code inlined: its first line is not known"));
       continue;
     }
-    if (ids.empty()) {
+    if (ids[t].empty()) {
       absl::string_view prefix, path;
       for (uint64_t f = 1; f < lines.file_count(); ++f) {
         if (lines.FileName(f, &prefix, &path)) {
-          ids[{prefix, path}].push_back(static_cast<uint32_t>(f));
+          ids[t][{prefix, path}].push_back(static_cast<uint32_t>(f));
         }
       }
     }
     const uint64_t line = uint64_t{frames[0].line} + out->query.line;
     if (line > UINT32_MAX) continue;
-    auto it = ids.find(std::make_pair(frames[0].prefix, frames[0].path));
-    if (it == ids.end()) continue;
+    auto it = ids[t].find(std::make_pair(frames[0].prefix, frames[0].path));
+    if (it == ids[t].end()) continue;
     any = true;
     out->notes.push_back(absl::StrCat(
         EscapeUnprintable(out->query.function), " at ", JsonAddress(*start),
-        " (link-time): its first line taken as its entry's, ",
+        space, ": its first line taken as its entry's, ",
         FileLine(frames[0].path, frames[0].line),
         " (the index keeps no DW_AT_decl_line; perf probe counts from it)"));
-    for (uint32_t f : it->second) {
-      want->keys.insert(Key(f, static_cast<uint32_t>(line)));
-      want->asked[f] = static_cast<uint32_t>(line);
-      want->lines_with_code[f];
-    }
+    for (uint32_t f : it->second) want[t].Add(f, static_cast<uint32_t>(line));
   }
-  want->function = out->query.function;
   return any;
 }
 
 void NoteNearest(const Wanted& want, const LineSection& lines,
-                 LineSites* out) {
+                 std::vector<std::string>* nearest) {
   for (const auto& [file, code] : want.lines_with_code) {
     const uint32_t line = want.asked.at(file);
     auto after = code.upper_bound(line);
     const absl::string_view path = PathOf(lines, file);
     if (after != code.begin()) {
-      out->nearest.push_back(FileLine(path, *std::prev(after)));
+      nearest->push_back(FileLine(path, *std::prev(after)));
     }
-    if (after != code.end()) out->nearest.push_back(FileLine(path, *after));
+    if (after != code.end()) nearest->push_back(FileLine(path, *after));
   }
+}
+
+// Appends `text` unless `list` has it (a header's path in both tables).
+void AddOnce(std::vector<std::string>* list, std::string text) {
+  if (std::find(list->begin(), list->end(), text) == list->end()) {
+    list->push_back(std::move(text));
+  }
+}
+
+// Why one of the two tables is not searched, "" when it is (or, for the
+// modules', when the index has no loadable module to have lines of).
+std::string NotSearched(const IndexReader& index, bool modules) {
+  if (!modules) {
+    return index.lines().present()
+               ? ""
+               : absl::StrCat("the vmlinux's lines are not searched: ",
+                              NoLineTableReason(index));
+  }
+  if (index.module_lines().present()) return "";
+  const std::string why = NoModuleLineTableReason(index);
+  if (why.empty()) return "";
+  return absl::StrCat("loadable modules' lines are not searched: ", why);
 }
 
 }  // namespace
@@ -174,93 +218,127 @@ LineSites ResolveLine(const Symbolizer& s, const LineQuery& query) {
   LineSites out;
   out.query = query;
   const IndexReader& index = s.index();
-  const LineSection& lines = index.lines();
-  if (!lines.present()) {
+  const Table tables[2] = {{&index.lines(), false},
+                           {&index.module_lines(), true}};
+  if (!tables[0].lines->present() && !tables[1].lines->present()) {
     out.state = LineSites::State::kNoLineTable;
     out.why = NoLineTableReason(index);
+    const std::string modules = NoModuleLineTableReason(index);
+    if (!modules.empty()) absl::StrAppend(&out.why, "; ", modules);
     return out;
   }
-  Wanted want;
+  // What is not searched is said (in the notes, or the reason nothing
+  // was found): a line missing from the answer may be in it.
+  std::vector<std::string> not_searched;
+  for (bool modules : {false, true}) {
+    std::string why = NotSearched(index, modules);
+    if (!why.empty()) not_searched.push_back(std::move(why));
+  }
+  const std::string unsearched =
+      not_searched.empty()
+          ? ""
+          : absl::StrCat(" (", absl::StrJoin(not_searched, "; "), ")");
+  Wanted want[2];
   if (!query.file.empty()) {
-    for (uint32_t f : MatchingFiles(lines, query.file)) {
-      want.keys.insert(Key(f, query.line));
-      want.asked[f] = query.line;
-      want.lines_with_code[f];
+    for (size_t t = 0; t < 2; ++t) {
+      if (!tables[t].lines->present()) continue;
+      for (uint32_t f : MatchingFiles(*tables[t].lines, query.file)) {
+        want[t].Add(f, query.line);
+      }
     }
-    if (want.keys.empty()) {
+    if (want[0].keys.empty() && want[1].keys.empty()) {
       out.state = LineSites::State::kNoFile;
       out.why = absl::StrCat(
-          "no source file of the line table ends with \"",
+          "no source file of the index's line tables ends with \"",
           QuoteBounded(query.file, kMaxEchoed),
           "\" (paths are matched under the build prefix, at '/' "
-          "boundaries; the line table holds the vmlinux's files, not "
-          "loadable modules')");
+          "boundaries)",
+          unsearched);
       return out;
     }
-  } else if (!WantFunctionLines(s, &out, &want)) {
+  } else if (!WantFunctionLines(s, tables, &out, want)) {
     out.state = LineSites::State::kNoFunction;
     out.why = absl::StrCat("no function \"",
                            QuoteBounded(query.function, kMaxEchoed),
-                           "\" of the vmlinux has a first line in the line "
-                           "table to count REL_LINE from");
+                           "\" has a first line in the line tables to count "
+                           "REL_LINE from",
+                           unsearched);
     return out;
   }
-  for (const auto& [file, line] : want.asked) {
-    out.asked.push_back(FileLine(PathOf(lines, file), line));
+  for (size_t t = 0; t < 2; ++t) {
+    for (const auto& [file, line] : want[t].asked) {
+      AddOnce(&out.asked, FileLine(PathOf(*tables[t].lines, file), line));
+    }
   }
-  if (!lines.has_statements()) {
-    out.notes.push_back(
-        "the index's line table has no statement flags (built by an older "
+  for (size_t t = 0; t < 2; ++t) {
+    const LineSection& lines = *tables[t].lines;
+    if (want[t].keys.empty() || lines.has_statements()) continue;
+    out.notes.push_back(absl::StrCat(
+        "the index's line table", t == 1 ? " of the loadable modules" : "",
+        " has no statement flags (built by an older "
         "ksym): a site is where a run of the line's rows starts, and a line "
         "whose row another line's follows at the same address is not "
-        "found; rebuild the index for DWARF's is_stmt");
+        "found; rebuild the index for DWARF's is_stmt"));
   }
-  std::vector<LineRowView> rows;
-  absl::Status scanned = lines.ForEachRow([&](const LineRowView& r) {
-    if (!r.starts_statement) return;
-    if (want.keys.contains(Key(r.file, r.line))) {
-      rows.push_back(r);
-    } else if (auto it = want.lines_with_code.find(r.file);
-               it != want.lines_with_code.end() && r.line != 0) {
-      it->second.insert(r.line);
-    }
-  });
-  if (!scanned.ok()) {
-    out.state = LineSites::State::kDamaged;
-    out.why = std::string(scanned.message());
-    return out;
-  }
-  for (const LineRowView& r : rows) {
-    LineSite site;
-    FillSite(s, r, &site);
-    if (!site.placed) FramesOnly(s, r.address, &site);
-    const LineFrames& frames = site.lines.frames;
-    for (size_t i = 0; i < frames.size(); ++i) {
-      if (frames[i].line == site.statement.line &&
-          frames[i].path == site.statement.path &&
-          frames[i].prefix == site.statement.prefix) {
-        site.frame = i;
-        break;
+  for (size_t t = 0; t < 2; ++t) {
+    if (want[t].keys.empty()) continue;
+    std::vector<LineRowView> rows;
+    absl::Status scanned = tables[t].lines->ForEachRow([&](const LineRowView& r) {
+      if (!r.starts_statement) return;
+      if (want[t].keys.contains(Key(r.file, r.line))) {
+        rows.push_back(r);
+      } else if (auto it = want[t].lines_with_code.find(r.file);
+                 it != want[t].lines_with_code.end() && r.line != 0) {
+        it->second.insert(r.line);
       }
+    });
+    if (!scanned.ok()) {
+      out.state = LineSites::State::kDamaged;
+      out.why = std::string(scanned.message());
+      out.sites.clear();
+      return out;
     }
-    if (!want.function.empty() &&
-        (site.lines.state != SourceLines::State::kFound ||
-         site.lines.frames.empty() ||
-         FrameFunction(site.lines, site.frame) != want.function)) {
-      continue;  // another function's code from the same file:line
+    // The vmlinux's sites, then the modules' (above them in the index's
+    // space), each table's in address order.
+    for (const LineRowView& r : rows) {
+      LineSite site;
+      FillSite(s, tables[t], r, &site);
+      if (!site.placed) FramesOnly(tables[t], r.address, &site);
+      const LineFrames& frames = site.lines.frames;
+      for (size_t i = 0; i < frames.size(); ++i) {
+        if (frames[i].line == site.statement.line &&
+            frames[i].path == site.statement.path &&
+            frames[i].prefix == site.statement.prefix) {
+          site.frame = i;
+          break;
+        }
+      }
+      if (!query.function.empty() &&
+          (site.lines.state != SourceLines::State::kFound ||
+           site.lines.frames.empty() ||
+           FrameFunction(site.lines, site.frame) != query.function)) {
+        continue;  // another function's code from the same file:line
+      }
+      out.sites.push_back(std::move(site));
     }
-    out.sites.push_back(std::move(site));
   }
   if (out.sites.empty()) {
     out.state = LineSites::State::kNoCode;
-    NoteNearest(want, lines, &out);
+    for (size_t t = 0; t < 2; ++t) {
+      std::vector<std::string> nearest;
+      NoteNearest(want[t], *tables[t].lines, &nearest);
+      for (std::string& n : nearest) AddOnce(&out.nearest, std::move(n));
+    }
     out.why = absl::StrCat("no code at ", absl::StrJoin(out.asked, ", "));
     if (!out.nearest.empty()) {
       absl::StrAppend(&out.why, "; nearest lines with code: ",
                       absl::StrJoin(out.nearest, ", "));
     }
+    absl::StrAppend(&out.why, unsearched);
     return out;
   }
+  // Found: what was not searched is a note (else it is in `why`).
+  for (std::string& n : not_searched) out.notes.push_back(std::move(n));
   out.state = LineSites::State::kFound;
   return out;
 }
@@ -292,6 +370,11 @@ std::string WhereText(const LineSite& site) {
   return out;
 }
 
+// The address of a site no symbol holds: its row's, in its table's space.
+std::string UnplacedAddress(const LineSite& site) {
+  return AddressText(site.in_module ? site.address : site.static_address);
+}
+
 }  // namespace
 
 std::vector<std::string> LineSiteTexts(const LineSites& l) {
@@ -303,7 +386,8 @@ std::vector<std::string> LineSiteTexts(const LineSites& l) {
           absl::StrCat(EscapeUnprintable(site.select), " ", WhereText(site))));
     } else {
       out.push_back(absl::StrCat(
-          AddressText(site.static_address), " ?? (link-time address; ",
+          UnplacedAddress(site), " ?? (",
+          site.in_module ? "load" : "link-time", " address; ",
           site.not_placed, ") ", WhereText(site)));
     }
   }
@@ -327,7 +411,11 @@ std::string LineSitesJson(const Symbolizer& s, absl::string_view query,
     } else {
       j.Null("target").Field("not_placed", site.not_placed);
     }
-    j.Field("static_address", JsonAddress(site.static_address));
+    if (site.in_module) {
+      j.Null("static_address");
+    } else {
+      j.Field("static_address", JsonAddress(site.static_address));
+    }
     JsonLine st;
     st.Field("file", site.statement.path)
         .Field("prefix", site.statement.prefix)
@@ -393,7 +481,7 @@ absl::StatusOr<ProbePlacement> PlaceLineProbe(const Symbolizer& s,
     for (const LineSite& site : l->sites) {
       absl::StrAppend(&list, "\n  ",
                       site.placed ? EscapeUnprintable(site.select)
-                                  : AddressText(site.static_address),
+                                  : UnplacedAddress(site),
                       "  ", WhereText(site));
     }
     return absl::FailedPreconditionError(absl::StrCat(

@@ -9,6 +9,13 @@
 //   //     in inode_init_once, inlined into init_once)
 //   puts(LineSitesJson(s, "fs/inode.c:123", *l).c_str());
 //
+// Both line tables are searched: the vmlinux's (kLines, link-time
+// addresses, placed by the KASLR offset) and the loadable modules'
+// (kModuleLines, at their load addresses); a module's site is named with
+// its `[mod]` (`ext4_fill_super+0x1c [ext4]`) and probed as PlaceProbe
+// places a module's symbol. A table the index lacks is said in `notes`
+// (and in the reason when nothing is found).
+//
 // A site is where the line's statements start: a row of a function's
 // line table whose file:line matches and whose previous row had another
 // file:line (or the function's first row), one per place the line's code
@@ -40,8 +47,13 @@
 namespace ksym {
 
 struct LineSite {
+  // From the loadable modules' line table (kModuleLines): `address` is
+  // the load address the row was placed at, and there is no link-time
+  // address (static_address 0).
+  bool in_module = false;
   uint64_t static_address = 0;  // link-time (vmlinux)
-  // In the index's space (runtime: + KASLR offset); valid with `placed`.
+  // In the index's space (runtime: + KASLR offset; a module's site: its
+  // load address, valid also when not `placed`); valid with `placed`.
   uint64_t address = 0;
   bool placed = false;  // a symbol of the index holds it
   std::string not_placed;  // why not (unknown KASLR offset, no symbol)
@@ -91,14 +103,17 @@ absl::StatusOr<LineSites> ResolveLineQuery(const Symbolizer& s,
 // `ksym resolve FILE:LINE`'s stdout, one line a site:
 // "ADDRESS SELECT (FILE:LINE[:COL] in FUNC[, inlined into CALLER[, into
 // ...]])", FUNC the function of the statement's frame (`frame`)
-// where SELECT is `name+0xOFF [mod] {obj}` (a query selecting that copy).
+// where SELECT is `name+0xOFF [mod] {obj}` (a query selecting that copy);
+// a site no symbol holds: "ADDRESS ?? (link-time address; WHY) (...)" (a
+// module's: "load address").
 std::vector<std::string> LineSiteTexts(const LineSites& l);
 // Why there are no sites (the state's message, "no code at fs/inode.c:123;
 // nearest lines with code: fs/inode.c:120, fs/inode.c:125"); "" when found.
 std::string LineSitesProblem(const LineSites& l);
 // One JSON object: "query", "line_query" {"file","function","line"},
 // "asked", "candidates" (per site: the resolve record's symbol fields,
-// "target", "offset", "select", "static_address", "statement" {"file",
+// "target", "offset", "select", "static_address" (null for a module's
+// site), "statement" {"file",
 // "prefix","line","column"}, and "location", "inlined" as `lookup --lines
 // --json` gives them at that address), "notes",
 // and when none "missing" (LineSitesProblem) and "nearest".

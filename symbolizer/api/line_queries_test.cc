@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "symbolizer/api/frame.h"
@@ -120,7 +121,8 @@ TEST(LineQueriesTest, PathsMatchAtSlashBoundaries) {
   LineSites l = Resolve(*s, "pen.c:12");
   EXPECT_EQ(l.state, LineSites::State::kNoFile);
   EXPECT_THAT(LineSitesProblem(l),
-              HasSubstr("no source file of the line table ends with \"pen.c\""));
+              HasSubstr("no source file of the index's line tables ends with "
+                        "\"pen.c\""));
 }
 
 TEST(LineQueriesTest, ALineWithoutCodeNamesTheNearestWithCode) {
@@ -251,6 +253,198 @@ TEST(LineQueriesTest, ProbeTheOneSiteOrSayWhereTheyAre) {
             "  do_open+0x8  (fs/namei.c:5:1 in getname, inlined into do_open)\n"
             "  do_close+0x8  (fs/namei.c:5:1 in getname, inlined into do_close)\n"
             "  getname+0x4  (fs/namei.c:5:1 in getname)");
+}
+
+// A loadable module ext4 at its load address: ext4_fill_super (0x20
+// bytes) with fs/ext4/super.c:100, getname's fs/namei.c:5 inlined from
+// super.c:101 at +0x8, :102 at +0x10; and a copy of do_close (a name the
+// vmlinux has too) with super.c:200, :201.
+constexpr uint64_t kFill = 0xffffffffc0a01000;
+constexpr uint64_t kModClose = kFill + 0x40;
+
+std::shared_ptr<const LineTable> ModuleLines() {
+  LineTable t;
+  t.sections = {""};
+  t.prefixes = {"", "debian/build/build_amd64_none_cloud-amd64/"};
+  t.files = {{}, {1, "fs/ext4/super.c"}, {1, "fs/namei.c"}};
+  t.names = {"ext4_fill_super", "getname", "do_close"};
+  constexpr bool kStmt = true;
+  t.rows = {{0x0, 1, 100, 0, kStmt}, {0x8, 2, 5, 1, kStmt},
+            {0x10, 1, 102, 0, kStmt},                        // ext4_fill_super
+            {0x0, 1, 200, 0, kStmt}, {0x8, 1, 201, 0, kStmt}};  // do_close
+  t.inline_ranges = {{0x8, 0x10}};
+  t.calls = {{1, kNoParent, 1, 101, 2, 0, 1}};
+  t.functions = {{0, kFill, 0x20, 0, 0, 3, 0, 1},
+                 {0, kModClose, 0x10, 2, 3, 2, 1, 0}};
+  return std::make_shared<const LineTable>(std::move(t));
+}
+
+// Kernel(true) with module ext4; `vmlinux_lines`, `module_lines`: which
+// tables the index has (a missing one's source record says why).
+std::unique_ptr<Symbolizer> WithModule(bool vmlinux_lines, bool module_lines,
+                                       const std::string& release =
+                                           "6.1.0-57-cloud-amd64") {
+  Catalog c;
+  c.identity.address_space = AddressSpace::kRuntime;
+  c.identity.kaslr_offset = kSlide;
+  c.identity.release = release;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000 + kSlide, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(kOpen + kSlide, "do_open", 't', 0x40, true));
+  c.symbols.push_back(MakeSymbol(kClose + kSlide, "do_close", 't', 0x20, true));
+  c.symbols.push_back(MakeSymbol(kGetname + kSlide, "getname", 't', 0x20, true));
+  const uint32_t ext4 = c.InternModuleSet({"ext4"});
+  c.loadable_module_sets.insert(ext4);
+  for (Symbol m : {MakeSymbol(kFill, "ext4_fill_super", 't', 0x20, true),
+                   MakeSymbol(kModClose, "do_close", 't', 0x10, true)}) {
+    m.module_set = ext4;
+    c.symbols.push_back(m);
+  }
+  LoadedModuleRecord record;
+  record.name = "ext4";
+  record.base = 0xffffffffc0a00000;
+  record.size = 0x10000;
+  record.symbols_from_ko = true;
+  record.debug_read = module_lines;
+  record.sections = {{".text", kFill}};
+  c.modules.push_back(record);
+  if (vmlinux_lines) {
+    c.lines = Lines();
+    c.sources.push_back({"line tables", "vmlinux", SourceState::kFound, ""});
+  } else {
+    c.sources.push_back({"line tables", "vmlinux", SourceState::kMissing,
+                         "not read: built with --no-lines"});
+  }
+  if (module_lines) {
+    c.module_lines = ModuleLines();
+    c.sources.push_back({"module line tables", "", SourceState::kFound, ""});
+  } else {
+    c.sources.push_back({"module line tables", "", SourceState::kMissing,
+                         "not read: built with --no-lines"});
+  }
+  return testutil::SymbolizerFromCatalog(std::move(c));
+}
+
+TEST(LineQueriesTest, AModulesLinesAreFoundAtTheirLoadAddresses) {
+  std::unique_ptr<Symbolizer> s = WithModule(true, true);
+  // namei.c:5 is in both tables: the vmlinux's sites, then the module's.
+  LineSites l = Resolve(*s, "namei.c:5");
+  ASSERT_EQ(l.state, LineSites::State::kFound) << l.why;
+  EXPECT_THAT(Addresses(l),
+              ElementsAre(kOpen + 0x8 + kSlide, kClose + 0x8 + kSlide,
+                          kGetname + 0x4 + kSlide, kFill + 0x8));
+  EXPECT_THAT(l.asked, ElementsAre("fs/namei.c:5"));
+  EXPECT_TRUE(l.notes.empty());
+  EXPECT_EQ(LineSiteTexts(l)[3],
+            AddressLine(kFill + 0x8,
+                        "ext4_fill_super+0x8 [ext4] (fs/namei.c:5:1 in "
+                        "getname, inlined into ext4_fill_super)"));
+  EXPECT_TRUE(l.sites[3].in_module);
+  EXPECT_EQ(l.sites[3].static_address, 0u);
+  EXPECT_FALSE(l.sites[0].in_module);
+
+  l = Resolve(*s, "fs/ext4/super.c:102");
+  ASSERT_EQ(l.state, LineSites::State::kFound) << l.why;
+  EXPECT_THAT(LineSiteTexts(l),
+              ElementsAre(AddressLine(kFill + 0x10,
+                                      "ext4_fill_super+0x10 [ext4] "
+                                      "(fs/ext4/super.c:102 in "
+                                      "ext4_fill_super)")));
+  // No code: the nearest lines come from the module's table.
+  EXPECT_EQ(LineSitesProblem(Resolve(*s, "super.c:150")),
+            "no code at fs/ext4/super.c:150; nearest lines with code: "
+            "fs/ext4/super.c:102, fs/ext4/super.c:200");
+
+  const std::string json =
+      LineSitesJson(*s, "super.c:102", Resolve(*s, "super.c:102"));
+  EXPECT_THAT(json, HasSubstr("\"target\":\"0xffffffffc0a01010\",\"offset\":"
+                              "16,\"select\":\"ext4_fill_super+0x10 [ext4]\","
+                              "\"static_address\":null,\"statement\":{"
+                              "\"file\":\"fs/ext4/super.c\""));
+}
+
+TEST(LineQueriesTest, FunctionRelativeLinesInAModule) {
+  std::unique_ptr<Symbolizer> s = WithModule(true, true);
+  LineSites l = Resolve(*s, "ext4_fill_super:2");
+  ASSERT_EQ(l.state, LineSites::State::kFound) << l.why;
+  EXPECT_THAT(Addresses(l), ElementsAre(kFill + 0x10));
+  ASSERT_FALSE(l.notes.empty());
+  EXPECT_EQ(l.notes[0],
+            "ext4_fill_super at 0xffffffffc0a01000 (load address): its first "
+            "line taken as its entry's, fs/ext4/super.c:100 (the index keeps "
+            "no DW_AT_decl_line; perf probe counts from it)");
+  // do_close has a copy in each: each counts from its own first line.
+  l = Resolve(*s, "do_close:1");
+  ASSERT_EQ(l.state, LineSites::State::kFound) << l.why;
+  EXPECT_THAT(Addresses(l), ElementsAre(kClose + 0x8 + kSlide,
+                                        kClose + 0x10 + kSlide, kModClose + 0x8));
+  EXPECT_THAT(l.asked, ElementsAre("fs/open.c:21", "fs/ext4/super.c:201"));
+}
+
+TEST(LineQueriesTest, AMissingTableIsSaid) {
+  // Only the vmlinux's lines: a module's line is not found, and why.
+  std::unique_ptr<Symbolizer> s = WithModule(true, false);
+  LineSites l = Resolve(*s, "super.c:102");
+  EXPECT_EQ(l.state, LineSites::State::kNoFile);
+  EXPECT_EQ(LineSitesProblem(l),
+            "no source file of the index's line tables ends with "
+            "\"super.c\" (paths are matched under the build prefix, at '/' "
+            "boundaries) (loadable modules' lines are not searched: the "
+            "index has no loadable module's lines: not read: built with "
+            "--no-lines)");
+  l = Resolve(*s, "namei.c:5");
+  EXPECT_EQ(l.sites.size(), 3u);
+  EXPECT_THAT(l.notes,
+              ElementsAre("loadable modules' lines are not searched: the "
+                          "index has no loadable module's lines: not read: "
+                          "built with --no-lines"));
+  // Only the modules' lines: they answer, and the vmlinux's are missed.
+  s = WithModule(false, true);
+  l = Resolve(*s, "namei.c:5");
+  ASSERT_EQ(l.state, LineSites::State::kFound) << l.why;
+  EXPECT_THAT(Addresses(l), ElementsAre(kFill + 0x8));
+  EXPECT_THAT(l.notes,
+              ElementsAre("the vmlinux's lines are not searched: the index "
+                          "has no line table: not read: built with "
+                          "--no-lines"));
+  // Neither: both said.
+  s = WithModule(false, false);
+  l = Resolve(*s, "namei.c:5");
+  EXPECT_EQ(l.state, LineSites::State::kNoLineTable);
+  EXPECT_EQ(LineSitesProblem(l),
+            "the index has no line table: not read: built with --no-lines; "
+            "the index has no loadable module's lines: not read: built with "
+            "--no-lines");
+}
+
+TEST(LineQueriesTest, ProbeAModulesLineAsItsSymbolIsProbed) {
+  for (const std::string release :
+       {"6.1.0-57-cloud-amd64", "6.12.118+deb12-cloud-amd64"}) {
+    std::unique_ptr<Symbolizer> s = WithModule(true, true, release);
+    // ext4_fill_super is unique: its name.
+    absl::StatusOr<ProbePlacement> p =
+        PlaceLineProbe(*s, Request("super.c:102"));
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->spec.address, kFill + 0x10);
+    EXPECT_EQ(p->spec.module, "ext4");
+    EXPECT_EQ(p->spec.target, "ext4_fill_super+0x10");
+    EXPECT_EQ(p->notes[0],
+              "super.c:102 starts at ext4_fill_super+0x10 [ext4] "
+              "(fs/ext4/super.c:102 in ext4_fill_super)");
+    // The module's do_close shares its name with the vmlinux's: the probe
+    // rules' form for a module copy (MOD:SYM where the kernel counts it
+    // inside MOD, else the address), as `probe 'do_close [ext4]'` gives.
+    p = PlaceLineProbe(*s, Request("super.c:201"));
+    ASSERT_TRUE(p.ok()) << p.status();
+    absl::StatusOr<ProbePlacement> by_name =
+        PlaceProbe(*s, Request("do_close+0x8 [ext4]"));
+    ASSERT_TRUE(by_name.ok()) << by_name.status();
+    EXPECT_EQ(p->spec.address, kModClose + 0x8);
+    EXPECT_EQ(p->spec.target, by_name->spec.target);
+    EXPECT_EQ(p->spec.kprobe_events.text, by_name->spec.kprobe_events.text);
+    EXPECT_EQ(p->spec.target,
+              absl::StartsWith(release, "6.12") ? "ext4:do_close+0x8"
+                                                : "0xffffffffc0a01048");
+  }
 }
 
 }  // namespace

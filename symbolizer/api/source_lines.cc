@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "symbolizer/api/static_address.h"
 #include "symbolizer/names/printable.h"
 
@@ -12,9 +13,11 @@ namespace {
 constexpr absl::string_view kLineTables = "line tables";
 constexpr absl::string_view kModuleLineTables = "module line tables";
 
+std::string ModuleLineTableReason(const IndexReader& index);
+
 // Why a loadable module's address has no lines: the index has no module
-// line section (its "module line tables" record says why), or the
-// module's debug .ko was not read.
+// line section (NoModuleLineTableReason), or the module's debug .ko was
+// not read.
 std::string NoModuleLinesReason(const IndexReader& index,
                                 const SymbolInfo& symbol) {
   std::string module;
@@ -32,6 +35,11 @@ std::string NoModuleLinesReason(const IndexReader& index,
     }
     return "";
   }
+  return ModuleLineTableReason(index);
+}
+
+// NoModuleLineTableReason, also for an index without loadable modules.
+std::string ModuleLineTableReason(const IndexReader& index) {
   for (const IndexReader::Source& src : index.sources()) {
     if (src.what != kModuleLineTables) continue;
     return absl::StrCat(
@@ -81,6 +89,24 @@ std::string NoLineTableReason(const IndexReader& index) {
   }
   return "the index has no line table: it was built by a ksym that reads no "
          "source lines (rebuild it)";
+}
+
+std::string NoModuleLineTableReason(const IndexReader& index) {
+  if (index.module_lines().present() || index.module_count() == 0) return "";
+  return ModuleLineTableReason(index);
+}
+
+std::string LinesWarning(const IndexReader& index) {
+  if (index.lines().present()) return "";
+  if (!index.module_lines().present()) return NoLineTableReason(index);
+  // The modules' lines are there: only the vmlinux's frames go without.
+  std::string why = NoLineTableReason(index);
+  absl::string_view rest = why;
+  absl::ConsumePrefix(&rest, "the index has no line table: ");
+  return absl::StrCat(
+      "the index has no line table of the vmlinux (its frames come without "
+      "lines; the loadable modules' have theirs): ",
+      rest);
 }
 
 SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,

@@ -57,6 +57,19 @@ SourceLines LocateSourceLines(const Symbolizer& s, const SymbolInfo& symbol,
 // "built by a ksym without line tables". "" when it has one.
 std::string NoLineTableReason(const IndexReader& index);
 
+// Why the index has no line section of the loadable modules
+// (kModuleLines): its "module line tables" source record, or "built by a
+// ksym that reads none". "" when it has one, or holds no loadable module.
+std::string NoModuleLineTableReason(const IndexReader& index);
+
+// What a front end asked for lines says once, before the answers: ""
+// when the index has the vmlinux's line table; NoLineTableReason when it
+// has neither table; and when only the loadable modules' lines are there,
+// that the vmlinux's are missing (and why) while the modules' frames get
+// theirs ("the index has no line table of the vmlinux (its frames come
+// without lines; the loadable modules' have theirs): not read: ...").
+std::string LinesWarning(const IndexReader& index);
+
 // "FILE:LINE[:COLUMN]" of a frame, "??:0" when unknown.
 std::string LocationText(const LineFrame& frame, bool column = true);
 

@@ -199,5 +199,32 @@ TEST(SourceLinesTest, AnIndexWithoutLinesSaysWhy) {
   EXPECT_TRUE(absl::StrContains(NoLineTableReason(s->index()), "rebuild"));
 }
 
+// What a front end asked for lines says once: what exactly is missing.
+TEST(SourceLinesTest, TheWarningSaysWhichTableIsMissing) {
+  // Both tables: nothing to say.
+  std::unique_ptr<Symbolizer> s =
+      testutil::SymbolizerFromCatalog(WithModuleLines(true));
+  EXPECT_EQ(LinesWarning(s->index()), "");
+  // The modules' lines without the vmlinux's: only the vmlinux's frames
+  // go without, and the module frame still has its lines.
+  Catalog c = WithModuleLines(true);
+  c.lines = nullptr;
+  c.sources[0] = {"line tables", "vmlinux", SourceState::kMissing,
+                  "not read: no vmlinux with DWARF"};
+  s = testutil::SymbolizerFromCatalog(std::move(c));
+  EXPECT_EQ(LinesWarning(s->index()),
+            "the index has no line table of the vmlinux (its frames come "
+            "without lines; the loadable modules' have theirs): not read: no "
+            "vmlinux with DWARF");
+  EXPECT_EQ(At(*s, 0xffffffffc0a01014).state, SourceLines::State::kFound);
+  EXPECT_EQ(At(*s, kOpen + kSlide + 0x2).state,
+            SourceLines::State::kNoLineTable);
+  // Neither: the index has no line table.
+  s = testutil::SymbolizerFromCatalog(Kernel(false, false));
+  EXPECT_EQ(LinesWarning(s->index()),
+            "the index has no line table: not read: built with --no-lines");
+  EXPECT_EQ(NoModuleLineTableReason(s->index()), "");  // no module
+}
+
 }  // namespace
 }  // namespace ksym

@@ -289,9 +289,9 @@ class PyIndex {
   // As `ksym symbolize --lines` says it once on stderr: asked for lines of
   // an index without them, the answers come without lines.
   void WarnWithoutLines(absl::string_view what) const {
-    if (s_->index().lines().present()) return;
-    const std::string why =
-        absl::StrCat("ksym: ", what, ": lines: ", NoLineTableReason(s_->index()));
+    const std::string warning = LinesWarning(s_->index());
+    if (warning.empty()) return;
+    const std::string why = absl::StrCat("ksym: ", what, ": lines: ", warning);
     if (PyErr_WarnEx(PyExc_UserWarning, why.c_str(), 1) != 0) {
       throw py::error_already_set();
     }

@@ -266,10 +266,10 @@ int RunSymbolize(const Args& a) {
   options.append_addresses = a.flag("--addresses");
   options.full_object_path = a.flag("--full-object");
   options.lines = a.flag("--lines");
-  if (options.lines && !s->index().lines().present()) {
-    // Said once here; the frames pass without lines.
-    std::fprintf(stderr, "ksym: symbolize: --lines: %s\n",
-                 NoLineTableReason(s->index()).c_str());
+  if (const std::string warning = LinesWarning(s->index());
+      options.lines && !warning.empty()) {
+    // Said once here; the frames it names pass without lines.
+    std::fprintf(stderr, "ksym: symbolize: --lines: %s\n", warning.c_str());
   }
   RewriteStreamOptions stream;
   if (a.has("--kaslr-offset") && a.has("--vmcoreinfo")) {
@@ -461,9 +461,10 @@ until it comes; stderr says which lines it was applied to; give
                 source lines as scripts/decode_stacktrace.sh prints them:
                 ` (FILE:LINE CALLER-FILE:LINE ...)`, innermost first, for
                 the right copy of a duplicated name; ` (no source lines:
-                WHY)` for frames the line table does not hold (loadable
-                modules, code without DWARF); said once on stderr when the
-                index has no line table
+                WHY)` for frames the line tables do not hold (a module
+                whose debug .ko was not read, code without DWARF); said
+                once on stderr when the index has no line table of the
+                vmlinux (and whether the modules' lines are there)
 )",
       {"--index", "--kaslr-offset", "--vmcoreinfo"},
       {"--addresses", "--stats", "--full-object", "--lines"},

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -25,6 +26,7 @@
 #include "symbolizer/catalog/identity_names.h"
 #include "symbolizer/files/root_path.h"
 #include "symbolizer/sources/decompress.h"
+#include "symbolizer/sources/elf/dwarf_lines.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
@@ -85,18 +87,21 @@ std::string BuildIdProblem(const ModuleElf& file, const std::string& expected,
 
 // A module's first .ko and first debug .ko candidates read ahead, on a
 // worker thread, before AddFromFiles decides anything: the reads are pure,
-// so AddFromFiles makes the same decisions, in the same order, from them.
-// The debug .ko's units are parsed (in place) only when its build-id is the
-// one sysfs gives, the one AddFromFiles then requires; otherwise
-// AddFromFiles parses them itself, after its own checks.
+// so AddFromFiles makes the same decisions, in the same order, from them
+// (and says what it says, on its own thread). The debug .ko's units, and
+// its lines when the build wants them, are read in place, from one DWARF
+// open (one relocation), only when its build-id is the one sysfs gives,
+// the one AddFromFiles then requires; otherwise AddFromFiles reads them
+// itself, after its own checks.
 struct ReadAhead {
   std::optional<absl::StatusOr<ModuleElf>> ko;     // ko_candidates[0]
   std::optional<absl::StatusOr<ModuleElf>> debug;  // debug_candidates[0]
-  std::optional<absl::StatusOr<DwarfUnits>> units;  // of `debug`
+  std::optional<UnitsAndLines> dwarf;              // of `debug`
 };
 
 ReadAhead ReadModuleFilesAhead(const LoadedModuleFiles& m,
-                               const std::string& root) {
+                               const std::string& root, bool lines,
+                               std::mutex& dwarf_lock) {
   ReadAhead out;
   if (m.sections.empty()) return out;  // AddFromFiles reads nothing
   if (!m.ko_candidates.empty()) {
@@ -107,7 +112,11 @@ ReadAhead ReadModuleFilesAhead(const LoadedModuleFiles& m,
     absl::StatusOr<ModuleElf>& f = *out.debug;
     if (!m.build_id.empty() && f.ok() &&
         BuildIdProblem(*f, m.build_id, m.build_id_file).empty()) {
-      out.units = ParseDwarfUnitsInPlace(f->bytes.mutable_span(), f->path);
+      // One debug .ko's DWARF at a time: two relocated images and their
+      // line programs at once raised the peak (two large modules).
+      std::lock_guard<std::mutex> one(dwarf_lock);
+      out.dwarf =
+          ParseUnitsAndLinesInPlace(f->bytes.mutable_span(), f->path, lines);
       f->bytes.Release();
     }
   }
@@ -121,14 +130,16 @@ ReadAhead ReadModuleFilesAhead(const LoadedModuleFiles& m,
 class ModuleReadAhead {
  public:
   ModuleReadAhead(const std::vector<LoadedModuleFiles>& modules,
-                  const std::string& root)
-      : modules_(modules), root_(root), results_(modules.size()) {
+                  const std::string& root, bool lines)
+      : modules_(modules), root_(root), lines_(lines),
+        results_(modules.size()) {
     for (auto& r : results_) futures_.push_back(r.get_future());
     const size_t n = std::min<size_t>(2, modules.size());
     for (size_t t = 0; t < n; ++t) {
       workers_.emplace_back([this] {
         for (size_t i; (i = next_.fetch_add(1)) < modules_.size();) {
-          results_[i].set_value(ReadModuleFilesAhead(modules_[i], root_));
+          results_[i].set_value(
+              ReadModuleFilesAhead(modules_[i], root_, lines_, dwarf_lock_));
         }
       });
     }
@@ -144,6 +155,8 @@ class ModuleReadAhead {
  private:
   const std::vector<LoadedModuleFiles>& modules_;
   const std::string& root_;
+  const bool lines_;
+  std::mutex dwarf_lock_;
   std::vector<std::promise<ReadAhead>> results_;
   std::vector<std::future<ReadAhead>> futures_;
   std::atomic<size_t> next_{0};
@@ -230,11 +243,13 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
                                  : std::string(f.status().message());
     if (problem.empty()) {
       // The image is dropped after this parse either way: relocate it in
-      // place.
-      absl::StatusOr<DwarfUnits> u =
-          read_ahead && ahead.units
-              ? *std::exchange(ahead.units, std::nullopt)
-              : ParseDwarfUnitsInPlace(f->bytes.mutable_span(), f->path);
+      // place, once, for the units and the lines.
+      UnitsAndLines dwarf =
+          read_ahead && ahead.dwarf
+              ? *std::exchange(ahead.dwarf, std::nullopt)
+              : ParseUnitsAndLinesInPlace(f->bytes.mutable_span(), f->path,
+                                          placer != nullptr);
+      absl::StatusOr<DwarfUnits>& u = dwarf.units;
       if (u.ok()) {
         problem = ModuleUnitsProblem(*u);
         if (problem.empty()) problem = ModuleSymbolsProblem(f->symtab);
@@ -243,10 +258,8 @@ bool AddFromFiles(const LoadedModuleFiles& m, const ModuleSearch& search,
       }
       if (problem.empty()) {
         units = *std::move(u);
-        // The image was relocated in place for the units: the lines are
-        // read from the file again (libdwfl relocating its own copy).
-        if (placer != nullptr) {
-          source_lines = ReadModuleLines(search.root, f->path, log);
+        if (placer != nullptr && dwarf.lines) {
+          source_lines = ModuleLinesOrWarn(*std::move(dwarf.lines), f->path, log);
         }
         f->bytes.Release();
         debug = *std::move(f);
@@ -466,7 +479,7 @@ void AddLoadableModules(std::vector<KallsymsEntry> entries,
     }
     const std::vector<LoadedModuleFiles> found =
         FindLoadedModuleFiles(sources.search, valid);
-    ModuleReadAhead ahead(found, sources.search.root);
+    ModuleReadAhead ahead(found, sources.search.root, sources.lines);
     for (size_t i = 0; i < found.size(); ++i) {
       const LoadedModuleFiles& m = found[i];
       std::vector<KallsymsEntry>& own = lines[m.name];

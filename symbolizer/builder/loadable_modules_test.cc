@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <zstd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "symbolizer/sources/elf/elf_symtab.h"
 #include "symbolizer/sources/file_reader.h"
@@ -24,6 +26,7 @@ namespace {
 using testutil::Entry;
 
 const char kKo[] = "symbolizer/sources/elf/ksym-fixture.ko";
+const char kKoZdebug[] = "symbolizer/sources/elf/ksym-fixture.ko.zdebug";
 
 std::string Read(const std::string& path) {
   absl::StatusOr<std::string> b = ReadFileToString(path);
@@ -178,6 +181,57 @@ TEST(LoadableModulesTest, ADebugKoGivesTheModulesLinesAtItsLoadAddresses) {
   AddLoadableModules({}, src, without, log);
   EXPECT_EQ(without.module_lines, nullptr);
   EXPECT_EQ(without.sources.back().why, "not read: built with --no-lines");
+}
+
+// A debug .ko with SHF_COMPRESSED debug sections, or compressed whole
+// (.ko.zst, as the .ko files are shipped), gives the same lines as the
+// plain one: its units and lines are read from one image, decompressed
+// and relocated once, with no warning.
+TEST(LoadableModulesTest, ACompressedDebugKoGivesTheSameLines) {
+  const std::string ko = Read(kKo);
+  std::string zst(ZSTD_compressBound(ko.size()), '\0');
+  const size_t n = ZSTD_compress(zst.data(), zst.size(), ko.data(), ko.size(), 3);
+  ASSERT_FALSE(ZSTD_isError(n));
+  zst.resize(n);
+  struct Form {
+    const char* name;
+    std::string file;  // under usr/lib/debug/lib/modules/6.1.0-test/kernel/
+    std::string bytes;
+  };
+  const Form forms[] = {{"plain", "ksym-fixture.ko", ko},
+                        {"shf_compressed", "ksym-fixture.ko", Read(kKoZdebug)},
+                        {"zst", "ksym-fixture.ko.zst", zst}};
+  std::vector<std::vector<std::string>> answers;
+  for (const Form& f : forms) {
+    const std::string root = FixtureRoot(absl::StrCat("compressed_", f.name), "");
+    WriteTestFile(
+        absl::StrCat(root, "/usr/lib/debug/lib/modules/6.1.0-test/kernel/", f.file),
+        f.bytes);
+    Catalog c;
+    BuildLog log;
+    LoadableModuleSources src{"kallsyms", true, {root, "6.1.0-test", {}}};
+    AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
+                              "ksym_fixture")},
+                       src, c, log);
+    EXPECT_TRUE(log.warnings.empty())
+        << f.name << ": " << absl::StrJoin(log.warnings, "\n");
+    ASSERT_NE(c.module_lines, nullptr) << f.name;
+    EXPECT_EQ(c.sources.back().state, SourceState::kFound) << f.name;
+    std::vector<std::string> answer;
+    for (const Symbol& s : c.symbols) {
+      if (!IsTextType(s.type) || !s.size_exact) continue;
+      for (uint64_t o = 0; o < s.size; ++o) {
+        for (const SourceFrame& fr : c.module_lines->Symbolize(s.address + o)) {
+          answer.push_back(absl::StrCat(s.name, "+", o, " ", fr.function, " ",
+                                        fr.file, ":", fr.line));
+        }
+      }
+    }
+    EXPECT_FALSE(answer.empty()) << f.name;
+    answers.push_back(std::move(answer));
+  }
+  EXPECT_EQ(answers[1], answers[0]);
+  EXPECT_EQ(answers[2], answers[0]);
 }
 
 TEST(LoadableModulesTest, AKoOfAnotherBuildIsRejected) {

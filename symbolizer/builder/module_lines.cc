@@ -6,7 +6,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "symbolizer/sources/elf/dwarf_lines.h"
 
 namespace ksym {
 
@@ -126,16 +125,15 @@ std::shared_ptr<const LineTable> ModuleLinePlacer::Finish(
   return std::make_shared<const LineTable>(std::move(table_));
 }
 
-std::optional<LineTable> ReadModuleLines(const std::string& root,
-                                         const std::string& path,
-                                         BuildLog& log) {
-  absl::StatusOr<LineTable> t = ReadLineTableFile(path, root);
-  if (!t.ok()) {
+std::optional<LineTable> ModuleLinesOrWarn(absl::StatusOr<LineTable> lines,
+                                           absl::string_view path,
+                                           BuildLog& log) {
+  if (!lines.ok()) {
     log.Warn(absl::StrCat("source lines of ", path,
-                          " left out: ", t.status().message()));
+                          " left out: ", lines.status().message()));
     return std::nullopt;
   }
-  return *std::move(t);
+  return *std::move(lines);
 }
 
 InputSource MissingModuleLines(std::string why) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "symbolizer/builder/build_log.h"
 #include "symbolizer/catalog/catalog.h"
@@ -66,13 +67,13 @@ class ModuleLinePlacer {
   size_t init_dropped_ = 0, unplaced_ = 0, overlapping_ = 0;
 };
 
-// The source lines of the debug .ko at `path` (opened in `root`, mapped
-// privately: libdwfl relocates its own copy), or nullopt with a warning
-// when its DWARF cannot be read (the module keeps its symbols and objects;
-// only its lines are left out). A compressed debug file is not read here.
-std::optional<LineTable> ReadModuleLines(const std::string& root,
-                                         const std::string& path,
-                                         BuildLog& log);
+// The source lines of the debug .ko at `path`, read with its units
+// (sources/elf/dwarf_lines.h ParseUnitsAndLinesInPlace: one DWARF open),
+// or nullopt with a warning when its DWARF lines cannot be read (the
+// module keeps its symbols and objects; only its lines are left out).
+std::optional<LineTable> ModuleLinesOrWarn(absl::StatusOr<LineTable> lines,
+                                           absl::string_view path,
+                                           BuildLog& log);
 
 // The record for a build that read no module lines: `why` ("not read:
 // built with --no-lines", "no module's debug .ko was read").

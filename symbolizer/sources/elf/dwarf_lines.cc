@@ -580,4 +580,25 @@ absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path,
   return Compact(*std::move(result));
 }
 
+UnitsAndLines ParseUnitsAndLinesInPlace(absl::Span<char> bytes,
+                                        absl::string_view path, bool lines) {
+  UnitsAndLines out{absl::UnknownError("not visited"), std::nullopt};
+  absl::Status status =
+      WithDwarfEditableBytes(bytes, path, [&](const DwarfFile& f) {
+        out.units = CollectDwarfUnits(f);
+        if (!out.units.ok()) return out.units.status();
+        if (lines) out.lines = LineTableBuilder(f).Build();
+        return absl::OkStatus();
+      });
+  if (!status.ok()) {
+    out.units = status;
+    out.lines.reset();
+    return out;
+  }
+  if (out.lines && out.lines->ok()) {
+    *out.lines = Compact(*std::move(*out.lines));
+  }
+  return out;
+}
+
 }  // namespace ksym

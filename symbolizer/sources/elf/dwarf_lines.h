@@ -20,10 +20,13 @@
 #ifndef KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_
 #define KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "symbolizer/sources/elf/dwarf_units.h"
 #include "symbolizer/sources/elf/line_table.h"
 
 namespace ksym {
@@ -35,6 +38,18 @@ absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
 // A path under `root` (--root) is opened in the root.
 absl::StatusOr<LineTable> ReadLineTableFile(const std::string& path,
                                             const std::string& root = "");
+
+// A debug .ko's units and lines from one DWARF open: the image in `bytes`,
+// which the caller gives up (dwarf_units.h's ParseDwarfUnitsInPlace),
+// relocated once for both. `lines` is read only when asked and the units
+// were read (nullopt otherwise); its error is its own (the units stand).
+// SHF_COMPRESSED debug sections are inflated by libelf as for the units.
+struct UnitsAndLines {
+  absl::StatusOr<DwarfUnits> units;
+  std::optional<absl::StatusOr<LineTable>> lines;
+};
+UnitsAndLines ParseUnitsAndLinesInPlace(absl::Span<char> bytes,
+                                        absl::string_view path, bool lines);
 
 }  // namespace ksym
 

@@ -268,6 +268,11 @@ std::string AssignObjectPaths(std::vector<DwarfUnit>* units) {
   return prefix;
 }
 
+absl::StatusOr<DwarfUnits> CollectDwarfUnits(const DwarfFile& file,
+                                             DwarfUnitsOptions options) {
+  return CollectFile(file, std::move(options));
+}
+
 absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
                                            absl::string_view path,
                                            DwarfUnitsOptions options) {

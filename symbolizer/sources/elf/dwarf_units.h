@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "symbolizer/sources/elf/dwarf_file.h"
 
 namespace ksym {
 
@@ -86,6 +87,11 @@ absl::StatusOr<DwarfUnits> ParseDwarfUnits(absl::string_view bytes,
 absl::StatusOr<DwarfUnits> ParseDwarfUnitsInPlace(absl::Span<char> bytes,
                                                   absl::string_view path);
 
+// The units of a file a WithDwarf* visitor (dwarf_file.h) has open, for a
+// reader that reads more than the units in the same visit
+// (dwarf_lines.h's ParseUnitsAndLinesInPlace).
+absl::StatusOr<DwarfUnits> CollectDwarfUnits(const DwarfFile& file,
+                                             DwarfUnitsOptions options = {});
 // Maps the file read-only (a .ko privately, copy-on-write) and parses it.
 // Compressed debug sections are inflated into memory.
 // A missing file is NotFound.

@@ -110,8 +110,22 @@ void ExerciseIndex(std::unique_ptr<IndexReader> index,
   // wherever the addresses are sorted.
   if (structure_ok) {
     for (uint64_t addr : probes) {
-      if (index->Predecessor(addr) != index->SearchPredecessor(addr)) {
+      const std::optional<uint32_t> p = index->SearchPredecessor(addr);
+      if (index->Predecessor(addr) != p) {
         Fail("Predecessor: the locate table disagrees with the search", addr);
+      }
+      // FindNear: the same symbol and its neighbours' addresses.
+      LocateSection::Near near;
+      if (index->FindNear(addr, &near)) {
+        const uint64_t n = index->symbol_count();
+        if (!p || near.symbol != *p ||
+            near.start != index->Address(*p) ||
+            near.alias_below !=
+                (*p > 0 && index->Address(*p - 1) == near.start) ||
+            near.has_next != (*p + 1 < n) ||
+            (near.has_next && near.next != index->Address(*p + 1))) {
+          Fail("FindNear disagrees with the search", addr);
+        }
       }
     }
   }

@@ -51,6 +51,60 @@ class LocateSection {
     const Range& r = ranges_[k - 1];
     // Past its last symbol (in the gap before the next range).
     if (addr > r.last) return r.first + r.count - 1;
+    return Search(addresses, r, addr);
+  }
+
+  // What Locate needs to know about the last symbol at or below an
+  // address, besides its size.
+  struct Near {
+    uint32_t symbol;   // the last symbol at or below the address
+    bool alias_below;  // symbol - 1 starts at the same address
+    bool has_next;     // symbol + 1 exists (then `next` is its address)
+    uint64_t start;    // the symbol's address
+    uint64_t next;
+  };
+  // Predecessor(addr) and its neighbours from the range it lies in (the
+  // range's segment base, the next range's start) and the offsets next to
+  // it, which the search read: no segment scan, no Address() call. False
+  // below the first symbol. Only when present().
+  bool FindNear(const AddressSection& addresses, uint64_t addr,
+                Near* out) const {
+    size_t k = ranges_.size();
+    while (k > 0 && ranges_[k - 1].start > addr) --k;
+    if (k == 0) return false;
+    const Range& r = ranges_[k - 1];
+    const uint32_t end = r.first + r.count;
+    const uint32_t p = addr > r.last ? end - 1 : Search(addresses, r, addr);
+    const uint32_t op = addresses.Offset(p);
+    // Neighbours in the range as offsets (indexes kept in it, no branch);
+    // the one after the range is the next range's first symbol. A symbol
+    // before the range lies below its start: never an alias.
+    const bool inner_below = p > r.first, inner_next = p + 1 < end;
+    out->symbol = p;
+    out->start = r.segment_base + op;
+    out->alias_below = inner_below & (addresses.Offset(p - inner_below) == op);
+    out->has_next = inner_next | (k < ranges_.size());
+    out->next = inner_next ? r.segment_base + addresses.Offset(p + 1)
+                : k < ranges_.size() ? ranges_[k].start
+                                     : 0;
+    return true;
+  }
+
+  static absl::Status Encode(const Catalog& catalog,
+                             StringTableBuilder& strings,
+                             EncodedSections* out);
+  // Absent section: !present(). Otherwise checks every entry against the
+  // address column (one pass), so that a table that decodes gives the
+  // answers of the plain search.
+  static absl::StatusOr<LocateSection> Decode(const SectionDirectory& dir);
+
+ private:
+  uint32_t Bucket(uint64_t k) const { return bytes::Load32(buckets_ + 4 * k); }
+
+  struct Range;
+  // The last symbol at or below addr, in r's [start, last].
+  uint32_t Search(const AddressSection& addresses, const Range& r,
+                  uint64_t addr) const {
     const uint64_t b = (addr - r.start) >> shift_;  // < r.bucket_count
     const uint64_t at = uint64_t{r.first_bucket} + b;
     const uint32_t lo = Bucket(at);
@@ -71,17 +125,6 @@ class LocateSection {
     }
     return p;
   }
-
-  static absl::Status Encode(const Catalog& catalog,
-                             StringTableBuilder& strings,
-                             EncodedSections* out);
-  // Absent section: !present(). Otherwise checks every entry against the
-  // address column (one pass), so that a table that decodes gives the
-  // answers of the plain search.
-  static absl::StatusOr<LocateSection> Decode(const SectionDirectory& dir);
-
- private:
-  uint32_t Bucket(uint64_t k) const { return bytes::Load32(buckets_ + 4 * k); }
 
   struct Range {
     uint64_t start, last;   // the addresses of its first and last symbols

@@ -161,6 +161,13 @@ class IndexReader {
   // (what an older index gets; tests compare the two).
   std::optional<uint32_t> SearchPredecessor(uint64_t addr) const;
   bool has_locate_table() const { return s_.locate.present(); }
+  // Predecessor with its address and its neighbours' (locate_section.h
+  // Near), read from the kAddressLocate table and the offsets its search
+  // touched; false without the table or below the first symbol (then
+  // Predecessor answers).
+  bool FindNear(uint64_t addr, LocateSection::Near* out) const {
+    return s_.locate.present() && s_.locate.FindNear(s_.addresses, addr, out);
+  }
   // The address and extent columns themselves, for a merge loop that
   // walks 32-bit offsets within a segment instead of calling Address()
   // (Symbolizer::LocateBatch); symbol indexes must be < symbol_count().

@@ -186,8 +186,8 @@ bool Symbolizer::Better(uint32_t a, uint32_t b) const {
 }
 
 size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
-                            NotFoundReason* reason, uint64_t* inferred_end,
-                            uint32_t from) const {
+                            NotFoundReason* reason,
+                            uint64_t* inferred_end) const {
   const uint64_t n = index_->symbol_count();
   *reason = NotFoundReason::kNone;
   if (n == 0) {
@@ -198,10 +198,7 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     *reason = NotFoundReason::kNotKernelAddress;
     return 0;
   }
-  const std::optional<uint32_t> pred =
-      from != SymbolHit::kNoSymbol
-          ? std::optional<uint32_t>(index_->PredecessorFrom(from, address))
-          : index_->Predecessor(address);
+  const std::optional<uint32_t> pred = index_->Predecessor(address);
   if (!pred) {
     *reason = NotFoundReason::kBelowFirstSymbol;
     return 0;
@@ -323,45 +320,41 @@ size_t Symbolizer::LookupAll(uint64_t address,
   return total;
 }
 
-bool Symbolizer::Reusable(uint32_t i) const {
-  if (index_->has_overlaps()) return Simple(i);
-  const uint64_t start = index_->Address(i);
-  return (i == 0 || index_->Address(i - 1) != start) &&
-         (i + 1 >= index_->symbol_count() || index_->Address(i + 1) != start);
-}
-
 void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
                              absl::Span<LookupResult> out) const {
-  // Without overlapping symbols, every address inside the previous answer's
-  // extent has the same answer: sorted input skips most searches. An
-  // address at or above the previous answer's symbol gallops from it.
-  const bool can_reuse = !index_->has_overlaps();
+  // LocateBatch picks the symbols (a merge of ascending runs; it answers
+  // each address as Locate, which picks Lookup's symbol), a chunk at a
+  // time on the stack; each symbol is then filled once per run of
+  // addresses in it: what FillSymbol writes depends on the symbol alone
+  // (an inferred extent ends where its alias group's successor starts,
+  // FillFacts with kUnknownEnd), so a copy is Lookup's answer.
+  constexpr size_t kChunk = 256;
+  SymbolHit hits[kChunk];
   const LookupResult* prev = nullptr;
-  uint32_t from = SymbolHit::kNoSymbol;  // a symbol at or below the last
-  uint64_t last = 0;                     // address looked up
-  for (size_t k = 0; k < addresses.size() && k < out.size(); ++k) {
-    const uint64_t a = addresses[k];
-    if (prev != nullptr && a >= prev->symbol.address &&
-        a - prev->symbol.address < prev->symbol.size) {
-      out[k] = *prev;
-      out[k].offset = a - out[k].symbol.address;
-      prev = &out[k];
-      last = a;
-      continue;
+  const size_t n = std::min(addresses.size(), out.size());
+  for (size_t at = 0; at < n; at += kChunk) {
+    const size_t m = std::min(kChunk, n - at);
+    LocateBatch(addresses.subspan(at, m), absl::MakeSpan(hits, m));
+    for (size_t k = 0; k < m; ++k) {
+      const SymbolHit& h = hits[k];
+      LookupResult& r = out[at + k];
+      if (!h.found()) {
+        r.found = false;
+        r.reason = h.reason;
+        r.offset = 0;
+        r.symbol = SymbolInfo();
+        continue;
+      }
+      if (prev != nullptr && prev->symbol.index == h.symbol) {
+        r = *prev;
+      } else {
+        r.found = true;
+        r.reason = NotFoundReason::kNone;
+        FillSymbol(h.symbol, &r.symbol, kUnknownEnd);
+      }
+      r.offset = h.offset;
+      prev = &r;
     }
-    LookupResult& r = out[k];
-    r = LookupResult();
-    uint32_t found[kMaxCovering];
-    uint64_t inferred_end;
-    if (Covering(a, found, kMaxCovering, &r.reason, &inferred_end,
-                 a >= last ? from : SymbolHit::kNoSymbol) > 0) {
-      r.found = true;
-      FillSymbol(found[0], &r.symbol, inferred_end);
-      r.offset = a - r.symbol.address;
-    }
-    last = a;
-    from = r.found ? r.symbol.index : SymbolHit::kNoSymbol;
-    prev = (can_reuse && r.found && Reusable(r.symbol.index)) ? &r : nullptr;
   }
 }
 
@@ -371,6 +364,11 @@ SymbolHit Symbolizer::Locate(uint64_t address) const {
     if (!rule_.IsKernelAddress(address)) {
       hit.reason = NotFoundReason::kNotKernelAddress;
       return hit;
+    }
+    // One cache line (locate_section.h lines) when it tells all.
+    if (LocateSection::Near near; index_->FindNear(address, &near)) {
+      if (LocateNear(near, address, &hit)) return hit;
+      return LocateCovering(address);
     }
     const std::optional<uint32_t> pred = index_->Predecessor(address);
     if (!pred) {
@@ -398,46 +396,52 @@ bool Symbolizer::LocateAt(uint64_t address, uint32_t p, SymbolHit* hit) const {
 
 inline bool Symbolizer::LocateIn(uint64_t address, uint32_t p,
                                  const Segment& seg, SymbolHit* hit) const {
-  // Fast path for the common case, a symbol alone at its address in an
-  // index without overlapping symbols: it is the only candidate, so the
-  // ranking of Covering (and its scratch array) is not needed. Answers
-  // are Covering's (LocateTest.RandomAgainstLookup). Neighbours inside
-  // p's segment are read as raw offsets; across a segment edge through
-  // Address().
+  // Neighbours inside p's segment are read as raw offsets; across a
+  // segment edge through Address().
   const AddressSection& as = index_->address_section();
   const uint32_t op = as.Offset(p);
   const uint64_t start = seg.base + op;
-  if (index_->has_overlaps()
-          ? !Simple(p)
-          : p != 0 && (p > seg.first ? as.Offset(p - 1) == op
-                                     : index_->Address(p - 1) == start)) {
-    return false;
-  }
+  const bool alias_below =
+      p != 0 && (p > seg.first ? as.Offset(p - 1) == op
+                               : index_->Address(p - 1) == start);
   const bool has_next = p + 1 < index_->symbol_count();
+  const uint64_t next = !has_next         ? 0
+                        : p + 1 < seg.end ? seg.base + as.Offset(p + 1)
+                                          : index_->Address(p + 1);
+  return LocateNear({p, alias_below, has_next, start, next}, address, hit);
+}
+
+inline bool Symbolizer::LocateNear(const LocateSection::Near& near,
+                                   uint64_t address, SymbolHit* hit) const {
+  // Fast path for the common case, a symbol alone at its address in an
+  // index without overlapping symbols: it is the only candidate, so the
+  // ranking of Covering (and its scratch array) is not needed. Answers
+  // are Covering's (LocateTest.RandomAgainstLookup).
+  const uint32_t p = near.symbol;
+  if (index_->has_overlaps() ? !Simple(p) : near.alias_below) return false;
   const ExtentSection& extents = index_->extent_section();
   // Predecessor makes Address(p + 1) > address: an inferred extent
   // covers it unless that is absurdly far (address_rule.h); a symbol
   // without a known end covers only its own address.
   bool covered;
   if (extents.SizeExact(p)) {
-    covered = address < start + extents.Size(p);  // End(p)
-  } else if (address == start) {
+    covered = address < near.start + extents.Size(p);  // End(p)
+  } else if (address == near.start) {
     covered = true;
-  } else if (has_next) {
-    const uint64_t next = p + 1 < seg.end ? seg.base + as.Offset(p + 1)
-                                          : index_->Address(p + 1);
-    covered = address < KernelAddressRule::InferredEnd(start, next);
+  } else if (near.has_next) {
+    covered =
+        address < KernelAddressRule::InferredEnd(near.start, near.next);
   } else {
     covered = false;
   }
   if (covered) {
     hit->symbol = p;
     hit->reason = NotFoundReason::kNone;
-    hit->offset = address - start;
+    hit->offset = address - near.start;
   } else {
     hit->symbol = SymbolHit::kNoSymbol;
-    hit->reason =
-        has_next ? NotFoundReason::kInGap : NotFoundReason::kPastLastSymbol;
+    hit->reason = near.has_next ? NotFoundReason::kInGap
+                                : NotFoundReason::kPastLastSymbol;
     hit->offset = 0;
   }
   return true;
@@ -510,6 +514,16 @@ void Symbolizer::LocateBatch(absl::Span<const uint64_t> addresses,
         p = lo;
         p_address = seg.base + as.Offset(lo);
         merged = true;
+      }
+    }
+    if (!merged && count > 0 && rule_.IsKernelAddress(a)) {
+      LocateSection::Near near;
+      if (index_->FindNear(a, &near)) {
+        p = near.symbol;
+        seg = SegmentOf(p);
+        p_address = near.start;
+        if (!LocateNear(near, a, &out[k])) out[k] = LocateCovering(a);
+        continue;
       }
     }
     if (!merged) {

@@ -146,7 +146,8 @@ class Symbolizer {
   // out->size() when the list was cut, which the caller must say.
   size_t LookupAll(uint64_t address, std::vector<SymbolInfo>* out) const;
   // out[i] = Lookup(addresses[i]); out.size() must equal addresses.size().
-  // Sorted input is fastest, a merge as LocateBatch's.
+  // Sorted input is fastest: LocateBatch's merge picks the symbols, each
+  // filled once per run of addresses in it.
   void LookupBatch(absl::Span<const uint64_t> addresses,
                    absl::Span<LookupResult> out) const;
 
@@ -238,11 +239,8 @@ class Symbolizer {
   // Collects covering symbol indices, best first, into out (capacity cap);
   // returns how many there are (may exceed cap). *inferred_end is where
   // inferred-size symbols of the predecessor's alias group end.
-  // `from`: a symbol whose address is <= address (a sorted batch's
-  // previous answer), to gallop from instead of searching; kNoSymbol: none.
   size_t Covering(uint64_t address, uint32_t* out, size_t cap,
-                  NotFoundReason* reason, uint64_t* inferred_end,
-                  uint32_t from = SymbolHit::kNoSymbol) const;
+                  NotFoundReason* reason, uint64_t* inferred_end) const;
   // Locate's answer when its fast path applies, given p, the last symbol
   // at or below `address` (a kernel address): false when Covering must
   // rank the candidates.
@@ -258,6 +256,10 @@ class Symbolizer {
   // (with its segment scan and bounds check) on the common path.
   bool LocateIn(uint64_t address, uint32_t p, const Segment& seg,
                 SymbolHit* hit) const;
+  // The same given p (near.symbol), its address and its neighbours'
+  // (from the locate table's line, or read by LocateIn).
+  bool LocateNear(const LocateSection::Near& near, uint64_t address,
+                  SymbolHit* hit) const;
   // Locate through Covering (aliases, overlapping symbols).
   SymbolHit LocateCovering(uint64_t address) const;
   bool Better(uint32_t a, uint32_t b) const;
@@ -292,11 +294,6 @@ class Symbolizer {
   bool Simple(uint32_t i) const {
     return (simple_[i >> 6] >> (i & 63)) & 1;
   }
-  // Whether a batch may answer the addresses inside symbol i's extent with
-  // i without searching: with overlaps, when i is Simple; without, when no
-  // other symbol starts at i's address (an alias of another size would
-  // rank first at some of them).
-  bool Reusable(uint32_t i) const;
 
   // The symbols named BASE.llvm.HASH, by BASE; nullptr when none. Built on
   // first use (one walk over all names).

@@ -170,7 +170,9 @@ BENCHMARK(BM_LocateRandom);
 
 // The address search alone, random addresses: through the kAddressLocate
 // table (/0) and the plain sampled binary search an index without the
-// table gets (/1), on the same index.
+// table gets (/1), on the same index; the second argument, when not 0, is
+// a working set of that many addresses (cache-resident), as
+// BM_LookupWorkingSet.
 void BM_PredecessorRandom(benchmark::State& state) {
   Fixture& f = Fx();
   const IndexReader& r = f.symbolizer->index();
@@ -179,15 +181,31 @@ void BM_PredecessorRandom(benchmark::State& state) {
     state.SkipWithError("index without a locate table");
     return;
   }
+  const size_t set = state.range(1) ? state.range(1) : f.addresses.size();
   size_t k = 0;
   for (auto _ : state) {
-    const uint64_t a = f.addresses[k++ % f.addresses.size()];
+    const uint64_t a = f.addresses[k];
+    k = k + 1 == set ? 0 : k + 1;
     std::optional<uint32_t> p =
         table ? r.Predecessor(a) : r.SearchPredecessor(a);
     benchmark::DoNotOptimize(p);
   }
 }
-BENCHMARK(BM_PredecessorRandom)->Arg(0)->Arg(1);
+BENCHMARK(BM_PredecessorRandom)
+    ->Args({0, 0})->Args({1, 0})->Args({0, 2000})->Args({1, 2000});
+
+// Locate over a working set of 2,000 addresses (cache-resident), as
+// BM_LookupWorkingSet: what is left when the index's lines are cached.
+void BM_LocateWorkingSet(benchmark::State& state) {
+  Fixture& f = Fx();
+  size_t k = 0;
+  for (auto _ : state) {
+    SymbolHit h = f.symbolizer->Locate(f.addresses[k]);
+    k = k + 1 == 2000 ? 0 : k + 1;
+    benchmark::DoNotOptimize(h.offset);
+  }
+}
+BENCHMARK(BM_LocateWorkingSet);
 
 void BM_LocateBatchRandom(benchmark::State& state) {
   Fixture& f = Fx();

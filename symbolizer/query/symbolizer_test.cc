@@ -16,6 +16,7 @@
 #include "symbolizer/query/address_rule.h"
 #include "symbolizer/sources/kallsyms.h"
 #include "symbolizer/testing/index_testing.h"
+#include "symbolizer/testing/lookup_oracle.h"
 
 namespace ksym {
 namespace {
@@ -1040,6 +1041,67 @@ TEST(LookupBatchTest, AnAliasOfAnotherSizeIsNotReused) {
   }
   EXPECT_EQ(s->Lookup(0xffffffff8100103f).symbol.name(), "short_a");
   EXPECT_EQ(s->Lookup(0xffffffff81001050).symbol.name(), "long_one");
+}
+
+// The fast paths (the locate table's FindNear, Locate's answer from it,
+// LookupBatch through LocateBatch's merge) against the plain ones, field
+// by field, around every symbol of made-up indexes with aliases (a group
+// large enough to be ranked at open), nested and overlapping exact sizes,
+// gaps that cut the locate table into ranges, a per-cpu segment, module
+// areas with their own module sets, and the sample.
+TEST(FastPathTest, SameAnswersAsThePlainPaths) {
+  {
+    auto s = SymbolizerFromCatalog(Sample());
+    EXPECT_EQ(testutil::CheckFastPaths(
+                  *s, testutil::AddressesAroundSymbols(*s)),
+              "");
+  }
+  for (int mode : {0, 1, 2}) {
+    std::mt19937_64 rng(20261208 + mode);
+    Catalog c;
+    const uint32_t ext4 = c.InternModuleSet({"ext4"});
+    const uint32_t xfs = c.InternModuleSet({"xfs"});
+    c.loadable_module_sets.insert(ext4);
+    c.loadable_module_sets.insert(xfs);
+    std::set<std::pair<uint64_t, std::string>> seen;
+    auto add = [&](uint64_t a, const std::string& name, char type) {
+      if (!seen.insert({a, name}).second) return;
+      Symbol sym = MakeSymbol(a, name, type);
+      if (mode > 0 && rng() % 3 == 0) {
+        sym.size = mode == 1 ? rng() % 8 : rng() % 0x3000;
+        sym.size_exact = true;
+      }
+      if (a >= 0xffffffffc0000000ull) {
+        sym.module_set = a < 0xffffffffc0100000ull ? ext4 : xfs;
+      }
+      c.symbols.push_back(sym);
+    };
+    for (int i = 0; i < 6000; ++i) {
+      uint64_t a = 0xffffffff81000000ull + (rng() % 40000) * 8;
+      switch (i % 16) {
+        case 0: a = rng() % 0x100000; break;  // per-cpu: its own segment
+        case 1: a = 0xffffffffc0000000ull + rng() % 0x20000; break;  // ext4
+        case 2: a = 0xffffffffc0100000ull + rng() % 0x8000; break;   // xfs
+        case 3: a = 0xffffffff83000000ull + rng() % 0x40000; break;  // a gap
+        default: break;
+      }
+      add(a, absl::StrCat("s", rng() % 4000), "tTdWbr"[rng() % 6]);
+    }
+    // A large alias group (ranked at open) and a dense run of 1-byte
+    // steps.
+    for (int k = 0; k < 200; ++k) {
+      add(0xffffffff81100000ull, absl::StrCat("alias", k), 't');
+      add(0xffffffff81200000ull + k, absl::StrCat("dense", k), 't');
+    }
+    c.FinalizeSizes();
+    auto s = SymbolizerFromCatalog(c);
+    ASSERT_TRUE(s->index().has_locate_table());
+    if (mode == 2) EXPECT_TRUE(s->index().has_overlaps());
+    std::vector<uint64_t> addresses = testutil::AddressesAroundSymbols(*s);
+    for (int q = 0; q < 20000; ++q) addresses.push_back(rng());
+    std::shuffle(addresses.begin(), addresses.end(), rng);
+    EXPECT_EQ(testutil::CheckFastPaths(*s, addresses), "") << "mode " << mode;
+  }
 }
 
 }  // namespace

@@ -320,6 +320,19 @@ size_t Symbolizer::LookupAll(uint64_t address,
   return total;
 }
 
+uint64_t Symbolizer::InferredEndHint(uint32_t i) const {
+  // End(i) of a symbol without an exact size is the address after its
+  // alias group's (a search); when i is the last of its group, that is
+  // i + 1's address, or its own for the highest symbol.
+  if (index_->SizeExact(i)) return kUnknownEnd;
+  const uint64_t a = index_->Address(i);
+  if (uint64_t{i} + 1 >= index_->symbol_count()) {
+    return KernelAddressRule::InferredEnd(a, a);
+  }
+  const uint64_t next = index_->Address(i + 1);
+  return next > a ? KernelAddressRule::InferredEnd(a, next) : kUnknownEnd;
+}
+
 void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
                              absl::Span<LookupResult> out) const {
   // LocateBatch picks the symbols (a merge of ascending runs; it answers
@@ -345,12 +358,16 @@ void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
         r.symbol = SymbolInfo();
         continue;
       }
+      r.found = true;
+      r.reason = NotFoundReason::kNone;
       if (prev != nullptr && prev->symbol.index == h.symbol) {
-        r = *prev;
+        // The facts and the name's bytes, not the whole 512-byte buffer.
+        static_cast<SymbolFacts&>(r.symbol) = prev->symbol;
+        r.symbol.name_length = prev->symbol.name_length;
+        std::memcpy(r.symbol.name_buffer, prev->symbol.name_buffer,
+                    prev->symbol.name_length);
       } else {
-        r.found = true;
-        r.reason = NotFoundReason::kNone;
-        FillSymbol(h.symbol, &r.symbol, kUnknownEnd);
+        FillSymbol(h.symbol, &r.symbol, InferredEndHint(h.symbol));
       }
       r.offset = h.offset;
       prev = &r;

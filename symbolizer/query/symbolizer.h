@@ -236,6 +236,9 @@ class Symbolizer {
   void FillSymbol(uint32_t index, SymbolInfo* out,
                   uint64_t inferred_end) const;
   void FillFacts(uint32_t index, SymbolFacts* out, uint64_t inferred_end) const;
+  // FillSymbol's inferred_end for symbol i found without Covering, when
+  // its neighbours tell it without a search; else kUnknownEnd.
+  uint64_t InferredEndHint(uint32_t i) const;
   // Collects covering symbol indices, best first, into out (capacity cap);
   // returns how many there are (may exceed cap). *inferred_end is where
   // inferred-size symbols of the predecessor's alias group end.

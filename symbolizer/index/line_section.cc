@@ -238,15 +238,15 @@ bool LineSection::String(uint64_t ref, absl::string_view* out) const {
 }
 
 bool LineSection::File(uint64_t file, LineFrame* frame) const {
-  if (file >= file_count_) return false;
-  const char* e = files_ + kFileEntrySize * file;
-  const uint32_t prefix = bytes::Load32(e);
+  if (file >= file_refs_.size()) return false;
   if (file == 0) {
     frame->prefix = frame->path = {};
     return true;
   }
-  return String(bytes::Load32(prefixes_ + 4 * prefix), &frame->prefix) &&
-         String(bytes::Load32(e + 4), &frame->path);
+  const FileRef& f = file_refs_[file];
+  frame->prefix = prefix_names_[f.prefix];
+  frame->path = absl::string_view(strings_.data() + f.path, f.path_size);
+  return true;
 }
 
 absl::Status LineSection::AppendFrames(uint64_t k, absl::string_view function,
@@ -357,6 +357,11 @@ absl::Status LineSection::DecodeFunction2(uint64_t k, uint32_t target,
   const char* fn = functions_ + kFunctionEntrySize * k;
   const char* const data_end = data_.data() + data_.size();
   const char* p = data_.data() + bytes::Load32(fn + 12);
+  // The record's first cache lines at once: a small record is read in
+  // one wait rather than one miss after another as its rows are reached.
+  for (int line = 1; line < 4; ++line) {
+    if (data_end - p > 64 * line) __builtin_prefetch(p + 64 * line);
+  }
   auto next = [](const char** at, const char* end, uint64_t* v) {
     return bytes::ReadVarint(at, end, 10, v);
   };
@@ -367,11 +372,9 @@ absl::Status LineSection::DecodeFunction2(uint64_t k, uint32_t target,
     return true;
   };
   uint32_t name;
-  absl::string_view function;
-  if (!next32(&p, data_end, &name) || !String(name, &function)) {
-    return Bad(k, "has a bad name");
-  }
-  __builtin_prefetch(function.data());
+  if (!next32(&p, data_end, &name)) return Bad(k, "has a bad name");
+  // Its string is read last: the miss overlaps the decode below.
+  if (name < strings_.size()) __builtin_prefetch(strings_.data() + name);
   uint64_t calls_bytes;
   if (!next(&p, data_end, &calls_bytes) ||
       calls_bytes > static_cast<uint64_t>(data_end - p)) {
@@ -419,6 +422,7 @@ absl::Status LineSection::DecodeFunction2(uint64_t k, uint32_t target,
     if (c.file >= file_count_) return Bad(k, "has an inline call out of range");
     if (chain.size() >= kMaxInlineDepth) return Bad(k, "nests too deep");
     if (c.name < strings_.size()) __builtin_prefetch(strings_.data() + c.name);
+    __builtin_prefetch(&file_refs_[c.file]);
     chain.push_back(c);
     end = call_end;
   }
@@ -476,11 +480,14 @@ absl::Status LineSection::DecodeFunction2(uint64_t k, uint32_t target,
       return Bad(k, absl::StrCat("row ", i, " of its block is out of range"));
     }
     if (offset > target) break;  // offsets ascend (VerifyAll)
+    if (step & 1) __builtin_prefetch(&file_refs_[file]);
     row_file = file;
     innermost.line = static_cast<uint32_t>(line);
     innermost.column = static_cast<uint32_t>(column);
   }
   if (!File(row_file, &innermost)) return Bad(k, "has a bad file entry");
+  absl::string_view function;
+  if (!String(name, &function)) return Bad(k, "has a bad name");
   return AppendFrames(k, function, innermost, chain.data(), chain.size(),
                       frames);
 }
@@ -729,6 +736,10 @@ absl::StatusOr<bool> LineSection::Symbolize(uint64_t address,
     len -= half;
   }
   uint64_t at = (sample - samples_.data()) * kFunctionSampleStride;
+  // The block's entries at once (independent misses), then the search.
+  static_assert(kFunctionSampleStride * kFunctionEntrySize == 128);
+  __builtin_prefetch(functions_ + kFunctionEntrySize * at);
+  __builtin_prefetch(functions_ + kFunctionEntrySize * at + 64);
   for (uint64_t len =
            std::min<uint64_t>(kFunctionSampleStride, function_count_ - at);
        len > 1;) {
@@ -1041,18 +1052,29 @@ absl::StatusOr<LineSection> LineSection::DecodeId(const SectionDirectory& dir,
   s.functions_ = s.files_ + kFileEntrySize * s.file_count_;
   s.strings_ = b.substr(tables, strings_size);
   s.data_ = b.substr(tables + strings_size, data_size);
-  absl::string_view unused;
+  absl::string_view text;
+  s.prefix_names_.reserve(s.prefix_count_);
   for (uint64_t p = 0; p < s.prefix_count_; ++p) {
-    if (!s.String(bytes::Load32(s.prefixes_ + 4 * p), &unused)) {
+    if (!s.String(bytes::Load32(s.prefixes_ + 4 * p), &text)) {
       return SectionError(id, "prefix ", p, " is not a string");
     }
+    s.prefix_names_.push_back(text);
   }
+  s.file_refs_.reserve(s.file_count_);
   for (uint64_t f = 0; f < s.file_count_; ++f) {
     const char* e = s.files_ + kFileEntrySize * f;
-    if (bytes::Load32(e) >= s.prefix_count_ ||
-        !s.String(bytes::Load32(e + 4), &unused)) {
+    const uint32_t prefix = bytes::Load32(e);
+    if (prefix >= s.prefix_count_ || !s.String(bytes::Load32(e + 4), &text)) {
       return SectionError(id, "file ", f, " has a bad prefix or path");
     }
+    // strings_ is at most the section's size, checked above: < 2^32 for
+    // any file Encode writes; a larger one cannot be described here.
+    const uint64_t at = text.data() - s.strings_.data();
+    if (at > UINT32_MAX || text.size() > UINT32_MAX) {
+      return SectionError(id, "file ", f, " has a path past 4 GiB");
+    }
+    s.file_refs_.push_back({prefix, static_cast<uint32_t>(at),
+                            static_cast<uint32_t>(text.size())});
   }
   uint64_t previous_end = 0;
   for (uint64_t k = 0; k < s.function_count_; ++k) {

@@ -174,9 +174,21 @@ class LineSection {
   absl::string_view strings_;
   absl::string_view data_;
   // The start of every kFunctionSampleStride-th function (made at Decode):
-  // a search touches the table only in one sample's block.
-  static constexpr uint64_t kFunctionSampleStride = 16;
+  // a search touches the table only in one sample's block, whose 128
+  // bytes (two cache lines) it fetches at once.
+  static constexpr uint64_t kFunctionSampleStride = 8;
   std::vector<uint64_t> samples_;
+  // Every file id's prefix and path, resolved at Decode (which checks
+  // them all anyway): a frame's file costs one read of this table, not
+  // the file entry, the prefix entry and two string headers, each a
+  // dependent cache miss (source_lines_benchmark).
+  struct FileRef {
+    uint32_t prefix;  // index in prefix_names_
+    uint32_t path;    // offset in strings_ of the path's bytes
+    uint32_t path_size;
+  };
+  std::vector<FileRef> file_refs_;
+  std::vector<absl::string_view> prefix_names_;
 };
 
 // kModuleLines: the loadable modules' lines of a runtime index, at their

@@ -725,24 +725,17 @@ absl::StatusOr<bool> LineSection::Symbolize(uint64_t address,
                                             LineFrames* frames) const {
   frames->clear();
   if (function_count_ == 0) return false;
-  // The last function starting at or before `address`: branch-free
-  // searches (source_lines_benchmark BM_SymbolizeRandom), first in the
-  // samples, then in the sampled function's block of the table.
-  if (samples_.empty() || samples_[0] > address) return false;
-  const uint64_t* sample = samples_.data();
-  for (size_t len = samples_.size(); len > 1;) {
-    const size_t half = len / 2;
-    sample += sample[half] <= address ? half : 0;
-    len -= half;
-  }
-  uint64_t at = (sample - samples_.data()) * kFunctionSampleStride;
-  // The block's entries at once (independent misses), then the search.
-  static_assert(kFunctionSampleStride * kFunctionEntrySize == 128);
-  __builtin_prefetch(functions_ + kFunctionEntrySize * at);
-  __builtin_prefetch(functions_ + kFunctionEntrySize * at + 64);
-  for (uint64_t len =
-           std::min<uint64_t>(kFunctionSampleStride, function_count_ - at);
-       len > 1;) {
+  // The last function starting at or before `address`: its bucket's
+  // functions and the one before them, searched branch-free.
+  if (address < bucket_base_) return false;
+  const uint64_t bucket = (address - bucket_base_) >> bucket_shift_;
+  const uint64_t buckets = buckets_.size() - 1;
+  const uint64_t first = bucket < buckets ? buckets_[bucket] : function_count_;
+  const uint64_t end = bucket < buckets ? buckets_[bucket + 1] : function_count_;
+  // Every function before `first` starts at or below `address`; function
+  // 0 starts at bucket_base_.
+  uint64_t at = first == 0 ? 0 : first - 1;
+  for (uint64_t len = end - at; len > 1;) {
     const uint64_t half = len / 2;
     at +=
         bytes::Load64(functions_ + kFunctionEntrySize * (at + half)) <= address
@@ -1088,8 +1081,25 @@ absl::StatusOr<LineSection> LineSection::DecodeId(const SectionDirectory& dir,
     if (bytes::Load32(e + 12) >= data_size) {
       return SectionError(id, "function ", k, " points past the records");
     }
-    if (k % kFunctionSampleStride == 0) s.samples_.push_back(start);
     previous_end = end;
+  }
+  if (s.function_count_ > 0) {
+    // At most one bucket per function: the smallest shift that gives it.
+    s.bucket_base_ = bytes::Load64(s.functions_);
+    const uint64_t span =
+        bytes::Load64(s.functions_ + kFunctionEntrySize * (s.function_count_ - 1)) -
+        s.bucket_base_;
+    s.bucket_shift_ = 4;
+    while ((span >> s.bucket_shift_) + 1 > s.function_count_) ++s.bucket_shift_;
+    const uint64_t buckets = (span >> s.bucket_shift_) + 1;
+    s.buckets_.assign(buckets + 1, static_cast<uint32_t>(s.function_count_));
+    uint64_t b = 0;
+    for (uint64_t k = 0; k < s.function_count_; ++k) {
+      const uint64_t kb =
+          (bytes::Load64(s.functions_ + kFunctionEntrySize * k) - s.bucket_base_) >>
+          s.bucket_shift_;
+      for (; b <= kb; ++b) s.buckets_[b] = static_cast<uint32_t>(k);
+    }
   }
   s.present_ = true;
   return s;

@@ -173,11 +173,14 @@ class LineSection {
   const char* functions_ = nullptr;
   absl::string_view strings_;
   absl::string_view data_;
-  // The start of every kFunctionSampleStride-th function (made at Decode):
-  // a search touches the table only in one sample's block, whose 128
-  // bytes (two cache lines) it fetches at once.
-  static constexpr uint64_t kFunctionSampleStride = 8;
-  std::vector<uint64_t> samples_;
+  // Function starts bucketed at Decode: bucket b holds the first function
+  // starting at or after bucket_base_ + (b << bucket_shift_) (one more
+  // entry: function_count_), with at most one bucket per function, so a
+  // search reads one bucket pair and usually one or two function entries
+  // (source_lines_benchmark), not a binary search's dependent loads.
+  uint64_t bucket_base_ = 0;
+  uint32_t bucket_shift_ = 0;
+  std::vector<uint32_t> buckets_;
   // Every file id's prefix and path, resolved at Decode (which checks
   // them all anyway): a frame's file costs one read of this table, not
   // the file entry, the prefix entry and two string headers, each a

@@ -156,6 +156,41 @@ TEST(LineSectionTest, AnswersARandomTableAsTheLineTable) {
                     t.functions.back().start + t.functions.back().size + 4);
 }
 
+// The function search buckets the starts (at most one bucket per
+// function): clusters far apart (module-like, 1 GiB and 2^40 bytes),
+// functions that touch, and addresses outside them all.
+TEST(LineSectionTest, FindsFunctionsInClustersFarApart) {
+  LineTable t = RandomTable();
+  for (size_t k = 0; k < t.functions.size(); ++k) {
+    if (k < 200) t.functions[k].start -= uint64_t{1} << 30;
+    if (k < 100) t.functions[k].start -= uint64_t{1} << 40;
+  }
+  t.functions[0].start = 0x100;
+  SectionRoundTrip rt(WithLines(t), &LineSection::Encode);
+  ASSERT_TRUE(rt.status().ok()) << rt.status();
+  absl::StatusOr<LineSection> s = LineSection::Decode(rt.dir());
+  ASSERT_TRUE(s.ok()) << s.status();
+  for (const FunctionLines& f : t.functions) {
+    ExpectSameAnswers(t, *s, f.start - 2, f.start + 2);
+    ExpectSameAnswers(t, *s, f.start + f.size - 2, f.start + f.size + 2);
+  }
+  LineFrames frames;
+  for (uint64_t a : {uint64_t{0}, uint64_t{0xff}, ~uint64_t{0},
+                     t.functions[1].start - (uint64_t{1} << 39)}) {
+    absl::StatusOr<bool> found = s->Symbolize(a, &frames);
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_FALSE(*found) << std::hex << a;
+  }
+  // One function alone.
+  LineTable one = SampleTable();
+  one.functions.resize(1);
+  SectionRoundTrip rt1(WithLines(one), &LineSection::Encode);
+  ASSERT_TRUE(rt1.status().ok()) << rt1.status();
+  absl::StatusOr<LineSection> s1 = LineSection::Decode(rt1.dir());
+  ASSERT_TRUE(s1.ok()) << s1.status();
+  ExpectSameAnswers(one, *s1, 0xff0, 0x1050);
+}
+
 TEST(LineSectionTest, StoresThePrefixAndEachPathOnce) {
   LineTable t = SampleTable();
   SectionRoundTrip rt(WithLines(t), &LineSection::Encode);

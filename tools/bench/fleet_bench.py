@@ -41,6 +41,16 @@ def patch_build_id(src, dst, rng):
     return new.hex()
 
 
+def _peak_rss_mb():
+    """This process's peak resident set (VmHWM), in MB. Not ru_maxrss: a
+    forked worker inherits its parent's high-water mark there."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def text_addresses(index_path, rng, n, base=None):
     idx = ksym.Index(index_path)
     starts, sizes = [], []
@@ -162,8 +172,7 @@ def main():
             res = ksym.fleet.symbolize(ddf, a.store, section="section")
             total = res["found"].sum().compute()
             wall = time.perf_counter() - t
-            peaks = c.run(lambda: resource.getrusage(
-                resource.RUSAGE_SELF).ru_maxrss / 1024)
+            peaks = c.run(_peak_rss_mb)
             assert int(total) == found, (total, found)
             rows.append((f"ksym.fleet, Dask LocalCluster, {workers} worker"
                          f"{'s' if workers > 1 else ''}", wall, None,

@@ -105,6 +105,7 @@ absl::string_view InferenceRuleName(InferenceRule rule) {
     case InferenceRule::kBetweenMembers: return "between members";
     case InferenceRule::kDirectoryRun: return "directory run";
     case InferenceRule::kNameAffinity: return "name affinity";
+    case InferenceRule::kModuleLicense: return "module license";
   }
   return "unknown";
 }
@@ -159,6 +160,7 @@ class Inference {
     FindComposites();
     InitcallEvidence();
     DynamicDebugEvidence();
+    ModuleLicenseEvidence();
     CollectAnchorsAndConflicts();
     FindBlindComposites();
     claim_.assign(units_.size(), -1);
@@ -192,17 +194,25 @@ class Inference {
     }
   }
 
-  // Composite modules: a module file that is not itself an object.
+  // Composite modules: a module file that is not itself an object. A
+  // unit without code that holds a license (lib/bitrev.o: a table) is
+  // such an object too.
   void FindComposites() {
     absl::flat_hash_set<absl::string_view> seen;
+    absl::flat_hash_set<absl::string_view> licensed;
+    for (const LicenseSite& site : in_.license_sites) {
+      licensed.insert(site.object_path);
+    }
     for (const auto& [module, file] : in_.module_files) {
       if (!seen.insert(module).second) continue;
-      auto single = unit_of_.find(absl::StrCat(file, ".o"));
+      const std::string object = absl::StrCat(file, ".o");
+      auto single = unit_of_.find(object);
       if (single != unit_of_.end()) {
         UnitState& s = state_[single->second];
         if (s.label == Label::kUnknown) s.label = Label::kOtherModule;
         continue;
       }
+      if (licensed.contains(object)) continue;
       if (known_modules_.contains(module)) continue;
       absl::string_view dir = Dirname(file);
       if (dir.empty()) continue;
@@ -282,6 +292,81 @@ class Inference {
         Evidence(it->second, d.modname, InferenceRule::kDynamicDebug);
       }
     }
+  }
+
+  // The k-th license variable of a directory's units holds the k-th file
+  // record of its modules; taken only when every pair agrees in size and
+  // the unit lies in the record's module directory.
+  void ModuleLicenseEvidence() {
+    if (in_.file_records.empty() || in_.license_sites.empty()) return;
+    auto read = [&](absl::string_view dir) {
+      for (const std::string& r : in_.license_dirs) {
+        if (dir == r || Under(dir, r)) return true;
+      }
+      return false;
+    };
+    std::vector<absl::string_view> dirs;
+    for (const Composite& c : composites_) dirs.push_back(c.dir);
+    std::sort(dirs.begin(), dirs.end());
+    dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+    for (absl::string_view dir : dirs) {
+      if (!read(dir)) continue;
+      std::vector<const ModinfoFileRecord*> records;
+      for (const ModinfoFileRecord& r : in_.file_records) {
+        for (absl::string_view f : absl::StrSplit(r.file, ' ', absl::SkipEmpty())) {
+          if (Under(f, dir)) {
+            records.push_back(&r);
+            break;
+          }
+        }
+      }
+      std::vector<std::pair<const LicenseSite*, uint32_t>> vars;
+      for (const LicenseSite& site : in_.license_sites) {
+        if (!Under(site.object_path, dir)) continue;
+        for (uint32_t size : site.sizes) vars.emplace_back(&site, size);
+      }
+      std::string why = PairingProblem(records, vars);
+      if (!why.empty()) {
+        out_.unpaired_license_dirs.push_back(absl::StrCat(dir, ": ", why));
+        continue;
+      }
+      for (size_t k = 0; k < records.size(); ++k) {
+        if (absl::StrContains(records[k]->module, ':')) continue;
+        auto it = unit_of_.find(vars[k].first->object_path);
+        if (it != unit_of_.end()) {
+          Evidence(it->second, records[k]->module,
+                   InferenceRule::kModuleLicense);
+        }
+      }
+    }
+  }
+
+  // Why the records and variables of a directory do not pair up, or "".
+  static std::string PairingProblem(
+      const std::vector<const ModinfoFileRecord*>& records,
+      const std::vector<std::pair<const LicenseSite*, uint32_t>>& vars) {
+    if (records.size() != vars.size()) {
+      return absl::StrCat(records.size(), " file records, ", vars.size(),
+                          " license variables");
+    }
+    for (size_t k = 0; k < records.size(); ++k) {
+      const ModinfoFileRecord& r = *records[k];
+      const std::string& object = vars[k].first->object_path;
+      if (vars[k].second != r.size) {
+        return absl::StrCat(object, " holds a license variable of ",
+                            vars[k].second, " bytes where `", r.module,
+                            ".file=", r.file, "` has ", r.size);
+      }
+      bool in_dir = false;
+      for (absl::string_view f : absl::StrSplit(r.file, ' ', absl::SkipEmpty())) {
+        in_dir |= Under(object, Dirname(f));
+      }
+      if (!in_dir) {
+        return absl::StrCat(object, " pairs with `", r.module, ".file=",
+                            r.file, "`, outside its directory");
+      }
+    }
+    return "";
   }
 
   void CollectAnchorsAndConflicts() {
@@ -417,14 +502,120 @@ class Inference {
       std::optional<uint32_t> u = finder_.Find(sym.address);
       if (u && claim_[*u] == -2) names[*u].push_back(sym.name);
     }
+    // Each object's own verdict: its functions' names, else its path's.
+    std::vector<int> verdict(units_.size(), -1);
     for (uint32_t u = 0; u < units_.size(); ++u) {
-      if (claim_[u] != -2 || names[u].empty()) continue;
-      const int winner = NameAffinityWinner(u, names[u]);
-      if (winner >= 0) {
-        claim_[u] = claimers_[u][winner];
-        claim_rule_[u] = InferenceRule::kNameAffinity;
+      if (claim_[u] != -2) continue;
+      int winner = names[u].empty() ? -1 : NameAffinityWinner(u, names[u]);
+      if (winner < 0) winner = PathAffinityWinner(u);
+      if (winner >= 0) verdict[u] = claimers_[u][winner];
+    }
+    for (uint32_t begin = 0; begin < units_.size();) {
+      if (claim_[begin] != -2) {
+        ++begin;
+        continue;
+      }
+      uint32_t end = begin + 1;
+      while (end < units_.size() && claim_[end] == -2 &&
+             claimers_[end] == claimers_[begin]) {
+        ++end;
+      }
+      SettleRun(begin, end, verdict);
+      begin = end;
+    }
+  }
+
+  // The module a unit belongs to so far (evidence or one claim), or -1.
+  int Owner(int64_t u) const {
+    if (u < 0 || u >= static_cast<int64_t>(units_.size())) return -1;
+    if (state_[u].label == Label::kMember) return state_[u].member_of;
+    return claim_[u] >= 0 ? claim_[u] : -1;
+  }
+
+  // Units [begin, end) that the same two modules' runs claim. A module's
+  // objects are one run in link order, so when module `first` owns the
+  // unit before and `second` the unit after, the boundary is one cut:
+  // every unit up to the last one whose verdict is `first` is first's (by
+  // the verdict or between it and first's members), every unit from the
+  // first one whose verdict is `second` on is second's. Verdicts out of
+  // that order settle nothing; without the two owners around, each unit
+  // takes its own verdict only.
+  void SettleRun(uint32_t begin, uint32_t end, const std::vector<int>& verdict) {
+    const std::vector<int>& who = claimers_[begin];
+    const int first = Owner(static_cast<int64_t>(begin) - 1);
+    const int second = Owner(end);
+    const bool ordered = who.size() == 2 && first != second &&
+                         (first == who[0] || first == who[1]) &&
+                         (second == who[0] || second == who[1]);
+    if (!ordered) {
+      for (uint32_t u = begin; u < end; ++u) {
+        if (verdict[u] >= 0) Settle(u, verdict[u], InferenceRule::kNameAffinity);
+      }
+      return;
+    }
+    int64_t last_first = -1, first_second = end;
+    for (uint32_t u = begin; u < end; ++u) {
+      if (verdict[u] == first) last_first = u;
+      if (verdict[u] == second && first_second == end) first_second = u;
+    }
+    if (last_first >= first_second) return;  // out of order
+    for (int64_t u = begin; u <= last_first; ++u) {
+      Settle(static_cast<uint32_t>(u), first,
+             verdict[u] == first ? InferenceRule::kNameAffinity
+                                 : InferenceRule::kBetweenMembers);
+    }
+    for (int64_t u = first_second; u < end; ++u) {
+      Settle(static_cast<uint32_t>(u), second,
+             verdict[u] == second ? InferenceRule::kNameAffinity
+                                  : InferenceRule::kBetweenMembers);
+    }
+  }
+
+  void Settle(uint32_t u, int m, InferenceRule rule) {
+    claim_[u] = m;
+    claim_rule_[u] = rule;
+  }
+
+  // The claimer (index into claimers_[u]) whose name words (>= 3 letters,
+  // not in another claimer's name) alone are words of the unit's path
+  // below that claimer's directory ("compress/huf_compress" below lib/zstd:
+  // zstd_compress, not zstd_decompress), or -1. Below the module's own
+  // directory: drivers/cxl/core/suspend.o (core) does not name cxl_core,
+  // whose directory is drivers/cxl/core.
+  int PathAffinityWinner(uint32_t u) const {
+    const std::vector<int>& who = claimers_[u];
+    std::vector<std::vector<absl::string_view>> own(who.size());
+    for (size_t k = 0; k < who.size(); ++k) {
+      for (absl::string_view t :
+           absl::StrSplit(composites_[who[k]].name, '_')) {
+        if (t.size() >= 3) own[k].push_back(t);
       }
     }
+    int winner = -1;
+    for (size_t k = 0; k < who.size(); ++k) {
+      absl::string_view rel = units_[u].object_path;
+      const std::string& dir = composites_[who[k]].dir;
+      if (!Under(rel, dir)) continue;
+      rel.remove_prefix(dir.size() + 1);
+      absl::ConsumeSuffix(&rel, ".o");
+      std::vector<absl::string_view> words =
+          absl::StrSplit(rel, absl::ByAnyChar("/_-."), absl::SkipEmpty());
+      bool match = false;
+      for (absl::string_view t : own[k]) {
+        // A word both names hold ("zstd") tells them apart in nothing.
+        bool shared = false;
+        for (size_t o = 0; o < who.size(); ++o) {
+          shared |= o != k && std::find(own[o].begin(), own[o].end(), t) !=
+                                  own[o].end();
+        }
+        match |= !shared && std::find(words.begin(), words.end(), t) !=
+                                words.end();
+      }
+      if (!match) continue;
+      if (winner != -1) return -1;
+      winner = static_cast<int>(k);
+    }
+    return winner;
   }
 
   // The claimer (index into claimers_[u]) whose name words alone name more
@@ -506,6 +697,23 @@ class Inference {
 };
 
 }  // namespace
+
+std::vector<std::string> LicenseDirectories(
+    const std::vector<std::pair<std::string, std::string>>& module_files,
+    const std::vector<LinkedUnit>& units) {
+  absl::flat_hash_set<absl::string_view> objects;
+  for (const LinkedUnit& u : units) objects.insert(u.object_path);
+  std::vector<std::string> dirs;
+  for (const auto& [module, file] : module_files) {
+    absl::string_view dir = Dirname(file);
+    if (!dir.empty() && !objects.contains(absl::StrCat(file, ".o"))) {
+      dirs.emplace_back(dir);
+    }
+  }
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  return dirs;
+}
 
 BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in) {
   return Inference(in).Run();

@@ -18,8 +18,20 @@
 //      and kbuild links them in place of the module: in link order they form
 //      one run, in the module's directory (or below).
 //
+//   3. A built-in object's MODULE_LICENSE emits a `MODNAME.file=MODFILE`
+//      record (include/linux/module.h MODULE_FILE) into .modinfo, which
+//      modules.builtin.modinfo keeps in link order; vmlinux drops the
+//      section, its DWARF keeps the variable (`__UNIQUE_ID_file<N>`, an
+//      array of the record's size). The k-th such variable in a directory's
+//      units is the k-th record of that directory's modules.
+//
 // Rules, from strongest to weakest; every inferred fact names its rule:
 //   kInitcall, kDynamicDebug  the object itself carries the module's name.
+//   kModuleLicense            the object holds the module's MODULE_LICENSE:
+//                             used for a directory only when its records
+//                             and variables pair up one to one, each of
+//                             the record's size, each in the record's
+//                             module directory.
 //   kBetweenMembers           link order: between two objects of the module,
 //                             with only unknown objects of the module's
 //                             directory between them.
@@ -33,7 +45,18 @@
 //                             else, in one run.
 //   kNameAffinity             an object two runs claim goes to the module
 //                             whose name words (>= 3 letters) name most of
-//                             its functions when the other's name none.
+//                             its functions when the other's name none, or
+//                             else to the one whose name alone has a word
+//                             of its path below that module's directory
+//                             (lib/zstd/compress/hist.o: zstd_compress,
+//                             not zstd_decompress). Where
+//                             the two modules own the objects on either
+//                             side, the boundary is one cut: the objects
+//                             up to the last one settled for the first
+//                             module are its (kBetweenMembers), those from
+//                             the first one settled for the second on are
+//                             the second's; verdicts out of that order
+//                             settle nothing.
 // Where the evidence conflicts (two modules claim an object, an object
 // carries two names), the object gets no module and is reported: no module
 // is better than a wrong one.
@@ -62,11 +85,12 @@ enum class InferenceRule : uint8_t {
   kBetweenMembers = 3,
   kDirectoryRun = 4,
   kNameAffinity = 5,
+  kModuleLicense = 6,
 };
-inline constexpr size_t kInferenceRuleCount = 6;
+inline constexpr size_t kInferenceRuleCount = 7;
 
 // "initcall", "dynamic debug", "between members", "directory run",
-// "name affinity".
+// "name affinity", "module license".
 absl::string_view InferenceRuleName(InferenceRule rule);
 
 // One compile unit (or linker-map object), in link order.
@@ -88,6 +112,21 @@ struct DyndbgSite {
   std::string filename;
 };
 
+// A `MODNAME.file=MODFILE` record of modules.builtin.modinfo:
+// {"crypto", "crypto/crypto", 26} (size with the NUL).
+struct ModinfoFileRecord {
+  std::string module;  // "a:b" for an object two modules share
+  std::string file;    // "dir/a dir/b" then
+  uint32_t size = 0;
+};
+
+// The `__UNIQUE_ID_file<N>` variables of one compile unit: their sizes in
+// DWARF order (DwarfUnit::license_records).
+struct LicenseSite {
+  std::string object_path;  // "crypto/api.o"; the unit may have no code
+  std::vector<uint32_t> sizes;
+};
+
 struct BuiltinInferenceInputs {
   // modules.builtin.modinfo `file=` records: {"ext4", "fs/ext4/ext4"}.
   std::vector<std::pair<std::string, std::string>> module_files;
@@ -98,6 +137,13 @@ struct BuiltinInferenceInputs {
   std::vector<LinkedUnit> units;  // link order
   std::vector<NamedAddress> symbols;
   std::vector<DyndbgSite> dyndbg;
+  // Every `file=` record in file order, repeats kept.
+  std::vector<ModinfoFileRecord> file_records;
+  // The units with license variables, in link order, of the directories
+  // in `license_dirs` (and below), whose units were all read: a directory
+  // not read gets no kModuleLicense evidence.
+  std::vector<LicenseSite> license_sites;
+  std::vector<std::string> license_dirs;
 };
 
 struct InferredObject {
@@ -115,10 +161,21 @@ struct BuiltinInference {
   // Objects left without a module because the evidence conflicts:
   // "net/x/a.o: initcall says a, dynamic debug says b".
   std::vector<std::string> conflicts;
+  // Directories whose file records and license variables do not pair up
+  // (no kModuleLicense evidence there): "drivers/x: 3 records, 4
+  // variables".
+  std::vector<std::string> unpaired_license_dirs;
 };
 
 // Pure: the same inputs give the same answer. O((units + symbols) log).
 BuiltinInference InferBuiltinModules(const BuiltinInferenceInputs& in);
+
+// The directories of the modules that may have several objects (module
+// files that are no unit's object), sorted, without repeats: the units
+// under them are the ones to read for license sites.
+std::vector<std::string> LicenseDirectories(
+    const std::vector<std::pair<std::string, std::string>>& module_files,
+    const std::vector<LinkedUnit>& units);
 
 // The KBUILD_MODNAME and function of an initcall entry symbol:
 // "__initcall__kmod_ext4__415_7285_ext4_init_fs6" → {"ext4", "ext4_init_fs"}.

@@ -43,6 +43,16 @@ void Initcall(BuiltinInferenceInputs& in, absl::string_view path,
        0xffffffff83000000});
 }
 
+// The `file=` record MODULE_LICENSE emits for `module` (file `file`), and
+// its DWARF variable in `object`; `dirs` were read whole.
+void License(BuiltinInferenceInputs& in, absl::string_view object,
+             absl::string_view module, absl::string_view file) {
+  const uint32_t size = static_cast<uint32_t>(
+      absl::StrCat(module, ".file=", file).size() + 1);
+  in.file_records.push_back({std::string(module), std::string(file), size});
+  in.license_sites.push_back({std::string(object), {size}});
+}
+
 std::string Dump(const BuiltinInference& r) {
   std::string out;
   for (const InferredObject& o : r.objects) {
@@ -233,6 +243,169 @@ TEST(InferBuiltinModulesTest, NameAffinitySettlesAClaimedObject) {
   EXPECT_THAT(r.conflicts,
               ElementsAre("arch/x86/events/intel/misc.o: claimed by "
                           "intel_uncore and intel_cstate"));
+}
+
+// Each module's MODULE_LICENSE names one of its objects; the runs from
+// there reach to a single-object module (crc32c_generic) or out of the
+// directory. Between two modules' licenses the boundary is unknown: both
+// runs claim the objects there, which get no module. A code-less unit
+// with a license (lib/bitrev.o: a table) is a single-object module, not a
+// composite without objects.
+TEST(InferBuiltinModulesTest, ModuleLicenseNamesAnObject) {
+  BuiltinInferenceInputs in;
+  in.units = Units({"init/main.o", "crypto/api.o", "crypto/cipher.o",
+                    "crypto/crc32c_generic.o", "crypto/algapi.o",
+                    "crypto/proc.o", "crypto/ahash.o", "lib/sort.o"});
+  in.module_files = {{"crypto", "crypto/crypto"},
+                     {"crc32c_generic", "crypto/crc32c_generic"},
+                     {"crypto_algapi", "crypto/crypto_algapi"},
+                     {"crypto_hash", "crypto/crypto_hash"},
+                     {"bitrev", "lib/bitrev"}};
+  License(in, "crypto/api.o", "crypto", "crypto/crypto");
+  License(in, "crypto/crc32c_generic.o", "crc32c_generic",
+          "crypto/crc32c_generic");
+  License(in, "crypto/algapi.o", "crypto_algapi", "crypto/crypto_algapi");
+  License(in, "crypto/ahash.o", "crypto_hash", "crypto/crypto_hash");
+  License(in, "lib/bitrev.o", "bitrev", "lib/bitrev");
+  in.license_dirs = LicenseDirectories(in.module_files, in.units);
+  EXPECT_THAT(in.license_dirs, ElementsAre("crypto", "lib"));
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r),
+            "crypto/api.o=crypto(module license) "
+            "crypto/cipher.o=crypto(directory run) "
+            "crypto/algapi.o=crypto_algapi(module license) "
+            "crypto/ahash.o=crypto_hash(module license) ");
+  EXPECT_THAT(r.conflicts,
+              ElementsAre("crypto/proc.o: claimed by crypto_algapi and "
+                          "crypto_hash"));
+  EXPECT_EQ(r.composite_modules, 3u);
+  EXPECT_THAT(r.modules_without_objects, IsEmpty());
+  EXPECT_THAT(r.unpaired_license_dirs, IsEmpty());
+}
+
+// lib/zstd: each module's license is in one object and the objects
+// between two modules' licenses are claimed by both. The words of an
+// object's path below the modules' common directory that only one module's
+// name holds ("compress", "decompress", "common"; not "zstd") settle it;
+// since a module's objects are one run, the objects up to the last one of
+// the first module and from the first one of the next are theirs too
+// (common/fse_decompress.o, whose words name both).
+TEST(InferBuiltinModulesTest, PathWordsAndOneRunSettleClaimedObjects) {
+  BuiltinInferenceInputs in;
+  in.units = Units({"lib/zstd/zstd_compress_module.o",
+                    "lib/zstd/compress/hist.o",
+                    "lib/zstd/compress/zstd_opt.o",
+                    "lib/zstd/zstd_decompress_module.o",
+                    "lib/zstd/decompress/zstd_ddict.o",
+                    "lib/zstd/common/entropy_common.o",
+                    "lib/zstd/common/fse_decompress.o",
+                    "lib/zstd/common/zstd_common.o"});
+  in.module_files = {{"zstd_compress", "lib/zstd/zstd_compress"},
+                     {"zstd_decompress", "lib/zstd/zstd_decompress"},
+                     {"zstd_common", "lib/zstd/zstd_common"}};
+  License(in, "lib/zstd/zstd_compress_module.o", "zstd_compress",
+          "lib/zstd/zstd_compress");
+  License(in, "lib/zstd/zstd_decompress_module.o", "zstd_decompress",
+          "lib/zstd/zstd_decompress");
+  License(in, "lib/zstd/common/zstd_common.o", "zstd_common",
+          "lib/zstd/zstd_common");
+  in.license_dirs = {"lib/zstd"};
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r),
+            "lib/zstd/zstd_compress_module.o=zstd_compress(module license) "
+            "lib/zstd/compress/hist.o=zstd_compress(name affinity) "
+            "lib/zstd/compress/zstd_opt.o=zstd_compress(name affinity) "
+            "lib/zstd/zstd_decompress_module.o=zstd_decompress(module license) "
+            "lib/zstd/decompress/zstd_ddict.o=zstd_decompress(name affinity) "
+            "lib/zstd/common/entropy_common.o=zstd_common(name affinity) "
+            "lib/zstd/common/fse_decompress.o=zstd_common(between members) "
+            "lib/zstd/common/zstd_common.o=zstd_common(module license) ");
+  EXPECT_THAT(r.conflicts, IsEmpty());
+
+  // Path words out of order (the second module's before the first's)
+  // settle nothing there.
+  in.units[4].object_path = "lib/zstd/common/ddict.o";
+  in.units[5].object_path = "lib/zstd/decompress/entropy.o";
+  r = InferBuiltinModules(in);
+  EXPECT_THAT(r.conflicts,
+              ElementsAre("lib/zstd/common/ddict.o: claimed by "
+                          "zstd_decompress and zstd_common",
+                          "lib/zstd/decompress/entropy.o: claimed by "
+                          "zstd_decompress and zstd_common",
+                          "lib/zstd/common/fse_decompress.o: claimed by "
+                          "zstd_decompress and zstd_common"));
+}
+
+// Path words count below each module's own directory: a core object in
+// drivers/cxl/core (suspend.o, between cxl_core's objects and cxl_port's)
+// is not cxl_core's for the "core" of its path.
+TEST(InferBuiltinModulesTest, PathWordsOfTheModuleDirectoryNameNothing) {
+  BuiltinInferenceInputs in;
+  in.units = Units({"drivers/cxl/core/port.o", "drivers/cxl/core/hdm.o",
+                    "drivers/cxl/core/suspend.o", "drivers/cxl/port.o"});
+  in.module_files = {{"cxl_core", "drivers/cxl/core/cxl_core"},
+                     {"cxl_port", "drivers/cxl/cxl_port"}};
+  License(in, "drivers/cxl/core/port.o", "cxl_core",
+          "drivers/cxl/core/cxl_core");
+  License(in, "drivers/cxl/port.o", "cxl_port", "drivers/cxl/cxl_port");
+  in.license_dirs = {"drivers/cxl"};
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_THAT(r.conflicts,
+              ElementsAre("drivers/cxl/core/hdm.o: claimed by cxl_core and "
+                          "cxl_port",
+                          "drivers/cxl/core/suspend.o: claimed by cxl_core "
+                          "and cxl_port"));
+}
+
+// A directory whose records and variables do not pair up one to one, in
+// size and directory, gives no license evidence at all: a variable too
+// many (MODULE_PARM_DESC(file, ...) is also __UNIQUE_ID_file<N>), one of
+// the wrong size, a directory not read.
+TEST(InferBuiltinModulesTest, UnpairedLicensesNameNothing) {
+  auto inputs = [] {
+    BuiltinInferenceInputs in;
+    in.units = Units({"drivers/x/a1.o", "drivers/x/a2.o", "drivers/x/b1.o",
+                      "drivers/x/b2.o", "drivers/y/c.o"});
+    in.module_files = {{"a", "drivers/x/a"}, {"b", "drivers/x/b"}};
+    License(in, "drivers/x/a2.o", "a", "drivers/x/a");
+    License(in, "drivers/x/b1.o", "b", "drivers/x/b");
+    in.license_dirs = {"drivers/x"};
+    return in;
+  };
+  BuiltinInference paired = InferBuiltinModules(inputs());
+  EXPECT_EQ(Dump(paired),
+            "drivers/x/a1.o=a(directory run) drivers/x/a2.o=a(module license) "
+            "drivers/x/b1.o=b(module license) drivers/x/b2.o=b(directory run) ");
+  EXPECT_THAT(paired.unpaired_license_dirs, IsEmpty());
+
+  BuiltinInferenceInputs extra = inputs();
+  extra.license_sites[0].sizes.push_back(30);
+  BuiltinInference r = InferBuiltinModules(extra);
+  EXPECT_THAT(r.objects, IsEmpty());
+  EXPECT_THAT(r.unpaired_license_dirs,
+              ElementsAre("drivers/x: 2 file records, 3 license variables"));
+
+  BuiltinInferenceInputs wrong_size = inputs();
+  wrong_size.license_sites[1].sizes[0] += 1;
+  r = InferBuiltinModules(wrong_size);
+  EXPECT_THAT(r.objects, IsEmpty());
+  ASSERT_EQ(r.unpaired_license_dirs.size(), 1u);
+  EXPECT_THAT(r.unpaired_license_dirs[0],
+              HasSubstr("drivers/x/b1.o holds a license variable of 20 bytes "
+                        "where `b.file=drivers/x/b` has 19"));
+
+  BuiltinInferenceInputs elsewhere = inputs();
+  elsewhere.license_sites[1].object_path = "drivers/y/b1.o";
+  elsewhere.units[2].object_path = "drivers/y/b1.o";
+  r = InferBuiltinModules(elsewhere);
+  EXPECT_THAT(r.unpaired_license_dirs,
+              ElementsAre("drivers/x: 2 file records, 1 license variables"));
+
+  BuiltinInferenceInputs unread = inputs();
+  unread.license_dirs = {"drivers/y"};
+  r = InferBuiltinModules(unread);
+  EXPECT_THAT(r.objects, IsEmpty());
+  EXPECT_THAT(r.unpaired_license_dirs, IsEmpty());
 }
 
 }  // namespace

@@ -143,6 +143,28 @@ std::vector<DyndbgSite> ReadDyndbgSites(const std::string& root,
   return sites;
 }
 
+// License evidence for the inference (builtin_inference.h rule 3): read
+// only when the inference will run (modinfo and nothing exact).
+void ReadLicenseEvidence(const ResolvedInputs& in, ModuleFiles& files,
+                         BuildLog& log) {
+  if (!files.modinfo || files.objs || files.kbuild || files.ranges ||
+      files.link_order.empty()) {
+    return;
+  }
+  std::vector<std::string> dirs =
+      LicenseDirectories(files.modinfo->module_files, files.link_order);
+  log.Progress(absl::StrCat("reading license variables of ", in.vmlinux));
+  absl::StatusOr<std::vector<LicenseSite>> sites =
+      ReadLicenseSites(in.root, in.vmlinux, dirs);
+  if (!sites.ok()) {
+    log.Warn(absl::StrCat("license variables not read: ",
+                          sites.status().message()));
+    return;
+  }
+  files.license_sites = *std::move(sites);
+  files.license_dirs = std::move(dirs);
+}
+
 // Marks the found source `what` rejected, saying why.
 void RejectSource(absl::string_view what, std::string why,
                   std::vector<InputSource>& sources) {
@@ -255,6 +277,7 @@ absl::StatusOr<BuildOutput> BuildCatalog(const BuildInputs& given,
   module_files.link_order = std::move(link_order);
   if (statics.label == "vmlinux" && module_files.modinfo) {
     module_files.dyndbg = ReadDyndbgSites(in.root, in.vmlinux, c, log);
+    ReadLicenseEvidence(in, module_files, log);
   }
   ModuleFacts module_facts =
       BuiltinModuleFacts(std::move(module_files), c, log);

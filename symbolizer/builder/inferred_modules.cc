@@ -1,28 +1,22 @@
 #include "symbolizer/builder/inferred_modules.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "symbolizer/sources/elf/dwarf_units.h"
 
 namespace ksym {
 namespace {
 constexpr size_t kMaxExamples = 5;
 }  // namespace
 
-InferredModuleFacts InferModuleFacts(
-    const std::vector<std::pair<std::string, std::string>>& module_files,
-    const absl::flat_hash_map<std::string, std::vector<std::string>>& known,
-    std::vector<LinkedUnit> units, std::vector<DyndbgSite> dyndbg,
-    const Catalog& catalog) {
+InferredModuleFacts InferModuleFacts(BuiltinInferenceInputs in,
+                                     const Catalog& catalog) {
   InferredModuleFacts out;
-  BuiltinInferenceInputs in;
-  in.module_files = module_files;
-  in.known_objects = known;
-  in.units = std::move(units);
-  in.dyndbg = std::move(dyndbg);
   for (const Symbol& s : catalog.symbols) {
     if (IsTextType(s.type) || absl::StartsWith(s.name, "__initcall__kmod_")) {
       in.symbols.push_back({s.name, s.address});
@@ -58,6 +52,18 @@ InferredModuleFacts InferModuleFacts(
         "name; their symbols get no [module]: ",
         absl::StrJoin(r.modules_without_objects, ", ")));
   }
+  if (!r.unpaired_license_dirs.empty()) {
+    std::vector<std::string> shown(
+        r.unpaired_license_dirs.begin(),
+        r.unpaired_license_dirs.begin() +
+            std::min(r.unpaired_license_dirs.size(), kMaxExamples));
+    out.notes.push_back(absl::StrCat(
+        "modules: in ", r.unpaired_license_dirs.size(),
+        " directories the modinfo file records and the DWARF license "
+        "variables do not pair up, so they name no object there: ",
+        absl::StrJoin(shown, "; "),
+        r.unpaired_license_dirs.size() > shown.size() ? "; ..." : ""));
+  }
   if (!r.conflicts.empty()) {
     std::vector<std::string> shown(
         r.conflicts.begin(),
@@ -69,6 +75,46 @@ InferredModuleFacts InferModuleFacts(
         r.conflicts.size() > shown.size() ? "; ..." : ""));
   }
   return out;
+}
+
+std::vector<ModinfoFileRecord> FileRecords(const BuiltinModinfo& modinfo) {
+  std::vector<ModinfoFileRecord> records;
+  for (const ModinfoRecord& r : modinfo.records) {
+    if (r.key != "file") continue;
+    // "MODULE.file=VALUE\0"
+    const size_t size = r.module.size() + 1 + r.key.size() + 1 +
+                        r.value.size() + 1;
+    records.push_back({r.module, r.value, static_cast<uint32_t>(size)});
+  }
+  return records;
+}
+
+absl::StatusOr<std::vector<LicenseSite>> ReadLicenseSites(
+    const std::string& root, const std::string& vmlinux,
+    const std::vector<std::string>& dirs) {
+  std::vector<LicenseSite> sites;
+  if (dirs.empty()) return sites;
+  // DW_AT_name is build-relative ("crypto/api.c") or, in an O= build,
+  // absolute ("/src/linux/crypto/api.c"): a unit is read when a directory
+  // begins its name or a component of it. Reading more is only slower.
+  DwarfUnitsOptions options;
+  options.license_records = [&dirs](absl::string_view name) {
+    for (const std::string& d : dirs) {
+      if (absl::StartsWith(name, d) && name.size() > d.size() &&
+          name[d.size()] == '/') {
+        return true;
+      }
+      if (absl::StrContains(name, absl::StrCat("/", d, "/"))) return true;
+    }
+    return false;
+  };
+  absl::StatusOr<DwarfUnits> units = ReadDwarfUnitsFile(vmlinux, root, options);
+  if (!units.ok()) return units.status();
+  for (DwarfUnit& u : units->units) {
+    if (u.license_records.empty() || u.object_path.empty()) continue;
+    sites.push_back({std::move(u.object_path), std::move(u.license_records)});
+  }
+  return sites;
 }
 
 std::vector<LinkedUnit> LinkedUnitsInOrder(

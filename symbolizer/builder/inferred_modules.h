@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "symbolizer/attribution/attribution.h"
 #include "symbolizer/attribution/builtin_inference.h"
 #include "symbolizer/catalog/catalog.h"
+#include "symbolizer/sources/modules_builtin.h"
 
 namespace ksym {
 
@@ -29,14 +31,23 @@ struct InferredModuleFacts {
   std::vector<std::string> warnings;
 };
 
-// `known` are the exact object → modules facts; `units` the compile units
-// (or linker-map objects) in link order; the catalog supplies the symbols
+// `in` holds the module files, the exact object → modules facts (known),
+// the compile units (or linker-map objects) in link order and the
+// KBUILD_MODNAME and license evidence; the catalog supplies the symbols
 // (initcall entries and their functions).
-InferredModuleFacts InferModuleFacts(
-    const std::vector<std::pair<std::string, std::string>>& module_files,
-    const absl::flat_hash_map<std::string, std::vector<std::string>>& known,
-    std::vector<LinkedUnit> units, std::vector<DyndbgSite> dyndbg,
-    const Catalog& catalog);
+InferredModuleFacts InferModuleFacts(BuiltinInferenceInputs in,
+                                     const Catalog& catalog);
+
+// The `MODNAME.file=MODFILE` records of modules.builtin.modinfo in file
+// order, repeats kept.
+std::vector<ModinfoFileRecord> FileRecords(const BuiltinModinfo& modinfo);
+
+// The license variables (DwarfUnit::license_records) of the vmlinux's
+// compile units under `dirs` (LicenseDirectories), in link order; units
+// without any are left out. Errors are ReadDwarfUnitsFile's.
+absl::StatusOr<std::vector<LicenseSite>> ReadLicenseSites(
+    const std::string& root, const std::string& vmlinux,
+    const std::vector<std::string>& dirs);
 
 // The objects of `ranges` in order of first appearance: for DWARF ranges
 // (pushed per compile unit in .debug_info order) the link order; for

@@ -105,9 +105,15 @@ void FromInference(Steps& s) {
       s.files.link_order.empty()) {
     return;
   }
-  InferredModuleFacts inferred = InferModuleFacts(
-      s.files.modinfo->module_files, s.out.facts.object_modules,
-      std::move(s.files.link_order), std::move(s.files.dyndbg), s.catalog);
+  BuiltinInferenceInputs in;
+  in.module_files = s.files.modinfo->module_files;
+  in.known_objects = s.out.facts.object_modules;
+  in.units = std::move(s.files.link_order);
+  in.dyndbg = std::move(s.files.dyndbg);
+  in.file_records = FileRecords(*s.files.modinfo);
+  in.license_sites = std::move(s.files.license_sites);
+  in.license_dirs = std::move(s.files.license_dirs);
+  InferredModuleFacts inferred = InferModuleFacts(std::move(in), s.catalog);
   for (auto& [object, modules] : inferred.object_modules) {
     if (s.out.facts.object_modules.contains(object)) continue;
     s.Place(object, std::move(modules), FactSource::kInferred);

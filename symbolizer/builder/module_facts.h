@@ -54,6 +54,10 @@ struct ModuleFiles {
   std::vector<LinkedUnit> link_order;
   // The vmlinux's dynamic-debug descriptors (KBUILD_MODNAME, __FILE__).
   std::vector<DyndbgSite> dyndbg;
+  // The vmlinux's license variables under `license_dirs`, read only when
+  // the inference runs (ReadLicenseSites).
+  std::vector<LicenseSite> license_sites;
+  std::vector<std::string> license_dirs;
   // Their paths, for messages.
   std::string builtin_path, modinfo_path, objs_path, ranges_path, build_dir;
 };

@@ -164,7 +164,9 @@
 //   the kernel build (or there is none), else the rule that inferred it
 //   (InferenceRule in symbolizer/attribution/builtin_inference.h: 1
 //   initcall, 2 dynamic debug, 3 between members, 4 directory run, 5 name
-//   affinity; kLastModuleRule). Absent section = no inferred module.
+//   affinity, 6 module license; kLastModuleRule). Absent section = no
+//   inferred module. A reader older than rule 6 refuses it (VerifyStructure
+//   names the value) rather than read an unknown rule as a fact.
 //
 // kLines (line_section.h; optional): source lines and inline trees of the
 //   vmlinux's functions, in link-time addresses (a runtime index's lookup
@@ -307,7 +309,7 @@ inline constexpr uint32_t kNameHashTagged = 1u << 0;
 inline constexpr uint32_t kNameHashSymbolMask = 0x00ffffffu;
 inline constexpr uint32_t kIdentityKaslrUnknown = 1u << 0;
 // kModuleRules values are 0 .. kLastModuleRule.
-inline constexpr uint8_t kLastModuleRule = 5;
+inline constexpr uint8_t kLastModuleRule = 6;
 // kModules flags.
 inline constexpr uint32_t kModuleFromKo = 1u << 0;
 inline constexpr uint32_t kModuleDebugRead = 1u << 1;

@@ -163,7 +163,7 @@ TEST(StructureVerifierTest, UnknownModuleRule) {
   std::string f = Serialize(Sample());
   *SectionOf(f, format::kModuleRules) = 9;
   EXPECT_EQ(Verify(f).message(),
-            "t.ksym: object 0 has module rule 9, not 0 to 5");
+            "t.ksym: object 0 has module rule 9, not 0 to 6");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <elfutils/libdw.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -93,6 +95,37 @@ void CollectVariables(Dwarf_Die* scope, uint64_t bias, bool descend,
   } while (dwarf_siblingof(&child, &child) == 0);
 }
 
+// The sizes of the file-scope `__UNIQUE_ID_file<digits>` char arrays of
+// `unit` (MODULE_LICENSE's `file=` .modinfo records), in DIE order.
+void CollectLicenseRecords(Dwarf_Die* unit, std::vector<uint32_t>* out) {
+  constexpr absl::string_view kPrefix = "__UNIQUE_ID_file";
+  Dwarf_Die child;
+  if (dwarf_child(unit, &child) != 0) return;
+  do {
+    if (dwarf_tag(&child) != DW_TAG_variable) continue;
+    const char* name = dwarf_diename(&child);
+    if (name == nullptr) continue;
+    absl::string_view n = name;
+    // MODULE_PARM_DESC(file, ...) is also `__UNIQUE_ID_file<N>`: the size
+    // check against the record tells them apart (builtin_inference.h).
+    if (!absl::ConsumePrefix(&n, kPrefix) || n.empty() ||
+        !std::all_of(n.begin(), n.end(),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    Dwarf_Attribute attr;
+    Dwarf_Die type;
+    Dwarf_Word size = 0;
+    // An unknown size is 0: the variable still counts.
+    if (dwarf_attr_integrate(&child, DW_AT_type, &attr) == nullptr ||
+        dwarf_formref_die(&attr, &type) == nullptr ||
+        dwarf_aggregate_size(&type, &size) != 0 || size > UINT32_MAX) {
+      size = 0;
+    }
+    out->push_back(static_cast<uint32_t>(size));
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
 // Appends every compile/skeleton unit of `file`. In a relocatable file,
 // addresses are turned back into section-relative offsets.
 absl::Status CollectUnits(const DwarfFile& file, DwarfUnitsOptions options,
@@ -155,6 +188,10 @@ absl::Status CollectUnits(const DwarfFile& file, DwarfUnitsOptions options,
       CollectVariables(&cudie, file.bias, walk == VariableWalk::kAll,
                        &unit.variables);
       std::sort(unit.variables.begin(), unit.variables.end());
+    }
+    if (options.license_records && !file.relocatable &&
+        options.license_records(unit.name)) {
+      CollectLicenseRecords(&cudie, &unit.license_records);
     }
   }
   return absl::OkStatus();

@@ -50,6 +50,12 @@ struct DwarfUnit {
   // the unit's variables whose location is one DW_OP_addr (file-scope and
   // function-static ones, `static struct lock_class_key __key`), ascending.
   std::vector<uint64_t> variables;
+  // With DwarfUnitsOptions::license_records: the byte sizes of the unit's
+  // file-scope `__UNIQUE_ID_file<N>` char arrays, in DIE order. Each is the
+  // `MODNAME.file=MODFILE` .modinfo record a MODULE_LICENSE of a built-in
+  // object emits (include/linux/module.h MODULE_FILE): the section is gone
+  // from vmlinux, its variables stay in DWARF. Empty for units not walked.
+  std::vector<uint32_t> license_records;
 };
 
 struct DwarfUnitsOptions {
@@ -61,6 +67,10 @@ struct DwarfUnitsOptions {
   // file scope only (global and file-static variables), or all its scopes.
   enum class VariableWalk : uint8_t { kNone, kFileScope, kAll };
   std::function<VariableWalk(absl::string_view unit_name)> variable_walk;
+  // When set, the units (by DW_AT_name) whose file scope is walked for
+  // DwarfUnit::license_records; linked files only. A file-scope walk of all
+  // units costs ~0.2 s CPU on the Debian 6.1 vmlinux (3.6M top-level DIEs).
+  std::function<bool(absl::string_view unit_name)> license_records;
 };
 using VariableWalk = DwarfUnitsOptions::VariableWalk;
 

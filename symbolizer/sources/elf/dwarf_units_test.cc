@@ -311,6 +311,33 @@ TEST(DwarfUnitsTest, VariablesLieInTheirUnit) {
   }
 }
 
+// kernel/core.c's `__UNIQUE_ID_file12` (a discarded .modinfo record of 22
+// bytes) is found when its unit is walked; `__UNIQUE_ID_filetype13` is not
+// a file record; units not walked list none.
+TEST(DwarfUnitsTest, LicenseRecords) {
+  for (const DwarfUnit& u : ReadFixture("fixture_vmlinux").units) {
+    EXPECT_TRUE(u.license_records.empty()) << u.name;
+  }
+  DwarfUnitsOptions options;
+  options.license_records = [](absl::string_view name) {
+    return !absl::EndsWith(name, "sub/core.c");
+  };
+  absl::StatusOr<DwarfUnits> units =
+      ReadDwarfUnitsFile(Fixture("fixture_vmlinux"), "", options);
+  ASSERT_TRUE(units.ok()) << units.status();
+  int found = 0;
+  for (const DwarfUnit& u : units->units) {
+    if (u.object_path == "testdata/elf/kernel/core.o") {
+      EXPECT_THAT(u.license_records,
+                  ElementsAre(sizeof("core.file=kernel/core")));
+      ++found;
+    } else {
+      EXPECT_TRUE(u.license_records.empty()) << u.name;
+    }
+  }
+  EXPECT_EQ(found, 1);
+}
+
 TEST(DwarfUnitsTest, ModuleRangesAreSectionRelative) {
   DwarfUnits units = ReadFixture("ksym-fixture.ko");
   EXPECT_TRUE(units.relocatable);

@@ -4,7 +4,8 @@
 //   elf_dump vmlinux            counts and seconds for .symtab and DWARF units
 //   elf_dump --symtab vmlinux   only .symtab (--dwarf: only DWARF), with RSS
 //   elf_dump --nm vmlinux       symbols as `nm` prints them (diff with nm)
-//   elf_dump --units vmlinux    one line per unit: offset, object, ranges
+//   elf_dump --units vmlinux    one line per unit: offset, object, the
+//                               sizes of its license records, ranges
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
@@ -59,7 +61,10 @@ int PrintNm(const std::string& path) {
 }
 
 int PrintUnits(const std::string& path) {
-  absl::StatusOr<ksym::DwarfUnits> units = ksym::ReadDwarfUnitsFile(path);
+  ksym::DwarfUnitsOptions options;
+  options.license_records = [](absl::string_view) { return true; };
+  absl::StatusOr<ksym::DwarfUnits> units =
+      ksym::ReadDwarfUnitsFile(path, "", options);
   if (!units.ok()) {
     absl::FPrintF(stderr, "%s\n", units.status().ToString());
     return 1;
@@ -73,9 +78,13 @@ int PrintUnits(const std::string& path) {
                                 : absl::StrCat(u.range_sections[i], "+"),
                             u.ranges[i].first, u.ranges[i].second);
     }
-    absl::PrintF("%x v%d %s%s name=%s comp_dir=%s%s\n", u.offset, u.version,
+    std::string license;
+    if (!u.license_records.empty()) {
+      license = absl::StrCat(" license=", absl::StrJoin(u.license_records, ","));
+    }
+    absl::PrintF("%x v%d %s%s name=%s comp_dir=%s%s%s\n", u.offset, u.version,
                  u.object_path, u.path_unresolved ? " (unresolved)" : "",
-                 u.name, u.comp_dir, ranges);
+                 u.name, u.comp_dir, license, ranges);
   }
   return 0;
 }

@@ -9,6 +9,17 @@ static int local_zeroed[4] __attribute__((used));    // b
 const char banner[] = "ksym";                        // R
 static const int table[3] __attribute__((used)) = {1, 2, 3};  // r
 
+// A built-in module's MODULE_LICENSE leaves a `MODNAME.file=MODFILE`
+// .modinfo record (include/linux/module.h); the linker script discards the
+// section as the kernel's does, and DWARF keeps the variable.
+static const char __UNIQUE_ID_file12[]
+    __attribute__((used, section(".modinfo"), aligned(1))) =
+        "core.file=kernel/core";
+// module_param(file, ...)'s type record: not a file record.
+static const char __UNIQUE_ID_filetype13[]
+    __attribute__((used, section(".modinfo"), aligned(1))) =
+        "core.parmtype=file:charp";
+
 __attribute__((weak)) int weak_func(void) { return 7; }  // W
 extern int missing_weak(void) __attribute__((weak));     // w, undefined
 

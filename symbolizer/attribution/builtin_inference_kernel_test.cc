@@ -41,6 +41,7 @@ struct Build {
 constexpr Build kBuilds[] = {
     {"testdata/builtin_inference/linux-6.1-tiny-x86_64.txt", 0.95},
     {"testdata/builtin_inference/linux-6.1-libs-x86_64.txt", 0.97},
+    {"testdata/builtin_inference/linux-6.1-netguest-x86_64.txt", 0.97},
 };
 
 struct KernelData {
@@ -174,6 +175,7 @@ TEST_P(BuiltinInferenceKernelTest, PrecisionAndRecallOnARealBuild) {
     missed_text += " " + module + ":" + std::to_string(n);
   }
   std::printf("text symbols missed per module:%s\n", missed_text.c_str());
+  if (!wrong.empty()) std::printf("wrong:%s\n", wrong.c_str());
   for (const std::string& c : r.conflicts) {
     std::printf("conflict: %s\n", c.c_str());
   }

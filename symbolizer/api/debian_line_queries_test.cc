@@ -28,7 +28,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "symbolizer/api/line_queries.h"
 #include "symbolizer/builder/builder.h"
@@ -63,71 +62,18 @@ std::unique_ptr<Symbolizer> BuildIndex(const testutil::DebianKernel& k) {
   return std::make_unique<Symbolizer>(*std::move(r));
 }
 
+using DwarfRow = testutil::DwarfdumpRow;
 // One compile unit's line table as llvm-dwarfdump --debug-line prints it.
-struct DwarfRow {
-  uint64_t address = 0;
-  uint32_t line = 0;
-  uint32_t file = 0;
-  bool is_stmt = false;
-  bool end_sequence = false;
-};
-struct DwarfTable {
-  std::vector<std::string> paths;  // by file index, relative to comp_dir
-  std::vector<DwarfRow> rows;      // in program order
-};
-
-std::string Unquote(absl::string_view s) {
-  s = absl::StripAsciiWhitespace(s);
-  absl::ConsumePrefix(&s, "\"");
-  absl::ConsumeSuffix(&s, "\"");
-  return std::string(s);
-}
+using DwarfTable = testutil::DwarfdumpLineTable;
 
 DwarfTable ReadTable(const std::string& vmlinux, uint64_t stmt_list) {
-  const std::string text = testutil::RunPeer(absl::StrCat(
-      "llvm-dwarfdump --debug-line=0x", absl::Hex(stmt_list), " ", vmlinux));
-  DwarfTable t;
-  std::vector<std::string> dirs;
-  std::vector<std::pair<std::string, uint32_t>> files;  // name, dir
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    absl::string_view l = absl::StripAsciiWhitespace(line);
-    if (absl::ConsumePrefix(&l, "include_directories[")) {
-      dirs.push_back(Unquote(l.substr(l.find('=') + 1)));
-    } else if (absl::StartsWith(l, "file_names[")) {
-      files.emplace_back("", 0);
-    } else if (absl::ConsumePrefix(&l, "name:") && !files.empty()) {
-      files.back().first = Unquote(l);
-    } else if (absl::ConsumePrefix(&l, "dir_index:") && !files.empty()) {
-      EXPECT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(l),
-                                   &files.back().second));
-    } else if (absl::StartsWith(l, "0x")) {
-      std::vector<absl::string_view> f =
-          absl::StrSplit(l, ' ', absl::SkipEmpty());
-      if (f.size() < 6) continue;
-      DwarfRow r;
-      if (!absl::SimpleHexAtoi(f[0], &r.address) ||
-          !absl::SimpleAtoi(f[1], &r.line) || !absl::SimpleAtoi(f[3], &r.file)) {
-        continue;
-      }
-      for (size_t i = 6; i < f.size(); ++i) {
-        r.is_stmt |= f[i] == "is_stmt";
-        r.end_sequence |= f[i] == "end_sequence";
-      }
-      t.rows.push_back(r);
-    }
-  }
-  for (const auto& [name, dir] : files) {
-    if (!name.empty() && name[0] == '/') {
-      t.paths.push_back(name);
-    } else if (dir == 0 || dir >= dirs.size()) {
-      t.paths.push_back(name);  // under comp_dir
-    } else {
-      t.paths.push_back(absl::StrCat(dirs[dir], "/", name));
-    }
-  }
-  EXPECT_FALSE(t.rows.empty())
+  std::vector<DwarfTable> t =
+      testutil::ParseDwarfdumpDebugLine(testutil::RunPeer(absl::StrCat(
+          "llvm-dwarfdump --debug-line=0x", absl::Hex(stmt_list), " ",
+          vmlinux)));
+  EXPECT_TRUE(t.size() == 1 && !t[0].rows.empty())
       << absl::StrCat("no rows at .debug_line 0x", absl::Hex(stmt_list));
-  return t;
+  return t.empty() ? DwarfTable() : std::move(t[0]);
 }
 
 // DW_AT_stmt_list of the compile unit holding `address`.
@@ -147,8 +93,9 @@ uint64_t StmtListOf(const std::string& vmlinux, uint64_t address) {
 
 bool Matches(const DwarfTable& t, const DwarfRow& r, absl::string_view file,
              uint32_t line) {
-  return !r.end_sequence && r.line == line && r.file < t.paths.size() &&
-         SourcePathSuffixMatches(t.paths[r.file], file);
+  // Paths relative to the unit's comp_dir, as the index keeps them.
+  return !r.end_sequence && r.line == line && r.file < t.files.size() &&
+         SourcePathSuffixMatches(t.Path(r.file, true), file);
 }
 
 // Every site ksym gives is an is_stmt row of file:line in its unit.

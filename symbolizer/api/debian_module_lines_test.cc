@@ -39,7 +39,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "symbolizer/api/line_queries.h"
 #include "symbolizer/api/source_lines.h"
@@ -320,65 +319,18 @@ struct DwarfRow {
 // One sequence (up to end_sequence) of one unit.
 using Sequence = std::vector<DwarfRow>;
 
-std::string Unquote(absl::string_view s) {
-  s = absl::StripAsciiWhitespace(s);
-  absl::ConsumePrefix(&s, "\"");
-  absl::ConsumeSuffix(&s, "\"");
-  return std::string(s);
-}
-
 std::vector<Sequence> ReadSequences(const std::string& debug_ko) {
-  const std::string text =
-      testutil::RunPeer(absl::StrCat("llvm-dwarfdump --debug-line ", debug_ko));
   std::vector<Sequence> out;
-  std::vector<std::string> dirs, paths;
-  std::vector<std::pair<std::string, uint32_t>> files;  // name, dir
-  bool rows = false;
   Sequence current;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    absl::string_view l = absl::StripAsciiWhitespace(line);
-    if (absl::StartsWith(l, "debug_line[")) {
-      dirs.clear();
-      files.clear();
-      rows = false;
-    } else if (absl::ConsumePrefix(&l, "include_directories[")) {
-      dirs.push_back(Unquote(l.substr(l.find('=') + 1)));
-    } else if (absl::StartsWith(l, "file_names[")) {
-      files.emplace_back("", 0);
-    } else if (absl::ConsumePrefix(&l, "name:") && !files.empty()) {
-      files.back().first = Unquote(l);
-    } else if (absl::ConsumePrefix(&l, "dir_index:") && !files.empty()) {
-      EXPECT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(l),
-                                   &files.back().second));
-    } else if (absl::StartsWith(l, "Address")) {
-      rows = true;
-      paths.clear();
-      for (const auto& [name, dir] : files) {
-        paths.push_back(name[0] == '/' || dir >= dirs.size()
-                            ? name
-                            : absl::StrCat(dirs[dir], "/", name));
-      }
-    } else if (rows && absl::StartsWith(l, "0x")) {
-      std::vector<absl::string_view> f =
-          absl::StrSplit(l, ' ', absl::SkipEmpty());
-      DwarfRow r;
-      uint32_t file = 0;
-      if (f.size() < 6 || !absl::SimpleHexAtoi(f[0], &r.address) ||
-          !absl::SimpleAtoi(f[1], &r.line) || !absl::SimpleAtoi(f[3], &file)) {
-        continue;
-      }
-      bool end = false;
-      for (size_t i = 6; i < f.size(); ++i) {
-        r.is_stmt |= f[i] == "is_stmt";
-        end |= f[i] == "end_sequence";
-      }
-      // DWARF 5 numbers files from 0, DWARF 4 from 1 (entry 0 unused).
-      if (file < paths.size()) r.path = paths[file];
-      if (end) {
+  for (const testutil::DwarfdumpLineTable& t :
+       testutil::ParseDwarfdumpDebugLine(testutil::RunPeer(
+           absl::StrCat("llvm-dwarfdump --debug-line ", debug_ko)))) {
+    for (const testutil::DwarfdumpRow& r : t.rows) {
+      if (r.end_sequence) {
         out.push_back(std::move(current));
         current.clear();
       } else {
-        current.push_back(std::move(r));
+        current.push_back({r.address, r.line, t.Path(r.file, false), r.is_stmt});
       }
     }
   }

@@ -72,6 +72,66 @@ bool SameButOutermostName(const std::vector<std::string>& ours,
                                   absl::StartsWith(p.first, o.first + "."));
 }
 
+namespace {
+
+std::string Unquote(absl::string_view s) {
+  s = absl::StripAsciiWhitespace(s);
+  absl::ConsumePrefix(&s, "\"");
+  absl::ConsumeSuffix(&s, "\"");
+  return std::string(s);
+}
+
+}  // namespace
+
+std::string DwarfdumpLineTable::Path(uint32_t file,
+                                     bool comp_dir_relative) const {
+  if (file >= files.size()) return "";
+  const File& f = files[file];
+  if ((!f.name.empty() && f.name[0] == '/') || f.dir >= dirs.size() ||
+      (comp_dir_relative && f.dir == 0)) {
+    return f.name;
+  }
+  return absl::StrCat(dirs[f.dir], "/", f.name);
+}
+
+std::vector<DwarfdumpLineTable> ParseDwarfdumpDebugLine(
+    absl::string_view text) {
+  std::vector<DwarfdumpLineTable> out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::string_view l = absl::StripAsciiWhitespace(line);
+    if (absl::StartsWith(l, "debug_line[")) {
+      out.emplace_back();
+      continue;
+    }
+    if (out.empty()) continue;
+    DwarfdumpLineTable& t = out.back();
+    if (absl::ConsumePrefix(&l, "include_directories[")) {
+      t.dirs.push_back(Unquote(l.substr(l.find('=') + 1)));
+    } else if (absl::StartsWith(l, "file_names[")) {
+      t.files.emplace_back();
+    } else if (absl::ConsumePrefix(&l, "name:") && !t.files.empty()) {
+      t.files.back().name = Unquote(l);
+    } else if (absl::ConsumePrefix(&l, "dir_index:") && !t.files.empty()) {
+      EXPECT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(l),
+                                   &t.files.back().dir));
+    } else if (absl::StartsWith(l, "0x")) {
+      std::vector<absl::string_view> f =
+          absl::StrSplit(l, ' ', absl::SkipEmpty());
+      DwarfdumpRow r;
+      if (f.size() < 6 || !absl::SimpleHexAtoi(f[0], &r.address) ||
+          !absl::SimpleAtoi(f[1], &r.line) || !absl::SimpleAtoi(f[3], &r.file)) {
+        continue;
+      }
+      for (size_t i = 6; i < f.size(); ++i) {
+        r.is_stmt |= f[i] == "is_stmt";
+        r.end_sequence |= f[i] == "end_sequence";
+      }
+      t.rows.push_back(r);
+    }
+  }
+  return out;
+}
+
 std::string RunPeer(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) {

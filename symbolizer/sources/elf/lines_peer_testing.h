@@ -35,6 +35,35 @@ bool SameButOutermostName(const std::vector<std::string>& ours,
                           const std::vector<std::string>& peer,
                           bool any_name = false);
 
+// One unit's line table as `llvm-dwarfdump --debug-line` prints it.
+struct DwarfdumpRow {
+  uint64_t address = 0;
+  uint32_t line = 0;
+  uint32_t file = 0;  // index into DwarfdumpLineTable::files
+  bool is_stmt = false;
+  bool end_sequence = false;
+};
+struct DwarfdumpLineTable {
+  std::vector<std::string> dirs;  // include_directories[], in order
+  struct File {
+    std::string name;
+    uint32_t dir = 0;
+  };
+  // file_names[], in order (DWARF 5 numbers them from 0, DWARF 4 from 1:
+  // its rows never name entry 0).
+  std::vector<File> files;
+  std::vector<DwarfdumpRow> rows;  // in program order
+
+  // `file`'s path: its name when absolute, else its include directory and
+  // name; with `comp_dir_relative`, directory 0 (the unit's comp_dir) is
+  // left out. "" for a file index past the table.
+  std::string Path(uint32_t file, bool comp_dir_relative) const;
+};
+
+// Each "debug_line[...]" unit of `llvm-dwarfdump --debug-line` output, in
+// order. Lines it does not know are skipped.
+std::vector<DwarfdumpLineTable> ParseDwarfdumpDebugLine(absl::string_view text);
+
 // Runs `command` (a shell command line) and returns its stdout; the test
 // fails when it exits non-zero.
 std::string RunPeer(const std::string& command);

@@ -317,6 +317,14 @@ absl::StatusOr<ResolvedInputs> DiscoverInputs(const BuildInputs& in,
         path.empty() ? Source(what, "", SourceState::kMissing, "not given")
                      : Source(what, path, SourceState::kFound));
   };
+  if (r.modules_dir.empty() && !in.modules_dir_missing_why.empty()) {
+    for (const char* what : {"modules.builtin", "modules.builtin.modinfo"}) {
+      if (module_file(what).empty()) {
+        r.sources.push_back(Source(what, "", SourceState::kMissing,
+                                   in.modules_dir_missing_why));
+      }
+    }
+  }
   record("kallsyms", r.kallsyms);
   record("System.map", r.system_map);
   record("vmlinux", r.vmlinux);

@@ -32,6 +32,10 @@ struct BuildInputs {
   // A /lib/modules/RELEASE directory: modules.builtin,
   // modules.builtin.modinfo (and .objs, .ranges when present).
   std::string modules_dir;
+  // Why there is no modules_dir, when the caller knows (an index store
+  // building a kernel on demand): recorded as the modules.builtin sources'
+  // reason instead of "not given".
+  std::string modules_dir_missing_why;
   // A kernel build tree: vmlinux, System.map, vmlinux.map (+ vmlinux.o.map),
   // modules.builtin*, include/config/kernel.release and the .*.o.cmd files.
   // Explicit paths above win over the files found here.

@@ -52,9 +52,19 @@ std::string VmlinuxRelease(const std::string& path) {
 KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
                                      const std::string& vmlinux) {
   KernelExtras extras;
-  if (debug_root.empty()) return extras;
+  if (debug_root.empty()) {
+    extras.modules_dir_missing_why =
+        "built on demand without a local debug tree (debuginfod serves only "
+        "the debug file): add the kernel with `ksym store add --modules-dir`";
+    return extras;
+  }
   const std::string release = VmlinuxRelease(vmlinux);
-  if (release.empty()) return extras;
+  if (release.empty()) {
+    extras.modules_dir_missing_why =
+        "built on demand: the vmlinux's linux_banner names no release to "
+        "find its modules directory by";
+    return extras;
+  }
   const std::string root = debug_root == "/" ? "" : debug_root;
   // The -dbg package ships both under usr/lib/debug; the image package
   // has them under lib/modules and boot.
@@ -65,6 +75,12 @@ KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
       extras.modules_dir = modules;
       break;
     }
+  }
+  if (extras.modules_dir.empty()) {
+    extras.modules_dir_missing_why = absl::StrCat(
+        "built on demand: no modules.builtin* of release ", release, " in ",
+        debug_root, " (usr/lib/debug/lib/modules/", release, " or lib/modules/",
+        release, ")");
   }
   for (const char* dir : {"/usr/lib/debug/boot/", "/boot/"}) {
     const std::string map = absl::StrCat(root, dir, "System.map-", release);
@@ -127,6 +143,7 @@ absl::StatusOr<IndexStore::Added> IndexStore::Add(
   BuildInputs in;
   in.vmlinux_path = elf_path;
   in.modules_dir = extras.modules_dir;
+  in.modules_dir_missing_why = extras.modules_dir_missing_why;
   in.system_map_path = extras.system_map;
   absl::StatusOr<BuiltIndex> built = BuildIndexFile(in, *path);
   if (!built.ok()) return built.status();

@@ -51,6 +51,9 @@ struct StoreOptions {
 // `ksym build` takes them (both optional).
 struct KernelExtras {
   std::string modules_dir;  // /lib/modules/RELEASE
+  // Why modules_dir is empty, when known: the index records it as the
+  // reason its built-in modules are missing.
+  std::string modules_dir_missing_why;
   std::string system_map;
 };
 

@@ -182,6 +182,17 @@ TEST(IndexStoreTest, OnDemandKernelTakesBuiltinModulesFromTheDebugTree) {
   absl::StatusOr<std::unique_ptr<Symbolizer>> b = bare_store.Open(id);
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(ext4_fill_super(**b), "ext4_fill_super {super.o}");
+  // The index says why it has no built-in modules.
+  bool said = false;
+  for (const auto& source : (*b)->index().sources()) {
+    if (source.what != "modules.builtin") continue;
+    said = true;
+    EXPECT_NE(source.why.find(absl::StrCat("no modules.builtin* of release ",
+                                           release, " in ", bare)),
+              std::string::npos)
+        << source.why;
+  }
+  EXPECT_TRUE(said);
 }
 
 // Runtime addresses of a host (KASLR slide, module loaded somewhere) give

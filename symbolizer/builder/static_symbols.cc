@@ -133,11 +133,9 @@ absl::Status ReadVmlinux(const ResolvedInputs& in,
 
   for (const Symbol& s : out.symbols) {
     if (s.name != "linux_banner") continue;
-    absl::StatusOr<std::string> banner = ReadElfString(vmlinux, s.address, 512, in.root);
-    if (banner.ok()) {
-      absl::StatusOr<std::string> release = ReleaseFromBanner(*banner);
-      if (release.ok()) out.banner_release = *release;
-    }
+    absl::StatusOr<std::string> release =
+        ReleaseAtBanner(vmlinux, s.address, in.root);
+    if (release.ok()) out.banner_release = *release;
     if (out.banner_release.empty()) {
       log.Warn(absl::StrCat(
           vmlinux, ": linux_banner holds no \"Linux version RELEASE\""));

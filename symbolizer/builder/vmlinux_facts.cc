@@ -265,4 +265,12 @@ ReadDyndbgDescriptors(const std::string& path,
   return out;
 }
 
+absl::StatusOr<std::string> ReleaseAtBanner(const std::string& path,
+                                            uint64_t address,
+                                            const std::string& root) {
+  absl::StatusOr<std::string> banner = ReadElfString(path, address, 512, root);
+  if (!banner.ok()) return banner.status();
+  return ReleaseFromBanner(*banner);
+}
+
 }  // namespace ksym

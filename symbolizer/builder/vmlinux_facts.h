@@ -31,6 +31,12 @@ bool MksysmapKeeps(char nm_type, absl::string_view name);
 // that way.
 absl::StatusOr<std::string> ReleaseFromBanner(absl::string_view banner);
 
+// The release of the linux_banner string at `address` of the linked ELF
+// file `path` (ReadElfString, then ReleaseFromBanner).
+absl::StatusOr<std::string> ReleaseAtBanner(const std::string& path,
+                                            uint64_t address,
+                                            const std::string& root = "");
+
 // The NUL-terminated string (at most `max_length` bytes) at `address` of a
 // linked ELF file's allocated, file-backed sections, read through libelf
 // from a read-only mapping. NotFound when no such section holds the address.

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/build_index.h"
+#include "symbolizer/builder/paths.h"
 #include "symbolizer/builder/vmlinux_facts.h"
 #include "symbolizer/disambiguation/disambiguate.h"
 #include "symbolizer/catalog/identity_names.h"
@@ -23,11 +24,6 @@ bool Exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
-bool IsRegular(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
 // The release a vmlinux's linux_banner names; "" when it has none. The
 // banner comes from an untrusted file: only a release CheckKernelRelease
 // accepts (never a path) is returned.
@@ -36,9 +32,7 @@ std::string VmlinuxRelease(const std::string& path) {
   if (!table.ok() || table->relocatable) return "";
   for (const ElfSymbol& s : table->symbols) {
     if (s.name != "linux_banner") continue;
-    absl::StatusOr<std::string> banner = ReadElfString(path, s.value);
-    if (!banner.ok()) return "";
-    absl::StatusOr<std::string> release = ReleaseFromBanner(*banner);
+    absl::StatusOr<std::string> release = ReleaseAtBanner(path, s.value);
     if (!release.ok() || !CheckKernelRelease(*release, "linux_banner").ok()) {
       return "";
     }
@@ -70,8 +64,8 @@ KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
   // has them under lib/modules and boot.
   for (const char* dir : {"/usr/lib/debug/lib/modules/", "/lib/modules/"}) {
     const std::string modules = absl::StrCat(root, dir, release);
-    if (IsRegular(modules + "/modules.builtin") ||
-        IsRegular(modules + "/modules.builtin.modinfo")) {
+    if (IsRegularFile(modules + "/modules.builtin") ||
+        IsRegularFile(modules + "/modules.builtin.modinfo")) {
       extras.modules_dir = modules;
       break;
     }
@@ -84,7 +78,7 @@ KernelExtras KernelExtrasInDebugTree(const std::string& debug_root,
   }
   for (const char* dir : {"/usr/lib/debug/boot/", "/boot/"}) {
     const std::string map = absl::StrCat(root, dir, "System.map-", release);
-    if (IsRegular(map)) {
+    if (IsRegularFile(map)) {
       extras.system_map = map;
       break;
     }

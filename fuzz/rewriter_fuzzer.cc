@@ -1,11 +1,14 @@
 // Fuzzes the stream rewriter over the sample index (sample_index.h): any
 // text must rewrite without crashing, and rewriting is idempotent
-// (rewriter.h): rewriting the output again changes nothing.
+// (rewriter.h): rewriting the output again changes nothing. The
+// decode_stacktrace.sh shape (not idempotent: it drops offsets) keeps one
+// output line per input line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/escaping.h"
@@ -51,6 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    absl::CHexEscape(twice).c_str());
       std::abort();
     }
+  }
+  ksym::RewriteOptions script;
+  script.decode_stacktrace = true;
+  ksym::Rewriter as_script(SampleSymbolizer(), script);
+  const std::string shaped = as_script.RewriteText(text);
+  if (std::count(shaped.begin(), shaped.end(), '\n') !=
+      std::count(text.begin(), text.end(), '\n')) {
+    std::fprintf(stderr,
+                 "rewriter fuzzer: --decode-stacktrace changed the line "
+                 "count\ninput:  '%s'\noutput: '%s'\n",
+                 absl::CHexEscape(text).c_str(),
+                 absl::CHexEscape(shaped).c_str());
+    std::abort();
   }
   return 0;
 }

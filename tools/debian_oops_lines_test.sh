@@ -16,6 +16,8 @@
 #     agree with the DWARF;
 #   - the oops has a duplicated-name frame whose first nm copy decodes to
 #     another file:line, and ksym's answer is never that one;
+#   - `--decode-stacktrace` prints each frame line in the script's shape
+#     with the same file:lines, and echoes the other lines;
 #   - a loadable-module frame gets no file:line (the index has none for
 #     modules yet), and says why.
 #   debian_oops_lines_test.sh KSYM OOPS_GEN
@@ -41,7 +43,36 @@ done < <(find "$k/usr/lib/debug/lib/modules/$release" -name '*.ko' | sort)
 python3 "$gen" "$ksym" "$w/i.ksym" "$vmlinux" --frames 30 --seed 18 \
   --truth "$w/truth" "${modules[@]}" > "$w/oops"
 "$ksym" symbolize --lines -i "$w/i.ksym" < "$w/oops" > "$w/out"
+"$ksym" symbolize --decode-stacktrace -i "$w/i.ksym" < "$w/oops" > "$w/ds"
 cat "$w/out"
+
+# --decode-stacktrace: the script's shape, with --lines' answer per frame:
+# `[ TIMESTAMP] NAME (FILE:LINE ...) MOD` (a trailing space without MOD),
+# or the stripped frame and MOD followed by the reason it has no lines.
+python3 - "$w/oops" "$w/out" "$w/ds" <<'PY'
+import re, sys
+oops, out, ds = (open(p).read().splitlines() for p in sys.argv[1:])
+assert len(ds) == len(oops), (len(ds), len(oops))
+checked = 0
+for o, l, d in zip(oops, out, ds):
+    m = re.fullmatch(r"\[\s*([0-9.]+)\]\s+(\S+)\+0x[0-9a-f]+/0x[0-9a-f]+"
+                     r"(?: \[(\S+)\])?", o)
+    if not m:
+        assert d == o.strip(), (o, d)  # echoed as bash's read leaves it
+        continue
+    ts, name, mod = "[%13s" % (m.group(1) + "]"), m.group(2), m.group(3) or ""
+    code = re.search(r"\+0x[0-9a-f]+/0x[0-9a-f]+ \(([^)]*:[0-9]+[^)]*)\)", l)
+    if code:
+        want = "%s %s (%s) %s" % (ts, name, code.group(1), mod)
+        assert d == want, "\n%s\n%s" % (d, want)
+    else:
+        frame = m.group(0)[m.start(2) - m.start(0):].split(" [")[0]
+        assert d.startswith("%s %s" % (ts, frame)), (d, frame)
+        assert re.search(r"\((not placed|no source lines): ", d), d
+    checked += 1
+assert checked >= 20, checked
+print("--decode-stacktrace: %d frame lines in the script's shape" % checked)
+PY
 
 python3 - "$vmlinux" "$w/truth" "$w/out" <<'PY'
 import re, subprocess, sys

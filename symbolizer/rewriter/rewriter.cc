@@ -22,6 +22,7 @@
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
+#include "symbolizer/rewriter/decode_stacktrace_line.h"
 #include "symbolizer/rewriter/unplaced.h"
 
 namespace ksym {
@@ -85,6 +86,10 @@ void Rewriter::AppendUnplaced(const FrameSpan& f, absl::string_view why,
 }
 
 void Rewriter::RewriteLine(absl::string_view line, std::string* out) {
+  if (options_.decode_stacktrace) {
+    RewriteLineAsScript(line, out);
+    return;
+  }
   ++stats_.lines;
   FindFrames(line, &frames_);
   size_t done = 0;
@@ -131,6 +136,52 @@ bool Rewriter::RewriteFrame(const FrameSpan& f, std::string* out) {
       return RewriteBare(f, out);
   }
   return false;
+}
+
+void Rewriter::RewriteLineAsScript(absl::string_view line, std::string* out) {
+  ++stats_.lines;
+  const DecodeStacktraceLine l = ReadAsDecodeStacktrace(line);
+  if (!l.decoded) {
+    out->append(l.echoed);
+    return;
+  }
+  // The frame the script decodes, with the address and module bracket the
+  // line printed for it, read as any other frame.
+  std::string frame = l.address.empty() ? "" : absl::StrCat("[<", l.address, ">] ");
+  absl::StrAppend(&frame, l.stripped);
+  if (!l.module_bracket.empty()) absl::StrAppend(&frame, " ", l.module_bracket);
+  FindFrames(frame, &frames_);
+  const FrameSpan* f = nullptr;
+  for (const FrameSpan& c : frames_) {
+    if (c.kind != FrameKind::kBareAddress && c.symbol == l.stripped) f = &c;
+  }
+  if (f == nullptr) {
+    out->append(DecodeStacktraceOutput(l, EscapedName(l.stripped)));
+    out->append(UnplacedNote("not a frame ksym reads"));
+    return;
+  }
+  std::string code, lines_note, rewritten;
+  script_code_ = &code;
+  script_lines_note_ = &lines_note;
+  const bool changed = RewriteFrame(*f, &rewritten);
+  script_code_ = script_lines_note_ = nullptr;
+  // What follows the symbol in ksym's own shape: the qualifiers (the
+  // script prints the module by itself, and no object), then the notes.
+  absl::string_view notes;
+  if (changed) {
+    notes = absl::ClippedSubstr(rewritten, f->symbol.size());
+    while (notes.size() > 2 && notes[0] == ' ' &&
+           (notes[1] == '[' || notes[1] == '{')) {
+      const size_t close = notes.find(notes[1] == '[' ? ']' : '}');
+      if (close == absl::string_view::npos) break;
+      notes.remove_prefix(close + 1);
+    }
+  }
+  const std::string symbol_text =
+      code.empty() ? absl::StrCat(l.stripped, lines_note)
+                   : absl::StrCat(l.segment, l.name, " (", code, ")");
+  out->append(DecodeStacktraceOutput(l, symbol_text));
+  out->append(notes.data(), notes.size());
 }
 
 bool Rewriter::NameKnown(absl::string_view name) const {
@@ -316,8 +367,16 @@ bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
 
 void Rewriter::AppendLines(const SymbolInfo& s, uint64_t offset,
                            std::string* out) const {
-  if (!options_.lines) return;
+  if (!options_.lines && !options_.decode_stacktrace) return;
   const SourceLines lines = LocateSourceLines(symbolizer_, s, offset);
+  if (script_code_ != nullptr) {
+    if (lines.state == SourceLines::State::kFound) {
+      *script_code_ = DecodeStacktraceText(lines);
+    } else if (lines.state != SourceLines::State::kNoLineTable) {
+      *script_lines_note_ = absl::StrCat(" (no source lines: ", lines.why, ")");
+    }
+    return;
+  }
   switch (lines.state) {
     case SourceLines::State::kFound:
       absl::StrAppend(out, " (", DecodeStacktraceText(lines), ")");

@@ -117,6 +117,13 @@ struct RewriteOptions {
   // where it has none for that frame (a module's, code without DWARF).
   // Off: lines are not rewritten idempotently.
   bool lines = false;
+  // `symbolize --decode-stacktrace`: every line as the kernel's
+  // scripts/decode_stacktrace.sh prints it (decode_stacktrace_line.h),
+  // its frame's `(FILE:LINE ...)` from the copy this rewriter pins; what
+  // the script has no place for (a frame not placed, ambiguous or
+  // mismatched, a frame without lines and why, a BPF program) is appended
+  // to the line as the notes above. Implies `lines`.
+  bool decode_stacktrace = false;
   // For an index of the running kernel: what the kernel has now at an
   // index address no indexed symbol places exactly, or nullopt. A frame
   // printed with the same name there is placed (the BPF tag in the name
@@ -167,6 +174,8 @@ class Rewriter {
   // Appends the replacement of frame f to *out; returns false (and appends
   // nothing) when the frame stays as it is.
   bool RewriteFrame(const FrameSpan& f, std::string* out);
+  // RewriteOptions::decode_stacktrace.
+  void RewriteLineAsScript(absl::string_view line, std::string* out);
   bool RewriteAddressed(const FrameSpan& f, std::string* out);
   bool RewriteNamed(const FrameSpan& f, std::string* out);
   bool RewriteBare(const FrameSpan& f, std::string* out);
@@ -204,6 +213,10 @@ class Rewriter {
   RewriteStats stats_;
   std::vector<FrameSpan> frames_;     // scratch
   std::vector<SymbolInfo> covering_;  // scratch
+  // RewriteOptions::decode_stacktrace: where AppendLines puts the frame's
+  // `FILE:LINE ...` and its " (no source lines: WHY)" instead of the output.
+  std::string* script_code_ = nullptr;
+  std::string* script_lines_note_ = nullptr;
 };
 
 // True when so many frames disagree with the index (at least 2, and a

@@ -1074,6 +1074,34 @@ TEST(RewriterLinesTest, TheRightCopysLinesAsDecodeStacktracePrintsThem) {
             " init_once+0x12/0x80 {fat/inode.o}");
 }
 
+TEST(RewriterLinesTest, DecodeStacktraceShapeWithTheRightCopy) {
+  std::unique_ptr<Symbolizer> k = KernelWithLines();
+  RewriteOptions options;
+  options.decode_stacktrace = true;
+  Rewriter r(*k, options);
+  // The script's words and shape (timestamp, `?`, no offset, the module
+  // after); the fs/fat copy's lines, which LEN selects.
+  EXPECT_EQ(r.RewriteLine("[   12.345678]  ? init_once+0x12/0x80"),
+            "[   12.345678] ? init_once (include/linux/list.h:38 "
+            "fs/fat/inode.c:705) ");
+  // `[<ADDR>]` decides, and is dropped as the script drops it.
+  EXPECT_EQ(r.RewriteLine(" [<ffffffff82200105>] init_once+0x5/0x100"),
+            "init_once (fs/fat/inode.c:700) ");
+  EXPECT_EQ(r.RewriteLine("RIP: 0010:init_once+0x12/0x100"),
+            "RIP: 0010:init_once (fs/inode.c:400) ");
+  // What the script has no place for is appended: no lines of a module's
+  // frame, an ambiguous or unplaced frame.
+  const std::string module = r.RewriteLine(" init_once+0x12/0x40 [ext4]");
+  EXPECT_TRUE(absl::StartsWith(module, "init_once+0x12/0x40 (no source lines: "))
+      << module;
+  EXPECT_TRUE(absl::EndsWith(module, ") ext4")) << module;
+  EXPECT_EQ(r.RewriteLine(" init_once+0x1/0x2000"),
+            "init_once+0x1/0x2000  (not placed: no init_once is 0x2000 "
+            "long; the index has 0x80, 0x100)");
+  // Lines without a frame are echoed as bash's `read` leaves them.
+  EXPECT_EQ(r.RewriteLine("  Call Trace:  "), "Call Trace:");
+}
+
 // ---- Module build ids (CONFIG_STACKTRACE_BUILD_ID, `[mod BUILDID]`) ----
 
 // The module frames of testdata/traces/oops-buildid.txt, a real 6.16 oops.

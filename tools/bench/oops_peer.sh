@@ -39,6 +39,7 @@ done < <(find "$debugmods" -name '*.ko' | sort)
 python3 "$here/oops_gen.py" "$ksym" "$w/i.ksym" "$vmlinux" --frames 30 \
   --seed 18 --truth "$w/truth" "${modules[@]}" > "$w/oops"
 cat "$vmlinux" > /dev/null
+"$ksym" symbolize --decode-stacktrace -i "$w/i.ksym" < "$w/oops" > "$w/ksym.ds"
 
 for i in $(seq "$runs"); do
   /usr/bin/time -f "%e %U %S %M" -a -o "$w/peer.t" \
@@ -106,6 +107,40 @@ wall = lambda r: statistics.median(x[0] for x in r)
 print("ratio decode_stacktrace.sh / ksym: CPU %.0fx, wall %.0fx "
       "(GNU time's 10 ms resolution: ksym's CPU clamped to 0.01 s)" % (
       cpu(p) / max(cpu(k), 0.01), wall(p) / max(wall(k), 0.01)))
+# `symbolize --decode-stacktrace` against the script's own output, line by
+# line: every difference is classified.
+peer_all = open(w + "/peer").read().splitlines()
+ds_all = open(w + "/ksym.ds").read().splitlines()
+oops_all = open(w + "/oops").read().splitlines()
+by_name = {t[0]: t for t in truth}
+kinds, j = {}, 0
+for line in oops_all:
+    o = ds_all.pop(0)
+    p = peer_all[0] if peer_all else None
+    if re.search(r"PID: \d+ Comm:", line) and p != o:
+        kind = "line the script swallows (debuginfod-find installed)"
+    else:
+        peer_all.pop(0)
+        m = re.search(r"(\S+)\+0x[0-9a-f]+/0x[0-9a-f]+", line)
+        t = by_name.get(m.group(1)) if m else None
+        if p == o:
+            kind = "identical"
+        elif re.sub(r" \(discriminator \d+\)", "", p) == o:
+            kind = "binutils' (discriminator N), which ksym does not print"
+        elif "(not placed: " in o or "(no source lines: " in o:
+            kind = "frame ksym cannot place or has no lines for, said"
+        elif t and t[1] != t[2]:
+            kind = "duplicated name: the script decodes the first nm copy"
+        else:
+            kind = "other (see llvm-symbolizer column above)"
+    kinds.setdefault(kind, []).append((p, o))
+print("\nksym symbolize --decode-stacktrace against the script, %d lines:" %
+      len(oops_all))
+for kind, pairs in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
+    print("  %3d %s" % (len(pairs), kind))
+    if kind.startswith("other"):
+        for p, o in pairs:
+            print("      script: %s\n      ksym:   %s" % (p, o))
 b = rows("build.t")[0]
 print("ksym build (once, not in the ratio): wall %.2f s, CPU %.2f s, RSS %d KiB"
       % (b[0], b[1] + b[2], b[3]))

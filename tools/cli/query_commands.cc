@@ -265,7 +265,8 @@ int RunSymbolize(const Args& a) {
   RewriteOptions options;
   options.append_addresses = a.flag("--addresses");
   options.full_object_path = a.flag("--full-object");
-  options.lines = a.flag("--lines");
+  options.decode_stacktrace = a.flag("--decode-stacktrace");
+  options.lines = a.flag("--lines") || options.decode_stacktrace;
   if (const std::string warning = LinesWarning(s->index());
       options.lines && !warning.empty()) {
     // Said once here; the frames it names pass without lines.
@@ -425,7 +426,7 @@ Exit 1 when a query matches nothing.
 const Command& SymbolizeCommand() {
   static const Command c{
       "symbolize", "rewrite stack dumps, perf script and ftrace output (stdin)",
-      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF | --vmcoreinfo FILE] [--addresses] [--stats] [--full-object] [--lines]
+      R"(usage: ksym symbolize [-i INDEX] [--kaslr-offset OFF | --vmcoreinfo FILE] [--addresses] [--stats] [--full-object] [--lines | --decode-stacktrace]
 
 Copies stdin to stdout, making every kernel frame unambiguous: perf script
 frames and old [<ADDR>] traces get the symbol at their address with its
@@ -465,9 +466,16 @@ until it comes; stderr says which lines it was applied to; give
                 whose debug .ko was not read, code without DWARF); said
                 once on stderr when the index has no line table of the
                 vmlinux (and whether the modules' lines are there)
+  --decode-stacktrace  print every line as the kernel's
+                scripts/decode_stacktrace.sh does (`? name (FILE:LINE
+                ...) mod`: no [<ADDR>], offset or {obj}, blanks squeezed,
+                timestamps as `[%13s`), with the right copy's lines; a note
+                the script has no place for (not placed, ambiguous, no
+                source lines) ends the line
 )",
       {"--index", "--kaslr-offset", "--vmcoreinfo"},
-      {"--addresses", "--stats", "--full-object", "--lines"},
+      {"--addresses", "--stats", "--full-object", "--lines",
+       "--decode-stacktrace"},
       RunSymbolize};
   return c;
 }

@@ -116,14 +116,23 @@ std::string FixtureRoot(const std::string& name, const std::string& note) {
   return root;
 }
 
-TEST(LoadableModulesTest, ALiveModuleIsReadFromItsKo) {
-  Catalog c;
+// The fixture module's kallsyms line (one `helper`) read against a root
+// from FixtureRoot: what AddLoadableModules put in a new catalog and log.
+struct FixtureBuild {
+  Catalog catalog;
   BuildLog log;
-  LoadableModuleSources src{"kallsyms", true,
-                            {FixtureRoot("live", ""), "6.1.0-test", {}}};
+};
+FixtureBuild AddFixtureModule(const std::string& root) {
+  FixtureBuild b;
+  LoadableModuleSources src{"kallsyms", true, {root, "6.1.0-test", {}}};
   AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
                             "ksym_fixture")},
-                     src, c, log);
+                     src, b.catalog, b.log);
+  return b;
+}
+
+TEST(LoadableModulesTest, ALiveModuleIsReadFromItsKo) {
+  const Catalog c = AddFixtureModule(FixtureRoot("live", "")).catalog;
   size_t helpers = 0;
   for (const Symbol& s : c.symbols) {
     EXPECT_EQ(c.module_sets[s.module_set],
@@ -152,12 +161,7 @@ TEST(LoadableModulesTest, ADebugKoGivesTheModulesLinesAtItsLoadAddresses) {
   const std::string root = FixtureRoot("debug_lines", "");
   WriteTestFile(root + "/usr/lib/debug/lib/modules/6.1.0-test/kernel/ksym-fixture.ko",
         Read(kKo));
-  Catalog c;
-  BuildLog log;
-  LoadableModuleSources src{"kallsyms", true, {root, "6.1.0-test", {}}};
-  AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
-                            "ksym_fixture")},
-                     src, c, log);
+  const Catalog c = AddFixtureModule(root).catalog;
   ASSERT_NE(c.module_lines, nullptr);
   EXPECT_EQ(c.sources.back().what, "module line tables");
   EXPECT_EQ(c.sources.back().state, SourceState::kFound);
@@ -177,6 +181,8 @@ TEST(LoadableModulesTest, ADebugKoGivesTheModulesLinesAtItsLoadAddresses) {
   EXPECT_GE(covered, 2u);  // both helpers at least
 
   Catalog without;
+  BuildLog log;
+  LoadableModuleSources src{"kallsyms", true, {root, "6.1.0-test", {}}};
   src.lines = false;
   AddLoadableModules({}, src, without, log);
   EXPECT_EQ(without.module_lines, nullptr);
@@ -207,14 +213,10 @@ TEST(LoadableModulesTest, ACompressedDebugKoGivesTheSameLines) {
     WriteTestFile(
         absl::StrCat(root, "/usr/lib/debug/lib/modules/6.1.0-test/kernel/", f.file),
         f.bytes);
-    Catalog c;
-    BuildLog log;
-    LoadableModuleSources src{"kallsyms", true, {root, "6.1.0-test", {}}};
-    AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
-                              "ksym_fixture")},
-                       src, c, log);
-    EXPECT_TRUE(log.warnings.empty())
-        << f.name << ": " << absl::StrJoin(log.warnings, "\n");
+    const FixtureBuild b = AddFixtureModule(root);
+    const Catalog& c = b.catalog;
+    EXPECT_TRUE(b.log.warnings.empty())
+        << f.name << ": " << absl::StrJoin(b.log.warnings, "\n");
     ASSERT_NE(c.module_lines, nullptr) << f.name;
     EXPECT_EQ(c.sources.back().state, SourceState::kFound) << f.name;
     std::vector<std::string> answer;
@@ -235,14 +237,8 @@ TEST(LoadableModulesTest, ACompressedDebugKoGivesTheSameLines) {
 }
 
 TEST(LoadableModulesTest, AKoOfAnotherBuildIsRejected) {
-  Catalog c;
-  BuildLog log;
   const std::string note("\x04\0\0\0\x03\0\0\0\x03\0\0\0GNU\0\xab\xcd\xef\0", 20);
-  LoadableModuleSources src{"kallsyms", true,
-                            {FixtureRoot("rejected", note), "6.1.0-test", {}}};
-  AddLoadableModules({Entry(0xffffffffc0381030, 't', "helper",
-                            "ksym_fixture")},
-                     src, c, log);
+  const Catalog c = AddFixtureModule(FixtureRoot("rejected", note)).catalog;
   ASSERT_EQ(c.symbols.size(), 1u);  // the kallsyms line alone
   EXPECT_FALSE(c.symbols[0].size_exact);
   ASSERT_EQ(c.sources.size(), 3u);

@@ -361,7 +361,7 @@ void Symbolizer::LookupBatch(absl::Span<const uint64_t> addresses,
       r.found = true;
       r.reason = NotFoundReason::kNone;
       if (prev != nullptr && prev->symbol.index == h.symbol) {
-        // The facts and the name's bytes, not the whole 512-byte buffer.
+        // The facts and the name's bytes, not the whole LookupResult.
         static_cast<SymbolFacts&>(r.symbol) = prev->symbol;
         r.symbol.name_length = prev->symbol.name_length;
         std::memcpy(r.symbol.name_buffer, prev->symbol.name_buffer,

@@ -52,6 +52,7 @@
 #include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/debian_kernel.h"
 #include "symbolizer/testing/fake_files.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
@@ -448,15 +449,12 @@ TEST(DebianModulesTest, EveryModuleIsListedWithItsRangeBuildIdAndSections) {
     }
   }
   // The same list read back from the index file.
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*bytes, "modules.ksym");
-  ASSERT_TRUE(r.ok()) << r.status();
-  ASSERT_TRUE((*r)->VerifyStructure().ok());
-  ASSERT_EQ((*r)->module_count(), c.modules.size());
-  for (uint32_t k = 0; k < (*r)->module_count(); ++k) {
-    const IndexReader::Module got = (*r)->ModuleAt(k);
+  const std::unique_ptr<Symbolizer> read_back = testutil::SymbolizerOfBuilt(c);
+  const IndexReader& r = read_back->index();
+  ASSERT_TRUE(r.VerifyStructure().ok());
+  ASSERT_EQ(r.module_count(), c.modules.size());
+  for (uint32_t k = 0; k < r.module_count(); ++k) {
+    const IndexReader::Module got = r.ModuleAt(k);
     const LoadedModuleRecord& want = c.modules[k];
     EXPECT_EQ(got.name, want.name);
     EXPECT_EQ(got.build_id, want.build_id);
@@ -465,7 +463,7 @@ TEST(DebianModulesTest, EveryModuleIsListedWithItsRangeBuildIdAndSections) {
     EXPECT_EQ(got.debug_read, want.debug_read);
     ASSERT_EQ(got.section_count, want.sections.size());
     for (uint32_t j = 0; j < got.section_count; ++j) {
-      EXPECT_EQ((*r)->ModuleSectionAt(got.first_section + j).first,
+      EXPECT_EQ(r.ModuleSectionAt(got.first_section + j).first,
                 want.sections[j].name);
     }
   }
@@ -513,18 +511,19 @@ TEST(DebianModulesTest, AModuleOfAnotherBuildIsRejectedNamingBothIds) {
 TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
   BuildOutput out = Build(Make({"proto"}));
   ASSERT_NE(out.catalog.lines, nullptr);
+  // Kept as bytes too: the import must give them back exactly.
   absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
-      IndexReader::FromBuffer(*bytes, "runtime", {});
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  ASSERT_GT((*reader)->module_set_count(), 1u);
+  const std::unique_ptr<Symbolizer> read_back =
+      testutil::SymbolizerOfBuilt(out.catalog);
+  const IndexReader& reader = read_back->index();
+  ASSERT_GT(reader.module_set_count(), 1u);
   for (ProtoFormat format :
        {ProtoFormat::kBinary, ProtoFormat::kTextProto, ProtoFormat::kJson}) {
     ExportOptions absolute;
     absolute.absolute = true;
     absl::StatusOr<std::string> table =
-        ExportSymbolTableBytes(**reader, format, absolute);
+        ExportSymbolTableBytes(reader, format, absolute);
     ASSERT_TRUE(table.ok()) << table.status();
     if (format == ProtoFormat::kBinary) {
       // What a profile's Mapping needs: each module's range and build-id.
@@ -542,8 +541,8 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
       // The module aliases the kernel names by symtab order are carried
       // (module_exit()'s cleanup_module makes some in any module set).
       size_t marked = 0;
-      for (uint64_t i = 0; i < (*reader)->symbol_count(); ++i) {
-        marked += (*reader)->ModuleAliasFirst(static_cast<uint32_t>(i));
+      for (uint64_t i = 0; i < reader.symbol_count(); ++i) {
+        marked += reader.ModuleAliasFirst(static_cast<uint32_t>(i));
       }
       EXPECT_GT(marked, 0u);
       EXPECT_EQ(t.symbols().module_alias_first_size(),
@@ -564,7 +563,7 @@ TEST(DebianModulesTest, ARuntimeIndexWithModulesRoundTripsThroughTheProto) {
   }
   std::string note;
   absl::StatusOr<std::string> linktime =
-      ExportSymbolTableBytes(**reader, ProtoFormat::kBinary, {}, &note);
+      ExportSymbolTableBytes(reader, ProtoFormat::kBinary, {}, &note);
   ASSERT_TRUE(linktime.ok()) << linktime.status();
   proto::SymbolTable lt;
   ASSERT_TRUE(lt.ParseFromString(*linktime));
@@ -580,12 +579,9 @@ TEST(DebianModulesTest, ModuleAliasesAreNamedByTheirSymtabOrder) {
   const Kernel& kernel = TheKernel();
   ASSERT_GE(kernel.modules.size(), 3u);
   BuildOutput out = Build(Make({"alias_order"}), /*lines=*/false);
-  absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
-      IndexReader::FromBuffer(*bytes, "alias_order", {});
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  Symbolizer symbolizer(*std::move(reader));
+  const std::unique_ptr<Symbolizer> read_back =
+      testutil::SymbolizerOfBuilt(out.catalog);
+  const Symbolizer& symbolizer = *read_back;
   size_t groups = 0, differ = 0;
   for (const Module& m : kernel.modules) {
     // Load address -> the module's symbols there, in symtab order.
@@ -628,12 +624,9 @@ TEST(DebianModulesTest, ModuleAliasesAreNamedByTheirSymtabOrder) {
 TEST(DebianModulesTest, AStaleIndexNeverRenamesModuleFrames) {
   const Kernel& kernel = TheKernel();
   BuildOutput out = Build(Make({"stale"}));
-  absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
-      IndexReader::FromBuffer(*bytes, "stale", {});
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  Symbolizer symbolizer(*std::move(reader));
+  const std::unique_ptr<Symbolizer> read_back =
+      testutil::SymbolizerOfBuilt(out.catalog);
+  const Symbolizer& symbolizer = *read_back;
   Rewriter rewriter(symbolizer);
   constexpr uint64_t kShift = 0x3000;
   size_t lines = 0, marked = 0;

@@ -26,6 +26,7 @@
 #include "symbolizer/sources/kallsyms.h"
 #include "symbolizer/testing/build_id_note.h"
 #include "symbolizer/testing/fake_files.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
@@ -213,18 +214,15 @@ TEST(FakeRootTest, KallsymsAloneHasAnUnknownKaslrOffsetThatTheIndexKeeps) {
   EXPECT_EQ(c.identity.build_id, VmlinuxBuildId());
   const InputSource* missing = Find(c, "vmlinux", SourceState::kRejected);
   ASSERT_NE(missing, nullptr);  // only the compressed image was there
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*bytes, "fake", {.verify_checksums = true});
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_FALSE((*r)->kaslr_offset_known());
-  ASSERT_EQ((*r)->sources().size(), c.sources.size());
+  const std::unique_ptr<Symbolizer> read_back = testutil::SymbolizerOfBuilt(c);
+  const IndexReader& r = read_back->index();
+  EXPECT_FALSE(r.kaslr_offset_known());
+  ASSERT_EQ(r.sources().size(), c.sources.size());
   for (size_t i = 0; i < c.sources.size(); ++i) {
-    EXPECT_EQ((*r)->sources()[i].what, c.sources[i].what);
-    EXPECT_EQ((*r)->sources()[i].path, c.sources[i].path);
-    EXPECT_EQ((*r)->sources()[i].why, c.sources[i].why);
-    EXPECT_EQ((*r)->sources()[i].state, c.sources[i].state);
+    EXPECT_EQ(r.sources()[i].what, c.sources[i].what);
+    EXPECT_EQ(r.sources()[i].path, c.sources[i].path);
+    EXPECT_EQ(r.sources()[i].why, c.sources[i].why);
+    EXPECT_EQ(r.sources()[i].state, c.sources[i].state);
   }
 }
 
@@ -233,12 +231,9 @@ TEST(FakeRootTest, KallsymsAloneHasAnUnknownKaslrOffsetThatTheIndexKeeps) {
 TEST(FakeRootTest, AStaleIndexMarksFramesAndNeverRenames) {
   std::string root = Make({"stale"});
   BuildOutput out = Build(root);
-  absl::StatusOr<std::string> bytes = SerializeIndex(out.catalog);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
-      IndexReader::FromBuffer(*bytes, "stale", {});
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  Symbolizer symbolizer(*std::move(reader));
+  const std::unique_ptr<Symbolizer> read_back =
+      testutil::SymbolizerOfBuilt(out.catalog);
+  const Symbolizer& symbolizer = *read_back;
   Rewriter rewriter(symbolizer);
   // The new boot's slide differs by 0x200: frames of one symbol land in
   // another.

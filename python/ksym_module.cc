@@ -324,10 +324,12 @@ class PyIndex {
     throw py::value_error(msg);
   }
 
-  py::str Symbolize(const std::string& text, bool lines) const {
+  py::str Symbolize(const std::string& text, bool lines,
+                    bool decode_stacktrace) const {
     RewriteOptions options;
-    options.lines = lines;
-    if (lines) WarnWithoutLines("symbolize");
+    options.decode_stacktrace = decode_stacktrace;
+    options.lines = lines || decode_stacktrace;
+    if (options.lines) WarnWithoutLines("symbolize");
     // The running kernel's BPF programs and trampolines, as `ksym
     // symbolize` names them.
     std::unique_ptr<LiveOverlay> live = LiveOverlayFor(*s_);
@@ -579,7 +581,7 @@ PYBIND11_MODULE(_ksym, m) {
       .def("resolve", &PyIndex::Resolve, py::arg("query"))
       .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
       .def("symbolize", &PyIndex::Symbolize, py::arg("text"),
-           py::arg("lines") = false)
+           py::arg("lines") = false, py::arg("decode_stacktrace") = false)
       .def("info", &PyIndex::Info)
       .def("modules", &PyIndex::Modules)
       .def("__len__", &PyIndex::Size)

@@ -48,6 +48,7 @@
     #    ValueError for a query that is not valid syntax
     idx.symbolize(line)   # what `ksym symbolize` does to a line of text
     idx.symbolize(line, lines=True)   # ... and `ksym symbolize --lines`
+    idx.symbolize(line, decode_stacktrace=True)   # `--decode-stacktrace`
     #   (a UserWarning says why when the index has no line table)
 
 Fleets (many hosts, many kernel builds; docs/fleet.md): ksym.fleet.symbolize

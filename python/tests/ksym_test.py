@@ -132,6 +132,13 @@ with warnings.catch_warnings(record=True) as said:
 check(with_lines == idx.symbolize(line), "symbolize(lines=True) without a line table: the frames")
 check(len(said) == 1 and "the index has no line table" in str(said[0].message),
       "symbolize(lines=True) warns that the index has no line table")
+with warnings.catch_warnings(record=True) as said:
+    warnings.simplefilter("always")
+    shaped = idx.symbolize("[   1.5]  [<%016x>] ? %s+0x1/0x10" % (s.start + 1, s.name),
+                           decode_stacktrace=True)
+check(shaped == "[         1.5] ? %s+0x1/0x10 " % s.name,
+      "symbolize(decode_stacktrace=True): decode_stacktrace.sh's shape: %r" % shaped)
+check(len(said) == 1, "symbolize(decode_stacktrace=True) warns that the index has no line table")
 try:
     ksym.Index("/nonexistent/x.ksym")
     check(False, "missing index raises")

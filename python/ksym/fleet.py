@@ -36,8 +36,10 @@ FleetSymbolizer per store: an index is opened once per build-id (mmap, so
 the page cache is shared) and at most `max_open` stay open. Rows of
 build-ids are grouped in the C++ library (one call per partition), rows of
 hosts by numpy, one call per host; names are decoded once per distinct
-symbol: no Python per row. A categorical build-id column is not hashed
-again (`pandas.read_csv(..., dtype={"build_id": "category"})`).
+symbol: no Python per row. Categorical build-id and section columns are
+not hashed again: their codes group the rows
+(`pandas.read_csv(..., dtype={"build_id": "category"})`). On Dask, one task
+per partition: the meta's text categoricals have unknown categories.
 """
 
 import threading
@@ -101,22 +103,45 @@ def _group_rows(codes, count):
 
 def _build_groups(frame, build_id, section):
     """Each row's group (int32, -1: no build-id) and the (build-id,
-    section) of each group, from pandas factorize codes (a categorical
-    build-id column is not hashed again)."""
-    bcodes, builds = _factorize(frame[build_id])
+    section) of each group that has rows. Categorical columns give their
+    codes as they are (nothing hashed); others are factorized."""
+    bcodes, builds = _codes(frame[build_id])
     if section is None:
-        return bcodes.astype(np.int32), [(str(b), "") for b in builds]
-    scodes, sections = _factorize(frame[section])
+        scodes, sections = np.full(len(bcodes), -1, dtype=np.int32), []
+    else:
+        scodes, sections = _codes(frame[section])
     width = len(sections) + 1  # 0: no section
     combined = bcodes.astype(np.int64) * width + (scodes + 1)
     valid = bcodes >= 0
-    groups = np.full(len(frame), -1, dtype=np.int32)
-    codes, uniques = _factorize(combined[valid])
-    groups[valid] = codes
+    pairs = len(builds) * width
+    if pairs <= 4 * len(frame) + 4096:
+        # Group numbers of the (build, section) pairs that occur: a table
+        # of every pair, not a hash per row.
+        combined[~valid] = pairs  # counted apart
+        counts = np.bincount(combined, minlength=pairs + 1)
+        used = np.flatnonzero(counts[:-1])
+        number = np.full(pairs + 1, -1, dtype=np.int32)
+        number[used] = np.arange(len(used), dtype=np.int32)
+        groups = number[combined]
+    else:
+        # Categories far more than rows: hash the pairs that occur.
+        groups = np.full(len(frame), -1, dtype=np.int32)
+        codes, used = _factorize(combined[valid])
+        groups[valid] = codes
     keys = [(str(builds[u // width]),
              "" if u % width == 0 else str(sections[u % width - 1]))
-            for u in uniques]
+            for u in used]
     return groups, keys
+
+
+def _codes(series):
+    """(int32 code per row, -1 for none; the values the codes index): a
+    categorical's own codes, else pandas factorize codes."""
+    import pandas as pd
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return (np.asarray(series.cat.codes, dtype=np.int32),
+                series.cat.categories)
+    return _factorize(series)
 
 
 def _factorize(values):
@@ -270,11 +295,14 @@ def symbolize(frame, store, *, address="address", build_id="build_id",
     args = (str(store), address, build_id, section, host, layouts, max_open,
             str(debug_root), bool(debuginfod), bool(lines))
     if hasattr(frame, "map_partitions") and hasattr(frame, "npartitions"):
-        meta = _symbolize_pandas(frame._meta, *args)
-        out = frame.map_partitions(_symbolize_pandas, *args, meta=meta)
-        # Each partition has its own categories.
-        for name in _TEXT_COLUMNS + (["file", "function", "source"]
-                                     if lines else []):
-            out[name] = out[name].cat.as_unknown()
-        return out
+        # Each partition has its own categories: the meta says they are
+        # unknown, so no task per column changes them (an assign per column
+        # copied every partition five times).
+        from dask.dataframe.utils import clear_known_categories
+        meta = clear_known_categories(
+            _symbolize_pandas(frame._meta, *args),
+            cols=_TEXT_COLUMNS + (["file", "function", "source"]
+                                  if lines else []))
+        return frame.map_partitions(_symbolize_pandas, *args, meta=meta,
+                                    enforce_metadata=False)
     return _symbolize_pandas(frame, *args)

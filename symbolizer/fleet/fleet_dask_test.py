@@ -358,6 +358,69 @@ def main():
                   f"by build-id: {same} of {total} link-time addresses as on "
                   "the host")
 
+            # By (build-id, section) of module builds, the columns as
+            # categoricals with categories no row has (their codes group
+            # the rows, nothing is hashed), a row without a build-id and
+            # one of a build the store lacks: on the cluster as in one
+            # process on plain strings (factorized), and the module rows
+            # as `ksym lookup` on their host.
+            parsed = {h: ksym.fleet.HostLayout.parse(t)
+                      for h, t in layouts.items()}
+            mapped = []
+            for h, a, want in rows:
+                m = parsed[h].map(a)
+                if m is not None and m[1] != "_text":
+                    mapped.append((m[0], m[1], m[2], want))
+            mapped.append((None, ".text", 0x10, None))
+            mapped.append(("ab" * 20, ".text", 0x10, None))
+            plain = pd.DataFrame({
+                "build_id": [m[0] for m in mapped],
+                "section": [m[1] for m in mapped],
+                "address": np.array([m[2] for m in mapped], dtype=np.uint64)})
+            ids = sorted({m[0] for m in mapped if m[0]}) + ["cd" * 20]
+            secs = sorted({m[1] for m in mapped}) + [".unused"]
+            cat = plain.astype({"build_id": pd.CategoricalDtype(ids),
+                                "section": pd.CategoricalDtype(secs)})
+            one = ksym.fleet.symbolize(plain, store, section="section")
+            cat_ddf = dd.from_pandas(cat, npartitions=4)
+            lazy = ksym.fleet.symbolize(cat_ddf, store, section="section")
+            check(len(lazy.dask.layers) == len(cat_ddf.dask.layers) + 1,
+                  "Dask: one task per partition (no copy per added column)")
+            check(all(not lazy[c].cat.known for c in text),
+                  "Dask: the text columns' categories are unknown in the "
+                  "meta (each partition has its own)")
+            many = lazy.compute().sort_index()
+            same = all(
+                np.array_equal(many[c].astype(str).to_numpy(),
+                               one[c].astype(str).to_numpy())
+                for c in ksym.fleet.COLUMNS)
+            check(len(many) == len(one) and same,
+                  f"by (build-id, section) categoricals on the cluster: "
+                  f"{len(many)} rows as in one process on strings")
+            # Far more categories than rows: the pairs that occur hashed.
+            wide = cat.tail(60).astype({"build_id": pd.CategoricalDtype(
+                ids + ["%040x" % i for i in range(5000)])})
+            w = ksym.fleet.symbolize(wide, store, section="section")
+            check(all(np.array_equal(w[c].astype(str).to_numpy(),
+                                     one[c].tail(60).astype(str).to_numpy())
+                      for c in ksym.fleet.COLUMNS),
+                  "5,000 unused build-id categories: the same answers")
+            bad = found = 0
+            for (_, _, _, want), (_, g) in zip(mapped, many.iterrows()):
+                if want is None or not want["found"]:
+                    continue
+                found += 1
+                bad += not (g["qualified"] == want["qualified"] and
+                            int(g["offset"]) == want["offset"])
+            check(found > 100 and bad == 0,
+                  f"by (build-id, section): {found} module rows as on their "
+                  f"host ({bad} differ)")
+            check(many["qualified"].iloc[-2] == "?? (no build-id)" and
+                  many["qualified"].iloc[-1].startswith("?? (") and
+                  not many["found"].iloc[-1],
+                  "a row without a build-id and one of a build not in the "
+                  "store say so")
+
         # A store entry damaged in place is refused on every row it would answer.
         path = ksym.fleet.Store(store).path_for(build_id_of(FIXTURE_VMLINUX))
         data = bytearray(open(path, "rb").read())

@@ -23,6 +23,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/probe:debian_probe_test //symbolizer/probe:debian_ftrace_test \
   //symbolizer/fleet:fleet_dask_test \
   //symbolizer/sources/elf:debian_lines_test \
+  //symbolizer/sources/elf:debian_line_program_test \
   //symbolizer/api:debian_source_lines_test \
   //symbolizer/api:debian_module_lines_test \
   //symbolizer/api:debian_line_queries_test \

@@ -2,10 +2,14 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <gelf.h>
+#include <libelf.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "symbolizer/sources/elf/dwarf_file.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
+#include "symbolizer/sources/elf/line_program.h"
 
 namespace ksym {
 namespace {
@@ -93,6 +98,7 @@ class LineTableBuilder {
 
   absl::StatusOr<LineTable> Build() {
     if (absl::Status s = FindSourcePrefix(); !s.ok()) return s;
+    sections_ = LineProgramSectionsOf(file_.dwarf);
     absl::Status status = file_.elf != nullptr ? ReadUnitsInBatches(file_.elf)
                                                : ReadUnits(file_.dwarf);
     if (!status.ok()) return status;
@@ -193,18 +199,23 @@ class LineTableBuilder {
 
   // The global id of file `index` of the current unit's file table.
   uint32_t FileId(size_t index) {
-    if (unit_files_ == nullptr || index >= unit_file_ids_.size()) return 0;
+    if (index >= unit_file_ids_.size()) return 0;
     uint32_t& id = unit_file_ids_[index];
     if (id != kUnset) return id;
-    const char* src = dwarf_filesrc(unit_files_, index, nullptr, nullptr);
-    if (src == nullptr) return id = 0;
-    std::string path = src;
+    std::string path;
+    if (unit_program_ != nullptr) {
+      path = unit_program_->FilePath(index);
+    } else {
+      const char* src = dwarf_filesrc(unit_files_, index, nullptr, nullptr);
+      if (src == nullptr) return id = 0;
+      path = src;
+    }
     // libdw joins a relative directory to the name and stops there;
     // llvm-symbolizer puts it under comp_dir (except DWARF 5's directory 0,
     // which is comp_dir itself).
     if (!absl::StartsWith(path, "/") && !comp_dir_.empty() &&
-        !(unit_dir0_ != nullptr &&
-          absl::StartsWith(path, absl::StrCat(unit_dir0_, "/")))) {
+        !(unit_dir0_.has_value() &&
+          absl::StartsWith(path, absl::StrCat(*unit_dir0_, "/")))) {
       path = absl::StrCat(comp_dir_, "/", path);
     }
     // A directory written with a trailing '/' ("arch/x86/include/asm/",
@@ -233,14 +244,76 @@ class LineTableBuilder {
     comp_dir_ = StringAttr(cudie, DW_AT_comp_dir);
     unit_rows_.clear();
     unit_files_ = nullptr;
-    unit_dir0_ = nullptr;
+    unit_program_ = nullptr;
+    unit_dir0_.reset();
     unit_file_ids_.clear();
+    if (!ReadProgram(cudie)) {
+      if (absl::Status s = ReadLibdwLines(cudie); !s.ok()) return s;
+    }
+    unit_function_ranges_.clear();
+    Dwarf_Die child;
+    if (dwarf_child(cudie, &child) == 0) {
+      do {
+        if (dwarf_tag(&child) == DW_TAG_subprogram) {
+          if (absl::Status s = ReadFunction(&child); !s.ok()) return s;
+        }
+      } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    return AddUncoveredCode(cudie);
+  }
+
+  // The unit's rows and files from line_program.h's decoder; false when
+  // it cannot read them (no .debug_line, a form it does not read, a
+  // malformed program), which leaves the unit to libdw, as before.
+  bool ReadProgram(Dwarf_Die* cudie) {
+    if (!sections_.has_value()) return false;
+    Dwarf_Attribute attr;
+    Dwarf_Word offset = 0;
+    Dwarf_Die unit_die;
+    uint8_t address_size = 0;
+    if (dwarf_attr(cudie, DW_AT_stmt_list, &attr) == nullptr ||
+        dwarf_formudata(&attr, &offset) != 0 ||
+        dwarf_diecu(cudie, &unit_die, &address_size, nullptr) == nullptr) {
+      return false;
+    }
+    std::optional<absl::string_view> comp_dir;
+    if (dwarf_attr(cudie, DW_AT_comp_dir, &attr) != nullptr) {
+      if (const char* dir = dwarf_formstring(&attr); dir != nullptr) {
+        comp_dir = dir;
+      }
+    }
+    if (!ParseLineProgram(*sections_, offset, address_size, comp_dir,
+                          &program_)
+             .ok()) {
+      return false;
+    }
+    unit_program_ = &program_;
+    unit_file_ids_.assign(program_.files.size(), kUnset);
+    if (!program_.dirs.empty() && program_.dirs[0].has_value()) {
+      unit_dir0_ = std::string(*program_.dirs[0]);
+    }
+    unit_rows_.reserve(program_.rows.size());
+    for (const LineProgramRow& r : program_.rows) {
+      UnitRow row;
+      row.address = r.address;
+      row.file = FileId(r.file);
+      row.line = static_cast<uint32_t>(std::max(r.line, 0));
+      row.column = r.column;
+      row.end_sequence = r.end_sequence;
+      row.is_stmt = r.is_stmt;
+      unit_rows_.push_back(row);
+    }
+    return true;
+  }
+
+  absl::Status ReadLibdwLines(Dwarf_Die* cudie) {
     size_t nfiles = 0;
     if (dwarf_getsrcfiles(cudie, &unit_files_, &nfiles) == 0) {
       unit_file_ids_.assign(nfiles, kUnset);
       const char* const* dirs = nullptr;
       size_t ndirs = 0;
-      if (dwarf_getsrcdirs(unit_files_, &dirs, &ndirs) == 0 && ndirs > 0) {
+      if (dwarf_getsrcdirs(unit_files_, &dirs, &ndirs) == 0 && ndirs > 0 &&
+          dirs[0] != nullptr) {
         unit_dir0_ = dirs[0];
       }
     } else {
@@ -281,16 +354,7 @@ class LineTableBuilder {
         std::stable_sort(unit_rows_.begin(), unit_rows_.end(), by_address);
       }
     }
-    unit_function_ranges_.clear();
-    Dwarf_Die child;
-    if (dwarf_child(cudie, &child) == 0) {
-      do {
-        if (dwarf_tag(&child) == DW_TAG_subprogram) {
-          if (absl::Status s = ReadFunction(&child); !s.ok()) return s;
-        }
-      } while (dwarf_siblingof(&child, &child) == 0);
-    }
-    return AddUncoveredCode(cudie);
+    return absl::OkStatus();
   }
 
   // Inlined calls nest as deep as the source's calls (a dozen in a
@@ -533,8 +597,11 @@ class LineTableBuilder {
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> file_ids_;
   // The unit being read.
   std::string comp_dir_;
-  Dwarf_Files* unit_files_ = nullptr;
-  const char* unit_dir0_ = nullptr;
+  Dwarf_Files* unit_files_ = nullptr;          // libdw's, or
+  const LineProgram* unit_program_ = nullptr;  // line_program's
+  std::optional<std::string> unit_dir0_;
+  std::optional<LineProgramSections> sections_;
+  LineProgram program_;  // reused unit to unit
   std::vector<uint32_t> unit_file_ids_;
   std::vector<UnitRow> unit_rows_;
   std::vector<PendingCall> pending_;
@@ -554,6 +621,50 @@ LineTable Compact(LineTable table) {
 }
 
 }  // namespace
+
+std::optional<LineProgramSections> LineProgramSectionsOf(Dwarf* dwarf) {
+  Elf* elf = dwarf == nullptr ? nullptr : dwarf_getelf(dwarf);
+  size_t shstrndx = 0;
+  if (elf == nullptr || elf_getshdrstrndx(elf, &shstrndx) != 0) {
+    return std::nullopt;
+  }
+  const char* ident = elf_getident(elf, nullptr);
+  if (ident == nullptr) return std::nullopt;
+  LineProgramSections sections;
+  sections.big_endian = ident[EI_DATA] == ELFDATA2MSB;
+  bool has_line = false;
+  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr;
+       scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr shdr;
+    if (gelf_getshdr(scn, &shdr) == nullptr) return std::nullopt;
+    const char* name = elf_strptr(elf, shstrndx, shdr.sh_name);
+    if (name == nullptr) continue;
+    absl::string_view* out = nullptr;
+    if (strcmp(name, ".debug_line") == 0) {
+      out = &sections.line;
+      has_line = true;
+    } else if (strcmp(name, ".debug_str") == 0) {
+      out = &sections.str;
+    } else if (strcmp(name, ".debug_line_str") == 0) {
+      out = &sections.line_str;
+    } else if (strncmp(name, ".zdebug_", 8) == 0) {
+      return std::nullopt;  // GNU-compressed: left to libdw
+    } else {
+      continue;
+    }
+    // libdw has inflated what it reads; one still compressed is not its.
+    if ((shdr.sh_flags & SHF_COMPRESSED) != 0) return std::nullopt;
+    if (shdr.sh_type == SHT_NOBITS) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (data == nullptr) return std::nullopt;
+    if (data->d_buf != nullptr) {
+      *out = absl::string_view(static_cast<const char*>(data->d_buf),
+                               data->d_size);
+    }
+  }
+  if (!has_line) return std::nullopt;
+  return sections;
+}
 
 absl::StatusOr<LineTable> ParseLineTable(absl::string_view bytes,
                                          absl::string_view path) {

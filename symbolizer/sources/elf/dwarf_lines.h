@@ -20,6 +20,8 @@
 #ifndef KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_
 #define KSYM_SYMBOLIZER_SOURCES_ELF_DWARF_LINES_H_
 
+#include <elfutils/libdw.h>
+
 #include <optional>
 #include <string>
 
@@ -27,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "symbolizer/sources/elf/dwarf_units.h"
+#include "symbolizer/sources/elf/line_program.h"
 #include "symbolizer/sources/elf/line_table.h"
 
 namespace ksym {
@@ -50,6 +53,13 @@ struct UnitsAndLines {
 };
 UnitsAndLines ParseUnitsAndLinesInPlace(absl::Span<char> bytes,
                                         absl::string_view path, bool lines);
+
+// The sections line_program.h decodes, as libdw has them open for
+// `dwarf` (inflated; a .ko's relocated by libdwfl): what the reader above
+// decodes each unit's line program from, with libdw's dwarf_getsrclines
+// kept for a unit it cannot read. nullopt without .debug_line or with one
+// still compressed.
+std::optional<LineProgramSections> LineProgramSectionsOf(Dwarf* dwarf);
 
 }  // namespace ksym
 

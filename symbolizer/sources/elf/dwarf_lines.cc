@@ -87,6 +87,100 @@ std::string StringAttr(Dwarf_Die* die, int name) {
   return s == nullptr ? "" : s;
 }
 
+// The attributes of a subprogram or inlined subroutine DIE this reader
+// uses, from one pass over them (dwarf_getattrs) instead of a dwarf_attr
+// scan each: on the Debian 6.12 vmlinux (1.4M inlined calls) the scans
+// and the name lookups through each call's abstract origin were a third of
+// the line stage. The first of a repeated attribute counts, as for
+// dwarf_attr.
+struct DieFacts {
+  bool has_name = false;  // a linkage name or name of the DIE's own
+  bool has_origin = false, has_specification = false;
+  bool has_low = false, has_high = false;
+  bool has_call_file = false, has_call_line = false, has_call_column = false;
+  Dwarf_Attribute origin, specification, low, high;
+  Dwarf_Attribute call_file, call_line, call_column;
+};
+
+int CollectFact(Dwarf_Attribute* attr, void* arg) {
+  DieFacts& f = *static_cast<DieFacts*>(arg);
+  auto keep = [attr](bool* has, Dwarf_Attribute* out) {
+    if (!*has) {
+      *has = true;
+      *out = *attr;
+    }
+  };
+  switch (dwarf_whatattr(attr)) {
+    case DW_AT_linkage_name:
+    case DW_AT_MIPS_linkage_name:
+    case DW_AT_name:
+      f.has_name = true;
+      break;
+    case DW_AT_abstract_origin:
+      keep(&f.has_origin, &f.origin);
+      break;
+    case DW_AT_specification:
+      keep(&f.has_specification, &f.specification);
+      break;
+    case DW_AT_low_pc:
+      keep(&f.has_low, &f.low);
+      break;
+    case DW_AT_high_pc:
+      keep(&f.has_high, &f.high);
+      break;
+    case DW_AT_call_file:
+      keep(&f.has_call_file, &f.call_file);
+      break;
+    case DW_AT_call_line:
+      keep(&f.has_call_line, &f.call_line);
+      break;
+    case DW_AT_call_column:
+      keep(&f.has_call_column, &f.call_column);
+      break;
+    default:
+      break;
+  }
+  return DWARF_CB_OK;
+}
+
+// False when libdw refused to walk the attributes (the caller then asks
+// dwarf_attr as before).
+bool ReadFacts(Dwarf_Die* die, DieFacts* f) {
+  *f = DieFacts();
+  return dwarf_getattrs(die, CollectFact, f, 0) == 1;
+}
+
+uint32_t Clamp(Dwarf_Attribute* attr, bool has) {
+  Dwarf_Word value = 0;
+  if (!has || dwarf_formudata(attr, &value) != 0) return 0;
+  return value > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(value);
+}
+
+// DieRanges from the facts where the DIE has DW_AT_low_pc and
+// DW_AT_high_pc, read as libdw's dwarf_lowpc/dwarf_highpc read them (a
+// high_pc not of DW_FORM_addr is an offset from low_pc); otherwise (ranges
+// lists, .cold parts) dwarf_ranges.
+std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> FactRanges(Dwarf_Die* die,
+                                                          DieFacts* f) {
+  if (f->has_low && f->has_high) {
+    Dwarf_Addr low = 0, high = 0;
+    Dwarf_Word offset = 0;
+    bool ok = dwarf_formaddr(&f->low, &low) == 0;
+    if (ok && f->high.form == DW_FORM_addr) {
+      ok = dwarf_formaddr(&f->high, &high) == 0;
+    } else if (ok) {
+      ok = dwarf_formudata(&f->high, &offset) == 0;
+      high = low + offset;
+    }
+    if (ok) {
+      std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> ranges;
+      if (low < high) ranges.emplace_back(low, high);
+      return ranges;
+    }
+  }
+  return DieRanges(die);
+}
+
 class LineTableBuilder {
  public:
   explicit LineTableBuilder(const DwarfFile& file) : file_(file) {
@@ -357,6 +451,25 @@ class LineTableBuilder {
     return absl::OkStatus();
   }
 
+  // NameId(FunctionName(die)), the name looked up once per DIE that
+  // calls refer to: a DIE without a name of its own takes it through
+  // DW_AT_abstract_origin (else DW_AT_specification), as
+  // dwarf_attr_integrate follows them, and thousands of calls share one
+  // origin.
+  uint32_t NameOf(Dwarf_Die* die, DieFacts* f) {
+    if (f->has_name || (!f->has_origin && !f->has_specification)) {
+      return NameId(FunctionName(die));
+    }
+    Dwarf_Die target;
+    if (dwarf_formref_die(f->has_origin ? &f->origin : &f->specification,
+                          &target) == nullptr) {
+      return NameId(FunctionName(die));
+    }
+    auto [it, inserted] = origin_names_.try_emplace(target.addr, 0);
+    if (inserted) it->second = NameId(FunctionName(&target));
+    return it->second;
+  }
+
   // Inlined calls nest as deep as the source's calls (a dozen in a
   // kernel); a DIE tree deeper than this is refused, not recursed into.
   static constexpr int kMaxNesting = 256;
@@ -375,16 +488,27 @@ class LineTableBuilder {
       uint32_t child_parent = parent;
       if (tag == DW_TAG_inlined_subroutine) {
         PendingCall call;
-        call.ranges = DieRanges(&child);
+        DieFacts f;
+        const bool facts = ReadFacts(&child, &f);
+        call.ranges = facts ? FactRanges(&child, &f) : DieRanges(&child);
         if (!call.ranges.empty()) {
-          call.name = NameId(FunctionName(&child));
           call.parent = parent;
-          Dwarf_Attribute attr;
-          if (dwarf_attr(&child, DW_AT_call_file, &attr) != nullptr) {
-            call.call_file = FileId(UdataAttr(&child, DW_AT_call_file));
+          if (facts) {
+            call.name = NameOf(&child, &f);
+            if (f.has_call_file) {
+              call.call_file = FileId(Clamp(&f.call_file, true));
+            }
+            call.call_line = Clamp(&f.call_line, f.has_call_line);
+            call.call_column = Clamp(&f.call_column, f.has_call_column);
+          } else {
+            call.name = NameId(FunctionName(&child));
+            Dwarf_Attribute attr;
+            if (dwarf_attr(&child, DW_AT_call_file, &attr) != nullptr) {
+              call.call_file = FileId(UdataAttr(&child, DW_AT_call_file));
+            }
+            call.call_line = UdataAttr(&child, DW_AT_call_line);
+            call.call_column = UdataAttr(&child, DW_AT_call_column);
           }
-          call.call_line = UdataAttr(&child, DW_AT_call_line);
-          call.call_column = UdataAttr(&child, DW_AT_call_column);
           child_parent = static_cast<uint32_t>(pending_.size());
           pending_.push_back(std::move(call));
         }
@@ -398,9 +522,12 @@ class LineTableBuilder {
   }
 
   absl::Status ReadFunction(Dwarf_Die* die) {
-    std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> ranges = DieRanges(die);
+    DieFacts f;
+    const bool facts = ReadFacts(die, &f);
+    std::vector<std::pair<Dwarf_Addr, Dwarf_Addr>> ranges =
+        facts ? FactRanges(die, &f) : DieRanges(die);
     if (ranges.empty()) return absl::OkStatus();  // a declaration
-    uint32_t name = NameId(FunctionName(die));
+    uint32_t name = facts ? NameOf(die, &f) : NameId(FunctionName(die));
     pending_.clear();
     if (absl::Status s = WalkInlined(die, kNoParent, 0); !s.ok()) return s;
     for (const auto& [low, high] : ranges) {
@@ -592,6 +719,9 @@ class LineTableBuilder {
   LineTable table_;
   std::string source_prefix_;
   absl::flat_hash_map<std::string, uint32_t> name_ids_;
+  // Name ids by the DIE (its bytes in .debug_info) that calls name through
+  // their origin: the same across the batches' handles.
+  absl::flat_hash_map<const void*, uint32_t> origin_names_;
   absl::flat_hash_map<std::string, uint32_t> prefix_ids_;
   absl::flat_hash_map<std::string, uint32_t> section_ids_;
   absl::flat_hash_map<std::pair<uint32_t, std::string>, uint32_t> file_ids_;

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -398,56 +397,35 @@ struct State {
 };
 
 // Sorts rows as libdw does: by address, an end of sequence first, else in
-// program order (a total order, so the result is the one libdw has).
-void SortRows(std::vector<LineProgramRow>* rows_in) {
-  std::vector<LineProgramRow>& rows = *rows_in;
+// program order, which is a stable sort by (address, not an end). Each
+// sequence is already in order (addresses only grow in it), so the runs in
+// order are merged pairwise, left before right on ties: most units have a
+// handful (.text, .init.text, .exit.text, code the linker discarded).
+void SortRows(std::vector<LineProgramRow>* rows,
+              std::vector<LineProgramRow>* buffer) {
   auto key_less = [](const LineProgramRow& a, const LineProgramRow& b) {
     if (a.address != b.address) return a.address < b.address;
     return a.end_sequence > b.end_sequence;
   };
-  // Runs already in order (each sequence is, as addresses only grow in it).
-  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end)
-  size_t begin = 0;
-  for (size_t i = 1; i <= rows.size(); ++i) {
-    if (i == rows.size() || key_less(rows[i], rows[i - 1])) {
-      runs.emplace_back(begin, i);
-      begin = i;
+  std::vector<size_t> bounds = {0};  // run starts, then the end
+  for (size_t i = 1; i < rows->size(); ++i) {
+    if (key_less((*rows)[i], (*rows)[i - 1])) bounds.push_back(i);
+  }
+  bounds.push_back(rows->size());
+  while (bounds.size() > 2) {
+    buffer->resize(rows->size());
+    std::vector<size_t> merged = {0};
+    for (size_t r = 0; r + 1 < bounds.size(); r += 2) {
+      auto first = rows->begin();
+      size_t b = bounds[r], m = bounds[r + 1];
+      size_t e = r + 2 < bounds.size() ? bounds[r + 2] : m;
+      std::merge(first + b, first + m, first + m, first + e,
+                 buffer->begin() + b, key_less);
+      merged.push_back(e);
     }
+    rows->swap(*buffer);
+    bounds.swap(merged);
   }
-  if (runs.size() <= 1) return;
-  // Runs by their first row; if they then follow each other in order, the
-  // concatenation is the sorted table.
-  std::sort(runs.begin(), runs.end(),
-            [&](const std::pair<size_t, size_t>& a,
-                const std::pair<size_t, size_t>& b) {
-              if (key_less(rows[a.first], rows[b.first])) return true;
-              if (key_less(rows[b.first], rows[a.first])) return false;
-              return a.first < b.first;
-            });
-  bool ordered = true;
-  for (size_t i = 1; i < runs.size() && ordered; ++i) {
-    const LineProgramRow& last = rows[runs[i - 1].second - 1];
-    const LineProgramRow& first = rows[runs[i].first];
-    ordered = key_less(last, first) ||
-              (!key_less(first, last) && runs[i - 1].second - 1 < runs[i].first);
-  }
-  std::vector<LineProgramRow> sorted;
-  sorted.reserve(rows.size());
-  if (ordered) {
-    for (const auto& [b, e] : runs) {
-      sorted.insert(sorted.end(), rows.begin() + b, rows.begin() + e);
-    }
-  } else {
-    std::vector<uint32_t> order(rows.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      if (key_less(rows[a], rows[b])) return true;
-      if (key_less(rows[b], rows[a])) return false;
-      return a < b;
-    });
-    for (uint32_t i : order) sorted.push_back(rows[i]);
-  }
-  rows.swap(sorted);
 }
 
 }  // namespace
@@ -618,7 +596,7 @@ absl::Status ParseLineProgram(const LineProgramSections& sections,
       }
     }
   }
-  SortRows(&rows);
+  SortRows(&rows, &out->sort_buffer);
   if (!rows.empty()) rows.back().end_sequence = true;
   return absl::OkStatus();
 }

@@ -82,6 +82,8 @@ struct LineProgram {
   };
   std::vector<File> files;
   std::vector<LineProgramRow> rows;
+  // Scratch space of the sort, kept for the next unit.
+  std::vector<LineProgramRow> sort_buffer;
 
   // The name libdw's dwarf_filesrc gives file `index` ("" past the end).
   std::string FilePath(size_t index) const;

@@ -289,9 +289,8 @@ int ksym_index_info(const ksym_index* idx, ksym_info* out) {
 }
 
 const char* ksym_reason_text(int reason) {
-  if (reason == KSYM_REASON_LIVE) return ksym::LiveReasonText();
-  if (reason < 0 || reason > KSYM_REASON_NOT_KERNEL) return "unknown reason";
-  return ksym::NotFoundReasonText(static_cast<ksym::NotFoundReason>(reason));
+  if (reason < 0 || reason > KSYM_REASON_LIVE) return "unknown reason";
+  return ksym::HitReasonText(static_cast<ksym::NotFoundReason>(reason));
 }
 
 int ksym_lookup(const ksym_index* idx, uint64_t addr, ksym_hit* out) {
@@ -311,6 +310,8 @@ int64_t ksym_lookup_batch(const ksym_index* idx, const uint64_t* addrs,
                     static_cast<int>(ksym::LengthMatch::kElfSize) ==
                         KSYM_LEN_ELF_SIZE,
                 "length_match values");
+  static_assert(static_cast<int>(ksym::kLiveSymbolReason) == KSYM_REASON_LIVE,
+                "live reason value");
   // Chunks through a local array so the caller's C struct stays the
   // contract, not the C++ one.
   constexpr size_t kChunk = 1024;
@@ -318,13 +319,10 @@ int64_t ksym_lookup_batch(const ksym_index* idx, const uint64_t* addrs,
   int64_t found = 0;
   for (size_t at = 0; at < n; at += kChunk) {
     const size_t m = std::min(kChunk, n - at);
-    idx->symbolizer->LocateBatch(absl::MakeConstSpan(addrs + at, m),
-                                 absl::MakeSpan(hits, m));
-    for (size_t k = 0; k < m; ++k) {
-      Hit(hits[k], &out[at + k]);
-      if (LiveHit(idx, addrs[at + k], hits[k], &out[at + k])) continue;
-      found += hits[k].found();
-    }
+    found += static_cast<int64_t>(ksym::LocateBatchWithLive(
+        *idx->symbolizer, idx->live, absl::MakeConstSpan(addrs + at, m),
+        absl::MakeSpan(hits, m)));
+    for (size_t k = 0; k < m; ++k) Hit(hits[k], &out[at + k]);
   }
   return found;
 }

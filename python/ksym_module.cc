@@ -196,7 +196,12 @@ class PyIndex {
   // lines: also the innermost source line of each address (its
   // Symbol.location's file and line), as two more arrays and the file table
   // they index.
-  py::tuple LookupMany(py::object addresses, bool lines) const {
+  // Each address is answered as Lookup answers it: on the running
+  // kernel's index a live frame is NO_SYMBOL with REASON_LIVE and the
+  // offset into it, never the indexed symbol of inferred size it falls in.
+  // reasons: also why each address has no symbol (uint8 REASON_*, as the C
+  // API's enum ksym_reason; REASON_NONE where one covers it), last.
+  py::tuple LookupMany(py::object addresses, bool lines, bool reasons) const {
     std::vector<uint64_t> copied;
     const uint64_t* data = nullptr;
     size_t n = 0;
@@ -229,17 +234,26 @@ class PyIndex {
         PyByteArray_FromStringAndSize(nullptr, static_cast<py::ssize_t>(8 * n)));
     auto* symbols = reinterpret_cast<uint32_t*>(PyByteArray_AsString(symbols_bytes.ptr()));
     auto* offsets = reinterpret_cast<uint64_t*>(PyByteArray_AsString(offsets_bytes.ptr()));
+    py::bytearray reasons_bytes = py::reinterpret_steal<py::bytearray>(
+        PyByteArray_FromStringAndSize(nullptr,
+                                      static_cast<py::ssize_t>(reasons ? n : 0)));
+    auto* why = reinterpret_cast<uint8_t*>(PyByteArray_AsString(reasons_bytes.ptr()));
     {
       py::gil_scoped_release release;
       constexpr size_t kChunk = 4096;
       std::vector<SymbolHit> hits(std::min(n, kChunk));
       for (size_t at = 0; at < n; at += kChunk) {
         const size_t m = std::min(kChunk, n - at);
-        s_->LocateBatch(absl::MakeConstSpan(data + at, m),
-                        absl::MakeSpan(hits.data(), m));
+        LocateBatchWithLive(*s_, *live_, absl::MakeConstSpan(data + at, m),
+                            absl::MakeSpan(hits.data(), m));
         for (size_t k = 0; k < m; ++k) {
           symbols[at + k] = hits[k].symbol;
           offsets[at + k] = hits[k].offset;
+        }
+        if (reasons) {
+          for (size_t k = 0; k < m; ++k) {
+            why[at + k] = static_cast<uint8_t>(hits[k].reason);
+          }
         }
       }
     }
@@ -247,7 +261,20 @@ class PyIndex {
         PyMemoryView_FromObject(symbols_bytes.ptr()));
     py::object mv_o = py::reinterpret_steal<py::object>(
         PyMemoryView_FromObject(offsets_bytes.ptr()));
-    if (!lines) return py::make_tuple(mv_s.attr("cast")("I"), mv_o.attr("cast")("Q"));
+    py::list out;
+    out.append(mv_s.attr("cast")("I"));
+    out.append(mv_o.attr("cast")("Q"));
+    if (lines) AppendLines(symbols, offsets, n, &out);
+    if (reasons) {
+      out.append(py::reinterpret_steal<py::object>(
+          PyMemoryView_FromObject(reasons_bytes.ptr())));
+    }
+    return py::tuple(out);
+  }
+
+  // lookup_many(lines=True)'s files, lines and file table.
+  void AppendLines(const uint32_t* symbols, const uint64_t* offsets, size_t n,
+                   py::list* out) const {
     WarnWithoutLines("lookup_many");
     py::bytearray files_bytes = py::reinterpret_steal<py::bytearray>(
         PyByteArray_FromStringAndSize(nullptr, static_cast<py::ssize_t>(4 * n)));
@@ -281,9 +308,9 @@ class PyIndex {
         PyMemoryView_FromObject(files_bytes.ptr()));
     py::object mv_l = py::reinterpret_steal<py::object>(
         PyMemoryView_FromObject(lines_bytes.ptr()));
-    return py::make_tuple(mv_s.attr("cast")("I"), mv_o.attr("cast")("Q"),
-                          mv_f.attr("cast")("I"), mv_l.attr("cast")("I"),
-                          file_table);
+    out->append(mv_f.attr("cast")("I"));
+    out->append(mv_l.attr("cast")("I"));
+    out->append(file_table);
   }
 
   // As `ksym symbolize --lines` says it once on stderr: asked for lines of
@@ -430,6 +457,30 @@ PYBIND11_MODULE(_ksym, m) {
   m.doc() = "ksym: unique, fast kernel symbol names (see help(ksym))";
   m.attr("NO_SYMBOL") = py::int_(ksym::SymbolHit::kNoSymbol);
   m.attr("NO_FILE") = py::int_(ksym::kNoFile);
+  // Why no symbol covers an address (lookup_many(reasons=True)): the C
+  // API's enum ksym_reason.
+  m.attr("REASON_NONE") = py::int_(static_cast<int>(ksym::NotFoundReason::kNone));
+  m.attr("REASON_EMPTY_INDEX") =
+      py::int_(static_cast<int>(ksym::NotFoundReason::kEmptyIndex));
+  m.attr("REASON_BELOW_FIRST") =
+      py::int_(static_cast<int>(ksym::NotFoundReason::kBelowFirstSymbol));
+  m.attr("REASON_PAST_LAST") =
+      py::int_(static_cast<int>(ksym::NotFoundReason::kPastLastSymbol));
+  m.attr("REASON_IN_GAP") = py::int_(static_cast<int>(ksym::NotFoundReason::kInGap));
+  m.attr("REASON_NOT_KERNEL") =
+      py::int_(static_cast<int>(ksym::NotFoundReason::kNotKernelAddress));
+  m.attr("REASON_LIVE") = py::int_(static_cast<int>(ksym::kLiveSymbolReason));
+  // What idx.frame(addr) says in "?? (...)" for a reason.
+  m.def(
+      "reason_text",
+      [](int reason) {
+        if (reason < 0 || reason > static_cast<int>(ksym::kLiveSymbolReason)) {
+          return std::string("unknown reason");
+        }
+        return std::string(
+            ksym::HitReasonText(static_cast<ksym::NotFoundReason>(reason)));
+      },
+      py::arg("reason"));
   ksym::BindFleet(m);
   py::class_<PySymbol>(m, "Symbol")
       .def_property_readonly("name",
@@ -577,7 +628,7 @@ PYBIND11_MODULE(_ksym, m) {
            py::arg("address"))
       .def("symbol", &PyIndex::Symbol, py::arg("index"))
       .def("lookup_many", &PyIndex::LookupMany, py::arg("addresses"),
-           py::arg("lines") = false)
+           py::arg("lines") = false, py::arg("reasons") = false)
       .def("resolve", &PyIndex::Resolve, py::arg("query"))
       .def("resolve_unique", &PyIndex::ResolveUnique, py::arg("query"))
       .def("symbolize", &PyIndex::Symbolize, py::arg("text"),

@@ -42,6 +42,11 @@ if s is not None and s.live:
           "its pseudo-module %s" % s.modules)
     check(str(s) == s.frame == idx.frame(addr + 1), "str, frame and Index.frame agree")
     check(s.source_lines == [] and s.location is None, "no source lines")
+# lookup_many answers as lookup does: a live frame is no symbol of the
+# index, said with REASON_LIVE and its offset, never an indexed symbol.
+sy, of, why = idx.lookup_many([addr + 1, addr], reasons=True)
+check(list(sy) == [ksym.NO_SYMBOL] * 2 and list(why) == [ksym.REASON_LIVE] * 2
+      and list(of) == [1, 0], "lookup_many: live frames as lookup answers them")
 got = "%016x %s" % (addr, idx.frame(addr))
 check(got == want, "Index.frame prints what ksym lookup prints: %r, %r" % (got, want))
 check(not idx.symbol(0).live, "a Symbol is not live")

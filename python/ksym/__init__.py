@@ -21,7 +21,9 @@
     # program 42, prog.c:12:5)'), .bpf ({'id', 'function', 'file', 'line',
     # 'column'} with root or CAP_BPF, else None) and .bpf_note (why not);
     # no .index (it is in no index), no source lines. idx.frame(addr)
-    # prints the same text. lookup_many answers from the index alone.
+    # prints the same text. lookup_many answers each address as lookup
+    # does: a live frame is ksym.NO_SYMBOL with its offset (and
+    # ksym.REASON_LIVE below).
     # Source lines (an index built with its line table), as `ksym lookup
     # --lines` gives them, innermost first as llvm-symbolizer --inlines:
     s.location      # {'function', 'file', 'prefix', 'line', 'column'} of the
@@ -40,6 +42,12 @@
     # uint32 files index file_table (paths under the build prefix, the
     # distinct ones of this call; ksym.NO_FILE: none), uint32 lines (0:
     # none); a UserWarning says why when the index has no line table
+    symbols, offsets, reasons = idx.lookup_many(a, reasons=True)
+    # ... and why each address has no symbol, last (after the lines'
+    # arrays when both are asked): uint8 ksym.REASON_NONE (found),
+    # REASON_BELOW_FIRST, REASON_PAST_LAST, REASON_IN_GAP,
+    # REASON_NOT_KERNEL, REASON_EMPTY_INDEX, REASON_LIVE (the C API's enum
+    # ksym_reason); ksym.reason_text(r) is what idx.frame says in '?? (...)'
     len(idx), list(idx)   # how many symbols; each, in address order
     idx.resolve("init_once")                 # every match, a list of Symbol
     idx.resolve("vfs_rea*")                  # globs, as `ksym resolve` takes them
@@ -73,5 +81,11 @@ class AmbiguousError(LookupError):
 
 
 from ksym._ksym import Index, Symbol, NO_SYMBOL, NO_FILE  # noqa: E402
+from ksym._ksym import (  # noqa: E402
+    REASON_NONE, REASON_EMPTY_INDEX, REASON_BELOW_FIRST, REASON_PAST_LAST,
+    REASON_IN_GAP, REASON_NOT_KERNEL, REASON_LIVE, reason_text)
 
-__all__ = ["Index", "Symbol", "AmbiguousError", "NO_SYMBOL", "NO_FILE"]
+__all__ = ["Index", "Symbol", "AmbiguousError", "NO_SYMBOL", "NO_FILE",
+           "REASON_NONE", "REASON_EMPTY_INDEX", "REASON_BELOW_FIRST",
+           "REASON_PAST_LAST", "REASON_IN_GAP", "REASON_NOT_KERNEL",
+           "REASON_LIVE", "reason_text"]

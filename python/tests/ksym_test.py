@@ -105,6 +105,40 @@ check(set(l_files) == {ksym.NO_FILE} and set(l_lines) == {0} and l_table == [],
       "lookup_many(lines=True) without a line table: no files, no lines")
 check(len(said) == 1 and "the index has no line table" in str(said[0].message),
       "lookup_many(lines=True) warns that the index has no line table")
+# reasons=True: every miss says why, as idx.frame does; per address what
+# idx.lookup answers, around symbols, in gaps, below the first, past the
+# last and outside the kernel.
+last = idx.symbol(len(idx) - 1)
+probe = [first.start - 1, first.start, 0, 0x1000, last.start, 2**64 - 1]
+for i in range(0, len(idx), max(1, len(idx) // 400)):
+    a = idx.symbol(i).start
+    probe += [a - 1, a, a + 1, a + 0x40]
+probe = [a % 2**64 for a in probe]
+r_sy, r_of, r_why = idx.lookup_many(probe, reasons=True)
+check(r_why.format == "B" and len(r_why) == len(probe),
+      "lookup_many(reasons=True): a uint8 reason per address")
+agree, misses, said_right = True, 0, True
+for a, sy, of, why in zip(probe, r_sy, r_of, r_why):
+    one = idx.lookup(a)
+    if one is None:
+        misses += 1
+        agree = agree and sy == ksym.NO_SYMBOL and why != ksym.REASON_NONE
+        said_right = said_right and idx.frame(a) == "?? (%s)" % ksym.reason_text(why)
+    else:
+        agree = agree and not one.live and sy == one.index and of == one.offset \
+            and why == ksym.REASON_NONE
+check(agree, "lookup_many(reasons=True) agrees with lookup at %d addresses" % len(probe))
+check(misses >= 3 and said_right,
+      "each of %d misses has the reason idx.frame prints" % misses)
+check(r_why[0] == ksym.REASON_NOT_KERNEL or r_why[0] == ksym.REASON_BELOW_FIRST,
+      "below the first symbol: %s" % ksym.reason_text(r_why[0]))
+check(ksym.reason_text(ksym.REASON_LIVE).startswith("not in the index: a live") and
+      ksym.reason_text(99) == "unknown reason", "reason_text")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    rl = idx.lookup_many(probe, lines=True, reasons=True)
+check(len(rl) == 6 and list(rl[0]) == list(r_sy) and list(rl[5]) == list(r_why),
+      "lookup_many(lines=True, reasons=True): reasons last")
 try:
     idx.lookup_many(numpy.array(addrs, dtype=numpy.uint64)[::2])
     check(False, "strided arrays are refused")

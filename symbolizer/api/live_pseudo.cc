@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "symbolizer/api/frame.h"
@@ -217,6 +218,49 @@ std::unique_ptr<LiveOverlay> LiveOverlayFor(const Symbolizer& s) {
 const char* LiveReasonText() {
   return "not in the index: a live symbol of the running kernel's [bpf] or "
          "ftrace/kprobe pseudo-modules (read from /proc/kallsyms) covers it";
+}
+
+const char* HitReasonText(NotFoundReason reason) {
+  if (reason == kLiveSymbolReason) return LiveReasonText();
+  if (static_cast<int>(reason) > static_cast<int>(kLiveSymbolReason)) {
+    return "unknown reason";
+  }
+  return NotFoundReasonText(reason);
+}
+
+namespace {
+
+ABSL_ATTRIBUTE_NOINLINE bool LiveHitSlow(const SharedLiveOverlay& live,
+                                         uint64_t address, SymbolHit* h) {
+  std::optional<PseudoHit> hit = live.Lookup(address, *h);
+  if (!hit.has_value()) return false;
+  h->symbol = SymbolHit::kNoSymbol;
+  h->reason = kLiveSymbolReason;
+  h->offset = hit->offset;
+  return true;
+}
+
+}  // namespace
+
+size_t LocateBatchWithLive(const Symbolizer& s, const SharedLiveOverlay& live,
+                           absl::Span<const uint64_t> addresses,
+                           absl::Span<SymbolHit> hits) {
+  s.LocateBatch(addresses, hits);
+  size_t found = 0;
+  const IndexReader& r = s.index();
+  for (size_t k = 0; k < addresses.size(); ++k) {
+    SymbolHit& h = hits[k];
+    // Inline, the usual cases: not the running kernel's index; an exact
+    // answer of the index (the overlay answers only where it has none,
+    // LiveOverlay::Lookup); an address below every live symbol (vmlinux).
+    if (live.applies() && !(h.found() && r.SizeExact(h.symbol)) &&
+        !live.BelowEveryPseudoSymbol(addresses[k]) &&
+        LiveHitSlow(live, addresses[k], &h)) {
+      continue;
+    }
+    found += h.found();
+  }
+  return found;
 }
 
 SharedLiveOverlay::SharedLiveOverlay(const Symbolizer& s)

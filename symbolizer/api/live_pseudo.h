@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/rewriter/rewriter.h"
 #include "symbolizer/sources/bpf_programs.h"
@@ -167,6 +168,31 @@ class SharedLiveOverlay {
 // Why a lookup answered from the live overlay has no symbol of the index
 // (the C API's KSYM_REASON_LIVE).
 const char* LiveReasonText();
+
+// The reason a batch answer (LocateBatchWithLive) gives for an address a
+// live symbol covers: the value after NotFoundReason's own (the C API's
+// KSYM_REASON_LIVE, Python's ksym.REASON_LIVE). The query layer never
+// writes it.
+inline constexpr NotFoundReason kLiveSymbolReason =
+    static_cast<NotFoundReason>(6);
+static_assert(static_cast<int>(NotFoundReason::kNotKernelAddress) + 1 == 6,
+              "kLiveSymbolReason follows NotFoundReason's values");
+// The text of a batch answer's reason: NotFoundReasonText, or
+// LiveReasonText for kLiveSymbolReason; "unknown reason" past those.
+const char* HitReasonText(NotFoundReason reason);
+
+// The answers of ksym_lookup_batch and Python's lookup_many, address by
+// address what ksym_lookup and Index.lookup answer: hits[k] is
+// s.LocateBatch's answer for addresses[k], except where `live` answers
+// (the running kernel's index; SharedLiveOverlay::Lookup): there hits[k]
+// has no symbol (such symbols are never in an index), reason
+// kLiveSymbolReason and the offset into the live symbol, never the
+// indexed symbol of inferred size the address falls in. Every miss has
+// its reason. Returns how many the index answered. hits.size() must be
+// addresses.size().
+size_t LocateBatchWithLive(const Symbolizer& s, const SharedLiveOverlay& live,
+                           absl::Span<const uint64_t> addresses,
+                           absl::Span<SymbolHit> hits);
 
 // What `ksym lookup` prints after the address: the live frame where the
 // overlay answers (LiveFrameText), else the index's (api/frame.h

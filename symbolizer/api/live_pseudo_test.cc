@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "gtest/gtest.h"
 #include "symbolizer/api/frame.h"
 #include "symbolizer/builder/builder.h"
@@ -130,6 +132,76 @@ TEST(SharedLiveOverlayTest, NotTheRunningKernelsIndexNeverAnswersLive) {
   const uint64_t a = 0xffffffffc020304c;
   EXPECT_FALSE(shared.Lookup(a, s->Locate(a)).has_value());
   EXPECT_EQ(FrameTextWithLive(*s, shared, a), FrameText(*s, s->Lookup(a)));
+}
+
+// Python's lookup_many and ksym_lookup_batch: address by address what
+// the single lookup answers, every miss with its reason.
+TEST(LocateBatchWithLiveTest, AgreesWithSingleLookupsAndSaysEveryMiss) {
+  std::unique_ptr<Symbolizer> s = Index();
+  const std::vector<uint64_t> addresses = {
+      0xffffffff9cffffff,  // below the first symbol
+      0xffffffff9d000004,  // _text
+      0xffffffffc0201010,  // ftrace_trampoline (live)
+      0xffffffffc020304c,  // a BPF program (live)
+      0xffffffffc0a00004,  // ext4_fill_super
+      0xffffffffc0a08010,  // a BPF trampoline in ext4_iget's inferred extent
+      0xffffffffffffff00,  // past the last symbol, no live symbol
+  };
+  for (bool running : {true, false}) {
+    SCOPED_TRACE(running ? "the running kernel's index" : "another index");
+    SharedLiveOverlay shared(*s);
+    std::unique_ptr<LiveOverlay> live;
+    if (running) {
+      live = std::make_unique<LiveOverlay>(*s, "/nonexistent-root");
+      live->SetForTesting(*ParsePseudoSymbols(kKallsyms, "k"));
+    }
+    shared.SetForTesting(std::move(live));
+    std::vector<SymbolHit> hits(addresses.size());
+    const size_t found =
+        LocateBatchWithLive(*s, shared, addresses, absl::MakeSpan(hits));
+    size_t want_found = 0;
+    for (size_t k = 0; k < addresses.size(); ++k) {
+      SCOPED_TRACE(absl::StrCat("0x", absl::Hex(addresses[k])));
+      const SymbolHit one = s->Locate(addresses[k]);
+      std::optional<PseudoHit> l = shared.Lookup(addresses[k], one);
+      if (l.has_value()) {
+        EXPECT_FALSE(hits[k].found());
+        EXPECT_EQ(hits[k].reason, kLiveSymbolReason);
+        EXPECT_EQ(hits[k].offset, l->offset);
+        EXPECT_EQ(HitReasonText(hits[k].reason), std::string(LiveReasonText()));
+        continue;
+      }
+      EXPECT_EQ(hits[k].symbol, one.symbol);
+      EXPECT_EQ(hits[k].offset, one.offset);
+      EXPECT_EQ(hits[k].reason, one.reason);
+      want_found += one.found();
+      if (!one.found()) {
+        // Said, and as `ksym lookup` says it.
+        EXPECT_NE(hits[k].reason, NotFoundReason::kNone);
+        EXPECT_EQ(FrameTextWithLive(*s, shared, addresses[k]),
+                  absl::StrCat("?? (", HitReasonText(hits[k].reason), ")"));
+      }
+    }
+    EXPECT_EQ(found, want_found);
+    EXPECT_EQ(hits[0].reason, NotFoundReason::kNotKernelAddress);
+    EXPECT_TRUE(hits[1].found());
+    EXPECT_TRUE(hits[4].found());
+    // Live answers only on the running kernel's index (there the last
+    // live symbol, having no next, reaches past the last indexed one).
+    EXPECT_EQ(hits[2].reason == kLiveSymbolReason, running);
+    EXPECT_EQ(hits[3].reason == kLiveSymbolReason, running);
+    EXPECT_EQ(hits[5].reason == kLiveSymbolReason, running);
+    EXPECT_EQ(hits[6].reason, running ? kLiveSymbolReason
+                                      : NotFoundReason::kPastLastSymbol);
+  }
+}
+
+TEST(LocateBatchWithLiveTest, ReasonTexts) {
+  EXPECT_EQ(std::string(HitReasonText(NotFoundReason::kInGap)),
+            NotFoundReasonText(NotFoundReason::kInGap));
+  EXPECT_EQ(std::string(HitReasonText(kLiveSymbolReason)), LiveReasonText());
+  EXPECT_EQ(std::string(HitReasonText(static_cast<NotFoundReason>(7))),
+            "unknown reason");
 }
 
 }  // namespace

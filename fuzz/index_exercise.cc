@@ -149,8 +149,17 @@ void ExerciseIndex(std::unique_ptr<IndexReader> index,
     if (structure_ok && result.found != !all.empty()) {
       Fail("LookupAll disagrees", addr);
     }
-    if (structure_ok && result.found && all[0].index != result.symbol.index) {
+    // In the padding after a nested label, Lookup names the nearest
+    // symbol below past its size, and only enclosing symbols cover.
+    const bool past_size =
+        result.found && Symbolizer::PastSize(result.symbol, result.offset);
+    if (structure_ok && result.found && !past_size &&
+        all[0].index != result.symbol.index) {
       Fail("LookupAll: best is not Lookup's", addr);
+    }
+    if (structure_ok && past_size &&
+        all[0].address >= result.symbol.address) {
+      Fail("Lookup past its size where a nearer symbol covers", addr);
     }
     single.push_back(result);
   }

@@ -28,6 +28,7 @@ bazel test //... //symbolizer/builder:debian_kernel_test \
   //symbolizer/api:debian_module_lines_test \
   //symbolizer/api:debian_line_queries_test \
   //symbolizer/query:debian_locate_test \
+  //symbolizer/query:debian_past_size_test \
   //tools:debian_oops_lines_test \
   //tools:debian_vmcore_test \
   //symbolizer/builder:debian_arm64_test \

@@ -5,6 +5,7 @@
 #include "symbolizer/api/text_policy.h"
 #include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
+#include "symbolizer/query/past_size.h"
 
 namespace ksym {
 
@@ -19,6 +20,8 @@ void AppendFrameText(const Symbolizer& s, const SymbolInfo& symbol,
   }
   AppendQualifiers(s.DisplayModules(symbol), obj, out);
   out->append(AmbiguityMarker(s, symbol));
+  // Past its size: named by the kernel's rule, and said so.
+  out->append(PastSizeMarker(s, symbol, offset));
   // Names and paths come from the index's inputs: nothing of them reaches
   // a terminal raw.
   const absl::string_view added = absl::string_view(*out).substr(start);

@@ -15,6 +15,12 @@
 // name. Where that name still does not select the symbol alone, the marker
 // ` (ambiguous, N candidates; this one: QUERY)` follows (ambiguity.h):
 //   "init_once+0x12/0x40 (ambiguous, 2 candidates; this one: init_once @0xffffffff81000300)"
+// In the padding after a nested label, where Lookup names what the
+// kernel names past that symbol's size, the marker of query/past_size.h
+// follows:
+//   "retbleed_return_thunk+0x5/0x7e (past its size 0x2, inside
+//    retbleed_untrain_ret+0x6/0x9: named as the kernel names it, the
+//    nearest symbol below)"
 #ifndef KSYM_SYMBOLIZER_API_FRAME_H_
 #define KSYM_SYMBOLIZER_API_FRAME_H_
 

@@ -166,5 +166,25 @@ TEST(AddressLineTest, SixteenHexDigits) {
             "ffffffff81000200 init_once+0x0/0x40");
 }
 
+// The padding after a nested label: the kernel's name, and the inference
+// said (query/past_size.h).
+TEST(FrameTextTest, PastANestedLabelsSizeSaysWhatItInferred) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81e01940, "_stext", 'T'));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81e019bf, "retbleed_untrain_ret", 'T', 0x9, true));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81e019c0, "retbleed_return_thunk", 'T', 0x2, true));
+  c.symbols.push_back(
+      MakeSymbol(0xffffffff81e01a3e, "srso_untrain_ret", 'T', 0x14, true));
+  auto s = SymbolizerFromCatalog(std::move(c));
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81e019c5)),
+            "retbleed_return_thunk+0x5/0x7e (past its size 0x2, inside "
+            "retbleed_untrain_ret+0x6/0x9: named as the kernel names it, the "
+            "nearest symbol below)");
+  EXPECT_EQ(FrameText(*s, s->Lookup(0xffffffff81e019c1)),
+            "retbleed_return_thunk+0x1/0x7e");
+}
+
 }  // namespace
 }  // namespace ksym

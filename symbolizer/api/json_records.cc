@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "symbolizer/query/ambiguity.h"
+#include "symbolizer/query/past_size.h"
 #include "symbolizer/api/static_address.h"
 #include "symbolizer/attribution/builtin_inference.h"
 
@@ -61,6 +62,11 @@ std::string LookupJson(const Symbolizer& s, uint64_t address,
   j.Field("address", JsonAddress(address)).Bool("found", true);
   AddSymbolFields(s, symbol, j);
   j.Field("offset", offset);
+  // Past its size (the padding after a nested label): named by the
+  // kernel's rule; what covers the address by ELF sizes is said.
+  if (std::optional<SymbolInfo> outer = EnclosingPastSize(s, symbol, offset)) {
+    j.Bool("past_size", true).Field("enclosing", s.QualifiedName(*outer));
+  }
   if (lines != nullptr) AddSourceLineFields(*lines, j);
   return j.Finish();
 }

@@ -172,6 +172,10 @@ bool Symbolizer::Better(uint32_t a, uint32_t b) const {
   if (sa != sb) return sa > sb;
   const uint64_t ea = index_->End(a), eb = index_->End(b);
   if (ea != eb) return ea < eb;
+  return BetterAlias(a, b);
+}
+
+bool Symbolizer::BetterAlias(uint32_t a, uint32_t b) const {
   // A loadable module's alias the kernel names by its symtab order
   // (format.h kModuleAliasFirst) over the vmlinux rules.
   const bool fa = index_->ModuleAliasFirst(a), fb = index_->ModuleAliasFirst(b);
@@ -186,8 +190,9 @@ bool Symbolizer::Better(uint32_t a, uint32_t b) const {
 }
 
 size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
-                            NotFoundReason* reason,
-                            uint64_t* inferred_end) const {
+                            NotFoundReason* reason, uint64_t* inferred_end,
+                            uint32_t* named) const {
+  if (named != nullptr) *named = SymbolHit::kNoSymbol;
   const uint64_t n = index_->symbol_count();
   *reason = NotFoundReason::kNone;
   if (n == 0) {
@@ -279,6 +284,9 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     });
     std::partial_sort(keys.begin(), keys.begin() + cap, keys.end());
     for (size_t k = 0; k < cap; ++k) out[k] = keys[k].symbol;
+    if (named != nullptr) {
+      *named = from_group > 0 ? out[0] : NestedPadding(g0, p, ranked);
+    }
     return count;
   }
   const size_t kept = std::min(count, cap);
@@ -286,20 +294,38 @@ size_t Symbolizer::Covering(uint64_t address, uint32_t* out, size_t cap,
     std::sort(out, out + kept,
               [this](uint32_t a, uint32_t b) { return Better(a, b); });
   }
+  if (named != nullptr && count > 0) {
+    *named = from_group > 0 ? out[0] : NestedPadding(g0, p, ranked);
+  }
   return count;
+}
+
+uint32_t Symbolizer::NestedPadding(uint32_t g0, uint32_t p,
+                                   const RankedGroup* ranked) const {
+  // Only enclosing symbols cover the address: each starts below the
+  // predecessor's group, whose ELF sizes end before the address. The
+  // kernel names the group (get_symbol_pos), by its alias rule.
+  if (ranked != nullptr) return ranked->ranked[0];
+  uint32_t best = g0;
+  for (uint32_t i = g0 + 1; i <= p; ++i) {
+    if (BetterAlias(i, best)) best = i;
+  }
+  return best;
 }
 
 LookupResult Symbolizer::Lookup(uint64_t address) const {
   LookupResult r;
   uint32_t found[kMaxCovering];
   uint64_t inferred_end;
-  if (Covering(address, found, kMaxCovering, &r.reason, &inferred_end) == 0) {
+  uint32_t named;
+  if (Covering(address, found, kMaxCovering, &r.reason, &inferred_end,
+               &named) == 0) {
     return r;
   }
   r.found = true;
   // Only symbols of the predecessor's group can have an inferred extent
   // here; overlap symbols are exact.
-  FillSymbol(found[0], &r.symbol, inferred_end);
+  FillSymbol(named, &r.symbol, inferred_end);
   r.offset = address - r.symbol.address;
   return r;
 }
@@ -468,12 +494,13 @@ SymbolHit Symbolizer::LocateCovering(uint64_t address) const {
   SymbolHit hit;
   uint32_t found[kMaxCovering];
   uint64_t inferred_end;
-  if (Covering(address, found, kMaxCovering, &hit.reason, &inferred_end) ==
-      0) {
+  uint32_t named;
+  if (Covering(address, found, kMaxCovering, &hit.reason, &inferred_end,
+               &named) == 0) {
     return hit;
   }
-  hit.symbol = found[0];
-  hit.offset = address - index_->Address(found[0]);
+  hit.symbol = named;
+  hit.offset = address - index_->Address(named);
   return hit;
 }
 

@@ -140,9 +140,24 @@ class Symbolizer {
 
   const IndexReader& index() const { return *index_; }
 
+  // The symbol covering `address` (the innermost; among aliases the one
+  // the kernel's %pS names), except in the padding after a nested label:
+  // where no symbol of the last address at or below `address` covers it
+  // (their ELF sizes end before it) but an enclosing symbol does
+  // (retbleed_return_thunk, size 2, inside retbleed_untrain_ret, size 9),
+  // the answer is the kernel's (kernel/kallsyms.c get_symbol_pos: the
+  // nearest symbol at or below), at an offset past its size; the enclosing
+  // symbol is LookupAll's first (PastSize tells such an answer).
   LookupResult Lookup(uint64_t address) const;
+  // Whether a found answer lies past its symbol's size: Lookup's answer in
+  // the padding after a nested label, named by the kernel's rule.
+  // (A symbol whose size is unknown still names its own address.)
+  static bool PastSize(const SymbolFacts& s, uint64_t offset) {
+    return offset >= s.size && (offset != 0 || s.size_exact);
+  }
   // Every symbol covering `address`, best first, at most kMaxCovering of
-  // them; empty when none. Returns how many cover it: more than
+  // them; empty when none (Lookup's answer is not among them in the
+  // padding after a nested label). Returns how many cover it: more than
   // out->size() when the list was cut, which the caller must say.
   size_t LookupAll(uint64_t address, std::vector<SymbolInfo>* out) const;
   // out[i] = Lookup(addresses[i]); out.size() must equal addresses.size().
@@ -241,9 +256,15 @@ class Symbolizer {
   uint64_t InferredEndHint(uint32_t i) const;
   // Collects covering symbol indices, best first, into out (capacity cap);
   // returns how many there are (may exceed cap). *inferred_end is where
-  // inferred-size symbols of the predecessor's alias group end.
+  // inferred-size symbols of the predecessor's alias group end. When
+  // `named` is given, *named is the symbol Lookup names: out[0] except
+  // in the padding after a nested label (NestedPadding); kNoSymbol when
+  // nothing covers the address.
   size_t Covering(uint64_t address, uint32_t* out, size_t cap,
-                  NotFoundReason* reason, uint64_t* inferred_end) const;
+                  NotFoundReason* reason, uint64_t* inferred_end,
+                  uint32_t* named = nullptr) const;
+  // Better's order among the aliases of one address, ends aside.
+  bool BetterAlias(uint32_t a, uint32_t b) const;
   // Locate's answer when its fast path applies, given p, the last symbol
   // at or below `address` (a kernel address): false when Covering must
   // rank the candidates.
@@ -322,6 +343,10 @@ class Symbolizer {
     std::vector<uint64_t> cover_end;
   };
   static constexpr uint32_t kLargeAliasGroup = 128;
+  // Where only enclosing symbols cover an address whose predecessor's
+  // alias group is g0..p (ranked when large): the member the kernel names.
+  uint32_t NestedPadding(uint32_t g0, uint32_t p,
+                         const RankedGroup* ranked) const;
   std::vector<RankedGroup> large_groups_;  // by begin
 
   static constexpr uint32_t kLargeNameGroup = 64;

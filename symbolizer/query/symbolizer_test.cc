@@ -205,16 +205,69 @@ TEST(LookupTest, NestedSymbolIsInnermost) {
   auto s = SymbolizerFromCatalog(Sample());
   EXPECT_EQ(NameAt(*s, 0xffffffff81000100), "outer");
   EXPECT_EQ(NameAt(*s, 0xffffffff81000150), "inner");
-  // Past inner's end, but still inside outer.
-  LookupResult r = s->Lookup(0xffffffff81000170);
-  ASSERT_TRUE(r.found);
-  EXPECT_EQ(r.symbol.name(), "outer");
-  EXPECT_EQ(r.offset, 0x70u);
+  EXPECT_FALSE(Symbolizer::PastSize(s->Lookup(0xffffffff81000150).symbol,
+                                     0x10));
   std::vector<SymbolInfo> all;
   s->LookupAll(0xffffffff81000150, &all);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].name(), "inner");
   EXPECT_EQ(all[1].name(), "outer");
+}
+
+// Past a nested label's ELF size, still inside the enclosing symbol: the
+// kernel's %pS names the nearest symbol at or below (kallsyms.c
+// get_symbol_pos), so Lookup does too, past the label's size, and
+// LookupAll still lists what covers the address.
+TEST(LookupTest, PaddingAfterANestedLabelIsNamedAsTheKernelNamesIt) {
+  auto s = SymbolizerFromCatalog(Sample());
+  for (uint64_t a : {0xffffffff81000160ull, 0xffffffff81000170ull,
+                     0xffffffff810001ffull}) {
+    SCOPED_TRACE(a);
+    LookupResult r = s->Lookup(a);
+    ASSERT_TRUE(r.found);
+    EXPECT_EQ(r.symbol.name(), "inner");
+    EXPECT_EQ(r.offset, a - 0xffffffff81000140);
+    EXPECT_TRUE(Symbolizer::PastSize(r.symbol, r.offset));
+    const SymbolHit h = s->Locate(a);
+    EXPECT_EQ(h.symbol, r.symbol.index);
+    EXPECT_EQ(h.offset, r.offset);
+    std::vector<SymbolInfo> all;
+    ASSERT_EQ(s->LookupAll(a, &all), 1u);
+    EXPECT_EQ(all[0].name(), "outer");
+  }
+  // Before the label, and past the enclosing symbol's end: unchanged.
+  EXPECT_EQ(NameAt(*s, 0xffffffff8100013f), "outer");
+  EXPECT_FALSE(Symbolizer::PastSize(s->Lookup(0xffffffff8100013f).symbol,
+                                    0x3f));
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000200), "init_once");
+}
+
+// Two labels at one address past both their sizes: the kernel's alias
+// rule picks among them (the first in kallsyms order), and an inner
+// enclosing symbol does not win over them.
+TEST(LookupTest, PaddingAfterNestedAliasesNamesTheKernelsAlias) {
+  Catalog c;
+  c.symbols.push_back(MakeSymbol(0xffffffff81000000, "_text", 'T'));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000100, "outer", 't', 0x100, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000110, "middle", 't', 0x80, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000140, "__label", 't', 0x4, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000140, "label", 'T', 0x8, true));
+  c.symbols.push_back(MakeSymbol(0xffffffff81000200, "next", 't', 0x10, true));
+  auto s = SymbolizerFromCatalog(c);
+  LookupResult r = s->Lookup(0xffffffff81000150);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.symbol.name(), "label");
+  EXPECT_EQ(r.offset, 0x10u);
+  std::vector<SymbolInfo> all;
+  ASSERT_EQ(s->LookupAll(0xffffffff81000150, &all), 2u);
+  EXPECT_EQ(all[0].name(), "middle");
+  // Inside one label's size only: the covering one.
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000145), "label");
+  EXPECT_EQ(NameAt(*s, 0xffffffff81000142), "__label");
+  // Past middle too, inside outer: still the labels' group.
+  EXPECT_EQ(NameAt(*s, 0xffffffff810001a0), "label");
+  EXPECT_EQ(testutil::CheckFastPaths(*s, testutil::AddressesAroundSymbols(*s)),
+            "");
 }
 
 TEST(LookupTest, AddrBetweenFunctions) {
@@ -547,10 +600,21 @@ TEST(LookupOracleTest, RandomAgainstBruteForce) {
       ASSERT_EQ(got, want) << std::hex << addr;
       LookupResult r = s->Lookup(addr);
       ASSERT_EQ(r.found, !want.empty()) << std::hex << addr;
-      if (r.found) {
+      // The nearest symbol at or below (the kernel's get_symbol_pos).
+      uint64_t below = 0;
+      for (const Symbol& x : syms) {
+        if (x.address <= addr) below = std::max(below, x.address);
+      }
+      if (r.found && want.rbegin()->first == below) {
         // The best answer starts highest among the covering symbols.
         EXPECT_EQ(r.symbol.address, want.rbegin()->first);
         EXPECT_EQ(r.symbol.name(), all[0].name());
+        EXPECT_FALSE(Symbolizer::PastSize(r.symbol, r.offset));
+      } else if (r.found) {
+        // Only symbols from below the nearest one reach the address: it
+        // is named as the kernel names it, past its size.
+        EXPECT_EQ(r.symbol.address, below) << std::hex << addr;
+        EXPECT_TRUE(Symbolizer::PastSize(r.symbol, r.offset));
       }
     }
   }
@@ -609,10 +673,19 @@ TEST(LookupOracleTest, LargeAliasGroupsRankLikeSmallOnes) {
       std::sort(want.begin(), want.end());
       s->LookupAll(addr, &all);
       LookupResult r = s->Lookup(addr);
-      if (addr == base + 0x1000) {
-        // The higher start wins over any group member reaching past it.
+      if (addr > base + 0x1000 && want.empty()) {
+        EXPECT_FALSE(r.found);  // nothing reaches it
+        continue;
+      }
+      if (addr >= base + 0x1000) {
+        // The higher start wins over any group member reaching past it;
+        // past its own address (it has no size) too, where a member still
+        // covers: the kernel names the nearest symbol at or below.
         ASSERT_TRUE(r.found);
         EXPECT_EQ(r.symbol.name(), "after");
+        EXPECT_EQ(r.offset, addr - base - 0x1000);
+        EXPECT_EQ(Symbolizer::PastSize(r.symbol, r.offset),
+                  addr != base + 0x1000);
         continue;
       }
       ASSERT_EQ(all.size(), std::min<size_t>(want.size(), 256));

@@ -22,6 +22,7 @@
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/names/qualified_name.h"
 #include "symbolizer/query/ambiguity.h"
+#include "symbolizer/query/past_size.h"
 #include "symbolizer/rewriter/decode_stacktrace_line.h"
 #include "symbolizer/rewriter/unplaced.h"
 
@@ -361,6 +362,7 @@ bool Rewriter::RewriteBare(const FrameSpan& f, std::string* out) {
   AppendLines(r.symbol, r.offset, out);
   AppendQualifiers(r.symbol, {}, out);
   CountName(r.symbol, AppendMarker(r.symbol, out));
+  out->append(EscapedName(PastSizeMarker(symbolizer_, r.symbol, r.offset)));
   out->push_back(')');
   return true;
 }

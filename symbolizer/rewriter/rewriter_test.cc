@@ -1274,5 +1274,32 @@ TEST(RewriterBuildIdTest, AnUnknownBuildIdIsSaidUnchecked) {
   EXPECT_EQ(r.stats().unresolved, 0u);
 }
 
+// A bare address in the padding after a nested label: the kernel's name,
+// and the inference said (query/past_size.h).
+TEST(RewriterTest, AnAddressPastANestedLabelsSizeSaysWhatItInferred) {
+  Catalog c;
+  AddSymbol(c, 0xffffffff81e01940, "_stext", 'T', nullptr, kNoModules);
+  AddSymbol(c, 0xffffffff81e019bf, "retbleed_untrain_ret", 'T', nullptr,
+            kNoModules, 0x9);
+  AddSymbol(c, 0xffffffff81e019c0, "retbleed_return_thunk", 'T', nullptr,
+            kNoModules, 0x2);
+  AddSymbol(c, 0xffffffff81e01a3e, "srso_untrain_ret", 'T', nullptr,
+            kNoModules, 0x14);
+  c.FinalizeSizes();
+  absl::StatusOr<std::string> bytes = SerializeIndex(c);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  absl::StatusOr<std::unique_ptr<IndexReader>> r =
+      IndexReader::FromBuffer(*std::move(bytes), "test");
+  ASSERT_TRUE(r.ok()) << r.status();
+  Symbolizer s(*std::move(r));
+  Rewriter w(s, {});
+  EXPECT_EQ(w.RewriteLine(" [<ffffffff81e019c5>]"),
+            " [<ffffffff81e019c5>] (retbleed_return_thunk+0x5/0x7e (past its "
+            "size 0x2, inside retbleed_untrain_ret+0x6/0x9: named as the "
+            "kernel names it, the nearest symbol below))");
+  EXPECT_EQ(w.RewriteLine(" [<ffffffff81e019c1>]"),
+            " [<ffffffff81e019c1>] (retbleed_return_thunk+0x1/0x7e)");
+}
+
 }  // namespace
 }  // namespace ksym

@@ -1,6 +1,6 @@
 // Lookups in the padding after a nested label, on a real kernel's index
-// (the Debian 6.1 cloud kernel's vmlinux and System.map, fetched by
-// tools/fetch-debian-kernel.sh), against the kernel's own rule computed
+// (the Debian 6.1 cloud kernels' vmlinux and System.map, amd64 and arm64,
+// fetched by tools/fetch-debian-kernel.sh [--arch arm64]), against the kernel's own rule computed
 // from System.map: %pS names the nearest symbol at or below the address
 // (kernel/kallsyms.c get_symbol_pos). Around every symbol of the index:
 // each found answer starts at the nearest System.map text symbol at or
@@ -8,8 +8,10 @@
 // exactly one where only enclosing symbols cover the address, and its
 // frame says so; every other answer lies within its size.
 //
-//   KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) bazel test \
-//     --test_env=KSYM_DEBIAN_KERNEL //symbolizer/query:debian_past_size_test
+//   KSYM_DEBIAN_KERNEL=$(tools/fetch-debian-kernel.sh) \
+//   KSYM_DEBIAN_ARM64_KERNEL=$(tools/fetch-debian-kernel.sh --arch arm64) \
+//   bazel test --test_env=KSYM_DEBIAN_KERNEL \
+//     --test_env=KSYM_DEBIAN_ARM64_KERNEL //symbolizer/query:debian_past_size_test
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
@@ -48,9 +50,9 @@ std::vector<uint64_t> SystemMapText(const std::string& path) {
   return out;
 }
 
-TEST(DebianPastSizeTest, NamesThePaddingAfterNestedLabelsAsTheKernel) {
+void CheckKernel(const testutil::DebianKernelSource& source) {
   absl::StatusOr<testutil::DebianKernel> k = testutil::FindDebianKernel(
-      "//symbolizer/query:debian_past_size_test");
+      "//symbolizer/query:debian_past_size_test", source);
   ASSERT_TRUE(k.ok()) << k.status().message();
   BuildInputs in;
   in.vmlinux_path = k->vmlinux;
@@ -116,6 +118,14 @@ TEST(DebianPastSizeTest, NamesThePaddingAfterNestedLabelsAsTheKernel) {
               "a nested label's size\n",
               text, compared, outside_map, past);
 }
+
+TEST(DebianPastSizeTest, NamesThePaddingAfterNestedLabelsAsTheKernel) {
+  CheckKernel(testutil::kDebianAmd64);
+}
+
+// arm64: trans_pgd_stub_vectors (0x800 bytes) holds labels of exact size
+// 0x80 with padding after them (hyp_stub_32b_el1_error_invalid+0xec/0xfc).
+TEST(DebianPastSizeTest, Arm64) { CheckKernel(testutil::kDebianArm64); }
 
 }  // namespace
 }  // namespace ksym

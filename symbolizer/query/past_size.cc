@@ -27,7 +27,8 @@ std::string PastSizeMarker(const Symbolizer& s, const SymbolInfo& symbol,
     return absl::StrCat(" (past ", size, ")");
   }
   const uint64_t address = symbol.address + offset;
-  return absl::StrCat(" (past ", size, ", inside ", s.QualifiedName(*outer),
+  // Its name at the offset (JSON's `enclosing` is the qualified name).
+  return absl::StrCat(" (past ", size, ", inside ", outer->name(),
                       "+0x", absl::Hex(address - outer->address), "/0x",
                       absl::Hex(outer->size),
                       ": named as the kernel names it, the nearest symbol "

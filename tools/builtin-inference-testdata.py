@@ -22,10 +22,14 @@ builtin_inference_kernel_test):
                                 modules.builtin.modinfo in file order,
                                 repeats kept (one per MODULE_LICENSE); SIZE
                                 its bytes with the NUL
-    license OBJECT SIZES        a DWARF compile unit (with or without code)
+    license OBJECT SIZES [after=OBJ]
+                                a DWARF compile unit (with or without code)
                                 holding `__UNIQUE_ID_file<N>` variables (the
                                 records of its MODULE_LICENSEs), their sizes
-                                "S,S,..." in DIE order; every unit is read
+                                "S,S,..." in DIE order; every unit is read.
+                                A unit without code gives its place in link
+                                order: the nearest unit with code before it
+                                (after=- when none is)
     symbol NAME ADDRESS         the __initcall__kmod_* entries, the text
                                 symbols whose names they carry, and the
                                 text symbols in the directories of modules
@@ -143,13 +147,16 @@ def main():
     licenses = []
     for line in dump.splitlines():
         words = line.split()
-        for w in words[3:]:
-            if w.startswith("license="):
-                licenses.append((words[2], w[len("license="):]))
         ranges = []
         while words and re.fullmatch(r"[0-9a-f]+-[0-9a-f]+", words[-1]):
             b, e = words.pop().split("-")
             ranges.insert(0, (int(b, 16), int(e, 16)))
+        for w in words[3:]:
+            if w.startswith("license="):
+                sizes = w[len("license="):]
+                if not ranges:
+                    sizes += " after=" + (units[-1][0] if units else "-")
+                licenses.append((words[2], sizes))
         if ranges:
             units.append([words[2], ranges, 0])
 

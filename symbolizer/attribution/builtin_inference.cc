@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -52,6 +53,10 @@ struct Composite {
   std::string name;
   std::string dir;
   std::vector<uint32_t> anchors;  // unit positions, ascending
+  // Members without code: the unit each lies before (units.size() after
+  // the last), ascending.
+  std::vector<uint32_t> places;
+  bool Evidenced() const { return !anchors.empty() || !places.empty(); }
 };
 
 // The unit whose ranges hold `address` (smallest range first).
@@ -167,7 +172,7 @@ class Inference {
     claim_rule_.assign(units_.size(), InferenceRule::kNone);
     claimers_.assign(units_.size(), {});
     for (size_t m = 0; m < composites_.size(); ++m) {
-      if (composites_[m].anchors.empty()) {
+      if (!composites_[m].Evidenced()) {
         ClaimLoneDirectory(m);
       } else {
         ClaimBetweenMembers(m);
@@ -336,9 +341,51 @@ class Inference {
         if (it != unit_of_.end()) {
           Evidence(it->second, records[k]->module,
                    InferenceRule::kModuleLicense);
+        } else {
+          Place(*vars[k].first, records[k]->module);
         }
       }
     }
+  }
+
+  // A license in a unit without code: a member of `module` at its place
+  // in link order, when that place is known.
+  void Place(const LicenseSite& site, const std::string& module) {
+    if (!site.after_object.has_value()) return;
+    auto c = composite_of_.find(module);
+    if (c == composite_of_.end() ||
+        !Under(site.object_path, composites_[c->second].dir)) {
+      return;
+    }
+    uint32_t p = 0;
+    if (!site.after_object->empty()) {
+      auto a = unit_of_.find(*site.after_object);
+      if (a == unit_of_.end()) return;
+      p = a->second + 1;
+    }
+    composites_[c->second].places.push_back(p);
+    place_owners_.emplace(p, c->second);
+  }
+
+  // Whether a member without code of a module other than m lies before
+  // unit p (between p - 1 and p): no run of m crosses it.
+  bool OtherPlace(int64_t p, size_t m) const {
+    auto [b, e] = place_owners_.equal_range(static_cast<uint32_t>(p));
+    for (auto it = b; it != e; ++it) {
+      if (it->second != static_cast<int>(m)) return true;
+    }
+    return false;
+  }
+
+  // A module's members in link order as spans of units [lo, hi): one
+  // unit for an object with code, an empty span at its place for one
+  // without.
+  static std::vector<std::pair<uint32_t, uint32_t>> Spans(const Composite& c) {
+    std::vector<std::pair<uint32_t, uint32_t>> s;
+    for (uint32_t u : c.anchors) s.emplace_back(u, u + 1);
+    for (uint32_t p : c.places) s.emplace_back(p, p);
+    std::sort(s.begin(), s.end());
+    return s;
   }
 
   // Why the records and variables of a directory do not pair up, or "".
@@ -381,7 +428,11 @@ class Inference {
   }
 
   // A directory with a module that has no evidence at all: its members may
-  // be any unknown object there, so nobody extends into it.
+  // be any unknown object there, so nobody extends into it. A module
+  // placed only by members without code (LicenseSite::after_object) still
+  // blinds it for the others: where its code lies beside the place, only
+  // its own run may claim (un-blinding lib/crypto for such a place gave
+  // the core chacha.o to libcryptoutils on the netguest build).
   void FindBlindComposites() {
     auto dirs_overlap = [](absl::string_view a, absl::string_view b) {
       return a == b || Under(a, b) || Under(b, a);
@@ -442,14 +493,19 @@ class Inference {
   // The unknown objects of its directory between two members.
   void ClaimBetweenMembers(size_t m) {
     const Composite& c = composites_[m];
-    const std::vector<uint32_t>& a = c.anchors;
+    const std::vector<std::pair<uint32_t, uint32_t>> a = Spans(c);
     for (size_t k = 0; k + 1 < a.size(); ++k) {
+      const uint32_t from = a[k].second, to = a[k + 1].first;
       bool clean = true;
-      for (uint32_t u = a[k] + 1; u < a[k + 1] && clean; ++u) {
-        clean = Open(c, u);
+      for (uint32_t u = from; u < to && clean; ++u) {
+        // (another module's place in the gap of m's own place: no order)
+        clean = Open(c, u) &&
+                ((u == from && a[k].first == a[k].second) || !OtherPlace(u, m));
       }
+      clean = clean && (a[k + 1].first == a[k + 1].second ||
+                        !OtherPlace(to, m));
       if (!clean) continue;
-      for (uint32_t u = a[k] + 1; u < a[k + 1]; ++u) {
+      for (uint32_t u = from; u < to; ++u) {
         AddClaim(u, static_cast<int>(m), InferenceRule::kBetweenMembers);
       }
     }
@@ -459,7 +515,7 @@ class Inference {
   // another module; ending at a core object leaves the boundary unknown.
   void ClaimRunsToBoundaries(size_t m) {
     const Composite& c = composites_[m];
-    const std::vector<uint32_t>& a = c.anchors;
+    const std::vector<std::pair<uint32_t, uint32_t>> a = Spans(c);
     auto stop_ok = [&](int64_t u) {
       if (u < 0 || u >= static_cast<int64_t>(units_.size())) return true;
       if (!Under(units_[u].object_path, c.dir)) return true;
@@ -467,21 +523,41 @@ class Inference {
       return s.label == Label::kOtherModule ||
              (s.label == Label::kMember && s.member_of != static_cast<int>(m));
     };
-    int64_t lo = static_cast<int64_t>(a.front()) - 1;
-    while (lo >= 0 && Open(c, static_cast<uint32_t>(lo))) --lo;
-    if (stop_ok(lo)) {
-      for (int64_t u = lo + 1; u < a.front(); ++u) {
+    // Another module's member without code between two units ends the
+    // run there, as an object of another module does.
+    // (Two places in one gap have no order: another module's at the
+    // place of m's own first or last member does not fence it.)
+    const int64_t front = a.front().first, back = a.back().second;
+    const bool front_place = a.front().first == a.front().second;
+    const bool back_place = a.back().first == a.back().second;
+    int64_t lo = front - 1;
+    bool fenced = false;
+    while (lo >= 0) {
+      if ((lo + 1 < front || !front_place) && OtherPlace(lo + 1, m)) {
+        fenced = true;
+        break;
+      }
+      if (!Open(c, static_cast<uint32_t>(lo))) break;
+      --lo;
+    }
+    if (fenced || stop_ok(lo)) {
+      for (int64_t u = lo + 1; u < front; ++u) {
         AddClaim(static_cast<uint32_t>(u), static_cast<int>(m),
                  InferenceRule::kDirectoryRun);
       }
     }
-    int64_t hi = static_cast<int64_t>(a.back()) + 1;
-    while (hi < static_cast<int64_t>(units_.size()) &&
-           Open(c, static_cast<uint32_t>(hi))) {
+    int64_t hi = back;
+    fenced = false;
+    while (hi < static_cast<int64_t>(units_.size())) {
+      if ((hi > back || !back_place) && OtherPlace(hi, m)) {
+        fenced = true;
+        break;
+      }
+      if (!Open(c, static_cast<uint32_t>(hi))) break;
       ++hi;
     }
-    if (stop_ok(hi)) {
-      for (int64_t u = a.back() + 1; u < hi; ++u) {
+    if (fenced || stop_ok(hi)) {
+      for (int64_t u = back; u < hi; ++u) {
         AddClaim(static_cast<uint32_t>(u), static_cast<int>(m),
                  InferenceRule::kDirectoryRun);
       }
@@ -689,6 +765,8 @@ class Inference {
   absl::flat_hash_set<absl::string_view> known_modules_;
   std::vector<Composite> composites_;
   absl::flat_hash_map<std::string, int> composite_of_;
+  // Members without code: place (the unit they lie before) → module.
+  std::multimap<uint32_t, int> place_owners_;
   std::vector<bool> blind_;
   std::vector<int> claim_;  // module index; -1 none, -2 several
   std::vector<InferenceRule> claim_rule_;

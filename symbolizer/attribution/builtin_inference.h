@@ -31,7 +31,11 @@
 //                             used for a directory only when its records
 //                             and variables pair up one to one, each of
 //                             the record's size, each in the record's
-//                             module directory.
+//                             module directory. A unit without code that
+//                             holds one is a member at its place in link
+//                             order (LicenseSite::after_object): it anchors
+//                             the module's run as an object does, and no
+//                             other module's run extends across it.
 //   kBetweenMembers           link order: between two objects of the module,
 //                             with only unknown objects of the module's
 //                             directory between them.
@@ -68,6 +72,7 @@
 #define KSYM_SYMBOLIZER_ATTRIBUTION_BUILTIN_INFERENCE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -125,6 +130,12 @@ struct ModinfoFileRecord {
 struct LicenseSite {
   std::string object_path;  // "crypto/api.o"; the unit may have no code
   std::vector<uint32_t> sizes;
+  // A unit without code (no unit of BuiltinInferenceInputs::units:
+  // lib/crypto/curve25519-generic.o, the license of libcurve25519-generic
+  // beside its tables) has no address, only a place in link order: the
+  // object of the nearest unit with code before it ("" when none is).
+  // nullopt when not known: then its license anchors no link-order run.
+  std::optional<std::string> after_object;
 };
 
 struct BuiltinInferenceInputs {

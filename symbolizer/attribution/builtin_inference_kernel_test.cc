@@ -84,8 +84,15 @@ bool Load(const char* path, KernelData& d) {
       r.file = absl::StrJoin(w.begin() + 3, w.end(), " ");
       if (!absl::SimpleAtoi(w[1], &r.size)) return false;
       d.in.file_records.push_back(std::move(r));
-    } else if (w[0] == "license" && w.size() == 3) {
-      LicenseSite site{w[1], {}};
+    } else if (w[0] == "license" && (w.size() == 3 ||
+                                     (w.size() == 4 &&
+                                      absl::StartsWith(w[3], "after=")))) {
+      LicenseSite site{w[1], {}, {}};
+      if (w.size() == 4) {
+        // A unit without code: its place in link order.
+        const std::string after = w[3].substr(6);
+        site.after_object = after == "-" ? "" : after;
+      }
       for (absl::string_view n : absl::StrSplit(w[2], ',')) {
         uint32_t size;
         if (!absl::SimpleAtoi(n, &size)) return false;

@@ -283,6 +283,83 @@ TEST(InferBuiltinModulesTest, ModuleLicenseNamesAnObject) {
   EXPECT_THAT(r.unpaired_license_dirs, IsEmpty());
 }
 
+// lib/crypto/libcurve25519-generic: its license is in a unit without code
+// (curve25519-generic.o, tables only) after its code (curve25519-hacl64.o).
+// At its place in link order it anchors the module's run, and fences the
+// run of the module before it.
+TEST(InferBuiltinModulesTest, ALicenseWithoutCodeAnchorsAtItsPlace) {
+  BuiltinInferenceInputs in;
+  in.units = Units({"init/main.o", "lib/crypto/blake2s.o",
+                    "lib/crypto/curve25519-hacl64.o", "lib/crypto/curve25519.o",
+                    "lib/crypto/des.o", "lib/sort.o"});
+  in.module_files = {{"libblake2s", "lib/crypto/libblake2s"},
+                     {"libcurve25519_generic",
+                      "lib/crypto/libcurve25519-generic"},
+                     {"libcurve25519", "lib/crypto/libcurve25519"},
+                     {"libdes", "lib/crypto/libdes"}};
+  License(in, "lib/crypto/blake2s.o", "libblake2s", "lib/crypto/libblake2s");
+  License(in, "lib/crypto/curve25519-generic.o", "libcurve25519_generic",
+          "lib/crypto/libcurve25519-generic");
+  License(in, "lib/crypto/curve25519.o", "libcurve25519",
+          "lib/crypto/libcurve25519");
+  License(in, "lib/crypto/des.o", "libdes", "lib/crypto/libdes");
+  in.license_dirs = LicenseDirectories(in.module_files, in.units);
+  // Its place unknown: the module has no anchor, the directory stays blind.
+  BuiltinInference before = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(before),
+            "lib/crypto/blake2s.o=libblake2s(module license) "
+            "lib/crypto/curve25519.o=libcurve25519(module license) "
+            "lib/crypto/des.o=libdes(module license) ");
+  EXPECT_THAT(before.modules_without_objects,
+              ElementsAre("libcurve25519_generic"));
+  // At its place after hacl64: its run takes hacl64 back to libblake2s's
+  // object. The other modules of lib/crypto do not extend their runs (a
+  // module placed only by a unit without code still blinds the directory
+  // for them): hacl64 is no one else's, and no core object is taken.
+  const std::string want =
+      "lib/crypto/blake2s.o=libblake2s(module license) "
+      "lib/crypto/curve25519-hacl64.o=libcurve25519_generic(directory run) "
+      "lib/crypto/curve25519.o=libcurve25519(module license) "
+      "lib/crypto/des.o=libdes(module license) ";
+  in.license_sites[1].after_object = "lib/crypto/curve25519-hacl64.o";
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r), want);
+  EXPECT_THAT(r.conflicts, IsEmpty());
+  EXPECT_THAT(r.modules_without_objects, IsEmpty());
+  // Placed before hacl64 instead: its run takes hacl64 forward to
+  // libcurve25519's object.
+  in.license_sites[1].after_object = "lib/crypto/blake2s.o";
+  r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r), want);
+  EXPECT_THAT(r.conflicts, IsEmpty());
+  // A place whose unit the inference does not know anchors nothing.
+  in.license_sites[1].after_object = "lib/crypto/no_such.o";
+  EXPECT_EQ(Dump(InferBuiltinModules(in)), Dump(before));
+}
+
+// Another module's member without code fences a run: liba's run from a1
+// stops at libb's place, so b1 (between libb's place and its b2) is
+// libb's alone; a2, between liba's a1 and libb's place, either module's
+// run may hold: a conflict, said.
+TEST(InferBuiltinModulesTest, APlaceWithoutCodeFencesOtherRuns) {
+  BuiltinInferenceInputs in;
+  in.units = Units({"init/main.o", "lib/x/a1.o", "lib/x/a2.o", "lib/x/b1.o",
+                    "lib/x/b2.o", "lib/y.o"});
+  in.module_files = {{"liba", "lib/x/liba"}, {"libb", "lib/x/libb"}};
+  License(in, "lib/x/a1.o", "liba", "lib/x/liba");
+  License(in, "lib/x/b0.o", "libb", "lib/x/libb");
+  License(in, "lib/x/b2.o", "libb", "lib/x/libb");
+  in.license_sites[1].after_object = "lib/x/a2.o";
+  in.license_dirs = LicenseDirectories(in.module_files, in.units);
+  BuiltinInference r = InferBuiltinModules(in);
+  EXPECT_EQ(Dump(r),
+            "lib/x/a1.o=liba(module license) "
+            "lib/x/b1.o=libb(between members) "
+            "lib/x/b2.o=libb(module license) ");
+  EXPECT_THAT(r.conflicts,
+              ElementsAre("lib/x/a2.o: claimed by liba and libb"));
+}
+
 // lib/zstd: each module's license is in one object and the objects
 // between two modules' licenses are claimed by both. The words of an
 // object's path below the modules' common directory that only one module's

@@ -110,9 +110,17 @@ absl::StatusOr<std::vector<LicenseSite>> ReadLicenseSites(
   };
   absl::StatusOr<DwarfUnits> units = ReadDwarfUnitsFile(vmlinux, root, options);
   if (!units.ok()) return units.status();
+  // A unit without code has only its place in link order: after the
+  // nearest unit with code.
+  std::string after;
   for (DwarfUnit& u : units->units) {
-    if (u.license_records.empty() || u.object_path.empty()) continue;
-    sites.push_back({std::move(u.object_path), std::move(u.license_records)});
+    const bool code = !u.ranges.empty();
+    if (!u.license_records.empty() && !u.object_path.empty()) {
+      LicenseSite site{u.object_path, std::move(u.license_records), {}};
+      if (!code) site.after_object = after;
+      sites.push_back(std::move(site));
+    }
+    if (code && !u.object_path.empty()) after = u.object_path;
   }
   return sites;
 }

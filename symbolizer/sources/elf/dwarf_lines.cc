@@ -229,6 +229,9 @@ class LineTableBuilder {
       std::unique_ptr<Dwarf, int (*)(Dwarf*)> dwarf(
           dwarf_begin_elf(elf, DWARF_C_READ, nullptr), dwarf_end);
       if (dwarf == nullptr) return LibdwError(file_.path, "opening DWARF");
+      // Keyed by DIE address: an origin in a dwz alt file is mapped per
+      // handle, so a key of the last handle may name another DIE now.
+      origin_names_.clear();
       for (int n = 0; n < kUnitsPerBatch; ++n) {
         Dwarf_Off next = 0;
         size_t header_size = 0;
@@ -720,7 +723,7 @@ class LineTableBuilder {
   std::string source_prefix_;
   absl::flat_hash_map<std::string, uint32_t> name_ids_;
   // Name ids by the DIE (its bytes in .debug_info) that calls name through
-  // their origin: the same across the batches' handles.
+  // their origin; emptied per batch of units (ReadUnitsInBatches).
   absl::flat_hash_map<const void*, uint32_t> origin_names_;
   absl::flat_hash_map<std::string, uint32_t> prefix_ids_;
   absl::flat_hash_map<std::string, uint32_t> section_ids_;

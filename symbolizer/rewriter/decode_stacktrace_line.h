@@ -19,7 +19,10 @@
 // symbol the script cannot decode is printed without parentheses and
 // segment. Not reproduced: `Code:` lines (the script disassembles them with
 // scripts/decodecode; they are echoed), a backslash at the end of a line
-// (bash would join the next line) and Rust demangling.
+// (bash would join the next line), Rust demangling, a one-word frame line
+// (bash's words[-1] repeats the word), `-n`/`-e` words taken by echo, a
+// module whose .ko the script cannot find (it then prints the symbol
+// unstripped) and a last line without newline (the script drops it).
 #ifndef KSYM_SYMBOLIZER_REWRITER_DECODE_STACKTRACE_LINE_H_
 #define KSYM_SYMBOLIZER_REWRITER_DECODE_STACKTRACE_LINE_H_
 

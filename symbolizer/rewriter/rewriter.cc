@@ -146,43 +146,72 @@ void Rewriter::RewriteLineAsScript(absl::string_view line, std::string* out) {
     out->append(l.echoed);
     return;
   }
-  // The frame the script decodes, with the address and module bracket the
-  // line printed for it, read as any other frame.
-  std::string frame = l.address.empty() ? "" : absl::StrCat("[<", l.address, ">] ");
-  absl::StrAppend(&frame, l.stripped);
-  if (!l.module_bracket.empty()) absl::StrAppend(&frame, " ", l.module_bracket);
-  FindFrames(frame, &frames_);
-  const FrameSpan* f = nullptr;
-  for (const FrameSpan& c : frames_) {
-    if (c.kind != FrameKind::kBareAddress && c.symbol == l.stripped) f = &c;
-  }
-  if (f == nullptr) {
-    out->append(DecodeStacktraceOutput(l, EscapedName(l.stripped)));
-    out->append(UnplacedNote("not a frame ksym reads"));
-    return;
-  }
-  std::string code, lines_note, rewritten;
-  script_code_ = &code;
-  script_lines_note_ = &lines_note;
-  const bool changed = RewriteFrame(*f, &rewritten);
-  script_code_ = script_lines_note_ = nullptr;
-  // What follows the symbol in ksym's own shape: the qualifiers (the
-  // script prints the module by itself, and no object), then the notes.
-  absl::string_view notes;
-  if (changed) {
-    notes = absl::ClippedSubstr(rewritten, f->symbol.size());
+  // The frame the script decodes, with the module bracket (and, when
+  // with_address, the address) the line printed for it, read as any other
+  // frame: its file:lines, or the reason it has none, and ksym's notes.
+  struct Pinned {
+    bool framed = false;
+    std::string code, lines_note, notes;
+  };
+  const auto pin = [&](bool with_address) {
+    Pinned p;
+    std::string frame =
+        with_address ? absl::StrCat("[<", l.address, ">] ") : std::string();
+    absl::StrAppend(&frame, l.stripped);
+    if (!l.module_bracket.empty()) absl::StrAppend(&frame, " ", l.module_bracket);
+    FindFrames(frame, &frames_);
+    const FrameSpan* f = nullptr;
+    for (const FrameSpan& c : frames_) {
+      if (c.kind != FrameKind::kBareAddress && c.symbol == l.stripped) f = &c;
+    }
+    if (f == nullptr) return p;
+    p.framed = true;
+    std::string rewritten;
+    script_code_ = &p.code;
+    script_lines_note_ = &p.lines_note;
+    const bool changed = RewriteFrame(*f, &rewritten);
+    script_code_ = script_lines_note_ = nullptr;
+    if (!changed) return p;
+    // What follows the symbol in ksym's own shape: the qualifiers (the
+    // script prints the module by itself, and no object), then the notes.
+    absl::string_view notes = absl::ClippedSubstr(rewritten, f->symbol.size());
     while (notes.size() > 2 && notes[0] == ' ' &&
            (notes[1] == '[' || notes[1] == '{')) {
       const size_t close = notes.find(notes[1] == '[' ? ']' : '}');
       if (close == absl::string_view::npos) break;
       notes.remove_prefix(close + 1);
     }
+    p.notes = std::string(notes);
+    return p;
+  };
+  const RewriteStats before = stats_;
+  Pinned p = pin(!l.address.empty());
+  if (p.code.empty() && !l.address.empty()) {
+    // The script decodes by name alone: a printed address that places no
+    // lines (zeroed or hashed by %p, another boot's) does not stop it.
+    // What the address said (a mismatch) stays as a note, and counted.
+    const RewriteStats by_address = stats_;
+    stats_ = before;
+    Pinned by_name = pin(false);
+    if (by_name.code.empty()) {
+      stats_ = by_address;
+    } else {
+      stats_.mismatched += by_address.mismatched - before.mismatched;
+      by_name.notes = absl::StrCat(p.notes, by_name.notes);
+      p = std::move(by_name);
+    }
   }
-  const std::string symbol_text =
-      code.empty() ? absl::StrCat(l.stripped, lines_note)
-                   : absl::StrCat(l.segment, l.name, " (", code, ")");
-  out->append(DecodeStacktraceOutput(l, symbol_text));
-  out->append(notes.data(), notes.size());
+  if (!p.framed) {
+    out->append(DecodeStacktraceOutput(l, EscapedName(l.stripped)));
+    out->append(UnplacedNote("not a frame ksym reads"));
+    return;
+  }
+  out->append(DecodeStacktraceOutput(
+      l, p.code.empty() ? l.stripped
+                        : absl::StrCat(l.segment, l.name, " (", p.code, ")")));
+  // After the module: the script's shape stays whole for its parsers.
+  out->append(p.lines_note);
+  out->append(p.notes);
 }
 
 bool Rewriter::NameKnown(absl::string_view name) const {

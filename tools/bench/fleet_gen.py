@@ -77,7 +77,10 @@ def partition(spec):
     builds = [kernel_id] + list(module_ids)
     starts, sizes = _picks(store_dir, builds, rng)
     # Half the rows the kernel (code 0), half a module build (1..).
-    codes = rng.integers(1, len(builds), n, dtype=np.int8)
+    if len(builds) < 2:
+        raise ValueError("fleet_gen: at least one module build is needed")
+    # int16: pandas takes category codes of any width (int8 stops at 127).
+    codes = rng.integers(1, len(builds), n, dtype=np.int16)
     codes[rng.random(n) < 0.5] = 0
     entry = codes.astype(np.int64) * 4096 + rng.integers(0, 4096, n)
     offsets = (rng.random(n) * sizes[entry]).astype(np.uint64)

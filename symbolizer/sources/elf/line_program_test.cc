@@ -3,6 +3,8 @@
 #include <dwarf.h>
 
 #include <cstdint>
+#include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -154,10 +156,14 @@ std::vector<Row> Rows(const LineProgram& p) {
   return rows;
 }
 
-absl::Status Parse(const std::string& unit, LineProgram* out,
+// A LineProgram views the section's bytes (names, directories): each unit
+// parsed here is kept for the test's life, as a mapped file would be.
+absl::Status Parse(std::string unit, LineProgram* out,
                    std::optional<absl::string_view> comp_dir = "/build") {
+  static std::deque<std::string>* const kept = new std::deque<std::string>;
+  kept->push_back(std::move(unit));
   LineProgramSections s;
-  s.line = unit;
+  s.line = kept->back();
   return ParseLineProgram(s, 0, 8, comp_dir, out);
 }
 

@@ -17,6 +17,7 @@
 #include "symbolizer/index/writer.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/testing/debian_kernel.h"
+#include "symbolizer/testing/index_testing.h"
 #include "symbolizer/testing/lookup_oracle.h"
 
 namespace ksym {
@@ -33,12 +34,9 @@ TEST(DebianLocateTest, FastPathsAnswerAsThePlainOnes) {
   in.lines = false;  // not asked here
   absl::StatusOr<BuildOutput> out = BuildCatalog(in);
   ASSERT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
-      IndexReader::FromBuffer(*std::move(bytes), k->vmlinux);
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  Symbolizer s(*std::move(reader));
+  const std::unique_ptr<Symbolizer> built =
+      testutil::SymbolizerOfBuilt(out->catalog);
+  const Symbolizer& s = *built;
   // Properties of any vmlinux index: a locate table, exact sizes that
   // nest (the overlap structure) and aliases.
   ASSERT_TRUE(s.index().has_locate_table());

@@ -28,6 +28,7 @@
 #include "symbolizer/query/past_size.h"
 #include "symbolizer/query/symbolizer.h"
 #include "symbolizer/testing/debian_kernel.h"
+#include "symbolizer/testing/index_testing.h"
 #include "symbolizer/testing/lookup_oracle.h"
 
 namespace ksym {
@@ -60,12 +61,9 @@ void CheckKernel(const testutil::DebianKernelSource& source) {
   in.lines = false;  // not asked here
   absl::StatusOr<BuildOutput> out = BuildCatalog(in);
   ASSERT_TRUE(out.ok()) << out.status();
-  absl::StatusOr<std::string> bytes = SerializeIndex(out->catalog);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> reader =
-      IndexReader::FromBuffer(*std::move(bytes), k->vmlinux);
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  Symbolizer s(*std::move(reader));
+  const std::unique_ptr<Symbolizer> built =
+      testutil::SymbolizerOfBuilt(out->catalog);
+  const Symbolizer& s = *built;
   const std::vector<uint64_t> map = SystemMapText(k->system_map);
   ASSERT_GT(map.size(), 1000u);
 

@@ -14,9 +14,8 @@
 #include "gtest/gtest.h"
 #include "symbolizer/catalog/catalog.h"
 #include "symbolizer/disambiguation/disambiguate.h"
-#include "symbolizer/index/reader.h"
-#include "symbolizer/index/writer.h"
 #include "symbolizer/query/symbolizer.h"
+#include "symbolizer/testing/index_testing.h"
 
 namespace ksym {
 namespace {
@@ -91,12 +90,7 @@ std::unique_ptr<Symbolizer> Kernel() {
   add(0xffffffffc0a01100, "ext4_exit_fs", 't', nullptr, ext4);
   c.FinalizeSizes();
   Disambiguate(c);
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test");
-  EXPECT_TRUE(r.ok()) << r.status();
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(c);
 }
 
 const Symbolizer& K() {
@@ -861,11 +855,7 @@ std::unique_ptr<Symbolizer> NoObjects() {
   add(0xffffffff81000300, "solo");
   add(0xffffffff81000400, "end");
   c.FinalizeSizes();
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  EXPECT_TRUE(bytes.ok());
-  auto r = IndexReader::FromBuffer(*std::move(bytes));
-  EXPECT_TRUE(r.ok());
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(c);
 }
 
 TEST(RewriterTest, PinnedFramesWhoseNameIsNotUniqueAreMarked) {
@@ -912,12 +902,8 @@ TEST(RewriterTest, WrittenFramesCarryTheKernelLength) {
   add(0xffffffff81000170, "other", 0x20);
   add(0xffffffff81000200, "end", 0x10);
   c.FinalizeSizes();
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  ASSERT_TRUE(bytes.ok());
-  auto reader = IndexReader::FromBuffer(*std::move(bytes));
-  ASSERT_TRUE(reader.ok());
-  Symbolizer s(*std::move(reader));
-  Rewriter r(s);
+  const std::unique_ptr<Symbolizer> s = testutil::SymbolizerOfBuilt(c);
+  Rewriter r(*s);
   EXPECT_EQ(r.RewriteLine(" 0xffffffff81000112"),
             " 0xffffffff81000112 (padded+0x12/0x70)");
   EXPECT_EQ(r.RewriteLine(" [<ffffffff81000112>] other+0x12/0x20"),
@@ -1037,12 +1023,7 @@ std::unique_ptr<Symbolizer> KernelWithLines() {
   c.lines = std::make_shared<const LineTable>(std::move(t));
   c.FinalizeSizes();
   Disambiguate(c);
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test");
-  EXPECT_TRUE(r.ok()) << r.status();
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(c);
 }
 
 TEST(RewriterLinesTest, TheRightCopysLinesAsDecodeStacktracePrintsThem) {
@@ -1186,12 +1167,7 @@ std::unique_ptr<Symbolizer> ModuleKernel(
             });
   c.FinalizeSizes();
   Disambiguate(c);
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test");
-  EXPECT_TRUE(r.ok()) << r.status();
-  return std::make_unique<Symbolizer>(*std::move(r));
+  return testutil::SymbolizerOfBuilt(c);
 }
 
 // The build ids the sample prints.
@@ -1295,13 +1271,8 @@ TEST(RewriterTest, AnAddressPastANestedLabelsSizeSaysWhatItInferred) {
   AddSymbol(c, 0xffffffff81e01a3e, "srso_untrain_ret", 'T', nullptr,
             kNoModules, 0x14);
   c.FinalizeSizes();
-  absl::StatusOr<std::string> bytes = SerializeIndex(c);
-  ASSERT_TRUE(bytes.ok()) << bytes.status();
-  absl::StatusOr<std::unique_ptr<IndexReader>> r =
-      IndexReader::FromBuffer(*std::move(bytes), "test");
-  ASSERT_TRUE(r.ok()) << r.status();
-  Symbolizer s(*std::move(r));
-  Rewriter w(s, {});
+  const std::unique_ptr<Symbolizer> s = testutil::SymbolizerOfBuilt(c);
+  Rewriter w(*s, {});
   EXPECT_EQ(w.RewriteLine(" [<ffffffff81e019c5>]"),
             " [<ffffffff81e019c5>] (retbleed_return_thunk+0x5/0x7e (past its "
             "size 0x2, inside retbleed_untrain_ret+0x6/0x9: named as the "
